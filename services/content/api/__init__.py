@@ -1,0 +1,14 @@
+"""HTTP routes of the content service: parse, call one use case, return. Everything under /api/v1/content."""
+
+from fastapi import APIRouter
+
+from services.content.api import attachments, channels, documents, public, records, sites
+
+PREFIX = "/api/v1/content"
+
+
+def content_router() -> APIRouter:
+    router = APIRouter(prefix=PREFIX)
+    for module in (public, sites, channels, documents, attachments, records):
+        router.include_router(module.router)
+    return router

@@ -1,0 +1,26 @@
+"""Request-scoped inputs of the routes: the use-case dependencies, the caller, paging, path ids."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+
+from services.content.service.context import Actor, ContentDeps
+from shared.web import CurrentPrincipal
+
+
+def get_deps(request: Request) -> ContentDeps:
+    return request.app.state.deps
+
+
+def get_actor(principal: CurrentPrincipal) -> Actor:
+    return Actor(principal)
+
+
+Deps = Annotated[ContentDeps, Depends(get_deps)]
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+SitePath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$", description="site id")]
+IdPath = Annotated[int, Path(ge=1, le=2**53)]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=100)]

@@ -1,0 +1,24 @@
+"""Public reads: live documents and channel listings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.content.api.deps import Deps, IdPath, PageNo, PageSize, SitePath
+from services.content.schemas.common import Page
+from services.content.schemas.public import PublicDocument, PublicListItem
+from services.content.service import public as service
+
+router = APIRouter(prefix="/public", tags=["public"])
+
+
+@router.get("/sites/{site_id}/channels/{channel_id}/documents", response_model=Page[PublicListItem])
+async def channel_listing(
+    deps: Deps, site_id: SitePath, channel_id: IdPath, page: PageNo = 1, size: PageSize = 20
+) -> Page[PublicListItem]:
+    return await service.channel_listing(deps, site_id, channel_id, page, size)
+
+
+@router.get("/sites/{site_id}/documents/{document_id}", response_model=PublicDocument)
+async def public_document(deps: Deps, site_id: SitePath, document_id: IdPath) -> PublicDocument:
+    return await service.public_document(deps, site_id, document_id)

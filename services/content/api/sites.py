@@ -1,0 +1,54 @@
+"""Sites and the public site directory."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, status
+
+from services.content.api.deps import CurrentActor, Deps, SitePath
+from services.content.schemas.sites import (
+    DomainsUpdate,
+    HostResolution,
+    SiteCreate,
+    SiteDirectoryEntry,
+    SiteRead,
+    SiteUpdate,
+)
+from services.content.service import sites as service
+
+router = APIRouter(tags=["sites"])
+
+
+@router.get("/sites", response_model=list[SiteDirectoryEntry], summary="网站群导航: every online site (public)")
+async def directory(
+    deps: Deps,
+    level: Literal["province", "city", "county", "department"] | None = None,
+    parent_id: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = None,
+) -> list[SiteDirectoryEntry]:
+    return await service.site_directory(deps, level=level, parent_id=parent_id)
+
+
+@router.get("/hosts/{host}", response_model=HostResolution, summary="Which site answers on a host (public)")
+async def resolve_host(deps: Deps, host: Annotated[str, Path(min_length=1, max_length=253)]) -> HostResolution:
+    return await service.resolve_host(deps, host)
+
+
+@router.post("/sites", response_model=SiteRead, status_code=status.HTTP_201_CREATED, summary="Open a site")
+async def create_site(deps: Deps, actor: CurrentActor, body: SiteCreate) -> SiteRead:
+    return await service.create_site(deps, actor, body)
+
+
+@router.get("/sites/{site_id}", response_model=SiteRead)
+async def get_site(deps: Deps, actor: CurrentActor, site_id: SitePath) -> SiteRead:
+    return await service.get_site(deps, actor, site_id)
+
+
+@router.patch("/sites/{site_id}", response_model=SiteRead)
+async def update_site(deps: Deps, actor: CurrentActor, site_id: SitePath, body: SiteUpdate) -> SiteRead:
+    return await service.update_site(deps, actor, site_id, body)
+
+
+@router.put("/sites/{site_id}/domains", response_model=SiteRead, summary="Replace a site's host names")
+async def set_domains(deps: Deps, actor: CurrentActor, site_id: SitePath, body: DomainsUpdate) -> SiteRead:
+    return await service.set_domains(deps, actor, site_id, body)

@@ -1,0 +1,150 @@
+"""The events the content service emits, with the full snapshots consumers need (they never call back)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.content.models import Attachment, Channel, Document, Site
+from services.content.repository import ContentRepository
+from services.content.sanitize import excerpt, html_to_text
+from shared.events.content import (
+    AttachmentSnapshot,
+    ChannelSnapshot,
+    DisclosureSnapshot,
+    DocumentEvent,
+    DocumentRef,
+    DocumentSnapshot,
+    SiteSnapshot,
+)
+from shared.events.content import (
+    Placement as PlacementSnapshot,
+)
+
+
+async def site_snapshot(repo: ContentRepository, site: Site) -> SiteSnapshot:
+    domains = await repo.domains([site.id])
+    main = next((d.host for d in domains if d.is_main), "")
+    return SiteSnapshot(
+        id=site.id,
+        name=site.name,
+        host_unit=site.host_unit,
+        site_code=site.site_code,
+        icp_number=site.icp_number,
+        police_number=site.police_number,
+        main_domain=main,
+        domains=[d.host for d in domains],
+        level=site.level,
+        parent_id=site.parent_id,
+        theme=site.theme,
+        status=site.status,
+    )
+
+
+def channel_snapshot(channel: Channel) -> ChannelSnapshot:
+    return ChannelSnapshot(
+        id=channel.id,
+        site_id=channel.site_id,
+        parent_id=channel.parent_id,
+        name=channel.name,
+        slug=channel.slug,
+        path=channel.path,
+        kind=channel.kind,
+        link_url=channel.link_url,
+        description=channel.description,
+        keywords=list(channel.keywords),
+        position=channel.position,
+    )
+
+
+def attachment_snapshot(a: Attachment) -> AttachmentSnapshot:
+    return AttachmentSnapshot(
+        id=a.id,
+        filename=a.filename,
+        content_type=a.content_type,
+        size=a.size,
+        blob_key=a.blob_key,
+        renditions=dict(a.renditions),
+    )
+
+
+async def placement_snapshots(repo: ContentRepository, doc_id: int) -> list[PlacementSnapshot]:
+    placements = await repo.placements_of(doc_id)
+    channels = await repo.channels_by_ids([p.channel_id for p in placements])
+    domains = await repo.main_domains(sorted({p.site_id for p in placements}))
+    return [
+        PlacementSnapshot(
+            site_id=p.site_id,
+            site_main_domain=domains.get(p.site_id, ""),
+            channel_id=p.channel_id,
+            channel_path=channels[p.channel_id].path,
+            channel_name=channels[p.channel_id].name,
+            kind=p.kind,
+            url_path=p.url_path or "",
+        )
+        for p in placements
+        if p.channel_id in channels
+    ]
+
+
+async def _refs(repo: ContentRepository, ids: list[int]) -> list[DocumentRef]:
+    docs = await repo.documents_by_ids(ids)
+    return [
+        DocumentRef(id=d.id, site_id=d.site_id, title=d.live_title or d.title, url_path=d.url_path)
+        for d in (docs[i] for i in ids if i in docs)
+        if d.public_state == "live"
+    ]
+
+
+async def document_snapshot(repo: ContentRepository, doc: Document, content: dict) -> DocumentSnapshot:
+    """The live face of a document: its live revision's content plus its current public attributes."""
+    ids = [i for i in [content.get("cover_id"), *content.get("attachment_ids", [])] if i]
+    files = await repo.attachments(ids, site_id=doc.site_id)
+    cover = files.get(content.get("cover_id") or 0)
+    written_on = content.get("written_on")
+    return DocumentSnapshot(
+        id=doc.id,
+        site_id=doc.site_id,
+        channel_id=content["channel_id"],
+        title=content["title"],
+        subtitle=content.get("subtitle"),
+        body_html=content["body_html"],
+        summary=content.get("summary") or excerpt(html_to_text(content["body_html"]), 120),
+        author=content.get("author"),
+        source=content.get("source"),
+        keywords=content.get("keywords", []),
+        cover=attachment_snapshot(cover) if cover else None,
+        attachments=[attachment_snapshot(files[i]) for i in content.get("attachment_ids", []) if i in files],
+        disclosure=DisclosureSnapshot(
+            index_number=doc.index_number or "",
+            document_number=content.get("document_number"),
+            written_on=date.fromisoformat(written_on) if written_on else None,
+            issuing_body=content.get("issuing_body"),
+            topic_category=content.get("topic_category"),
+            subject_words=content.get("subject_words", []),
+            validity=doc.validity,
+        ),
+        interpretations=await _refs(repo, [link.interpretation_id for link in await repo.links_to(doc.id)]),
+        interprets=await _refs(repo, [link.policy_id for link in await repo.links_from(doc.id)]),
+        url_path=doc.url_path or "",
+        published_at=doc.published_at,
+        first_published_at=doc.first_published_at,
+        expires_at=doc.expires_at,
+        revision=doc.live_revision or doc.revision,
+    )
+
+
+async def document_event(
+    repo: ContentRepository, event_type: type[DocumentEvent], doc: Document, **extra: object
+) -> DocumentEvent:
+    """Build any document event from the document's live revision."""
+    revision = await repo.revision(doc.id, doc.live_revision or doc.revision)
+    site = await repo.site(doc.site_id)
+    return event_type(
+        site_id=doc.site_id,
+        aggregate_id=str(doc.id),
+        aggregate_version=doc.version,
+        document=await document_snapshot(repo, doc, revision.content),
+        site=await site_snapshot(repo, site),
+        placements=await placement_snapshots(repo, doc.id),
+        **extra,
+    )

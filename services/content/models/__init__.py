@@ -1,0 +1,35 @@
+"""Tables owned by the content service."""
+
+from services.content.models.base import Base, Inbox, Outbox
+from services.content.models.documents import (
+    Attachment,
+    Document,
+    DocumentLink,
+    DocumentRevision,
+    Placement,
+    ReviewAction,
+)
+from services.content.models.records import AuditEntry, Counter, PlatformCheckTerm, SiteCheckTerm
+from services.content.models.sites import BasicChannel, Channel, ChannelSubscription, Site, SiteDomain, Workflow
+
+__all__ = [
+    "Attachment",
+    "AuditEntry",
+    "Base",
+    "BasicChannel",
+    "Channel",
+    "ChannelSubscription",
+    "Counter",
+    "Document",
+    "DocumentLink",
+    "DocumentRevision",
+    "Inbox",
+    "Outbox",
+    "Placement",
+    "PlatformCheckTerm",
+    "ReviewAction",
+    "Site",
+    "SiteCheckTerm",
+    "SiteDomain",
+    "Workflow",
+]

@@ -1,0 +1,148 @@
+"""Documents with their revisions, links, placements, attachments and review history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.content.models.base import Base, BigId, Json, Timestamps, utcnow
+from shared.db.types import UtcDateTime
+from shared.tenancy import TenantScoped
+
+
+class Document(TenantScoped, Timestamps, Base):
+    """The working copy of a document plus its two states: where it is in review, and what the public sees.
+
+    The public always sees `live_revision` (a frozen snapshot), so editing a live document never
+    shows half-reviewed text; a new revision goes live only when its review completes.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        Index("ix_documents_site_workflow", "site_id", "workflow_state"),
+        Index("ix_documents_due", "workflow_state", "publish_at"),
+        Index("ix_documents_expiring", "public_state", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    subtitle: Mapped[str | None] = mapped_column(String(200))
+    body_html: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(60))
+    source: Mapped[str | None] = mapped_column(String(100))
+    keywords: Mapped[list[str]] = mapped_column(Json, default=list)
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", use_alter=True))
+    attachment_ids: Mapped[list[int]] = mapped_column(Json, default=list)
+    # 政府信息公开 metadata; the index number is given at first publication and never changes.
+    index_number: Mapped[str | None] = mapped_column(String(60), unique=True)
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    written_on: Mapped[date | None] = mapped_column(Date)
+    issuing_body: Mapped[str | None] = mapped_column(String(100))
+    topic_category: Mapped[str | None] = mapped_column(String(40))
+    subject_words: Mapped[list[str]] = mapped_column(Json, default=list)
+    validity: Mapped[str] = mapped_column(String(4), default="有效")
+    # Review: draft → in_review (step by step) → scheduled | published; rejection goes back to draft.
+    workflow_state: Mapped[str] = mapped_column(String(12), default="draft")
+    review_step: Mapped[int] = mapped_column(Integer, default=0)
+    review_steps: Mapped[list[dict]] = mapped_column(Json, default=list)
+    # Publication: unpublished → live → withdrawn | redirected | gone | expired (→ live again).
+    public_state: Mapped[str] = mapped_column(String(12), default="unpublished")
+    live_revision: Mapped[int | None] = mapped_column(Integer)
+    live_title: Mapped[str | None] = mapped_column(String(200))  # what listings and links show
+    url_path: Mapped[str | None] = mapped_column(String(500))
+    publish_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    first_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    unpublish_reason: Mapped[str | None] = mapped_column(Text)
+    redirect_url: Mapped[str | None] = mapped_column(String(500))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(80))
+    updated_by: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class DocumentRevision(TenantScoped, Base):
+    """A frozen copy of the document's content; revisions are compared to show what changed."""
+
+    __tablename__ = "document_revisions"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_revisions_doc_number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(Json)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class DocumentLink(TenantScoped, Base):
+    """An interpretation (解读, owned by site_id) of a policy document, which may belong to any site."""
+
+    __tablename__ = "document_links"
+    __table_args__ = (UniqueConstraint("interpretation_id", "policy_id", name="uq_document_links_pair"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    interpretation_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    policy_site_id: Mapped[str] = mapped_column(String(40))
+
+
+class Placement(TenantScoped, Base):
+    """A document appearing in a channel of site_id: its own (primary) or reposted, pushed, subscribed."""
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "document_id", name="uq_placements_channel_document"),
+        Index("ix_placements_listing", "site_id", "channel_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    source_site_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(12))
+    url_path: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # copy, for listing order
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Attachment(TenantScoped, Base):
+    """An uploaded file or image in the blob store; image renditions are made at upload."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    blob_key: Mapped[str] = mapped_column(String(500))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    renditions: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)  # set once a live document uses it
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ReviewAction(TenantScoped, Base):
+    """Who did what at which review step, and when (谁审查谁负责)."""
+
+    __tablename__ = "review_actions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(80))
+    actor_name: Mapped[str | None] = mapped_column(String(60))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -1,0 +1,29 @@
+"""What the public API returns: the same snapshots the events carry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from shared.events.content import DocumentSnapshot, Placement
+
+
+class PublicListItem(BaseModel):
+    id: int
+    title: str
+    url_path: str | None
+    published_at: datetime | None
+    kind: str
+    source_site_id: str
+    validity: str
+
+
+class PublicDocument(BaseModel):
+    state: Literal["live", "withdrawn", "redirected", "expired"]
+    notice: str | None
+    reason: str | None
+    redirect_url: str | None
+    document: DocumentSnapshot
+    placements: list[Placement]

@@ -1,0 +1,179 @@
+"""Sites, their domains, and the public site directory (网站群导航)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from services.content.schemas.common import Name, ReadModel, Schema, ShortText, SiteId, reject_explicit_nulls, text
+
+SiteLevel = Literal["province", "city", "county", "department"]
+SiteStatus = Literal["building", "online", "closed"]
+
+_SITE_CODE = re.compile(r"^(\d{10}|bm\d{8})$")
+_ORG_CODE = re.compile(r"^[0-9A-Z]{6,18}$")
+_ICP = re.compile(r"^\S{1,6}ICP备\d{6,10}号(-\d{1,3})?$")
+_POLICE = re.compile(r"^\S{1,6}公网安备\s?\d{14}号$")
+_LABEL = re.compile(r"^(?!-)[a-z0-9\u4e00-\u9fff-]{1,63}(?<!-)$")
+
+
+def _site_code(value: str) -> str:
+    if not _SITE_CODE.match(value):
+        raise ValueError("网站标识码 is 10 digits (local sites) or 'bm' and 8 digits (central departments)")
+    return value
+
+
+def _org_code(value: str) -> str:
+    if not _ORG_CODE.match(value):
+        raise ValueError("机构代码 is 6–18 digits or capital letters")
+    return value
+
+
+def _icp(value: str | None) -> str | None:
+    if value is not None and not _ICP.match(value):
+        raise ValueError("ICP备案号 looks like 皖ICP备05001925号 or 皖ICP备05001925号-1")
+    return value
+
+
+def _police(value: str | None) -> str | None:
+    if value is not None and not _POLICE.match(value):
+        raise ValueError("公安备案号 looks like 皖公网安备 34010402700602号")
+    return value
+
+
+def _host(value: str) -> str:
+    host = value.strip().lower().rstrip(".")
+    labels = host.split(".")
+    if len(host) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        raise ValueError(f"{value!r} is not a host name (e.g. www.example.gov.cn or example.政务)")
+    return host
+
+
+SiteCode = Annotated[str, AfterValidator(_site_code)]
+OrgCode = Annotated[str, AfterValidator(_org_code)]
+IcpNumber = Annotated[str | None, AfterValidator(_icp)]
+PoliceNumber = Annotated[str | None, AfterValidator(_police)]
+Host = Annotated[str, Field(max_length=253), AfterValidator(_host)]
+Phone = Annotated[str, Field(pattern=r"^[0-9+()\- ]{5,40}$")]
+Email = Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$", max_length=120)]
+Theme = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+
+
+class SiteContact(Schema):
+    contact_phone: Phone | None = None
+    contact_email: Email | None = None
+    contact_address: text(200) | None = None
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_SITE_IDS:
+        raise ValueError(f"{value} is reserved")
+    return value
+
+
+RESERVED_SITE_IDS = frozenset({"platform", "api", "www", "static", "admin"})
+
+
+class SiteCreate(SiteContact):
+    id: Annotated[SiteId, AfterValidator(_not_reserved)] = Field(
+        description="short stable id used in URLs, keys and events, e.g. hefei"
+    )
+    name: Name
+    abbreviation: text(20, 0) = ""
+    host_unit: Name = Field(description="主办单位")
+    site_code: SiteCode = Field(description="网站标识码")
+    org_code: OrgCode = Field(description="机构代码, the first part of every 索引号")
+    icp_number: IcpNumber = None
+    police_number: PoliceNumber = None
+    level: SiteLevel
+    parent_id: SiteId | None = None
+    main_domain: Host
+    domains: list[Host] = Field(default_factory=list, max_length=20, description="other host names")
+    theme: Theme = "default"
+    status: SiteStatus = "building"
+
+
+class SiteUpdate(SiteContact):
+    name: Name | None = None
+    abbreviation: text(20, 0) | None = None
+    host_unit: Name | None = None
+    site_code: SiteCode | None = None
+    org_code: OrgCode | None = None
+    icp_number: IcpNumber = None
+    police_number: PoliceNumber = None
+    parent_id: SiteId | None = None
+    theme: Theme | None = None
+    status: SiteStatus | None = None
+    version: int | None = Field(None, ge=1, description="send the version you read to avoid lost updates")
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> SiteUpdate:
+        reject_explicit_nulls(self, ("name", "abbreviation", "host_unit", "site_code", "org_code", "theme", "status"))
+        return self
+
+
+class DomainsUpdate(Schema):
+    main_domain: Host
+    domains: list[Host] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> DomainsUpdate:
+        if self.main_domain in self.domains or len(set(self.domains)) != len(self.domains):
+            raise ValueError("domains must be distinct and not repeat main_domain")
+        return self
+
+
+class SiteRead(ReadModel):
+    id: str
+    name: str
+    abbreviation: str
+    host_unit: str
+    site_code: str
+    org_code: str
+    icp_number: str | None
+    police_number: str | None
+    level: SiteLevel
+    parent_id: str | None
+    main_domain: str
+    domains: list[str]
+    theme: str
+    status: SiteStatus
+    contact_phone: str | None
+    contact_email: str | None
+    contact_address: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SiteDirectoryEntry(ReadModel):
+    id: str
+    name: str
+    host_unit: str
+    level: SiteLevel
+    site_code: str
+    parent_id: str | None
+    main_domain: str
+    domains: list[str]
+
+
+class HostResolution(ReadModel):
+    host: str
+    site_id: str
+    is_main: bool
+    main_domain: str
+    status: SiteStatus
+
+
+__all__ = [
+    "DomainsUpdate",
+    "HostResolution",
+    "ShortText",
+    "SiteCreate",
+    "SiteDirectoryEntry",
+    "SiteRead",
+    "SiteUpdate",
+]

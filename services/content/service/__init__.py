@@ -1,0 +1,1 @@
+"""Use cases of the content service; each owns its transaction."""

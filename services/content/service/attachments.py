@@ -1,0 +1,89 @@
+"""Attachments and images: checked by content, stored in the blob store, renditions made at upload."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+
+from services.content.models import Attachment
+from services.content.schemas.records import AttachmentRead
+from services.content.service.context import Actor, ContentDeps, audit
+from services.content.service.permissions import EDITOR, SITE_ADMIN, has_site_role, require_staff
+from services.content.uploads import check_upload, rendition_extension
+from shared.blobs import BlobNotFound
+from shared.clock import china_time
+from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.tenancy import site_blob_key
+
+
+async def upload_attachment(
+    deps: ContentDeps, actor: Actor, site_id: str, filename: str, data: bytes
+) -> AttachmentRead:
+    """Blobs are written before the row, so a row never points at a missing blob."""
+    if not has_site_role(actor, site_id, (EDITOR, SITE_ADMIN)):
+        raise Forbidden(f"needs role editor on site {site_id}")
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or len(name) > 255:
+        raise InvalidInput("file", "the file needs a name of at most 255 characters")
+    checked = await asyncio.to_thread(
+        check_upload, name, data, max_pixels=deps.settings.max_image_pixels, widths=deps.settings.rendition_widths
+    )
+    folder = f"{china_time(deps.now()):%Y/%m}/{uuid.uuid4().hex}"
+    original = site_blob_key(site_id, "attachments", *folder.split("/"), f"original.{checked.extension}")
+    await deps.blobs.put(original, data, checked.content_type)
+    renditions = {}
+    for label, blob in checked.renditions.items():
+        ext, content_type = rendition_extension(blob)
+        key = site_blob_key(site_id, "attachments", *folder.split("/"), f"{label}.{ext}")
+        await deps.blobs.put(key, blob, content_type)
+        renditions[label] = key
+    async with deps.site_uow(site_id) as uow:
+        row = Attachment(
+            site_id=site_id,
+            kind=checked.kind,
+            filename=name,
+            content_type=checked.content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            blob_key=original,
+            width=checked.width,
+            height=checked.height,
+            renditions=renditions,
+            created_by=actor.id,
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        audit(uow, actor, site_id, "attachment.uploaded", "attachment", row.id, filename=name, size=len(data))
+        await uow.commit()
+        return AttachmentRead.model_validate(row)
+
+
+async def get_attachment(deps: ContentDeps, actor: Actor, site_id: str, attachment_id: int) -> AttachmentRead:
+    require_staff(actor, site_id)
+    async with deps.site_uow(site_id) as uow:
+        row = await uow.repo.attachment(attachment_id)
+        if row is None:
+            raise NotFound(f"attachment {attachment_id} does not exist on this site")
+        return AttachmentRead.model_validate(row)
+
+
+async def attachment_content(
+    deps: ContentDeps, actor: Actor | None, site_id: str, attachment_id: int, rendition: str | None
+) -> tuple[bytes, str, str]:
+    """Bytes, content type and file name; the public gets only files of live documents."""
+    async with deps.site_uow(site_id) as uow:
+        row = await uow.repo.attachment(attachment_id)
+    if row is None or (actor is None and not row.public):
+        raise NotFound(f"attachment {attachment_id} does not exist on this site")
+    if actor is not None:
+        require_staff(actor, site_id)
+    key = row.blob_key if rendition is None else row.renditions.get(rendition)
+    if key is None:
+        raise NotFound(f"attachment {attachment_id} has no rendition {rendition}; it has {sorted(row.renditions)}")
+    try:
+        data = await deps.blobs.get(key)
+    except BlobNotFound:
+        raise NotFound(f"attachment {attachment_id} is missing from the blob store") from None
+    content_type = row.content_type if rendition is None else rendition_extension(data)[1]
+    return data, content_type, row.filename

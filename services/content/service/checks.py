@@ -1,0 +1,175 @@
+"""Pre-publish checks: sensitive words and serious wording errors from editable dictionaries, and
+internal links that lead nowhere. Any finding blocks publication (严重表述错误 fail the whole site)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from services.content.models import Document, PlatformCheckTerm, SiteCheckTerm
+from services.content.sanitize import html_to_text
+from services.content.schemas.documents import CheckFinding, CheckReport
+from services.content.schemas.records import CheckTermCreate, CheckTermRead
+from services.content.service.context import PLATFORM_AUDIT, Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.permissions import require_operator, require_site_admin, require_staff
+from shared.errors import Conflict, NotFound, Unprocessable
+
+_TEXT_FIELDS = ("title", "subtitle", "summary", "author", "source", "document_number", "issuing_body")
+_API_ATTACHMENT = re.compile(r"^/api/v1/content/(public/)?sites/([a-z][a-z0-9-]{1,39})/attachments/(\d+)(/content)?$")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append(value.strip())
+
+
+def _excerpt(text: str, start: int, length: int) -> str:
+    return text[max(0, start - 12) : start + length + 12]
+
+
+def _term_findings(doc: Document, terms: Iterable[PlatformCheckTerm | SiteCheckTerm]) -> list[CheckFinding]:
+    texts = {f: getattr(doc, f) or "" for f in _TEXT_FIELDS}
+    texts["body_html"] = html_to_text(doc.body_html)
+    texts["keywords"] = " ".join(doc.keywords or [])
+    findings = []
+    for term in terms:
+        for field, text in texts.items():
+            if (at := text.find(term.term)) >= 0:
+                findings.append(
+                    CheckFinding(
+                        kind=term.kind,
+                        field=field,
+                        term=term.term,
+                        suggestion=term.suggestion,
+                        excerpt=_excerpt(text, at, len(term.term)),
+                    )
+                )
+    return findings
+
+
+async def _link_findings(uow: ContentUnitOfWork, doc: Document) -> list[CheckFinding]:
+    """Links to our own sites (relative, or to any platform host) must reach something live."""
+    parser = _Links()
+    parser.feed(doc.body_html)
+    if not parser.urls:
+        return []
+    hosts = await uow.repo.all_hosts()
+    own_domains = {d.host for d in await uow.repo.domains([doc.site_id])}
+    findings = []
+    for url in parser.urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("mailto", "tel") or url.startswith("#"):
+            continue
+        host = (parts.hostname or "").lower()
+        if host and host not in hosts:
+            continue  # an external link: the monitor checks those, not the editor
+        site_id = doc.site_id if not host or host in own_domains else (await uow.repo.domain(host)).site_id
+        if not await _resolves(uow, site_id, parts.path or "/"):
+            findings.append(
+                CheckFinding(
+                    kind="broken_link",
+                    field="body_html",
+                    term=url,
+                    excerpt=f"{url} does not lead to a live page or file on the platform",
+                )
+            )
+    return findings
+
+
+async def _resolves(uow: ContentUnitOfWork, site_id: str, path: str) -> bool:
+    if path in ("", "/"):
+        return True
+    if match := _API_ATTACHMENT.match(path):
+        found = await uow.repo.attachments([int(match.group(3))], site_id=match.group(2))
+        return bool(found)
+    if path.endswith((".html", ".htm")):
+        return bool(await uow.repo.live_url_paths(site_id, [path]))
+    channel_path = path.strip("/").removesuffix("/index.html").strip("/")
+    return await uow.repo.channel_by_path(site_id, channel_path) is not None
+
+
+async def findings_for(uow: ContentUnitOfWork, doc: Document) -> list[CheckFinding]:
+    terms = await uow.repo.check_terms(doc.site_id)
+    return [*_term_findings(doc, terms), *await _link_findings(uow, doc)]
+
+
+async def enforce_checks(uow: ContentUnitOfWork, doc: Document) -> None:
+    """Refuse publication with the full list of findings; the caller's transaction is rolled back."""
+    findings = await findings_for(uow, doc)
+    if findings:
+        raise Unprocessable(
+            f"pre-publish checks found {len(findings)} problem(s); fix them and submit again",
+            code="checks_failed",
+            details=[f.model_dump() for f in findings],
+        )
+
+
+async def check_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id: int) -> CheckReport:
+    async with deps.site_uow(site_id) as uow:
+        doc = await uow.repo.document(doc_id)
+        if doc is None:
+            raise NotFound(f"document {doc_id} does not exist on this site")
+        require_staff(actor, site_id, doc.channel_id)
+        findings = await findings_for(uow, doc)
+        return CheckReport(passed=not findings, findings=findings)
+
+
+async def list_terms(deps: ContentDeps, actor: Actor, site_id: str | None) -> list[CheckTermRead]:
+    async with deps.site_uow(site_id) if site_id else deps.platform_uow() as uow:
+        if site_id:
+            require_staff(actor, site_id)
+            rows = await uow.repo.site_terms(site_id)
+        else:
+            rows = await uow.repo.platform_terms()
+        return [CheckTermRead.model_validate(r) for r in rows]
+
+
+async def add_term(deps: ContentDeps, actor: Actor, site_id: str | None, data: CheckTermCreate) -> CheckTermRead:
+    """Platform dictionaries are the operators'; each site admin may add the site's own terms."""
+    if site_id:
+        require_site_admin(actor, site_id)
+    else:
+        require_operator(actor)
+    async with deps.site_uow(site_id) if site_id else deps.platform_uow() as uow:
+        existing = await (uow.repo.site_terms(site_id) if site_id else uow.repo.platform_terms())
+        if any(t.kind == data.kind and t.term == data.term for t in existing):
+            raise Conflict(f"term: {data.term} is already in the {data.kind} dictionary")
+        extra = {"site_id": site_id} if site_id else {}
+        row = (SiteCheckTerm if site_id else PlatformCheckTerm)(created_by=actor.id, **extra, **data.model_dump())
+        uow.session.add(row)
+        await uow.session.flush()
+        audit(
+            uow,
+            actor,
+            site_id or PLATFORM_AUDIT,
+            "check_term.added",
+            "check_term",
+            row.id,
+            kind=row.kind,
+            term=row.term,
+        )
+        await uow.commit()
+        return CheckTermRead.model_validate(row)
+
+
+async def remove_term(deps: ContentDeps, actor: Actor, site_id: str | None, term_id: int) -> None:
+    if site_id:
+        require_site_admin(actor, site_id)
+    else:
+        require_operator(actor)
+    async with deps.site_uow(site_id) if site_id else deps.platform_uow() as uow:
+        rows = await (uow.repo.site_terms(site_id) if site_id else uow.repo.platform_terms())
+        row = next((r for r in rows if r.id == term_id), None)
+        if row is None:
+            raise NotFound(f"no dictionary term {term_id}")
+        await uow.session.delete(row)
+        audit(uow, actor, site_id or PLATFORM_AUDIT, "check_term.removed", "check_term", term_id, term=row.term)
+        await uow.commit()

@@ -1,0 +1,33 @@
+"""Loading what a use case acts on, with the 404s and 422s that name what is missing."""
+
+from __future__ import annotations
+
+from services.content.models import Channel, Document
+from services.content.service.context import ContentUnitOfWork
+from shared.errors import InvalidInput, NotFound
+
+
+async def document_or_404(uow: ContentUnitOfWork, doc_id: int, *, for_update: bool = False) -> Document:
+    doc = await uow.repo.document(doc_id, for_update=for_update)
+    if doc is None:
+        raise NotFound(f"document {doc_id} does not exist on this site")
+    return doc
+
+
+async def channel_or_404(uow: ContentUnitOfWork, channel_id: int) -> Channel:
+    channel = await uow.repo.channel(channel_id)
+    if channel is None:
+        raise NotFound(f"channel {channel_id} does not exist on this site")
+    return channel
+
+
+async def writable_channel(uow: ContentUnitOfWork, channel_id: int) -> Channel:
+    """A channel of this site that can hold documents (not a link)."""
+    channel = await uow.repo.channel(channel_id)
+    if channel is None:
+        raise InvalidInput("channel_id", f"this site has no channel {channel_id}")
+    if channel.kind == "link":
+        raise InvalidInput(
+            "channel_id", f"channel {channel.name} is a link; documents go into list, page or topic channels"
+        )
+    return channel

@@ -1,0 +1,237 @@
+"""One document, many channels: reposting (转载/引用) from the library, pushing down to lower sites,
+channel subscriptions, and interpretation links — all without copying the document."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.content.events import document_event
+from services.content.models import Document, DocumentLink, Placement
+from services.content.schemas.common import Page
+from services.content.schemas.documents import (
+    DocumentRead,
+    DocumentSummary,
+    InterpretsUpdate,
+    PlacementRead,
+    PushRequest,
+    PushResult,
+)
+from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.permissions import require_editor, require_site_admin
+from shared.clock import china_time
+from shared.db.uow import UnitOfWork
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.events.content import DocumentPublished, DocumentUpdated
+from shared.events.content import Placement as PlacementSnapshot
+
+
+def placement_path(channel_path: str, first_published_at: datetime, doc_id: int) -> str:
+    local = china_time(first_published_at)
+    return f"/{channel_path}/{local:%Y%m}/t{local:%Y%m%d}_{doc_id}.html"
+
+
+async def repost(deps: ContentDeps, actor: Actor, site_id: str, channel_id: int, document_id: int) -> PlacementRead:
+    """Place a live document of the library (any site) in one of this site's channels."""
+    require_editor(actor, site_id, channel_id)
+    async with deps.platform_uow() as uow:
+        doc = await _live_document(uow, document_id)
+        placement = await _place(uow, actor, doc, site_id, channel_id, "repost")
+        await _announce_placements(uow, doc)
+        audit(
+            uow,
+            actor,
+            site_id,
+            "document.reposted",
+            "placement",
+            placement.id,
+            document_id=doc.id,
+            channel_id=channel_id,
+            source_site_id=doc.site_id,
+        )
+        await uow.commit()
+        return PlacementRead.model_validate(placement)
+
+
+async def push(deps: ContentDeps, actor: Actor, site_id: str, document_id: int, request: PushRequest) -> PushResult:
+    """A higher-level site places its live document in channels of the sites below it."""
+    require_site_admin(actor, site_id)
+    async with deps.platform_uow() as uow:
+        doc = await _live_document(uow, document_id)
+        if doc.site_id != site_id:
+            raise NotFound(f"document {document_id} does not exist on this site")
+        below = await _descendants(uow, site_id)
+        placed, present = [], []
+        existing = {p.channel_id for p in await uow.repo.placements_of(doc.id)}
+        for target in request.targets:
+            if target.site_id not in below:
+                raise InvalidInput("targets", f"site {target.site_id} is not below site {site_id}")
+            if target.channel_id in existing:
+                present.append(target)
+                continue
+            placed.append(await _place(uow, actor, doc, target.site_id, target.channel_id, "push"))
+            existing.add(target.channel_id)
+        if placed:
+            await _announce_placements(uow, doc)
+        audit(
+            uow,
+            actor,
+            site_id,
+            "document.pushed",
+            "document",
+            doc.id,
+            targets=[t.model_dump() for t in request.targets],
+        )
+        await uow.commit()
+        return PushResult(placed=[PlacementRead.model_validate(p) for p in placed], already_present=present)
+
+
+async def remove_placement(deps: ContentDeps, actor: Actor, site_id: str, channel_id: int, placement_id: int) -> None:
+    """Take a reposted document out of a channel; its own channel it keeps (unpublish it instead)."""
+    require_editor(actor, site_id, channel_id)
+    async with deps.platform_uow() as uow:
+        placement = await uow.repo.placement(placement_id)
+        if placement is None or placement.site_id != site_id or placement.channel_id != channel_id:
+            raise NotFound(f"channel {channel_id} has no placement {placement_id}")
+        if placement.kind == "primary":
+            raise Conflict("a document's own channel placement cannot be removed; unpublish the document instead")
+        doc = await uow.repo.document(placement.document_id)
+        channel = await uow.repo.channel(channel_id, site_id=site_id)
+        domains = await uow.repo.main_domains([site_id])
+        removed = PlacementSnapshot(
+            site_id=site_id,
+            site_main_domain=domains.get(site_id, ""),
+            channel_id=channel_id,
+            channel_path=channel.path,
+            channel_name=channel.name,
+            kind=placement.kind,
+            url_path=placement.url_path or "",
+        )
+        await uow.session.delete(placement)
+        await uow.session.flush()
+        await _announce_placements(uow, doc, removed=[removed])
+        audit(uow, actor, site_id, "placement.removed", "placement", placement_id, document_id=doc.id)
+        await uow.commit()
+
+
+async def on_document_published(uow: UnitOfWork, event: DocumentPublished) -> None:
+    """Consumer: place a newly published document in every channel subscribed to its channel (自动转载)."""
+    assert isinstance(uow, ContentUnitOfWork)
+    doc = await uow.repo.document(event.document.id, any_site=True)
+    if doc is None or doc.public_state != "live":
+        return  # withdrawn again before this event arrived: nothing to spread
+    existing = {p.channel_id for p in await uow.repo.placements_of(doc.id)}
+    added = []
+    for sub in await uow.repo.subscribers(event.document.channel_id):
+        if sub.channel_id not in existing:
+            placement = await _place(uow, SYSTEM, doc, sub.site_id, sub.channel_id, "subscription")
+            added.append(placement)
+            audit(
+                uow,
+                SYSTEM,
+                sub.site_id,
+                "document.subscribed_in",
+                "placement",
+                placement.id,
+                document_id=doc.id,
+                channel_id=sub.channel_id,
+            )
+    if added:
+        await _announce_placements(uow, doc)
+
+
+async def set_interprets(
+    deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, request: InterpretsUpdate
+) -> DocumentRead:
+    """Link an interpretation (解读) to the policies it explains; both pages show the link."""
+    async with deps.platform_uow() as uow:
+        doc = await uow.repo.document(doc_id)
+        if doc is None or doc.site_id != site_id:
+            raise NotFound(f"document {doc_id} does not exist on this site")
+        require_editor(actor, site_id, doc.channel_id)
+        wanted = list(dict.fromkeys(request.policy_ids))
+        if doc_id in wanted:
+            raise InvalidInput("policy_ids", "a document cannot interpret itself")
+        policies = await uow.repo.documents_by_ids(wanted)
+        for pid in wanted:
+            policy = policies.get(pid)
+            if policy is None or (policy.site_id != site_id and policy.public_state != "live"):
+                raise InvalidInput("policy_ids", f"document {pid} is neither live nor of this site")
+        current = {link.policy_id: link for link in await uow.repo.links_from(doc_id)}
+        for pid in set(current) - set(wanted):
+            await uow.session.delete(current[pid])
+        for pid in [p for p in wanted if p not in current]:
+            uow.session.add(
+                DocumentLink(
+                    site_id=site_id, interpretation_id=doc_id, policy_id=pid, policy_site_id=policies[pid].site_id
+                )
+            )
+        await uow.session.flush()
+        touched = [doc, *[d for d in (await uow.repo.documents_by_ids(list(set(current) ^ set(wanted)))).values()]]
+        for changed in touched:
+            if changed.public_state == "live":
+                changed.version += 1
+                uow.emit(await document_event(uow.repo, DocumentUpdated, changed, change="links"))
+        audit(uow, actor, site_id, "document.interprets_set", "document", doc_id, policy_ids=wanted)
+        await uow.commit()
+        return DocumentRead.model_validate(doc)
+
+
+async def library(
+    deps: ContentDeps, actor: Actor, *, q: str | None, site_id: str | None, page: int, size: int
+) -> Page[DocumentSummary]:
+    """统一信息资源库: live documents of all sites that staff can repost or link ("先入库、后使用")."""
+    if not actor.principal.grants:
+        raise Forbidden("the resource library is for staff of the platform's sites")
+    async with deps.platform_uow() as uow:
+        rows, total = await uow.repo.library(q, site_id, page, size)
+        return Page(items=[DocumentSummary.model_validate(d) for d in rows], total=total, page=page, size=size)
+
+
+async def _live_document(uow: ContentUnitOfWork, document_id: int) -> Document:
+    doc = await uow.repo.document(document_id)
+    if doc is None or doc.public_state != "live":
+        raise InvalidInput("document_id", f"document {document_id} is not a live document of the library")
+    return doc
+
+
+async def _place(
+    uow: ContentUnitOfWork, actor: Actor, doc: Document, site_id: str, channel_id: int, kind: str
+) -> Placement:
+    channel = await uow.repo.channel(channel_id, site_id=site_id)
+    if channel is None or channel.kind not in ("list", "topic"):
+        raise InvalidInput("channel_id", f"site {site_id} has no list or topic channel {channel_id}")
+    if any(p.channel_id == channel_id for p in await uow.repo.placements_of(doc.id)):
+        raise Conflict(f"document {doc.id} is already in channel {channel_id}")
+    placement = Placement(
+        site_id=site_id,
+        channel_id=channel_id,
+        document_id=doc.id,
+        source_site_id=doc.site_id,
+        kind=kind,
+        url_path=placement_path(channel.path, doc.first_published_at, doc.id),
+        published_at=doc.published_at,
+        created_by=actor.id,
+    )
+    uow.session.add(placement)
+    await uow.session.flush()
+    return placement
+
+
+async def _announce_placements(
+    uow: ContentUnitOfWork, doc: Document, removed: list[PlacementSnapshot] | None = None
+) -> None:
+    doc.version += 1
+    await uow.session.flush()
+    uow.emit(
+        await document_event(uow.repo, DocumentUpdated, doc, change="placements", removed_placements=removed or [])
+    )
+
+
+async def _descendants(uow: ContentUnitOfWork, site_id: str) -> set[str]:
+    below: set[str] = set()
+    frontier = [site_id]
+    while frontier:
+        children = [s.id for parent in frontier for s in await uow.repo.sites(parent_id=parent)]
+        frontier = [c for c in children if c not in below]
+        below.update(frontier)
+    return below

@@ -1,0 +1,59 @@
+"""What anyone may read: live documents and channel listings of online sites."""
+
+from __future__ import annotations
+
+from services.content.events import document_event
+from services.content.schemas.common import Page
+from services.content.schemas.public import PublicDocument, PublicListItem
+from services.content.service.context import ContentDeps
+from shared.errors import Gone, NotFound
+from shared.events.content import DocumentPublished
+
+_NOTICES = {
+    "withdrawn": "该信息已撤回",
+    "expired": "该信息已过期下线",
+    "redirected": "该信息已迁移",
+}
+
+
+async def channel_listing(
+    deps: ContentDeps, site_id: str, channel_id: int, page: int, size: int
+) -> Page[PublicListItem]:
+    async with deps.site_uow(site_id) as uow:
+        if await uow.repo.channel(channel_id) is None:
+            raise NotFound(f"site {site_id} has no channel {channel_id}")
+        rows, total = await uow.repo.listing(site_id, channel_id, page, size)
+        items = [
+            PublicListItem(
+                id=d.id,
+                title=d.live_title or d.title,
+                url_path=p.url_path,
+                published_at=p.published_at,
+                kind=p.kind,
+                source_site_id=d.site_id,
+                validity=d.validity,
+            )
+            for p, d in rows
+        ]
+        return Page(items=items, total=total, page=page, size=size)
+
+
+async def public_document(deps: ContentDeps, site_id: str, doc_id: int) -> PublicDocument:
+    """A live document as it appears on this site; withdrawn ones with their notice, gone ones 410."""
+    async with deps.platform_uow() as uow:
+        doc = await uow.repo.document(doc_id)
+        placements = await uow.repo.placements_of(doc_id) if doc else []
+        if doc is None or doc.public_state == "unpublished" or all(p.site_id != site_id for p in placements):
+            raise NotFound(f"site {site_id} shows no document {doc_id}")
+        if doc.public_state == "gone":
+            raise Gone(f"document {doc_id} has been removed")
+        event = await document_event(uow.repo, DocumentPublished, doc)
+    state = doc.public_state
+    return PublicDocument(
+        state=state,
+        notice=_NOTICES.get(state),
+        reason=doc.unpublish_reason if state != "live" else None,
+        redirect_url=doc.redirect_url,
+        document=event.document,
+        placements=event.placements,
+    )

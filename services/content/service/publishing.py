@@ -1,0 +1,189 @@
+"""Going live and coming down: publication, scheduled publish and expiry, withdrawal, validity marks.
+
+Each of these is one transaction: the document's public state, its placements, its revision
+pointer, the audit entry and the outbox event commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from services.content.events import document_event
+from services.content.models import Document, Placement
+from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
+from services.content.service.checks import enforce_checks
+from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.lookups import document_or_404
+from services.content.service.permissions import REVIEWER_PREFIX, SITE_ADMIN, has_site_role, require_site_admin
+from shared.clock import china_time
+from shared.errors import Conflict, Forbidden
+from shared.events.content import DocumentExpired, DocumentPublished, DocumentUpdated, DocumentWithdrawn
+from shared.logs import get_logger
+
+log = get_logger("content.publishing")
+_DOWN_STATES = {"withdraw": "withdrawn", "redirect": "redirected", "gone": "gone"}
+
+
+async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Document) -> None:
+    """The last step passed: check, then publish now or at the scheduled time."""
+    await enforce_checks(uow, doc)
+    if doc.publish_at is not None and doc.publish_at > deps.now():
+        doc.workflow_state = "scheduled"
+        audit(uow, actor, doc.site_id, "document.scheduled", "document", doc.id, publish_at=doc.publish_at.isoformat())
+        return
+    await go_live(uow, deps, actor, doc)
+
+
+async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Document) -> None:
+    """Make the working revision the live one and announce it."""
+    now = deps.now()
+    was_live = doc.public_state == "live"
+    if doc.first_published_at is None:
+        await _assign_identity(uow, doc, now)
+    doc.live_revision, doc.live_title = doc.revision, doc.title
+    doc.workflow_state, doc.public_state, doc.published_at = "published", "live", now
+    doc.unpublish_reason = doc.redirect_url = None
+    await _place_primary(uow, actor, doc, now)
+    await uow.repo.mark_attachments_public(doc.site_id, [i for i in [doc.cover_id, *doc.attachment_ids] if i])
+    doc.version += 1
+    await uow.session.flush()
+    if was_live:
+        uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="revision"))
+    else:
+        uow.emit(await document_event(uow.repo, DocumentPublished, doc))
+    audit(
+        uow, actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision, url_path=doc.url_path
+    )
+
+
+async def _assign_identity(uow: ContentUnitOfWork, doc: Document, now) -> None:
+    """URL and 索引号 are given once, at first publication, and never change."""
+    channel = await uow.repo.channel(doc.channel_id, site_id=doc.site_id)
+    site = await uow.repo.site(doc.site_id)
+    local = china_time(now)
+    unit = channel.unit_code or site.org_code
+    serial = await uow.repo.next_value(doc.site_id, f"index:{unit}:{local.year}")
+    doc.index_number = f"{unit}/{local.year}-{serial:05d}"
+    doc.url_path = f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html"
+    doc.first_published_at = now
+
+
+async def _place_primary(uow: ContentUnitOfWork, actor: Actor, doc: Document, now) -> None:
+    placements = await uow.repo.placements_of(doc.id)
+    primary = next((p for p in placements if p.kind == "primary"), None)
+    if primary is None:
+        uow.session.add(
+            Placement(
+                site_id=doc.site_id,
+                channel_id=doc.channel_id,
+                document_id=doc.id,
+                source_site_id=doc.site_id,
+                kind="primary",
+                url_path=doc.url_path,
+                published_at=now,
+                created_by=actor.id,
+            )
+        )
+    else:
+        primary.channel_id, primary.published_at = doc.channel_id, now
+
+
+async def unpublish_document(
+    deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, request: Unpublish
+) -> DocumentRead:
+    """Withdraw (page stays with a notice), redirect elsewhere, or gone (410)."""
+    require_site_admin(actor, site_id)
+    async with deps.site_uow(site_id) as uow:
+        doc = await document_or_404(uow, doc_id, for_update=True)
+        if doc.public_state != "live":
+            raise Conflict(f"document {doc.id} is {doc.public_state}, not live")
+        doc.public_state = _DOWN_STATES[request.kind]
+        doc.unpublish_reason, doc.redirect_url = request.reason, request.redirect_url
+        if doc.workflow_state == "published":
+            doc.workflow_state = "draft"
+        doc.version += 1
+        uow.emit(
+            await document_event(
+                uow.repo,
+                DocumentWithdrawn,
+                doc,
+                kind=request.kind,
+                reason=request.reason,
+                redirect_url=request.redirect_url,
+            )
+        )
+        audit(
+            uow,
+            actor,
+            site_id,
+            "document.unpublished",
+            "document",
+            doc.id,
+            kind=request.kind,
+            reason=request.reason,
+            redirect_url=request.redirect_url,
+        )
+        await uow.commit()
+        return DocumentRead.model_validate(doc)
+
+
+async def change_validity(
+    deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, request: ValidityChange
+) -> DocumentRead:
+    """Mark a document 有效/修改/废止/失效 on its live page at once (no new review: it is a fact, not new text)."""
+    async with deps.site_uow(site_id) as uow:
+        doc = await document_or_404(uow, doc_id, for_update=True)
+        final_role = doc.review_steps[-1]["role"] if doc.review_steps else f"{REVIEWER_PREFIX}审发"
+        if not has_site_role(actor, site_id, (SITE_ADMIN, final_role), doc.channel_id):
+            raise Forbidden(f"needs role site_admin or {final_role} on site {site_id}")
+        if doc.validity == request.validity:
+            return DocumentRead.model_validate(doc)
+        previous, doc.validity = doc.validity, request.validity
+        doc.version += 1
+        if doc.public_state == "live":
+            await uow.session.flush()
+            uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="validity"))
+        audit(
+            uow,
+            actor,
+            site_id,
+            "document.validity_changed",
+            "document",
+            doc.id,
+            before=previous,
+            after=request.validity,
+            note=request.note,
+        )
+        await uow.commit()
+        return DocumentRead.model_validate(doc)
+
+
+async def run_due_publications(deps: ContentDeps) -> int:
+    """Publish approved documents whose time has come; each in its own transaction."""
+    async with deps.platform_uow() as uow:
+        due = await uow.repo.due_for_publication(deps.now())
+    for doc_id, site_id in due:
+        async with deps.site_uow(site_id) as uow:
+            doc = await uow.repo.document(doc_id, for_update=True)
+            if doc is None or doc.workflow_state != "scheduled" or doc.publish_at > deps.now():
+                continue
+            await go_live(uow, deps, SYSTEM, doc)
+            await uow.commit()
+    return len(due)
+
+
+async def run_due_expiries(deps: ContentDeps) -> int:
+    """Take down live documents whose expiry time has come."""
+    async with deps.platform_uow() as uow:
+        due = await uow.repo.due_for_expiry(deps.now())
+    for doc_id, site_id in due:
+        async with deps.site_uow(site_id) as uow:
+            doc = await uow.repo.document(doc_id, for_update=True)
+            if doc is None or doc.public_state != "live" or doc.expires_at > deps.now():
+                continue
+            doc.public_state = "expired"
+            if doc.workflow_state == "published":
+                doc.workflow_state = "draft"
+            doc.version += 1
+            uow.emit(await document_event(uow.repo, DocumentExpired, doc))
+            audit(uow, SYSTEM, site_id, "document.expired", "document", doc.id)
+            await uow.commit()
+    return len(due)

@@ -1,0 +1,195 @@
+"""Use cases for sites (tenants): open one with its basic channels, change it, resolve hosts, list them."""
+
+from __future__ import annotations
+
+from services.content.events import channel_snapshot, site_snapshot
+from services.content.models import Site, SiteDomain, Workflow
+from services.content.schemas.sites import (
+    DomainsUpdate,
+    HostResolution,
+    SiteCreate,
+    SiteDirectoryEntry,
+    SiteRead,
+    SiteUpdate,
+)
+from services.content.service.channels import DEFAULT_STEPS, instantiate_basic_channels
+from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.permissions import is_operator, require_operator, require_site_admin, require_staff
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.events.content import ChannelCreated, SiteCreated, SiteUpdated
+
+_PARENT_LEVELS = {
+    "province": set(),
+    "city": {"province"},
+    "county": {"city"},
+    "department": {"province", "city", "county"},
+}
+_ADMIN_FIELDS = {"contact_phone", "contact_email", "contact_address", "theme", "abbreviation", "version"}
+
+
+async def create_site(deps: ContentDeps, actor: Actor, data: SiteCreate) -> SiteRead:
+    """Open a site: its row, domains, the basic channels from the platform template, the default workflow."""
+    require_operator(actor)
+    async with deps.platform_uow() as uow:
+        await _check_new_site(uow, data)
+        site = Site(**data.model_dump(exclude={"main_domain", "domains"}))
+        uow.session.add(site)
+        hosts = [data.main_domain, *data.domains]
+        await _check_hosts_free(uow, hosts, site_id=data.id)
+        uow.session.add_all(SiteDomain(site_id=site.id, host=h, is_main=h == data.main_domain) for h in hosts)
+        channels = await instantiate_basic_channels(uow, site.id)
+        uow.session.add(Workflow(site_id=site.id, channel_id=None, steps=DEFAULT_STEPS))
+        await uow.session.flush()
+        snapshot = await site_snapshot(uow.repo, site)
+        uow.emit(SiteCreated(site_id=site.id, aggregate_id=site.id, aggregate_version=site.version, site=snapshot))
+        for channel in channels:
+            uow.emit(
+                ChannelCreated(
+                    site_id=site.id,
+                    aggregate_id=str(channel.id),
+                    aggregate_version=1,
+                    channel=channel_snapshot(channel),
+                    site=snapshot,
+                )
+            )
+        audit(uow, actor, site.id, "site.created", "site", site.id, name=site.name, channels=len(channels))
+        await uow.commit()
+        return _read(site, snapshot.domains, snapshot.main_domain)
+
+
+async def _check_new_site(uow: ContentUnitOfWork, data: SiteCreate) -> None:
+    if await uow.repo.site(data.id) is not None:
+        raise Conflict(f"id: site {data.id} already exists")
+    if await uow.repo.site_has(Site, Site.site_code == data.site_code):
+        raise Conflict(f"site_code: 网站标识码 {data.site_code} is already used by another site")
+    await _check_parent(uow, data.level, data.parent_id)
+
+
+async def _check_parent(uow: ContentUnitOfWork, level: str, parent_id: str | None) -> None:
+    allowed = _PARENT_LEVELS[level]
+    if not allowed:
+        if parent_id is not None:
+            raise InvalidInput("parent_id", "a province site has no parent")
+        return
+    parent = await uow.repo.site(parent_id) if parent_id else None
+    if parent is None:
+        raise InvalidInput("parent_id", f"a {level} site needs an existing parent site")
+    if parent.level not in allowed:
+        raise InvalidInput("parent_id", f"a {level} site cannot sit under a {parent.level} site")
+
+
+async def _check_hosts_free(uow: ContentUnitOfWork, hosts: list[str], *, site_id: str) -> None:
+    if len(set(hosts)) != len(hosts):
+        raise InvalidInput("domains", "domains must be distinct and not repeat main_domain")
+    for host in hosts:
+        owner = await uow.repo.domain(host)
+        if owner is not None and owner.site_id != site_id:
+            raise Conflict(f"domains: {host} already belongs to site {owner.site_id}")
+
+
+async def update_site(deps: ContentDeps, actor: Actor, site_id: str, data: SiteUpdate) -> SiteRead:
+    """Site admins change contacts and theme; identity, codes, status and parent are for operators."""
+    require_site_admin(actor, site_id)
+    changes = data.model_dump(exclude_unset=True)
+    restricted = sorted(set(changes) - _ADMIN_FIELDS)
+    if restricted and not is_operator(actor):
+        raise Forbidden(f"only platform operators may change {', '.join(restricted)}")
+    async with deps.site_uow(site_id) as uow:
+        site = await _site_or_404(uow, site_id)
+        expected = changes.pop("version", None)
+        if expected is not None and expected != site.version:
+            raise Conflict(f"version: site is at version {site.version}, not {expected}")
+        if (
+            "site_code" in changes
+            and changes["site_code"] != site.site_code
+            and await uow.repo.site_has(Site, Site.site_code == changes["site_code"])
+        ):
+            raise Conflict(f"site_code: 网站标识码 {changes['site_code']} is already used by another site")
+        if "parent_id" in changes:
+            await _check_parent(uow, site.level, changes["parent_id"])
+        for name, value in changes.items():
+            setattr(site, name, value)
+        site.version += 1
+        return await _commit_site_update(uow, actor, site, "site.updated", changes)
+
+
+async def set_domains(deps: ContentDeps, actor: Actor, site_id: str, data: DomainsUpdate) -> SiteRead:
+    """Replace a site's host names; exactly one is the main (canonical) domain."""
+    require_operator(actor)
+    async with deps.platform_uow() as uow:
+        site = await _site_or_404(uow, site_id)
+        hosts = [data.main_domain, *data.domains]
+        await _check_hosts_free(uow, hosts, site_id=site_id)
+        for old in await uow.repo.domains([site_id]):
+            await uow.session.delete(old)
+        await uow.session.flush()
+        uow.session.add_all(SiteDomain(site_id=site_id, host=h, is_main=h == data.main_domain) for h in hosts)
+        site.version += 1
+        return await _commit_site_update(uow, actor, site, "site.domains_set", {"domains": hosts})
+
+
+async def _commit_site_update(uow: ContentUnitOfWork, actor: Actor, site: Site, action: str, changes: dict) -> SiteRead:
+    await uow.session.flush()
+    snapshot = await site_snapshot(uow.repo, site)
+    uow.emit(SiteUpdated(site_id=site.id, aggregate_id=site.id, aggregate_version=site.version, site=snapshot))
+    audit(uow, actor, site.id, action, "site", site.id, changes=changes)
+    await uow.commit()
+    return _read(site, snapshot.domains, snapshot.main_domain)
+
+
+async def get_site(deps: ContentDeps, actor: Actor, site_id: str) -> SiteRead:
+    require_staff(actor, site_id)
+    async with deps.site_uow(site_id) as uow:
+        site = await _site_or_404(uow, site_id)
+        domains = await uow.repo.domains([site_id])
+        return _read(site, [d.host for d in domains], next((d.host for d in domains if d.is_main), ""))
+
+
+async def site_directory(deps: ContentDeps, *, level: str | None, parent_id: str | None) -> list[SiteDirectoryEntry]:
+    """网站群导航: every online site, public."""
+    async with deps.platform_uow() as uow:
+        sites = await uow.repo.sites(status="online", level=level, parent_id=parent_id)
+        domains = await uow.repo.domains([s.id for s in sites])
+    by_site: dict[str, list[SiteDomain]] = {}
+    for d in domains:
+        by_site.setdefault(d.site_id, []).append(d)
+    return [
+        SiteDirectoryEntry(
+            id=s.id,
+            name=s.name,
+            host_unit=s.host_unit,
+            level=s.level,
+            site_code=s.site_code,
+            parent_id=s.parent_id,
+            main_domain=next((d.host for d in by_site.get(s.id, []) if d.is_main), ""),
+            domains=[d.host for d in by_site.get(s.id, [])],
+        )
+        for s in sites
+    ]
+
+
+async def resolve_host(deps: ContentDeps, host: str) -> HostResolution:
+    """Which site answers on a host name (the gateway's and renderer's first question)."""
+    name = host.split(":", 1)[0].strip().lower().rstrip(".")
+    async with deps.platform_uow() as uow:
+        domain = await uow.repo.domain(name)
+        if domain is None:
+            raise NotFound(f"host: no site answers on {name}")
+        site = await uow.repo.site(domain.site_id)
+        main = (await uow.repo.main_domains([site.id])).get(site.id, name)
+    return HostResolution(host=name, site_id=site.id, is_main=domain.is_main, main_domain=main, status=site.status)
+
+
+async def _site_or_404(uow: ContentUnitOfWork, site_id: str) -> Site:
+    site = await uow.repo.site(site_id)
+    if site is None:
+        raise NotFound(f"site {site_id} does not exist")
+    return site
+
+
+def _read(site: Site, domains: list[str], main: str) -> SiteRead:
+    fields = {name: getattr(site, name) for name in SiteRead.model_fields if hasattr(site, name)}
+    return SiteRead(**{**fields, "domains": [d for d in domains if d != main], "main_domain": main})
+
+
+__all__ = ["create_site", "get_site", "resolve_host", "set_domains", "site_directory", "update_site"]

@@ -1,0 +1,119 @@
+"""The review workflow (先审后发): submit, approve or reject step by step, and the audited emergency publish."""
+
+from __future__ import annotations
+
+from services.content.models import Document, ReviewAction
+from services.content.schemas.documents import DocumentRead, EmergencyPublish, Rejection, ReviewDecision
+from services.content.service.channels import effective_steps
+from services.content.service.checks import enforce_checks
+from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.lookups import document_or_404
+from services.content.service.permissions import require_editor, require_reviewer, require_site_admin
+from services.content.service.publishing import complete_review, go_live
+from shared.errors import Conflict
+
+
+async def submit_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id: int) -> DocumentRead:
+    async with deps.site_uow(site_id) as uow:
+        doc = await document_or_404(uow, doc_id, for_update=True)
+        await submit_in(uow, actor, doc)
+        await uow.commit()
+        return DocumentRead.model_validate(doc)
+
+
+async def submit_in(uow: ContentUnitOfWork, actor: Actor, doc: Document) -> None:
+    """Freeze the workflow that applies now (channel's, else site's) and enter its first step."""
+    require_editor(actor, doc.site_id, doc.channel_id)
+    if doc.workflow_state != "draft":
+        raise Conflict(f"only drafts can be submitted; document {doc.id} is {doc.workflow_state}")
+    steps, _ = await effective_steps(uow, doc.site_id, doc.channel_id)
+    doc.review_steps, doc.review_step, doc.workflow_state = steps, 0, "in_review"
+    doc.version += 1
+    _record(uow, doc, actor, "submit", None, None)
+    audit(uow, actor, doc.site_id, "document.submitted", "document", doc.id, revision=doc.revision)
+
+
+async def approve_document(
+    deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, decision: ReviewDecision
+) -> DocumentRead:
+    """Pass the current step; passing the last one publishes (or schedules) after the checks."""
+    async with deps.site_uow(site_id) as uow:
+        doc = await document_or_404(uow, doc_id, for_update=True)
+        step = _current_step(doc)
+        require_reviewer(actor, site_id, step["role"], doc.channel_id)
+        _record(uow, doc, actor, "approve", step["name"], decision.comment)
+        audit(uow, actor, site_id, "document.approved", "document", doc.id, step=step["name"], revision=doc.revision)
+        doc.version += 1
+        if doc.review_step + 1 < len(doc.review_steps):
+            doc.review_step += 1
+        else:
+            await complete_review(uow, deps, actor, doc)
+        await uow.commit()
+        return DocumentRead.model_validate(doc)
+
+
+async def reject_document(
+    deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, rejection: Rejection
+) -> DocumentRead:
+    """Back to the author with a comment; a live document keeps its live revision meanwhile."""
+    async with deps.site_uow(site_id) as uow:
+        doc = await document_or_404(uow, doc_id, for_update=True)
+        step = _current_step(doc)
+        require_reviewer(actor, site_id, step["role"], doc.channel_id)
+        _record(uow, doc, actor, "reject", step["name"], rejection.comment)
+        audit(
+            uow, actor, site_id, "document.rejected", "document", doc.id, step=step["name"], comment=rejection.comment
+        )
+        doc.workflow_state, doc.review_step = "draft", 0
+        doc.version += 1
+        await uow.commit()
+        return DocumentRead.model_validate(doc)
+
+
+async def emergency_publish(
+    deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, request: EmergencyPublish
+) -> DocumentRead:
+    """A site admin publishes at once, skipping review but not the checks; the reason is audited."""
+    require_site_admin(actor, site_id)
+    async with deps.site_uow(site_id) as uow:
+        doc = await document_or_404(uow, doc_id, for_update=True)
+        if doc.workflow_state == "published":
+            raise Conflict(f"document {doc.id} is already published at revision {doc.revision}")
+        await enforce_checks(uow, doc)
+        _record(uow, doc, actor, "emergency_publish", None, request.reason)
+        audit(
+            uow,
+            actor,
+            site_id,
+            "document.emergency_published",
+            "document",
+            doc.id,
+            reason=request.reason,
+            revision=doc.revision,
+        )
+        await go_live(uow, deps, actor, doc)
+        await uow.commit()
+        return DocumentRead.model_validate(doc)
+
+
+def _current_step(doc: Document) -> dict:
+    if doc.workflow_state != "in_review":
+        raise Conflict(f"document {doc.id} is {doc.workflow_state}, not in review")
+    return doc.review_steps[doc.review_step]
+
+
+def _record(
+    uow: ContentUnitOfWork, doc: Document, actor: Actor, action: str, step: str | None, comment: str | None
+) -> None:
+    uow.session.add(
+        ReviewAction(
+            site_id=doc.site_id,
+            document_id=doc.id,
+            revision=doc.revision,
+            step=step,
+            action=action,
+            actor=actor.id,
+            actor_name=actor.name,
+            comment=comment,
+        )
+    )

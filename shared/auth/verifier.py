@@ -1,0 +1,96 @@
+"""Local verification of JWT access tokens; keys are cached and refreshed when an unknown `kid` appears."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import httpx
+from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.jwk import KeySet
+from joserfc.jwt import JWTClaimsRegistry
+from pydantic import ValidationError
+
+from shared.auth.principal import Grant, Principal
+from shared.errors import Unauthenticated
+
+ALGORITHMS = ("RS256", "ES256", "EdDSA")
+
+
+class JwksSource:
+    """Where verification keys come from: a file (dev, tests) or the identity provider's jwks_uri."""
+
+    def __init__(self, url: str, *, min_refresh_seconds: float = 30.0) -> None:
+        self.url = url
+        self.min_refresh_seconds = min_refresh_seconds
+        self._keys: KeySet | None = None
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def keys(self, *, refresh: bool = False) -> KeySet:
+        stale = refresh and time.monotonic() - self._fetched_at >= self.min_refresh_seconds
+        if self._keys is None or stale:
+            async with self._lock:
+                if self._keys is None or (refresh and time.monotonic() - self._fetched_at >= self.min_refresh_seconds):
+                    self._keys = KeySet.import_key_set(await self._load())
+                    self._fetched_at = time.monotonic()
+        return self._keys
+
+    async def _load(self) -> dict:
+        if self.url.startswith("file://"):
+            return json.loads(await asyncio.to_thread(Path(self.url.removeprefix("file://")).read_text))
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(self.url)
+            response.raise_for_status()
+            return response.json()
+
+
+class TokenVerifier:
+    """Checks signature, issuer, audience and lifetime, then reads the principal from the claims."""
+
+    def __init__(self, source: JwksSource, *, issuer: str, audience: str, leeway: int = 30) -> None:
+        self.source = source
+        self.registry = JWTClaimsRegistry(
+            leeway=leeway,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
+            exp={"essential": True},
+            sub={"essential": True},
+        )
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            decoded = jwt.decode(token, await self.source.keys(), algorithms=list(ALGORITHMS))
+        except InvalidKeyIdError:
+            decoded = await self._retry_with_fresh_keys(token)
+        except JoseError as exc:
+            raise Unauthenticated(f"invalid access token: {exc.description or exc.error}") from None
+        except ValueError:
+            raise Unauthenticated("malformed access token") from None
+        try:
+            self.registry.validate(decoded.claims)
+        except JoseError as exc:
+            raise Unauthenticated(f"access token rejected: {exc.description or exc.error}") from None
+        return _principal(decoded.claims)
+
+    async def _retry_with_fresh_keys(self, token: str) -> jwt.Token:
+        try:
+            return jwt.decode(token, await self.source.keys(refresh=True), algorithms=list(ALGORITHMS))
+        except (JoseError, ValueError):
+            raise Unauthenticated("access token signed by an unknown key") from None
+
+
+def _principal(claims: dict) -> Principal:
+    try:
+        return Principal(
+            subject=str(claims["sub"]),
+            name=claims.get("name"),
+            client_id=claims.get("client_id"),
+            scopes=frozenset(str(claims.get("scope", "")).split()),
+            grants=tuple(Grant.model_validate(g) for g in claims.get("grants", ())),
+        )
+    except (ValidationError, TypeError) as exc:
+        raise Unauthenticated(f"access token has malformed claims: {exc}") from None

@@ -1,0 +1,40 @@
+"""The blob store contract."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+
+class BlobNotFound(KeyError):
+    """No blob under that key."""
+
+
+def check_key(key: str) -> str:
+    """Keys are relative slash paths without empty, dot or dot-dot segments."""
+    parts = key.split("/")
+    if not key or key.startswith("/") or "\\" in key or any(p in {"", ".", ".."} for p in parts):
+        raise ValueError(f"bad blob key {key!r}")
+    return key
+
+
+class BlobStore(ABC):
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None: ...
+
+    @abstractmethod
+    async def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    @abstractmethod
+    async def get(self, key: str) -> bytes: ...
+
+    @abstractmethod
+    async def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    async def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    async def ping(self) -> bool: ...

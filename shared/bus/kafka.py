@@ -1,0 +1,155 @@
+"""Kafka bus on aiokafka: idempotent acks=all producer, manual-commit consumer groups, DLQ topics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.structs import TopicPartition
+
+from shared.bus.base import BusUnavailable, EventBus, Message, Subscription, dead_letter_topic
+from shared.logs import get_logger
+
+log = get_logger("shared.bus.kafka")
+
+
+class KafkaBus(EventBus):
+    def __init__(
+        self,
+        bootstrap: str,
+        *,
+        client_id: str,
+        max_retries: int = 3,
+        partitions: int = 3,
+        request_timeout_ms: int = 10_000,
+        namespace: str = "",
+    ) -> None:
+        super().__init__(max_retries=max_retries)
+        self.namespace = f"{namespace}." if namespace else ""
+        self.bootstrap = bootstrap
+        self.client_id = client_id
+        self.partitions = partitions
+        self.request_timeout_ms = request_timeout_ms
+        self._producer: AIOKafkaProducer | None = None
+        self._consumers: list[asyncio.Task] = []
+        self._producer_lock = asyncio.Lock()
+
+    def _physical(self, topic: str) -> str:
+        """Topics and groups live under the namespace, so environments can share one cluster."""
+        return self.namespace + topic
+
+    def _logical(self, topic: str) -> str:
+        return topic.removeprefix(self.namespace)
+
+    async def start(self) -> None:
+        """Start consumers; the producer starts lazily so a broker outage at boot is survivable."""
+        for sub in self.subscriptions:
+            self._consumers.append(asyncio.create_task(self._consume(sub), name=f"kafka:{sub.group}"))
+
+    async def stop(self) -> None:
+        for task in self._consumers:
+            task.cancel()
+        await asyncio.gather(*self._consumers, return_exceptions=True)
+        self._consumers.clear()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def ping(self) -> bool:
+        try:
+            producer = await self._get_producer()
+            await asyncio.wait_for(producer.client.force_metadata_update(), 2)
+            return True
+        except Exception:
+            return False
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        """Create topics (and their DLQs) with the configured partitions; existing ones are left alone."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=self.client_id)
+        await admin.start()
+        try:
+            wanted = {self._physical(t) for topic in topics for t in (topic, dead_letter_topic(topic))}
+            existing = set(await admin.list_topics())
+            new = [NewTopic(t, self.partitions, 1) for t in sorted(wanted - existing)]
+            if new:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics(new)
+        finally:
+            await admin.close()
+
+    async def publish_batch(self, messages: Sequence[Message]) -> None:
+        try:
+            producer = await self._get_producer()
+            futures = [
+                await producer.send(self._physical(m.topic), m.value, key=m.key.encode(), headers=list(m.headers)) for m in messages
+            ]
+            await asyncio.gather(*futures)
+        except (TimeoutError, KafkaError, OSError) as exc:
+            await self._reset_producer()
+            raise BusUnavailable(f"kafka at {self.bootstrap}: {exc!r}") from exc
+
+    async def _get_producer(self) -> AIOKafkaProducer:
+        async with self._producer_lock:
+            if self._producer is None:
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=self.bootstrap,
+                    client_id=self.client_id,
+                    acks="all",
+                    enable_idempotence=True,
+                    linger_ms=2,
+                    max_batch_size=256 * 1024,
+                    request_timeout_ms=self.request_timeout_ms,
+                    compression_type=None,
+                )
+                try:
+                    await producer.start()
+                except BaseException:
+                    await producer.stop()
+                    raise
+                self._producer = producer
+            return self._producer
+
+    async def _reset_producer(self) -> None:
+        async with self._producer_lock:
+            if self._producer is not None:
+                producer, self._producer = self._producer, None
+                with contextlib.suppress(Exception):  # it is being discarded
+                    await producer.stop()
+
+    async def _consume(self, sub: Subscription) -> None:
+        """Keep a consumer running for the group; reconnect after broker outages."""
+        while True:
+            consumer = AIOKafkaConsumer(
+                *(self._physical(t) for t in sub.topics),
+                bootstrap_servers=self.bootstrap,
+                group_id=self._physical(sub.group),
+                client_id=self.client_id,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                isolation_level="read_committed",
+            )
+            try:
+                await consumer.start()
+                await self._poll(consumer, sub)
+            except asyncio.CancelledError:
+                await consumer.stop()
+                raise
+            except Exception as exc:
+                log.warning("consumer restarting", group=sub.group, error=repr(exc))
+                await consumer.stop()
+                await asyncio.sleep(1)
+
+    async def _poll(self, consumer: AIOKafkaConsumer, sub: Subscription) -> None:
+        while True:
+            batches = await consumer.getmany(timeout_ms=500, max_records=500)
+            for tp, records in batches.items():
+                for record in records:
+                    message = Message(
+                        self._logical(record.topic), (record.key or b"").decode(), record.value or b"", tuple(record.headers or ())
+                    )
+                    await self.deliver(sub, message)
+                await consumer.commit({TopicPartition(tp.topic, tp.partition): records[-1].offset + 1})

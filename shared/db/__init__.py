@@ -1,0 +1,1 @@
+"""Database plumbing: engines for SQLite and PostgreSQL, the unit of work, migrations."""

@@ -1,0 +1,70 @@
+"""Unit of work: one transaction, its tenant scope, and the events it will publish through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.events.envelope import Event, encode_event, envelope_bytes
+from shared.logs import correlation_id_var
+from shared.messaging.tables import OutboxBase
+from shared.tenancy import TenantScope
+
+
+class UnitOfWork:
+    """`async with uow: … uow.emit(event); await uow.commit()` — nothing is kept unless commit() is reached."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker,
+        *,
+        source: str,
+        scope: TenantScope,
+        outbox: type[OutboxBase],
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._session_factory = session_factory
+        self.source = source
+        self.scope = scope
+        self._outbox = outbox
+        self._on_commit = on_commit
+        self._emitted = 0
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> Self:
+        self.session = self._session_factory()
+        self.session.info["tenant_scope"] = self.scope
+        self._emitted = 0
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # close() rolls back whatever was not committed, without expiring what was read, so
+        # results stay readable after the block.
+        await self.session.close()
+
+    def emit(self, event: Event) -> None:
+        """Write the event into the outbox table of this transaction."""
+        envelope = encode_event(event, source=self.source, correlation_id=correlation_id_var.get())
+        self.session.add(
+            self._outbox(
+                event_id=envelope.id,
+                topic=event.topic,
+                key=event.aggregate_id,
+                site_id=event.site_id,
+                type=event.type,
+                payload=envelope_bytes(envelope),
+            )
+        )
+        self._emitted += 1
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self._emitted and self._on_commit is not None:
+            self._on_commit()
+        self._emitted = 0
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+        self._emitted = 0

@@ -1,0 +1,85 @@
+"""CloudEvents 1.0 structured-mode envelope and the base of every event payload model."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+_REGISTRY: dict[str, type[Event]] = {}
+
+
+class Event(BaseModel):
+    """An event payload; subclasses name their CloudEvents `type` and the topic of their aggregate family."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    type: ClassVar[str]
+    topic: ClassVar[str]
+
+    site_id: str = Field(description="the tenant the aggregate belongs to")
+    aggregate_id: str = Field(description="the message key: one aggregate's events stay in order")
+    aggregate_version: int = Field(ge=1, description="consumers drop events older than what they have")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        event_type = cls.__dict__.get("type")
+        if isinstance(event_type, str):
+            if event_type in _REGISTRY:
+                raise TypeError(f"event type {event_type} registered twice")
+            _REGISTRY[event_type] = cls
+
+    @property
+    def subject(self) -> str:
+        return f"{self.topic.split('.', 1)[-1]}/{self.aggregate_id}"
+
+
+class CloudEvent(BaseModel):
+    """The wire envelope (structured JSON mode) with our `siteid` and `correlationid` extensions."""
+
+    model_config = ConfigDict(extra="allow")
+
+    specversion: str = "1.0"
+    id: str
+    source: str
+    type: str
+    time: datetime
+    subject: str | None = None
+    datacontenttype: str = "application/json"
+    siteid: str
+    correlationid: str | None = None
+    data: dict[str, Any]
+
+
+def event_type_registry() -> dict[str, type[Event]]:
+    return dict(_REGISTRY)
+
+
+def encode_event(event: Event, *, source: str, correlation_id: str | None = None) -> CloudEvent:
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source=source,
+        type=event.type,
+        time=datetime.now(UTC),
+        subject=event.subject,
+        siteid=event.site_id,
+        correlationid=correlation_id,
+        data=event.model_dump(mode="json"),
+    )
+
+
+def envelope_bytes(envelope: CloudEvent) -> bytes:
+    return orjson.dumps(envelope.model_dump(mode="json", exclude_none=True))
+
+
+def parse_envelope(raw: bytes) -> CloudEvent:
+    return CloudEvent.model_validate_json(raw)
+
+
+def decode_event(envelope: CloudEvent) -> Event | None:
+    """The typed payload, or None when this process does not know the type (newer producer)."""
+    model = _REGISTRY.get(envelope.type)
+    return model.model_validate(envelope.data) if model else None

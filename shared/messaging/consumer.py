@@ -1,0 +1,55 @@
+"""Idempotent consumers: each event's effect and its inbox row commit in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from shared.bus import Message
+from shared.db.uow import UnitOfWork
+from shared.events.envelope import Event, decode_event, parse_envelope
+from shared.logs import correlation_id_var, get_logger
+from shared.messaging.tables import InboxBase
+from shared.metrics import EVENTS_DUPLICATE, EVENTS_HANDLED
+
+log = get_logger("shared.consumer")
+
+EventHandler = Callable[[UnitOfWork, Event], Awaitable[None]]
+
+
+@dataclass
+class InboxConsumer:
+    """Decodes a message, skips it if already handled, else runs the handler and records it, atomically."""
+
+    name: str
+    uow_factory: Callable[[], UnitOfWork]
+    inbox: type[InboxBase]
+    handlers: dict[str, EventHandler]
+
+    async def __call__(self, message: Message) -> None:
+        envelope = parse_envelope(message.value)
+        handler = self.handlers.get(envelope.type)
+        if handler is None:
+            return
+        event = decode_event(envelope)
+        if event is None:
+            return
+        token = correlation_id_var.set(envelope.correlationid or envelope.id)
+        try:
+            async with self.uow_factory() as uow:
+                seen = await uow.session.scalar(
+                    select(self.inbox.event_id).where(
+                        self.inbox.consumer == self.name, self.inbox.event_id == envelope.id
+                    )
+                )
+                if seen is not None:
+                    EVENTS_DUPLICATE.labels(self.name).inc()
+                    return
+                await handler(uow, event)
+                uow.session.add(self.inbox(consumer=self.name, event_id=envelope.id, event_type=envelope.type))
+                await uow.commit()
+            EVENTS_HANDLED.labels(self.name, envelope.type).inc()
+        finally:
+            correlation_id_var.reset(token)

@@ -1,0 +1,206 @@
+"""What every service's HTTP app has: the error envelope, request ids, limits, metrics, health, auth."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.auth import Principal, TokenVerifier
+from shared.errors import PayloadTooLarge, ProblemError, Unauthenticated, error_envelope
+from shared.logs import correlation_id_var, get_logger, request_id_var
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, render_metrics
+
+log = get_logger("shared.web")
+_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+class RequestContextMiddleware:
+    """Pure ASGI: request/correlation ids in, ids out, one access log line and metrics per request."""
+
+    def __init__(self, app: ASGIApp, *, service: str, access_log: bool = True) -> None:
+        self.app = app
+        self.service = service
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        request_id = _valid_id(headers.get(b"x-request-id")) or uuid.uuid4().hex
+        correlation_id = _valid_id(headers.get(b"x-correlation-id")) or request_id
+        rid_token, cid_token = request_id_var.set(request_id), correlation_id_var.set(correlation_id)
+        status = 500
+        start = time.perf_counter()
+
+        async def send_with_ids(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_ids)
+        finally:
+            self._record(scope, status, time.perf_counter() - start)
+            request_id_var.reset(rid_token)
+            correlation_id_var.reset(cid_token)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        route = getattr(scope.get("route"), "path", "unmatched")
+        HTTP_REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
+        HTTP_LATENCY.labels(self.service, scope["method"], route).observe(elapsed)
+        if self.access_log:
+            log.info(
+                "request",
+                service=self.service,
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                ms=round(elapsed * 1000, 2),
+            )
+
+
+def _valid_id(raw: bytes | None) -> str | None:
+    if raw is None:
+        return None
+    value = raw.decode("latin-1")
+    return value if _ID_RE.match(value) else None
+
+
+class BodyLimitMiddleware:
+    """Pure ASGI: refuse bodies over the limit for their path with 413, before the app reads them."""
+
+    def __init__(self, app: ASGIApp, *, limit_for: Callable[[str], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_problem(send, PayloadTooLarge(f"request body is larger than {limit} bytes"))
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # An HTTPException passes through FastAPI's body parsing unchanged.
+                    raise StarletteHTTPException(413, f"request body is larger than {limit} bytes")
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+async def _send_problem(send: Send, problem: ProblemError) -> None:
+    response = JSONResponse(problem.envelope(), status_code=problem.status)
+    await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every failure leaves as the one envelope; validation errors name each offending field."""
+
+    @app.exception_handler(ProblemError)
+    async def on_problem(_request: Request, exc: ProblemError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.envelope(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_field_error(err) for err in exc.errors()]
+        fields = ", ".join(dict.fromkeys(d["field"] for d in details))
+        return JSONResponse(error_envelope("invalid_input", f"invalid input: {fields}", details), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return JSONResponse(error_envelope(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def on_crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", error=repr(exc), exc_info=exc)
+        message = f"internal error; quote request id {request_id_var.get()}"
+        return JSONResponse(error_envelope("internal_error", message), status_code=500)
+
+
+_HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+def _field_error(err: dict[str, Any]) -> dict[str, str]:
+    if err["type"] == "json_invalid":
+        reason = err.get("ctx", {}).get("error", "malformed")
+        return {"field": "body", "message": f"invalid JSON: {reason} at position {err['loc'][-1]}", "type": err["type"]}
+    return {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"], "type": err["type"]}
+
+
+def ops_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
+    """/healthz (the process runs), /readyz (its backends answer), /metrics (Prometheus)."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz() -> JSONResponse:
+        results = {name: await _safe(check) for name, check in checks.items()}
+        if all(results.values()):
+            return JSONResponse({"status": "ready", "checks": results})
+        failing = ", ".join(name for name, ok in results.items() if not ok)
+        return JSONResponse(error_envelope("not_ready", f"not ready: {failing}", results), status_code=503)
+
+    @router.get("/metrics")
+    async def metrics() -> Response:
+        body, content_type = render_metrics()
+        return Response(body, media_type=content_type)
+
+    return router
+
+
+async def _safe(check: ReadinessCheck) -> bool:
+    try:
+        return bool(await check())
+    except Exception:
+        return False
+
+
+def wrap_service_app(app: FastAPI, *, service: str, limit_for: Callable[[str], int], access_log: bool) -> None:
+    """Add the pure-ASGI middleware stack (outermost first: ids/metrics, then body limits)."""
+    app.add_middleware(BodyLimitMiddleware, limit_for=limit_for)
+    app.add_middleware(RequestContextMiddleware, service=service, access_log=access_log)
+
+
+async def current_principal(request: Request) -> Principal:
+    """The caller, from `Authorization: Bearer <JWT>`; 401 without a valid token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("missing bearer access token")
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(token.strip())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def openapi_tags(tags: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"name": name, "description": description} for name, description in tags]
