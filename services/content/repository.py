@@ -240,6 +240,10 @@ class ContentRepository:
         ).all()
         return [tuple(r) for r in rows], total or 0
 
+    async def document_at(self, site_id: str, url_path: str) -> int | None:
+        stmt = select(Placement.document_id).where(Placement.site_id == site_id, Placement.url_path == url_path)
+        return await self.session.scalar(stmt.limit(1))
+
     async def live_url_paths(self, site_id: str, paths: Sequence[str]) -> set[str]:
         stmt = (
             select(Placement.url_path)

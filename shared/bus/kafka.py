@@ -85,7 +85,8 @@ class KafkaBus(EventBus):
         try:
             producer = await self._get_producer()
             futures = [
-                await producer.send(self._physical(m.topic), m.value, key=m.key.encode(), headers=list(m.headers)) for m in messages
+                await producer.send(self._physical(m.topic), m.value, key=m.key.encode(), headers=list(m.headers))
+                for m in messages
             ]
             await asyncio.gather(*futures)
         except (TimeoutError, KafkaError, OSError) as exc:
@@ -149,7 +150,10 @@ class KafkaBus(EventBus):
             for tp, records in batches.items():
                 for record in records:
                     message = Message(
-                        self._logical(record.topic), (record.key or b"").decode(), record.value or b"", tuple(record.headers or ())
+                        self._logical(record.topic),
+                        (record.key or b"").decode(),
+                        record.value or b"",
+                        tuple(record.headers or ()),
                     )
                     await self.deliver(sub, message)
                 await consumer.commit({TopicPartition(tp.topic, tp.partition): records[-1].offset + 1})

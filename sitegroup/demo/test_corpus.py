@@ -248,7 +248,13 @@ def test_policy_metadata(big) -> None:
 
 
 def test_doc_number_prefix_follows_the_abbreviation(nine_sites) -> None:
-    prefixes = {"皖": "皖政办", "青山市": "青政办", "临湖县": "临政办", "青山市东城区": "东政办", "青山市数据资源局": "青数"}
+    prefixes = {
+        "皖": "皖政办",
+        "青山市": "青政办",
+        "临湖县": "临政办",
+        "青山市东城区": "东政办",
+        "青山市数据资源局": "青数",
+    }
     for abbr, prefix in prefixes.items():
         numbers = [a.doc_number for a in nine_sites[abbr] if a.kind == "policy"]
         assert numbers and all(n.startswith(prefix + "〔") for n in numbers), (abbr, numbers)

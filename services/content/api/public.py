@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from services.content.api.deps import Deps, IdPath, PageNo, PageSize, SitePath
 from services.content.schemas.common import Page
-from services.content.schemas.public import PublicDocument, PublicListItem
+from services.content.schemas.public import PublicDocument, PublicListItem, PublicSite
 from services.content.service import public as service
 
 router = APIRouter(prefix="/public", tags=["public"])
@@ -22,3 +24,15 @@ async def channel_listing(
 @router.get("/sites/{site_id}/documents/{document_id}", response_model=PublicDocument)
 async def public_document(deps: Deps, site_id: SitePath, document_id: IdPath) -> PublicDocument:
     return await service.public_document(deps, site_id, document_id)
+
+
+@router.get("/sites/{site_id}", response_model=PublicSite, summary="A site's public profile (header, footer)")
+async def site_profile(deps: Deps, site_id: SitePath) -> PublicSite:
+    return await service.site_profile(deps, site_id)
+
+
+@router.get("/sites/{site_id}/pages", response_model=PublicDocument, summary="The document at a URL path")
+async def document_at(
+    deps: Deps, site_id: SitePath, path: Annotated[str, Query(pattern=r"^/[^\s]{1,499}$")]
+) -> PublicDocument:
+    return await service.document_at(deps, site_id, path)

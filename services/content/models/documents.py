@@ -99,6 +99,7 @@ class Placement(TenantScoped, Base):
     __table_args__ = (
         UniqueConstraint("channel_id", "document_id", name="uq_placements_channel_document"),
         Index("ix_placements_listing", "site_id", "channel_id", "published_at"),
+        Index("ix_placements_url", "site_id", "url_path"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from shared.events.content import DocumentSnapshot, Placement
+from shared.events.content import DocumentSnapshot, Placement, SiteSnapshot
 
 
 class PublicListItem(BaseModel):
@@ -27,3 +27,10 @@ class PublicDocument(BaseModel):
     redirect_url: str | None
     document: DocumentSnapshot
     placements: list[Placement]
+
+
+class PublicSite(SiteSnapshot):
+    org_code: str
+    contact_phone: str | None
+    contact_email: str | None
+    contact_address: str | None

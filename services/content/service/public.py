@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.content.events import document_event
+from services.content.events import document_event, site_snapshot
 from services.content.schemas.common import Page
-from services.content.schemas.public import PublicDocument, PublicListItem
+from services.content.schemas.public import PublicDocument, PublicListItem, PublicSite
 from services.content.service.context import ContentDeps
 from shared.errors import Gone, NotFound
 from shared.events.content import DocumentPublished
@@ -36,6 +36,31 @@ async def channel_listing(
             for p, d in rows
         ]
         return Page(items=items, total=total, page=page, size=size)
+
+
+async def site_profile(deps: ContentDeps, site_id: str) -> PublicSite:
+    """What a site shows about itself on every page (header and footer)."""
+    async with deps.platform_uow() as uow:
+        site = await uow.repo.site(site_id)
+        if site is None or site.status == "closed":
+            raise NotFound(f"site {site_id} does not exist")
+        snapshot = await site_snapshot(uow.repo, site)
+    return PublicSite(
+        **snapshot.model_dump(),
+        contact_phone=site.contact_phone,
+        contact_email=site.contact_email,
+        contact_address=site.contact_address,
+        org_code=site.org_code,
+    )
+
+
+async def document_at(deps: ContentDeps, site_id: str, path: str) -> PublicDocument:
+    """The document a site shows at a URL path (its own, or a repost)."""
+    async with deps.site_uow(site_id) as uow:
+        doc_id = await uow.repo.document_at(site_id, path)
+    if doc_id is None:
+        raise NotFound(f"site {site_id} has no document at {path}")
+    return await public_document(deps, site_id, doc_id)
 
 
 async def public_document(deps: ContentDeps, site_id: str, doc_id: int) -> PublicDocument:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 17:47:17.867212
+Create Date: 2026-11-25 17:49:46.655413
 """
 
 from __future__ import annotations
@@ -316,6 +316,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_placements_document_id'), ['document_id'], unique=False)
         batch_op.create_index('ix_placements_listing', ['site_id', 'channel_id', 'published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_placements_site_id'), ['site_id'], unique=False)
+        batch_op.create_index('ix_placements_url', ['site_id', 'url_path'], unique=False)
 
     op.create_table('review_actions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -344,6 +345,7 @@ def downgrade() -> None:
 
     op.drop_table('review_actions')
     with op.batch_alter_table('placements', schema=None) as batch_op:
+        batch_op.drop_index('ix_placements_url')
         batch_op.drop_index(batch_op.f('ix_placements_site_id'))
         batch_op.drop_index('ix_placements_listing')
         batch_op.drop_index(batch_op.f('ix_placements_document_id'))

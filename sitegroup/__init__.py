@@ -1,0 +1,1 @@
+"""The `sitegroup` CLI and the consolidated app: the one place that imports every service."""

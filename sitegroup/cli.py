@@ -1,0 +1,182 @@
+"""`sitegroup`: run the platform, one service, the relay; migrate; seed the demo; mint dev tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from shared.auth import Grant
+from shared.auth.keys import LocalSigner
+from shared.logs import configure_logging
+from sitegroup.settings import PlatformSettings
+
+app = typer.Typer(
+    help="集约化政府网站平台 — the platform consolidated government websites run on.", no_args_is_help=True
+)
+console = Console(stderr=True)
+SERVICES = ("content",)
+
+
+@app.command()
+def serve(
+    service: Annotated[str | None, typer.Argument(help="run only this service (distributed mode)")] = None,
+    host: Annotated[str | None, typer.Option(help="listen address")] = None,
+    port: Annotated[int | None, typer.Option(help="listen port (default: PORT or 8000)")] = None,
+) -> None:
+    """Run the whole platform in one process (default), or one service on its own."""
+    platform = PlatformSettings()
+    configure_logging(platform.log_level, json=platform.log_json)
+    if service is None:
+        _serve_consolidated(platform, host or platform.host, port or platform.port)
+        return
+    _check_service(service)
+    from services.content.main import create_app
+
+    uvicorn.run(
+        create_app(),
+        host=host or platform.host,
+        port=port or platform.port,
+        log_level="warning",
+        lifespan="on",
+        proxy_headers=True,
+    )
+
+
+def _serve_consolidated(platform: PlatformSettings, host: str, port: int) -> None:
+    from sitegroup.consolidated import ConsolidatedApp, migrate_all
+
+    platform = platform.model_copy(update={"host": host, "port": port})
+    asyncio.run(migrate_all(platform))
+    consolidated = ConsolidatedApp(platform, on_ready=_on_ready)
+    uvicorn.run(consolidated, host=host, port=port, log_level="warning", lifespan="on", proxy_headers=True)
+
+
+async def _on_ready(consolidated) -> None:
+    from sitegroup.demo.province import PROVINCE
+    from sitegroup.demo.seed import seed_province, total_documents
+
+    platform = consolidated.platform
+    deps = consolidated.content.state.deps
+    async with deps.platform_uow() as uow:
+        empty = not await uow.repo.sites()
+    if empty and platform.seed_demo:
+        with _progress() as bar:
+            task = bar.add_task("seeding the demo province", total=total_documents())
+            await seed_province(deps, lambda n: bar.advance(task, n))
+    _print_welcome(platform, PROVINCE)
+
+
+def _print_welcome(platform: PlatformSettings, sites) -> None:
+    console.print(f"\n[bold green]The platform is up[/] on {platform.base_url}")
+    console.print(f"  site directory (JSON): {platform.base_url}/api/v1/content/sites")
+    console.print(f"  API docs:             {platform.base_url}/api/v1/content/docs")
+    console.print("  sites (each answers on its own host; *.localhost reaches this machine):")
+    for site in sites:
+        console.print(f"    {site.name:<14} http://{site.id}.localhost:{platform.port}/   ({site.main_domain})")
+    console.print("  staff tokens:         sitegroup dev-token --site hefei --role editor\n")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
+
+
+@app.command("migrate-db")
+def migrate_db(service: Annotated[str | None, typer.Argument(help="one service; default all")] = None) -> None:
+    """Bring the service databases to the newest schema (safe to repeat)."""
+    from services.content.main import migrate
+    from sitegroup.settings import content_settings
+
+    platform = PlatformSettings()
+    if service is not None:
+        _check_service(service)
+    asyncio.run(migrate(content_settings(platform)))
+    console.print("[green]databases are up to date[/]")
+
+
+@app.command()
+def relay(service: Annotated[str, typer.Argument(help="whose outbox to relay")] = "content") -> None:
+    """Run only the outbox relay of a service (distributed mode: its own process)."""
+    _check_service(service)
+    platform = PlatformSettings()
+    configure_logging(platform.log_level, json=platform.log_json)
+    from services.content.config import ContentSettings
+    from services.content.main import ContentRuntime
+
+    async def run() -> None:
+        runtime = ContentRuntime(ContentSettings(consumers_enabled=False, scheduler_enabled=False))
+        await runtime.start()
+        await runtime.relay.run()
+
+    asyncio.run(run())
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Seed the demo province into an empty platform (the server does this itself on first start)."""
+    from sitegroup.consolidated import ConsolidatedApp, migrate_all
+
+    platform = PlatformSettings()
+    configure_logging("WARNING", json=False)
+
+    async def run() -> None:
+        await migrate_all(platform)
+        consolidated = ConsolidatedApp(platform, on_ready=_on_ready)
+        async with consolidated.lifespan():
+            pass
+
+    asyncio.run(run())
+
+
+@app.command("dev-token")
+def dev_token(
+    site: Annotated[str, typer.Option(help="site id, or * for every site")] = "*",
+    role: Annotated[list[str], typer.Option(help="role(s): site_admin, editor, reviewer:初审, platform_operator …")] = [
+        "platform_operator"
+    ],
+    channel: Annotated[list[int] | None, typer.Option(help="limit the roles to these channel ids")] = None,
+    subject: Annotated[str, typer.Option(help="who the token is for")] = "dev",
+    lifetime: Annotated[int, typer.Option(help="seconds")] = 8 * 3600,
+) -> None:
+    """Print a development access token signed with the platform's local key (until identity exists)."""
+    platform = PlatformSettings()
+    signer = LocalSigner.load_or_create(platform.keys_dir, issuer=platform.issuer, audience="sitegroup")
+    grants = [Grant(site=site, role=r, channels=tuple(channel) if channel else None) for r in role]
+    typer.echo(signer.mint(subject, grants, name=subject, lifetime=lifetime))
+
+
+@app.command("config-example")
+def config_example(output: Annotated[Path, typer.Option()] = Path(".env.example")) -> None:
+    """Write .env.example from the settings classes (every variable, its default and meaning)."""
+    from gateway.config import GatewaySettings
+    from services.content.config import ContentSettings
+
+    lines = ["# Generated by `sitegroup config-example`; every variable is optional.", ""]
+    for prefix, model in (
+        ("SITEGROUP_", PlatformSettings),
+        ("GATEWAY_", GatewaySettings),
+        ("CONTENT_", ContentSettings),
+    ):
+        lines.append(f"# --- {model.__name__} ---")
+        for name, field in model.model_fields.items():
+            default = field.get_default(call_default_factory=True)
+            value = json.dumps(default, ensure_ascii=False) if isinstance(default, list | dict) else default
+            if field.description:
+                lines.append(f"# {field.description}")
+            lines.append(f"# {prefix}{name.upper()}={'' if value is None else value}")
+        lines.append("")
+    output.write_text("\n".join(lines), encoding="utf-8")
+    console.print(f"wrote {output}")
+
+
+def _check_service(service: str) -> None:
+    if service not in SERVICES:
+        raise typer.BadParameter(f"unknown service {service!r}; known: {', '.join(SERVICES)}")

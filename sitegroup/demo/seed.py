@@ -1,0 +1,128 @@
+"""Seed the demo province through the content service's own use cases (the real path: create,
+three review steps, publication, events), backdated so the sites look lived in."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from services.content.schemas.channels import SubscriptionCreate
+from services.content.schemas.documents import DocumentCreate, InterpretsUpdate, PushRequest, PushTarget, ReviewDecision
+from services.content.schemas.sites import SiteCreate
+from services.content.service.channels import add_subscription, list_channels
+from services.content.service.context import Actor, ContentDeps
+from services.content.service.documents import create_document
+from services.content.service.placements import push, set_interprets
+from services.content.service.sites import create_site
+from services.content.service.workflow import approve_document
+from shared.auth import Grant, Principal
+from sitegroup.demo.corpus import DemoArticle, articles_for_site
+from sitegroup.demo.province import CHANNEL_FOR_KIND, PROVINCE, DemoSite
+
+SEEDER = Actor(
+    Principal(
+        subject="system:demo-seed",
+        name="演示数据",
+        grants=tuple(
+            Grant(site="*", role=role)
+            for role in ("platform_operator", "editor", "reviewer:初审", "reviewer:审核", "reviewer:审发")
+        ),
+    )
+)
+Progress = Callable[[int], None]
+
+
+async def seed_province(deps: ContentDeps, progress: Progress = lambda _n: None) -> dict[str, int]:
+    """Open every demo site, publish its documents, then link, push and subscribe between them."""
+    channels: dict[str, dict[str, int]] = {}
+    for site in PROVINCE:
+        await create_site(deps, SEEDER, _site_create(site))
+        channels[site.id] = {c.path: c.id for c in await list_channels(deps, site.id)}
+    await add_subscription(
+        deps,
+        SEEDER,
+        "feixi",
+        channels["feixi"]["zwdt/tzgg"],
+        SubscriptionCreate(source_site_id="hefei", source_channel_id=channels["hefei"]["zwdt/tzgg"]),
+    )
+    published: dict[str, list[tuple[DemoArticle, int]]] = {}
+    for site in PROVINCE:
+        published[site.id] = await _publish_site(deps, site, channels[site.id], progress)
+    await _push_policies(deps, published["ah"], channels)
+    return {site_id: len(docs) for site_id, docs in published.items()}
+
+
+def total_documents() -> int:
+    return sum(site.documents for site in PROVINCE)
+
+
+def _site_create(site: DemoSite) -> SiteCreate:
+    return SiteCreate(
+        id=site.id,
+        name=site.name,
+        abbreviation=site.abbreviation[:20],
+        host_unit=site.host_unit,
+        site_code=site.site_code,
+        org_code=site.org_code,
+        icp_number=site.icp_number,
+        police_number=site.police_number,
+        level=site.level,
+        parent_id=site.parent_id,
+        main_domain=site.main_domain,
+        status="online",
+        contact_phone=site.phone,
+    )
+
+
+async def _publish_site(
+    deps: ContentDeps, site: DemoSite, channels: dict[str, int], progress: Progress
+) -> list[tuple[DemoArticle, int]]:
+    now = datetime.now(UTC)
+    done: list[tuple[DemoArticle, int]] = []
+    for index, article in enumerate(articles_for_site(site.site_code, site.abbreviation, site.documents)):
+        moment = now - timedelta(days=article.published_days_ago, hours=(index * 7) % 9, minutes=(index * 13) % 60)
+        at = dataclasses.replace(deps, clock=lambda moment=moment: moment)
+        doc = await create_document(at, SEEDER, site.id, _document(article, channels))
+        for _step in range(3):
+            await approve_document(at, SEEDER, site.id, doc.id, ReviewDecision(comment="同意发布"))
+        if article.interprets is not None:
+            await set_interprets(
+                at, SEEDER, site.id, doc.id, InterpretsUpdate(policy_ids=[done[article.interprets][1]])
+            )
+        done.append((article, doc.id))
+        progress(1)
+    return done
+
+
+def _document(article: DemoArticle, channels: dict[str, int]) -> DocumentCreate:
+    policy = article.kind == "policy"
+    return DocumentCreate(
+        channel_id=channels[CHANNEL_FOR_KIND[article.kind]],
+        title=article.title,
+        subtitle=article.subtitle or None,
+        body_html="".join(f"<p>{p}</p>" for p in article.paragraphs),
+        summary=article.summary,
+        author=article.author or None,
+        source=article.source,
+        keywords=list(article.keywords),
+        document_number=article.doc_number or None,
+        issuing_body=article.source if policy else None,
+        topic_category=article.topic_category or None,
+        subject_words=list(article.subject_words) or None,
+        submit=True,
+    )
+
+
+async def _push_policies(
+    deps: ContentDeps, province_docs: list[tuple[DemoArticle, int]], channels: dict[str, dict[str, int]]
+) -> None:
+    """The province pushes its five newest policies into every city's and county's policy channel."""
+    policies = [doc_id for article, doc_id in province_docs if article.kind == "policy"][-5:]
+    targets = [
+        PushTarget(site_id=s.id, channel_id=channels[s.id]["zfxxgk/fdzdgknr/zcwj"])
+        for s in PROVINCE
+        if s.level in ("city", "county")
+    ]
+    for doc_id in policies:
+        await push(deps, SEEDER, "ah", doc_id, PushRequest(targets=targets))

@@ -1,0 +1,59 @@
+"""Settings of the consolidated platform (environment prefix SITEGROUP_), and the per-service
+defaults they imply: one SQLite file per service under the data directory, one in-process bus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.content.config import ContentSettings
+from shared.config import ServiceSettings, sqlite_url
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+class PlatformSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SITEGROUP_", extra="ignore")
+
+    data_dir: Path = Field(Path("var"), description="databases, blobs and keys of the consolidated platform")
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "SITEGROUP_PORT"))
+    seed_demo: bool = Field(True, description="seed the demo province on first start")
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.base_url}/api/v1/identity"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def service_defaults(self, name: str) -> dict[str, object]:
+        root = self.data_dir.resolve()
+        return {
+            "database_url": sqlite_url(root / "data" / f"{name}.db"),
+            "bus_url": "memory://",
+            "blob_url": f"file://{root / 'blobs' / name}",
+            "auth_issuer": self.issuer,
+            "auth_jwks_url": f"file://{root / 'keys' / 'jwks.json'}",
+            "log_level": self.log_level,
+            "log_json": self.log_json,
+        }
+
+
+def with_defaults(settings: S, defaults: dict[str, object]) -> S:
+    """Consolidated defaults for whatever the environment did not set explicitly."""
+    return settings.model_copy(update={k: v for k, v in defaults.items() if k not in settings.model_fields_set})
+
+
+def content_settings(platform: PlatformSettings) -> ContentSettings:
+    return with_defaults(ContentSettings(), platform.service_defaults("content"))
