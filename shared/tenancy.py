@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import String, event
+from sqlalchemy import FromClause, String, Table, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
+
+from shared.blobs.base import check_key
 
 SITE_ID_PATTERN: Final = r"^[a-z][a-z0-9-]{1,39}$"
-_SITE_ID_RE = re.compile(SITE_ID_PATTERN)
+_SITE_ID_RE = re.compile(SITE_ID_PATTERN.rstrip("$") + r"\Z")
 
 
 class TenantScopeError(RuntimeError):
@@ -53,10 +56,7 @@ def site_blob_key(site_id: str, *parts: str) -> str:
     """Blob keys always start with the site: sites/<site>/<parts…>."""
     if not _SITE_ID_RE.match(site_id):
         raise TenantScopeError(f"blob key for a bad site id {site_id!r}")
-    for part in parts:
-        if not part or part in {".", ".."} or part.startswith("/") or "\\" in part or "/../" in f"/{part}/":
-            raise ValueError(f"bad blob key part {part!r}")
-    return "/".join(("sites", site_id, *parts))
+    return check_key("/".join(("sites", site_id, *parts)))
 
 
 def site_cache_key(site_id: str, *parts: str) -> str:
@@ -78,22 +78,74 @@ def install_tenant_guard() -> None:
     _installed = True
 
 
-def _touches_tenant_tables(state: ORMExecuteState) -> bool:
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+def _tenant_tables() -> frozenset[Table]:
+    """Tables of every mapped TenantScoped class (recomputed only when new models appear)."""
+    global _tables_cache
+    classes = _all_subclasses(TenantScoped)
+    if _tables_cache[0] != len(classes):
+        tables = frozenset(c.__table__ for c in classes if isinstance(getattr(c, "__table__", None), Table))
+        _tables_cache = (len(classes), tables)
+    return _tables_cache[1]
+
+
+_tables_cache: tuple[int, frozenset[Table]] = (-1, frozenset())
+
+
+def _all_subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+def _tenant_froms(statement: object) -> list[FromClause]:
+    """Every tenant table the statement reads or writes: selected, joined, in subqueries, aliased."""
+    tenant = _tenant_tables()
+    found = find_tables(statement, include_joins=True, include_aliases=True, check_columns=True, include_crud=True)
+    return [t for t in found if getattr(t, "element", t) in tenant or _base_table(t) in tenant]
+
+
+def _base_table(from_clause: FromClause) -> object:
+    while isinstance(getattr(from_clause, "element", None), FromClause):
+        from_clause = from_clause.element
+    return getattr(from_clause, "__clause_element__", lambda: from_clause)()
 
 
 def _scope_orm_execution(state: ORMExecuteState) -> None:
-    if not (state.is_select or state.is_update or state.is_delete) or not _touches_tenant_tables(state):
+    if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
+        return
+    froms = _tenant_froms(state.statement)
+    if not froms:
         return
     scope: TenantScope | None = state.session.info.get("tenant_scope")
     if scope is None:
         raise TenantScopeError("query of tenant data in a session without a tenant scope")
     if scope.is_platform or state.execution_options.get("all_sites", False):
         return
+    if state.is_insert or state.is_update:
+        _check_statement_values(state, scope.site_id)
+    if state.is_insert:
+        return
+    orm_based = bool(state.all_mappers) or any(getattr(t, "_annotations", {}).get("parententity") for t in froms)
+    if not orm_based:
+        raise TenantScopeError("Core access to a tenant table in a site scope: use the mapped class or all_sites")
     site_id = scope.site_id
     state.statement = state.statement.options(
         with_loader_criteria(TenantScoped, lambda cls: cls.site_id == site_id, include_aliases=True)
     )
+
+
+def _check_statement_values(state: ORMExecuteState, site_id: str) -> None:
+    """INSERT and UPDATE statements may only write rows of the scope's own site."""
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params or {}]
+    values = [row.get("site_id") for row in rows if "site_id" in row]
+    if getattr(state.statement, "_values", None) or getattr(state.statement, "_multi_values", None):
+        compiled = state.statement.compile(dialect=state.session.get_bind().dialect).params
+        values += [v for k, v in compiled.items() if k == "site_id" or k.startswith("site_id_")]
+    if any(v != site_id for v in values):
+        raise TenantScopeError(f"statement writes rows of another site in scope {site_id}")
 
 
 def _check_writes(session: Session, _context: object, _instances: object) -> None:

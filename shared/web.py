@@ -20,7 +20,7 @@ from shared.logs import correlation_id_var, get_logger, request_id_var
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, render_metrics
 
 log = get_logger("shared.web")
-_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_ID_RE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 ReadinessCheck = Callable[[], Awaitable[bool]]
 
 
@@ -50,8 +50,22 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
             await send(message)
 
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_ids(message)
+
         try:
-            await self.app(scope, receive, send_with_ids)
+            await self.app(scope, receive, send_tracking)
+        except Exception as exc:
+            # Answered here, while the request id is still known; Starlette's last-resort handler is not.
+            log.error("unhandled error", error=repr(exc), exc_info=exc)
+            if started:
+                raise
+            message = f"internal error; quote request id {request_id}"
+            await _send_problem(send_with_ids, ProblemError(message, code="internal_error"), status=500)
         finally:
             self._record(scope, status, time.perf_counter() - start)
             request_id_var.reset(rid_token)
@@ -76,7 +90,7 @@ def _valid_id(raw: bytes | None) -> str | None:
     if raw is None:
         return None
     value = raw.decode("latin-1")
-    return value if _ID_RE.match(value) else None
+    return value if _ID_RE.fullmatch(value) else None
 
 
 class BodyLimitMiddleware:
@@ -92,7 +106,10 @@ class BodyLimitMiddleware:
             return
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and not declared.isdigit():
+            await _send_problem(send, ProblemError("Content-Length header is not a number", code="bad_request"))
+            return
+        if declared is not None and int(declared) > limit:
             await _send_problem(send, PayloadTooLarge(f"request body is larger than {limit} bytes"))
             return
         received = 0
@@ -110,8 +127,8 @@ class BodyLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
 
-async def _send_problem(send: Send, problem: ProblemError) -> None:
-    response = JSONResponse(problem.envelope(), status_code=problem.status)
+async def _send_problem(send: Send, problem: ProblemError, status: int | None = None) -> None:
+    response = JSONResponse(problem.envelope(), status_code=status or problem.status)
     await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
     await send({"type": "http.response.body", "body": response.body})
 
@@ -135,11 +152,6 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return JSONResponse(error_envelope(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
-    @app.exception_handler(Exception)
-    async def on_crash(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error", error=repr(exc), exc_info=exc)
-        message = f"internal error; quote request id {request_id_var.get()}"
-        return JSONResponse(error_envelope("internal_error", message), status_code=500)
 
 
 _HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
@@ -179,7 +191,7 @@ def ops_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
 async def _safe(check: ReadinessCheck) -> bool:
     try:
         return bool(await check())
-    except Exception:
+    except Exception:  # a failing check is a no, not a crash
         return False
 
 

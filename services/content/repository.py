@@ -37,6 +37,11 @@ class ContentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def _count(self, stmt: Select) -> int:
+        """Rows the statement would return, under the same tenant options as the statement itself."""
+        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+        return await self.session.scalar(counted.execution_options(**stmt.get_execution_options())) or 0
+
     async def _all(self, stmt: Select) -> list:
         return list((await self.session.scalars(stmt)).all())
 
@@ -164,7 +169,7 @@ class ContentRepository:
             stmt = stmt.where(Document.public_state == public_state)
         if q:
             stmt = stmt.where(Document.title.contains(q, autoescape=True))
-        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        total = await self._count(stmt)
         rows = await self._all(
             stmt.order_by(Document.updated_at.desc(), Document.id.desc()).offset((page - 1) * size).limit(size)
         )
@@ -212,7 +217,7 @@ class ContentRepository:
         if q:
             stmt = stmt.where(Document.title.contains(q, autoescape=True))
         stmt = stmt.execution_options(**ALL_SITES)
-        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        total = await self._count(stmt)
         rows = await self._all(stmt.order_by(Document.published_at.desc()).offset((page - 1) * size).limit(size))
         return rows, total or 0
 
@@ -232,7 +237,7 @@ class ContentRepository:
             .where(Placement.site_id == site_id, Placement.channel_id == channel_id, Document.public_state == "live")
             .execution_options(**ALL_SITES)
         )
-        total = await self.session.scalar(select(func.count()).select_from(base.subquery()))
+        total = await self._count(base)
         rows = (
             await self.session.execute(
                 base.order_by(Placement.published_at.desc(), Placement.id.desc()).offset((page - 1) * size).limit(size)
@@ -297,7 +302,7 @@ class ContentRepository:
             stmt = stmt.where(AuditEntry.entity == entity)
         if entity_id:
             stmt = stmt.where(AuditEntry.entity_id == entity_id)
-        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        total = await self._count(stmt)
         rows = await self._all(stmt.order_by(AuditEntry.id.desc()).offset((page - 1) * size).limit(size))
         return rows, total or 0
 

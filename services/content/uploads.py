@@ -106,9 +106,9 @@ def _renditions(image: Image.Image, widths: list[int]) -> dict[str, bytes]:
     has_alpha = image.mode in ("RGBA", "LA", "P")
     out: dict[str, bytes] = {}
     for width in sorted(set(widths)):
-        copy = image.copy()
-        if copy.width > width:
-            copy.thumbnail((width, round(copy.height * width / copy.width) or 1), Image.Resampling.LANCZOS)
+        copy = image
+        if image.width > width:
+            copy = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         if has_alpha:
             copy.convert("RGBA").save(buffer, "PNG", optimize=True)

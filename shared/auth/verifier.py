@@ -15,9 +15,10 @@ from joserfc.jwt import JWTClaimsRegistry
 from pydantic import ValidationError
 
 from shared.auth.principal import Grant, Principal
-from shared.errors import Unauthenticated
+from shared.errors import ServiceUnavailable, Unauthenticated
 
 ALGORITHMS = ("RS256", "ES256", "EdDSA")
+ACCESS_TOKEN_TYPES = {"at+jwt", "application/at+jwt"}
 
 
 class JwksSource:
@@ -27,17 +28,21 @@ class JwksSource:
         self.url = url
         self.min_refresh_seconds = min_refresh_seconds
         self._keys: KeySet | None = None
-        self._fetched_at = 0.0
+        self._attempted_at = float("-inf")
         self._lock = asyncio.Lock()
 
     async def keys(self, *, refresh: bool = False) -> KeySet:
-        stale = refresh and time.monotonic() - self._fetched_at >= self.min_refresh_seconds
-        if self._keys is None or stale:
-            async with self._lock:
-                if self._keys is None or (refresh and time.monotonic() - self._fetched_at >= self.min_refresh_seconds):
-                    self._keys = KeySet.import_key_set(await self._load())
-                    self._fetched_at = time.monotonic()
+        """Cached keys; a refresh is attempted at most once per min_refresh_seconds, failed or not."""
+        if self._keys is not None and not (refresh and self._may_refresh()):
+            return self._keys
+        async with self._lock:
+            if self._keys is None or (refresh and self._may_refresh()):
+                self._attempted_at = time.monotonic()
+                self._keys = KeySet.import_key_set(await self._load())
         return self._keys
+
+    def _may_refresh(self) -> bool:
+        return time.monotonic() - self._attempted_at >= self.min_refresh_seconds
 
     async def _load(self) -> dict:
         if self.url.startswith("file://"):
@@ -63,13 +68,19 @@ class TokenVerifier:
 
     async def verify(self, token: str) -> Principal:
         try:
-            decoded = jwt.decode(token, await self.source.keys(), algorithms=list(ALGORITHMS))
+            keys = await self.source.keys()
+        except Exception as exc:  # no keys at all: no token can be judged
+            raise ServiceUnavailable(f"verification keys cannot be loaded from {self.source.url}: {exc}") from None
+        try:
+            decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
         except InvalidKeyIdError:
             decoded = await self._retry_with_fresh_keys(token)
         except JoseError as exc:
             raise Unauthenticated(f"invalid access token: {exc.description or exc.error}") from None
         except ValueError:
             raise Unauthenticated("malformed access token") from None
+        if str(decoded.header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
+            raise Unauthenticated("not an access token (RFC 9068 requires typ at+jwt)")
         try:
             self.registry.validate(decoded.claims)
         except JoseError as exc:
@@ -78,7 +89,11 @@ class TokenVerifier:
 
     async def _retry_with_fresh_keys(self, token: str) -> jwt.Token:
         try:
-            return jwt.decode(token, await self.source.keys(refresh=True), algorithms=list(ALGORITHMS))
+            keys = await self.source.keys(refresh=True)
+        except Exception:  # the old keys stay; this token's key is not among them
+            raise Unauthenticated("access token signed by an unknown key") from None
+        try:
+            return jwt.decode(token, keys, algorithms=list(ALGORITHMS))
         except (JoseError, ValueError):
             raise Unauthenticated("access token signed by an unknown key") from None
 

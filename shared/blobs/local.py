@@ -45,7 +45,7 @@ class LocalBlobStore(BlobStore):
         path = self._path(key)
         try:
             return await asyncio.to_thread(path.read_bytes)
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise BlobNotFound(key) from None
 
     async def delete(self, key: str) -> None:

@@ -87,5 +87,5 @@ class S3BlobStore(BlobStore):
     async def ping(self) -> bool:
         try:
             return await asyncio.to_thread(self.client.bucket_exists, self.bucket)
-        except Exception:
+        except Exception:  # readiness only reports
             return False

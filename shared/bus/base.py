@@ -72,7 +72,7 @@ class EventBus(ABC):
                 return
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # any handler failure is retried, then dead-lettered
                 log.warning(
                     "handler failed",
                     group=sub.group,

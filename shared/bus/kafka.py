@@ -47,6 +47,12 @@ class KafkaBus(EventBus):
 
     async def start(self) -> None:
         """Start consumers; the producer starts lazily so a broker outage at boot is survivable."""
+        topics = sorted({t for sub in self.subscriptions for t in sub.topics})
+        if topics:
+            try:
+                await self.ensure_topics(topics)
+            except (KafkaError, OSError) as exc:  # the consumers will find the topics once the broker is back
+                log.warning("could not ensure topics", topics=topics, error=repr(exc))
         for sub in self.subscriptions:
             self._consumers.append(asyncio.create_task(self._consume(sub), name=f"kafka:{sub.group}"))
 
@@ -55,16 +61,13 @@ class KafkaBus(EventBus):
             task.cancel()
         await asyncio.gather(*self._consumers, return_exceptions=True)
         self._consumers.clear()
-        if self._producer is not None:
-            await self._producer.stop()
-            self._producer = None
+        await self._reset_producer()
 
     async def ping(self) -> bool:
         try:
             producer = await self._get_producer()
-            await asyncio.wait_for(producer.client.force_metadata_update(), 2)
-            return True
-        except Exception:
+            return bool(await asyncio.wait_for(producer.client.force_metadata_update(), 2))
+        except Exception:  # readiness only reports
             return False
 
     async def ensure_topics(self, topics: Sequence[str]) -> None:
@@ -82,16 +85,21 @@ class KafkaBus(EventBus):
             await admin.close()
 
     async def publish_batch(self, messages: Sequence[Message]) -> None:
+        """Bounded in time: an idempotent producer never expires batches by itself during an outage."""
         try:
-            producer = await self._get_producer()
-            futures = [
-                await producer.send(self._physical(m.topic), m.value, key=m.key.encode(), headers=list(m.headers))
-                for m in messages
-            ]
-            await asyncio.gather(*futures)
+            async with asyncio.timeout(self.request_timeout_ms / 1000):
+                await self._send_all(messages)
         except (TimeoutError, KafkaError, OSError) as exc:
             await self._reset_producer()
             raise BusUnavailable(f"kafka at {self.bootstrap}: {exc!r}") from exc
+
+    async def _send_all(self, messages: Sequence[Message]) -> None:
+        producer = await self._get_producer()
+        futures = [
+            await producer.send(self._physical(m.topic), m.value, key=m.key.encode(), headers=list(m.headers))
+            for m in messages
+        ]
+        await asyncio.gather(*futures)
 
     async def _get_producer(self) -> AIOKafkaProducer:
         async with self._producer_lock:
@@ -118,8 +126,9 @@ class KafkaBus(EventBus):
         async with self._producer_lock:
             if self._producer is not None:
                 producer, self._producer = self._producer, None
-                with contextlib.suppress(Exception):  # it is being discarded
-                    await producer.stop()
+                # stop() would wait to flush batches the broker will not take: bound it, then let go.
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(producer.stop(), 2)
 
     async def _consume(self, sub: Subscription) -> None:
         """Keep a consumer running for the group; reconnect after broker outages."""
@@ -139,7 +148,7 @@ class KafkaBus(EventBus):
             except asyncio.CancelledError:
                 await consumer.stop()
                 raise
-            except Exception as exc:
+            except Exception as exc:  # restart the consumer after any broker trouble
                 log.warning("consumer restarting", group=sub.group, error=repr(exc))
                 await consumer.stop()
                 await asyncio.sleep(1)

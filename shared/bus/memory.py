@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from shared.bus.base import BusUnavailable, EventBus, Message, Subscription
+from shared.bus.base import BusUnavailable, EventBus, Handler, Message, Subscription
 
 _STOP = object()
 
@@ -22,6 +22,11 @@ class MemoryBus(EventBus):
         self._workers: list[asyncio.Task] = []
         self._running = False
         self.dead_letters: list[Message] = []  # nothing else keeps them in this mode: operators read them here
+
+    def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
+        if self._running:
+            raise RuntimeError(f"subscribe {group!r} before the in-process bus starts")
+        super().subscribe(group, topics, handler)
 
     async def start(self) -> None:
         if self._running:
@@ -64,7 +69,7 @@ class MemoryBus(EventBus):
             message, done = item
             try:
                 await self.deliver(sub, message)
-            except Exception as exc:
+            except Exception as exc:  # even the dead-letter publish failed: the publisher retries
                 if not done.done():
                     done.set_exception(BusUnavailable(repr(exc)))
                 continue

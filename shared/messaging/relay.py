@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import zlib
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select, text, update
@@ -67,19 +68,27 @@ class OutboxRelay:
                     moved = await self.relay_once()
                     self._backoff = 0.1
                 except BusUnavailable as exc:
-                    RELAY_FAILURES.labels(self.service).inc()
-                    log.warning("bus unavailable; events stay in the outbox", service=self.service, error=str(exc))
-                    await asyncio.sleep(self._backoff)
-                    self._backoff = min(self._backoff * 2, 5.0)
+                    await self._back_off("bus unavailable; events stay in the outbox", exc)
+                    continue
+                except Exception as exc:  # a database hiccup must not end the relay
+                    await self._back_off("relay attempt failed; retrying", exc)
                     continue
                 since_purge += moved
                 if since_purge >= 10_000:
                     await self.purge()
                     since_purge = 0
                 if moved < self.batch_size:
+                    # asyncio.timeout, not wait_for: 3.11's wait_for can lose a cancellation here.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                        async with asyncio.timeout(self.poll_seconds):
+                            await self._wake.wait()
                     self._wake.clear()
+
+    async def _back_off(self, message: str, exc: Exception) -> None:
+        RELAY_FAILURES.labels(self.service).inc()
+        log.warning(message, service=self.service, error=repr(exc))
+        await asyncio.sleep(self._backoff)
+        self._backoff = min(self._backoff * 2, 5.0)
 
     async def relay_once(self) -> int:
         """Publish one batch of pending events; return how many were moved."""
@@ -122,7 +131,7 @@ class OutboxRelay:
         if self.engine.dialect.name != "postgresql":
             yield
             return
-        lock_id = _ADVISORY_LOCK_BASE + sum(self.service.encode()) % 0xFFFF
+        lock_id = _ADVISORY_LOCK_BASE + zlib.crc32(self.service.encode()) % 0xFFFF
         async with self.engine.connect() as conn:
             while not (await conn.execute(text("SELECT pg_try_advisory_lock(:id)"), {"id": lock_id})).scalar():
                 await conn.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from shared.db.types import UtcDateTime
 
@@ -32,14 +32,10 @@ class OutboxBase:
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
 
-    __table_args__ = (
-        Index(
-            "ix_outbox_pending",
-            "id",
-            postgresql_where=text("published_at IS NULL"),
-            sqlite_where=text("published_at IS NULL"),
-        ),
-    )
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:  # noqa: N805 - a fresh Index for each service's table
+        pending = text("published_at IS NULL")
+        return (Index("ix_outbox_pending", "id", postgresql_where=pending, sqlite_where=pending),)
 
 
 class InboxBase:

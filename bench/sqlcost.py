@@ -1,0 +1,112 @@
+"""bench.sqlcost — what one trivial SELECT costs at each layer of the content service's database stack.
+
+`SELECT … FROM channels WHERE id = ?` on a migrated SQLite content database, run N times through:
+sqlite3 (synchronous), aiosqlite, SQLAlchemy Core on the async engine (text() and select()), the ORM in a
+platform-scoped session, and the ORM in a site-scoped session (where the tenant guard of shared.tenancy
+adds its loader criteria to every statement). Explains the per-statement share of bench.publish.
+
+    .venv/bin/python -m bench.sqlcost [--n 3000] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from rich.table import Table
+
+from bench.common import console, fmt, fresh_database, machine, quiet_logs, warn_if_busy, write_json
+
+
+async def timed(n: int, call: Callable[[int], Awaitable[object]]) -> float:
+    for i in range(200):
+        await call(i % 50 + 1)
+    began = time.perf_counter()
+    for i in range(n):
+        await call(i % 50 + 1)
+    return (time.perf_counter() - began) / n
+
+
+async def measure(n: int) -> list[tuple[str, float]]:
+    import aiosqlite
+    from sqlalchemy import select, text
+
+    from services.content.config import ContentSettings
+    from services.content.main import MIGRATIONS, VERSION_TABLE, ContentRuntime
+    from services.content.models import Channel
+    from shared.db.engine import create_engine
+    from shared.tenancy import PLATFORM, site_scope
+
+    rows: list[tuple[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="sgbench-sqlcost-") as tmp_name:
+        tmp = Path(tmp_name)
+        async with fresh_database("sqlite", tmp, "sqlcost", migrations=MIGRATIONS, version_table=VERSION_TABLE) as url:
+            path = url.split("///", 1)[1]
+            sql = "SELECT * FROM channels WHERE id = ?"
+            plain = sqlite3.connect(path)
+
+            async def sync(i: int) -> object:
+                return plain.execute(sql, (i,)).fetchall()
+
+            rows.append(("sqlite3, synchronous", await timed(n, sync)))
+            plain.close()
+            async with aiosqlite.connect(path) as db:
+                async def via_aiosqlite(i: int) -> object:
+                    async with db.execute(sql, (i,)) as cursor:
+                        return await cursor.fetchall()
+
+                rows.append(("aiosqlite: execute + fetchall", await timed(n, via_aiosqlite)))
+            engine = create_engine(url)
+            table = Channel.__table__
+            async with engine.connect() as conn:
+                async def core_text(i: int) -> object:
+                    return (await conn.execute(text("SELECT * FROM channels WHERE id = :i"), {"i": i})).all()
+
+                async def core_select(i: int) -> object:
+                    return (await conn.execute(select(table).where(table.c.id == i))).all()
+
+                rows.append(("SQLAlchemy Core, text(), AsyncConnection", await timed(n, core_text)))
+                rows.append(("SQLAlchemy Core, select(table), AsyncConnection", await timed(n, core_select)))
+            await engine.dispose()
+            runtime = ContentRuntime(ContentSettings(database_url=url, blob_url=f"file://{tmp / 'blobs'}"))
+            for label, scope in (("ORM session.scalar(select(Channel)), platform scope", PLATFORM),
+                                 ("ORM session.scalar(select(Channel)), site scope (tenant guard)",
+                                  site_scope("hefei"))):
+                async with runtime.deps.uow(scope) as uow:
+                    async def orm(i: int, uow=uow) -> object:
+                        return await uow.session.scalar(select(Channel).where(Channel.id == i))
+
+                    rows.append((label, await timed(n, orm)))
+            await runtime.engine.dispose()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sqlcost", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=3000, help="statements per layer (default 3000)")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON")
+    args = parser.parse_args(argv)
+    quiet_logs()
+    warn_if_busy()
+    rows = asyncio.run(measure(args.n))
+    base = rows[0][1]
+    table = Table(title="one SELECT by primary key on the content database (SQLite), per layer")
+    table.add_column("layer")
+    table.add_column("µs per statement", justify="right")
+    table.add_column("× sqlite3", justify="right")
+    for label, seconds in rows:
+        table.add_row(label, fmt(seconds * 1e6, 0), fmt(seconds / base, 0))
+    console.print(table)
+    write_json(args.json, {"bench": "sqlcost", "machine": machine(), "n": args.n,
+                           "results": [{"layer": label, "us": seconds * 1e6} for label, seconds in rows]})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""One document in many channels: reposts from the library, pushes to lower sites, subscriptions,
+and interpretation links — without copies."""
+
+from __future__ import annotations
+
+import asyncio
+
+from services.content.tests.support import API
+
+
+async def test_a_site_reposts_a_live_document_of_another_site(client, sites, events) -> None:
+    ah, hefei = (await sites.chain("ah", "hefei")).values()
+    policy = await sites.publish(ah, "zfxxgk/fdzdgknr/zcwj", title="安徽省人民政府关于深化政务公开的意见")
+    library = (await client.get(f"{API}/library", params={"q": "深化政务公开"}, headers=sites.editor("hefei"))).json()
+    assert [d["id"] for d in library["items"]] == [policy["id"]]
+    response = await client.post(f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
+                                 headers=sites.editor("hefei"), json={"document_id": policy["id"]})
+    assert response.status_code == 201
+    placement = response.json()
+    assert placement["kind"] == "repost" and placement["url_path"].startswith("/zwdt/tzgg/")
+    listing = (await client.get(f"{API}/public/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/documents")).json()
+    assert listing["items"][0]["source_site_id"] == "ah" and listing["items"][0]["url_path"] == placement["url_path"]
+    page = (await client.get(f"{API}/public/sites/hefei/pages", params={"path": placement["url_path"]})).json()
+    assert page["document"]["site_id"] == "ah"
+    [event] = await events.wait_for("content.document.updated.v1")
+    assert event.data["change"] == "placements"
+    assert {(p["site_id"], p["kind"]) for p in event.data["placements"]} == {("ah", "primary"), ("hefei", "repost")}
+    twice = await client.post(f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
+                              headers=sites.editor("hefei"), json={"document_id": policy["id"]})
+    assert twice.status_code == 409
+
+
+async def test_drafts_of_other_sites_cannot_be_reposted(client, sites) -> None:
+    ah, hefei = (await sites.chain("ah", "hefei")).values()
+    draft = await sites.draft(ah)
+    response = await client.post(f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
+                                 headers=sites.editor("hefei"), json={"document_id": draft["id"]})
+    assert response.status_code == 422 and "not a live document" in response.text
+
+
+async def test_removing_a_repost_announces_where_it_was(client, sites, events) -> None:
+    ah, hefei = (await sites.chain("ah", "hefei")).values()
+    doc = await sites.publish(ah)
+    channel = hefei.channels["zwdt/tzgg"]
+    placement = (await client.post(f"{API}/sites/hefei/channels/{channel}/placements", headers=sites.editor("hefei"),
+                                   json={"document_id": doc["id"]})).json()
+    gone = await client.delete(f"{API}/sites/hefei/channels/{channel}/placements/{placement['id']}",
+                               headers=sites.editor("hefei"))
+    assert gone.status_code == 204
+    updates = await events.wait_for("content.document.updated.v1", count=2)
+    assert updates[-1].data["removed_placements"][0]["url_path"] == placement["url_path"]
+    primary = next(p for p in updates[0].data["placements"] if p["kind"] == "primary")
+    own = await client.delete(f"{API}/sites/ah/channels/{primary['channel_id']}/placements/1",
+                              headers=sites.editor("ah"))
+    assert own.status_code in (404, 409)
+
+
+async def test_higher_sites_push_only_downwards(client, sites) -> None:
+    ah, hefei, wuhu, feixi = (await sites.chain("ah", "hefei", "wuhu", "feixi")).values()
+    city_doc = await sites.publish(hefei, "zfxxgk/fdzdgknr/zcwj")
+    target = {"site_id": "feixi", "channel_id": feixi.channels["zfxxgk/fdzdgknr/zcwj"]}
+    pushed = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
+                               json={"targets": [target]})
+    assert pushed.status_code == 200 and pushed.json()["placed"][0]["kind"] == "push"
+    again = (await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
+                               json={"targets": [target]})).json()
+    assert again["placed"] == [] and again["already_present"] == [target]
+    sideways = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
+                                 json={"targets": [{"site_id": "wuhu", "channel_id": wuhu.channels["zwdt/tzgg"]}]})
+    assert sideways.status_code == 422 and "not below" in sideways.text
+    upwards = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
+                                json={"targets": [{"site_id": "ah", "channel_id": ah.channels["zwdt/tzgg"]}]})
+    assert upwards.status_code == 422
+    by_editor = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.editor("hefei"),
+                                  json={"targets": [target]})
+    assert by_editor.status_code == 403
+
+
+async def test_subscribed_channels_take_in_new_documents_once(app, client, sites, events) -> None:
+    hefei, feixi = (await sites.chain("hefei", "feixi")).values()
+    subscription = await client.post(
+        f"{API}/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/subscriptions", headers=sites.admin("feixi"),
+        json={"source_site_id": "hefei", "source_channel_id": hefei.channels["zwdt/tzgg"]})
+    assert subscription.status_code == 201
+    notice = await sites.publish(hefei, "zwdt/tzgg", title="合肥市关于做好元旦春节期间政务值班工作的通知")
+    await sites.publish(hefei, "zwdt/yw")  # another channel: not taken in
+    [published] = await events.wait_for("content.document.published.v1", subject=f"documents/{notice['id']}")
+    updates = await events.wait_for("content.document.updated.v1", subject=f"documents/{notice['id']}")
+    assert {p["site_id"] for p in updates[0].data["placements"]} == {"hefei", "feixi"}
+    listing = (await client.get(f"{API}/public/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/documents")).json()
+    assert [i["id"] for i in listing["items"]] == [notice["id"]] and listing["items"][0]["kind"] == "subscription"
+
+    # The same event delivered again changes nothing (the consumer's inbox remembers it).
+    consumer = next(s.handler for s in app.state.runtime.bus.subscriptions if s.group == "content.subscriptions")
+    from shared.bus import Message
+    from shared.events.envelope import envelope_bytes
+
+    await consumer(Message("content.documents", str(notice["id"]), envelope_bytes(published)))
+    await asyncio.sleep(0.05)
+    listing = (await client.get(f"{API}/public/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/documents")).json()
+    assert listing["total"] == 1
+    assert len(events.of_type("content.document.updated.v1", f"documents/{notice['id']}")) == 1
+
+
+async def test_interpretations_link_both_ways(client, sites, events) -> None:
+    ah, hefei = (await sites.chain("ah", "hefei")).values()
+    policy = await sites.publish(ah, "zfxxgk/fdzdgknr/zcwj", title="安徽省政府网站集约化建设实施方案")
+    reading = await sites.publish(hefei, "zcjd", title="《安徽省政府网站集约化建设实施方案》政策解读")
+    linked = await client.put(f"{API}/sites/hefei/documents/{reading['id']}/interprets", headers=sites.editor("hefei"),
+                              json={"policy_ids": [policy["id"]]})
+    assert linked.status_code == 200
+    policy_page = (await client.get(f"{API}/public/sites/ah/documents/{policy['id']}")).json()
+    assert [r["title"] for r in policy_page["document"]["interpretations"]] == [reading["title"]]
+    reading_page = (await client.get(f"{API}/public/sites/hefei/documents/{reading['id']}")).json()
+    assert [r["id"] for r in reading_page["document"]["interprets"]] == [policy["id"]]
+    updates = await events.wait_for("content.document.updated.v1", count=2)
+    assert {e.subject for e in updates} == {f"documents/{policy['id']}", f"documents/{reading['id']}"}
+    itself = await client.put(f"{API}/sites/hefei/documents/{reading['id']}/interprets", headers=sites.editor("hefei"),
+                              json={"policy_ids": [reading["id"]]})
+    assert itself.status_code == 422
+    draft = await sites.draft(ah)
+    unpublished = await client.put(f"{API}/sites/hefei/documents/{reading['id']}/interprets",
+                                   headers=sites.editor("hefei"), json={"policy_ids": [draft["id"]]})
+    assert unpublished.status_code == 422 and "neither live nor of this site" in unpublished.text

@@ -1,0 +1,395 @@
+"""Outbox relay and inbox consumer: committed events leave in order, exactly once in effect, after any outage."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from shared.bus import BusUnavailable, EventBus, Message, create_bus
+from shared.bus.memory import MemoryBus
+from shared.db.uow import UnitOfWork
+from shared.events.envelope import CloudEvent, encode_event, envelope_bytes, parse_envelope
+from shared.logs import correlation_id_var
+from shared.messaging.consumer import InboxConsumer
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.tables import utcnow
+from shared.metrics import EVENTS_DUPLICATE, RELAY_FAILURES
+from shared.tenancy import PLATFORM, TenantScope, site_scope
+from shared.tests.conftest import BACKENDS, broker, needs_kafka_ctl
+from shared.tests.support import (
+    NOTES_TOPIC,
+    Collector,
+    Effect,
+    FlakyBus,
+    Inbox,
+    NoteWritten,
+    Outbox,
+    eventually,
+    note,
+)
+
+HEFEI = site_scope("hefei")
+
+
+def uow(sessions: async_sessionmaker, scope: TenantScope = HEFEI, on_commit=None) -> UnitOfWork:
+    return UnitOfWork(sessions, source="/tests/shared", scope=scope, outbox=Outbox, on_commit=on_commit)
+
+
+async def emit(sessions: async_sessionmaker, *events: NoteWritten, on_commit=None) -> None:
+    async with uow(sessions, on_commit=on_commit) as work:
+        for e in events:
+            work.emit(e)
+        await work.commit()
+
+
+def texts(messages: list[Message]) -> list[str]:
+    return [parse_envelope(m.value).data["text"] for m in messages]
+
+
+async def outbox_rows(engine: AsyncEngine) -> list:
+    async with engine.connect() as conn:
+        return (await conn.execute(select(Outbox.__table__).order_by(Outbox.id))).all()
+
+
+@pytest.fixture
+async def bus() -> AsyncIterator[MemoryBus]:
+    bus = MemoryBus(max_retries=0, retry_backoff=0.001)
+    yield bus
+    await bus.stop()
+
+
+@pytest.fixture
+async def relays(engine: AsyncEngine) -> AsyncIterator[list[OutboxRelay]]:
+    made: list[OutboxRelay] = []
+    yield made
+    for relay in made:
+        await relay.stop()
+
+
+def relay_for(engine: AsyncEngine, bus: EventBus, relays: list[OutboxRelay], **kwargs) -> OutboxRelay:
+    relay = OutboxRelay(engine, Outbox, bus, service=f"tests-{uuid.uuid4().hex[:6]}", **kwargs)
+    relays.append(relay)
+    return relay
+
+
+# --- the unit of work and the outbox -------------------------------------------------------------------
+
+
+async def test_emit_writes_the_envelope_into_the_outbox_of_the_transaction(engine, sessions) -> None:
+    commits: list[int] = []
+    token = correlation_id_var.set("corr-合肥-1")
+    try:
+        await emit(sessions, note("hefei", "doc-1", "合肥市政府常务会议召开"), on_commit=lambda: commits.append(1))
+    finally:
+        correlation_id_var.reset(token)
+    [row] = await outbox_rows(engine)
+    assert (row.topic, row.key, row.site_id, row.type) == (NOTES_TOPIC, "doc-1", "hefei", NoteWritten.type)
+    assert row.published_at is None and row.created_at.utcoffset() == timedelta(0)
+    envelope = parse_envelope(row.payload)
+    assert envelope.id == row.event_id and envelope.correlationid == "corr-合肥-1"
+    assert envelope.source == "/tests/shared" and envelope.data["text"] == "合肥市政府常务会议召开"
+    assert commits == [1]
+
+    async with uow(sessions, on_commit=lambda: commits.append(2)) as work:  # no events: nobody is woken
+        await work.commit()
+    assert commits == [1]
+
+
+async def test_events_of_a_rolled_back_transaction_never_leave(engine, sessions, bus, relays) -> None:
+    got = Collector()
+    bus.subscribe("g", [NOTES_TOPIC], got)
+    await bus.start()
+    with pytest.raises(RuntimeError):
+        async with uow(sessions) as work:
+            work.emit(note("hefei", "doc-1", "未提交"))
+            raise RuntimeError("业务规则拒绝")
+    async with uow(sessions) as work:
+        work.emit(note("hefei", "doc-2", "回滚"))
+        await work.rollback()
+    async with uow(sessions) as work:  # leaving the block without commit() keeps nothing either
+        work.emit(note("hefei", "doc-3", "忘了提交"))
+    relay = relay_for(engine, bus, relays)
+    assert await relay.relay_once() == 0
+    assert await outbox_rows(engine) == [] and got.messages == []
+
+
+# --- the relay -------------------------------------------------------------------------------------------
+
+
+async def test_committed_events_are_relayed_in_commit_order(engine, sessions, bus, relays) -> None:
+    got = Collector()
+    bus.subscribe("g", [NOTES_TOPIC], got)
+    await bus.start()
+    await emit(sessions, note("hefei", "doc-1", "一"), note("hefei", "doc-2", "二"), note("hefei", "doc-1", "三", 2))
+    await emit(sessions, note("hefei", "doc-3", "四"), note("hefei", "doc-1", "五", 3))
+    relay = relay_for(engine, bus, relays, batch_size=2)
+    assert await relay.pending() == 5
+    await relay.start()
+    received = await got.wait_for(5)
+    assert texts(received) == ["一", "二", "三", "四", "五"]
+    assert [m.key for m in received] == ["doc-1", "doc-2", "doc-1", "doc-3", "doc-1"]
+    assert all(dict(m.headers)["ce-type"] == NoteWritten.type.encode() for m in received)
+    await eventually(lambda: _no_pending(relay))
+    assert all(r.published_at is not None for r in await outbox_rows(engine))
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def _no_pending(relay: OutboxRelay) -> bool:
+    return await relay.pending() == 0
+
+
+async def test_rows_stay_pending_while_the_bus_is_down_and_leave_once_after(engine, sessions, bus, relays) -> None:
+    got = Collector()
+    bus.subscribe("g", [NOTES_TOPIC], got)
+    flaky = FlakyBus(bus, failures=3)
+    await flaky.start()
+    await emit(sessions, *(note("hefei", f"doc-{i}", f"第{i}条") for i in range(4)))
+    relay = relay_for(engine, flaky, relays)
+    failures_before = RELAY_FAILURES.labels(relay.service)._value.get()
+
+    with pytest.raises(BusUnavailable):
+        await relay.relay_once()
+    assert await relay.pending() == 4  # nothing marked while the bus refused the batch
+
+    await relay.start()  # retries with backoff (0.1 s, 0.2 s, …) until the bus takes the batch
+    received = await got.wait_for(4)
+    await eventually(lambda: _no_pending(relay))
+    await asyncio.sleep(0.1)
+    assert texts(got.messages) == ["第0条", "第1条", "第2条", "第3条"]  # once each, in order
+    assert len({parse_envelope(m.value).id for m in received}) == 4
+    assert flaky.attempts == 4
+    assert RELAY_FAILURES.labels(relay.service)._value.get() == failures_before + 2
+
+
+async def test_a_crash_between_publish_and_mark_resends_and_the_inbox_makes_it_happen_once(
+    engine, sessions, bus, relays
+) -> None:
+    consumer = notes_consumer(sessions)
+    bus.subscribe("notes-consumer", [NOTES_TOPIC], consumer)
+    await bus.start()
+    await emit(sessions, note("hefei", "doc-1", "甲"), note("hefei", "doc-2", "乙"))
+    relay = relay_for(engine, bus, relays)
+    duplicates_before = EVENTS_DUPLICATE.labels("notes")._value.get()
+
+    with fail_once(engine, "UPDATE outbox"), pytest.raises(OperationalError):
+        await relay.relay_once()  # published, but the process "dies" before marking
+    assert await relay.pending() == 2
+    assert await relay.relay_once() == 2  # the restarted relay sends both again
+    assert await relay.pending() == 0
+
+    assert await effects(sessions) == ["甲", "乙"]
+    assert EVENTS_DUPLICATE.labels("notes")._value.get() == duplicates_before + 2
+
+
+async def test_a_running_relay_survives_a_transient_database_error(engine, sessions, bus, relays) -> None:
+    got = Collector()
+    bus.subscribe("g", [NOTES_TOPIC], got)
+    await bus.start()
+    relay = OutboxRelay(engine, Outbox, bus, service="tests-transient", poll_seconds=0.01)
+    try:
+        with fail_once(engine, "UPDATE outbox") as failure:
+            await relay.start()
+            await emit(sessions, note("hefei", "doc-1", "故障前"), on_commit=relay.wake)
+            await eventually(lambda: _true(failure.failed), timeout=2)
+        await asyncio.sleep(0.05)
+        await emit(sessions, note("hefei", "doc-2", "故障后"), on_commit=relay.wake)
+        await eventually(lambda: _no_pending(relay), timeout=1)
+    finally:
+        with contextlib.suppress(OperationalError):  # stop() re-raises what ended the task
+            await relay.stop()
+
+
+async def test_wake_after_commit_makes_delivery_fast(engine, sessions, bus, relays) -> None:
+    arrived: dict[str, float] = {}
+
+    async def stamp(message: Message) -> None:
+        arrived[parse_envelope(message.value).data["text"]] = time.perf_counter()
+
+    bus.subscribe("g", [NOTES_TOPIC], stamp)
+    await bus.start()
+    relay = relay_for(engine, bus, relays, poll_seconds=5.0)  # without a wake nothing would move for 5 s
+    await relay.start()
+    await asyncio.sleep(0.05)
+    latencies = []
+    for i in range(7):
+        await emit(sessions, note("hefei", "doc-1", f"快{i}", i + 1), on_commit=relay.wake)
+        committed = time.perf_counter()
+        await eventually(lambda i=i: _arrived(arrived, f"快{i}"), timeout=2, every=0.001)
+        latencies.append(arrived[f"快{i}"] - committed)
+    print(
+        f"\ncommit → handler: median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms ({BACKENDS.label})"
+    )
+    assert statistics.median(latencies) < 0.05 and max(latencies) < 0.25
+
+    await emit(sessions, note("hefei", "doc-1", "不叫醒", 9))  # a commit that does not wake the relay
+    await asyncio.sleep(0.2)
+    assert "不叫醒" not in arrived
+    relay.wake()
+    await eventually(lambda: _arrived(arrived, "不叫醒"), timeout=1, every=0.001)
+
+
+async def _arrived(arrived: dict[str, float], text: str) -> bool:
+    return text in arrived
+
+
+async def test_purge_drops_only_old_published_rows(engine, sessions, bus, relays) -> None:
+    await bus.start()
+    await emit(sessions, *(note("hefei", f"doc-{i}", str(i)) for i in range(3)))
+    relay = relay_for(engine, bus, relays, retention=timedelta(days=3))
+    await relay.relay_once()
+    await emit(sessions, note("hefei", "doc-9", "待发"))
+    async with engine.begin() as conn:
+        table = Outbox.__table__
+        long_ago = utcnow() - timedelta(days=4)
+        await conn.execute(update(table).where(table.c.key == "doc-0").values(published_at=long_ago))
+        await conn.execute(update(table).where(table.c.key == "doc-9").values(created_at=utcnow() - timedelta(days=30)))
+    await relay.purge()
+    assert [r.key for r in await outbox_rows(engine)] == ["doc-1", "doc-2", "doc-9"]
+    assert await relay.pending() == 1
+
+
+# --- the inbox consumer ----------------------------------------------------------------------------------
+
+
+def notes_consumer(sessions: async_sessionmaker, seen: list | None = None) -> InboxConsumer:
+    async def on_note(work: UnitOfWork, event: NoteWritten) -> None:
+        if seen is not None:
+            seen.append((event.text, correlation_id_var.get()))
+        work.session.add(Effect(event_id=event.aggregate_id, note=event.text))
+
+    return InboxConsumer(
+        name="notes", uow_factory=lambda: uow(sessions, PLATFORM), inbox=Inbox, handlers={NoteWritten.type: on_note}
+    )
+
+
+async def effects(sessions: async_sessionmaker) -> list[str]:
+    async with sessions() as session:
+        return list(await session.scalars(select(Effect.note).order_by(Effect.id)))
+
+
+def as_message(envelope: CloudEvent) -> Message:
+    return Message(NOTES_TOPIC, "doc-1", envelope_bytes(envelope))
+
+
+async def test_the_inbox_consumer_handles_each_event_once(sessions) -> None:
+    seen: list = []
+    consumer = notes_consumer(sessions, seen)
+    first = as_message(encode_event(note("hefei", "doc-1", "一次"), source="/t", correlation_id="corr-1"))
+    second = as_message(encode_event(note("hefei", "doc-1", "两次", 2), source="/t"))
+    for message in (first, first, second, first, second):
+        await consumer(message)
+    assert await effects(sessions) == ["一次", "两次"]
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Inbox)) == 2
+    second_id = parse_envelope(second.value).id
+    assert seen == [("一次", "corr-1"), ("两次", second_id)]  # correlation id: the envelope's, else its id
+    assert correlation_id_var.get() is None
+
+
+async def test_the_inbox_consumer_ignores_types_it_does_not_handle_or_know(sessions) -> None:
+    consumer = notes_consumer(sessions)
+    known = encode_event(note("hefei", "doc-1", "x"), source="/t")
+    newer = known.model_copy(update={"type": "tests.shared.note.written.v2", "id": str(uuid.uuid4())})
+    consumer.handlers["tests.shared.unregistered.v1"] = consumer.handlers[NoteWritten.type]
+    unregistered = known.model_copy(update={"type": "tests.shared.unregistered.v1", "id": str(uuid.uuid4())})
+    for envelope in (newer, unregistered):
+        await consumer(as_message(envelope))
+    assert await effects(sessions) == []
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Inbox)) == 0
+
+
+async def test_a_failing_handler_commits_neither_the_effect_nor_the_inbox_row(sessions) -> None:
+    calls = 0
+
+    async def half_done(work: UnitOfWork, event: NoteWritten) -> None:
+        nonlocal calls
+        calls += 1
+        work.session.add(Effect(event_id=event.aggregate_id, note="半成品"))
+        await work.session.flush()
+        if calls == 1:
+            raise RuntimeError("下游超时")
+
+    consumer = InboxConsumer(
+        name="notes", uow_factory=lambda: uow(sessions, PLATFORM), inbox=Inbox, handlers={NoteWritten.type: half_done}
+    )
+    message = as_message(encode_event(note("hefei", "doc-1", "x"), source="/t"))
+    with pytest.raises(RuntimeError):
+        await consumer(message)
+    assert await effects(sessions) == []
+    await consumer(message)  # the redelivery does the work
+    assert await effects(sessions) == ["半成品"]
+
+
+# --- the real broker -----------------------------------------------------------------------------------
+
+
+@needs_kafka_ctl
+@pytest.mark.real_backends
+@pytest.mark.slow
+async def test_events_written_during_a_kafka_outage_are_delivered_once_after_it(engine, sessions, relays) -> None:
+    namespace = f"t{uuid.uuid4().hex[:12]}"
+    kafka = create_bus(BACKENDS.bus_url_for(namespace), client_id="shared-tests-relay")
+    consumer_bus = create_bus(BACKENDS.bus_url_for(namespace), client_id="shared-tests-consumer")
+    got = Collector()
+    consumer_bus.subscribe("watch", [NOTES_TOPIC], got)
+    await consumer_bus.start()
+    relay = relay_for(engine, kafka, relays, poll_seconds=0.05)
+    try:
+        await relay.start()
+        await emit(sessions, note("hefei", "doc-1", "停机前"), on_commit=relay.wake)
+        await got.wait_for(1, timeout=30)
+        try:
+            await asyncio.to_thread(broker, "stop")
+            await emit(sessions, *(note("hefei", f"doc-{i}", f"停机中{i}") for i in range(3)), on_commit=relay.wake)
+            await asyncio.sleep(2)
+            assert await relay.pending() == 3
+        finally:
+            await asyncio.to_thread(broker, "start")
+        await eventually(lambda: _no_pending(relay), timeout=90, every=0.2)
+        received = await got.wait_for(4, timeout=60)
+        await asyncio.sleep(1)  # a duplicate would show up by now
+        assert sorted(texts(got.messages)) == ["停机中0", "停机中1", "停机中2", "停机前"]
+        assert len(received) == 4
+    finally:
+        await relay.stop()
+        await kafka.stop()
+        await consumer_bus.stop()
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+class fail_once:
+    """Make the next statement starting with `prefix` fail like a lost connection (then work again)."""
+
+    def __init__(self, engine: AsyncEngine, prefix: str) -> None:
+        self.engine = engine.sync_engine
+        self.prefix = prefix
+        self.failed = False
+
+    def _before(self, _conn, _cursor, statement: str, *_args) -> None:
+        if not self.failed and statement.lstrip().upper().startswith(self.prefix.upper()):
+            self.failed = True
+            raise OperationalError(statement, {}, ConnectionError("connection lost"))
+
+    def __enter__(self) -> fail_once:
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
