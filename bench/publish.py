@@ -255,7 +255,7 @@ async def measure(name: str, args: argparse.Namespace, client, tokens: Tokens, c
         )
     sql.active = False
     baseline = await harness_floor(client, args.workers, 2000)
-    await asyncio.sleep(0.2)  # leave the relay idle before shutdown (see bench/README.md: relay stop hang)
+    await asyncio.sleep(0.2)  # leave the relay idle before shutdown (bench/README.md: shutting the app down)
 
     runs = driver.runs
     delivered = [r for r in runs if r.doc_id in collector.received]

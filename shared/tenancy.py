@@ -115,13 +115,17 @@ def _base_table(from_clause: FromClause) -> object:
 def _scope_orm_execution(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
         return
-    froms = _tenant_froms(state.statement)
-    if not froms:
-        return
     scope: TenantScope | None = state.session.info.get("tenant_scope")
+    opted_out = scope is not None and (scope.is_platform or state.execution_options.get("all_sites", False))
+    if opted_out and not state.is_insert:
+        return  # deliberate cross-site work: nothing to analyse (the common platform-scope path stays cheap)
+    selects_tenant_entity = any(issubclass(m.class_, TenantScoped) for m in state.all_mappers)
+    froms = [] if selects_tenant_entity and not state.is_insert else _tenant_froms(state.statement)
+    if not selects_tenant_entity and not froms:
+        return
     if scope is None:
         raise TenantScopeError("query of tenant data in a session without a tenant scope")
-    if scope.is_platform or state.execution_options.get("all_sites", False):
+    if opted_out:
         return
     if state.is_insert or state.is_update:
         _check_statement_values(state, scope.site_id)

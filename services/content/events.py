@@ -22,8 +22,8 @@ from shared.events.content import (
 
 
 async def site_snapshot(repo: ContentRepository, site: Site) -> SiteSnapshot:
-    domains = await repo.domains([site.id])
-    main = next((d.host for d in domains if d.is_main), "")
+    hosts = await repo.site_hosts(site)
+    main = next((host for host, is_main in hosts if is_main), "")
     return SiteSnapshot(
         id=site.id,
         name=site.name,
@@ -32,7 +32,7 @@ async def site_snapshot(repo: ContentRepository, site: Site) -> SiteSnapshot:
         icp_number=site.icp_number,
         police_number=site.police_number,
         main_domain=main,
-        domains=[d.host for d in domains],
+        domains=[host for host, _ in hosts],
         level=site.level,
         parent_id=site.parent_id,
         theme=site.theme,
@@ -68,21 +68,17 @@ def attachment_snapshot(a: Attachment) -> AttachmentSnapshot:
 
 
 async def placement_snapshots(repo: ContentRepository, doc_id: int) -> list[PlacementSnapshot]:
-    placements = await repo.placements_of(doc_id)
-    channels = await repo.channels_by_ids([p.channel_id for p in placements])
-    domains = await repo.main_domains(sorted({p.site_id for p in placements}))
     return [
         PlacementSnapshot(
             site_id=p.site_id,
-            site_main_domain=domains.get(p.site_id, ""),
+            site_main_domain=host or "",
             channel_id=p.channel_id,
-            channel_path=channels[p.channel_id].path,
-            channel_name=channels[p.channel_id].name,
+            channel_path=path,
+            channel_name=name,
             kind=p.kind,
             url_path=p.url_path or "",
         )
-        for p in placements
-        if p.channel_id in channels
+        for p, path, name, host in await repo.placement_rows(doc_id)
     ]
 
 
@@ -101,6 +97,7 @@ async def document_snapshot(repo: ContentRepository, doc: Document, content: dic
     files = await repo.attachments(ids, site_id=doc.site_id)
     cover = files.get(content.get("cover_id") or 0)
     written_on = content.get("written_on")
+    links = await repo.links_of(doc.id)
     return DocumentSnapshot(
         id=doc.id,
         site_id=doc.site_id,
@@ -123,8 +120,8 @@ async def document_snapshot(repo: ContentRepository, doc: Document, content: dic
             subject_words=content.get("subject_words", []),
             validity=doc.validity,
         ),
-        interpretations=await _refs(repo, [link.interpretation_id for link in await repo.links_to(doc.id)]),
-        interprets=await _refs(repo, [link.policy_id for link in await repo.links_from(doc.id)]),
+        interpretations=await _refs(repo, [link.interpretation_id for link in links if link.policy_id == doc.id]),
+        interprets=await _refs(repo, [link.policy_id for link in links if link.interpretation_id == doc.id]),
         url_path=doc.url_path or "",
         published_at=doc.published_at,
         first_published_at=doc.first_published_at,
@@ -137,13 +134,14 @@ async def document_event(
     repo: ContentRepository, event_type: type[DocumentEvent], doc: Document, **extra: object
 ) -> DocumentEvent:
     """Build any document event from the document's live revision."""
-    revision = await repo.revision(doc.id, doc.live_revision or doc.revision)
+    live = doc.live_revision or doc.revision
+    content = doc.content() if live == doc.revision else (await repo.revision(doc.id, live)).content
     site = await repo.site(doc.site_id)
     return event_type(
         site_id=doc.site_id,
         aggregate_id=str(doc.id),
         aggregate_version=doc.version,
-        document=await document_snapshot(repo, doc, revision.content),
+        document=await document_snapshot(repo, doc, content),
         site=await site_snapshot(repo, site),
         placements=await placement_snapshots(repo, doc.id),
         **extra,

@@ -3,7 +3,9 @@ methods that look across sites say so with `all_sites=True`."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
@@ -33,9 +35,20 @@ from services.content.models import (
 ALL_SITES = {"all_sites": True}
 
 
+@dataclass
+class ContentCaches:
+    """Per-process caches of rarely changing data, keyed so that they can never serve a stale answer
+    (domains by site version) or only briefly (dictionaries, 10 s, and dropped here on every change)."""
+
+    domains: dict[tuple[str, int], list[tuple[str, bool]]] = field(default_factory=dict)
+    terms: dict[str, tuple[float, list]] = field(default_factory=dict)
+    terms_ttl: float = 10.0
+
+
 class ContentRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, caches: ContentCaches | None = None) -> None:
         self.session = session
+        self.caches = caches or ContentCaches()
 
     async def _count(self, stmt: Select) -> int:
         """Rows the statement would return, under the same tenant options as the statement itself."""
@@ -75,6 +88,13 @@ class ContentRepository:
     async def domain(self, host: str) -> SiteDomain | None:
         stmt = select(SiteDomain).where(SiteDomain.host == host).execution_options(**ALL_SITES)
         return await self.session.scalar(stmt)
+
+    async def site_hosts(self, site: Site) -> list[tuple[str, bool]]:
+        """(host, is_main) of a site, cached by the site's version (every domain change bumps it)."""
+        key = (site.id, site.version)
+        if key not in self.caches.domains:
+            self.caches.domains[key] = [(d.host, d.is_main) for d in await self.domains([site.id])]
+        return self.caches.domains[key]
 
     async def main_domains(self, site_ids: Sequence[str]) -> dict[str, str]:
         stmt = (
@@ -120,6 +140,13 @@ class ContentRepository:
             if await self.session.scalar(stmt.limit(1).execution_options(**ALL_SITES)) is not None:
                 return True
         return False
+
+    async def workflows_for(self, site_id: str, channel_id: int) -> list[Workflow]:
+        """The channel's own workflow and the site default, in one query."""
+        stmt = select(Workflow).where(
+            Workflow.site_id == site_id, or_(Workflow.channel_id == channel_id, Workflow.channel_id.is_(None))
+        )
+        return await self._all(stmt)
 
     async def workflow(self, site_id: str, channel_id: int | None) -> Workflow | None:
         cond = Workflow.channel_id.is_(None) if channel_id is None else Workflow.channel_id == channel_id
@@ -257,6 +284,24 @@ class ContentRepository:
         )
         return set((await self.session.scalars(stmt.execution_options(**ALL_SITES))).all())
 
+    async def links_of(self, doc_id: int) -> list[DocumentLink]:
+        """Links where the document is the policy or the interpretation, in one query."""
+        stmt = select(DocumentLink).where(
+            or_(DocumentLink.policy_id == doc_id, DocumentLink.interpretation_id == doc_id)
+        )
+        return await self._all(stmt.execution_options(**ALL_SITES))
+
+    async def placement_rows(self, doc_id: int) -> list[tuple]:
+        """Every placement of a document with its channel and the site's main domain, in one query."""
+        stmt = (
+            select(Placement, Channel.path, Channel.name, SiteDomain.host)
+            .join(Channel, Channel.id == Placement.channel_id)
+            .outerjoin(SiteDomain, (SiteDomain.site_id == Placement.site_id) & SiteDomain.is_main.is_(True))
+            .where(Placement.document_id == doc_id)
+            .order_by(Placement.id)
+        )
+        return [tuple(r) for r in (await self.session.execute(stmt.execution_options(**ALL_SITES))).all()]
+
     async def links_from(self, interpretation_id: int) -> list[DocumentLink]:
         stmt = select(DocumentLink).where(DocumentLink.interpretation_id == interpretation_id)
         return await self._all(stmt.execution_options(**ALL_SITES))
@@ -266,11 +311,15 @@ class ContentRepository:
         return await self._all(stmt.execution_options(**ALL_SITES))
 
     async def documents_by_ids(self, ids: Sequence[int]) -> dict[int, Document]:
+        if not ids:
+            return {}
         stmt = select(Document).where(Document.id.in_(ids)).execution_options(**ALL_SITES)
         return {d.id: d for d in await self._all(stmt)}
 
     # attachments -----------------------------------------------------------------------------------
     async def attachments(self, ids: Sequence[int], *, site_id: str) -> dict[int, Attachment]:
+        if not ids:
+            return {}
         stmt = select(Attachment).where(Attachment.id.in_(ids), Attachment.site_id == site_id)
         return {a.id: a for a in await self._all(stmt.execution_options(**ALL_SITES))}
 
@@ -283,9 +332,17 @@ class ContentRepository:
 
     # dictionaries, audit, counters -----------------------------------------------------------------
     async def check_terms(self, site_id: str) -> list[PlatformCheckTerm | SiteCheckTerm]:
+        """Platform and site dictionaries; cached briefly, since every pre-publish check reads them."""
+        cached = self.caches.terms.get(site_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
         platform = await self._all(select(PlatformCheckTerm))
         own = await self._all(select(SiteCheckTerm).where(SiteCheckTerm.site_id == site_id))
-        return [*platform, *own]
+        self.caches.terms[site_id] = (time.monotonic() + self.caches.terms_ttl, [*platform, *own])
+        return self.caches.terms[site_id][1]
+
+    def forget_terms(self) -> None:
+        self.caches.terms.clear()
 
     async def platform_terms(self) -> list[PlatformCheckTerm]:
         return await self._all(select(PlatformCheckTerm).order_by(PlatformCheckTerm.kind, PlatformCheckTerm.term))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import httpx
@@ -56,8 +57,12 @@ class JwksSource:
 class TokenVerifier:
     """Checks signature, issuer, audience and lifetime, then reads the principal from the claims."""
 
-    def __init__(self, source: JwksSource, *, issuer: str, audience: str, leeway: int = 30) -> None:
+    def __init__(self, source: JwksSource, *, issuer: str, audience: str, leeway: int = 30,
+                 cache_size: int = 4096) -> None:
         self.source = source
+        # A verified token is immutable until it expires: remember it instead of re-checking its signature.
+        self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._cache_size = cache_size
         self.registry = JWTClaimsRegistry(
             leeway=leeway,
             iss={"essential": True, "value": issuer},
@@ -67,6 +72,16 @@ class TokenVerifier:
         )
 
     async def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None and cached[0] > time.time():
+            return cached[1]
+        principal, expires = await self._verify(token)
+        self._verified[token] = (expires, principal)
+        if len(self._verified) > self._cache_size:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             keys = await self.source.keys()
         except Exception as exc:  # no keys at all: no token can be judged
@@ -85,7 +100,7 @@ class TokenVerifier:
             self.registry.validate(decoded.claims)
         except JoseError as exc:
             raise Unauthenticated(f"access token rejected: {exc.description or exc.error}") from None
-        return _principal(decoded.claims)
+        return _principal(decoded.claims), float(decoded.claims["exp"])
 
     async def _retry_with_fresh_keys(self, token: str) -> jwt.Token:
         try:

@@ -2,6 +2,7 @@
 
 from services.content.models.base import Base, Inbox, Outbox
 from services.content.models.documents import (
+    CONTENT_FIELDS,
     Attachment,
     Document,
     DocumentLink,
@@ -13,6 +14,7 @@ from services.content.models.records import AuditEntry, Counter, PlatformCheckTe
 from services.content.models.sites import BasicChannel, Channel, ChannelSubscription, Site, SiteDomain, Workflow
 
 __all__ = [
+    "CONTENT_FIELDS",
     "Attachment",
     "AuditEntry",
     "Base",

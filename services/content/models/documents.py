@@ -12,6 +12,13 @@ from shared.db.types import UtcDateTime
 from shared.tenancy import TenantScoped
 
 
+# The revisioned part of a document; everything else (states, validity, index number) is an attribute.
+CONTENT_FIELDS = (
+    "channel_id", "title", "subtitle", "body_html", "summary", "author", "source", "keywords", "cover_id",
+    "attachment_ids", "document_number", "written_on", "issuing_body", "topic_category", "subject_words",
+)
+
+
 class Document(TenantScoped, Timestamps, Base):
     """The working copy of a document plus its two states: where it is in review, and what the public sees.
 
@@ -64,6 +71,12 @@ class Document(TenantScoped, Timestamps, Base):
     created_by: Mapped[str] = mapped_column(String(80))
     updated_by: Mapped[str] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    def content(self) -> dict:
+        """The revisioned fields, JSON-ready: what a DocumentRevision freezes."""
+        content = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        content["written_on"] = self.written_on.isoformat() if self.written_on else None
+        return content
 
 
 class DocumentRevision(TenantScoped, Base):

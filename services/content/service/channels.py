@@ -194,11 +194,14 @@ async def get_workflow(deps: ContentDeps, actor: Actor, site_id: str, channel_id
 
 async def effective_steps(uow: ContentUnitOfWork, site_id: str, channel_id: int | None) -> tuple[list[dict], bool]:
     """A channel's own workflow, else the site's, else the platform default (初审 → 审核 → 审发)."""
-    if channel_id is not None and (own := await uow.repo.workflow(site_id, channel_id)) is not None:
-        return own.steps, False
-    site_default = await uow.repo.workflow(site_id, None)
-    if site_default is not None:
-        return site_default.steps, channel_id is not None
+    if channel_id is None:
+        site_default = await uow.repo.workflow(site_id, None)
+        return (site_default.steps, False) if site_default else (DEFAULT_STEPS, True)
+    found = {w.channel_id: w for w in await uow.repo.workflows_for(site_id, channel_id)}
+    if channel_id in found:
+        return found[channel_id].steps, False
+    if None in found:
+        return found[None].steps, True
     return DEFAULT_STEPS, True
 
 

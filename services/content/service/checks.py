@@ -145,6 +145,7 @@ async def add_term(deps: ContentDeps, actor: Actor, site_id: str | None, data: C
         extra = {"site_id": site_id} if site_id else {}
         row = (SiteCheckTerm if site_id else PlatformCheckTerm)(created_by=actor.id, **extra, **data.model_dump())
         uow.session.add(row)
+        uow.repo.forget_terms()
         await uow.session.flush()
         audit(
             uow,
@@ -171,5 +172,6 @@ async def remove_term(deps: ContentDeps, actor: Actor, site_id: str | None, term
         if row is None:
             raise NotFound(f"no dictionary term {term_id}")
         await uow.session.delete(row)
+        uow.repo.forget_terms()
         audit(uow, actor, site_id or PLATFORM_AUDIT, "check_term.removed", "check_term", term_id, term=row.term)
         await uow.commit()

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.content.config import ContentSettings
 from services.content.models import AuditEntry, Outbox
-from services.content.repository import ContentRepository
+from services.content.repository import ContentCaches, ContentRepository
 from shared.auth import Principal
 from shared.blobs import BlobStore
 from shared.db.uow import UnitOfWork
@@ -25,9 +25,13 @@ PLATFORM_AUDIT = "platform"  # the audit "site" of platform-wide actions; no sit
 class ContentUnitOfWork(UnitOfWork):
     repo: ContentRepository
 
+    def __init__(self, *args: object, caches: ContentCaches, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.caches = caches
+
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.repo = ContentRepository(self.session)
+        self.repo = ContentRepository(self.session, self.caches)
         return self
 
 
@@ -57,11 +61,13 @@ class ContentDeps:
     blobs: BlobStore
     settings: ContentSettings
     on_commit: Callable[[], None] | None = None
+    caches: ContentCaches = field(default_factory=ContentCaches)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def uow(self, scope: TenantScope) -> ContentUnitOfWork:
         return ContentUnitOfWork(
-            self.session_factory, source=SOURCE, scope=scope, outbox=Outbox, on_commit=self.on_commit
+            self.session_factory, source=SOURCE, scope=scope, outbox=Outbox, on_commit=self.on_commit,
+            caches=self.caches,
         )
 
     def site_uow(self, site_id: str) -> ContentUnitOfWork:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from services.content.models import Document, DocumentRevision
+from services.content.models import CONTENT_FIELDS, Document, DocumentRevision
 from services.content.sanitize import sanitize_html
 from services.content.schemas.common import Page
 from services.content.schemas.documents import (
@@ -24,31 +24,7 @@ from services.content.service.permissions import readable_channels, require_edit
 from services.content.service.workflow import submit_in
 from shared.errors import Conflict, InvalidInput, NotFound
 
-CONTENT_FIELDS = (
-    "channel_id",
-    "title",
-    "subtitle",
-    "body_html",
-    "summary",
-    "author",
-    "source",
-    "keywords",
-    "cover_id",
-    "attachment_ids",
-    "document_number",
-    "written_on",
-    "issuing_body",
-    "topic_category",
-    "subject_words",
-)
 _LIST_DEFAULTS = {"keywords": [], "attachment_ids": [], "subject_words": []}
-
-
-def content_of(doc: Document) -> dict[str, Any]:
-    """The revisioned part of a document, JSON-ready."""
-    content = {name: getattr(doc, name) for name in CONTENT_FIELDS}
-    content["written_on"] = doc.written_on.isoformat() if doc.written_on else None
-    return content
 
 
 async def create_document(deps: ContentDeps, actor: Actor, site_id: str, data: DocumentCreate) -> DocumentRead:
@@ -218,6 +194,6 @@ async def _check_files(
 def _add_revision(uow: ContentUnitOfWork, doc: Document, actor: Actor) -> None:
     uow.session.add(
         DocumentRevision(
-            site_id=doc.site_id, document_id=doc.id, number=doc.revision, content=content_of(doc), created_by=actor.id
+            site_id=doc.site_id, document_id=doc.id, number=doc.revision, content=doc.content(), created_by=actor.id
         )
     )
