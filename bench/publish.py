@@ -1,19 +1,24 @@
 """bench.publish — documents per second through the whole review workflow and the outbox.
 
-Each document is exactly four API calls on the content service, made through its HTTP API in-process
-(httpx.AsyncClient on httpx.ASGITransport, the app's lifespan running as in shared/testing.py):
+Each document is exactly four API calls on the content service, made through its HTTP API, either
+in-process (--mode inprocess: httpx.AsyncClient on httpx.ASGITransport, the app's lifespan running as in
+shared/testing.py) or over HTTP (--mode http: the service in a process of its own, `bench.server` on
+uvicorn pinned to core 0, this load generator pinned to core 1, keep-alive connections):
 
     POST /sites/{site}/documents {"submit": true, …}   by the site's editor
     POST /sites/{site}/documents/{id}/approve         by reviewer:初审
     POST …/approve                                    by reviewer:审核
     POST …/approve                                    by reviewer:审发 (publishes: outbox → relay → bus)
 
-N workers (default 8) each walk documents through these calls. A collector subscribed to the bus (like
-the tests' `events` fixture) notes when each content.document.published.v1 arrives; a document counts
-once its event has reached that consumer. Publish-to-event latency is measured from just before the
-final approve is sent, and from its response, to the collector receiving the event.
+N workers (default 8 in-process, 16 over HTTP) each walk documents through these calls, or, with
+--rate R, a document is started every 1/R s whatever is still in flight (open loop). A collector
+subscribed to the bus (like the tests' `events` fixture; in http mode inside the server process) notes
+when each content.document.published.v1 arrives; a document counts once its event has reached that
+consumer. Publish-to-event latency is measured from just before the final approve is sent, and from its
+response, to the collector receiving the event.
 
-    .venv/bin/python -m bench.publish [--backend sqlite|postgres-kafka|both] [--docs 1000] [--workers 8]
+    .venv/bin/python -m bench.publish [--mode inprocess|http] [--backend sqlite|postgres-kafka|both]
+                                      [--docs 1000] [--workers N] [--rate R]
                                       [--profile var/bench/publish-profile] [--json var/bench/publish.json]
 """
 
@@ -23,9 +28,16 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +47,7 @@ from rich.table import Table
 
 from bench import profiling
 from bench.common import (
+    ROOT,
     Target,
     console,
     delete_kafka_namespace,
@@ -110,20 +123,32 @@ class DocRun:
     call_seconds: list[float]
 
 
+class NoSql:
+    """Stands in for SqlStats where there are no in-process hooks (http mode)."""
+
+    def label(self, _label: str | None) -> None:
+        pass
+
+
 @dataclass
 class Driver:
     client: httpx.AsyncClient
-    sql: SqlStats
+    sql: SqlStats | NoSql
     editors: dict[str, dict[str, str]]
     reviewers: dict[str, list[dict[str, str]]]
     runs: list[DocRun] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # time.perf_counter in-process; time.time in http mode, to compare with the server's arrival stamps
+    clock: Callable[[], float] = time.perf_counter
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     async def document(self, site: str, body: dict[str, Any]) -> None:
+        clock = self.clock
         self.sql.label(CALLS[0])
-        started = time.perf_counter()
+        started = clock()
         response = await self.client.post(f"{API}/sites/{site}/documents", json=body, headers=self.editors[site])
-        calls = [time.perf_counter() - started]
+        calls = [clock() - started]
         if response.status_code != 201:
             self.errors.append(f"create on {site}: {response.status_code} {response.text[:300]}")
             return
@@ -131,11 +156,11 @@ class Driver:
         sent = done = 0.0
         for step, headers in enumerate(self.reviewers[site]):
             self.sql.label(CALLS[step + 1])
-            sent = time.perf_counter()
+            sent = clock()
             response = await self.client.post(
                 f"{API}/sites/{site}/documents/{doc_id}/approve", json={"comment": "同意"}, headers=headers
             )
-            done = time.perf_counter()
+            done = clock()
             calls.append(done - sent)
             if response.status_code != 200:
                 self.errors.append(
@@ -157,6 +182,32 @@ class Driver:
                 await self.document(site, body)
 
         await asyncio.gather(*(worker() for _ in range(workers)))
+
+    async def drive_open(self, plan: list[tuple[str, dict[str, Any]]], rate: float) -> dict[str, Any]:
+        """Open loop: start document i at i/rate s, however many are still in flight."""
+        async def tracked(site: str, body: dict[str, Any]) -> None:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await self.document(site, body)
+            except httpx.HTTPError as exc:
+                self.errors.append(f"{site}: {exc!r}")
+            finally:
+                self.in_flight -= 1
+
+        tasks: list[asyncio.Task] = []
+        late: list[float] = []
+        began = time.perf_counter()
+        for i, (site, body) in enumerate(plan):
+            delay = began + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            late.append(max(0.0, -delay))
+            tasks.append(asyncio.create_task(tracked(site, body)))
+        offered = time.perf_counter() - began
+        await asyncio.gather(*tasks)
+        return {"rate": rate, "started_per_s": len(plan) / offered if offered > 0 else float("nan"),
+                "start_lateness_ms": summary_ms(late), "max_documents_in_flight": self.max_in_flight}
 
 
 async def open_sites(client: httpx.AsyncClient, tokens: Tokens, count: int) -> tuple[list, dict[str, dict[str, int]]]:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -162,6 +163,18 @@ def _field_error(err: dict[str, Any]) -> dict[str, str]:
         reason = err.get("ctx", {}).get("error", "malformed")
         return {"field": "body", "message": f"invalid JSON: {reason} at position {err['loc'][-1]}", "type": err["type"]}
     return {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"], "type": err["type"]}
+
+
+class ModelResponse(Response):
+    """A pydantic model serialized once; returned as a Response, FastAPI does not validate it a second time.
+
+    Routes keep `response_model=` for the OpenAPI document.
+    """
+
+    media_type = "application/json"
+
+    def render(self, content: BaseModel) -> bytes:
+        return content.model_dump_json().encode()
 
 
 def ops_router(checks: dict[str, ReadinessCheck]) -> APIRouter:

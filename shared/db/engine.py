@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+import shared.db.sqlite_inloop  # noqa: F401 - registers the sqlite+inloop dialect
 from shared.tenancy import install_tenant_guard
 
 
@@ -22,6 +23,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # Any sqlite URL runs on the in-loop driver (see shared.db.sqlite_inloop for why).
+        url = make_url(url).set(drivername="sqlite+inloop")
         # One connection serialises transactions inside the process; SQLite allows one writer anyway,
         # and WAL keeps each commit cheap. Long work must not hold a session across awaits on others.
         engine = create_async_engine(
@@ -34,7 +37,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000"):
+    # The busy timeout blocks the loop only if another process holds the write lock (e.g. a CLI command).
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=2000"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

@@ -16,7 +16,8 @@ from shared.metrics import EVENTS_DUPLICATE, EVENTS_HANDLED
 
 log = get_logger("shared.consumer")
 
-EventHandler = Callable[[UnitOfWork, Event], Awaitable[None]]
+# A handler returns False when the event asked nothing of it (no effect, so nothing to record).
+EventHandler = Callable[[UnitOfWork, Event], Awaitable[bool | None]]
 
 
 @dataclass
@@ -47,7 +48,8 @@ class InboxConsumer:
                 if seen is not None:
                     EVENTS_DUPLICATE.labels(self.name).inc()
                     return
-                await handler(uow, event)
+                if await handler(uow, event) is False:
+                    return  # the handler changed nothing: there is nothing to remember or commit
                 uow.session.add(self.inbox(consumer=self.name, event_id=envelope.id, event_type=envelope.type))
                 await uow.commit()
             EVENTS_HANDLED.labels(self.name, envelope.type).inc()

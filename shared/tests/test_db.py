@@ -54,7 +54,7 @@ async def test_sqlite_engines_use_wal_and_enforce_foreign_keys(tmp_path: Path) -
         async with engine.connect() as conn:
             assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
             assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 10000
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 2000
             await conn.run_sync(Base.metadata.create_all)
             await conn.commit()
         assert engine.pool.size() == 1

@@ -31,14 +31,15 @@ from services.content.schemas.documents import (
     WorkflowState,
 )
 from services.content.service import checks, documents, placements, publishing, workflow
+from shared.web import ModelResponse
 
 router = APIRouter(tags=["documents"])
 DOC = "/sites/{site_id}/documents/{document_id}"
 
 
 @router.post("/sites/{site_id}/documents", response_model=DocumentRead, status_code=status.HTTP_201_CREATED)
-async def create_document(deps: Deps, actor: CurrentActor, site_id: SitePath, body: DocumentCreate) -> DocumentRead:
-    return await documents.create_document(deps, actor, site_id, body)
+async def create_document(deps: Deps, actor: CurrentActor, site_id: SitePath, body: DocumentCreate) -> ModelResponse:
+    return ModelResponse(await documents.create_document(deps, actor, site_id, body), status_code=201)
 
 
 @router.get("/sites/{site_id}/documents", response_model=Page[DocumentSummary], summary="Drafts and documents")
@@ -67,15 +68,15 @@ async def list_documents(
 
 
 @router.get(DOC, response_model=DocumentRead)
-async def get_document(deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath) -> DocumentRead:
-    return await documents.get_document(deps, actor, site_id, document_id)
+async def get_document(deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath) -> ModelResponse:
+    return ModelResponse(await documents.get_document(deps, actor, site_id, document_id))
 
 
 @router.patch(DOC, response_model=DocumentRead)
 async def update_document(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: DocumentUpdate
-) -> DocumentRead:
-    return await documents.update_document(deps, actor, site_id, document_id, body)
+) -> ModelResponse:
+    return ModelResponse(await documents.update_document(deps, actor, site_id, document_id, body))
 
 
 @router.delete(DOC, status_code=status.HTTP_204_NO_CONTENT)
@@ -85,8 +86,8 @@ async def delete_document(deps: Deps, actor: CurrentActor, site_id: SitePath, do
 
 
 @router.post(DOC + "/submit", response_model=DocumentRead, tags=["workflow"])
-async def submit(deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath) -> DocumentRead:
-    return await workflow.submit_document(deps, actor, site_id, document_id)
+async def submit(deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath) -> ModelResponse:
+    return ModelResponse(await workflow.submit_document(deps, actor, site_id, document_id))
 
 
 @router.post(
@@ -97,36 +98,36 @@ async def submit(deps: Deps, actor: CurrentActor, site_id: SitePath, document_id
 )
 async def approve(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: ReviewDecision | None = None
-) -> DocumentRead:
-    return await workflow.approve_document(deps, actor, site_id, document_id, body or ReviewDecision())
+) -> ModelResponse:
+    return ModelResponse(await workflow.approve_document(deps, actor, site_id, document_id, body or ReviewDecision()))
 
 
 @router.post(DOC + "/reject", response_model=DocumentRead, tags=["workflow"])
 async def reject(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: Rejection
-) -> DocumentRead:
-    return await workflow.reject_document(deps, actor, site_id, document_id, body)
+) -> ModelResponse:
+    return ModelResponse(await workflow.reject_document(deps, actor, site_id, document_id, body))
 
 
 @router.post(DOC + "/emergency-publish", response_model=DocumentRead, tags=["workflow"])
 async def emergency_publish(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: EmergencyPublish
-) -> DocumentRead:
-    return await workflow.emergency_publish(deps, actor, site_id, document_id, body)
+) -> ModelResponse:
+    return ModelResponse(await workflow.emergency_publish(deps, actor, site_id, document_id, body))
 
 
 @router.post(DOC + "/unpublish", response_model=DocumentRead, tags=["workflow"])
 async def unpublish(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: Unpublish
-) -> DocumentRead:
-    return await publishing.unpublish_document(deps, actor, site_id, document_id, body)
+) -> ModelResponse:
+    return ModelResponse(await publishing.unpublish_document(deps, actor, site_id, document_id, body))
 
 
 @router.post(DOC + "/validity", response_model=DocumentRead, summary="Mark 有效/修改/废止/失效")
 async def change_validity(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: ValidityChange
-) -> DocumentRead:
-    return await publishing.change_validity(deps, actor, site_id, document_id, body)
+) -> ModelResponse:
+    return ModelResponse(await publishing.change_validity(deps, actor, site_id, document_id, body))
 
 
 @router.post(DOC + "/check", response_model=CheckReport, summary="Run the pre-publish checks now")
@@ -159,8 +160,8 @@ async def reviews(deps: Deps, actor: CurrentActor, site_id: SitePath, document_i
 @router.put(DOC + "/interprets", response_model=DocumentRead, summary="Link this 解读 to the policies it explains")
 async def set_interprets(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: InterpretsUpdate
-) -> DocumentRead:
-    return await placements.set_interprets(deps, actor, site_id, document_id, body)
+) -> ModelResponse:
+    return ModelResponse(await placements.set_interprets(deps, actor, site_id, document_id, body))
 
 
 @router.post(DOC + "/push", response_model=PushResult, tags=["library"], summary="Push to lower sites' channels")

@@ -113,30 +113,26 @@ async def remove_placement(deps: ContentDeps, actor: Actor, site_id: str, channe
         await uow.commit()
 
 
-async def on_document_published(uow: UnitOfWork, event: DocumentPublished) -> None:
+async def on_document_published(uow: UnitOfWork, event: DocumentPublished) -> bool:
     """Consumer: place a newly published document in every channel subscribed to its channel (自动转载)."""
     assert isinstance(uow, ContentUnitOfWork)
+    subscribers = await uow.repo.subscribers(event.document.channel_id)
+    if not subscribers:
+        return False
     doc = await uow.repo.document(event.document.id, any_site=True)
     if doc is None or doc.public_state != "live":
-        return  # withdrawn again before this event arrived: nothing to spread
+        return False  # withdrawn again before this event arrived: nothing to spread
     existing = {p.channel_id for p in await uow.repo.placements_of(doc.id)}
     added = []
-    for sub in await uow.repo.subscribers(event.document.channel_id):
+    for sub in subscribers:
         if sub.channel_id not in existing:
             placement = await _place(uow, SYSTEM, doc, sub.site_id, sub.channel_id, "subscription")
             added.append(placement)
-            audit(
-                uow,
-                SYSTEM,
-                sub.site_id,
-                "document.subscribed_in",
-                "placement",
-                placement.id,
-                document_id=doc.id,
-                channel_id=sub.channel_id,
-            )
+            audit(uow, SYSTEM, sub.site_id, "document.subscribed_in", "placement", placement.id, document_id=doc.id,
+                  channel_id=sub.channel_id)
     if added:
         await _announce_placements(uow, doc)
+    return bool(added)
 
 
 async def set_interprets(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from services.content.main import create_app
 from services.content.models import Document, Inbox, Outbox, Placement
-from services.content.tests.support import API, EventLog
+from services.content.tests.support import API, EventLog, SiteFactory
 from shared.events.content import DOCUMENTS_TOPIC
 from shared.testing import running
 
@@ -62,11 +62,11 @@ async def test_the_outbox_survives_a_broker_outage(app, client, sites, events, b
     assert await pending_outbox(app) == 0
 
 
-async def test_committed_events_leave_after_a_restart(settings, tokens, sites, backends) -> None:
+async def test_committed_events_leave_after_a_restart(settings, tokens) -> None:
     """The process dies after committing but before relaying: the next process sends the events."""
     stopped = create_app(settings.model_copy(update={"relay_enabled": False}), access_log=False)
     async with running(stopped) as http:
-        sites.client = http
+        sites = SiteFactory(http, tokens)  # only this app may run on the database: no other relay
         hefei = await sites.open("hefei")
         doc = await sites.publish(hefei)
         assert await pending_outbox(stopped) > 0

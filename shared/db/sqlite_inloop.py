@@ -1,0 +1,166 @@
+"""An async SQLite driver for SQLAlchemy that runs each statement on the event loop's own thread.
+
+aiosqlite hands every statement to a worker thread and back, which costs ~70 µs while SQLite itself
+answers in a few µs (and, in WAL mode with synchronous=NORMAL, commits without an fsync). It also
+lets other coroutines run in the middle of a transaction that holds the process's one connection,
+which stretches every transaction by other requests' CPU time. Run inline, a transaction runs from
+start to commit without yielding, so it holds the connection only as long as it works.
+
+The embedded mode has one process and one SQLite file per service, so blocking the loop for the
+few microseconds of a statement is cheaper than any hand-off. Used for every `sqlite` URL by
+shared.db.engine; PostgreSQL keeps asyncpg.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import types
+from typing import Any
+
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_dbapi,
+    SQLiteDialect_aiosqlite,
+)
+from sqlalchemy.util.concurrency import await_
+
+
+class Cursor:
+    """The awaitable cursor interface SQLAlchemy's adapter expects, answered synchronously."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    async def __aenter__(self) -> Cursor:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._cursor.close()
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._cursor.arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._cursor.arraysize = value
+
+    async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
+        self._cursor.execute(sql, parameters)
+        return self
+
+    async def executemany(self, sql: str, seq_of_parameters: Any) -> Cursor:
+        self._cursor.executemany(sql, seq_of_parameters)
+        return self
+
+    async def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    async def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        return self._cursor.fetchmany(size or self._cursor.arraysize)
+
+    async def close(self) -> None:
+        self._cursor.close()
+
+
+class Connection:
+    """Opened by awaiting it, as aiosqlite's connect() result is."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._args, self._kwargs = args, kwargs
+        self._conn: sqlite3.Connection | None = None
+        self._thread = types.SimpleNamespace(daemon=True)  # SQLAlchemy marks aiosqlite's thread as daemon
+
+    def __await__(self):  # noqa: ANN204 - the awaitable protocol
+        return self._open().__await__()
+
+    async def _open(self) -> Connection:
+        self._conn = sqlite3.connect(*self._args, **{**self._kwargs, "check_same_thread": False})
+        return self
+
+    @property
+    def _connection(self) -> sqlite3.Connection | None:
+        return self._conn
+
+    @property
+    def isolation_level(self) -> str | None:
+        return self._conn.isolation_level
+
+    def cursor(self) -> Cursor:
+        return Cursor(self._conn.cursor())
+
+    async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
+        return await self.cursor().execute(sql, parameters)
+
+    async def commit(self) -> None:
+        self._conn.commit()
+
+    async def rollback(self) -> None:
+        self._conn.rollback()
+
+    async def create_function(self, *args: Any, **kwargs: Any) -> None:
+        self._conn.create_function(*args, **kwargs)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+_module = types.SimpleNamespace(
+    connect=Connection, Connection=Connection, DatabaseError=sqlite3.DatabaseError, Error=sqlite3.Error,
+    IntegrityError=sqlite3.IntegrityError, NotSupportedError=sqlite3.NotSupportedError,
+    OperationalError=sqlite3.OperationalError, ProgrammingError=sqlite3.ProgrammingError,
+    sqlite_version=sqlite3.sqlite_version, sqlite_version_info=sqlite3.sqlite_version_info,
+)
+
+
+class InloopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+
+    @property
+    def isolation_level(self) -> str | None:
+        return self._connection.isolation_level
+
+    @isolation_level.setter
+    def isolation_level(self, value: str | None) -> None:
+        self._connection._conn.isolation_level = value
+
+
+class InloopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def connect(self, *args: Any, **kwargs: Any) -> InloopConnection:
+        kwargs.pop("async_creator_fn", None)
+        return InloopConnection(self, await_(Connection(*args, **kwargs)))
+
+
+class SQLiteDialect_inloop(SQLiteDialect_aiosqlite):  # noqa: N801 - SQLAlchemy's dialect naming
+    driver = "inloop"
+    supports_statement_cache = True  # third-party dialects must say so, or every statement recompiles
+
+    @classmethod
+    def import_dbapi(cls) -> InloopDBAPI:
+        return InloopDBAPI(_module, sqlite3)
+
+
+registry.register("sqlite.inloop", __name__, "SQLiteDialect_inloop")
