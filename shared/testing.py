@@ -44,14 +44,17 @@ class Backends:
     @classmethod
     def from_env(cls) -> Backends:
         return cls(
-            os.environ.get("SG_TEST_DATABASE_URL") or None, os.environ.get("SG_TEST_BUS_URL") or None,
-            os.environ.get("SG_TEST_BLOB_URL") or None, os.environ.get("SG_TEST_KAFKA_CTL") or None,
+            os.environ.get("SG_TEST_DATABASE_URL") or None,
+            os.environ.get("SG_TEST_BUS_URL") or None,
+            os.environ.get("SG_TEST_BLOB_URL") or None,
+            os.environ.get("SG_TEST_KAFKA_CTL") or None,
         )
 
     @property
     def label(self) -> str:
         parts = [
-            "postgresql" if self.database_url else "sqlite", "kafka" if self.bus_url else "memory-bus",
+            "postgresql" if self.database_url else "sqlite",
+            "kafka" if self.bus_url else "memory-bus",
             "s3" if self.blob_url else "local-blobs",
         ]
         return "+".join(parts)

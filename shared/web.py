@@ -154,7 +154,6 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_envelope(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
-
 _HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 

@@ -139,9 +139,9 @@ def seed_demo() -> None:
 @app.command("dev-token")
 def dev_token(
     site: Annotated[str, typer.Option(help="site id, or * for every site")] = "*",
-    role: Annotated[list[str], typer.Option(help="role(s): site_admin, editor, reviewer:初审, platform_operator …")] = [
-        "platform_operator"
-    ],
+    role: Annotated[
+        list[str] | None, typer.Option(help="role(s): site_admin, editor, reviewer:初审 … (default platform_operator)")
+    ] = None,
     channel: Annotated[list[int] | None, typer.Option(help="limit the roles to these channel ids")] = None,
     subject: Annotated[str, typer.Option(help="who the token is for")] = "dev",
     lifetime: Annotated[int, typer.Option(help="seconds")] = 8 * 3600,
@@ -149,7 +149,8 @@ def dev_token(
     """Print a development access token signed with the platform's local key (until identity exists)."""
     platform = PlatformSettings()
     signer = LocalSigner.load_or_create(platform.keys_dir, issuer=platform.issuer, audience="sitegroup")
-    grants = [Grant(site=site, role=r, channels=tuple(channel) if channel else None) for r in role]
+    roles = role or ["platform_operator"]
+    grants = [Grant(site=site, role=r, channels=tuple(channel) if channel else None) for r in roles]
     typer.echo(signer.mint(subject, grants, name=subject, lifetime=lifetime))
 
 

@@ -57,8 +57,9 @@ class JwksSource:
 class TokenVerifier:
     """Checks signature, issuer, audience and lifetime, then reads the principal from the claims."""
 
-    def __init__(self, source: JwksSource, *, issuer: str, audience: str, leeway: int = 30,
-                 cache_size: int = 4096) -> None:
+    def __init__(
+        self, source: JwksSource, *, issuer: str, audience: str, leeway: int = 30, cache_size: int = 4096
+    ) -> None:
         self.source = source
         # A verified token is immutable until it expires: remember it instead of re-checking its signature.
         self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()

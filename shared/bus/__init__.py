@@ -6,7 +6,7 @@ from shared.bus.base import BusUnavailable, EventBus, Handler, Message, dead_let
 
 
 def create_bus(url: str, *, client_id: str = "sitegroup", max_retries: int = 3) -> EventBus:
-    """`memory://` for the consolidated process, `kafka://host:port[,host:port][?namespace=x]` for the distributed one."""
+    """`memory://` in the consolidated process; `kafka://host:port[,host:port][?namespace=x]` when distributed."""
     if url.startswith("memory://"):
         from shared.bus.memory import MemoryBus
 

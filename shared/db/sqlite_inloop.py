@@ -129,10 +129,16 @@ class Connection:
 
 
 _module = types.SimpleNamespace(
-    connect=Connection, Connection=Connection, DatabaseError=sqlite3.DatabaseError, Error=sqlite3.Error,
-    IntegrityError=sqlite3.IntegrityError, NotSupportedError=sqlite3.NotSupportedError,
-    OperationalError=sqlite3.OperationalError, ProgrammingError=sqlite3.ProgrammingError,
-    sqlite_version=sqlite3.sqlite_version, sqlite_version_info=sqlite3.sqlite_version_info,
+    connect=Connection,
+    Connection=Connection,
+    DatabaseError=sqlite3.DatabaseError,
+    Error=sqlite3.Error,
+    IntegrityError=sqlite3.IntegrityError,
+    NotSupportedError=sqlite3.NotSupportedError,
+    OperationalError=sqlite3.OperationalError,
+    ProgrammingError=sqlite3.ProgrammingError,
+    sqlite_version=sqlite3.sqlite_version,
+    sqlite_version_info=sqlite3.sqlite_version_info,
 )
 
 

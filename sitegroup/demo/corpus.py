@@ -48,6 +48,7 @@ which is the calendar year of its publication date, counted back from today).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 import re
 from collections import Counter
@@ -315,11 +316,10 @@ class _SeedParser:
             if not line or _RE_DATE_LINE.match(line) or _RE_OFFICE_LINE.match(line):
                 continue
             line = _RE_BYLINE.sub("", line)
-            if m := _RE_H1.match(line):
-                if "。" not in line:
-                    self.new_chapter(m.group(1))
-                    pending = ""
-                    continue
+            if (m := _RE_H1.match(line)) and "。" not in line:
+                self.new_chapter(m.group(1))
+                pending = ""
+                continue
             text = line
             numbered = False
             if m := _RE_H2.match(line):
@@ -542,7 +542,7 @@ def _corpus() -> _Corpus:
             for p in found:
                 if len(p) >= 6:
                     add(p, i, False)
-            for a, b in zip(found, found[1:], strict=False):
+            for a, b in itertools.pairwise(found):
                 if a and b and len(a) + len(b) <= 26 and a != b:
                     pairs.append((a, b, i))
     return _Corpus(
@@ -612,9 +612,9 @@ def _site(site_code: str, abbreviation: str) -> _Site:
         area, level, abbr = _PROVINCES.get(name, name + "省"), "province", name
     elif m := _RE_DEPT.match(name):
         area, dept = m.group(1), m.group(2)
-        if sub := re.match(r"^(.{1,4}[区县旗])(.+)$", dept):  # 青山市|东城区教育局
-            if _DEPT_SUFFIX.search(sub.group(2)):
-                area, dept = area + sub.group(1), sub.group(2)
+        sub = re.match(r"^(.{1,4}[区县旗])(.+)$", dept)  # 青山市|东城区教育局
+        if sub and _DEPT_SUFFIX.search(sub.group(2)):
+            area, dept = area + sub.group(1), sub.group(2)
         level, abbr = "dept", ""
     elif name in _PROVINCE_NAMES:
         area, level, abbr = _PROVINCE_NAMES[name], "province", ""

@@ -11,11 +11,23 @@ from services.content.models.base import Base, BigId, Json, Timestamps, utcnow
 from shared.db.types import UtcDateTime
 from shared.tenancy import TenantScoped
 
-
 # The revisioned part of a document; everything else (states, validity, index number) is an attribute.
 CONTENT_FIELDS = (
-    "channel_id", "title", "subtitle", "body_html", "summary", "author", "source", "keywords", "cover_id",
-    "attachment_ids", "document_number", "written_on", "issuing_body", "topic_category", "subject_words",
+    "channel_id",
+    "title",
+    "subtitle",
+    "body_html",
+    "summary",
+    "author",
+    "source",
+    "keywords",
+    "cover_id",
+    "attachment_ids",
+    "document_number",
+    "written_on",
+    "issuing_body",
+    "topic_category",
+    "subject_words",
 )
 
 

@@ -66,7 +66,11 @@ class ContentDeps:
 
     def uow(self, scope: TenantScope) -> ContentUnitOfWork:
         return ContentUnitOfWork(
-            self.session_factory, source=SOURCE, scope=scope, outbox=Outbox, on_commit=self.on_commit,
+            self.session_factory,
+            source=SOURCE,
+            scope=scope,
+            outbox=Outbox,
+            on_commit=self.on_commit,
             caches=self.caches,
         )
 

@@ -128,8 +128,16 @@ async def on_document_published(uow: UnitOfWork, event: DocumentPublished) -> bo
         if sub.channel_id not in existing:
             placement = await _place(uow, SYSTEM, doc, sub.site_id, sub.channel_id, "subscription")
             added.append(placement)
-            audit(uow, SYSTEM, sub.site_id, "document.subscribed_in", "placement", placement.id, document_id=doc.id,
-                  channel_id=sub.channel_id)
+            audit(
+                uow,
+                SYSTEM,
+                sub.site_id,
+                "document.subscribed_in",
+                "placement",
+                placement.id,
+                document_id=doc.id,
+                channel_id=sub.channel_id,
+            )
     if added:
         await _announce_placements(uow, doc)
     return bool(added)

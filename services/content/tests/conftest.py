@@ -38,13 +38,19 @@ def tokens(tmp_path_factory: pytest.TempPathFactory) -> Tokens:
 
 
 @pytest_asyncio.fixture
-async def settings(backends: Backends, databases: TestDatabases, tokens: Tokens, tmp_path: Path
-                   ) -> AsyncIterator[ContentSettings]:
+async def settings(
+    backends: Backends, databases: TestDatabases, tokens: Tokens, tmp_path: Path
+) -> AsyncIterator[ContentSettings]:
     url = await databases.fresh("content", MIGRATIONS, VERSION_TABLE)
     yield ContentSettings(
-        database_url=url, bus_url=backends.bus_url_for(f"t{uuid.uuid4().hex[:10]}"),
-        blob_url=backends.blob_url or f"file://{tmp_path / 'blobs'}", auth_jwks_url=tokens.jwks_url,
-        auth_issuer=TEST_ISSUER, auth_audience=TEST_AUDIENCE, scheduler_enabled=False, relay_poll_seconds=0.02,
+        database_url=url,
+        bus_url=backends.bus_url_for(f"t{uuid.uuid4().hex[:10]}"),
+        blob_url=backends.blob_url or f"file://{tmp_path / 'blobs'}",
+        auth_jwks_url=tokens.jwks_url,
+        auth_issuer=TEST_ISSUER,
+        auth_audience=TEST_AUDIENCE,
+        scheduler_enabled=False,
+        relay_poll_seconds=0.02,
         log_json=False,
     )
     await databases.drop(url)

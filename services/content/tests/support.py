@@ -32,8 +32,9 @@ class EventLog:
     def of_type(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
         return [e for e in self.items if e.type == event_type and (subject is None or e.subject == subject)]
 
-    async def wait_for(self, event_type: str, subject: str | None = None, *, count: int = 1,
-                       timeout: float = 10.0) -> list[CloudEvent]:
+    async def wait_for(
+        self, event_type: str, subject: str | None = None, *, count: int = 1, timeout: float = 10.0
+    ) -> list[CloudEvent]:
         async def enough() -> list[CloudEvent]:
             async with self._changed:
                 while len(found := self.of_type(event_type, subject)) < count:
@@ -71,8 +72,18 @@ class SiteFactory:
         name, level, parent, code, org, domain = SITE_DEFAULTS[site_id]
         if parent is not None:
             await self.open(parent)
-        body = {"id": site_id, "name": name, "host_unit": f"{name}办公室", "site_code": code, "org_code": org,
-                "level": level, "parent_id": parent, "main_domain": domain, "status": "online", **overrides}
+        body = {
+            "id": site_id,
+            "name": name,
+            "host_unit": f"{name}办公室",
+            "site_code": code,
+            "org_code": org,
+            "level": level,
+            "parent_id": parent,
+            "main_domain": domain,
+            "status": "online",
+            **overrides,
+        }
         response = await self.client.post(f"{API}/sites", json=body, headers=self.operator)
         assert response.status_code == 201, response.text
         channels = (await self.client.get(f"{API}/sites/{site_id}/channels")).json()
@@ -92,8 +103,12 @@ class SiteFactory:
         return self.tokens.bearer(f"admin@{site_id}", (site_id, "site_admin"))
 
     async def draft(self, site: Site, channel: str = "zwdt/yw", **fields: Any) -> dict:
-        body = {"channel_id": site.channels[channel], "title": "关于推进政务公开标准化规范化工作的通知",
-                "body_html": "<p>各县（市、区）人民政府，市政府各部门：</p><p>现将有关事项通知如下。</p>", **fields}
+        body = {
+            "channel_id": site.channels[channel],
+            "title": "关于推进政务公开标准化规范化工作的通知",
+            "body_html": "<p>各县（市、区）人民政府，市政府各部门：</p><p>现将有关事项通知如下。</p>",
+            **fields,
+        }
         response = await self.client.post(f"{API}/sites/{site.id}/documents", json=body, headers=self.editor(site.id))
         assert response.status_code == 201, response.text
         return response.json()
@@ -101,8 +116,11 @@ class SiteFactory:
     async def approve_all(self, site: Site, doc_id: int, steps: tuple[str, ...] = STEPS) -> dict:
         response = None
         for step in steps:
-            response = await self.client.post(f"{API}/sites/{site.id}/documents/{doc_id}/approve",
-                                              json={"comment": "同意"}, headers=self.reviewer(site.id, step))
+            response = await self.client.post(
+                f"{API}/sites/{site.id}/documents/{doc_id}/approve",
+                json={"comment": "同意"},
+                headers=self.reviewer(site.id, step),
+            )
             assert response.status_code == 200, response.text
         return response.json()
 

@@ -26,8 +26,9 @@ def docx() -> bytes:
 
 
 async def upload(client, sites, site_id: str, name: str, data: bytes, content_type: str = "application/octet-stream"):
-    return await client.post(f"{API}/sites/{site_id}/attachments", headers=sites.editor(site_id),
-                             files={"file": (name, data, content_type)})
+    return await client.post(
+        f"{API}/sites/{site_id}/attachments", headers=sites.editor(site_id), files={"file": (name, data, content_type)}
+    )
 
 
 async def test_images_get_renditions_at_upload(client, sites, app) -> None:
@@ -37,8 +38,11 @@ async def test_images_get_renditions_at_upload(client, sites, app) -> None:
     image = response.json()
     assert image["kind"] == "image" and (image["width"], image["height"]) == (1200, 800)
     assert set(image["renditions"]) == {"w320", "w800"}
-    small = await client.get(f"{API}/sites/hefei/attachments/{image['id']}/content", params={"rendition": "w320"},
-                             headers=sites.editor("hefei"))
+    small = await client.get(
+        f"{API}/sites/hefei/attachments/{image['id']}/content",
+        params={"rendition": "w320"},
+        headers=sites.editor("hefei"),
+    )
     assert small.status_code == 200 and small.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(small.content)).size == (320, 213)
     blobs = app.state.runtime.blobs
@@ -52,8 +56,9 @@ async def test_documents_are_accepted_by_their_bytes(client, sites) -> None:
     assert word.status_code == 201 and word.json()["content_type"].endswith("wordprocessingml.document")
     pdf = await upload(client, sites, "hefei", "年报.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     assert pdf.status_code == 201 and pdf.json()["filename"] == "年报.pdf"
-    download = await client.get(f"{API}/sites/hefei/attachments/{pdf.json()['id']}/content",
-                                headers=sites.editor("hefei"))
+    download = await client.get(
+        f"{API}/sites/hefei/attachments/{pdf.json()['id']}/content", headers=sites.editor("hefei")
+    )
     assert download.headers["content-disposition"] == "inline; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.pdf"
 
 
@@ -79,13 +84,27 @@ async def test_uploads_are_size_limited(client, sites, settings) -> None:
 async def test_covers_must_be_images_of_the_site(client, sites) -> None:
     hefei = await sites.open("hefei")
     pdf = (await upload(client, sites, "hefei", "年报.pdf", b"%PDF-1.4\n%%EOF")).json()
-    response = await client.post(f"{API}/sites/hefei/documents", headers=sites.editor("hefei"), json={
-        "channel_id": hefei.channels["zwdt/yw"], "title": "带封面的新闻稿件", "body_html": "<p>正文</p>",
-        "cover_id": pdf["id"]})
+    response = await client.post(
+        f"{API}/sites/hefei/documents",
+        headers=sites.editor("hefei"),
+        json={
+            "channel_id": hefei.channels["zwdt/yw"],
+            "title": "带封面的新闻稿件",
+            "body_html": "<p>正文</p>",
+            "cover_id": pdf["id"],
+        },
+    )
     assert response.status_code == 422 and response.json()["error"]["details"][0]["field"] == "cover_id"
-    missing = await client.post(f"{API}/sites/hefei/documents", headers=sites.editor("hefei"), json={
-        "channel_id": hefei.channels["zwdt/yw"], "title": "附件不存在的稿件", "body_html": "<p>正文</p>",
-        "attachment_ids": [987654]})
+    missing = await client.post(
+        f"{API}/sites/hefei/documents",
+        headers=sites.editor("hefei"),
+        json={
+            "channel_id": hefei.channels["zwdt/yw"],
+            "title": "附件不存在的稿件",
+            "body_html": "<p>正文</p>",
+            "attachment_ids": [987654],
+        },
+    )
     assert missing.status_code == 422 and "987654" in missing.text
 
 

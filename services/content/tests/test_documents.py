@@ -7,9 +7,13 @@ from services.content.tests.support import API
 
 async def test_rich_text_is_sanitized_on_the_way_in(client, sites) -> None:
     hefei = await sites.open("hefei")
-    doc = await sites.draft(hefei, body_html=(
-        '<p style="text-indent:2em;position:fixed" onclick="steal()">各部门：</p><script>alert(1)</script>'
-        '<iframe src="https://evil.example"></iframe><a href="javascript:alert(1)">点此</a><img src=x onerror=y>'))
+    doc = await sites.draft(
+        hefei,
+        body_html=(
+            '<p style="text-indent:2em;position:fixed" onclick="steal()">各部门：</p><script>alert(1)</script>'
+            '<iframe src="https://evil.example"></iframe><a href="javascript:alert(1)">点此</a><img src=x onerror=y>'
+        ),
+    )
     body = doc["body_html"]
     assert '<p style="text-indent:2em">各部门：</p>' in body
     for bad in ("script", "iframe", "onclick", "onerror", "javascript:", "position"):
@@ -19,43 +23,69 @@ async def test_rich_text_is_sanitized_on_the_way_in(client, sites) -> None:
 async def test_edits_need_the_current_version(client, sites) -> None:
     hefei = await sites.open("hefei")
     doc = await sites.draft(hefei)
-    first = await client.patch(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"),
-                               json={"title": "合肥市政府网站工作年度报表", "version": doc["version"]})
+    first = await client.patch(
+        f"{API}/sites/hefei/documents/{doc['id']}",
+        headers=sites.editor("hefei"),
+        json={"title": "合肥市政府网站工作年度报表", "version": doc["version"]},
+    )
     assert first.status_code == 200 and first.json()["revision"] == 2
-    stale = await client.patch(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"),
-                               json={"title": "另一个标题另一个标题", "version": doc["version"]})
+    stale = await client.patch(
+        f"{API}/sites/hefei/documents/{doc['id']}",
+        headers=sites.editor("hefei"),
+        json={"title": "另一个标题另一个标题", "version": doc["version"]},
+    )
     assert stale.status_code == 409 and "reload" in stale.json()["error"]["message"]
-    missing_version = await client.patch(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"),
-                                         json={"title": "缺少版本号的修改"})
+    missing_version = await client.patch(
+        f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"), json={"title": "缺少版本号的修改"}
+    )
     assert missing_version.status_code == 422 and "body.version" in missing_version.text
 
 
 async def test_revisions_are_kept_and_compared(client, sites) -> None:
     hefei = await sites.open("hefei")
     doc = await sites.draft(hefei, body_html="<p>第一段。</p><p>第二段。</p>")
-    edited = (await client.patch(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"), json={
-        "body_html": "<p>第一段。</p><p>第二段（修订）。</p>", "keywords": ["政务公开"], "version": doc["version"]
-    })).json()
-    revisions = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}/revisions",
-                                  headers=sites.editor("hefei"))).json()
+    edited = (
+        await client.patch(
+            f"{API}/sites/hefei/documents/{doc['id']}",
+            headers=sites.editor("hefei"),
+            json={
+                "body_html": "<p>第一段。</p><p>第二段（修订）。</p>",
+                "keywords": ["政务公开"],
+                "version": doc["version"],
+            },
+        )
+    ).json()
+    revisions = (
+        await client.get(f"{API}/sites/hefei/documents/{doc['id']}/revisions", headers=sites.editor("hefei"))
+    ).json()
     assert [r["number"] for r in revisions] == [1, 2]
-    diff = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}/diff", params={"from": 1, "to": 2},
-                             headers=sites.editor("hefei"))).json()
+    diff = (
+        await client.get(
+            f"{API}/sites/hefei/documents/{doc['id']}/diff", params={"from": 1, "to": 2}, headers=sites.editor("hefei")
+        )
+    ).json()
     changes = {c["field"]: c for c in diff["changes"]}
     assert set(changes) == {"body_html", "keywords"}
-    assert "-<p>第二段。</p>" in changes["body_html"]["diff"] and "+<p>第二段（修订）。</p>" in changes["body_html"]["diff"]
+    assert (
+        "-<p>第二段。</p>" in changes["body_html"]["diff"]
+        and "+<p>第二段（修订）。</p>" in changes["body_html"]["diff"]
+    )
     assert changes["keywords"]["after"] == ["政务公开"]
     assert edited["revision"] == 2
-    missing = await client.get(f"{API}/sites/hefei/documents/{doc['id']}/diff", params={"from": 1, "to": 9},
-                               headers=sites.editor("hefei"))
+    missing = await client.get(
+        f"{API}/sites/hefei/documents/{doc['id']}/diff", params={"from": 1, "to": 9}, headers=sites.editor("hefei")
+    )
     assert missing.status_code == 404
 
 
 async def test_a_live_document_keeps_its_live_text_while_an_edit_is_reviewed(client, sites, events) -> None:
     hefei = await sites.open("hefei")
     live = await sites.publish(hefei, title="合肥市二〇二六年政府信息公开工作要点")
-    edit = await client.patch(f"{API}/sites/hefei/documents/{live['id']}", headers=sites.editor("hefei"),
-                              json={"title": "合肥市二〇二六年政务公开工作要点", "version": live["version"]})
+    edit = await client.patch(
+        f"{API}/sites/hefei/documents/{live['id']}",
+        headers=sites.editor("hefei"),
+        json={"title": "合肥市二〇二六年政务公开工作要点", "version": live["version"]},
+    )
     assert edit.json()["workflow_state"] == "draft" and edit.json()["public_state"] == "live"
     public = (await client.get(f"{API}/public/sites/hefei/documents/{live['id']}")).json()
     assert public["document"]["title"] == "合肥市二〇二六年政府信息公开工作要点"
@@ -64,7 +94,9 @@ async def test_a_live_document_keeps_its_live_text_while_an_edit_is_reviewed(cli
     assert republished["live_revision"] == 2 and republished["url_path"] == live["url_path"]
     assert republished["index_number"] == live["index_number"]
     [updated] = await events.wait_for("content.document.updated.v1")
-    assert updated.data["change"] == "revision" and updated.data["document"]["title"] == "合肥市二〇二六年政务公开工作要点"
+    assert (
+        updated.data["change"] == "revision" and updated.data["document"]["title"] == "合肥市二〇二六年政务公开工作要点"
+    )
     listing = (await client.get(f"{API}/public/sites/hefei/channels/{hefei.channels['zwdt/yw']}/documents")).json()
     assert listing["items"][0]["title"] == "合肥市二〇二六年政务公开工作要点"
 
@@ -72,10 +104,12 @@ async def test_a_live_document_keeps_its_live_text_while_an_edit_is_reviewed(cli
 async def test_only_unpublished_drafts_can_be_deleted(client, sites) -> None:
     hefei = await sites.open("hefei")
     draft = await sites.draft(hefei)
-    assert (await client.delete(f"{API}/sites/hefei/documents/{draft['id']}",
-                                headers=sites.editor("hefei"))).status_code == 204
-    assert (await client.get(f"{API}/sites/hefei/documents/{draft['id']}",
-                             headers=sites.editor("hefei"))).status_code == 404
+    assert (
+        await client.delete(f"{API}/sites/hefei/documents/{draft['id']}", headers=sites.editor("hefei"))
+    ).status_code == 204
+    assert (
+        await client.get(f"{API}/sites/hefei/documents/{draft['id']}", headers=sites.editor("hefei"))
+    ).status_code == 404
     live = await sites.publish(hefei)
     refused = await client.delete(f"{API}/sites/hefei/documents/{live['id']}", headers=sites.editor("hefei"))
     assert refused.status_code == 409 and "unpublish" in refused.text
@@ -88,31 +122,47 @@ async def test_listing_filters_and_channel_scoped_editors(client, sites, tokens)
     await sites.publish(hefei, "zwdt/tzgg", title="关于做好政府网站集约化工作的通知")
     everything = (await client.get(f"{API}/sites/hefei/documents", headers=sites.editor("hefei"))).json()
     assert everything["total"] == 3
-    live = (await client.get(f"{API}/sites/hefei/documents", params={"public_state": "live"},
-                             headers=sites.editor("hefei"))).json()
+    live = (
+        await client.get(f"{API}/sites/hefei/documents", params={"public_state": "live"}, headers=sites.editor("hefei"))
+    ).json()
     assert [d["title"] for d in live["items"]] == ["关于做好政府网站集约化工作的通知"]
-    found = (await client.get(f"{API}/sites/hefei/documents", params={"q": "年度报表"},
-                              headers=sites.editor("hefei"))).json()
+    found = (
+        await client.get(f"{API}/sites/hefei/documents", params={"q": "年度报表"}, headers=sites.editor("hefei"))
+    ).json()
     assert [d["id"] for d in found["items"]] == [notice["id"]]
     from shared.auth import Grant
 
     scoped = tokens.bearer("notices-only", Grant(site="hefei", role="editor", channels=(hefei.channels["zwdt/tzgg"],)))
     mine = (await client.get(f"{API}/sites/hefei/documents", headers=scoped)).json()
     assert mine["total"] == 2 and all(d["channel_id"] == hefei.channels["zwdt/tzgg"] for d in mine["items"])
-    elsewhere = await client.post(f"{API}/sites/hefei/documents", headers=scoped, json={
-        "channel_id": hefei.channels["zwdt/yw"], "title": "越权发布的要闻稿件", "body_html": "<p>正文</p>"})
+    elsewhere = await client.post(
+        f"{API}/sites/hefei/documents",
+        headers=scoped,
+        json={"channel_id": hefei.channels["zwdt/yw"], "title": "越权发布的要闻稿件", "body_html": "<p>正文</p>"},
+    )
     assert elsewhere.status_code == 403
 
 
 async def test_documents_only_go_into_channels_of_the_site_that_hold_content(client, sites) -> None:
     hefei = await sites.open("hefei")
     ah = sites.opened["ah"]
-    foreign = await client.post(f"{API}/sites/hefei/documents", headers=sites.editor("hefei"), json={
-        "channel_id": ah.channels["zwdt/yw"], "title": "投错栏目的稿件标题", "body_html": "<p>正文</p>"})
+    foreign = await client.post(
+        f"{API}/sites/hefei/documents",
+        headers=sites.editor("hefei"),
+        json={"channel_id": ah.channels["zwdt/yw"], "title": "投错栏目的稿件标题", "body_html": "<p>正文</p>"},
+    )
     assert foreign.status_code == 422 and foreign.json()["error"]["details"][0]["field"] == "channel_id"
-    link = (await client.post(f"{API}/sites/hefei/channels", headers=sites.admin("hefei"), json={
-        "slug": "zwfw", "name": "政务服务网", "kind": "link", "link_url": "https://www.ahzwfw.gov.cn/"})).json()
-    into_link = await client.post(f"{API}/sites/hefei/documents", headers=sites.editor("hefei"), json={
-        "channel_id": link["id"], "title": "外链栏目不能放稿件", "body_html": "<p>正文</p>"})
+    link = (
+        await client.post(
+            f"{API}/sites/hefei/channels",
+            headers=sites.admin("hefei"),
+            json={"slug": "zwfw", "name": "政务服务网", "kind": "link", "link_url": "https://www.ahzwfw.gov.cn/"},
+        )
+    ).json()
+    into_link = await client.post(
+        f"{API}/sites/hefei/documents",
+        headers=sites.editor("hefei"),
+        json={"channel_id": link["id"], "title": "外链栏目不能放稿件", "body_html": "<p>正文</p>"},
+    )
     assert into_link.status_code == 422 and "link" in into_link.text
     assert hefei.channels

@@ -29,13 +29,20 @@ def live_server(tmp_path_factory, fuzz_tokens: Tokens):
     """The content service on a real HTTP port, with a site and a document to aim at."""
     root = tmp_path_factory.mktemp("fuzz")
     content = ContentSettings(
-        database_url=f"sqlite+aiosqlite:///{root / 'content.db'}", blob_url=f"file://{root / 'blobs'}",
-        auth_jwks_url=fuzz_tokens.jwks_url, auth_issuer=TEST_ISSUER, auth_audience=TEST_AUDIENCE, log_json=False,
+        database_url=f"sqlite+aiosqlite:///{root / 'content.db'}",
+        blob_url=f"file://{root / 'blobs'}",
+        auth_jwks_url=fuzz_tokens.jwks_url,
+        auth_issuer=TEST_ISSUER,
+        auth_audience=TEST_AUDIENCE,
+        log_json=False,
         scheduler_enabled=False,
     )
     asyncio.run(migrate(content))
-    server = uvicorn.Server(uvicorn.Config(create_app(content, access_log=False), host="127.0.0.1", port=0,
-                                           log_level="error", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(content, access_log=False), host="127.0.0.1", port=0, log_level="error", lifespan="on"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -51,12 +58,24 @@ def live_server(tmp_path_factory, fuzz_tokens: Tokens):
 def _seed(base: str, tokens: Tokens) -> None:
     operator = tokens.bearer("operator", ("*", "platform_operator"))
     with httpx.Client(base_url=f"{base}/api/v1/content", headers=operator) as http:
-        http.post("/sites", json={"id": "hefei", "name": "合肥市人民政府", "host_unit": "合肥市人民政府办公室",
-                                  "site_code": "3401000001", "org_code": "003254560", "level": "province",
-                                  "main_domain": "www.hefei.gov.cn", "status": "online"}).raise_for_status()
+        http.post(
+            "/sites",
+            json={
+                "id": "hefei",
+                "name": "合肥市人民政府",
+                "host_unit": "合肥市人民政府办公室",
+                "site_code": "3401000001",
+                "org_code": "003254560",
+                "level": "province",
+                "main_domain": "www.hefei.gov.cn",
+                "status": "online",
+            },
+        ).raise_for_status()
         channel = http.get("/sites/hefei/channels").json()[0]["id"]
-        http.post("/sites/hefei/documents", json={"channel_id": channel, "title": "模糊测试用的稿件",
-                                                  "body_html": "<p>正文</p>"}).raise_for_status()
+        http.post(
+            "/sites/hefei/documents",
+            json={"channel_id": channel, "title": "模糊测试用的稿件", "body_html": "<p>正文</p>"},
+        ).raise_for_status()
 
 
 # The OpenAPI document does not depend on settings; the app object is built without starting anything.
@@ -67,5 +86,4 @@ schema = schemathesis.openapi.from_dict(create_app(ContentSettings(), access_log
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_makes_the_server_fail(case, live_server, fuzz_tokens) -> None:
     operator = fuzz_tokens.bearer("operator", ("*", "platform_operator"))
-    case.call_and_validate(base_url=live_server, headers=operator,
-                           checks=[schemathesis.checks.not_a_server_error])
+    case.call_and_validate(base_url=live_server, headers=operator, checks=[schemathesis.checks.not_a_server_error])

@@ -13,8 +13,11 @@ async def test_a_site_reposts_a_live_document_of_another_site(client, sites, eve
     policy = await sites.publish(ah, "zfxxgk/fdzdgknr/zcwj", title="安徽省人民政府关于深化政务公开的意见")
     library = (await client.get(f"{API}/library", params={"q": "深化政务公开"}, headers=sites.editor("hefei"))).json()
     assert [d["id"] for d in library["items"]] == [policy["id"]]
-    response = await client.post(f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
-                                 headers=sites.editor("hefei"), json={"document_id": policy["id"]})
+    response = await client.post(
+        f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
+        headers=sites.editor("hefei"),
+        json={"document_id": policy["id"]},
+    )
     assert response.status_code == 201
     placement = response.json()
     assert placement["kind"] == "repost" and placement["url_path"].startswith("/zwdt/tzgg/")
@@ -25,16 +28,22 @@ async def test_a_site_reposts_a_live_document_of_another_site(client, sites, eve
     [event] = await events.wait_for("content.document.updated.v1")
     assert event.data["change"] == "placements"
     assert {(p["site_id"], p["kind"]) for p in event.data["placements"]} == {("ah", "primary"), ("hefei", "repost")}
-    twice = await client.post(f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
-                              headers=sites.editor("hefei"), json={"document_id": policy["id"]})
+    twice = await client.post(
+        f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
+        headers=sites.editor("hefei"),
+        json={"document_id": policy["id"]},
+    )
     assert twice.status_code == 409
 
 
 async def test_drafts_of_other_sites_cannot_be_reposted(client, sites) -> None:
     ah, hefei = (await sites.chain("ah", "hefei")).values()
     draft = await sites.draft(ah)
-    response = await client.post(f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
-                                 headers=sites.editor("hefei"), json={"document_id": draft["id"]})
+    response = await client.post(
+        f"{API}/sites/hefei/channels/{hefei.channels['zwdt/tzgg']}/placements",
+        headers=sites.editor("hefei"),
+        json={"document_id": draft["id"]},
+    )
     assert response.status_code == 422 and "not a live document" in response.text
 
 
@@ -42,16 +51,23 @@ async def test_removing_a_repost_announces_where_it_was(client, sites, events) -
     ah, hefei = (await sites.chain("ah", "hefei")).values()
     doc = await sites.publish(ah)
     channel = hefei.channels["zwdt/tzgg"]
-    placement = (await client.post(f"{API}/sites/hefei/channels/{channel}/placements", headers=sites.editor("hefei"),
-                                   json={"document_id": doc["id"]})).json()
-    gone = await client.delete(f"{API}/sites/hefei/channels/{channel}/placements/{placement['id']}",
-                               headers=sites.editor("hefei"))
+    placement = (
+        await client.post(
+            f"{API}/sites/hefei/channels/{channel}/placements",
+            headers=sites.editor("hefei"),
+            json={"document_id": doc["id"]},
+        )
+    ).json()
+    gone = await client.delete(
+        f"{API}/sites/hefei/channels/{channel}/placements/{placement['id']}", headers=sites.editor("hefei")
+    )
     assert gone.status_code == 204
     updates = await events.wait_for("content.document.updated.v1", count=2)
     assert updates[-1].data["removed_placements"][0]["url_path"] == placement["url_path"]
     primary = next(p for p in updates[0].data["placements"] if p["kind"] == "primary")
-    own = await client.delete(f"{API}/sites/ah/channels/{primary['channel_id']}/placements/1",
-                              headers=sites.editor("ah"))
+    own = await client.delete(
+        f"{API}/sites/ah/channels/{primary['channel_id']}/placements/1", headers=sites.editor("ah")
+    )
     assert own.status_code in (404, 409)
 
 
@@ -59,28 +75,43 @@ async def test_higher_sites_push_only_downwards(client, sites) -> None:
     ah, hefei, wuhu, feixi = (await sites.chain("ah", "hefei", "wuhu", "feixi")).values()
     city_doc = await sites.publish(hefei, "zfxxgk/fdzdgknr/zcwj")
     target = {"site_id": "feixi", "channel_id": feixi.channels["zfxxgk/fdzdgknr/zcwj"]}
-    pushed = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
-                               json={"targets": [target]})
+    pushed = await client.post(
+        f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"), json={"targets": [target]}
+    )
     assert pushed.status_code == 200 and pushed.json()["placed"][0]["kind"] == "push"
-    again = (await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
-                               json={"targets": [target]})).json()
+    again = (
+        await client.post(
+            f"{API}/sites/hefei/documents/{city_doc['id']}/push",
+            headers=sites.admin("hefei"),
+            json={"targets": [target]},
+        )
+    ).json()
     assert again["placed"] == [] and again["already_present"] == [target]
-    sideways = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
-                                 json={"targets": [{"site_id": "wuhu", "channel_id": wuhu.channels["zwdt/tzgg"]}]})
+    sideways = await client.post(
+        f"{API}/sites/hefei/documents/{city_doc['id']}/push",
+        headers=sites.admin("hefei"),
+        json={"targets": [{"site_id": "wuhu", "channel_id": wuhu.channels["zwdt/tzgg"]}]},
+    )
     assert sideways.status_code == 422 and "not below" in sideways.text
-    upwards = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.admin("hefei"),
-                                json={"targets": [{"site_id": "ah", "channel_id": ah.channels["zwdt/tzgg"]}]})
+    upwards = await client.post(
+        f"{API}/sites/hefei/documents/{city_doc['id']}/push",
+        headers=sites.admin("hefei"),
+        json={"targets": [{"site_id": "ah", "channel_id": ah.channels["zwdt/tzgg"]}]},
+    )
     assert upwards.status_code == 422
-    by_editor = await client.post(f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.editor("hefei"),
-                                  json={"targets": [target]})
+    by_editor = await client.post(
+        f"{API}/sites/hefei/documents/{city_doc['id']}/push", headers=sites.editor("hefei"), json={"targets": [target]}
+    )
     assert by_editor.status_code == 403
 
 
 async def test_subscribed_channels_take_in_new_documents_once(app, client, sites, events) -> None:
     hefei, feixi = (await sites.chain("hefei", "feixi")).values()
     subscription = await client.post(
-        f"{API}/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/subscriptions", headers=sites.admin("feixi"),
-        json={"source_site_id": "hefei", "source_channel_id": hefei.channels["zwdt/tzgg"]})
+        f"{API}/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/subscriptions",
+        headers=sites.admin("feixi"),
+        json={"source_site_id": "hefei", "source_channel_id": hefei.channels["zwdt/tzgg"]},
+    )
     assert subscription.status_code == 201
     notice = await sites.publish(hefei, "zwdt/tzgg", title="合肥市关于做好元旦春节期间政务值班工作的通知")
     await sites.publish(hefei, "zwdt/yw")  # another channel: not taken in
@@ -106,8 +137,11 @@ async def test_interpretations_link_both_ways(client, sites, events) -> None:
     ah, hefei = (await sites.chain("ah", "hefei")).values()
     policy = await sites.publish(ah, "zfxxgk/fdzdgknr/zcwj", title="安徽省政府网站集约化建设实施方案")
     reading = await sites.publish(hefei, "zcjd", title="《安徽省政府网站集约化建设实施方案》政策解读")
-    linked = await client.put(f"{API}/sites/hefei/documents/{reading['id']}/interprets", headers=sites.editor("hefei"),
-                              json={"policy_ids": [policy["id"]]})
+    linked = await client.put(
+        f"{API}/sites/hefei/documents/{reading['id']}/interprets",
+        headers=sites.editor("hefei"),
+        json={"policy_ids": [policy["id"]]},
+    )
     assert linked.status_code == 200
     policy_page = (await client.get(f"{API}/public/sites/ah/documents/{policy['id']}")).json()
     assert [r["title"] for r in policy_page["document"]["interpretations"]] == [reading["title"]]
@@ -115,10 +149,16 @@ async def test_interpretations_link_both_ways(client, sites, events) -> None:
     assert [r["id"] for r in reading_page["document"]["interprets"]] == [policy["id"]]
     updates = await events.wait_for("content.document.updated.v1", count=2)
     assert {e.subject for e in updates} == {f"documents/{policy['id']}", f"documents/{reading['id']}"}
-    itself = await client.put(f"{API}/sites/hefei/documents/{reading['id']}/interprets", headers=sites.editor("hefei"),
-                              json={"policy_ids": [reading["id"]]})
+    itself = await client.put(
+        f"{API}/sites/hefei/documents/{reading['id']}/interprets",
+        headers=sites.editor("hefei"),
+        json={"policy_ids": [reading["id"]]},
+    )
     assert itself.status_code == 422
     draft = await sites.draft(ah)
-    unpublished = await client.put(f"{API}/sites/hefei/documents/{reading['id']}/interprets",
-                                   headers=sites.editor("hefei"), json={"policy_ids": [draft["id"]]})
+    unpublished = await client.put(
+        f"{API}/sites/hefei/documents/{reading['id']}/interprets",
+        headers=sites.editor("hefei"),
+        json={"policy_ids": [draft["id"]]},
+    )
     assert unpublished.status_code == 422 and "neither live nor of this site" in unpublished.text

@@ -43,9 +43,11 @@ async def broker_outage(app, backends):
 @pytest.mark.slow
 async def test_the_outbox_survives_a_broker_outage(app, client, sites, events, backends) -> None:
     hefei, feixi = (await sites.chain("hefei", "feixi")).values()
-    await client.post(f"{API}/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/subscriptions",
-                      headers=sites.admin("feixi"),
-                      json={"source_site_id": "hefei", "source_channel_id": hefei.channels["zwdt/tzgg"]})
+    await client.post(
+        f"{API}/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/subscriptions",
+        headers=sites.admin("feixi"),
+        json={"source_site_id": "hefei", "source_channel_id": hefei.channels["zwdt/tzgg"]},
+    )
     await events.wait_for("content.channel.created.v1", count=len(feixi.channels) * 2)
     async with broker_outage(app, backends):
         published = [await sites.publish(hefei, "zwdt/tzgg", title=f"停机期间发布的第{i}号通知") for i in range(5)]
@@ -94,8 +96,9 @@ async def test_a_crash_in_the_middle_of_publishing_leaves_no_trace(app, client, 
         raise RuntimeError("power cut after the placement and the index number were written")
 
     monkeypatch.setattr(publishing, "document_event", power_cut)
-    crashed = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve",
-                                headers=sites.reviewer("hefei", "审发"))
+    crashed = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", "审发")
+    )
     assert crashed.status_code == 500 and "request id" in crashed.json()["error"]["message"]
     monkeypatch.undo()
 
@@ -112,9 +115,11 @@ async def test_a_crash_in_the_middle_of_publishing_leaves_no_trace(app, client, 
 
 async def test_a_redelivered_event_changes_nothing(app, client, sites, events) -> None:
     hefei, feixi = (await sites.chain("hefei", "feixi")).values()
-    await client.post(f"{API}/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/subscriptions",
-                      headers=sites.admin("feixi"),
-                      json={"source_site_id": "hefei", "source_channel_id": hefei.channels["zwdt/tzgg"]})
+    await client.post(
+        f"{API}/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/subscriptions",
+        headers=sites.admin("feixi"),
+        json={"source_site_id": "hefei", "source_channel_id": hefei.channels["zwdt/tzgg"]},
+    )
     doc = await sites.publish(hefei, "zwdt/tzgg")
     await events.wait_for("content.document.updated.v1", subject=f"documents/{doc['id']}")
     state = await snapshot_counts(app)

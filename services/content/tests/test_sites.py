@@ -8,10 +8,20 @@ from services.content.tests.support import API
 
 
 def site_body(**overrides):
-    return {"id": "ah", "name": "安徽省人民政府", "host_unit": "安徽省人民政府办公厅", "site_code": "3400000001",
-            "org_code": "003014349", "level": "province", "main_domain": "www.ah.gov.cn",
-            "domains": ["ah.gov.cn", "安徽.政务"], "icp_number": "皖ICP备05001925号",
-            "police_number": "皖公网安备 34010402700602号", "status": "online", **overrides}
+    return {
+        "id": "ah",
+        "name": "安徽省人民政府",
+        "host_unit": "安徽省人民政府办公厅",
+        "site_code": "3400000001",
+        "org_code": "003014349",
+        "level": "province",
+        "main_domain": "www.ah.gov.cn",
+        "domains": ["ah.gov.cn", "安徽.政务"],
+        "icp_number": "皖ICP备05001925号",
+        "police_number": "皖公网安备 34010402700602号",
+        "status": "online",
+        **overrides,
+    }
 
 
 async def test_an_operator_opens_a_site_with_the_basic_channels(client, sites, events) -> None:
@@ -21,8 +31,12 @@ async def test_an_operator_opens_a_site_with_the_basic_channels(client, sites, e
     assert site["main_domain"] == "www.ah.gov.cn" and site["domains"] == ["ah.gov.cn", "安徽.政务"]
     channels = {c["path"]: c for c in (await client.get(f"{API}/sites/ah/channels")).json()}
     disclosure = {p: channels[p]["name"] for p in channels if p.startswith("zfxxgk/") and p.count("/") == 1}
-    assert disclosure == {"zfxxgk/zn": "政府信息公开指南", "zfxxgk/zd": "政府信息公开制度",
-                          "zfxxgk/fdzdgknr": "法定主动公开内容", "zfxxgk/nb": "政府信息公开年报"}
+    assert disclosure == {
+        "zfxxgk/zn": "政府信息公开指南",
+        "zfxxgk/zd": "政府信息公开制度",
+        "zfxxgk/fdzdgknr": "法定主动公开内容",
+        "zfxxgk/nb": "政府信息公开年报",
+    }
     assert channels["zfxxgk"]["name"] == "政府信息公开" and channels["zfxxgk/zn"]["kind"] == "page"
     assert all(c["basic_key"] for c in channels.values())
     [created] = await events.wait_for("content.site.created.v1")
@@ -30,18 +44,21 @@ async def test_an_operator_opens_a_site_with_the_basic_channels(client, sites, e
     await events.wait_for("content.channel.created.v1", count=len(channels))
 
 
-@pytest.mark.parametrize(("field", "value", "fragment"), [
-    ("site_code", "34000001", "网站标识码"),
-    ("site_code", "bm1234567", "网站标识码"),
-    ("icp_number", "ICP-12345", "ICP备案号"),
-    ("police_number", "公安备案 123", "公安备案号"),
-    ("main_domain", "not a host", "not a host name"),
-    ("level", "village", "province"),
-    ("id", "Ah", "string_pattern_mismatch"),
-    ("id", "platform", "reserved"),
-    ("org_code", "abc", "机构代码"),
-    ("name", "  ", "at least 1 character"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("site_code", "34000001", "网站标识码"),
+        ("site_code", "bm1234567", "网站标识码"),
+        ("icp_number", "ICP-12345", "ICP备案号"),
+        ("police_number", "公安备案 123", "公安备案号"),
+        ("main_domain", "not a host", "not a host name"),
+        ("level", "village", "province"),
+        ("id", "Ah", "string_pattern_mismatch"),
+        ("id", "platform", "reserved"),
+        ("org_code", "abc", "机构代码"),
+        ("name", "  ", "at least 1 character"),
+    ],
+)
 async def test_bad_site_fields_are_named(client, sites, field, value, fragment) -> None:
     response = await client.post(f"{API}/sites", json=site_body(**{field: value}), headers=sites.operator)
     assert response.status_code == 422
@@ -57,25 +74,32 @@ async def test_central_department_codes_are_accepted(client, sites) -> None:
 
 async def test_duplicates_are_conflicts_that_name_the_field(client, sites) -> None:
     await client.post(f"{API}/sites", json=site_body(), headers=sites.operator)
-    same_id = await client.post(f"{API}/sites", json=site_body(site_code="3400000002", main_domain="a.gov.cn",
-                                                               domains=[]), headers=sites.operator)
+    same_id = await client.post(
+        f"{API}/sites",
+        json=site_body(site_code="3400000002", main_domain="a.gov.cn", domains=[]),
+        headers=sites.operator,
+    )
     assert same_id.status_code == 409 and same_id.json()["error"]["message"].startswith("id:")
-    same_code = await client.post(f"{API}/sites", json=site_body(id="ah2", main_domain="b.gov.cn", domains=[]),
-                                  headers=sites.operator)
+    same_code = await client.post(
+        f"{API}/sites", json=site_body(id="ah2", main_domain="b.gov.cn", domains=[]), headers=sites.operator
+    )
     assert same_code.status_code == 409 and "site_code" in same_code.json()["error"]["message"]
-    same_host = await client.post(f"{API}/sites", json=site_body(id="ah3", site_code="3400000003",
-                                                                 domains=[]), headers=sites.operator)
+    same_host = await client.post(
+        f"{API}/sites", json=site_body(id="ah3", site_code="3400000003", domains=[]), headers=sites.operator
+    )
     assert same_host.status_code == 409 and "www.ah.gov.cn already belongs to site ah" in same_host.text
 
 
 async def test_levels_need_the_right_parent(client, sites) -> None:
     await client.post(f"{API}/sites", json=site_body(), headers=sites.operator)
-    county_under_province = site_body(id="feixi", level="county", parent_id="ah", site_code="3401230001",
-                                      main_domain="www.feixi.gov.cn", domains=[])
+    county_under_province = site_body(
+        id="feixi", level="county", parent_id="ah", site_code="3401230001", main_domain="www.feixi.gov.cn", domains=[]
+    )
     response = await client.post(f"{API}/sites", json=county_under_province, headers=sites.operator)
     assert response.status_code == 422 and "cannot sit under a province" in response.text
-    orphan = site_body(id="hefei", level="city", parent_id=None, site_code="3401000001",
-                       main_domain="www.hefei.gov.cn", domains=[])
+    orphan = site_body(
+        id="hefei", level="city", parent_id=None, site_code="3401000001", main_domain="www.hefei.gov.cn", domains=[]
+    )
     response = await client.post(f"{API}/sites", json=orphan, headers=sites.operator)
     assert response.status_code == 422 and response.json()["error"]["details"][0]["field"] == "parent_id"
 
@@ -94,18 +118,25 @@ async def test_directory_lists_online_sites_and_hosts_resolve(client, sites) -> 
     assert [s["id"] for s in directory] == ["ah"]
     assert directory[0]["level"] == "province" and directory[0]["site_code"] == "3400000001"
     resolved = (await client.get(f"{API}/hosts/WWW.HEFEI.GOV.CN")).json()
-    assert resolved == {"host": "www.hefei.gov.cn", "site_id": "hefei", "is_main": True,
-                        "main_domain": "www.hefei.gov.cn", "status": "building"}
+    assert resolved == {
+        "host": "www.hefei.gov.cn",
+        "site_id": "hefei",
+        "is_main": True,
+        "main_domain": "www.hefei.gov.cn",
+        "status": "building",
+    }
     assert (await client.get(f"{API}/hosts/www.nowhere.gov.cn")).status_code == 404
 
 
 async def test_site_admins_change_contacts_but_not_identity(client, sites) -> None:
     await sites.open("hefei")
-    contact = await client.patch(f"{API}/sites/hefei", headers=sites.admin("hefei"),
-                                 json={"contact_phone": "0551-63538000", "theme": "blue"})
+    contact = await client.patch(
+        f"{API}/sites/hefei", headers=sites.admin("hefei"), json={"contact_phone": "0551-63538000", "theme": "blue"}
+    )
     assert contact.status_code == 200 and contact.json()["contact_phone"] == "0551-63538000"
-    identity = await client.patch(f"{API}/sites/hefei", headers=sites.admin("hefei"),
-                                  json={"site_code": "3401000009", "status": "closed"})
+    identity = await client.patch(
+        f"{API}/sites/hefei", headers=sites.admin("hefei"), json={"site_code": "3401000009", "status": "closed"}
+    )
     assert identity.status_code == 403 and "site_code, status" in identity.text
     stale = await client.patch(f"{API}/sites/hefei", headers=sites.operator, json={"name": "合肥", "version": 1})
     assert stale.status_code == 409
@@ -115,11 +146,15 @@ async def test_site_admins_change_contacts_but_not_identity(client, sites) -> No
 
 async def test_operators_replace_domains(client, sites, events) -> None:
     await sites.open("hefei")
-    response = await client.put(f"{API}/sites/hefei/domains", headers=sites.operator,
-                                json={"main_domain": "www.hefei.gov.cn", "domains": ["hefei.gov.cn", "合肥.政务"]})
+    response = await client.put(
+        f"{API}/sites/hefei/domains",
+        headers=sites.operator,
+        json={"main_domain": "www.hefei.gov.cn", "domains": ["hefei.gov.cn", "合肥.政务"]},
+    )
     assert response.status_code == 200 and response.json()["domains"] == ["hefei.gov.cn", "合肥.政务"]
     assert (await client.get(f"{API}/hosts/合肥.政务")).json()["site_id"] == "hefei"
-    taken = await client.put(f"{API}/sites/hefei/domains", headers=sites.operator,
-                             json={"main_domain": "www.ah.gov.cn"})
+    taken = await client.put(
+        f"{API}/sites/hefei/domains", headers=sites.operator, json={"main_domain": "www.ah.gov.cn"}
+    )
     assert taken.status_code == 409
     await events.wait_for("content.site.updated.v1")

@@ -55,8 +55,13 @@ async def two_sites(client, sites, tokens):
     hefei, wuhu = (await sites.chain("hefei", "wuhu")).values()
     draft = await sites.draft(hefei, submit=True)
     live = await sites.publish(hefei)
-    attachment = (await client.post(f"{API}/sites/hefei/attachments", headers=sites.editor("hefei"),
-                                    files={"file": ("附件.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")})).json()
+    attachment = (
+        await client.post(
+            f"{API}/sites/hefei/attachments",
+            headers=sites.editor("hefei"),
+            files={"file": ("附件.pdf", b"%PDF-1.4\n%%EOF", "application/pdf")},
+        )
+    ).json()
     ids = {"doc": draft["id"], "live": live["id"], "chan": hefei.channels["zwdt/yw"], "att": attachment["id"]}
     return hefei, wuhu, ids
 

@@ -10,7 +10,9 @@ async def test_three_steps_publish_a_document_and_announce_it(client, sites, eve
     doc = await sites.draft(hefei, submit=True)
     assert doc["workflow_state"] == "in_review" and [s["name"] for s in doc["review_steps"]] == list(STEPS)
 
-    first = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", "初审"))
+    first = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", "初审")
+    )
     assert first.json()["review_step"] == 1 and first.json()["public_state"] == "unpublished"
     published = await sites.approve_all(hefei, doc["id"], STEPS[1:])
 
@@ -22,7 +24,9 @@ async def test_three_steps_publish_a_document_and_announce_it(client, sites, eve
     assert event.data["site"]["main_domain"] == "www.hefei.gov.cn"
     assert [p["channel_path"] for p in event.data["placements"]] == ["zwdt/yw"]
 
-    history = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}/reviews", headers=sites.editor("hefei"))).json()
+    history = (
+        await client.get(f"{API}/sites/hefei/documents/{doc['id']}/reviews", headers=sites.editor("hefei"))
+    ).json()
     assert [(h["action"], h["step"]) for h in history] == [("submit", None), *[("approve", s) for s in STEPS]]
     assert {h["actor"] for h in history[1:]} == {f"reviewer-{s}@hefei" for s in STEPS}
 
@@ -30,8 +34,9 @@ async def test_three_steps_publish_a_document_and_announce_it(client, sites, eve
 async def test_a_reviewer_of_another_step_cannot_decide(client, sites) -> None:
     hefei = await sites.open("hefei")
     doc = await sites.draft(hefei, submit=True)
-    response = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve",
-                                 headers=sites.reviewer("hefei", "审发"))
+    response = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", "审发")
+    )
     assert response.status_code == 403
     assert "reviewer:初审" in response.json()["error"]["message"]
     current = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"))).json()
@@ -42,29 +47,42 @@ async def test_rejection_returns_the_draft_with_the_comment(client, sites) -> No
     hefei = await sites.open("hefei")
     doc = await sites.draft(hefei, submit=True)
     await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", "初审"))
-    no_comment = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/reject", json={},
-                                   headers=sites.reviewer("hefei", "审核"))
+    no_comment = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/reject", json={}, headers=sites.reviewer("hefei", "审核")
+    )
     assert no_comment.status_code == 422 and no_comment.json()["error"]["details"][0]["field"] == "body.comment"
-    rejected = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/reject", json={"comment": "标题不规范，请修改"},
-                                 headers=sites.reviewer("hefei", "审核"))
+    rejected = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/reject",
+        json={"comment": "标题不规范，请修改"},
+        headers=sites.reviewer("hefei", "审核"),
+    )
     assert rejected.status_code == 200
     assert rejected.json()["workflow_state"] == "draft" and rejected.json()["review_step"] == 0
-    history = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}/reviews", headers=sites.editor("hefei"))).json()
+    history = (
+        await client.get(f"{API}/sites/hefei/documents/{doc['id']}/reviews", headers=sites.editor("hefei"))
+    ).json()
     assert history[-1]["action"] == "reject" and history[-1]["comment"] == "标题不规范，请修改"
 
 
 async def test_emergency_publish_is_for_site_admins_and_is_audited(client, sites, events) -> None:
     hefei = await sites.open("hefei")
     doc = await sites.draft(hefei)
-    denied = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/emergency-publish",
-                               json={"reason": "突发事件"}, headers=sites.editor("hefei"))
+    denied = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/emergency-publish",
+        json={"reason": "突发事件"},
+        headers=sites.editor("hefei"),
+    )
     assert denied.status_code == 403
-    done = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/emergency-publish",
-                             json={"reason": "突发公共卫生事件，需立即发布"}, headers=sites.admin("hefei"))
+    done = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/emergency-publish",
+        json={"reason": "突发公共卫生事件，需立即发布"},
+        headers=sites.admin("hefei"),
+    )
     assert done.status_code == 200 and done.json()["public_state"] == "live"
     await events.wait_for("content.document.published.v1")
-    audit = (await client.get(f"{API}/sites/hefei/audit", params={"entity": "document"},
-                              headers=sites.admin("hefei"))).json()
+    audit = (
+        await client.get(f"{API}/sites/hefei/audit", params={"entity": "document"}, headers=sites.admin("hefei"))
+    ).json()
     entry = next(e for e in audit["items"] if e["action"] == "document.emergency_published")
     assert entry["actor"] == "admin@hefei" and entry["details"]["reason"] == "突发公共卫生事件，需立即发布"
 
@@ -72,8 +90,11 @@ async def test_emergency_publish_is_for_site_admins_and_is_audited(client, sites
 async def test_a_channel_can_have_its_own_workflow(client, sites) -> None:
     hefei = await sites.open("hefei")
     channel = hefei.channels["zwdt/tzgg"]
-    response = await client.put(f"{API}/sites/hefei/workflow", headers=sites.admin("hefei"), json={
-        "channel_id": channel, "steps": [{"name": "初审"}, {"name": "终审", "role": "site_admin"}]})
+    response = await client.put(
+        f"{API}/sites/hefei/workflow",
+        headers=sites.admin("hefei"),
+        json={"channel_id": channel, "steps": [{"name": "初审"}, {"name": "终审", "role": "site_admin"}]},
+    )
     assert response.status_code == 200
     doc = await sites.draft(hefei, "zwdt/tzgg", submit=True)
     assert [s["role"] for s in doc["review_steps"]] == ["reviewer:初审", "site_admin"]
@@ -86,33 +107,47 @@ async def test_a_channel_can_have_its_own_workflow(client, sites) -> None:
 
 async def test_checks_block_publication_with_every_finding_and_change_nothing(client, sites, events) -> None:
     hefei = await sites.open("hefei")
-    doc = await sites.draft(hefei, submit=True, title="中华人民共合国政府信息公开条例解读",
-                            body_html='<p>严禁代开发票。</p><p><a href="/zwdt/yw/209901/t20990101_999.html">旧链接</a></p>')
+    doc = await sites.draft(
+        hefei,
+        submit=True,
+        title="中华人民共合国政府信息公开条例解读",
+        body_html='<p>严禁代开发票。</p><p><a href="/zwdt/yw/209901/t20990101_999.html">旧链接</a></p>',
+    )
     for step in ("初审", "审核"):
         await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", step))
     before = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"))).json()
-    blocked = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve",
-                                headers=sites.reviewer("hefei", "审发"))
+    blocked = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", "审发")
+    )
     assert blocked.status_code == 422 and blocked.json()["error"]["code"] == "checks_failed"
     findings = {(f["kind"], f["term"]) for f in blocked.json()["error"]["details"]}
-    assert findings == {("wording", "中华人民共合国"), ("sensitive", "代开发票"),
-                        ("broken_link", "/zwdt/yw/209901/t20990101_999.html")}
+    assert findings == {
+        ("wording", "中华人民共合国"),
+        ("sensitive", "代开发票"),
+        ("broken_link", "/zwdt/yw/209901/t20990101_999.html"),
+    }
     wording = next(f for f in blocked.json()["error"]["details"] if f["kind"] == "wording")
     assert wording["suggestion"] == "中华人民共和国" and wording["field"] == "title"
     after = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"))).json()
     assert after == before
-    history = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}/reviews", headers=sites.editor("hefei"))).json()
+    history = (
+        await client.get(f"{API}/sites/hefei/documents/{doc['id']}/reviews", headers=sites.editor("hefei"))
+    ).json()
     assert [h["action"] for h in history].count("approve") == 2
     assert events.of_type("content.document.published.v1") == []
 
 
 async def test_site_dictionaries_add_to_the_platform_ones(client, sites) -> None:
     hefei = await sites.open("hefei")
-    added = await client.post(f"{API}/sites/hefei/check-terms", headers=sites.admin("hefei"),
-                              json={"kind": "wording", "term": "合肥市政府办", "suggestion": "合肥市人民政府办公室"})
+    added = await client.post(
+        f"{API}/sites/hefei/check-terms",
+        headers=sites.admin("hefei"),
+        json={"kind": "wording", "term": "合肥市政府办", "suggestion": "合肥市人民政府办公室"},
+    )
     assert added.status_code == 201
-    duplicate = await client.post(f"{API}/sites/hefei/check-terms", headers=sites.admin("hefei"),
-                                  json={"kind": "wording", "term": "合肥市政府办"})
+    duplicate = await client.post(
+        f"{API}/sites/hefei/check-terms", headers=sites.admin("hefei"), json={"kind": "wording", "term": "合肥市政府办"}
+    )
     assert duplicate.status_code == 409
     doc = await sites.draft(hefei, body_html="<p>合肥市政府办印发通知。</p>")
     report = (await client.post(f"{API}/sites/hefei/documents/{doc['id']}/check", headers=sites.editor("hefei"))).json()
@@ -122,6 +157,9 @@ async def test_site_dictionaries_add_to_the_platform_ones(client, sites) -> None
 async def test_editing_in_review_is_refused_until_rejected(client, sites) -> None:
     hefei = await sites.open("hefei")
     doc = await sites.draft(hefei, submit=True)
-    response = await client.patch(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"),
-                                  json={"title": "新标题新标题", "version": doc["version"]})
+    response = await client.patch(
+        f"{API}/sites/hefei/documents/{doc['id']}",
+        headers=sites.editor("hefei"),
+        json={"title": "新标题新标题", "version": doc["version"]},
+    )
     assert response.status_code == 409 and "in_review" in response.json()["error"]["message"]
