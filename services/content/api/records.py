@@ -10,40 +10,40 @@ from services.content.api.deps import CurrentActor, Deps, IdPath, PageNo, PageSi
 from services.content.schemas.common import Page
 from services.content.schemas.records import AuditEntryRead, CheckTermCreate, CheckTermRead
 from services.content.service import audit as audit_service
-from services.content.service import checks
+from services.content.service import dictionaries
 
 router = APIRouter(tags=["checks"])
 
 
 @router.get("/check-terms", response_model=list[CheckTermRead], summary="Platform dictionaries")
 async def platform_terms(deps: Deps, actor: CurrentActor) -> list[CheckTermRead]:
-    return await checks.list_terms(deps, actor, None)
+    return await dictionaries.list_terms(deps, actor, None)
 
 
 @router.post("/check-terms", response_model=CheckTermRead, status_code=status.HTTP_201_CREATED)
 async def add_platform_term(deps: Deps, actor: CurrentActor, body: CheckTermCreate) -> CheckTermRead:
-    return await checks.add_term(deps, actor, None, body)
+    return await dictionaries.add_term(deps, actor, None, body)
 
 
 @router.delete("/check-terms/{term_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_platform_term(deps: Deps, actor: CurrentActor, term_id: IdPath) -> Response:
-    await checks.remove_term(deps, actor, None, term_id)
+    await dictionaries.remove_term(deps, actor, None, term_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/sites/{site_id}/check-terms", response_model=list[CheckTermRead], summary="A site's own dictionaries")
 async def site_terms(deps: Deps, actor: CurrentActor, site_id: SitePath) -> list[CheckTermRead]:
-    return await checks.list_terms(deps, actor, site_id)
+    return await dictionaries.list_terms(deps, actor, site_id)
 
 
 @router.post("/sites/{site_id}/check-terms", response_model=CheckTermRead, status_code=status.HTTP_201_CREATED)
 async def add_site_term(deps: Deps, actor: CurrentActor, site_id: SitePath, body: CheckTermCreate) -> CheckTermRead:
-    return await checks.add_term(deps, actor, site_id, body)
+    return await dictionaries.add_term(deps, actor, site_id, body)
 
 
 @router.delete("/sites/{site_id}/check-terms/{term_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def remove_site_term(deps: Deps, actor: CurrentActor, site_id: SitePath, term_id: IdPath) -> Response:
-    await checks.remove_term(deps, actor, site_id, term_id)
+    await dictionaries.remove_term(deps, actor, site_id, term_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

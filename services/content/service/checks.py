@@ -11,10 +11,9 @@ from urllib.parse import urlsplit
 from services.content.models import Document, PlatformCheckTerm, SiteCheckTerm
 from services.content.sanitize import html_to_text
 from services.content.schemas.documents import CheckFinding, CheckReport
-from services.content.schemas.records import CheckTermCreate, CheckTermRead
-from services.content.service.context import PLATFORM_AUDIT, Actor, ContentDeps, ContentUnitOfWork, audit
-from services.content.service.permissions import require_operator, require_site_admin, require_staff
-from shared.errors import Conflict, NotFound, Unprocessable
+from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork
+from services.content.service.permissions import require_staff
+from shared.errors import NotFound, Unprocessable
 
 _TEXT_FIELDS = ("title", "subtitle", "summary", "author", "source", "document_number", "issuing_body")
 _API_ATTACHMENT = re.compile(r"^/api/v1/content/(public/)?sites/([a-z][a-z0-9-]{1,39})/attachments/(\d+)(/content)?$")
@@ -120,58 +119,3 @@ async def check_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id: 
         require_staff(actor, site_id, doc.channel_id)
         findings = await findings_for(uow, doc)
         return CheckReport(passed=not findings, findings=findings)
-
-
-async def list_terms(deps: ContentDeps, actor: Actor, site_id: str | None) -> list[CheckTermRead]:
-    async with deps.site_uow(site_id) if site_id else deps.platform_uow() as uow:
-        if site_id:
-            require_staff(actor, site_id)
-            rows = await uow.repo.site_terms(site_id)
-        else:
-            rows = await uow.repo.platform_terms()
-        return [CheckTermRead.model_validate(r) for r in rows]
-
-
-async def add_term(deps: ContentDeps, actor: Actor, site_id: str | None, data: CheckTermCreate) -> CheckTermRead:
-    """Platform dictionaries are the operators'; each site admin may add the site's own terms."""
-    if site_id:
-        require_site_admin(actor, site_id)
-    else:
-        require_operator(actor)
-    async with deps.site_uow(site_id) if site_id else deps.platform_uow() as uow:
-        existing = await (uow.repo.site_terms(site_id) if site_id else uow.repo.platform_terms())
-        if any(t.kind == data.kind and t.term == data.term for t in existing):
-            raise Conflict(f"term: {data.term} is already in the {data.kind} dictionary")
-        extra = {"site_id": site_id} if site_id else {}
-        row = (SiteCheckTerm if site_id else PlatformCheckTerm)(created_by=actor.id, **extra, **data.model_dump())
-        uow.session.add(row)
-        uow.repo.forget_terms()
-        await uow.session.flush()
-        audit(
-            uow,
-            actor,
-            site_id or PLATFORM_AUDIT,
-            "check_term.added",
-            "check_term",
-            row.id,
-            kind=row.kind,
-            term=row.term,
-        )
-        await uow.commit()
-        return CheckTermRead.model_validate(row)
-
-
-async def remove_term(deps: ContentDeps, actor: Actor, site_id: str | None, term_id: int) -> None:
-    if site_id:
-        require_site_admin(actor, site_id)
-    else:
-        require_operator(actor)
-    async with deps.site_uow(site_id) if site_id else deps.platform_uow() as uow:
-        rows = await (uow.repo.site_terms(site_id) if site_id else uow.repo.platform_terms())
-        row = next((r for r in rows if r.id == term_id), None)
-        if row is None:
-            raise NotFound(f"no dictionary term {term_id}")
-        await uow.session.delete(row)
-        uow.repo.forget_terms()
-        audit(uow, actor, site_id or PLATFORM_AUDIT, "check_term.removed", "check_term", term_id, term=row.term)
-        await uow.commit()

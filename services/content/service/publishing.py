@@ -6,6 +6,8 @@ pointer, the audit entry and the outbox event commit together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from services.content.events import document_event
 from services.content.models import Document, Placement
 from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
@@ -156,34 +158,49 @@ async def change_validity(
         return DocumentRead.model_validate(doc)
 
 
-async def run_due_publications(deps: ContentDeps) -> int:
-    """Publish approved documents whose time has come; each in its own transaction."""
-    async with deps.platform_uow() as uow:
-        due = await uow.repo.due_for_publication(deps.now())
+DueAction = Callable[[ContentUnitOfWork, ContentDeps, Document], Awaitable[bool]]
+
+
+async def _run_due(deps: ContentDeps, due: list[tuple[int, str]], action: DueAction) -> int:
+    """Act on each due document in its own site-scoped transaction, re-checking it under lock."""
+    done = 0
     for doc_id, site_id in due:
         async with deps.site_uow(site_id) as uow:
             doc = await uow.repo.document(doc_id, for_update=True)
-            if doc is None or doc.workflow_state != "scheduled" or doc.publish_at > deps.now():
-                continue
-            await go_live(uow, deps, SYSTEM, doc)
-            await uow.commit()
-    return len(due)
+            if doc is not None and await action(uow, deps, doc):
+                await uow.commit()
+                done += 1
+    return done
+
+
+async def _publish_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Document) -> bool:
+    if doc.workflow_state != "scheduled" or doc.publish_at > deps.now():
+        return False
+    await go_live(uow, deps, SYSTEM, doc)
+    return True
+
+
+async def _expire_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Document) -> bool:
+    if doc.public_state != "live" or doc.expires_at > deps.now():
+        return False
+    doc.public_state = "expired"
+    if doc.workflow_state == "published":
+        doc.workflow_state = "draft"
+    doc.version += 1
+    uow.emit(await document_event(uow.repo, DocumentExpired, doc))
+    audit(uow, SYSTEM, doc.site_id, "document.expired", "document", doc.id)
+    return True
+
+
+async def run_due_publications(deps: ContentDeps) -> int:
+    """Publish approved documents whose time has come."""
+    async with deps.platform_uow() as uow:
+        due = await uow.repo.due_for_publication(deps.now())
+    return await _run_due(deps, due, _publish_if_due)
 
 
 async def run_due_expiries(deps: ContentDeps) -> int:
     """Take down live documents whose expiry time has come."""
     async with deps.platform_uow() as uow:
         due = await uow.repo.due_for_expiry(deps.now())
-    for doc_id, site_id in due:
-        async with deps.site_uow(site_id) as uow:
-            doc = await uow.repo.document(doc_id, for_update=True)
-            if doc is None or doc.public_state != "live" or doc.expires_at > deps.now():
-                continue
-            doc.public_state = "expired"
-            if doc.workflow_state == "published":
-                doc.workflow_state = "draft"
-            doc.version += 1
-            uow.emit(await document_event(uow.repo, DocumentExpired, doc))
-            audit(uow, SYSTEM, site_id, "document.expired", "document", doc.id)
-            await uow.commit()
-    return len(due)
+    return await _run_due(deps, due, _expire_if_due)
