@@ -11,6 +11,7 @@ from gateway.pages import SitePages
 from gateway.services import ServiceClients
 from gateway.sites import SiteResolver
 from shared.errors import error_envelope
+from shared.metrics import render_metrics
 from shared.web import RequestContextMiddleware
 
 API_PREFIX = "/api/v1/"
@@ -41,7 +42,30 @@ class Gateway:
         if path == "/healthz":
             await _json(send, 200, {"status": "ok"})
             return
+        if path == "/readyz":
+            await self._readiness(send)
+            return
+        if path == "/metrics":
+            body, content_type = render_metrics()
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", content_type.encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
         await self.pages(scope, receive, send)
+
+    async def _readiness(self, send: Send) -> None:
+        """Ready when every service answers its own /readyz."""
+        results = {}
+        for name in sorted(self.clients.names()):
+            try:
+                results[name] = (await self.clients.client(name).get("/readyz")).status_code == 200
+            except Exception:  # an unreachable service is a "no", not a crash
+                results[name] = False
+        if all(results.values()):
+            await _json(send, 200, {"status": "ready", "services": results})
+            return
+        failing = ", ".join(n for n, ok in results.items() if not ok)
+        await _json(send, 503, error_envelope("not_ready", f"not ready: {failing}", results))
 
     async def close(self) -> None:
         await self.clients.close()

@@ -53,11 +53,14 @@ class SitePages:
         content = self.clients.client("content")
         channels = (await content.get(f"/api/v1/content/sites/{site['id']}/channels")).json()
         sections = []
-        for channel in [c for c in channels if c["kind"] == "list" and c["parent_id"] is not None][:6]:
+        for channel in sorted((c for c in channels if c["kind"] in ("list", "topic")), key=lambda c: c["position"]):
             listing = await content.get(
                 f"/api/v1/content/public/sites/{site['id']}/channels/{channel['id']}/documents", params={"size": 8}
             )
-            sections.append((channel, listing.json()["items"]))
+            if items := listing.json()["items"]:
+                sections.append((channel, items))
+            if len(sections) == 6:
+                break
         top = [c for c in channels if c["parent_id"] is None]
         return _html("home.html", 200, site=site, channels=top, sections=sections)
 

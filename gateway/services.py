@@ -30,6 +30,9 @@ class ServiceClients:
                     limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
                 )
 
+    def names(self) -> list[str]:
+        return list(self._clients)
+
     def client(self, name: str) -> httpx.AsyncClient:
         return self._clients[name]
 

@@ -24,14 +24,15 @@ class PlatformSettings(BaseSettings):
     seed_demo: bool = Field(True, description="seed the demo province on first start")
     log_level: str = "INFO"
     log_json: bool = False
+    issuer: str = Field(
+        "http://sitegroup.localhost/api/v1/identity",
+        description="issuer of the development tokens (fixed, so tokens survive a change of port)",
+    )
 
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    @property
-    def issuer(self) -> str:
-        return f"{self.base_url}/api/v1/identity"
 
     @property
     def keys_dir(self) -> Path:
