@@ -31,6 +31,7 @@ from shared.testing import Backends
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS_ENV_FILE = ROOT / "var" / "backends" / "env"
+CODE_DIRS = ("shared", "services", "gateway", "sitegroup")  # what a measured commit's "+dirty" refers to
 console = Console(width=None if sys.stdout.isatty() else 150)
 
 
@@ -50,7 +51,9 @@ def real_backends(*, read_env_file: bool) -> Backends | None:
         if values.get("SG_TEST_DATABASE_URL") and values.get("SG_TEST_BUS_URL"):
             console.print(f"[dim]using the backends named in {BACKENDS_ENV_FILE.relative_to(ROOT)}[/]")
             return Backends(
-                values["SG_TEST_DATABASE_URL"], values["SG_TEST_BUS_URL"], values.get("SG_TEST_BLOB_URL"),
+                values["SG_TEST_DATABASE_URL"],
+                values["SG_TEST_BUS_URL"],
+                values.get("SG_TEST_BLOB_URL"),
                 values.get("SG_TEST_KAFKA_CTL"),
             )
     return None
@@ -74,8 +77,9 @@ async def require_kafka(bus_url: str, wait_seconds: float = 15.0) -> None:
     try:
         await asyncio.wait_for(admin.start(), wait_seconds)
     except Exception as exc:
-        raise SystemExit(f"Kafka at {kafka_bootstrap(bus_url)} does not answer ({exc!r}); "
-                         "scripts/backends/kafka.sh status") from None
+        raise SystemExit(
+            f"Kafka at {kafka_bootstrap(bus_url)} does not answer ({exc!r}); scripts/backends/kafka.sh status"
+        ) from None
     finally:
         with contextlib.suppress(Exception):
             await admin.close()
@@ -104,7 +108,12 @@ async def delete_kafka_namespace(bus_url: str, namespace: str) -> None:
 
 @contextlib.asynccontextmanager
 async def fresh_database(
-    kind: str, workdir: Path, label: str, *, admin_url: str | None = None, migrations: Path | None = None,
+    kind: str,
+    workdir: Path,
+    label: str,
+    *,
+    admin_url: str | None = None,
+    migrations: Path | None = None,
     version_table: str | None = None,
 ) -> AsyncIterator[str]:
     """A new database for one run (an SQLite file, or a PostgreSQL database dropped afterwards), migrated."""
@@ -151,10 +160,19 @@ def demo_sites(count: int):
 def site_body(site) -> dict[str, Any]:
     """The POST /sites body of a demo site (what sitegroup.demo.seed creates)."""
     return {
-        "id": site.id, "name": site.name, "abbreviation": site.abbreviation[:20], "host_unit": site.host_unit,
-        "site_code": site.site_code, "org_code": site.org_code, "icp_number": site.icp_number,
-        "police_number": site.police_number, "level": site.level, "parent_id": site.parent_id,
-        "main_domain": site.main_domain, "status": "online", "contact_phone": site.phone,
+        "id": site.id,
+        "name": site.name,
+        "abbreviation": site.abbreviation[:20],
+        "host_unit": site.host_unit,
+        "site_code": site.site_code,
+        "org_code": site.org_code,
+        "icp_number": site.icp_number,
+        "police_number": site.police_number,
+        "level": site.level,
+        "parent_id": site.parent_id,
+        "main_domain": site.main_domain,
+        "status": "online",
+        "contact_phone": site.phone,
     }
 
 
@@ -251,10 +269,15 @@ def machine() -> dict[str, Any]:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+        dirty = subprocess.run(  # the measured code only: bench/ and docs do not make a run "dirty"
+            ["git", "status", "--porcelain", "--", *CODE_DIRS], cwd=ROOT, capture_output=True, text=True
+        ).stdout
         if dirty.strip():
-            diff = subprocess.run(["git", "diff", "HEAD", "--", "shared", "services", "gateway", "sitegroup"],
-                                  cwd=ROOT, capture_output=True).stdout
+            diff = subprocess.run(
+                ["git", "diff", "HEAD", "--", *CODE_DIRS],
+                cwd=ROOT,
+                capture_output=True,
+            ).stdout
             commit += f"+dirty(diff sha1 {hashlib.sha1(diff).hexdigest()[:10]})"
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -270,6 +293,7 @@ def machine() -> dict[str, Any]:
 
 def cpu_busy(seconds: float = 1.0) -> float:
     """Share of all cores busy over the next `seconds` (from /proc/stat), before a benchmark starts."""
+
     def sample() -> tuple[int, int]:
         fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         return sum(fields), fields[3] + fields[4]  # total, idle + iowait

@@ -155,8 +155,12 @@ def report(profiler, out: Path, *, calls: dict[str, int], top: int = 25) -> dict
     table.add_column("ms per API call", justify="right")
     for entry, seconds in sorted(greenlet_roots.items(), key=lambda kv: kv[1], reverse=True)[:10]:
         table.add_row(entry, fmt(seconds, 2), fmt(100 * seconds / total), fmt(1000 * seconds / total_calls, 2))
-    table.add_row("[bold]all greenlet roots[/]", fmt(greenlet_total, 2), fmt(100 * greenlet_total / total),
-                  fmt(1000 * greenlet_total / total_calls, 2))
+    table.add_row(
+        "[bold]all greenlet roots[/]",
+        fmt(greenlet_total, 2),
+        fmt(100 * greenlet_total / total),
+        fmt(1000 * greenlet_total / total_calls, 2),
+    )
     console.print(table)
     console.print(f"[dim]profile written to {html} and {txt}[/]")
     return {

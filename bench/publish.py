@@ -185,6 +185,7 @@ class Driver:
 
     async def drive_open(self, plan: list[tuple[str, dict[str, Any]]], rate: float) -> dict[str, Any]:
         """Open loop: start document i at i/rate s, however many are still in flight."""
+
         async def tracked(site: str, body: dict[str, Any]) -> None:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -206,8 +207,12 @@ class Driver:
             tasks.append(asyncio.create_task(tracked(site, body)))
         offered = time.perf_counter() - began
         await asyncio.gather(*tasks)
-        return {"rate": rate, "started_per_s": len(plan) / offered if offered > 0 else float("nan"),
-                "start_lateness_ms": summary_ms(late), "max_documents_in_flight": self.max_in_flight}
+        return {
+            "rate": rate,
+            "started_per_s": len(plan) / offered if offered > 0 else float("nan"),
+            "start_lateness_ms": summary_ms(late),
+            "max_documents_in_flight": self.max_in_flight,
+        }
 
 
 async def open_sites(client: httpx.AsyncClient, tokens: Tokens, count: int) -> tuple[list, dict[str, dict[str, int]]]:
@@ -249,13 +254,23 @@ async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str,
 
         began = time.perf_counter()
         async with fresh_database(
-            "postgres" if kafka else "sqlite", tmp, "publish", admin_url=backends.database_url if kafka else None,
-            migrations=MIGRATIONS, version_table=VERSION_TABLE,
+            "postgres" if kafka else "sqlite",
+            tmp,
+            "publish",
+            admin_url=backends.database_url if kafka else None,
+            migrations=MIGRATIONS,
+            version_table=VERSION_TABLE,
         ) as url:
             migrate_seconds = time.perf_counter() - began
             settings = ContentSettings(
-                database_url=url, bus_url=bus_url, blob_url=f"file://{tmp / 'blobs'}", auth_jwks_url=tokens.jwks_url,
-                auth_issuer=TEST_ISSUER, auth_audience=TEST_AUDIENCE, log_json=False, log_level="WARNING",
+                database_url=url,
+                bus_url=bus_url,
+                blob_url=f"file://{tmp / 'blobs'}",
+                auth_jwks_url=tokens.jwks_url,
+                auth_issuer=TEST_ISSUER,
+                auth_audience=TEST_AUDIENCE,
+                log_json=False,
+                log_level="WARNING",
             )
             app = create_app(settings, access_log=False)
             runtime = app.state.runtime
@@ -275,8 +290,9 @@ async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str,
     return result
 
 
-async def measure(name: str, args: argparse.Namespace, client, tokens: Tokens, collector: Collector,
-                  sql: SqlStats) -> dict[str, Any]:
+async def measure(
+    name: str, args: argparse.Namespace, client, tokens: Tokens, collector: Collector, sql: SqlStats
+) -> dict[str, Any]:
     sites, channels = await open_sites(client, tokens, args.sites)
     editors = {s.id: tokens.bearer(f"editor@{s.id}", (s.id, "editor")) for s in sites}
     reviewers = {
@@ -296,14 +312,16 @@ async def measure(name: str, args: argparse.Namespace, client, tokens: Tokens, c
 
     profiler = profiling.start() if args.profile else None
     began = time.perf_counter()
-    await driver.drive(plan[args.warmup :], args.workers)
+    open_loop = None
+    if args.rate:
+        open_loop = await driver.drive_open(plan[args.warmup :], args.rate)
+    else:
+        await driver.drive(plan[args.warmup :], args.workers)
     api_done = time.perf_counter()
     missing = await collector.wait_for({r.doc_id for r in driver.runs}, args.event_timeout)
     profile = None
     if profiler is not None:
-        profile = profiling.report(
-            profiler, Path(f"{args.profile}-{name}"), calls={c: len(driver.runs) for c in CALLS}
-        )
+        profile = profiling.report(profiler, Path(f"{args.profile}-{name}"), calls={c: len(driver.runs) for c in CALLS})
     sql.active = False
     baseline = await harness_floor(client, args.workers, 2000)
     await asyncio.sleep(0.2)  # leave the relay idle before shutdown (bench/README.md: shutting the app down)
@@ -328,9 +346,7 @@ async def measure(name: str, args: argparse.Namespace, client, tokens: Tokens, c
         "api_docs_per_s": len(runs) / (api_done - began) if runs else 0.0,
         "api_calls_per_s": calls_made / (api_done - began) if runs else 0.0,
         "event_bytes_mean": sum(collector.sizes) / len(collector.sizes) if collector.sizes else 0,
-        "latency_ms": {
-            call: summary_ms(r.call_seconds[i] for r in runs) for i, call in enumerate(CALLS)
-        },
+        "latency_ms": {call: summary_ms(r.call_seconds[i] for r in runs) for i, call in enumerate(CALLS)},
         "document_ms": summary_ms(collector.received[r.doc_id] - r.started for r in delivered),
         "publish_to_event_ms": {
             "from_final_request": summary_ms(collector.received[r.doc_id] - r.final_sent for r in delivered),
@@ -339,9 +355,329 @@ async def measure(name: str, args: argparse.Namespace, client, tokens: Tokens, c
         "sql": sql_result(sql, len(runs)),
         "harness_floor": baseline,
         "profiled": bool(profile),
+        "mode": "inprocess",
     }
+    if open_loop:
+        result["open_loop"] = open_loop
     if profile:
         result["profile"] = profile
+    return result
+
+
+# http mode ------------------------------------------------------------------------------------------
+SERVER_CORE, CLIENT_CORE = 0, 1
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def http_mode_possible() -> bool:
+    """taskset exists and this process may run on cores 0 and 1."""
+    return shutil.which("taskset") is not None and {SERVER_CORE, CLIENT_CORE} <= os.sched_getaffinity(0)
+
+
+def pin_this_process(core: int) -> None:
+    """Pin every thread of this process (new threads inherit it), as `taskset -c core` would."""
+    for tid in os.listdir("/proc/self/task"):
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(int(tid), {core})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+BACKEND_PID_FILES = {
+    "postgresql": ROOT / "var" / "backends" / "pg" / "data" / "postmaster.pid",
+    "kafka": ROOT / "var" / "backends" / "kafka" / "kafka.pid",
+}
+
+
+def backend_pids() -> dict[str, int]:
+    """The PostgreSQL postmaster and the Kafka broker scripts/backends started (first line of their pid files)."""
+    found = {}
+    for name, path in BACKEND_PID_FILES.items():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            pid = int(path.read_text().split()[0])
+            if Path(f"/proc/{pid}").exists():
+                found[name] = pid
+    return found
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # fields from 3 (state) on
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of a process and its descendants (utime+stime), plus what its reaped children used."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents[int(entry)] = int(_stat(int(entry))[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    total = 0.0
+    for pid in tree:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = _stat(pid)
+            total += int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if pid == root else 0)
+    return total / CLK_TCK
+
+
+def cpu_sample(pid: int, backends: dict[str, int] | None = None) -> dict[str, Any]:
+    """CPU seconds so far: the server process (utime+stime of all its threads, /proc/<pid>/stat), this
+    process (getrusage), the backends' process trees, and busy/total ticks of each core and of the
+    machine (/proc/stat)."""
+    fields = _stat(pid)
+    server = (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of stat(5)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cores: dict[str, tuple[int, int]] = {}
+    for line in Path("/proc/stat").read_text().splitlines():
+        if not line.startswith("cpu"):
+            break
+        name, *values = line.split()
+        ticks = [int(v) for v in values[:8]]  # user nice system idle iowait irq softirq steal
+        cores[name] = (sum(ticks) - ticks[3] - ticks[4], sum(ticks))
+    return {
+        "at": time.perf_counter(),
+        "server": server,
+        "loadgen": usage.ru_utime + usage.ru_stime,
+        "backends": {name: tree_cpu(root) for name, root in (backends or {}).items()},
+        "cores": cores,
+    }
+
+
+def cpu_between(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float]:
+    """CPU % over the interval (100 % = one core fully busy)."""
+    wall = b["at"] - a["at"]
+    out = {
+        "interval_s": wall,
+        "server_pct": 100 * (b["server"] - a["server"]) / wall,
+        "loadgen_pct": 100 * (b["loadgen"] - a["loadgen"]) / wall,
+    }
+    for name in b["backends"]:
+        out[f"{name}_pct"] = 100 * (b["backends"][name] - a["backends"][name]) / wall
+    for name in b["cores"]:
+        busy = b["cores"][name][0] - a["cores"][name][0]
+        total = b["cores"][name][1] - a["cores"][name][1]
+        share = busy / total if total else float("nan")
+        if name == "cpu":
+            out["machine_pct"] = 100 * share * (len(b["cores"]) - 1)  # all cores, 100 % = one core
+        else:
+            out[f"{name}_pct"] = 100 * share
+    known = out["server_pct"] + out["loadgen_pct"] + sum(out[f"{name}_pct"] for name in b["backends"])
+    out["other_pct"] = out["machine_pct"] - known
+    return out
+
+
+@dataclass
+class ServerProcess:
+    process: subprocess.Popen
+    port: int
+    log: Path
+    command: list[str]
+    ready_seconds: float = 0.0
+    log_lines: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextlib.asynccontextmanager
+async def server_process(
+    tmp: Path, database_url: str, bus_url: str, tokens: Tokens, *, pin: bool, ready_timeout: float = 120.0
+):
+    """`bench.server` in a process of its own (pinned to core 0), migrated and ready; stopped by its pid."""
+    port = free_port()
+    command = [
+        *(["taskset", "-c", str(SERVER_CORE)] if pin else []),
+        sys.executable,
+        "-m",
+        "bench.server",
+        "--port",
+        str(port),
+        "--database-url",
+        database_url,
+        "--bus-url",
+        bus_url,
+        "--jwks-url",
+        tokens.jwks_url,
+        "--blob-url",
+        f"file://{tmp / 'blobs'}",
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTENT_", "SITEGROUP_"))}
+    env["PYTHONUNBUFFERED"] = "1"
+    log = tmp / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: ASYNC220 - a quick fork+exec before any load
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = ServerProcess(process, port, log, command)
+    began = time.perf_counter()
+    try:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=2.0) as probe:
+            while True:
+                if process.poll() is not None:
+                    raise SystemExit(f"bench.server exited with {process.returncode}:\n{server.log_tail()}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await probe.get("/readyz")).status_code == 200:
+                        break
+                if time.perf_counter() - began > ready_timeout:
+                    raise SystemExit(f"bench.server not ready after {ready_timeout:.0f} s:\n{server.log_tail()}")
+                await asyncio.sleep(0.1)
+        server.ready_seconds = time.perf_counter() - began
+        yield server
+    finally:
+        for sig, wait in ((signal.SIGINT, 30), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+            if process.poll() is not None:
+                break
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(sig)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                await asyncio.to_thread(process.wait, wait)
+            if process.poll() is None:
+                console.print(f"[yellow]bench.server did not stop on {sig.name}[/]")
+        noise = [line for line in server.log.read_text(errors="replace").splitlines() if line.strip()]
+        server.log_lines = noise
+        if noise:
+            console.print(f"[yellow]bench.server wrote {len(noise)} log lines; the last ones:[/]")
+            console.print("\n".join(noise[-15:]), markup=False, highlight=False)
+
+
+async def run_config_http(name: str, args: argparse.Namespace, backends) -> dict[str, Any]:
+    kafka = name == "postgres-kafka"
+    console.rule(f"bench.publish --mode http — {CONFIGS[name]}")
+    namespace = new_namespace("bench") if kafka else ""
+    bus_url = backends.bus_url_for(namespace) if kafka else "memory://"
+    if kafka:
+        await require_kafka(bus_url)
+    with tempfile.TemporaryDirectory(prefix="sgbench-publish-") as tmp_name:
+        tmp = Path(tmp_name)
+        tokens = Tokens(tmp / "keys")
+        try:
+            async with (
+                fresh_database(  # not migrated here: bench.server migrates it before it starts
+                    "postgres" if kafka else "sqlite",
+                    tmp,
+                    "publish",
+                    admin_url=backends.database_url if kafka else None,
+                ) as url,
+                server_process(tmp, url, bus_url, tokens, pin=not args.unpinned) as server,
+            ):
+                limits = httpx.Limits(max_connections=args.workers, max_keepalive_connections=args.workers)
+                async with httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0) as client:
+                    result = await measure_http(name, args, client, tokens, server)
+        finally:
+            if kafka:
+                await delete_kafka_namespace(bus_url, namespace)
+    result["migrate_seconds"] = server.ready_seconds
+    result["server_log"] = {"lines": len(server.log_lines), "last": server.log_lines[-15:]}
+    result["config"] = CONFIGS[name]
+    print_result(name, result)
+    return result
+
+
+async def wait_events(client: httpx.AsyncClient, count: int, timeout: float) -> int:
+    response = await client.get("/bench/wait", params={"count": count, "timeout": timeout}, timeout=timeout + 30)
+    response.raise_for_status()
+    return response.json()["received"]
+
+
+async def measure_http(
+    name: str, args: argparse.Namespace, client: httpx.AsyncClient, tokens: Tokens, server: ServerProcess
+) -> dict[str, Any]:
+    sites, channels = await open_sites(client, tokens, args.sites)
+    editors = {s.id: tokens.bearer(f"editor@{s.id}", (s.id, "editor")) for s in sites}
+    reviewers = {
+        s.id: [tokens.bearer(f"reviewer-{step}@{s.id}", (s.id, f"reviewer:{step}")) for step in STEPS] for s in sites
+    }
+    plan = make_plan(sites, channels, args.warmup + args.docs)
+    driver = Driver(client, NoSql(), editors, reviewers, clock=time.time)
+
+    if args.warmup:
+        await driver.drive(plan[: args.warmup], args.workers)
+        received = await wait_events(client, len(driver.runs), args.event_timeout)
+        if driver.errors or received < len(driver.runs):
+            raise SystemExit(f"warm-up failed: {driver.errors[:3]}; events {received} of {len(driver.runs)}")
+        await asyncio.sleep(0.3)  # let the relay and consumers finish the warm-up's trailing work
+    warm = len(driver.runs)
+    driver.runs.clear()
+
+    pid = server.process.pid
+    watched = backend_pids() if name == "postgres-kafka" else {}
+    cpu_start = cpu_sample(pid, watched)
+    began = time.time()
+    open_loop = None
+    if args.rate:
+        open_loop = await driver.drive_open(plan[args.warmup :], args.rate)
+    else:
+        await driver.drive(plan[args.warmup :], args.workers)
+    api_done = time.time()
+    cpu_api = cpu_sample(pid, watched)
+    await wait_events(client, warm + len(driver.runs), args.event_timeout)
+    cpu_end = cpu_sample(pid, watched)
+    fetched = (await client.get("/bench/events")).json()
+    arrived = {key: ns / 1e9 for key, ns in fetched["events"].items()}
+    await asyncio.sleep(0.3)  # let the consumers finish before the floor is measured
+    cpu_floor = cpu_sample(pid, watched)
+    baseline = await harness_floor(client, args.workers, 3000)
+    baseline["cpu"] = cpu_between(cpu_floor, cpu_sample(pid, watched))
+    await asyncio.sleep(0.2)  # leave the relay idle before shutdown (bench/README.md: shutting the app down)
+
+    runs = driver.runs
+    delivered = [r for r in runs if r.doc_id in arrived]
+    last_event = max((arrived[r.doc_id] for r in delivered), default=api_done)
+    calls_made = len(runs) * 4
+    result: dict[str, Any] = {
+        "mode": "http",
+        "documents": args.docs,
+        "workers": args.workers,
+        "connections": args.workers,
+        "pinned": None if args.unpinned else {"server": SERVER_CORE, "load_generator": CLIENT_CORE},
+        "server_command": server.command,
+        "sites": [s.id for s in sites],
+        "warmup": args.warmup,
+        "published": len(runs),
+        "delivered": len(delivered),
+        "missing_events": len(runs) - len(delivered),
+        "errors": len(driver.errors),
+        "error_samples": driver.errors[:5],
+        "api_seconds": api_done - began,
+        "seconds": last_event - began,
+        "docs_per_s": len(delivered) / (last_event - began) if delivered else 0.0,
+        "api_docs_per_s": len(runs) / (api_done - began) if runs else 0.0,
+        "api_calls_per_s": calls_made / (api_done - began) if runs else 0.0,
+        "event_bytes_mean": fetched["sizes"]["mean"],
+        "latency_ms": {call: summary_ms(r.call_seconds[i] for r in runs) for i, call in enumerate(CALLS)},
+        "document_ms": summary_ms(arrived[r.doc_id] - r.started for r in delivered),
+        "publish_to_event_ms": {
+            "from_final_request": summary_ms(arrived[r.doc_id] - r.final_sent for r in delivered),
+            "from_final_response": summary_ms(arrived[r.doc_id] - r.final_done for r in delivered),
+        },
+        "cpu": cpu_between(cpu_start, cpu_end),
+        "cpu_until_last_response": cpu_between(cpu_start, cpu_api),
+        "sql": {},
+        "harness_floor": baseline,
+        "profiled": False,
+    }
+    if open_loop:
+        result["open_loop"] = open_loop
     return result
 
 
@@ -360,8 +696,12 @@ async def harness_floor(client: httpx.AsyncClient, workers: int, count: int) -> 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(workers)))
     elapsed = time.perf_counter() - began
-    return {"calls": count, "calls_per_s": count / elapsed, "ms_per_call": 1000 * elapsed / count,
-            "latency_ms": summary_ms(latencies)}
+    return {
+        "calls": count,
+        "calls_per_s": count / elapsed,
+        "ms_per_call": 1000 * elapsed / count,
+        "latency_ms": summary_ms(latencies),
+    }
 
 
 def sql_result(sql: SqlStats, docs: int) -> dict[str, Any]:
@@ -375,21 +715,29 @@ def sql_result(sql: SqlStats, docs: int) -> dict[str, Any]:
             "db_ms_per_doc": 1000 * sql.seconds[label] / docs,
             "checkouts_per_doc": sql.checkouts[label] / docs,
             "connection_held_ms_per_doc": 1000 * sql.held[label] / docs,
-            "shapes": [
-                {"statement": shape, "per_doc": n / docs} for shape, n in sql.shapes[label].most_common()
-            ],
+            "shapes": [{"statement": shape, "per_doc": n / docs} for shape, n in sql.shapes[label].most_common()],
         }
     return out
 
 
 def print_result(name: str, r: dict[str, Any]) -> None:
-    table = Table(title=f"throughput — {r['config']}")
+    http = r.get("mode") == "http"
+    title = f"throughput — {r['config']}"
+    if http:
+        pinned = r["pinned"]
+        title += " — HTTP/1.1 keep-alive, " + (
+            f"server on core {pinned['server']}, load generator on core {pinned['load_generator']}"
+            if pinned
+            else "unpinned"
+        )
+    table = Table(title=title)
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_column("target")
     throughput_target = THROUGHPUT_TARGET.get(name)
     table.add_row(
-        "documents/s (event delivered to a consumer)", fmt(r["docs_per_s"]),
+        "documents/s (event delivered to a consumer)",
+        fmt(r["docs_per_s"]),
         throughput_target.verdict(r["docs_per_s"]) if throughput_target else "–",
     )
     table.add_row("documents/s (4 API calls answered)", fmt(r["api_docs_per_s"]), "")
@@ -397,15 +745,63 @@ def print_result(name: str, r: dict[str, Any]) -> None:
     table.add_row("documents published / delivered", f"{r['published']} / {r['delivered']}", "")
     table.add_row("workers · sites · warm-up docs", f"{r['workers']} · {len(r['sites'])} · {r['warmup']}", "")
     table.add_row("errors · missing events", f"{r['errors']} · {r['missing_events']}", "")
+    if http:
+        table.add_row("HTTP connections", str(r["connections"]), "")
+    if "open_loop" in r:
+        o = r["open_loop"]
+        table.add_row("open loop: documents started/s (asked)", f"{fmt(o['started_per_s'])} ({fmt(o['rate'])})", "")
+        table.add_row(
+            "open loop: start lateness p99 ms · most documents in flight",
+            f"{fmt(o['start_lateness_ms'].get('p99'), 2)} · {o['max_documents_in_flight']}",
+            "",
+        )
     table.add_row("wall time (s) until the last event", fmt(r["seconds"], 2), "")
     table.add_row("mean event size (bytes)", fmt(r["event_bytes_mean"], 0), "")
+    if http:
+        cpu = r["cpu"]
+        table.add_row(
+            "CPU % (100 = one core): server process · load generator",
+            f"{fmt(cpu['server_pct'])} · {fmt(cpu['loadgen_pct'])}",
+            "",
+        )
+        if "postgresql_pct" in cpu or "kafka_pct" in cpu:
+            table.add_row(
+                "CPU %: PostgreSQL (all its processes) · Kafka broker",
+                f"{fmt(cpu.get('postgresql_pct'))} · {fmt(cpu.get('kafka_pct'))}",
+                "",
+            )
+        table.add_row(
+            "CPU %: core 0 · core 1 · any other process",
+            f"{fmt(cpu.get('cpu0_pct'))} · {fmt(cpu.get('cpu1_pct'))} · {fmt(cpu['other_pct'])}",
+            "",
+        )
     floor = r["harness_floor"]
-    table.add_row("harness floor: GET /healthz calls/s (ms of loop time per call)",
-                  f"{fmt(floor['calls_per_s'], 0)} ({fmt(floor['ms_per_call'], 2)})", "")
-    table.add_row("fresh database + migrations (s)", fmt(r["migrate_seconds"], 2), "")
+    table.add_row(
+        "HTTP floor: GET /healthz calls/s over the same connections (ms per call)"
+        if http
+        else "harness floor: GET /healthz calls/s (ms of loop time per call)",
+        f"{fmt(floor['calls_per_s'], 0)} ({fmt(floor['ms_per_call'], 2)})",
+        "",
+    )
+    if http:
+        table.add_row(
+            "HTTP floor: CPU % server · load generator",
+            f"{fmt(floor['cpu']['server_pct'])} · {fmt(floor['cpu']['loadgen_pct'])}",
+            "",
+        )
+    table.add_row(
+        "server start: migrations + startup until /readyz (s)" if http else "fresh database + migrations (s)",
+        fmt(r["migrate_seconds"], 2),
+        "",
+    )
     if r["profiled"]:
         table.add_row("[yellow]profiled run (pyinstrument slows it down)[/]", "yes", "")
     console.print(table)
+    if http and r["cpu"]["other_pct"] > 15:
+        console.print(
+            f"[yellow]other processes used {fmt(r['cpu']['other_pct'])} % of a core during the run: "
+            "figures may be disturbed[/]"
+        )
     for sample in r["error_samples"]:
         console.print(f"[red]error:[/] {sample}")
 
@@ -415,36 +811,64 @@ def print_result(name: str, r: dict[str, Any]) -> None:
     rows = [(f"POST {call}", r["latency_ms"][call], None) for call in CALLS]
     rows.append(("document: create → its event received", r["document_ms"], None))
     target = P99_TARGET[name]
-    rows.append(("publish→event, from sending the final approve", r["publish_to_event_ms"]["from_final_request"],
-                 target))
-    rows.append(("publish→event, from the final approve's response", r["publish_to_event_ms"]["from_final_response"],
-                 target))
+    rows.append(
+        ("publish→event, from sending the final approve", r["publish_to_event_ms"]["from_final_request"], target)
+    )
+    rows.append(
+        ("publish→event, from the final approve's response", r["publish_to_event_ms"]["from_final_response"], target)
+    )
     for label, s, tgt in rows:
         if not s.get("n"):
             continue
-        table.add_row(label, str(s["n"]), fmt(s["p50"]), fmt(s["p95"]), fmt(s["p99"]), fmt(s["max"]),
-                      tgt.verdict(s["p99"]) if tgt else "")
+        table.add_row(
+            label,
+            str(s["n"]),
+            fmt(s["p50"]),
+            fmt(s["p95"]),
+            fmt(s["p99"]),
+            fmt(s["max"]),
+            tgt.verdict(s["p99"]) if tgt else "",
+        )
     console.print(table)
 
+    if http:
+        console.print(
+            "[dim]SQL per call: not measured in http mode (it needs in-process hooks on the service's engine); "
+            "run --mode inprocess for that table[/]"
+        )
+        return
     table = Table(title="SQL per document, by who ran it (before_cursor_execute on the service's engine)")
     for column in ("who", "statements", "commits", "DB ms", "connection held ms"):
         table.add_column(column, justify="left" if column == "who" else "right")
     held = 0.0
     for label, s in r["sql"].items():
         held += s["connection_held_ms_per_doc"]
-        table.add_row(label, fmt(s["statements_per_doc"]), fmt(s["commits_per_doc"]), fmt(s["db_ms_per_doc"], 2),
-                      fmt(s["connection_held_ms_per_doc"], 2))
+        table.add_row(
+            label,
+            fmt(s["statements_per_doc"]),
+            fmt(s["commits_per_doc"]),
+            fmt(s["db_ms_per_doc"], 2),
+            fmt(s["connection_held_ms_per_doc"], 2),
+        )
     wall = 1000 / r["docs_per_s"] if r["docs_per_s"] else float("nan")
-    table.add_row("[bold]all, per document[/]", fmt(sum(s["statements_per_doc"] for s in r["sql"].values())),
-                  fmt(sum(s["commits_per_doc"] for s in r["sql"].values())),
-                  fmt(sum(s["db_ms_per_doc"] for s in r["sql"].values()), 2), fmt(held, 2))
+    table.add_row(
+        "[bold]all, per document[/]",
+        fmt(sum(s["statements_per_doc"] for s in r["sql"].values())),
+        fmt(sum(s["commits_per_doc"] for s in r["sql"].values())),
+        fmt(sum(s["db_ms_per_doc"] for s in r["sql"].values()), 2),
+        fmt(held, 2),
+    )
     console.print(table)
     if name == "sqlite":
-        console.print(f"wall time per document at the measured rate: {fmt(wall, 2)} ms; the pool's one SQLite "
-                      f"connection was held {fmt(held, 2)} ms per document "
-                      f"({fmt(100 * held / wall if wall == wall else float('nan'))}% of the wall time)")
-    console.print("[dim]DB ms = before→after cursor execute, i.e. the await on the driver; with several workers on "
-                  "one event loop it includes waiting for the loop, so read it at --workers 1[/]")
+        console.print(
+            f"wall time per document at the measured rate: {fmt(wall, 2)} ms; the pool's one SQLite "
+            f"connection was held {fmt(held, 2)} ms per document "
+            f"({fmt(100 * held / wall if wall == wall else float('nan'))}% of the wall time)"
+        )
+    console.print(
+        "[dim]DB ms = before→after cursor execute, i.e. the await on the driver; with several workers on "
+        "one event loop it includes waiting for the loop, so read it at --workers 1[/]"
+    )
     for label in (CALLS[0], CALLS[3]):
         if label not in r["sql"]:
             continue
@@ -458,37 +882,96 @@ def print_result(name: str, r: dict[str, Any]) -> None:
 
 def print_summary(results: dict[str, dict[str, Any]]) -> None:
     table = Table(title="bench.publish — summary")
-    for column in ("configuration", "docs/s", "target", "API docs/s", "publish→event p50 / p95 / p99 ms",
-                   "p99 target"):
-        table.add_column(column, justify="left" if column in ("configuration", "target", "p99 target") else "right")
+    columns = (
+        "configuration",
+        "mode",
+        "docs/s",
+        "target",
+        "API docs/s",
+        "publish→event p50 / p95 / p99 ms",
+        "p99 target",
+        "CPU % server · load gen",
+    )
+    for column in columns:
+        left = column in ("configuration", "mode", "target", "p99 target")
+        table.add_column(column, justify="left" if left else "right")
     for name, r in results.items():
         p = r["publish_to_event_ms"]["from_final_request"]
         tgt = THROUGHPUT_TARGET.get(name)
+        cpu = r.get("cpu")
+        mode = r.get("mode", "inprocess")
+        if "open_loop" in r:
+            mode += f", open loop {fmt(r['open_loop']['rate'])}/s"
         table.add_row(
-            r["config"], fmt(r["docs_per_s"]), tgt.verdict(r["docs_per_s"]) if tgt else "–", fmt(r["api_docs_per_s"]),
+            r["config"],
+            mode,
+            fmt(r["docs_per_s"]),
+            tgt.verdict(r["docs_per_s"]) if tgt else "–",
+            fmt(r["api_docs_per_s"]),
             f"{fmt(p.get('p50'))} / {fmt(p.get('p95'))} / {fmt(p.get('p99'))}",
             P99_TARGET[name].verdict(p.get("p99", float("nan"))),
+            f"{fmt(cpu['server_pct'])} · {fmt(cpu['loadgen_pct'])}" if cpu else "–",
         )
     console.print(table)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.publish", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgres-kafka", "both"),
-                        help="default: both when SG_TEST_DATABASE_URL/SG_TEST_BUS_URL are set, else sqlite")
+    parser.add_argument(
+        "--mode",
+        choices=("inprocess", "http"),
+        help="inprocess: ASGI transport in this process; http: bench.server in a process of its own pinned to "
+        "core 0, this load generator pinned to core 1 (default: http when taskset exists and cores 0 and 1 are "
+        "usable, else inprocess)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres-kafka", "both"),
+        help="default: both when SG_TEST_DATABASE_URL/SG_TEST_BUS_URL are set, else sqlite",
+    )
     parser.add_argument("--docs", type=int, default=1000, help="documents measured (default 1000)")
-    parser.add_argument("--workers", type=int, default=8, help="concurrent workers (default 8)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="concurrent documents, and HTTP connections in http mode (default 8 inprocess, 16 http)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        metavar="R",
+        help="open loop: start R documents per second whatever is in flight (default: closed loop, --workers)",
+    )
+    parser.add_argument("--unpinned", action="store_true", help="http mode: no taskset / CPU affinity")
     parser.add_argument("--sites", type=int, default=4, help="demo sites the documents are spread over (default 4)")
     parser.add_argument("--warmup", type=int, default=40, help="documents published before measuring (default 40)")
     parser.add_argument("--event-timeout", type=float, default=120.0, help="seconds to wait for the last events")
-    parser.add_argument("--profile", type=Path, metavar="PREFIX",
-                        help="sample the measured phase with pyinstrument; writes PREFIX-<backend>.html/.txt")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="PREFIX",
+        help="sample the measured phase with pyinstrument; writes PREFIX-<backend>.html/.txt",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON")
     return parser.parse_args(argv)
 
 
-async def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def resolve(args: argparse.Namespace) -> argparse.Namespace:
+    if args.mode is None:
+        args.mode = "http" if http_mode_possible() else "inprocess"
+    if args.workers is None:
+        args.workers = 16 if args.mode == "http" else 8
+    if args.mode == "http":
+        if args.profile:
+            raise SystemExit("--profile samples this process: use it with --mode inprocess")
+        if not args.unpinned and not http_mode_possible():
+            raise SystemExit("--mode http pins to cores 0 and 1 with taskset: not possible here; add --unpinned")
+    if args.rate is not None and args.rate <= 0:
+        raise SystemExit("--rate must be > 0")
+    return args
+
+
+async def main(argv: list[str] | None = None, args: argparse.Namespace | None = None) -> int:
+    args = args or resolve(parse_args(argv))
     quiet_logs()
     warn_if_busy()
     wanted = args.backend
@@ -501,15 +984,36 @@ async def main(argv: list[str] | None = None) -> int:
     from shared.testing import Backends
 
     results = {}
+    run = run_config_http if args.mode == "http" else run_config
     for name in names:
-        results[name] = await run_config(name, args, backends or Backends(None, None, None, None))
+        results[name] = await run(name, args, backends or Backends(None, None, None, None))
     if len(results) > 1:
         print_summary(results)
-    write_json(args.json, {"bench": "publish", "machine": machine(), "args": {
-        k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "results": results})
+    write_json(
+        args.json,
+        {
+            "bench": "publish",
+            "machine": machine(),
+            "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+            "results": results,
+        },
+    )
     failed = any(r["errors"] or r["missing_events"] for r in results.values())
     return 1 if failed else 0
 
 
+def cli(argv: list[str] | None = None) -> int:
+    args = resolve(parse_args(argv))
+    if args.mode == "inprocess":
+        return asyncio.run(main(args=args))
+    if not args.unpinned:
+        pin_this_process(CLIENT_CORE)  # the server is started under `taskset -c 0`
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main(args=args))
+    return uvloop.run(main(args=args))  # the load generator on the same event loop implementation as the server
+
+
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(cli())

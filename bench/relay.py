@@ -93,8 +93,12 @@ async def real_templates(workdir: Path, per_site: int, sites: int) -> tuple[list
     url = f"sqlite+aiosqlite:///{database}"
     await upgrade_database(url, MIGRATIONS, VERSION_TABLE)
     settings = ContentSettings(
-        database_url=url, blob_url=f"file://{workdir / 'blobs'}", relay_enabled=False, consumers_enabled=False,
-        scheduler_enabled=False, log_json=False,
+        database_url=url,
+        blob_url=f"file://{workdir / 'blobs'}",
+        relay_enabled=False,
+        consumers_enabled=False,
+        scheduler_enabled=False,
+        log_json=False,
     )
     runtime = ContentRuntime(settings)
     deps = runtime.deps
@@ -136,10 +140,17 @@ async def fill(engine, templates: list[Template], count: int, chunk: int = 2000)
         for i in range(start, min(count, start + chunk)):
             tpl = templates[i % len(templates)]
             event_id = str(uuid.uuid4())
-            rows.append({
-                "event_id": event_id, "topic": tpl.topic, "key": tpl.key, "site_id": tpl.site_id, "type": tpl.type,
-                "payload": tpl.payload.replace(tpl.event_id.encode(), event_id.encode(), 1), "created_at": utcnow(),
-            })
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "topic": tpl.topic,
+                    "key": tpl.key,
+                    "site_id": tpl.site_id,
+                    "type": tpl.type,
+                    "payload": tpl.payload.replace(tpl.event_id.encode(), event_id.encode(), 1),
+                    "created_at": utcnow(),
+                }
+            )
         async with engine.begin() as conn:
             await conn.execute(insert(table), rows)
     return time.perf_counter() - began
@@ -184,8 +195,9 @@ async def kafka_message_count(bus_url: str, physical_topic: str) -> int:
         await consumer.stop()
 
 
-async def run_one(target: str, batch: int, args: argparse.Namespace, backends, templates: list[Template],
-                  workdir: Path) -> dict[str, Any]:
+async def run_one(
+    target: str, batch: int, args: argparse.Namespace, backends, templates: list[Template], workdir: Path
+) -> dict[str, Any]:
     from services.content.main import MIGRATIONS, VERSION_TABLE
     from services.content.models import Outbox
     from shared.db.engine import create_engine
@@ -202,8 +214,9 @@ async def run_one(target: str, batch: int, args: argparse.Namespace, backends, t
         nonlocal received
         received += 1
 
-    async with fresh_database(db, workdir, "relay", admin_url=backends.database_url, migrations=MIGRATIONS,
-                              version_table=VERSION_TABLE) as url:
+    async with fresh_database(
+        db, workdir, "relay", admin_url=backends.database_url, migrations=MIGRATIONS, version_table=VERSION_TABLE
+    ) as url:
         engine = create_engine(url)
         bus = create_bus(bus_url, client_id="content")
         try:
@@ -278,8 +291,9 @@ async def run_one(target: str, batch: int, args: argparse.Namespace, backends, t
     }
 
 
-async def run_with_consumer(batch: int, events: int, templates: list[Template], template_db: Path,
-                            workdir: Path) -> dict[str, Any]:
+async def run_with_consumer(
+    batch: int, events: int, templates: list[Template], template_db: Path, workdir: Path
+) -> dict[str, Any]:
     """The consolidated process as it is: the memory bus acknowledges a batch only once the content service's
     own consumer (content.subscriptions, one transaction per event) has handled every event of it."""
     import shutil
@@ -292,8 +306,11 @@ async def run_with_consumer(batch: int, events: int, templates: list[Template], 
     database = workdir / f"consumer-{uuid.uuid4().hex[:6]}.db"
     shutil.copyfile(template_db, database)  # the documents the events name exist, as in the real process
     settings = ContentSettings(
-        database_url=f"sqlite+aiosqlite:///{database}", blob_url=f"file://{workdir / 'blobs'}", relay_enabled=False,
-        scheduler_enabled=False, log_json=False,
+        database_url=f"sqlite+aiosqlite:///{database}",
+        blob_url=f"file://{workdir / 'blobs'}",
+        relay_enabled=False,
+        scheduler_enabled=False,
+        log_json=False,
     )
     runtime = ContentRuntime(settings)
     await runtime.start()
@@ -321,27 +338,51 @@ async def run_with_consumer(batch: int, events: int, templates: list[Template], 
         await runtime.stop()
     n_batches = len(batches) or 1
     return {
-        "target": "sqlite:memory+consumer", "label": TARGET_LABELS["sqlite:memory+consumer"], "batch_size": batch,
-        "events": moved, "left_pending": pending, "delivered": handled,
-        "seconds": elapsed, "events_per_s": moved / elapsed if elapsed else 0.0, "fill_seconds": fill_seconds,
-        "fill_rows_per_s": events / fill_seconds if fill_seconds else 0.0, "payload_bytes_mean": 0.0,
+        "target": "sqlite:memory+consumer",
+        "label": TARGET_LABELS["sqlite:memory+consumer"],
+        "batch_size": batch,
+        "events": moved,
+        "left_pending": pending,
+        "delivered": handled,
+        "seconds": elapsed,
+        "events_per_s": moved / elapsed if elapsed else 0.0,
+        "fill_seconds": fill_seconds,
+        "fill_rows_per_s": events / fill_seconds if fill_seconds else 0.0,
+        "payload_bytes_mean": 0.0,
         "batches": len(batches),
         "batch_ms": {"p50": 1000 * percentile(batches, 50), "p99": 1000 * percentile(batches, 99)},
-        "per_batch_ms": {"select": float("nan"), "publish": float("nan"), "update": float("nan"),
-                         "total": 1000 * elapsed / n_batches, "rest": float("nan")},
+        "per_batch_ms": {
+            "select": float("nan"),
+            "publish": float("nan"),
+            "update": float("nan"),
+            "total": 1000 * elapsed / n_batches,
+            "rest": float("nan"),
+        },
     }
 
 
 def print_results(results: list[dict[str, Any]], templates: list[Template]) -> None:
     table = Table(title="bench.relay — OutboxRelay.relay_once() until the outbox is empty")
-    for column in ("outbox → bus", "batch", "events", "events/s", "target", "batch p50 / p99 ms",
-                   "per batch ms: SELECT / publish / UPDATE / rest", "delivered", "fill rows/s"):
+    for column in (
+        "outbox → bus",
+        "batch",
+        "events",
+        "events/s",
+        "target",
+        "batch p50 / p99 ms",
+        "per batch ms: SELECT / publish / UPDATE / rest",
+        "delivered",
+        "fill rows/s",
+    ):
         table.add_column(column, justify="left" if column in ("outbox → bus", "target") else "right")
     for r in results:
         target = KAFKA_TARGET if r["target"].endswith(":kafka") else None
         phases = r["per_batch_ms"]
         table.add_row(
-            r["label"], str(r["batch_size"]), f"{r['events']:,}", fmt(r["events_per_s"], 0),
+            r["label"],
+            str(r["batch_size"]),
+            f"{r['events']:,}",
+            fmt(r["events_per_s"], 0),
             target.verdict(r["events_per_s"]) if target else "–",
             f"{fmt(r['batch_ms']['p50'])} / {fmt(r['batch_ms']['p99'])}",
             f"{fmt(phases['select'])} / {fmt(phases['publish'])} / {fmt(phases['update'])} / {fmt(phases['rest'])}",
@@ -350,8 +391,10 @@ def print_results(results: list[dict[str, Any]], templates: list[Template]) -> N
         )
     console.print(table)
     sizes = [len(t.payload) for t in templates]
-    console.print("[dim]SELECT and UPDATE = the statements' cursor execute (driver round trip); rest = fetching the "
-                  "rows, building messages, checkouts and commits, the relay's own Python[/]")
+    console.print(
+        "[dim]SELECT and UPDATE = the statements' cursor execute (driver round trip); rest = fetching the "
+        "rows, building messages, checkouts and commits, the relay's own Python[/]"
+    )
     console.print(
         f"payloads: real content.document.published.v1 CloudEvents, {len(templates)} distinct, "
         f"{min(sizes):,}–{max(sizes):,} bytes (mean {sum(sizes) / len(sizes):,.0f}); each row gets a fresh event id"
@@ -362,11 +405,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.relay", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=50_000, help="outbox rows per run (default 50,000)")
     parser.add_argument("--batch-sizes", default="500,2000", help="relay batch sizes to try (default 500,2000)")
-    parser.add_argument("--targets", help="comma-separated db:bus pairs (sqlite|postgres : memory|kafka), or "
-                        "sqlite:memory+consumer; default: all five when SG_TEST_* name the backends, else "
-                        "sqlite:memory,sqlite:memory+consumer")
-    parser.add_argument("--consumer-events", type=int, default=5_000,
-                        help="outbox rows for sqlite:memory+consumer, which is slow (default 5,000)")
+    parser.add_argument(
+        "--targets",
+        help="comma-separated db:bus pairs (sqlite|postgres : memory|kafka), or "
+        "sqlite:memory+consumer; default: all five when SG_TEST_* name the backends, else "
+        "sqlite:memory,sqlite:memory+consumer",
+    )
+    parser.add_argument(
+        "--consumer-events",
+        type=int,
+        default=5_000,
+        help="outbox rows for sqlite:memory+consumer, which is slow (default 5,000)",
+    )
     parser.add_argument("--payload-bytes", default="3000-5000", help="preferred event size range (default 3000-5000)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the results as JSON")
     return parser.parse_args(argv)
@@ -408,9 +458,16 @@ async def main(argv: list[str] | None = None) -> int:
                 console.print(f"  → {fmt(result['events_per_s'], 0)} events/s")
                 results.append(result)
     print_results(results, templates)
-    write_json(args.json, {"bench": "relay", "machine": machine(), "args": {
-        k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "results": results,
-        "payload_bytes": sorted(len(t.payload) for t in templates)})
+    write_json(
+        args.json,
+        {
+            "bench": "relay",
+            "machine": machine(),
+            "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+            "results": results,
+            "payload_bytes": sorted(len(t.payload) for t in templates),
+        },
+    )
     failed = any(r["delivered"] != r["events"] or r["left_pending"] for r in results)
     return 1 if failed else 0
 

@@ -99,8 +99,13 @@ def start(data_dir: Path, logs: Path, label: str) -> Server:
     env.update(SITEGROUP_DATA_DIR=str(data_dir), PORT=str(port), PYTHONUNBUFFERED="1")
     stderr = logs / f"{label}.stderr.log"
     process = subprocess.Popen(
-        [str(sitegroup), "serve"], cwd=data_dir, env=env, stdin=subprocess.DEVNULL,
-        stdout=(logs / f"{label}.stdout.log").open("wb"), stderr=stderr.open("wb"), start_new_session=True,
+        [str(sitegroup), "serve"],
+        cwd=data_dir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=(logs / f"{label}.stdout.log").open("wb"),
+        stderr=stderr.open("wb"),
+        start_new_session=True,
     )
     return Server(process, port, stderr, time.perf_counter())
 
@@ -214,28 +219,56 @@ def print_results(results: list[dict[str, Any]]) -> None:
         table.add_row(name, *values, target)
 
     row("until up (s): start, migrate, seed on the first start", [fmt(r["ready_seconds"], 2) for r in results])
-    row("of which seeding (s, progress bar, 1 s steps) · documents",
-        [f"{r['seed_seconds']} · {r['seeded_documents']}" if r["seed_seconds"] is not None else "no seeding"
-         for r in results])
+    row(
+        "of which seeding (s, progress bar, 1 s steps) · documents",
+        [
+            f"{r['seed_seconds']} · {r['seeded_documents']}" if r["seed_seconds"] is not None else "no seeding"
+            for r in results
+        ],
+    )
     row("VmRSS when up (MB)", [fmt(r["memory_ready"]["VmRSS"]) for r in results])
     row("VmRSS after the home pages (MB)", [fmt(r["browsing"]["memory_after_homes"]["VmRSS"]) for r in results])
-    row("VmRSS after home pages + articles (MB)", [fmt(r["memory_after_browsing"]["VmRSS"]) for r in results],
-        RSS_TARGET.verdict(max(r["memory_after_browsing"]["VmRSS"] for r in results)) if results else "")
+    row(
+        "VmRSS after home pages + articles (MB)",
+        [fmt(r["memory_after_browsing"]["VmRSS"]) for r in results],
+        RSS_TARGET.verdict(max(r["memory_after_browsing"]["VmRSS"] for r in results)) if results else "",
+    )
     peak = max(r["memory_after_browsing"]["VmHWM"] for r in results)
-    row("VmHWM, peak RSS of the process (MB)", [fmt(r["memory_after_browsing"]["VmHWM"]) for r in results],
-        RSS_TARGET.verdict(peak))
-    row("RssAnon / RssFile (MB)", [f"{fmt(r['memory_after_browsing']['RssAnon'])} / "
-                                   f"{fmt(r['memory_after_browsing']['RssFile'])}" for r in results])
-    row("threads · child processes", [f"{int(r['memory_after_browsing']['Threads'])} · {r['child_processes']}"
-                                      for r in results])
-    row("home page, first request per site: p50 / max ms",
-        [f"{fmt(r['browsing']['home_first_ms'].get('p50'))} / {fmt(r['browsing']['home_first_ms'].get('max'))}"
-         for r in results])
-    row("home page, later requests: p50 / max ms",
-        [f"{fmt(r['browsing']['home_ms'].get('p50'))} / {fmt(r['browsing']['home_ms'].get('max'))}" for r in results])
-    row("article pages: n · p50 / max ms",
-        [f"{r['browsing']['article_ms'].get('n', 0)} · {fmt(r['browsing']['article_ms'].get('p50'))} / "
-         f"{fmt(r['browsing']['article_ms'].get('max'))}" for r in results])
+    row(
+        "VmHWM, peak RSS of the process (MB)",
+        [fmt(r["memory_after_browsing"]["VmHWM"]) for r in results],
+        RSS_TARGET.verdict(peak),
+    )
+    row(
+        "RssAnon / RssFile (MB)",
+        [
+            f"{fmt(r['memory_after_browsing']['RssAnon'])} / {fmt(r['memory_after_browsing']['RssFile'])}"
+            for r in results
+        ],
+    )
+    row(
+        "threads · child processes",
+        [f"{int(r['memory_after_browsing']['Threads'])} · {r['child_processes']}" for r in results],
+    )
+    row(
+        "home page, first request per site: p50 / max ms",
+        [
+            f"{fmt(r['browsing']['home_first_ms'].get('p50'))} / {fmt(r['browsing']['home_first_ms'].get('max'))}"
+            for r in results
+        ],
+    )
+    row(
+        "home page, later requests: p50 / max ms",
+        [f"{fmt(r['browsing']['home_ms'].get('p50'))} / {fmt(r['browsing']['home_ms'].get('max'))}" for r in results],
+    )
+    row(
+        "article pages: n · p50 / max ms",
+        [
+            f"{r['browsing']['article_ms'].get('n', 0)} · {fmt(r['browsing']['article_ms'].get('p50'))} / "
+            f"{fmt(r['browsing']['article_ms'].get('max'))}"
+            for r in results
+        ],
+    )
     row("failed requests", [str(len(r["browsing"]["failures"])) for r in results])
     row("stop on SIGINT (s) · exit code", [f"{fmt(r['stop_seconds'], 2)} · {r['exit_code']}" for r in results])
     console.print(table)
@@ -272,8 +305,15 @@ def main(argv: list[str] | None = None) -> int:
             console.print("[dim]second start on the seeded data…[/]")
             results.append(run("second start", data_dir, logs, args))
         print_results(results)
-    write_json(args.json, {"bench": "rss", "machine": machine(), "args": {
-        k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}, "results": results})
+    write_json(
+        args.json,
+        {
+            "bench": "rss",
+            "machine": machine(),
+            "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+            "results": results,
+        },
+    )
     over = max(r["memory_after_browsing"]["VmHWM"] for r in results) > RSS_TARGET.value
     failed = any(r["browsing"]["failures"] for r in results)
     return 1 if over or failed else 0

@@ -67,9 +67,14 @@ def settings_for(args: argparse.Namespace):
     from services.content.config import ContentSettings
 
     return ContentSettings(
-        database_url=args.database_url, bus_url=args.bus_url, blob_url=args.blob_url,
-        auth_jwks_url=args.jwks_url, auth_issuer=args.issuer, auth_audience=args.audience,
-        log_json=False, log_level="WARNING",
+        database_url=args.database_url,
+        bus_url=args.bus_url,
+        blob_url=args.blob_url,
+        auth_jwks_url=args.jwks_url,
+        auth_issuer=args.issuer,
+        auth_audience=args.audience,
+        log_json=False,
+        log_level="WARNING",
     )
 
 
@@ -86,8 +91,7 @@ def build(settings):
 
     async def bench_events() -> dict:
         n = len(log.arrived)
-        return {"events": dict(log.arrived), "sizes": {"n": n, "mean": log.bytes / n if n else 0.0},
-                "pid": os.getpid()}
+        return {"events": dict(log.arrived), "sizes": {"n": n, "mean": log.bytes / n if n else 0.0}, "pid": os.getpid()}
 
     app.add_api_route("/bench/wait", bench_wait, methods=["GET"], include_in_schema=False)
     app.add_api_route("/bench/events", bench_events, methods=["GET"], include_in_schema=False)
@@ -122,8 +126,17 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_migrate:
             asyncio.run(migrate(settings))
         app = build(settings)
-        uvicorn.run(app, host=args.host, port=args.port, workers=1, http="httptools", loop="uvloop",
-                    log_level="warning", access_log=False, lifespan="on")
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            workers=1,
+            http="httptools",
+            loop="uvloop",
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
     return 0
 
 

@@ -63,6 +63,7 @@ async def measure(n: int) -> list[tuple[str, float]]:
             rows.append(("sqlite3, synchronous", await timed(n, sync)))
             plain.close()
             async with aiosqlite.connect(path) as db:
+
                 async def via_aiosqlite(i: int) -> object:
                     async with db.execute(sql, (i,)) as cursor:
                         return await cursor.fetchall()
@@ -71,6 +72,7 @@ async def measure(n: int) -> list[tuple[str, float]]:
             engine = create_engine(url)
             table = Channel.__table__
             async with engine.connect() as conn:
+
                 async def core_text(i: int) -> object:
                     return (await conn.execute(text("SELECT * FROM channels WHERE id = :i"), {"i": i})).all()
 
@@ -81,10 +83,12 @@ async def measure(n: int) -> list[tuple[str, float]]:
                 rows.append(("SQLAlchemy Core, select(table), AsyncConnection", await timed(n, core_select)))
             await engine.dispose()
             runtime = ContentRuntime(ContentSettings(database_url=url, blob_url=f"file://{tmp / 'blobs'}"))
-            for label, scope in (("ORM session.scalar(select(Channel)), platform scope", PLATFORM),
-                                 ("ORM session.scalar(select(Channel)), site scope (tenant guard)",
-                                  site_scope("hefei"))):
+            for label, scope in (
+                ("ORM session.scalar(select(Channel)), platform scope", PLATFORM),
+                ("ORM session.scalar(select(Channel)), site scope (tenant guard)", site_scope("hefei")),
+            ):
                 async with runtime.deps.uow(scope) as uow:
+
                     async def orm(i: int, uow=uow) -> object:
                         return await uow.session.scalar(select(Channel).where(Channel.id == i))
 
@@ -112,8 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     for label, seconds in rows:
         table.add_row(label, fmt(seconds * 1e6, 0), fmt(seconds / base, 0))
     console.print(table)
-    write_json(args.json, {"bench": "sqlcost", "machine": machine(), "n": args.n, "repeat": args.repeat,
-                           "results": [{"layer": label, "us": seconds * 1e6} for label, seconds in rows]})
+    write_json(
+        args.json,
+        {
+            "bench": "sqlcost",
+            "machine": machine(),
+            "n": args.n,
+            "repeat": args.repeat,
+            "results": [{"layer": label, "us": seconds * 1e6} for label, seconds in rows],
+        },
+    )
     return 0
 
 
