@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Self
+from typing import Any, Self
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.events.envelope import Event, encode_event, envelope_bytes
 from shared.logs import correlation_id_var
 from shared.messaging.tables import OutboxBase
-from shared.tenancy import TenantScope
+from shared.tenancy import TenantScope, TenantScoped, TenantScopeError
 
 
 class UnitOfWork:
@@ -31,12 +32,14 @@ class UnitOfWork:
         self._outbox = outbox
         self._on_commit = on_commit
         self._emitted = 0
+        self._records: dict[Table, list[dict[str, Any]]] = {}
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self.session.info["tenant_scope"] = self.scope
         self._emitted = 0
+        self._records = {}
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -44,22 +47,36 @@ class UnitOfWork:
         # results stay readable after the block.
         await self.session.close()
 
+    def record(self, model: type, **values: Any) -> None:
+        """Add an append-only row (audit entry, history, outbox): written at commit as one plain INSERT per
+        table, since such rows never change and the ORM's unit of work would only track them at a cost."""
+        if issubclass(model, TenantScoped):
+            site_id = values.get("site_id")
+            if not site_id or (not self.scope.is_platform and site_id != self.scope.site_id):
+                raise TenantScopeError(f"{model.__name__} of site {site_id} recorded in scope {self.scope.site_id}")
+        self._records.setdefault(model.__table__, []).append(values)
+
     def emit(self, event: Event) -> None:
         """Write the event into the outbox table of this transaction."""
         envelope = encode_event(event, source=self.source, correlation_id=correlation_id_var.get())
-        self.session.add(
-            self._outbox(
-                event_id=envelope.id,
-                topic=event.topic,
-                key=event.aggregate_id,
-                site_id=event.site_id,
-                type=event.type,
-                payload=envelope_bytes(envelope),
-            )
+        self.record(
+            self._outbox,
+            event_id=envelope.id,
+            topic=event.topic,
+            key=event.aggregate_id,
+            site_id=event.site_id,
+            type=event.type,
+            payload=envelope_bytes(envelope),
         )
         self._emitted += 1
 
     async def commit(self) -> None:
+        if self._records:
+            await self.session.flush()  # the rows recorded may refer to rows the ORM has yet to insert
+            connection = await self.session.connection()
+            for table, rows in self._records.items():
+                await connection.execute(insert(table), rows)
+            self._records = {}
         await self.session.commit()
         if self._emitted and self._on_commit is not None:
             self._on_commit()
@@ -68,3 +85,4 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self._emitted = 0
+        self._records = {}

@@ -50,7 +50,7 @@ class InboxConsumer:
                     return
                 if await handler(uow, event) is False:
                     return  # the handler changed nothing: there is nothing to remember or commit
-                uow.session.add(self.inbox(consumer=self.name, event_id=envelope.id, event_type=envelope.type))
+                uow.record(self.inbox, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
                 await uow.commit()
             EVENTS_HANDLED.labels(self.name, envelope.type).inc()
         finally:

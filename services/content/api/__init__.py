@@ -9,6 +9,7 @@ PREFIX = "/api/v1/content"
 
 def content_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
-    for module in (public, sites, channels, documents, attachments, records):
+    # Most-used routes first: the router tries them in order.
+    for module in (documents, public, sites, channels, attachments, records):
         router.include_router(module.router)
     return router

@@ -10,11 +10,12 @@ from services.content.service.context import Actor, ContentDeps
 from shared.web import CurrentPrincipal
 
 
-def get_deps(request: Request) -> ContentDeps:
+# Dependencies are async: FastAPI runs plain `def` dependencies in a thread pool, a hop per request.
+async def get_deps(request: Request) -> ContentDeps:
     return request.app.state.deps
 
 
-def get_actor(principal: CurrentPrincipal) -> Actor:
+async def get_actor(principal: CurrentPrincipal) -> Actor:
     return Actor(principal)
 
 

@@ -89,14 +89,13 @@ def audit(
     uow: ContentUnitOfWork, actor: Actor, site_id: str, action: str, entity: str, entity_id: object, **details: object
 ) -> None:
     """Append one audit entry in the same transaction as the change it records."""
-    uow.session.add(
-        AuditEntry(
-            site_id=site_id,
-            actor=actor.id,
-            action=action,
-            entity=entity,
-            entity_id=str(entity_id),
-            details={k: v for k, v in details.items() if v is not None},
-            request_id=request_id_var.get(),
-        )
+    uow.record(
+        AuditEntry,
+        site_id=site_id,
+        actor=actor.id,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        details={k: v for k, v in details.items() if v is not None},
+        request_id=request_id_var.get(),
     )

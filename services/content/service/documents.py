@@ -192,8 +192,11 @@ async def _check_files(
 
 
 def _add_revision(uow: ContentUnitOfWork, doc: Document, actor: Actor) -> None:
-    uow.session.add(
-        DocumentRevision(
-            site_id=doc.site_id, document_id=doc.id, number=doc.revision, content=doc.content(), created_by=actor.id
-        )
+    uow.record(
+        DocumentRevision,
+        site_id=doc.site_id,
+        document_id=doc.id,
+        number=doc.revision,
+        content=doc.content(),
+        created_by=actor.id,
     )

@@ -105,15 +105,14 @@ def _current_step(doc: Document) -> dict:
 def _record(
     uow: ContentUnitOfWork, doc: Document, actor: Actor, action: str, step: str | None, comment: str | None
 ) -> None:
-    uow.session.add(
-        ReviewAction(
-            site_id=doc.site_id,
-            document_id=doc.id,
-            revision=doc.revision,
-            step=step,
-            action=action,
-            actor=actor.id,
-            actor_name=actor.name,
-            comment=comment,
-        )
+    uow.record(
+        ReviewAction,
+        site_id=doc.site_id,
+        document_id=doc.id,
+        revision=doc.revision,
+        step=step,
+        action=action,
+        actor=actor.id,
+        actor_name=actor.name,
+        comment=comment,
     )
