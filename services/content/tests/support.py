@@ -32,12 +32,19 @@ class EventLog:
     def of_type(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
         return [e for e in self.items if e.type == event_type and (subject is None or e.subject == subject)]
 
+    def distinct(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
+        """Each event once: delivery is at least once, and a redelivered event keeps its id."""
+        first: dict[str, CloudEvent] = {}
+        for event in self.of_type(event_type, subject):
+            first.setdefault(event.id, event)
+        return list(first.values())
+
     async def wait_for(
         self, event_type: str, subject: str | None = None, *, count: int = 1, timeout: float = 10.0
     ) -> list[CloudEvent]:
         async def enough() -> list[CloudEvent]:
             async with self._changed:
-                while len(found := self.of_type(event_type, subject)) < count:
+                while len(found := self.distinct(event_type, subject)) < count:
                     await self._changed.wait()
                 return found
 

@@ -60,7 +60,9 @@ async def test_the_outbox_survives_a_broker_outage(app, client, sites, events, b
     listing = (await client.get(f"{API}/public/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/documents")).json()
     assert listing["total"] == 5  # each subscription effect happened exactly once
     await asyncio.sleep(0.3)
-    assert len(events.of_type("content.document.published.v1")) == 5
+    # At least once: an event whose acknowledgement was lost in the outage may come twice, always with the
+    # same id (it is the same outbox row), which is what the consumers' inboxes key on.
+    assert len(events.distinct("content.document.published.v1")) == 5
     assert await pending_outbox(app) == 0
 
 
