@@ -20,6 +20,7 @@ from shared.blobs import BlobStore, create_blob_store
 from shared.bus import EventBus, create_bus
 from shared.db.engine import create_engine, create_session_factory
 from shared.db.migrate import upgrade_database
+from shared.events.content import CHANNELS_TOPIC, DOCUMENTS_TOPIC, SITES_TOPIC
 from shared.messaging.relay import OutboxRelay
 from shared.web import install_error_handlers, ops_router, wrap_service_app
 
@@ -57,6 +58,7 @@ class ContentRuntime:
 
     async def start(self) -> None:
         await self.blobs.start()
+        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC])
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)
 

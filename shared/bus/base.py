@@ -46,10 +46,15 @@ class EventBus(ABC):
         self.max_retries = max_retries
         self.retry_backoff = retry_backoff
         self.subscriptions: list[Subscription] = []
+        self.declared_topics: set[str] = set()
 
     def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
         """Register before start(); each group sees every message of its topics, in key order."""
         self.subscriptions.append(Subscription(group, tuple(topics), handler))
+
+    def declare(self, topics: Sequence[str]) -> None:
+        """Topics this process publishes to; a broker creates them at start instead of on first use."""
+        self.declared_topics.update(topics)
 
     @abstractmethod
     async def start(self) -> None: ...

@@ -47,7 +47,7 @@ class KafkaBus(EventBus):
 
     async def start(self) -> None:
         """Start consumers; the producer starts lazily so a broker outage at boot is survivable."""
-        topics = sorted({t for sub in self.subscriptions for t in sub.topics})
+        topics = sorted({t for sub in self.subscriptions for t in sub.topics} | self.declared_topics)
         if topics:
             try:
                 await self.ensure_topics(topics)
