@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,16 +239,26 @@ def make_plan(sites: list, channels: dict[str, dict[str, int]], count: int) -> l
     return plan
 
 
-async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str, Any]:
+@contextlib.asynccontextmanager
+async def bench_environment(name: str, backends, title: str) -> AsyncIterator[tuple[bool, str, Path, Tokens]]:
+    """(kafka?, bus URL, a temp dir, tokens) for one configuration; a Kafka namespace is removed after."""
     kafka = name == "postgres-kafka"
-    console.rule(f"bench.publish — {CONFIGS[name]}")
+    console.rule(f"{title} — {CONFIGS[name]}")
     namespace = new_namespace("bench") if kafka else ""
     bus_url = backends.bus_url_for(namespace) if kafka else "memory://"
     if kafka:
         await require_kafka(bus_url)
     with tempfile.TemporaryDirectory(prefix="sgbench-publish-") as tmp_name:
         tmp = Path(tmp_name)
-        tokens = Tokens(tmp / "keys")
+        try:
+            yield kafka, bus_url, tmp, Tokens(tmp / "keys")
+        finally:
+            if kafka:
+                await delete_kafka_namespace(bus_url, namespace)
+
+
+async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str, Any]:
+    async with bench_environment(name, backends, "bench.publish") as (kafka, bus_url, tmp, tokens):
         from services.content.config import ContentSettings
         from services.content.main import MIGRATIONS, VERSION_TABLE, create_app
 
@@ -282,8 +292,6 @@ async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str,
                     result = await measure(name, args, client, tokens, collector, sql)
             finally:
                 sql.close()
-                if kafka:
-                    await delete_kafka_namespace(bus_url, namespace)
     result["migrate_seconds"] = migrate_seconds
     result["config"] = CONFIGS[name]
     print_result(name, result)
@@ -561,31 +569,17 @@ async def server_process(
 
 
 async def run_config_http(name: str, args: argparse.Namespace, backends) -> dict[str, Any]:
-    kafka = name == "postgres-kafka"
-    console.rule(f"bench.publish --mode http — {CONFIGS[name]}")
-    namespace = new_namespace("bench") if kafka else ""
-    bus_url = backends.bus_url_for(namespace) if kafka else "memory://"
-    if kafka:
-        await require_kafka(bus_url)
-    with tempfile.TemporaryDirectory(prefix="sgbench-publish-") as tmp_name:
-        tmp = Path(tmp_name)
-        tokens = Tokens(tmp / "keys")
-        try:
-            async with (
-                fresh_database(  # not migrated here: bench.server migrates it before it starts
-                    "postgres" if kafka else "sqlite",
-                    tmp,
-                    "publish",
-                    admin_url=backends.database_url if kafka else None,
-                ) as url,
-                server_process(tmp, url, bus_url, tokens, pin=not args.unpinned) as server,
-            ):
-                limits = httpx.Limits(max_connections=args.workers, max_keepalive_connections=args.workers)
-                async with httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0) as client:
-                    result = await measure_http(name, args, client, tokens, server)
-        finally:
-            if kafka:
-                await delete_kafka_namespace(bus_url, namespace)
+    title = "bench.publish --mode http"
+    async with (
+        bench_environment(name, backends, title) as (kafka, bus_url, tmp, tokens),
+        fresh_database(  # not migrated here: bench.server migrates it before it starts
+            "postgres" if kafka else "sqlite", tmp, "publish", admin_url=backends.database_url if kafka else None
+        ) as url,
+        server_process(tmp, url, bus_url, tokens, pin=not args.unpinned) as server,
+    ):
+        limits = httpx.Limits(max_connections=args.workers, max_keepalive_connections=args.workers)
+        async with httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0) as client:
+            result = await measure_http(name, args, client, tokens, server)
     result["migrate_seconds"] = server.ready_seconds
     result["server_log"] = {"lines": len(server.log_lines), "last": server.log_lines[-15:]}
     result["config"] = CONFIGS[name]

@@ -26,7 +26,10 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.messaging.relay import OutboxRelay
 
 from rich.table import Table
 from sqlalchemy import event, func, insert, select, update
@@ -74,6 +77,20 @@ class Template:
     type: str
     event_id: str
     payload: bytes
+
+
+async def drain(relay: OutboxRelay) -> tuple[int, list[float], float]:
+    """Relay batches until the outbox is empty: (events moved, seconds per batch, seconds in all)."""
+    batches: list[float] = []
+    moved = 0
+    began = time.perf_counter()
+    while True:
+        started = time.perf_counter()
+        n = await relay.relay_once()
+        if n == 0:
+            return moved, batches, time.perf_counter() - began
+        batches.append(time.perf_counter() - started)
+        moved += n
 
 
 async def real_templates(workdir: Path, per_site: int, sites: int) -> tuple[list[Template], Path]:
@@ -240,17 +257,7 @@ async def run_one(
 
             bus.publish_batch = timed_publish  # type: ignore[method-assign]
             phases = PhaseTimer(engine.sync_engine)
-            batches: list[float] = []
-            moved = 0
-            began = time.perf_counter()
-            while True:
-                started = time.perf_counter()
-                n = await relay.relay_once()
-                if n == 0:
-                    break
-                batches.append(time.perf_counter() - started)
-                moved += n
-            elapsed = time.perf_counter() - began
+            moved, batches, elapsed = await drain(relay)
             phases.close()
             pending = await relay.pending()
             async with engine.connect() as conn:
@@ -318,17 +325,7 @@ async def run_with_consumer(
     try:
         fill_seconds = await fill(runtime.engine, templates, events)
         relay = OutboxRelay(runtime.engine, Outbox, runtime.bus, service="content", batch_size=batch)
-        batches: list[float] = []
-        moved = 0
-        began = time.perf_counter()
-        while True:
-            started = time.perf_counter()
-            n = await relay.relay_once()
-            if n == 0:
-                break
-            batches.append(time.perf_counter() - started)
-            moved += n
-        elapsed = time.perf_counter() - began
+        moved, batches, elapsed = await drain(relay)
         pending = await relay.pending()
         from services.content.models import Inbox
 
