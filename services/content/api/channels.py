@@ -17,6 +17,7 @@ from services.content.schemas.channels import (
     WorkflowUpdate,
 )
 from services.content.service import channels as service
+from services.content.service import review_steps, subscriptions
 
 router = APIRouter(tags=["channels"])
 
@@ -58,19 +59,19 @@ async def delete_channel(deps: Deps, actor: CurrentActor, site_id: SitePath, cha
 async def get_workflow(
     deps: Deps, actor: CurrentActor, site_id: SitePath, channel_id: int | None = Query(None, ge=1, le=2**53)
 ) -> WorkflowRead:
-    return await service.get_workflow(deps, actor, site_id, channel_id)
+    return await review_steps.get_workflow(deps, actor, site_id, channel_id)
 
 
 @router.put("/sites/{site_id}/workflow", response_model=WorkflowRead, tags=["workflow"])
 async def set_workflow(deps: Deps, actor: CurrentActor, site_id: SitePath, body: WorkflowUpdate) -> WorkflowRead:
-    return await service.set_workflow(deps, actor, site_id, body)
+    return await review_steps.set_workflow(deps, actor, site_id, body)
 
 
 @router.get("/sites/{site_id}/channels/{channel_id}/subscriptions", response_model=list[SubscriptionRead])
 async def list_subscriptions(
     deps: Deps, actor: CurrentActor, site_id: SitePath, channel_id: IdPath
 ) -> list[SubscriptionRead]:
-    return await service.list_subscriptions(deps, actor, site_id, channel_id)
+    return await subscriptions.list_subscriptions(deps, actor, site_id, channel_id)
 
 
 @router.post(
@@ -82,7 +83,7 @@ async def list_subscriptions(
 async def add_subscription(
     deps: Deps, actor: CurrentActor, site_id: SitePath, channel_id: IdPath, body: SubscriptionCreate
 ) -> SubscriptionRead:
-    return await service.add_subscription(deps, actor, site_id, channel_id, body)
+    return await subscriptions.add_subscription(deps, actor, site_id, channel_id, body)
 
 
 @router.delete(
@@ -91,5 +92,5 @@ async def add_subscription(
 async def remove_subscription(
     deps: Deps, actor: CurrentActor, site_id: SitePath, channel_id: IdPath, subscription_id: IdPath
 ) -> Response:
-    await service.remove_subscription(deps, actor, site_id, channel_id, subscription_id)
+    await subscriptions.remove_subscription(deps, actor, site_id, channel_id, subscription_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

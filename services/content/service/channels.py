@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from services.content.events import channel_snapshot, site_snapshot
-from services.content.models import BasicChannel, Channel, ChannelSubscription, Workflow
+from services.content.models import BasicChannel, Channel
 from services.content.schemas.channels import (
     BasicChannelItem,
     BasicChannelTemplate,
     ChannelCreate,
     ChannelRead,
     ChannelUpdate,
-    SubscriptionCreate,
-    SubscriptionRead,
-    WorkflowRead,
-    WorkflowUpdate,
 )
-from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.context import PLATFORM_AUDIT, Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.lookups import channel_or_404
-from services.content.service.permissions import require_operator, require_site_admin, require_staff
+from services.content.service.permissions import require_operator, require_site_admin
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.content import ChannelCreated, ChannelDeleted, ChannelEvent, ChannelUpdated
 
-DEFAULT_STEPS = [{"name": n, "role": f"reviewer:{n}"} for n in ("初审", "审核", "审发")]
 RESERVED_SLUGS = frozenset(
     {
         "api",
@@ -55,6 +50,15 @@ async def replace_basic_template(deps: ContentDeps, actor: Actor, data: BasicCha
             await uow.session.delete(row)
         await uow.session.flush()
         uow.session.add_all(BasicChannel(**item.model_dump()) for item in data.items)
+        audit(
+            uow,
+            actor,
+            PLATFORM_AUDIT,
+            "basic_channels.replaced",
+            "basic_channels",
+            "template",
+            keys=[item.key for item in data.items],
+        )
         await uow.commit()
     return list(data.items)
 
@@ -180,102 +184,6 @@ async def delete_channel(deps: ContentDeps, actor: Actor, site_id: str, channel_
         await _emit(uow, ChannelDeleted, channel)
         await uow.session.delete(channel)
         audit(uow, actor, site_id, "channel.deleted", "channel", channel_id, path=channel.path)
-        await uow.commit()
-
-
-async def get_workflow(deps: ContentDeps, actor: Actor, site_id: str, channel_id: int | None) -> WorkflowRead:
-    require_staff(actor, site_id, channel_id)
-    async with deps.site_uow(site_id) as uow:
-        if channel_id is not None:
-            await channel_or_404(uow, channel_id)
-        steps, inherited = await effective_steps(uow, site_id, channel_id)
-        return WorkflowRead(site_id=site_id, channel_id=channel_id, steps=steps, inherited=inherited)
-
-
-async def effective_steps(uow: ContentUnitOfWork, site_id: str, channel_id: int | None) -> tuple[list[dict], bool]:
-    """A channel's own workflow, else the site's, else the platform default (初审 → 审核 → 审发)."""
-    if channel_id is None:
-        site_default = await uow.repo.workflow(site_id, None)
-        return (site_default.steps, False) if site_default else (DEFAULT_STEPS, True)
-    found = {w.channel_id: w for w in await uow.repo.workflows_for(site_id, channel_id)}
-    if channel_id in found:
-        return found[channel_id].steps, False
-    if None in found:
-        return found[None].steps, True
-    return DEFAULT_STEPS, True
-
-
-async def set_workflow(deps: ContentDeps, actor: Actor, site_id: str, data: WorkflowUpdate) -> WorkflowRead:
-    require_site_admin(actor, site_id)
-    steps = [{"name": s.name, "role": s.role or f"reviewer:{s.name}"} for s in data.steps]
-    async with deps.site_uow(site_id) as uow:
-        if data.channel_id is not None:
-            await channel_or_404(uow, data.channel_id)
-        workflow = await uow.repo.workflow(site_id, data.channel_id)
-        if workflow is None:
-            uow.session.add(Workflow(site_id=site_id, channel_id=data.channel_id, steps=steps))
-        else:
-            workflow.steps = steps
-        audit(
-            uow,
-            actor,
-            site_id,
-            "workflow.set",
-            "channel" if data.channel_id else "site",
-            data.channel_id or site_id,
-            steps=steps,
-        )
-        await uow.commit()
-    return WorkflowRead(site_id=site_id, channel_id=data.channel_id, steps=steps)
-
-
-async def add_subscription(
-    deps: ContentDeps, actor: Actor, site_id: str, channel_id: int, data: SubscriptionCreate
-) -> SubscriptionRead:
-    """This channel will take in every document the source channel (of any site) publishes from now on."""
-    require_site_admin(actor, site_id)
-    async with deps.site_uow(site_id) as uow:
-        channel = await channel_or_404(uow, channel_id)
-        source = await uow.repo.channel(data.source_channel_id, site_id=data.source_site_id)
-        if source is None:
-            raise InvalidInput(
-                "source_channel_id", f"site {data.source_site_id} has no channel {data.source_channel_id}"
-            )
-        if source.id == channel.id:
-            raise InvalidInput("source_channel_id", "a channel cannot subscribe to itself")
-        if any(s.source_channel_id == source.id for s in await uow.repo.subscriptions(site_id, channel_id)):
-            raise Conflict(f"channel {channel_id} already subscribes to channel {source.id}")
-        sub = ChannelSubscription(
-            site_id=site_id,
-            channel_id=channel_id,
-            source_site_id=source.site_id,
-            source_channel_id=source.id,
-            created_by=actor.id,
-        )
-        uow.session.add(sub)
-        await uow.session.flush()
-        audit(uow, actor, site_id, "channel.subscribed", "channel", channel_id, source_channel_id=source.id)
-        await uow.commit()
-        return SubscriptionRead.model_validate(sub)
-
-
-async def list_subscriptions(deps: ContentDeps, actor: Actor, site_id: str, channel_id: int) -> list[SubscriptionRead]:
-    require_staff(actor, site_id, channel_id)
-    async with deps.site_uow(site_id) as uow:
-        await channel_or_404(uow, channel_id)
-        return [SubscriptionRead.model_validate(s) for s in await uow.repo.subscriptions(site_id, channel_id)]
-
-
-async def remove_subscription(deps: ContentDeps, actor: Actor, site_id: str, channel_id: int, sub_id: int) -> None:
-    require_site_admin(actor, site_id)
-    async with deps.site_uow(site_id) as uow:
-        sub = next((s for s in await uow.repo.subscriptions(site_id, channel_id) if s.id == sub_id), None)
-        if sub is None:
-            raise NotFound(f"channel {channel_id} has no subscription {sub_id}")
-        await uow.session.delete(sub)
-        audit(
-            uow, actor, site_id, "channel.unsubscribed", "channel", channel_id, source_channel_id=sub.source_channel_id
-        )
         await uow.commit()
 
 

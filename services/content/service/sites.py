@@ -12,9 +12,10 @@ from services.content.schemas.sites import (
     SiteRead,
     SiteUpdate,
 )
-from services.content.service.channels import DEFAULT_STEPS, instantiate_basic_channels
+from services.content.service.channels import instantiate_basic_channels
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.permissions import is_operator, require_operator, require_site_admin, require_staff
+from services.content.service.review_steps import DEFAULT_STEPS
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.content import ChannelCreated, SiteCreated, SiteUpdated
 

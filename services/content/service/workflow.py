@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from services.content.models import Document, ReviewAction
 from services.content.schemas.documents import DocumentRead, EmergencyPublish, Rejection, ReviewDecision
-from services.content.service.channels import effective_steps
 from services.content.service.checks import enforce_checks
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.lookups import document_or_404
 from services.content.service.permissions import require_editor, require_reviewer, require_site_admin
 from services.content.service.publishing import complete_review, go_live
+from services.content.service.review_steps import effective_steps
 from shared.errors import Conflict
 
 

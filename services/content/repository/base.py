@@ -1,0 +1,34 @@
+"""What every query group shares: the session, the process caches, and the tenant-preserving count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+ALL_SITES = {"all_sites": True}
+
+
+@dataclass
+class ContentCaches:
+    """Per-process caches of rarely changing data, keyed so that they can never serve a stale answer
+    (domains by site version) or only briefly (dictionaries, 10 s, and dropped here on every change)."""
+
+    domains: dict[tuple[str, int], list[tuple[str, bool]]] = field(default_factory=dict)
+    terms: dict[str, tuple[float, list]] = field(default_factory=dict)
+    terms_ttl: float = 10.0
+
+
+class Queries:
+    def __init__(self, session: AsyncSession, caches: ContentCaches | None = None) -> None:
+        self.session = session
+        self.caches = caches or ContentCaches()
+
+    async def _count(self, stmt: Select) -> int:
+        """Rows the statement would return, under the same tenant options as the statement itself."""
+        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+        return await self.session.scalar(counted.execution_options(**stmt.get_execution_options())) or 0
+
+    async def _all(self, stmt: Select) -> list:
+        return list((await self.session.scalars(stmt)).all())

@@ -1,0 +1,77 @@
+"""Queries of where documents appear (placements) and how they link (interpretations)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+
+from services.content.models import Channel, Document, DocumentLink, Placement, SiteDomain
+from services.content.repository.base import ALL_SITES, Queries
+
+
+class PlacementQueries(Queries):
+    """Placements span sites by nature: most of these look across sites."""
+
+    async def placements_of(self, doc_id: int) -> list[Placement]:
+        stmt = select(Placement).where(Placement.document_id == doc_id).order_by(Placement.id)
+        return await self._all(stmt.execution_options(**ALL_SITES))
+
+    async def placement(self, placement_id: int) -> Placement | None:
+        return await self.session.scalar(select(Placement).where(Placement.id == placement_id))
+
+    async def listing(self, site_id: str, channel_id: int, page: int, size: int) -> tuple[list[tuple], int]:
+        """Live documents placed in one channel of a site, newest first."""
+        base = (
+            select(Placement, Document)
+            .join(Document, Document.id == Placement.document_id)
+            .where(Placement.site_id == site_id, Placement.channel_id == channel_id, Document.public_state == "live")
+            .execution_options(**ALL_SITES)
+        )
+        total = await self._count(base)
+        rows = (
+            await self.session.execute(
+                base.order_by(Placement.published_at.desc(), Placement.id.desc()).offset((page - 1) * size).limit(size)
+            )
+        ).all()
+        return [tuple(r) for r in rows], total or 0
+
+    async def document_at(self, site_id: str, url_path: str) -> int | None:
+        stmt = select(Placement.document_id).where(Placement.site_id == site_id, Placement.url_path == url_path)
+        return await self.session.scalar(stmt.limit(1))
+
+    async def live_url_paths(self, site_id: str, paths: Sequence[str]) -> set[str]:
+        stmt = (
+            select(Placement.url_path)
+            .join(Document, Document.id == Placement.document_id)
+            .where(Placement.site_id == site_id, Placement.url_path.in_(paths), Document.public_state == "live")
+        )
+        return set((await self.session.scalars(stmt.execution_options(**ALL_SITES))).all())
+
+    async def links_of(self, doc_id: int) -> list[DocumentLink]:
+        """Links where the document is the policy or the interpretation, in one query."""
+        stmt = select(DocumentLink).where(
+            or_(DocumentLink.policy_id == doc_id, DocumentLink.interpretation_id == doc_id)
+        )
+        return await self._all(stmt.execution_options(**ALL_SITES))
+
+    async def placement_rows(self, doc_id: int) -> list[tuple]:
+        """Every placement of a document with its channel and the site's main domain, in one query."""
+        stmt = (
+            select(Placement, Channel.path, Channel.name, SiteDomain.host)
+            .join(Channel, Channel.id == Placement.channel_id)
+            .outerjoin(SiteDomain, (SiteDomain.site_id == Placement.site_id) & SiteDomain.is_main.is_(True))
+            .where(Placement.document_id == doc_id)
+            .order_by(Placement.id)
+        )
+        return [tuple(r) for r in (await self.session.execute(stmt.execution_options(**ALL_SITES))).all()]
+
+    async def links_from(self, interpretation_id: int) -> list[DocumentLink]:
+        stmt = select(DocumentLink).where(DocumentLink.interpretation_id == interpretation_id)
+        return await self._all(stmt.execution_options(**ALL_SITES))
+
+    async def documents_by_ids(self, ids: Sequence[int]) -> dict[int, Document]:
+        if not ids:
+            return {}
+        stmt = select(Document).where(Document.id.in_(ids)).execution_options(**ALL_SITES)
+        return {d.id: d for d in await self._all(stmt)}
