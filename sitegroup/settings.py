@@ -33,7 +33,6 @@ class PlatformSettings(BaseSettings):
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"

@@ -17,6 +17,7 @@ Reads SG_TEST_DATABASE_URL, SG_TEST_BUS_URL, SG_TEST_BLOB_URL and SG_TEST_KAFKA_
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import os
@@ -25,15 +26,21 @@ import sys
 import time
 import traceback
 import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
+
+if TYPE_CHECKING:  # the clients are imported where they are used, so one missing client fails only its check
+    from aiokafka import AIOKafkaProducer
+    from minio import Minio
 
 HERE = Path(__file__).resolve().parent
 VAR = HERE.parent.parent / "var" / "backends"
 
-DATABASE_URL = os.environ.get(
-    "SG_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres"
-)
+DATABASE_URL = os.environ.get("SG_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres")
 BUS_URL = os.environ.get("SG_TEST_BUS_URL", "kafka://127.0.0.1:19092")
 BLOB_URL = os.environ.get(
     "SG_TEST_BLOB_URL",
@@ -42,6 +49,7 @@ BLOB_URL = os.environ.get(
 KAFKA_CTL = os.environ.get("SG_TEST_KAFKA_CTL", str(HERE / "kafka.sh"))
 
 N_MESSAGES = 1000
+KAFKA_TOTAL = N_MESSAGES + 100  # what the produce step writes: the pipelined batch and 100 one by one
 TEXT = "中文测试"
 
 results: list[tuple[str, bool, str]] = []
@@ -56,7 +64,17 @@ def record(name: str, ok: bool, detail: str) -> None:
 # --------------------------------------------------------------------------- PostgreSQL
 
 
+class PostgresRead(NamedTuple):
+    """What the check database gave back, read before it is dropped."""
+
+    got: str
+    count: int
+    encoding: str
+    max_conn: str
+
+
 async def check_postgres() -> None:
+    """Create a database, write and read Chinese text in it, and drop it again."""
     import asyncpg
 
     dsn = DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://", 1)
@@ -65,38 +83,42 @@ async def check_postgres() -> None:
     admin = await asyncpg.connect(dsn)
     try:
         version = await admin.fetchval("show server_version")
-        await admin.execute(f'create database "{db}" encoding \'UTF8\' template template0')
+        await admin.execute(f"create database \"{db}\" encoding 'UTF8' template template0")
         try:
-            conn = await asyncpg.connect(dsn.rsplit("/", 1)[0] + "/" + db)
-            try:
-                await conn.execute(
-                    "create table notice (id bigserial primary key, title text not null)"
-                )
-                await conn.executemany(
-                    "insert into notice (title) values ($1)",
-                    [(f"{TEXT} {i}",) for i in range(100)],
-                )
-                got = await conn.fetchval(
-                    "select title from notice where title like $1 order by id limit 1",
-                    f"{TEXT}%",
-                )
-                count = await conn.fetchval("select count(*) from notice")
-                encoding = await conn.fetchval("show server_encoding")
-                max_conn = await conn.fetchval("show max_connections")
-            finally:
-                await conn.close()
+            read = await postgres_round_trip(dsn.rsplit("/", 1)[0] + "/" + db)
         finally:
             await admin.execute(f'drop database "{db}"')
     finally:
         await admin.close()
-    ok = got == f"{TEXT} 0" and count == 100 and encoding == "UTF8"
+    ok = read.got == f"{TEXT} 0" and read.count == 100 and read.encoding == "UTF8"
     record(
         "postgres",
         ok,
         f"PostgreSQL {version}, create database + table, 100 rows, "
-        f"select {got!r}, encoding {encoding}, max_connections {max_conn} "
+        f"select {read.got!r}, encoding {read.encoding}, max_connections {read.max_conn} "
         f"({time.perf_counter() - t0:.2f}s)",
     )
+
+
+async def postgres_round_trip(dsn: str) -> PostgresRead:
+    """A table of 100 Chinese titles in the given database, and what reading them back gives."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("create table notice (id bigserial primary key, title text not null)")
+        await conn.executemany("insert into notice (title) values ($1)", [(f"{TEXT} {i}",) for i in range(100)])
+        return PostgresRead(
+            got=await conn.fetchval(
+                "select title from notice where title like $1 order by id limit 1",
+                f"{TEXT}%",
+            ),
+            count=await conn.fetchval("select count(*) from notice"),
+            encoding=await conn.fetchval("show server_encoding"),
+            max_conn=await conn.fetchval("show max_connections"),
+        )
+    finally:
+        await conn.close()
 
 
 # --------------------------------------------------------------------------- Kafka
@@ -104,9 +126,7 @@ async def check_postgres() -> None:
 
 def kafka_ctl(cmd: str) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [KAFKA_CTL, cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    proc = subprocess.run([KAFKA_CTL, cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout.splitlines():
         print(f"    | {line}", flush=True)
     if proc.returncode != 0:
@@ -129,9 +149,7 @@ async def consume_all(bootstrap: str, topic: str, group: str, expect: int, commi
     values: list[bytes] = []
     try:
         deadline = time.monotonic() + 30
-        while (len(values) < expect or not consumer.assignment()) and (
-            time.monotonic() < deadline
-        ):
+        while (len(values) < expect or not consumer.assignment()) and (time.monotonic() < deadline):
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
                 values.extend(r.value for r in records)
@@ -149,198 +167,295 @@ async def consume_all(bootstrap: str, topic: str, group: str, expect: int, commi
     return values, committed, end_offsets
 
 
-async def check_kafka() -> None:
-    from aiokafka import AIOKafkaProducer
-    from aiokafka.admin import AIOKafkaAdminClient
+@dataclass
+class KafkaTrial:
+    """What the Kafka steps share: the broker, the check's topic and group, and what was read before the outage."""
 
-    bootstrap = urlsplit(BUS_URL).netloc
-    topic = f"sg-check-{uuid.uuid4().hex[:8]}"
-    group = f"sg-check-group-{uuid.uuid4().hex[:8]}"
+    bootstrap: str
+    topic: str
+    group: str
+    cluster_id: str = ""
+    values: list[bytes] = field(default_factory=list)
+    committed: dict[int, int | None] = field(default_factory=dict)
+    ends: dict[int, int] = field(default_factory=dict)
+
+
+class KafkaReread(NamedTuple):
+    """What the broker gives back after it was restarted."""
+
+    cluster_id: str
+    left: list[bytes]  # what the old group still had to read: nothing
+    committed: dict[int, int | None]  # the old group's committed offsets
+    ends: dict[int, int]
+    again: list[bytes]  # every message, read by a fresh group
+    resumed: list[bytes]  # what the old group read after new messages arrived
+
+
+async def check_kafka() -> None:
+    """Produce and consume with a committing group, then stop the broker and show that nothing was lost."""
+    trial = KafkaTrial(
+        bootstrap=urlsplit(BUS_URL).netloc,
+        topic=f"sg-check-{uuid.uuid4().hex[:8]}",
+        group=f"sg-check-group-{uuid.uuid4().hex[:8]}",
+    )
+    trial.cluster_id = await kafka_cluster_id(trial.bootstrap)
+    await kafka_produce(trial)
+    await kafka_consume(trial)
+    await kafka_outage(trial)
+    await kafka_after_restart(trial)
+
+
+async def kafka_cluster_id(bootstrap: str) -> str:
+    from aiokafka.admin import AIOKafkaAdminClient
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        meta = await admin.describe_cluster()
-        cluster_id = meta["cluster_id"]
+        return (await admin.describe_cluster())["cluster_id"]
     finally:
         await admin.close()
 
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True
-    )
+
+@asynccontextmanager
+async def kafka_producer(bootstrap: str, **options: Any) -> AsyncIterator[AIOKafkaProducer]:
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, **options)
     await producer.start()
     try:
+        yield producer
+    finally:
+        await producer.stop()
+
+
+async def kafka_produce(trial: KafkaTrial) -> None:
+    """N_MESSAGES pipelined, then 100 awaited one by one, through an idempotent acks=all producer."""
+    async with kafka_producer(trial.bootstrap, acks="all", enable_idempotence=True) as producer:
         # The first send auto-creates the topic (num.partitions=3); time the steady state.
-        await producer.send_and_wait(topic, b"warm-up", key=b"k")
+        await producer.send_and_wait(trial.topic, b"warm-up", key=b"k")
         t0 = time.perf_counter()
         futures = [
-            await producer.send(topic, f"{TEXT} {i}".encode(), key=str(i).encode())
-            for i in range(N_MESSAGES - 1)
+            await producer.send(trial.topic, f"{TEXT} {i}".encode(), key=str(i).encode()) for i in range(N_MESSAGES - 1)
         ]
         metas = await asyncio.gather(*futures)
         dt = time.perf_counter() - t0
         t1 = time.perf_counter()
         for i in range(100):
-            await producer.send_and_wait(topic, f"sync {i}".encode())
+            await producer.send_and_wait(trial.topic, f"sync {i}".encode())
         sync_dt = time.perf_counter() - t1
-    finally:
-        await producer.stop()
-    total = N_MESSAGES + 100
     rate = (N_MESSAGES - 1) / dt
     record(
         "kafka produce",
         len(metas) == N_MESSAGES - 1,
-        f"idempotent acks=all, {N_MESSAGES} messages to {topic} (+100 awaited one by one): "
+        f"idempotent acks=all, {N_MESSAGES} messages to {trial.topic} (+100 awaited one by one): "
         f"{rate:,.0f} events/s pipelined, {100 / sync_dt:,.0f} events/s one-at-a-time "
-        f"(mean latency {sync_dt / 100 * 1000:.1f} ms), cluster {cluster_id}",
+        f"(mean latency {sync_dt / 100 * 1000:.1f} ms), cluster {trial.cluster_id}",
     )
 
+
+async def kafka_consume(trial: KafkaTrial) -> None:
+    """The group reads everything and commits; what it saw is kept to compare after the outage."""
     t0 = time.perf_counter()
-    values, committed, ends = await consume_all(bootstrap, topic, group, total, commit=True)
+    values, committed, ends = await consume_all(trial.bootstrap, trial.topic, trial.group, KAFKA_TOTAL, commit=True)
+    trial.values, trial.committed, trial.ends = values, committed, ends
     record(
         "kafka consume",
-        len(values) == total and committed == ends and sum(ends.values()) == total,
-        f"group {group} read {len(values)}/{total} in {time.perf_counter() - t0:.2f}s, "
+        len(values) == KAFKA_TOTAL and committed == ends and sum(ends.values()) == KAFKA_TOTAL,
+        f"group {trial.group} read {len(values)}/{KAFKA_TOTAL} in {time.perf_counter() - t0:.2f}s, "
         f"committed {committed} == end offsets",
     )
 
-    # ---- outage: stop the broker, a produce fails, start it, everything is still there
+
+async def kafka_outage(trial: KafkaTrial) -> None:
+    """Stop the broker: a produce must now fail."""
     stop_s = kafka_ctl("stop")
     timings.append(("kafka stop (outage)", stop_s))
-    failing = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, request_timeout_ms=2000, enable_idempotence=True
+    refused_by = await produce_refused_by(trial.bootstrap, trial.topic)
+    record(
+        "kafka outage",
+        refused_by is not None,
+        f"kafka.sh stop took {stop_s:.1f}s; produce during the outage refused"
+        + (f" ({refused_by})" if refused_by is not None else " -- NOT refused"),
     )
-    refused = False
+
+
+async def produce_refused_by(bootstrap: str, topic: str) -> str | None:
+    """The error a produce meets while the broker is down, or None when it went through."""
+    from aiokafka import AIOKafkaProducer
+
+    failing = AIOKafkaProducer(bootstrap_servers=bootstrap, request_timeout_ms=2000, enable_idempotence=True)
     try:
         await asyncio.wait_for(failing.start(), 10)
         await asyncio.wait_for(failing.send_and_wait(topic, b"during outage"), 5)
     except Exception as exc:  # KafkaConnectionError / timeout: the broker is down
-        refused = True
-        refused_by = type(exc).__name__
+        return type(exc).__name__
     finally:
-        try:
+        with contextlib.suppress(Exception):  # a producer that never connected may not stop cleanly
             await failing.stop()
-        except Exception:
-            pass
-    record(
-        "kafka outage",
-        refused,
-        f"kafka.sh stop took {stop_s:.1f}s; produce during the outage refused"
-        + (f" ({refused_by})" if refused else " -- NOT refused"),
-    )
+    return None
+
+
+async def kafka_after_restart(trial: KafkaTrial) -> None:
+    """Start the broker again: same cluster, every message and the group's offsets still there."""
     start_s = kafka_ctl("start")
     timings.append(("kafka start (after outage)", start_s))
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        cluster_after = (await admin.describe_cluster())["cluster_id"]
-    finally:
-        await admin.close()
-
-    # Same group: nothing new to read, committed offsets unchanged.
-    left, committed_after, ends_after = await consume_all(
-        bootstrap, topic, group, 0, commit=False
-    )
-    # A fresh group from the earliest offset: every message survived.
-    again, _, _ = await consume_all(
-        bootstrap, topic, f"{group}-fresh", total, commit=False
-    )
-    # New messages after the restart: the old group resumes at its committed offsets.
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        for i in range(10):
-            await producer.send_and_wait(topic, f"after restart {i}".encode())
-    finally:
-        await producer.stop()
-    resumed, _, _ = await consume_all(bootstrap, topic, group, 10, commit=True)
+    after = await kafka_reread(trial)
+    same_cluster = after.cluster_id == trial.cluster_id
+    offsets_kept = after.committed == trial.committed
     ok = (
-        cluster_after == cluster_id
-        and not left
-        and committed_after == committed
-        and ends_after == ends
-        and sorted(again) == sorted(values)
-        and len(resumed) == 10
-        and all(v.startswith(b"after restart") for v in resumed)
+        same_cluster
+        and not after.left
+        and offsets_kept
+        and after.ends == trial.ends
+        and sorted(after.again) == sorted(trial.values)
+        and len(after.resumed) == 10
+        and all(v.startswith(b"after restart") for v in after.resumed)
     )
     record(
         "kafka after restart",
         ok,
-        f"kafka.sh start took {start_s:.1f}s; same cluster id {cluster_after == cluster_id}, "
-        f"{len(again)}/{total} messages still there, committed offsets kept "
-        f"{committed_after == committed}, group resumed with exactly the {len(resumed)} new "
+        f"kafka.sh start took {start_s:.1f}s; same cluster id {same_cluster}, "
+        f"{len(after.again)}/{KAFKA_TOTAL} messages still there, committed offsets kept "
+        f"{offsets_kept}, group resumed with exactly the {len(after.resumed)} new "
         f"messages",
     )
+
+
+async def kafka_reread(trial: KafkaTrial) -> KafkaReread:
+    """Read the topic again, with the old group and a fresh one, and the old group once more after 10 new messages."""
+    cluster_id = await kafka_cluster_id(trial.bootstrap)
+    # Same group: nothing new to read, committed offsets unchanged.
+    left, committed, ends = await consume_all(trial.bootstrap, trial.topic, trial.group, 0, commit=False)
+    # A fresh group from the earliest offset: every message survived.
+    again, _, _ = await consume_all(trial.bootstrap, trial.topic, f"{trial.group}-fresh", KAFKA_TOTAL, commit=False)
+    # New messages after the restart: the old group resumes at its committed offsets.
+    async with kafka_producer(trial.bootstrap, acks="all", enable_idempotence=True) as producer:
+        for i in range(10):
+            await producer.send_and_wait(trial.topic, f"after restart {i}".encode())
+    resumed, _, _ = await consume_all(trial.bootstrap, trial.topic, trial.group, 10, commit=True)
+    return KafkaReread(cluster_id, left, committed, ends, again, resumed)
 
 
 # --------------------------------------------------------------------------- S3
 
 
+@dataclass(frozen=True)
+class S3Target:
+    """The S3 server and credentials of BLOB_URL."""
+
+    endpoint: str
+    access: str
+    secret: str
+    secure: bool
+    default_bucket: str
+
+    @classmethod
+    def from_url(cls, url: str) -> S3Target:
+        u = urlsplit(url)
+        secure = parse_qs(u.query).get("secure", ["true"])[0].lower() in ("1", "true", "yes")
+        return cls(
+            f"{u.hostname}:{u.port}", unquote(u.username or ""), unquote(u.password or ""), secure, u.path.strip("/")
+        )
+
+    def client(self, secret: str | None = None) -> Minio:
+        from minio import Minio
+
+        secret_key = self.secret if secret is None else secret
+        return Minio(self.endpoint, access_key=self.access, secret_key=secret_key, secure=self.secure)
+
+
+class S3Seen(NamedTuple):
+    """What the object round trip saw, before the bucket is removed."""
+
+    got: bytes
+    listed: list[str]
+    presigned_status: int
+    presigned_ok: bool
+    tampered_status: int
+    wrong_secret_refused: bool
+    after: list[str]  # objects left after removing the one put
+
+
 def check_s3() -> None:
-    import httpx
-    from minio import Minio
-    from minio.error import S3Error
-
-    u = urlsplit(BLOB_URL)
-    secure = parse_qs(u.query).get("secure", ["true"])[0].lower() in ("1", "true", "yes")
-    endpoint = f"{u.hostname}:{u.port}"
-    access, secret = unquote(u.username or ""), unquote(u.password or "")
-    default_bucket = u.path.strip("/")
-    client = Minio(endpoint, access_key=access, secret_key=secret, secure=secure)
-
+    """Make a bucket, put/get/presign an object with a Chinese key, refuse a wrong secret, remove it all."""
+    target = S3Target.from_url(BLOB_URL)
+    client = target.client()
     t0 = time.perf_counter()
-    default_exists = client.bucket_exists(default_bucket)
+    default_exists = client.bucket_exists(target.default_bucket)
     bucket = f"sg-check-{uuid.uuid4().hex[:8]}"
     key = "附件/通知.pdf"
     body = ("%PDF-1.4 " + TEXT * 1000).encode()
     client.make_bucket(bucket)
     try:
-        client.put_object(bucket, key, io.BytesIO(body), len(body), content_type="application/pdf")
-        resp = client.get_object(bucket, key)
-        try:
-            got = resp.read()
-        finally:
-            resp.close()
-            resp.release_conn()
-        listed = [o.object_name for o in client.list_objects(bucket, prefix="附件/")]
-        url = client.presigned_get_object(bucket, key)
-        r = httpx.get(url, timeout=10)
-        presigned_ok = r.status_code == 200 and r.content == body
-        tampered = httpx.get(url.replace("X-Amz-Signature=", "X-Amz-Signature=0"), timeout=10)
-        bad = Minio(endpoint, access_key=access, secret_key=secret + "x", secure=secure)
-        try:
-            list(bad.list_objects(bucket))
-            wrong_secret_refused = False
-        except S3Error as exc:
-            wrong_secret_refused = exc.code in ("SignatureDoesNotMatch", "AccessDenied")
-        client.remove_object(bucket, key)
-        after = [o.object_name for o in client.list_objects(bucket, recursive=True)]
+        seen = s3_round_trip(target, client, bucket, key, body)
     finally:
         client.remove_bucket(bucket)
     ok = (
-        got == body
-        and listed == [key]
-        and presigned_ok
-        and tampered.status_code == 403
-        and wrong_secret_refused
-        and not after
+        seen.got == body
+        and seen.listed == [key]
+        and seen.presigned_ok
+        and seen.tampered_status == 403
+        and seen.wrong_secret_refused
+        and not seen.after
         and not client.bucket_exists(bucket)
     )
     record(
         "s3",
         ok,
-        f"bucket {default_bucket} exists {default_exists}; make bucket, put/get {key!r} "
-        f"({len(body)} B) {got == body}, presigned GET via httpx {r.status_code}, tampered "
-        f"signature {tampered.status_code}, wrong secret refused {wrong_secret_refused}, "
+        f"bucket {target.default_bucket} exists {default_exists}; make bucket, put/get {key!r} "
+        f"({len(body)} B) {seen.got == body}, presigned GET via httpx {seen.presigned_status}, tampered "
+        f"signature {seen.tampered_status}, wrong secret refused {seen.wrong_secret_refused}, "
         f"removed ({time.perf_counter() - t0:.2f}s)",
     )
+
+
+def s3_round_trip(target: S3Target, client: Minio, bucket: str, key: str, body: bytes) -> S3Seen:
+    """Put the object, read it back every way, check a wrong secret, and remove the object again."""
+    client.put_object(bucket, key, io.BytesIO(body), len(body), content_type="application/pdf")
+    got = s3_read(client, bucket, key)
+    listed = [o.object_name for o in client.list_objects(bucket, prefix="附件/")]
+    presigned_status, presigned_ok, tampered_status = s3_presigned_gets(client, bucket, key, body)
+    refused = s3_wrong_secret_refused(target, bucket)
+    client.remove_object(bucket, key)
+    after = [o.object_name for o in client.list_objects(bucket, recursive=True)]
+    return S3Seen(got, listed, presigned_status, presigned_ok, tampered_status, refused, after)
+
+
+def s3_read(client: Minio, bucket: str, key: str) -> bytes:
+    resp = client.get_object(bucket, key)
+    try:
+        return resp.read()
+    finally:
+        resp.close()
+        resp.release_conn()
+
+
+def s3_presigned_gets(client: Minio, bucket: str, key: str, body: bytes) -> tuple[int, bool, int]:
+    """A presigned URL works with a plain HTTP client, and stops working when its signature is changed."""
+    import httpx
+
+    url = client.presigned_get_object(bucket, key)
+    r = httpx.get(url, timeout=10)
+    presigned_ok = r.status_code == 200 and r.content == body
+    tampered = httpx.get(url.replace("X-Amz-Signature=", "X-Amz-Signature=0"), timeout=10)
+    return r.status_code, presigned_ok, tampered.status_code
+
+
+def s3_wrong_secret_refused(target: S3Target, bucket: str) -> bool:
+    from minio.error import S3Error
+
+    bad = target.client(secret=target.secret + "x")
+    try:
+        list(bad.list_objects(bucket))
+    except S3Error as exc:
+        return exc.code in ("SignatureDoesNotMatch", "AccessDenied")
+    return False
 
 
 # --------------------------------------------------------------------------- main
 
 
-def run(name: str, fn) -> None:
+def run(name: str, fn: Callable[[], Any]) -> None:
     print(f"[check] {name} ...", flush=True)
     try:
         if asyncio.iscoroutinefunction(fn):
@@ -361,7 +476,11 @@ def main() -> int:
     run("postgres", check_postgres)
     run("s3", check_s3)
     run("kafka", check_kafka)
+    print_times()
+    return print_results()
 
+
+def print_times() -> None:
     print("\nstart times (s), from var/backends/start-times (written by up.sh):")
     st = VAR / "start-times"
     if st.exists():
@@ -372,6 +491,9 @@ def main() -> int:
     for name, secs in timings:
         print(f"  {name:<28} {secs:6.1f}")
 
+
+def print_results() -> int:
+    """The summary table; 1 (the exit status) when any check failed."""
     print("\nresults:")
     for name, ok, _ in results:
         print(f"  {name:<28} {'ok' if ok else 'FAILED'}")
