@@ -28,8 +28,8 @@ test-real: $(STAMP)
 	  scripts/backends/down.sh; exit $$status
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared services gateway sitegroup bench
-	$(BIN)/ruff format --check shared services gateway sitegroup bench
+	$(BIN)/ruff check shared services gateway sitegroup bench tests
+	$(BIN)/ruff format --check shared services gateway sitegroup bench tests
 	$(BIN)/lint-imports
 
 ## bench: the benchmarks of bench/ (see bench/README.md); real backends are started for them

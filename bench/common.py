@@ -306,6 +306,20 @@ def cpu_busy(seconds: float = 1.0) -> float:
     return float("nan")
 
 
+def cpu_probe(rounds: int = 3) -> float:
+    """ms for a fixed pure-Python workload (dicts, json, str), best of `rounds`: how fast a core is right now.
+
+    An idle guest can still be slowed down by its host; a probe ~8 % slower than usual went with publish
+    runs 20-25 % slower on the 2-core VM these figures come from, while /proc/stat showed nothing busy."""
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.perf_counter()
+        d = {str(i): json.dumps({"a": i, "b": [i, i + 1]}) for i in range(300_000)}
+        hashlib.sha1("".join(d.values()).encode()).hexdigest()
+        best = min(best, time.perf_counter() - began)
+    return 1000 * best
+
+
 BUSY_AT_START: dict[str, float] = {}
 
 
@@ -315,6 +329,9 @@ def warn_if_busy() -> None:
     BUSY_AT_START["cpu_busy_before_start"] = busy
     if busy > 0.15:
         console.print(f"[yellow]{busy:.0%} of the CPU is busy with other processes: figures will be low and noisy[/]")
+    probe = cpu_probe()
+    BUSY_AT_START["cpu_probe_ms"] = probe
+    console.print(f"[dim]CPU probe (fixed pure-Python workload, best of 3): {probe:.0f} ms[/]")
 
 
 def write_json(path: Path | None, payload: dict[str, Any]) -> None:

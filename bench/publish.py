@@ -140,14 +140,23 @@ class Driver:
     errors: list[str] = field(default_factory=list)
     # time.perf_counter in-process; time.time in http mode, to compare with the server's arrival stamps
     clock: Callable[[], float] = time.perf_counter
+    # In-process, a call through httpx.ASGITransport to async routes on the in-loop SQLite driver never
+    # yields to the event loop, so without this the relay and the bus consumers would only run once the
+    # load stops; a real socket gives the loop a turn on every call, and so does this (inprocess mode).
+    yield_per_call: bool = False
     in_flight: int = 0
     max_in_flight: int = 0
+
+    async def call(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
+        if self.yield_per_call:
+            await asyncio.sleep(0)
+        return await self.client.post(url, json=body, headers=headers)
 
     async def document(self, site: str, body: dict[str, Any]) -> None:
         clock = self.clock
         self.sql.label(CALLS[0])
         started = clock()
-        response = await self.client.post(f"{API}/sites/{site}/documents", json=body, headers=self.editors[site])
+        response = await self.call(f"{API}/sites/{site}/documents", body, self.editors[site])
         calls = [clock() - started]
         if response.status_code != 201:
             self.errors.append(f"create on {site}: {response.status_code} {response.text[:300]}")
@@ -157,9 +166,7 @@ class Driver:
         for step, headers in enumerate(self.reviewers[site]):
             self.sql.label(CALLS[step + 1])
             sent = clock()
-            response = await self.client.post(
-                f"{API}/sites/{site}/documents/{doc_id}/approve", json={"comment": "同意"}, headers=headers
-            )
+            response = await self.call(f"{API}/sites/{site}/documents/{doc_id}/approve", {"comment": "同意"}, headers)
             done = clock()
             calls.append(done - sent)
             if response.status_code != 200:
@@ -307,7 +314,7 @@ async def measure(
         s.id: [tokens.bearer(f"reviewer-{step}@{s.id}", (s.id, f"reviewer:{step}")) for step in STEPS] for s in sites
     }
     plan = make_plan(sites, channels, args.warmup + args.docs)
-    driver = Driver(client, sql, editors, reviewers)
+    driver = Driver(client, sql, editors, reviewers, yield_per_call=not args.no_yield)
 
     if args.warmup:
         await driver.drive(plan[: args.warmup], args.workers)
@@ -364,6 +371,7 @@ async def measure(
         "harness_floor": baseline,
         "profiled": bool(profile),
         "mode": "inprocess",
+        "yield_per_call": driver.yield_per_call,
     }
     if open_loop:
         result["open_loop"] = open_loop
@@ -741,6 +749,8 @@ def print_result(name: str, r: dict[str, Any]) -> None:
     table.add_row("errors · missing events", f"{r['errors']} · {r['missing_events']}", "")
     if http:
         table.add_row("HTTP connections", str(r["connections"]), "")
+    else:
+        table.add_row("event loop given a turn before each call", "yes" if r.get("yield_per_call") else "no", "")
     if "open_loop" in r:
         o = r["open_loop"]
         table.add_row("open loop: documents started/s (asked)", f"{fmt(o['started_per_s'])} ({fmt(o['rate'])})", "")
@@ -936,6 +946,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="open loop: start R documents per second whatever is in flight (default: closed loop, --workers)",
     )
     parser.add_argument("--unpinned", action="store_true", help="http mode: no taskset / CPU affinity")
+    parser.add_argument(
+        "--no-yield",
+        action="store_true",
+        help="inprocess mode: do not give the event loop a turn before each call (the relay then waits for the end)",
+    )
     parser.add_argument("--sites", type=int, default=4, help="demo sites the documents are spread over (default 4)")
     parser.add_argument("--warmup", type=int, default=40, help="documents published before measuring (default 40)")
     parser.add_argument("--event-timeout", type=float, default=120.0, help="seconds to wait for the last events")

@@ -1,9 +1,11 @@
 """bench.sqlcost — what one trivial SELECT costs at each layer of the content service's database stack.
 
 `SELECT … FROM channels WHERE id = ?` on a migrated SQLite content database, run N times through:
-sqlite3 (synchronous), aiosqlite, SQLAlchemy Core on the async engine (text() and select()), the ORM in a
-platform-scoped session, and the ORM in a site-scoped session (where the tenant guard of shared.tenancy
-adds its loader criteria to every statement). Explains the per-statement share of bench.publish.
+sqlite3 (synchronous), aiosqlite (a worker thread per connection: what the engine used before
+shared.db.sqlite_inloop, kept for comparison), SQLAlchemy Core on the service's async engine (the in-loop
+driver; text() and select()), the ORM in a platform-scoped session, and the ORM in a site-scoped session
+(where the tenant guard of shared.tenancy adds its loader criteria to every statement). Explains the
+per-statement share of bench.publish.
 
     .venv/bin/python -m bench.sqlcost [--n 1000] [--repeat 5] [--json PATH]
 """
@@ -68,7 +70,7 @@ async def measure(n: int) -> list[tuple[str, float]]:
                     async with db.execute(sql, (i,)) as cursor:
                         return await cursor.fetchall()
 
-                rows.append(("aiosqlite: execute + fetchall", await timed(n, via_aiosqlite)))
+                rows.append(("aiosqlite: execute + fetchall (not used by the engine)", await timed(n, via_aiosqlite)))
             engine = create_engine(url)
             table = Channel.__table__
             async with engine.connect() as conn:
@@ -79,8 +81,8 @@ async def measure(n: int) -> list[tuple[str, float]]:
                 async def core_select(i: int) -> object:
                     return (await conn.execute(select(table).where(table.c.id == i))).all()
 
-                rows.append(("SQLAlchemy Core, text(), AsyncConnection", await timed(n, core_text)))
-                rows.append(("SQLAlchemy Core, select(table), AsyncConnection", await timed(n, core_select)))
+                for label, call in (("text()", core_text), ("select(table)", core_select)):
+                    rows.append((f"SQLAlchemy Core, {label}, AsyncConnection (in-loop driver)", await timed(n, call)))
             await engine.dispose()
             runtime = ContentRuntime(ContentSettings(database_url=url, blob_url=f"file://{tmp / 'blobs'}"))
             for label, scope in (

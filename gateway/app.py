@@ -47,8 +47,9 @@ class Gateway:
             return
         if path == "/metrics":
             body, content_type = render_metrics()
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", content_type.encode())]})
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": [(b"content-type", content_type.encode())]}
+            )
             await send({"type": "http.response.body", "body": body})
             return
         await self.pages(scope, receive, send)

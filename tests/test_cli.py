@@ -16,13 +16,28 @@ runner = CliRunner()
 async def test_dev_tokens_verify_whatever_the_port(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SITEGROUP_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PORT", "8123")
-    result = runner.invoke(app, ["dev-token", "--site", "hefei", "--role", "editor", "--role", "reviewer:初审",
-                                 "--channel", "12", "--subject", "张晓燕"])
+    result = runner.invoke(
+        app,
+        [
+            "dev-token",
+            "--site",
+            "hefei",
+            "--role",
+            "editor",
+            "--role",
+            "reviewer:初审",
+            "--channel",
+            "12",
+            "--subject",
+            "张晓燕",
+        ],
+    )
     assert result.exit_code == 0, result.output
     monkeypatch.setenv("PORT", "9000")
     platform = PlatformSettings()
-    verifier = TokenVerifier(JwksSource(f"file://{tmp_path / 'keys' / 'jwks.json'}"), issuer=platform.issuer,
-                             audience="sitegroup")
+    verifier = TokenVerifier(
+        JwksSource(f"file://{tmp_path / 'keys' / 'jwks.json'}"), issuer=platform.issuer, audience="sitegroup"
+    )
     principal = await verifier.verify(result.output.strip())
     assert principal.subject == "张晓燕"
     assert principal.has_role("hefei", "reviewer:初审", 12) and not principal.has_role("hefei", "editor", 13)
@@ -33,8 +48,14 @@ def test_env_example_lists_every_setting(tmp_path: Path) -> None:
     result = runner.invoke(app, ["config-example", "--output", str(target)])
     assert result.exit_code == 0, result.output
     text = target.read_text(encoding="utf-8")
-    for variable in ("SITEGROUP_DATA_DIR", "CONTENT_DATABASE_URL", "CONTENT_BUS_URL", "CONTENT_BLOB_URL",
-                     "CONTENT_MAX_UPLOAD_BYTES", "GATEWAY_PREVIEW_SUFFIX"):
+    for variable in (
+        "SITEGROUP_DATA_DIR",
+        "CONTENT_DATABASE_URL",
+        "CONTENT_BUS_URL",
+        "CONTENT_BLOB_URL",
+        "CONTENT_MAX_UPLOAD_BYTES",
+        "GATEWAY_PREVIEW_SUFFIX",
+    ):
         assert f"# {variable}=" in text
 
 

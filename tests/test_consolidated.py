@@ -19,11 +19,29 @@ def bearer(platform, subject: str, *grants: tuple[str, str]) -> dict[str, str]:
 async def open_hefei(http, platform) -> dict:
     operator = bearer(platform, "operator", ("*", "platform_operator"))
     for body in (
-        {"id": "ah", "name": "安徽省人民政府", "host_unit": "安徽省人民政府办公厅", "site_code": "3400000001",
-         "org_code": "003014349", "level": "province", "main_domain": "www.ah.gov.cn", "status": "online"},
-        {"id": "hefei", "name": "合肥市人民政府", "host_unit": "合肥市人民政府办公室", "site_code": "3401000001",
-         "org_code": "003254560", "level": "city", "parent_id": "ah", "main_domain": "www.hefei.gov.cn",
-         "domains": ["hefei.gov.cn"], "status": "online", "icp_number": "皖ICP备05001925号"},
+        {
+            "id": "ah",
+            "name": "安徽省人民政府",
+            "host_unit": "安徽省人民政府办公厅",
+            "site_code": "3400000001",
+            "org_code": "003014349",
+            "level": "province",
+            "main_domain": "www.ah.gov.cn",
+            "status": "online",
+        },
+        {
+            "id": "hefei",
+            "name": "合肥市人民政府",
+            "host_unit": "合肥市人民政府办公室",
+            "site_code": "3401000001",
+            "org_code": "003254560",
+            "level": "city",
+            "parent_id": "ah",
+            "main_domain": "www.hefei.gov.cn",
+            "domains": ["hefei.gov.cn"],
+            "status": "online",
+            "icp_number": "皖ICP备05001925号",
+        },
     ):
         response = await http.post(f"{API}/sites", json=body, headers=operator)
         assert response.status_code == 201, response.text
@@ -32,12 +50,23 @@ async def open_hefei(http, platform) -> dict:
 
 async def publish(http, platform, channel_id: int, title: str) -> dict:
     editor = bearer(platform, "editor", ("hefei", "editor"))
-    doc = (await http.post(f"{API}/sites/hefei/documents", headers=editor, json={
-        "channel_id": channel_id, "title": title, "body_html": "<p>为深入贯彻落实《政府网站发展指引》，现将有关事项通知如下。</p>",
-        "submit": True})).json()
+    doc = (
+        await http.post(
+            f"{API}/sites/hefei/documents",
+            headers=editor,
+            json={
+                "channel_id": channel_id,
+                "title": title,
+                "body_html": "<p>为深入贯彻落实《政府网站发展指引》，现将有关事项通知如下。</p>",
+                "submit": True,
+            },
+        )
+    ).json()
     for step in ("初审", "审核", "审发"):
-        response = await http.post(f"{API}/sites/hefei/documents/{doc['id']}/approve",
-                                   headers=bearer(platform, step, ("hefei", f"reviewer:{step}")))
+        response = await http.post(
+            f"{API}/sites/hefei/documents/{doc['id']}/approve",
+            headers=bearer(platform, step, ("hefei", f"reviewer:{step}")),
+        )
         assert response.status_code == 200, response.text
     return response.json()
 
@@ -64,10 +93,16 @@ async def test_withdrawn_and_gone_pages(http, platform) -> None:
     admin = bearer(platform, "admin", ("hefei", "site_admin"))
     withdrawn = await publish(http, platform, channels["zwdt/tzgg"], "关于调整政务服务大厅办公时间的通知")
     gone = await publish(http, platform, channels["zwdt/tzgg"], "关于开展政府网站普查工作的通知")
-    await http.post(f"{API}/sites/hefei/documents/{withdrawn['id']}/unpublish", headers=admin,
-                    json={"kind": "withdraw", "reason": "办公时间已再次调整"})
-    await http.post(f"{API}/sites/hefei/documents/{gone['id']}/unpublish", headers=admin,
-                    json={"kind": "gone", "reason": "重复发布"})
+    await http.post(
+        f"{API}/sites/hefei/documents/{withdrawn['id']}/unpublish",
+        headers=admin,
+        json={"kind": "withdraw", "reason": "办公时间已再次调整"},
+    )
+    await http.post(
+        f"{API}/sites/hefei/documents/{gone['id']}/unpublish",
+        headers=admin,
+        json={"kind": "gone", "reason": "重复发布"},
+    )
     page = await http.get(withdrawn["url_path"], headers={"host": "www.hefei.gov.cn"})
     assert page.status_code == 200 and "该信息已撤回" in page.text and "办公时间已再次调整" in page.text
     assert (await http.get(gone["url_path"], headers={"host": "www.hefei.gov.cn"})).status_code == 410
@@ -94,8 +129,11 @@ async def test_the_demo_province_is_seeded_through_the_workflow(platform, http) 
     assert levels.count("city") + levels.count("county") >= 3
     operator = bearer(platform, "operator", ("*", "platform_operator"))
     for site in PROVINCE:
-        live = (await http.get(f"{API}/sites/{site.id}/documents", params={"public_state": "live", "size": 1},
-                               headers=operator)).json()
+        live = (
+            await http.get(
+                f"{API}/sites/{site.id}/documents", params={"public_state": "live", "size": 1}, headers=operator
+            )
+        ).json()
         assert live["total"] == site.documents
         channels = {c["path"] for c in (await http.get(f"{API}/sites/{site.id}/channels")).json()}
         assert {"zfxxgk/zn", "zfxxgk/zd", "zfxxgk/fdzdgknr", "zfxxgk/nb"} <= channels
