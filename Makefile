@@ -19,7 +19,11 @@ run: $(STAMP)
 ## test: lint, then every test on the embedded backends, then again on real PostgreSQL, Kafka and S3
 test: $(STAMP) lint test-embedded test-real
 
+# Browser tests (tests/browser) need Chromium and axe-core: setup.sh installs them. CI (CI=true) must run
+# them (SG_REQUIRE_BROWSER=1: missing pieces fail); elsewhere they are skipped when something is missing.
+test-embedded: export SG_REQUIRE_BROWSER ?= $(if $(CI),1)
 test-embedded: $(STAMP)
+	scripts/browser/setup.sh
 	$(BIN)/python -m pytest
 
 test-real: $(STAMP)

@@ -1,5 +1,6 @@
 """The gateway as one plain ASGI callable: `/api/v1/<service>/…` to the service, any other path to the
-site the Host names. Plain ASGI (no BaseHTTPMiddleware) keeps the page path lean."""
+renderer, which answers for the site the Host names. Plain ASGI (no BaseHTTPMiddleware) keeps the page
+path lean: rate limit, then hand over."""
 
 from __future__ import annotations
 
@@ -7,52 +8,98 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import GatewaySettings
-from gateway.pages import SitePages
+from gateway.limits import Rate, TokenBuckets, retry_after
+from gateway.openapi import DOCS_PATH, OPENAPI_PATH, docs_page, merged_openapi
+from gateway.proxy import ServiceProxy
 from gateway.services import ServiceClients
-from gateway.sites import SiteResolver
 from shared.errors import error_envelope
 from shared.metrics import render_metrics
 from shared.web import RequestContextMiddleware
 
 API_PREFIX = "/api/v1/"
+PAGES = "render"
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
+    (b"access-control-allow-headers", b"Accept, Accept-Language, Content-Type, X-API-Key"),
+    (b"access-control-max-age", b"86400"),
+]
 
 
 class Gateway:
-    def __init__(self, settings: GatewaySettings, mounted: dict[str, ASGIApp]) -> None:
+    def __init__(self, settings: GatewaySettings, mounted: dict[str, ASGIApp], pages: ASGIApp | None = None) -> None:
         self.settings = settings
-        self.mounted = mounted
         self.clients = ServiceClients(mounted, settings.service_urls)
-        self.resolver = SiteResolver(
-            self.clients, preview_suffix=settings.preview_suffix, ttl=settings.site_cache_seconds
-        )
-        self.pages = SitePages(self.clients, self.resolver)
+        self.routes: dict[str, ASGIApp] = dict(mounted)
+        self.proxies = [
+            ServiceProxy(name, url, timeout=settings.proxy_timeout_seconds)
+            for name, url in settings.service_urls.items()
+            if name not in mounted
+        ]
+        self.routes.update({proxy.name: proxy for proxy in self.proxies})
+        self.pages = pages or self.routes.get(PAGES)
+        self.ip_limits = TokenBuckets(Rate(settings.rate_per_ip, settings.burst_per_ip))
+        self.page_limits = TokenBuckets(Rate(settings.page_rate_per_ip, settings.page_burst_per_ip))
+        self.key_limits = TokenBuckets(Rate(settings.rate_per_api_key, settings.burst_per_api_key))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
         if path.startswith(API_PREFIX):
-            service = path[len(API_PREFIX) :].split("/", 1)[0]
-            app = self.mounted.get(service)
-            if app is None:
-                await _json(send, 404, error_envelope("not_found", f"no service named {service!r}"))
-                return
-            await app(scope, receive, send)
+            await self._api(scope, receive, send, path)
             return
-        if path == "/healthz":
-            await _json(send, 200, {"status": "ok"})
+        if path in ("/healthz", "/readyz", "/metrics"):
+            await self._ops(send, path)
             return
-        if path == "/readyz":
-            await self._readiness(send)
+        if self.page_limits.rate.enabled and await self._limited(send, self.page_limits, _client_ip(scope)):
             return
-        if path == "/metrics":
-            body, content_type = render_metrics()
-            await send(
-                {"type": "http.response.start", "status": 200, "headers": [(b"content-type", content_type.encode())]}
-            )
-            await send({"type": "http.response.body", "body": body})
+        if self.pages is None:
+            await _json(send, 503, error_envelope("service_unavailable", "no renderer is configured"))
             return
         await self.pages(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        if path == OPENAPI_PATH:
+            await _json(send, 200, await merged_openapi(self.clients))
+            return
+        if path == DOCS_PATH:
+            await _raw(send, 200, docs_page(), b"text/html; charset=utf-8")
+            return
+        public = path.startswith(tuple(self.settings.cors_public_prefixes))
+        if public and scope["method"] == "OPTIONS":
+            await _raw(send, 204, b"", None, CORS_HEADERS)
+            return
+        if await self._over_quota(scope, send):
+            return
+        app = self.routes.get(path[len(API_PREFIX) :].split("/", 1)[0])
+        if app is None:
+            await _json(send, 404, error_envelope("not_found", f"no service at {path}"))
+            return
+        await app(scope, receive, _with_cors(send) if public else send)
+
+    async def _over_quota(self, scope: Scope, send: Send) -> bool:
+        key = _api_key(scope)
+        if key and self.key_limits.rate.enabled:
+            return await self._limited(send, self.key_limits, key)
+        return self.ip_limits.rate.enabled and await self._limited(send, self.ip_limits, _client_ip(scope))
+
+    async def _limited(self, send: Send, buckets: TokenBuckets, key: str) -> bool:
+        wait = buckets.take(key)
+        if not wait:
+            return False
+        body = orjson.dumps(error_envelope("rate_limited", "too many requests; retry later", {"retry_after": wait}))
+        await _raw(send, 429, body, b"application/json", [(b"retry-after", retry_after(wait))])
+        return True
+
+    async def _ops(self, send: Send, path: str) -> None:
+        if path == "/healthz":
+            await _json(send, 200, {"status": "ok"})
+        elif path == "/readyz":
+            await self._readiness(send)
+        else:
+            body, content_type = render_metrics()
+            await _raw(send, 200, body, content_type.encode())
 
     async def _readiness(self, send: Send) -> None:
         """Ready when every service answers its own /readyz."""
@@ -70,21 +117,46 @@ class Gateway:
 
     async def close(self) -> None:
         await self.clients.close()
+        for proxy in self.proxies:
+            await proxy.close()
+
+
+def _client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+def _api_key(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-api-key":
+            return value.decode("latin-1")[:200]
+    return None
+
+
+def _with_cors(send: Send) -> Send:
+    async def wrapped(message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *CORS_HEADERS[:1]]}
+        await send(message)
+
+    return wrapped
+
+
+async def _raw(send: Send, status: int, body: bytes, content_type: bytes | None, extra=()) -> None:
+    headers = [(b"content-length", str(len(body)).encode()), *extra]
+    if content_type:
+        headers.append((b"content-type", content_type))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _json(send: Send, status: int, body: dict) -> None:
-    payload = orjson.dumps(body)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
+    await _raw(send, status, orjson.dumps(body), b"application/json")
 
 
-def create_gateway(settings: GatewaySettings, mounted: dict[str, ASGIApp]) -> tuple[ASGIApp, Gateway]:
+def create_gateway(
+    settings: GatewaySettings, mounted: dict[str, ASGIApp], pages: ASGIApp | None = None
+) -> tuple[ASGIApp, Gateway]:
     """The gateway wrapped in the request-id/metrics/access-log middleware, and the gateway itself."""
-    gateway = Gateway(settings, mounted)
+    gateway = Gateway(settings, mounted, pages)
     return RequestContextMiddleware(gateway, service="gateway", access_log=settings.access_log), gateway

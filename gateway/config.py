@@ -13,8 +13,15 @@ class GatewaySettings(BaseSettings):
         default_factory=dict,
         description="service name → base URL (distributed mode); services mounted in-process need none",
     )
-    preview_suffix: str = Field(
-        ".localhost", description="<site-id><suffix> serves that site too (development browsing without DNS)"
+    proxy_timeout_seconds: float = Field(10.0, gt=0, description="how long the gateway waits for a service")
+    cors_public_prefixes: list[str] = Field(
+        ["/api/v1/content/public/", "/api/v1/content/sites"],
+        description="API paths any web page may read (CORS *): public, read-only, no credentials",
     )
-    site_cache_seconds: float = Field(30.0, ge=0, description="how long a host → site answer is reused")
+    rate_per_ip: float = Field(100.0, ge=0, description="API requests per second per client IP (0: no limit)")
+    burst_per_ip: int = Field(200, ge=1)
+    rate_per_api_key: float = Field(20.0, ge=0, description="API requests per second per X-API-Key (0: no limit)")
+    burst_per_api_key: int = Field(40, ge=1)
+    page_rate_per_ip: float = Field(100.0, ge=0, description="page requests per second per client IP (0: no limit)")
+    page_burst_per_ip: int = Field(300, ge=1)
     access_log: bool = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -11,29 +12,37 @@ from gateway.app import create_gateway
 from gateway.config import GatewaySettings
 from services.content.main import create_app as create_content_app
 from services.content.main import migrate as migrate_content
+from services.render.main import create_app as create_render_app
+from services.render.main import migrate as migrate_render
 from shared.auth.keys import LocalSigner
 from shared.bus import create_bus
-from sitegroup.settings import PlatformSettings, content_settings
+from sitegroup.settings import PlatformSettings, content_settings, render_settings
 
 
 async def migrate_all(platform: PlatformSettings) -> None:
     await migrate_content(content_settings(platform))
+    await migrate_render(render_settings(platform))
 
 
 class ConsolidatedApp:
     """One ASGI app whose lifespan starts every service, then the shared bus, then their workers."""
 
-    def __init__(self, platform: PlatformSettings, *, on_ready=None) -> None:
+    def __init__(self, platform: PlatformSettings, *, on_ready=None, gateway: GatewaySettings | None = None) -> None:
         self.platform = platform
         self.signer = LocalSigner.load_or_create(platform.keys_dir, issuer=platform.issuer, audience="sitegroup")
         self.bus = create_bus("memory://")
         self.content = create_content_app(content_settings(platform), bus=self.bus, access_log=False)
-        self.asgi, self.gateway = create_gateway(GatewaySettings(), {"content": self.content})
+        self.render = create_render_app(render_settings(platform), bus=self.bus, access_log=False)
+        self.asgi, self.gateway = create_gateway(
+            gateway or GatewaySettings(),
+            {"content": self.content, "render": self.render},
+            pages=self.render.state.pages,
+        )
         self.on_ready = on_ready
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        runtimes = [self.content.state.runtime]
+        runtimes = [self.content.state.runtime, self.render.state.runtime]
         async with contextlib.AsyncExitStack() as stack:
             for runtime in runtimes:
                 await runtime.start()
@@ -46,6 +55,16 @@ class ConsolidatedApp:
             if self.on_ready is not None:
                 await self.on_ready(self)
             yield
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every event written so far has been handled and mirrored (tests, benchmarks): the
+        in-process bus marks an outbox row published only once every consumer has handled it."""
+        relay = self.content.state.runtime.relay
+        async with asyncio.timeout(timeout):
+            while await relay.pending():
+                relay.wake()
+                await asyncio.sleep(0.01)
+            await self.render.state.runtime.mirror.drain()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.content.config import ContentSettings
+from services.render.config import RenderSettings
 from shared.config import ServiceSettings, sqlite_url
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -57,3 +58,9 @@ def with_defaults(settings: S, defaults: dict[str, object]) -> S:
 
 def content_settings(platform: PlatformSettings) -> ContentSettings:
     return with_defaults(ContentSettings(), platform.service_defaults("content"))
+
+
+def render_settings(platform: PlatformSettings) -> RenderSettings:
+    # the demo hosts are not served over TLS here: canonical URLs say http
+    defaults = {**platform.service_defaults("render"), "public_base_scheme": "http"}
+    return with_defaults(RenderSettings(), defaults)

@@ -37,6 +37,10 @@ async def site_snapshot(repo: ContentRepository, site: Site) -> SiteSnapshot:
         parent_id=site.parent_id,
         theme=site.theme,
         status=site.status,
+        abbreviation=site.abbreviation,
+        contact_phone=site.contact_phone,
+        contact_email=site.contact_email,
+        contact_address=site.contact_address,
     )
 
 

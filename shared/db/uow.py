@@ -33,6 +33,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._emitted = 0
         self._records: dict[Table, list[dict[str, Any]]] = {}
+        self._after_commit: list[Callable[[], None]] = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.session.info["tenant_scope"] = self.scope
         self._emitted = 0
         self._records = {}
+        self._after_commit = []
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -55,6 +57,11 @@ class UnitOfWork:
             if not site_id or (not self.scope.is_platform and site_id != self.scope.site_id):
                 raise TenantScopeError(f"{model.__name__} of site {site_id} recorded in scope {self.scope.site_id}")
         self._records.setdefault(model.__table__, []).append(values)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this transaction has committed (never if it rolls back): effects outside the
+        database, such as dropping cached pages, must not happen before the data they reflect is visible."""
+        self._after_commit.append(callback)
 
     def emit(self, event: Event) -> None:
         """Write the event into the outbox table of this transaction."""
@@ -81,8 +88,12 @@ class UnitOfWork:
         if self._emitted and self._on_commit is not None:
             self._on_commit()
         self._emitted = 0
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
     async def rollback(self) -> None:
         await self.session.rollback()
         self._emitted = 0
         self._records = {}
+        self._after_commit = []

@@ -31,6 +31,11 @@ class SiteSnapshot(_Snapshot):
     parent_id: str | None
     theme: str
     status: Literal["building", "online", "closed"]
+    # added in place (defaults keep older v1 events readable): what every page footer shows
+    abbreviation: str = ""
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    contact_address: str | None = None
 
 
 class ChannelSnapshot(_Snapshot):

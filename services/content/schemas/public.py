@@ -31,6 +31,3 @@ class PublicDocument(BaseModel):
 
 class PublicSite(SiteSnapshot):
     org_code: str
-    contact_phone: str | None
-    contact_email: str | None
-    contact_address: str | None

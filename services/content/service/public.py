@@ -45,13 +45,7 @@ async def site_profile(deps: ContentDeps, site_id: str) -> PublicSite:
         if site is None or site.status == "closed":
             raise NotFound(f"site {site_id} does not exist")
         snapshot = await site_snapshot(uow.repo, site)
-    return PublicSite(
-        **snapshot.model_dump(),
-        contact_phone=site.contact_phone,
-        contact_email=site.contact_email,
-        contact_address=site.contact_address,
-        org_code=site.org_code,
-    )
+    return PublicSite(**snapshot.model_dump(), org_code=site.org_code)
 
 
 async def document_at(deps: ContentDeps, site_id: str, path: str) -> PublicDocument:

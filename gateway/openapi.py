@@ -1,0 +1,62 @@
+"""One OpenAPI document for the whole platform, merged from each service's own, and a page to read it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.openapi.docs import get_swagger_ui_html
+
+from gateway.services import ServiceClients
+
+OPENAPI_PATH = "/api/v1/openapi.json"
+DOCS_PATH = "/api/v1/docs"
+
+
+async def merged_openapi(clients: ServiceClients) -> dict[str, Any]:
+    """Paths are already unique (/api/v1/<service>/…); a schema name two services define differently
+    is kept once per service as <service>.<name>."""
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "集约化政府网站平台 API",
+            "version": "1.0.0",
+            "description": "Every service of the platform behind one gateway.",
+        },
+        "paths": {},
+        "components": {"schemas": {}, "securitySchemes": {}},
+        "tags": [],
+    }
+    for name in sorted(clients.names()):
+        response = await clients.client(name).get(f"/api/v1/{name}/openapi.json")
+        if response.status_code != 200:
+            continue
+        _merge(merged, name, response.json())
+    return merged
+
+
+def _merge(merged: dict[str, Any], service: str, spec: dict[str, Any]) -> None:
+    schemas = merged["components"]["schemas"]
+    renames: dict[str, str] = {}
+    for key, schema in spec.get("components", {}).get("schemas", {}).items():
+        if key in schemas and schemas[key] != schema:
+            renames[f"#/components/schemas/{key}"] = f"#/components/schemas/{service}.{key}"
+            schemas[f"{service}.{key}"] = schema
+        else:
+            schemas[key] = schema
+    merged["components"]["securitySchemes"].update(spec.get("components", {}).get("securitySchemes", {}))
+    paths = _rename_refs(spec.get("paths", {}), renames) if renames else spec.get("paths", {})
+    merged["paths"].update(paths)
+    known = {t["name"] for t in merged["tags"]}
+    merged["tags"] += [t for t in spec.get("tags", []) if t["name"] not in known]
+
+
+def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {k: (renames.get(v, v) if k == "$ref" else _rename_refs(v, renames)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_rename_refs(v, renames) for v in node]
+    return node
+
+
+def docs_page() -> bytes:
+    return get_swagger_ui_html(openapi_url=OPENAPI_PATH, title="集约化政府网站平台 API").body

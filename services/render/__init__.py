@@ -1,0 +1,1 @@
+"""站点渲染: every tenant site's pages, rendered once from content events, cached, mirrored as static HTML."""

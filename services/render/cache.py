@@ -1,0 +1,103 @@
+"""Rendered pages kept in memory per (site, path, variant), dropped exactly when an event touches them.
+
+Each page lists the tags it was built from (`doc:42`, `list:hefei:zwdt/tzgg`, `home:hefei` …); an event
+names the tags it changes and only those pages go. Keys always start with the site (house rule 5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from shared.tenancy import site_cache_key
+
+
+@dataclass(slots=True)
+class Page:
+    """A finished response: status, body and the raw ASGI headers, computed once."""
+
+    status: int
+    body: bytes
+    content_type: str
+    tags: frozenset[str] = frozenset()
+    cache_control: str = "no-store"
+    location: str | None = None
+    built_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    etag: str = ""
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+        headers = [
+            (b"content-type", self.content_type.encode()),
+            (b"content-length", str(len(self.body)).encode()),
+            (b"cache-control", self.cache_control.encode()),
+            (b"etag", self.etag.encode()),
+            (b"last-modified", format_datetime(self.built_at, usegmt=True).encode()),
+            (b"vary", b"Cookie"),
+        ]
+        if self.location:
+            headers.append((b"location", self.location.encode()))
+        self.headers = headers
+
+    @property
+    def cacheable(self) -> bool:
+        return self.status in (200, 301, 404, 410)
+
+
+class PageCache:
+    """An LRU of pages with a tag → keys index for exact invalidation."""
+
+    def __init__(self, max_pages: int) -> None:
+        self.max_pages = max_pages
+        self._pages: OrderedDict[str, Page] = OrderedDict()
+        self._by_tag: dict[str, set[str]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(site_id: str, path: str, variant: str) -> str:
+        return site_cache_key(site_id, variant, path)
+
+    def get(self, key: str) -> Page | None:
+        page = self._pages.get(key)
+        if page is None:
+            self.misses += 1
+            return None
+        self._pages.move_to_end(key)
+        self.hits += 1
+        return page
+
+    def put(self, key: str, page: Page) -> None:
+        self._forget(key)
+        self._pages[key] = page
+        for tag in page.tags:
+            self._by_tag.setdefault(tag, set()).add(key)
+        while len(self._pages) > self.max_pages:
+            self._forget(next(iter(self._pages)))
+
+    def invalidate(self, tags: set[str]) -> int:
+        """Drop every page built from any of `tags`; returns how many went."""
+        keys: set[str] = set()
+        for tag in tags:
+            keys |= self._by_tag.pop(tag, set())
+        for key in keys:
+            self._forget(key)
+        return len(keys)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def _forget(self, key: str) -> None:
+        page = self._pages.pop(key, None)
+        if page is None:
+            return
+        for tag in page.tags:
+            keys = self._by_tag.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._by_tag[tag]

@@ -1,0 +1,23 @@
+"""Settings of the render service (environment prefix RENDER_)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from shared.config import ServiceSettings
+
+
+class RenderSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="RENDER_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///var/data/render.db"
+    preview_suffix: str = Field(
+        ".localhost", description="<site-id><suffix> serves that site too (development browsing without DNS)"
+    )
+    page_size: int = Field(20, ge=5, le=100, description="documents per channel list page")
+    cache_max_pages: int = Field(20_000, ge=100, description="rendered pages kept in memory (LRU beyond)")
+    max_age_seconds: int = Field(60, ge=0, description="Cache-Control max-age of pages")
+    stale_seconds: int = Field(600, ge=0, description="Cache-Control stale-while-revalidate / stale-if-error")
+    mirror_enabled: bool = Field(True, description="write every published page as static HTML to the blob store")
+    public_base_scheme: str = Field("https", description="scheme of canonical URLs on the sites' own domains")

@@ -1,0 +1,118 @@
+"""The render service's read model: sites, channels and live documents as content events described them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db.types import UtcDateTime
+from shared.messaging.tables import BigId, InboxBase, OutboxBase, utcnow
+from shared.tenancy import TenantScoped
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Outbox(OutboxBase, Base):
+    """Kept for the common unit of work; the renderer emits no events yet."""
+
+
+class Inbox(InboxBase, Base):
+    pass
+
+
+class SiteView(Base):
+    """A site as its latest content.site event described it (platform data: the host table is built from it)."""
+
+    __tablename__ = "site_views"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ThemeSettings(TenantScoped, Base):
+    """A site's own choices on top of its theme: colours, logo, extra footer lines."""
+
+    __tablename__ = "theme_settings"
+    __table_args__ = (UniqueConstraint("site_id", name="uq_theme_settings_site"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    values: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ChannelView(TenantScoped, Base):
+    __tablename__ = "channel_views"
+    __table_args__ = (Index("ix_channel_views_site_path", "site_id", "path", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)  # the content service's channel id
+    version: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(BigId)
+    path: Mapped[str] = mapped_column(String(400))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class DocumentView(TenantScoped, Base):
+    """A document that has been live, with its last snapshot and how it is off line if it is."""
+
+    __tablename__ = "document_views"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)  # the content service's document id
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12))  # live | withdrawn | redirect | gone
+    notice: Mapped[str | None] = mapped_column(String(500))
+    redirect_url: Mapped[str | None] = mapped_column(String(500))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
+
+
+class PageEntry(TenantScoped, Base):
+    """One place a document appears on one site: its URL there and what lists and catalogues need."""
+
+    __tablename__ = "page_entries"
+    __table_args__ = (
+        UniqueConstraint("site_id", "url_path", name="uq_page_entries_site_path"),
+        Index("ix_page_entries_channel_time", "site_id", "channel_path", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(BigId, index=True)
+    owner_site_id: Mapped[str] = mapped_column(String(40))
+    channel_id: Mapped[int] = mapped_column(BigId)
+    channel_path: Mapped[str] = mapped_column(String(400))
+    url_path: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(12))  # primary | repost | push | subscription
+    listed: Mapped[bool] = mapped_column(default=True)  # False once withdrawn: the page stays, lists drop it
+    title: Mapped[str] = mapped_column(String(300))
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    topic_category: Mapped[str | None] = mapped_column(String(60))
+    validity: Mapped[str | None] = mapped_column(String(4))
+
+
+class Redirect(TenantScoped, Base):
+    """A legacy URL of a site: 301 to its new place, or 410 when it is gone for good. Consulted first."""
+
+    __tablename__ = "redirects"
+    __table_args__ = (UniqueConstraint("site_id", "old_path", name="uq_redirects_site_path"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    old_path: Mapped[str] = mapped_column(String(500))
+    target: Mapped[str | None] = mapped_column(String(1000))  # None: 410 Gone
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -1,0 +1,158 @@
+"""The public page path as plain ASGI: Host → site, then the page cache, building a page only on a miss.
+
+No framework on this path on purpose: a cached page costs a dict lookup and two `send` calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qsl, quote, urlencode
+
+from starlette.types import Receive, Scope, Send
+
+from services.render.cache import Page, PageCache
+from services.render.service.context import RenderDeps, SiteHost
+from services.render.service.pages import PageBuilder, PageRequest
+from services.render.themes import STATIC
+
+MODE_COOKIE = "sg_mode"
+PAGE_PARAMS = {"topic": 40, "year": 4, "page": 5}  # the only query parameters a page reads, and their length
+_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+_ASSET_HEADERS_CACHE = b"public, max-age=31536000, immutable"
+
+
+class PageServer:
+    def __init__(self, deps: RenderDeps, builder: PageBuilder) -> None:
+        self.deps = deps
+        self.cache: PageCache = deps.cache
+        self.builder = builder
+        self._building: dict[str, asyncio.Future[Page]] = {}
+        self._assets = {f"/_static/{p.relative_to(STATIC)}": p.read_bytes() for p in STATIC.rglob("*") if p.is_file()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in ("GET", "HEAD"):
+            await _plain(send, 405, "只支持 GET 与 HEAD 请求", extra=[(b"allow", b"GET, HEAD")])
+            return
+        headers = dict(scope["headers"])
+        path: str = scope["path"]
+        if path.startswith("/_static/"):
+            await self._asset(send, path)
+            return
+        ref = self.deps.hosts.resolve(headers.get(b"host", b"").decode("latin-1"))
+        if ref is None:
+            await _plain(send, 404, "本平台没有这个网站")
+            return
+        if not ref.is_main:
+            await _redirect(send, f"{_scheme(scope, headers)}://{ref.main_domain}{quote(path)}{_qs(scope)}", 301)
+            return
+        if path.startswith("/_mode/"):
+            await _switch_mode(send, path, scope)
+            return
+        if ref.status != "online":
+            await _plain(send, 503, "网站建设中，暂未开通", extra=[(b"retry-after", b"3600")])
+            return
+        page = await self.page(ref, path, _variant(headers), _params(scope))
+        await _send_page(send, page, headers, head=scope["method"] == "HEAD")
+
+    async def page(self, ref: SiteHost | str, path: str, variant: str, params: dict[str, str]) -> Page:
+        """From the cache, or built once however many requests ask for it at the same moment."""
+        site_id = ref if isinstance(ref, str) else ref.site_id
+        key = self.cache.key(site_id, path + ("?" + urlencode(sorted(params.items())) if params else ""), variant)
+        page = self.cache.get(key)
+        if page is not None:
+            return page
+        pending = self._building.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Page] = asyncio.get_running_loop().create_future()
+        self._building[key] = future
+        try:
+            page = await self.builder.build(PageRequest(site_id, path, variant, params))
+            if page.cacheable:
+                self.cache.put(key, page)
+            future.set_result(page)
+            return page
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters re-raise it; no "never retrieved" warning
+            raise
+        finally:
+            del self._building[key]
+
+    async def _asset(self, send: Send, path: str) -> None:
+        body = self._assets.get(path)
+        if body is None:
+            await _plain(send, 404, "没有这个文件")
+            return
+        kind = _STATIC_TYPES.get(path[path.rfind(".") :], "application/octet-stream")
+        await _raw(send, 200, body, [(b"content-type", kind.encode()), (b"cache-control", _ASSET_HEADERS_CACHE)])
+
+    def asset_files(self) -> dict[str, bytes]:
+        return dict(self._assets)
+
+
+def _variant(headers: dict[bytes, bytes]) -> str:
+    raw = headers.get(b"cookie")
+    if not raw or MODE_COOKIE.encode() not in raw:
+        return "std"
+    cookie = SimpleCookie()
+    cookie.load(raw.decode("latin-1"))
+    return "elder" if MODE_COOKIE in cookie and cookie[MODE_COOKIE].value == "elder" else "std"
+
+
+def _params(scope: Scope) -> dict[str, str]:
+    raw = scope.get("query_string", b"")
+    if not raw:
+        return {}
+    pairs = parse_qsl(raw.decode("utf-8", "replace"))
+    return {k: v for k, v in pairs if k in PAGE_PARAMS and v and len(v) <= PAGE_PARAMS[k]}
+
+
+def _qs(scope: Scope) -> str:
+    raw = scope.get("query_string", b"")
+    return "?" + raw.decode("latin-1") if raw else ""
+
+
+def _scheme(scope: Scope, headers: dict[bytes, bytes]) -> str:
+    forwarded = headers.get(b"x-forwarded-proto", b"").decode("latin-1")
+    return forwarded if forwarded in ("http", "https") else scope.get("scheme", "http")
+
+
+async def _switch_mode(send: Send, path: str, scope: Scope) -> None:
+    """适老化 on or off without JavaScript: a link sets a cookie and comes back to the page."""
+    mode = path.removeprefix("/_mode/")
+    back = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"))).get("next", "/")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    if mode not in ("elder", "std"):
+        await _plain(send, 404, "没有这种浏览模式")
+        return
+    age = 31_536_000 if mode == "elder" else 0
+    cookie = f"{MODE_COOKIE}={mode}; Path=/; Max-Age={age}; SameSite=Lax; HttpOnly"
+    await _redirect(send, quote(back, safe="/?=&%"), 303, extra=[(b"set-cookie", cookie.encode())])
+
+
+async def _send_page(send: Send, page: Page, headers: dict[bytes, bytes], *, head: bool) -> None:
+    if page.status == 200 and headers.get(b"if-none-match", b"").decode("latin-1") == page.etag:
+        await send({"type": "http.response.start", "status": 304, "headers": page.headers[2:]})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send({"type": "http.response.start", "status": page.status, "headers": page.headers})
+    await send({"type": "http.response.body", "body": b"" if head else page.body})
+
+
+async def _raw(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    headers = [*headers, (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _plain(send: Send, status: int, message: str, *, extra: list[tuple[bytes, bytes]] = ()) -> None:
+    body = f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{message}</title></head>'
+    body += f"<body><main><h1>{message}</h1></main></body></html>"
+    await _raw(send, status, body.encode(), [(b"content-type", b"text/html; charset=utf-8"), *extra])
+
+
+async def _redirect(send: Send, location: str, status: int, *, extra: list[tuple[bytes, bytes]] = ()) -> None:
+    await _raw(send, status, b"", [(b"location", location.encode("latin-1", "replace")), *extra])

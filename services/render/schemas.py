@@ -1,0 +1,100 @@
+"""Request and response models of the render service's API (site look, redirect table, mirror)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+HEX = r"^#[0-9a-fA-F]{6}$"
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA for body text; white text on the primary colour, links on white
+
+
+def contrast_with_white(color: str) -> float:
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ThemeUpdate(Strict):
+    """A site's own colours, logo and footer lines; colours must keep text readable (AA contrast)."""
+
+    primary_color: Annotated[str, Field(pattern=HEX)] = "#b3000c"
+    link_color: Annotated[str, Field(pattern=HEX)] = "#0b4aa2"
+    logo_url: Annotated[str, Field(max_length=500, pattern=r"^(https://|/)\S+$")] | None = None
+    logo_alt: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    footer_lines: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=5)] = []
+
+    @field_validator("primary_color", "link_color")
+    @classmethod
+    def readable(cls, value: str) -> str:
+        ratio = contrast_with_white(value)
+        if ratio < MIN_CONTRAST:
+            raise ValueError(f"contrast with white is {ratio:.2f}:1, below the {MIN_CONTRAST}:1 of WCAG AA")
+        return value.lower()
+
+    @model_validator(mode="after")
+    def logo_has_alt(self) -> ThemeUpdate:
+        if self.logo_url and not self.logo_alt:
+            raise ValueError("logo_alt is required with logo_url (alt text for screen readers)")
+        return self
+
+
+class ThemeRead(ThemeUpdate):
+    model_config = ConfigDict(extra="ignore")
+    site_id: str
+
+
+_PATH = re.compile(r"^/[^\s?#]{0,499}$")
+
+
+class RedirectItem(Strict):
+    old_path: Annotated[
+        str, Field(max_length=500, description="a path on the site's own domain, e.g. /art/2019/1.html")
+    ]
+    target: Annotated[str, Field(max_length=1000, pattern=r"^(https?://\S+|/\S*)$")] | None = Field(
+        None, description="where it moved (301); null: gone for good (410)"
+    )
+
+    @field_validator("old_path")
+    @classmethod
+    def plain_path(cls, value: str) -> str:
+        if not _PATH.match(value) or "/../" in value or value.endswith("/.."):
+            raise ValueError("a path starting with / without spaces, query or fragment")
+        return value
+
+
+class RedirectBatch(Strict):
+    items: Annotated[list[RedirectItem], Field(min_length=1, max_length=10_000)]
+
+
+class RedirectRead(BaseModel):
+    old_path: str
+    target: str | None
+    status: int
+
+
+class RedirectsWritten(BaseModel):
+    site_id: str
+    written: int
+
+
+class MirrorRebuilt(BaseModel):
+    site_id: str
+    files: int
+
+
+class CacheStats(BaseModel):
+    pages: int
+    hits: int
+    misses: int
+    mirror_files_written: int

@@ -1,0 +1,1 @@
+"""Use cases of the render service: keep the read model from events, build pages, write the mirror."""

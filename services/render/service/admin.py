@@ -1,0 +1,92 @@
+"""What site admins and operators change in the renderer: a site's look and its redirect table."""
+
+from __future__ import annotations
+
+from services.render.models import Redirect, ThemeSettings
+from services.render.schemas import RedirectBatch, RedirectRead, RedirectsWritten, ThemeRead, ThemeUpdate
+from services.render.service.context import RenderDeps, RenderUnitOfWork
+from services.render.service.projection import site_tag
+from shared.auth import Principal
+from shared.errors import Forbidden, NotFound
+
+SITE_ADMIN = "site_admin"
+
+
+def require_site_admin(principal: Principal, site_id: str) -> None:
+    if not (principal.is_platform_operator() or principal.has_role(site_id, (SITE_ADMIN,))):
+        raise Forbidden(f"needs role site_admin on site {site_id}")
+
+
+def require_known_site(deps: RenderDeps, site_id: str) -> None:
+    if deps.hosts.site(site_id) is None:
+        raise NotFound(f"no site {site_id}")
+
+
+def _flush_site(deps: RenderDeps, uow: RenderUnitOfWork, site_id: str) -> None:
+    """Look and redirects change every page of a site: rare, deliberate edits, so the whole site goes."""
+    tags = {site_tag(site_id)}
+    uow.after_commit(lambda: (deps.cache.invalidate(tags), deps.on_change(site_id, tags)))
+
+
+async def get_theme(deps: RenderDeps, principal: Principal, site_id: str) -> ThemeRead:
+    require_site_admin(principal, site_id)
+    require_known_site(deps, site_id)
+    async with deps.site_uow(site_id) as uow:
+        own = await uow.repo.theme()
+        return ThemeRead(site_id=site_id, **(own.values if own else {}))
+
+
+async def update_theme(deps: RenderDeps, principal: Principal, site_id: str, data: ThemeUpdate) -> ThemeRead:
+    require_site_admin(principal, site_id)
+    require_known_site(deps, site_id)
+    async with deps.site_uow(site_id) as uow:
+        own = await uow.repo.theme()
+        if own is None:
+            uow.session.add(ThemeSettings(site_id=site_id, values=data.model_dump()))
+        else:
+            own.values = data.model_dump()
+        _flush_site(deps, uow, site_id)
+        await uow.commit()
+    return ThemeRead(site_id=site_id, **data.model_dump())
+
+
+async def list_redirects(deps: RenderDeps, principal: Principal, site_id: str) -> list[RedirectRead]:
+    require_site_admin(principal, site_id)
+    async with deps.site_uow(site_id) as uow:
+        return [
+            RedirectRead(old_path=r.old_path, target=r.target, status=410 if r.target is None else 301)
+            for r in await uow.repo.redirects()
+        ]
+
+
+async def put_redirects(deps: RenderDeps, principal: Principal, site_id: str, batch: RedirectBatch) -> RedirectsWritten:
+    """Add or replace entries; all of the batch or none of it."""
+    require_site_admin(principal, site_id)
+    require_known_site(deps, site_id)
+    async with deps.site_uow(site_id) as uow:
+        existing = {r.old_path: r for r in await uow.repo.redirects()}
+        for item in {i.old_path: i for i in batch.items}.values():
+            row = existing.get(item.old_path)
+            if row is None:
+                uow.session.add(Redirect(site_id=site_id, old_path=item.old_path, target=item.target))
+            else:
+                row.target = item.target
+        _flush_site(deps, uow, site_id)
+        await uow.commit()
+    return RedirectsWritten(site_id=site_id, written=len({i.old_path for i in batch.items}))
+
+
+async def delete_redirect(deps: RenderDeps, principal: Principal, site_id: str, old_path: str) -> None:
+    require_site_admin(principal, site_id)
+    async with deps.site_uow(site_id) as uow:
+        if not await uow.repo.delete_redirect(old_path):
+            raise NotFound(f"no redirect for {old_path}")
+        _flush_site(deps, uow, site_id)
+        await uow.commit()
+
+
+async def rebuild_mirror(deps: RenderDeps, mirror, principal: Principal, site_id: str) -> int:
+    """Write every page of the site to the static mirror again (after a theme change, or a lost bucket)."""
+    require_site_admin(principal, site_id)
+    require_known_site(deps, site_id)
+    return await mirror.rebuild_site(site_id)

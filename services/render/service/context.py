@@ -1,0 +1,91 @@
+"""What the render use cases share: sessions, blobs, settings, the page cache and the host table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from services.render.cache import PageCache
+from services.render.config import RenderSettings
+from services.render.models import Outbox
+from services.render.repository import RenderRepository
+from shared.blobs import BlobStore
+from shared.db.uow import UnitOfWork
+from shared.tenancy import PLATFORM, TenantScope, site_scope
+
+
+class RenderUnitOfWork(UnitOfWork):
+    repo: RenderRepository
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.repo = RenderRepository(self.session)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class SiteHost:
+    """What a Host header resolves to."""
+
+    site_id: str
+    is_main: bool
+    main_domain: str
+    status: str
+
+
+@dataclass
+class HostTable:
+    """Host name → site, kept in memory from the site views (every request needs it, none may wait for it)."""
+
+    preview_suffix: str
+    _hosts: dict[str, SiteHost] = field(default_factory=dict)
+    _sites: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def load(self, site: dict[str, Any]) -> None:
+        for host, ref in list(self._hosts.items()):
+            if ref.site_id == site["id"]:
+                del self._hosts[host]
+        main = site["main_domain"]
+        for host in site["domains"]:
+            self._hosts[host.lower()] = SiteHost(site["id"], host == main, main, site["status"])
+        self._sites[site["id"]] = site
+
+    def resolve(self, host: str) -> SiteHost | None:
+        name = host.split(":", 1)[0].strip().lower().rstrip(".")
+        found = self._hosts.get(name)
+        if found is None and self.preview_suffix and name.endswith(self.preview_suffix):
+            site = self._sites.get(name.removesuffix(self.preview_suffix))
+            if site is not None:  # the preview host is served as it is, never redirected
+                return SiteHost(site["id"], True, site["main_domain"], site["status"])
+        return found
+
+    def site(self, site_id: str) -> dict[str, Any] | None:
+        return self._sites.get(site_id)
+
+    def site_ids(self) -> list[str]:
+        return sorted(self._sites)
+
+
+@dataclass
+class RenderDeps:
+    """Everything the use cases need, built once by create_app()."""
+
+    session_factory: async_sessionmaker
+    blobs: BlobStore
+    settings: RenderSettings
+    cache: PageCache
+    hosts: HostTable
+    on_change: Callable[[str, set[str]], None] = lambda site_id, tags: None
+
+    def uow(self, scope: TenantScope) -> RenderUnitOfWork:
+        return RenderUnitOfWork(self.session_factory, source="/render", scope=scope, outbox=Outbox)
+
+    def site_uow(self, site_id: str) -> RenderUnitOfWork:
+        return self.uow(site_scope(site_id))
+
+    def platform_uow(self) -> RenderUnitOfWork:
+        """Events span sites (a document appears on every site that reposts it); so does the host table."""
+        return self.uow(PLATFORM)

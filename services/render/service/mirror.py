@@ -1,0 +1,119 @@
+"""The static mirror: every published page also as a file in the blob store, so a plain web server or a
+CDN can serve a site while the platform is down. Changes are coalesced and written in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+from services.render.cache import Page
+from services.render.service.context import RenderDeps
+from shared.logs import get_logger
+from shared.tenancy import site_blob_key
+
+log = get_logger("render.mirror")
+
+PageSource = Callable[[str, str], Awaitable[Page]]  # (site_id, path) → the page as a visitor gets it
+FIXED_PATHS = ("/", "/sitemap.html", "/sitemap.xml", "/robots.txt")
+
+
+def mirror_key(site_id: str, path: str) -> str:
+    """`/zwdt/` → sites/<site>/mirror/zwdt/index.html; `/a/b.html` → sites/<site>/mirror/a/b.html."""
+    relative = path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        relative += "index.html"
+    return site_blob_key(site_id, "mirror", relative)
+
+
+class MirrorWriter:
+    def __init__(self, deps: RenderDeps, source: PageSource, assets: dict[str, bytes], *, delay: float = 0.2):
+        self.deps = deps
+        self.source = source
+        self.assets = assets
+        self.delay = delay
+        self._pending: dict[str, set[str]] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.written = 0
+
+    def changed(self, site_id: str, tags: set[str]) -> None:
+        self._pending.setdefault(site_id, set()).update(tags)
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="render.mirror")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def drain(self) -> None:
+        """Write whatever is pending now (tests, the rebuild command)."""
+        while self._pending:
+            await self._flush()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(self.delay)  # coalesce a burst of events into one pass
+            self._wake.clear()
+            try:
+                await self._flush()
+            except Exception:  # a failed pass is retried with the next change; the pages stay served
+                log.exception("mirror_pass_failed")
+
+    async def _flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        for site_id, tags in pending.items():
+            paths = await self.paths_for(site_id, tags)
+            for path in sorted(paths):
+                await self.write(site_id, path)
+
+    async def paths_for(self, site_id: str, tags: set[str]) -> set[str]:
+        """Which pages of the site the tags stand for; a site-wide change means every page."""
+        everything = f"site:{site_id}" in tags
+        paths: set[str] = set(FIXED_PATHS)
+        async with self.deps.site_uow(site_id) as uow:
+            for channel in await uow.repo.channels():
+                tag = f"list:{site_id}:{channel.path}"
+                if everything or tag in tags:
+                    paths |= await self._list_paths(uow, channel.path, channel.snapshot["kind"])
+            if everything:
+                paths |= {path for path, _ in await uow.repo.sitemap()}
+        doc_ids = [int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")]
+        async with self.deps.platform_uow() as uow:  # a document's entries on this site only, below
+            for doc_id in doc_ids:
+                paths |= {e.url_path for e in await uow.repo.entries_of(doc_id) if e.site_id == site_id}
+        return paths
+
+    async def _list_paths(self, uow, channel_path: str, kind: str) -> set[str]:
+        base = f"/{channel_path}/"
+        if kind not in ("list", "topic"):
+            return {base}
+        _, total = await uow.repo.listed(channel_path, 0, 1)
+        pages = max(1, -(-total // self.deps.settings.page_size))
+        return {base, f"{base}rss.xml", *(f"{base}index_{n}.html" for n in range(2, pages + 1))}
+
+    async def write(self, site_id: str, path: str) -> None:
+        page = await self.source(site_id, path)
+        key = mirror_key(site_id, path)
+        if page.status == 200:
+            await self.deps.blobs.put(key, page.body, page.content_type.split(";")[0])
+        elif page.status in (301, 302) and page.location:
+            stub = f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={page.location}">'
+            await self.deps.blobs.put(key, stub.encode(), "text/html")
+        else:
+            await self.deps.blobs.delete(key)
+        self.written += 1
+
+    async def rebuild_site(self, site_id: str) -> int:
+        """Every page of one site, and the theme's assets: the `sitegroup render mirror` command."""
+        before = self.written
+        for path, body in self.assets.items():
+            await self.deps.blobs.put(site_blob_key(site_id, "mirror", path.lstrip("/")), body, "text/css")
+        for path in sorted(await self.paths_for(site_id, {f"site:{site_id}"})):
+            await self.write(site_id, path)
+        return self.written - before

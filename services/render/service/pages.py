@@ -1,0 +1,220 @@
+"""Building a site's pages from the read model: which page a path is, and what it shows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from services.render.cache import Page
+from services.render.models import ChannelView, PageEntry
+from services.render.service.context import RenderDeps, RenderUnitOfWork
+from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
+from services.render.service.projection import entries_tag, list_tags, site_tag
+from services.render.service.siteview import SiteContext, site_context
+from services.render.themes import Themes
+
+HTML = "text/html; charset=utf-8"
+_LIST_PAGE = re.compile(r"^(?P<channel>.*?)/?(?:index(?:_(?P<n>[1-9][0-9]{0,4}))?\.html)?$")
+CATALOGUE_PATH = "zfxxgk"
+HOME_SECTIONS = 6
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    site_id: str
+    path: str
+    variant: str  # "std" | "elder" (适老化)
+    params: dict[str, str]
+
+
+class PageBuilder:
+    def __init__(self, deps: RenderDeps, themes: Themes) -> None:
+        self.deps = deps
+        self.themes = themes
+
+    async def build(self, request: PageRequest) -> Page:
+        async with self.deps.site_uow(request.site_id) as uow:
+            ctx = await site_context(self.deps, uow, request)
+            redirect = await uow.repo.redirect(request.path)
+            if redirect is not None:
+                if redirect.target is None:
+                    return self.error(ctx, 410, "该页面已不再提供", {site_tag(ctx.site_id)})
+                return redirect_page(redirect.target, ctx)
+            return await self._route(uow, ctx, request)
+
+    async def _route(self, uow: RenderUnitOfWork, ctx: SiteContext, request: PageRequest) -> Page:
+        path = request.path
+        if path in ("/", "/index.html"):
+            return await self.home(uow, ctx)
+        if path == "/robots.txt":
+            return robots_txt(ctx, self.cache_control())
+        if path == "/sitemap.xml":
+            return await sitemap_xml(uow, ctx, self.cache_control())
+        if path.endswith("/rss.xml"):
+            feed = await channel_rss(
+                uow, ctx, path.strip("/").removesuffix("rss.xml").rstrip("/"), self.cache_control()
+            )
+            if feed is not None:
+                return feed
+        if path == "/sitemap.html":
+            return self.html(ctx, "sitemap.html", {"tree": ctx.tree}, {site_tag(ctx.site_id)}, column=None)
+        if path.endswith(".html") and not path.rsplit("/", 1)[-1].startswith("index"):
+            entry = await uow.repo.entry(path)
+            if entry is not None:
+                return await self.article(uow, ctx, entry)
+        match = _LIST_PAGE.match(path.strip("/") if path.endswith("/") else path.lstrip("/"))
+        channel = ctx.channel_by_path(match["channel"]) if match else None
+        if channel is None:
+            return self.error(ctx, 404, "您访问的页面不存在", {site_tag(ctx.site_id), entries_tag(ctx.site_id)})
+        if not path.endswith(("/", ".html")):
+            return redirect_page(ctx.url(f"/{channel.path}/"), ctx)
+        return await self.channel(uow, ctx, channel, int(match["n"] or 1), request.params)
+
+    async def home(self, uow: RenderUnitOfWork, ctx: SiteContext) -> Page:
+        sections = []
+        for channel in ctx.home_channels():
+            items, _ = await uow.repo.listed(channel.path, 0, 8)
+            if items:
+                sections.append({"channel": channel.snapshot, "items": [entry_item(e) for e in items]})
+            if len(sections) == HOME_SECTIONS:
+                break
+        portals = [c.snapshot for c in ctx.top if c.path in ("zfxxgk", "hdjl", "sjfb", "bsfw")]
+        tags = {site_tag(ctx.site_id), entries_tag(ctx.site_id)}
+        return self.html(ctx, "home.html", {"sections": sections, "portals": portals}, tags, column=None)
+
+    async def channel(
+        self, uow: RenderUnitOfWork, ctx: SiteContext, channel: ChannelView, number: int, params: dict[str, str]
+    ) -> Page:
+        snap = channel.snapshot
+        tags = {site_tag(ctx.site_id), *list_tags(ctx.site_id, channel.path)}
+        if snap["kind"] == "link" and snap["link_url"]:
+            return redirect_page(snap["link_url"], ctx, status=302)
+        if snap["kind"] == "page":
+            items, _ = await uow.repo.listed(channel.path, 0, 1)
+            doc = await self._document(uow, items[0]) if items else None
+            tags |= {f"doc:{items[0].document_id}"} if items else set()
+            return self.html(ctx, "single.html", {"channel": snap, "doc": doc}, tags, column=channel)
+        if channel.path == CATALOGUE_PATH:
+            return await self.catalogue(uow, ctx, channel, params, tags)
+        size = self.deps.settings.page_size
+        items, total = await uow.repo.listed(channel.path, (number - 1) * size, size)
+        pages = max(1, -(-total // size))
+        if number > pages:
+            return self.error(ctx, 404, "您访问的页面不存在", tags)
+        context = {
+            "channel": snap,
+            "children": [c.snapshot for c in ctx.children(channel.id)],
+            "items": [entry_item(e) for e in items],
+            "pager": pager(f"/{channel.path}/", number, pages, total),
+        }
+        return self.html(
+            ctx, "topic.html" if snap["kind"] == "topic" else "channel.html", context, tags, column=channel
+        )
+
+    async def catalogue(
+        self, uow: RenderUnitOfWork, ctx: SiteContext, channel: ChannelView, params: dict[str, str], tags: set[str]
+    ) -> Page:
+        """政府信息公开: the column's own tree, then every disclosed document filterable by 主题分类 and year."""
+        topic = params.get("topic") or None
+        year = int(params["year"]) if params.get("year", "").isdigit() else None
+        number = int(params["page"]) if params.get("page", "").isdigit() and int(params["page"]) > 0 else 1
+        size = self.deps.settings.page_size
+        items, total = await uow.repo.listed(channel.path, (number - 1) * size, size, topic=topic, year=year)
+        query = "&".join(f"{k}={v}" for k, v in (("topic", topic), ("year", year)) if v)
+        context = {
+            "channel": channel.snapshot,
+            "children": [c.snapshot for c in ctx.children(channel.id)],
+            "items": [entry_item(e) for e in items],
+            "topics": await uow.repo.topics(channel.path),
+            "years": await uow.repo.years(channel.path),
+            "selected": {"topic": topic, "year": year},
+            "pager": pager(
+                f"/{channel.path}/?{query + '&' if query else ''}page=",
+                number,
+                max(1, -(-total // size)),
+                total,
+                query=True,
+            ),
+        }
+        tags |= {entries_tag(ctx.site_id)}
+        return self.html(ctx, "catalogue.html", context, tags, column=channel)
+
+    async def article(self, uow: RenderUnitOfWork, ctx: SiteContext, entry: PageEntry) -> Page:
+        view = await self._document_view(uow, entry.document_id)
+        tags = {site_tag(ctx.site_id), f"doc:{entry.document_id}"}
+        if view is None or view.state == "gone":
+            return self.error(ctx, 410, "该信息已删除", tags)
+        if view.state == "redirect" and view.redirect_url:
+            return redirect_page(view.redirect_url, ctx, tags=tags)
+        doc = view.snapshot
+        channel = ctx.channel_by_id(entry.channel_id)
+        source = self.deps.hosts.site(doc["site_id"])
+        canonical = ctx.url(entry.url_path)
+        if entry.kind != "primary" and source is not None:  # 转载: the original is the canonical page
+            canonical = f"{self.deps.settings.public_base_scheme}://{source['main_domain']}{doc['url_path']}"
+        context = {
+            "doc": doc,
+            "state": view.state,
+            "notice": view.notice,
+            "channel": channel.snapshot if channel else None,
+            "entry": entry_item(entry),
+            "source_site": source,
+        }
+        return self.html(ctx, "article.html", context, tags, column=channel, canonical=canonical, article=doc)
+
+    async def _document(self, uow: RenderUnitOfWork, entry: PageEntry) -> dict[str, Any] | None:
+        view = await self._document_view(uow, entry.document_id)
+        return view.snapshot if view is not None and view.state == "live" else None
+
+    async def _document_view(self, uow: RenderUnitOfWork, document_id: int):
+        return await uow.repo.placed_document(document_id)
+
+    def html(self, ctx: SiteContext, template: str, extra: dict[str, Any], tags: set[str], **meta: Any) -> Page:
+        body = self.themes.render(ctx.theme_name, ctx.site_id, template, ctx.template_context(extra, **meta))
+        return Page(200, body.encode(), HTML, frozenset(tags), self.cache_control())
+
+    def error(self, ctx: SiteContext, status: int, message: str, tags: set[str]) -> Page:
+        context = ctx.template_context({"status": status, "message": message}, column=None, title=message)
+        body = self.themes.render(ctx.theme_name, ctx.site_id, "error.html", context)
+        return Page(status, body.encode(), HTML, frozenset(tags), self.cache_control())
+
+    def cache_control(self) -> str:
+        s = self.deps.settings
+        stale = s.stale_seconds
+        return f"public, max-age={s.max_age_seconds}, stale-while-revalidate={stale}, stale-if-error={stale}"
+
+
+def redirect_page(target: str, ctx: SiteContext, *, status: int = 301, tags: set[str] | None = None) -> Page:
+    body = f'<!doctype html><html lang="zh-CN"><title>已迁移</title><a href="{target}">{target}</a></html>'
+    return Page(status, body.encode(), HTML, frozenset(tags or {site_tag(ctx.site_id)}), "public, max-age=300", target)
+
+
+def entry_item(entry: PageEntry) -> dict[str, Any]:
+    return {
+        "title": entry.title,
+        "url": entry.url_path,
+        "published_at": entry.published_at,
+        "validity": entry.validity,
+        "topic": entry.topic_category,
+        "kind": entry.kind,
+    }
+
+
+def pager(base: str, number: int, pages: int, total: int, *, query: bool = False) -> dict[str, Any]:
+    def href(n: int) -> str:
+        if query:
+            return f"{base}{n}"
+        return base if n == 1 else f"{base}index_{n}.html"
+
+    window = range(max(1, number - 3), min(pages, number + 3) + 1)
+    return {
+        "number": number,
+        "pages": pages,
+        "total": total,
+        "links": [{"n": n, "href": href(n), "current": n == number} for n in window],
+        "prev": href(number - 1) if number > 1 else None,
+        "next": href(number + 1) if number < pages else None,
+        "first": href(1),
+        "last": href(pages),
+    }

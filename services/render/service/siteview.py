@@ -1,0 +1,123 @@
+"""What every page of a site knows: the site, its theme choices, its channel tree, the national meta tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from services.render.models import ChannelView
+from services.render.service.context import RenderDeps, RenderUnitOfWork
+from services.render.themes import DEFAULT_THEME
+
+if TYPE_CHECKING:
+    from services.render.service.pages import PageRequest
+
+THEME_DEFAULTS: dict[str, Any] = {
+    "primary_color": "#b3000c",  # 6.9:1 against white: AA for text of any size
+    "link_color": "#0b4aa2",
+    "logo_url": None,
+    "logo_alt": None,
+    "footer_lines": [],
+}
+COLUMN_TYPES = {"list": "列表栏目", "page": "单页栏目", "link": "链接栏目", "topic": "专题栏目"}
+ERROR_REPORT_URL = "https://zfwzzc.www.gov.cn/"  # 我为政府网站找错, the national error-report desk
+
+
+@dataclass
+class SiteContext:
+    site: dict[str, Any]
+    theme: dict[str, Any]
+    channels: list[ChannelView]
+    variant: str
+    path: str
+    scheme: str
+    _by_path: dict[str, ChannelView] = field(default_factory=dict)
+    _by_id: dict[int, ChannelView] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_path = {c.path: c for c in self.channels}
+        self._by_id = {c.id: c for c in self.channels}
+
+    @property
+    def site_id(self) -> str:
+        return self.site["id"]
+
+    @property
+    def theme_name(self) -> str:
+        return self.site.get("theme") or DEFAULT_THEME
+
+    @property
+    def top(self) -> list[ChannelView]:
+        return [c for c in self.channels if c.parent_id is None]
+
+    @property
+    def tree(self) -> list[dict[str, Any]]:
+        def node(c: ChannelView) -> dict[str, Any]:
+            return {"channel": c.snapshot, "children": [node(k) for k in self.children(c.id)]}
+
+        return [node(c) for c in self.top]
+
+    def children(self, channel_id: int) -> list[ChannelView]:
+        return [c for c in self.channels if c.parent_id == channel_id]
+
+    def channel_by_path(self, path: str) -> ChannelView | None:
+        return self._by_path.get(path)
+
+    def channel_by_id(self, channel_id: int) -> ChannelView | None:
+        return self._by_id.get(channel_id)
+
+    def home_channels(self) -> list[ChannelView]:
+        """News first-level lists, then their second level, in the site's own order."""
+        lists = [c for c in self.channels if c.snapshot["kind"] in ("list", "topic") and c.path.count("/") <= 1]
+        return sorted(lists, key=lambda c: (c.path.count("/") == 0 and bool(self.children(c.id)), c.position))
+
+    def breadcrumbs(self, channel: ChannelView | None) -> list[dict[str, Any]]:
+        trail = []
+        while channel is not None:
+            trail.append(channel.snapshot)
+            channel = self._by_id.get(channel.parent_id) if channel.parent_id else None
+        return list(reversed(trail))
+
+    def url(self, path: str) -> str:
+        return f"{self.scheme}://{self.site['main_domain']}{path}"
+
+    def template_context(
+        self,
+        extra: dict[str, Any],
+        *,
+        column: ChannelView | None,
+        canonical: str | None = None,
+        article: dict[str, Any] | None = None,
+        title: str | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "theme": self.theme,
+            "nav": [c.snapshot for c in self.top],
+            "variant": self.variant,
+            "path": self.path,
+            "canonical": canonical or self.url(self.path),
+            "column": column.snapshot if column else None,
+            "column_type": COLUMN_TYPES.get(column.snapshot["kind"], "") if column else "",
+            "breadcrumbs": self.breadcrumbs(column),
+            "article": article,
+            "page_title": title,
+            "error_report_url": ERROR_REPORT_URL,
+            **extra,
+        }
+
+
+async def site_context(deps: RenderDeps, uow: RenderUnitOfWork, request: PageRequest) -> SiteContext:
+    site = deps.hosts.site(request.site_id)
+    if site is None:
+        raise LookupError(request.site_id)
+    own = await uow.repo.theme()
+    theme = {**THEME_DEFAULTS, **(own.values if own else {})}
+    return SiteContext(
+        site=site,
+        theme=theme,
+        channels=await uow.repo.channels(),
+        variant=request.variant,
+        path=request.path,
+        scheme=deps.settings.public_base_scheme,
+    )

@@ -1,0 +1,67 @@
+"""Themes: Jinja2 templates per theme, a site's own overrides on top, and the filters pages share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from shared.clock import china_time
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+DEFAULT_THEME = "default"
+ASSET_VERSION = "1"  # bump when a theme's CSS changes: assets are served immutable
+
+
+def publish_time(value: str | datetime | None) -> str:
+    """YYYY-MM-DD HH:MM in China time, as the national page rules require."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return china_time(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def publish_date(value: str | datetime | None) -> str:
+    return publish_time(value)[:10]
+
+
+class Themes:
+    """One Jinja environment per (theme, site with overrides); plain sites share their theme's."""
+
+    def __init__(self, overrides_dir: Path | None = None) -> None:
+        self.overrides_dir = overrides_dir
+        self._envs: dict[tuple[str, str | None], Environment] = {}
+
+    def names(self) -> list[str]:
+        return sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir())
+
+    def environment(self, theme: str, site_id: str) -> Environment:
+        theme = theme if (TEMPLATES / theme).is_dir() else DEFAULT_THEME
+        own = self.overrides_dir / site_id if self.overrides_dir else None
+        key = (theme, site_id if own is not None and own.is_dir() else None)
+        env = self._envs.get(key)
+        if env is None:
+            env = self._envs[key] = self._build(theme, own if key[1] else None)
+        return env
+
+    def render(self, theme: str, site_id: str, template: str, context: dict[str, Any]) -> str:
+        return self.environment(theme, site_id).get_template(template).render(context)
+
+    @staticmethod
+    def _build(theme: str, own: Path | None) -> Environment:
+        paths = [TEMPLATES / theme, TEMPLATES / DEFAULT_THEME]
+        loaders = [FileSystemLoader(own)] if own else []
+        env = Environment(
+            loader=ChoiceLoader([*loaders, FileSystemLoader([str(p) for p in paths])]),
+            autoescape=select_autoescape(["html", "xml"]),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["cst"] = publish_time
+        env.filters["cst_date"] = publish_date
+        env.globals["asset_version"] = ASSET_VERSION
+        return env
