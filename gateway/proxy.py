@@ -16,9 +16,16 @@ from shared.logs import get_logger
 log = get_logger("gateway.proxy")
 
 HOP_BY_HOP = {
-    b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization",
-    b"te", b"trailer", b"transfer-encoding", b"upgrade", b"content-length",
-}  # fmt: skip
+    b"connection",
+    b"keep-alive",
+    b"proxy-authenticate",
+    b"proxy-authorization",
+    b"te",
+    b"trailer",
+    b"transfer-encoding",
+    b"upgrade",
+    b"content-length",
+}
 IDEMPOTENT = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -41,8 +48,10 @@ class ServiceProxy:
         if client:
             headers.append((b"x-forwarded-for", client[0].encode()))
         headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
-        url = httpx.URL(path=scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"],
-                        query=scope.get("query_string", b""))  # fmt: skip
+        url = httpx.URL(
+            path=scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"],
+            query=scope.get("query_string", b""),
+        )
         attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
         for attempt in range(attempts):
             try:
@@ -79,7 +88,10 @@ async def _read_body(receive: Receive) -> bytes:
 
 async def _unavailable(send: Send, name: str) -> None:
     payload = orjson.dumps(error_envelope("service_unavailable", f"the {name} service does not answer"))
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-               (b"retry-after", b"5")]  # fmt: skip
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        (b"retry-after", b"5"),
+    ]
     await send({"type": "http.response.start", "status": 503, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

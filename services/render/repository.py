@@ -64,9 +64,12 @@ class RenderRepository:
             where += [PageEntry.published_at >= start, PageEntry.published_at < end]
         total = await self.session.scalar(select(func.count(PageEntry.id)).where(*where))
         rows = await self.session.scalars(
-            select(PageEntry).where(*where).order_by(PageEntry.published_at.desc(), PageEntry.id.desc())
-            .offset(offset).limit(limit)
-        )  # fmt: skip
+            select(PageEntry)
+            .where(*where)
+            .order_by(PageEntry.published_at.desc(), PageEntry.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
         return list(rows), int(total or 0)
 
     async def topics(self, path: str) -> list[str]:

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from services.render.cache import Page
 from services.render.service.context import RenderUnitOfWork
-from services.render.service.projection import entries_tag, list_tags, site_tag
+from services.render.service.projection import entries_tag, list_tag, site_tag
 from services.render.service.siteview import SiteContext
 
 SITEMAP_LIMIT = 50_000  # the sitemaps.org limit per file
@@ -51,7 +51,7 @@ async def channel_rss(uow: RenderUnitOfWork, ctx: SiteContext, channel_path: str
             f"<pubDate>{format_datetime(entry.published_at, usegmt=True)}</pubDate></item>"
         )
     out.append("</channel></rss>")
-    tags = frozenset({site_tag(ctx.site_id), *list_tags(ctx.site_id, channel.path)})
+    tags = frozenset({site_tag(ctx.site_id), list_tag(ctx.site_id, channel.path)})
     return Page(200, "\n".join(out).encode(), "application/rss+xml; charset=utf-8", tags, cache_control)
 
 

@@ -10,7 +10,7 @@ from services.render.cache import Page
 from services.render.models import ChannelView, PageEntry
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
-from services.render.service.projection import entries_tag, list_tags, site_tag
+from services.render.service.projection import entries_tag, list_tag, site_tag
 from services.render.service.siteview import SiteContext, site_context
 from services.render.themes import Themes
 
@@ -87,7 +87,7 @@ class PageBuilder:
         self, uow: RenderUnitOfWork, ctx: SiteContext, channel: ChannelView, number: int, params: dict[str, str]
     ) -> Page:
         snap = channel.snapshot
-        tags = {site_tag(ctx.site_id), *list_tags(ctx.site_id, channel.path)}
+        tags = {site_tag(ctx.site_id), list_tag(ctx.site_id, channel.path)}
         if snap["kind"] == "link" and snap["link_url"]:
             return redirect_page(snap["link_url"], ctx, status=302)
         if snap["kind"] == "page":

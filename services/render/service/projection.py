@@ -32,10 +32,16 @@ def site_tag(site_id: str) -> str:
     return f"site:{site_id}"
 
 
+def list_tag(site_id: str, channel_path: str) -> str:
+    """The tag of one channel's own pages (list pages, RSS, single page)."""
+    return f"list:{site_id}:{channel_path}"
+
+
 def list_tags(site_id: str, channel_path: str) -> set[str]:
-    """A channel's list pages and those of every channel above it (they list their children's documents)."""
+    """What a document in a channel changes: that channel's pages and those of every channel above it
+    (they list their children's documents)."""
     parts = channel_path.split("/")
-    return {f"list:{site_id}:{'/'.join(parts[:n])}" for n in range(1, len(parts) + 1)}
+    return {list_tag(site_id, "/".join(parts[:n])) for n in range(1, len(parts) + 1)}
 
 
 def entries_tag(site_id: str) -> str:

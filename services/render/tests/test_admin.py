@@ -1,0 +1,123 @@
+"""A site's look and redirect table: only its own admins change them, bad input is named, pages follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.render.tests.support import site, site_ready
+
+API = "/api/v1/render"
+HEFEI = site("hefei", "合肥市人民政府", "3401000001")
+FEIXI = site("feixi", "肥西县人民政府", "3401230001")
+
+
+@pytest.fixture
+async def two_sites(feeder, pages) -> None:
+    await feeder.open_site(HEFEI)
+    await feeder.open_site(FEIXI)
+    await site_ready(pages, HEFEI.main_domain)
+    await site_ready(pages, FEIXI.main_domain)
+
+
+async def test_a_site_admin_sets_colours_and_logo_and_every_page_follows(api, pages, tokens, two_sites) -> None:
+    admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    assert "--primary:#b3000c" in (await pages.get("/")).text
+    body = {"primary_color": "#005A9C", "logo_url": "/api/v1/content/public/logo.png", "logo_alt": "合肥市政府徽标"}
+    saved = await api.put(f"{API}/sites/hefei/theme", json=body, headers=admin)
+    assert saved.status_code == 200 and saved.json()["primary_color"] == "#005a9c"
+    page = (await pages.get("/")).text
+    assert "--primary:#005a9c" in page and 'alt="合肥市政府徽标"' in page
+    assert "--primary:#b3000c" in (await pages.get("/", headers={"host": "www.feixi.gov.cn"})).text
+    assert (await api.get(f"{API}/sites/hefei/theme", headers=admin)).json()["logo_alt"] == "合肥市政府徽标"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"primary_color": "#ffcc00"}, "primary_color"),  # 1.6:1 with white text: unreadable
+        ({"link_color": "blue"}, "link_color"),
+        ({"logo_url": "/logo.png"}, "body"),  # no alt text
+        ({"logo_url": "javascript:alert(1)", "logo_alt": "徽标"}, "logo_url"),
+        ({"footer_lines": ["一"] * 6}, "footer_lines"),
+        ({"colour": "#000000"}, "colour"),
+    ],
+)
+async def test_bad_theme_input_is_refused_naming_the_field(api, pages, tokens, two_sites, body, field) -> None:
+    admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    response = await api.put(f"{API}/sites/hefei/theme", json=body, headers=admin)
+    assert response.status_code == 422
+    assert field in str(response.json()["error"]["details"])
+    assert "--primary:#b3000c" in (await pages.get("/")).text
+
+
+async def test_redirect_table_301_and_410_before_rendering(api, pages, tokens, two_sites) -> None:
+    admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    batch = {
+        "items": [
+            {"old_path": "/art/2019/5/1/art_1_2.html", "target": "/zwdt/"},
+            {"old_path": "/col/col123/index.html", "target": "https://www.ah.gov.cn/"},
+            {"old_path": "/zwdt/", "target": None},
+        ]
+    }
+    written = await api.post(f"{API}/sites/hefei/redirects", json=batch, headers=admin)
+    assert written.status_code == 200 and written.json()["written"] == 3
+    moved = await pages.get("/art/2019/5/1/art_1_2.html")
+    assert moved.status_code == 301 and moved.headers["location"] == "/zwdt/"
+    assert (await pages.get("/zwdt/")).status_code == 410  # consulted before the channel itself
+    assert (await pages.get("/art/2019/5/1/art_1_2.html", headers={"host": "www.feixi.gov.cn"})).status_code == 404
+    deleted = await api.delete(f"{API}/sites/hefei/redirects", params={"old_path": "/zwdt/"}, headers=admin)
+    assert deleted.status_code == 204
+    assert (await pages.get("/zwdt/")).status_code == 200  # reloaded without a restart
+    listed = (await api.get(f"{API}/sites/hefei/redirects", headers=admin)).json()
+    assert {r["old_path"]: r["status"] for r in listed} == {
+        "/art/2019/5/1/art_1_2.html": 301,
+        "/col/col123/index.html": 301,
+    }
+
+
+async def test_bad_redirects_are_refused_whole(api, pages, tokens, two_sites) -> None:
+    admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    batch = {"items": [{"old_path": "/ok.html", "target": "/"}, {"old_path": "no-slash.html", "target": "/"}]}
+    response = await api.post(f"{API}/sites/hefei/redirects", json=batch, headers=admin)
+    assert response.status_code == 422 and "old_path" in str(response.json()["error"]["details"])
+    assert (await api.get(f"{API}/sites/hefei/redirects", headers=admin)).json() == []
+    assert (await pages.get("/ok.html")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/sites/hefei/theme", None),
+        ("PUT", "/sites/hefei/theme", {"primary_color": "#000000"}),
+        ("GET", "/sites/hefei/redirects", None),
+        ("POST", "/sites/hefei/redirects", {"items": [{"old_path": "/a.html", "target": "/"}]}),
+        ("DELETE", "/sites/hefei/redirects?old_path=/a.html", None),
+        ("POST", "/sites/hefei/mirror", None),
+    ],
+)
+async def test_another_sites_admin_and_anonymous_callers_are_refused(
+    api, pages, tokens, two_sites, method, path, body
+) -> None:
+    for headers, status in (
+        ({}, 401),
+        (tokens.bearer("admin@feixi", ("feixi", "site_admin")), 403),
+        (tokens.bearer("editor@hefei", ("hefei", "editor")), 403),
+    ):
+        response = await api.request(method, f"{API}{path}", json=body, headers=headers)
+        assert response.status_code == status, (path, headers, response.text)
+    assert "--primary:#b3000c" in (await pages.get("/")).text
+    admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    assert (await api.get(f"{API}/sites/hefei/redirects", headers=admin)).json() == []
+
+
+async def test_the_mirror_is_rebuilt_on_request(app, api, tokens, two_sites) -> None:
+    admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    rebuilt = await api.post(f"{API}/sites/hefei/mirror", headers=admin)
+    assert rebuilt.status_code == 200 and rebuilt.json()["files"] >= 10
+    blobs = app.state.runtime.blobs
+    assert "合肥市人民政府" in (await blobs.get("sites/hefei/mirror/index.html")).decode()
+    assert (await blobs.get("sites/hefei/mirror/_static/default/site.css")).startswith(b"/*")
+    operator = tokens.bearer("ops", ("*", "platform_operator"))
+    stats = (await api.get(f"{API}/cache", headers=operator)).json()
+    assert stats["pages"] >= 1 and stats["mirror_files_written"] >= rebuilt.json()["files"]
+    assert (await api.get(f"{API}/cache", headers=admin)).status_code == 403

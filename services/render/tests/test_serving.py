@@ -1,0 +1,96 @@
+"""How pages are served: hosts, conditional requests, 适老化 mode, methods, stale and repeated events."""
+
+from __future__ import annotations
+
+from prometheus_client import REGISTRY
+
+from services.render.tests.support import eventually, message, site, site_ready
+from shared.events.content import DocumentPublished, SiteUpdated
+
+HEFEI = site("hefei", "合肥市人民政府", "3401000001", domains=("hefei.gov.cn",))
+
+
+async def opened(feeder, pages) -> dict[str, int]:
+    channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    return channels
+
+
+async def test_hosts_main_domain_preview_and_unknown(pages, feeder) -> None:
+    await opened(feeder, pages)
+    moved = await pages.get("/zwdt/?page=2", headers={"host": "hefei.gov.cn"})
+    assert moved.status_code == 301 and moved.headers["location"] == "http://www.hefei.gov.cn/zwdt/?page=2"
+    assert (await pages.get("/", headers={"host": "hefei.localhost:8000"})).status_code == 200
+    unknown = await pages.get("/", headers={"host": "www.nowhere.gov.cn"})
+    assert unknown.status_code == 404 and "本平台没有这个网站" in unknown.text
+    assert (await pages.get("/zwdt")).headers["location"] == "https://www.hefei.gov.cn/zwdt/"
+
+
+async def test_conditional_get_head_and_methods(pages, feeder) -> None:
+    await opened(feeder, pages)
+    first = await pages.get("/zwdt/")
+    assert first.headers["etag"] and "stale-while-revalidate" in first.headers["cache-control"]
+    assert first.headers["last-modified"].endswith("GMT")
+    again = await pages.get("/zwdt/", headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    head = await pages.head("/zwdt/")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == first.headers["etag"]
+    refused = await pages.post("/zwdt/", content=b"x")
+    assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"
+    css = await pages.get("/_static/default/site.css")
+    assert css.status_code == 200 and "immutable" in css.headers["cache-control"]
+    assert (await pages.get("/_static/../config.py")).status_code == 404
+
+
+async def test_elder_mode_is_switched_by_a_link_and_cached_apart(pages, feeder) -> None:
+    await opened(feeder, pages)
+    standard = await pages.get("/zwdt/")
+    assert 'class="elder"' not in standard.text and "/_mode/elder?next=/zwdt/" in standard.text
+    switch = await pages.get("/_mode/elder", params={"next": "/zwdt/"})
+    assert switch.status_code == 303 and switch.headers["location"] == "/zwdt/"
+    assert "sg_mode=elder" in switch.headers["set-cookie"]
+    elder = await pages.get("/zwdt/", headers={"cookie": "sg_mode=elder"})
+    assert '<html lang="zh-CN" class="elder">' in elder.text and "退出适老化模式" in elder.text
+    assert elder.headers["vary"] == "Cookie"
+    outside = await pages.get("/_mode/elder", params={"next": "//evil.example/"})
+    assert outside.headers["location"] == "/"
+
+
+async def test_a_site_being_built_answers_503(pages, feeder) -> None:
+    await opened(feeder, pages)
+    building = HEFEI.model_copy(update={"status": "building"})
+    version = feeder.next_version("site:hefei")
+    await feeder.send(SiteUpdated(site_id="hefei", aggregate_id="hefei", aggregate_version=version, site=building))
+
+    async def closed() -> bool:
+        return (await pages.get("/")).status_code == 503
+
+    await eventually(closed)
+    assert "网站建设中" in (await pages.get("/")).text
+
+
+async def test_stale_and_repeated_events_change_nothing(app, pages, feeder) -> None:
+    channels = await opened(feeder, pages)
+    doc = feeder.document(HEFEI, (channels["zwdt/yw"], "zwdt/yw"), "合肥市政务公开工作要点")
+    newer = doc.model_copy(update={"title": "合肥市二〇二六年政务公开工作要点"})
+    first = message(feeder.event(DocumentPublished, doc))
+    second = message(feeder.event(DocumentPublished, newer))
+    await feeder.bus.publish_batch([second])
+    await eventually(lambda: _shows(pages, doc.url_path, newer.title))
+    skipped = _duplicates()
+    await feeder.bus.publish_batch([first, second])  # an older version, then a redelivery (one key: in order)
+
+    async def both_handled() -> bool:
+        return _duplicates() > skipped
+
+    await eventually(both_handled)
+    assert newer.title in (await pages.get(doc.url_path)).text
+
+
+async def _shows(pages, path: str, text: str) -> bool:
+    response = await pages.get(path)
+    return response.status_code == 200 and text in response.text
+
+
+def _duplicates() -> float:
+    return REGISTRY.get_sample_value("sitegroup_events_duplicate_total", {"consumer": "render.pages"}) or 0.0
