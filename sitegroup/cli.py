@@ -79,6 +79,7 @@ async def _on_ready(consolidated) -> None:
         with _progress() as bar:
             task = bar.add_task("seeding the demo province", total=total_documents())
             await seed_province(deps, lambda n: bar.advance(task, n))
+        await consolidated.settle(timeout=300)  # the pages are rendered from the seed's events: wait for them
     _print_welcome(platform, PROVINCE)
 
 

@@ -16,6 +16,7 @@ class RenderSettings(ServiceSettings):
         ".localhost", description="<site-id><suffix> serves that site too (development browsing without DNS)"
     )
     page_size: int = Field(20, ge=5, le=100, description="documents per channel list page")
+    cache_enabled: bool = Field(True, description="keep rendered pages in memory (off only to measure rendering)")
     cache_max_pages: int = Field(20_000, ge=100, description="rendered pages kept in memory (LRU beyond)")
     max_age_seconds: int = Field(60, ge=0, description="Cache-Control max-age of pages")
     stale_seconds: int = Field(600, ge=0, description="Cache-Control stale-while-revalidate / stale-if-error")

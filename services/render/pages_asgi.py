@@ -27,6 +27,7 @@ class PageServer:
         self.deps = deps
         self.cache: PageCache = deps.cache
         self.builder = builder
+        self.caching = deps.settings.cache_enabled
         self._building: dict[str, asyncio.Future[Page]] = {}
         self._assets = {f"/_static/{p.relative_to(STATIC)}": p.read_bytes() for p in STATIC.rglob("*") if p.is_file()}
 
@@ -69,7 +70,7 @@ class PageServer:
         self._building[key] = future
         try:
             page = await self.builder.build(PageRequest(site_id, path, variant, params))
-            if page.cacheable:
+            if page.cacheable and self.caching:
                 self.cache.put(key, page)
             future.set_result(page)
             return page

@@ -1,0 +1,97 @@
+"""The demo sites in headless Chromium: every page type passes axe-core (no serious or critical findings),
+keyboard-only navigation reaches every link with a visible focus, 适老化 mode and a phone-sized screen work."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.helpers import axe_violations, format_violations, page_links, tab_through
+
+pytestmark = [pytest.mark.browser, pytest.mark.embedded_only]
+
+PAGE_TYPES = {
+    "home": "/",
+    "channel list": "/zwdt/tzgg/",
+    "channel list, page 2": "/zwdt/yw/index_2.html",
+    "disclosure catalogue": "/zfxxgk/",
+    "single page": "/zfxxgk/zn/",
+    "site map": "/sitemap.html",
+}
+
+
+def first_article(page: Page, live_server) -> str:
+    page.goto(live_server.site("hefei", "/zwdt/tzgg/"))
+    return page.locator("ul.items a").first.get_attribute("href")
+
+
+def check_page(page: Page, url: str, browser_report, status: int = 200) -> None:
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == status, (url, response and response.status)
+    assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+    assert page.locator("main#main").count() == 1 and page.locator("header").count() >= 1
+    assert page.locator("footer").count() == 1 and page.locator("a.skip").count() == 1
+    violations = axe_violations(page)
+    assert not violations, f"{url}: {format_violations(violations)}"
+    stops = tab_through(page)
+    reached = {stop.href for stop in stops}
+    unreached = [href for href in page_links(page) if href not in reached]
+    assert not unreached, f"{url}: links not reached by keyboard: {unreached[:10]}"
+    no_focus = [stop for stop in stops if not stop.focus_visible]
+    assert not no_focus, f"{url}: focus not visible on {no_focus[:5]}"
+    assert stops[0].text == "跳到主要内容", "the skip link comes first"
+    browser_report(f"{url}: axe clean, {len(stops)} Tab stops, every link reached")
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_every_page_type_is_accessible(page, live_server, browser_report, kind) -> None:
+    check_page(page, live_server.site("hefei", PAGE_TYPES[kind]), browser_report)
+
+
+def test_articles_and_error_pages_are_accessible(page, live_server, browser_report) -> None:
+    article = first_article(page, live_server)
+    check_page(page, live_server.site("hefei", article), browser_report)
+    assert page.locator("table.disclosure th", has_text="索引号").count() == 1
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", page.locator(".byline time").first.inner_text())
+    check_page(page, live_server.site("hefei", "/no/such/page.html"), browser_report, status=404)
+
+
+def test_the_skip_link_moves_focus_to_the_content(page, live_server) -> None:
+    page.goto(live_server.site("hefei"))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == "#main"
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_elder_mode_is_switched_on_and_off_without_javascript(browser, live_server, browser_report) -> None:
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.site("hefei", "/zwdt/tzgg/"))
+    normal = float(page.evaluate("() => getComputedStyle(document.body).fontSize").removesuffix("px"))
+    page.get_by_role("link", name="适老化模式").click()
+    assert page.url.endswith("/zwdt/tzgg/")
+    assert page.evaluate("() => document.documentElement.className") == "elder"
+    large = float(page.evaluate("() => getComputedStyle(document.body).fontSize").removesuffix("px"))
+    assert large >= 20 and large > normal
+    page.get_by_role("link", name="退出适老化模式").click()
+    assert page.evaluate("() => document.documentElement.className") == ""
+    context.close()
+    elder = browser.new_context(locale="zh-CN")
+    host = f"hefei.localhost:{live_server.port}"
+    elder.add_cookies([{"name": "sg_mode", "value": "elder", "domain": host.split(":")[0], "path": "/"}])
+    check_page(elder.new_page(), live_server.site("hefei", "/zwdt/tzgg/"), browser_report)
+    elder.close()
+
+
+def test_a_phone_sized_screen_needs_no_sideways_scrolling(browser, live_server, browser_report) -> None:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for path in ("/", "/zwdt/tzgg/", "/zfxxgk/", first_article(page, live_server)):
+        check_page(page, live_server.site("hefei", path), browser_report)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path}: {overflow}px wider than the screen"
+        assert page.locator("nav.mainnav").is_visible()
+    context.close()
