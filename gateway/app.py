@@ -66,7 +66,7 @@ class Gateway:
         if path == DOCS_PATH:
             await _raw(send, 200, docs_page(), b"text/html; charset=utf-8")
             return
-        public = path.startswith(tuple(self.settings.cors_public_prefixes))
+        public = self._is_public(path)
         if public and scope["method"] == "OPTIONS":
             await _raw(send, 204, b"", None, CORS_HEADERS)
             return
@@ -77,6 +77,10 @@ class Gateway:
             await _json(send, 404, error_envelope("not_found", f"no service at {path}"))
             return
         await app(scope, receive, _with_cors(send) if public else send)
+
+    def _is_public(self, path: str) -> bool:
+        """A configured path ending in / covers everything below it; any other is one exact path."""
+        return any(path.startswith(p) if p.endswith("/") else path == p for p in self.settings.cors_public_prefixes)
 
     async def _over_quota(self, scope: Scope, send: Send) -> bool:
         key = _api_key(scope)

@@ -1,0 +1,124 @@
+"""The gateway on its own: rate limits, CORS for public APIs, one OpenAPI, and distributed mode's proxy."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import orjson
+import uvicorn
+
+from gateway.app import create_gateway
+from gateway.config import GatewaySettings
+from services.render.config import RenderSettings
+from services.render.main import create_server, migrate
+from services.render.tests.support import Feeder, eventually, site, site_ready
+from shared.config import sqlite_url
+
+HEFEI = site("hefei", "合肥市人民政府", "3401000001")
+
+
+async def echo(scope, receive, send) -> None:
+    """A stand-in service: answers every request with 200 and its path."""
+    body = orjson.dumps({"path": scope["path"]})
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def client_for(settings: GatewaySettings, mounted: dict, pages=None, ip: str = "203.0.113.7") -> httpx.AsyncClient:
+    app, _ = create_gateway(settings, mounted, pages)
+    transport = httpx.ASGITransport(app, client=(ip, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://www.hefei.gov.cn")
+
+
+async def test_api_requests_beyond_the_rate_get_429_with_retry_after() -> None:
+    settings = GatewaySettings(rate_per_ip=1, burst_per_ip=3, rate_per_api_key=1, burst_per_api_key=5)
+    async with client_for(settings, {"content": echo}) as http:
+        statuses = [(await http.get("/api/v1/content/sites")).status_code for _ in range(5)]
+        assert statuses == [200, 200, 200, 429, 429]
+        limited = await http.get("/api/v1/content/sites")
+        assert limited.headers["retry-after"] == "1" and limited.json()["error"]["code"] == "rate_limited"
+        keyed = [(await http.get("/api/v1/content/sites", headers={"x-api-key": "k-1"})).status_code for _ in range(6)]
+        assert keyed == [200] * 5 + [429]  # a key has its own quota, apart from its IP's
+    async with client_for(settings, {"content": echo}, ip="203.0.113.8") as other:
+        assert (await other.get("/api/v1/content/sites")).status_code == 200  # another client is not affected
+
+
+async def test_pages_have_their_own_rate_per_ip() -> None:
+    settings = GatewaySettings(page_rate_per_ip=1, page_burst_per_ip=2)
+    async with client_for(settings, {}, pages=echo) as http:
+        statuses = [(await http.get("/zwdt/")).status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+
+
+async def test_public_apis_allow_any_origin_and_staff_apis_do_not() -> None:
+    async with client_for(GatewaySettings(), {"content": echo}) as http:
+        preflight = await http.options("/api/v1/content/public/sites/hefei", headers={"origin": "https://example.org"})
+        assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
+        public = await http.get("/api/v1/content/sites", headers={"origin": "https://example.org"})
+        assert public.headers["access-control-allow-origin"] == "*"
+        staff = await http.get("/api/v1/content/sites/hefei/documents", headers={"origin": "https://example.org"})
+        assert "access-control-allow-origin" not in staff.headers
+        missing = await http.get("/api/v1/nothing")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+async def test_one_openapi_document_covers_every_service(http) -> None:
+    spec = (await http.get("/api/v1/openapi.json")).json()
+    assert any(p.startswith("/api/v1/content/") for p in spec["paths"])
+    assert "/api/v1/render/sites/{site_id}/redirects" in spec["paths"]
+    docs = await http.get("/api/v1/docs")
+    assert docs.status_code == 200 and "/api/v1/openapi.json" in docs.text
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.asynccontextmanager
+async def render_server(tmp_path: Path, jwks: str) -> AsyncIterator[tuple[str, uvicorn.Server]]:
+    settings = RenderSettings(
+        database_url=sqlite_url(tmp_path / "render.db"), blob_url=f"file://{tmp_path / 'blobs'}",
+        auth_jwks_url=jwks, log_json=False,
+    )  # fmt: skip
+    await migrate(settings)
+    app = create_server(settings)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return server.started
+
+    await eventually(started, timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def test_distributed_mode_proxies_to_the_services_and_says_503_when_one_is_down(tmp_path, platform) -> None:
+    jwks = f"file://{platform.platform.keys_dir / 'jwks.json'}"
+    async with render_server(tmp_path, jwks) as (url, app):
+        await Feeder(app.app.state.runtime.bus).open_site(HEFEI)
+        settings = GatewaySettings(service_urls={"render": url})
+        async with client_for(settings, {}) as http:
+            await site_ready(http, HEFEI.main_domain)
+            page = await http.get("/zwdt/")
+            assert page.status_code == 200 and "合肥市人民政府" in page.text and page.headers["etag"]
+            cached = await http.get("/zwdt/", headers={"if-none-match": page.headers["etag"]})
+            assert cached.status_code == 304
+            api = await http.get("/api/v1/render/sites/hefei/theme")
+            assert api.status_code == 401 and api.json()["error"]["code"]
+    async with client_for(GatewaySettings(service_urls={"render": url}), {}) as http:
+        down = await http.get("/zwdt/")
+        assert down.status_code == 503 and down.headers["retry-after"] == "5"
+        assert down.json()["error"]["code"] == "service_unavailable"
+        assert (await http.post("/api/v1/render/sites/hefei/mirror")).status_code == 503
