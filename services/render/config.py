@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -20,5 +22,8 @@ class RenderSettings(ServiceSettings):
     cache_max_pages: int = Field(20_000, ge=100, description="rendered pages kept in memory (LRU beyond)")
     max_age_seconds: int = Field(60, ge=0, description="Cache-Control max-age of pages")
     stale_seconds: int = Field(600, ge=0, description="Cache-Control stale-while-revalidate / stale-if-error")
+    templates_dir: Path | None = Field(
+        None, description="per-site template overrides: <dir>/<site-id>/<template>.html replaces the theme's"
+    )
     mirror_enabled: bool = Field(True, description="write every published page as static HTML to the blob store")
     public_base_scheme: str = Field("https", description="scheme of canonical URLs on the sites' own domains")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.render.tests.support import site, site_ready
+from services.render.tests.support import Feeder, site, site_ready
 
 API = "/api/v1/render"
 HEFEI = site("hefei", "合肥市人民政府", "3401000001")
@@ -121,3 +121,28 @@ async def test_the_mirror_is_rebuilt_on_request(app, api, tokens, two_sites) -> 
     stats = (await api.get(f"{API}/cache", headers=operator)).json()
     assert stats["pages"] >= 1 and stats["mirror_files_written"] >= rebuilt.json()["files"]
     assert (await api.get(f"{API}/cache", headers=admin)).status_code == 403
+
+
+async def test_a_site_overrides_a_template_without_touching_other_sites(settings, tmp_path) -> None:
+    import httpx
+
+    from services.render.main import create_app
+    from shared.testing import running
+
+    own = tmp_path / "templates" / "hefei"
+    own.mkdir(parents=True)
+    (own / "error.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>合肥专用：{{ message }}</h1>{% endblock %}', encoding="utf-8"
+    )
+    app = create_app(settings.model_copy(update={"templates_dir": tmp_path / "templates"}), access_log=False)
+    async with running(app):
+        feeder = Feeder(app.state.runtime.bus)
+        await feeder.open_site(HEFEI)
+        await feeder.open_site(FEIXI)
+        transport = httpx.ASGITransport(app.state.pages)
+        async with httpx.AsyncClient(transport=transport, base_url="http://www.hefei.gov.cn") as pages:
+            await site_ready(pages, HEFEI.main_domain)
+            await site_ready(pages, FEIXI.main_domain)
+            assert "合肥专用：您访问的页面不存在" in (await pages.get("/nope")).text
+            other = await pages.get("/nope", headers={"host": FEIXI.main_domain})
+            assert other.status_code == 404 and "合肥专用" not in other.text
