@@ -21,6 +21,7 @@ async def test_a_published_document_reaches_every_page_and_the_mirror(http, plat
     assert title in (await blobs.get(f"sites/hefei/mirror{path}")).decode()
     assert title in (await blobs.get("sites/hefei/mirror/index.html")).decode()
     assert title in (await blobs.get("sites/hefei/mirror/zwdt/tzgg/index.html")).decode()
+    assert (await blobs.get("sites/hefei/mirror/_static/default/site.css")).startswith(b"/*")
     robots = await http.get("/robots.txt", headers=HOST)
     assert "Sitemap: http://www.hefei.gov.cn/sitemap.xml" in robots.text
 

@@ -35,6 +35,7 @@ class MirrorWriter:
         self._pending: dict[str, set[str]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._with_assets: set[str] = set()  # sites whose mirror got the theme's assets in this process
         self.written = 0
 
     def changed(self, site_id: str, tags: set[str]) -> None:
@@ -68,6 +69,8 @@ class MirrorWriter:
     async def _flush(self) -> None:
         pending, self._pending = self._pending, {}
         for site_id, tags in pending.items():
+            if site_id not in self._with_assets:
+                await self.write_assets(site_id)
             paths = await self.paths_for(site_id, tags)
             for path in sorted(paths):
                 await self.write(site_id, path)
@@ -109,11 +112,17 @@ class MirrorWriter:
             await self.deps.blobs.delete(key)
         self.written += 1
 
+    async def write_assets(self, site_id: str) -> None:
+        """The theme's CSS and images at the same /_static/… paths the pages link to."""
+        for path, body in self.assets.items():
+            kind = "text/css" if path.endswith(".css") else "application/octet-stream"
+            await self.deps.blobs.put(site_blob_key(site_id, "mirror", path.lstrip("/")), body, kind)
+        self._with_assets.add(site_id)
+
     async def rebuild_site(self, site_id: str) -> int:
         """Every page of one site, and the theme's assets: the `sitegroup render mirror` command."""
         before = self.written
-        for path, body in self.assets.items():
-            await self.deps.blobs.put(site_blob_key(site_id, "mirror", path.lstrip("/")), body, "text/css")
+        await self.write_assets(site_id)
         for path in sorted(await self.paths_for(site_id, {f"site:{site_id}"})):
             await self.write(site_id, path)
         return self.written - before
