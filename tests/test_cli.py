@@ -54,7 +54,9 @@ def test_env_example_lists_every_setting(tmp_path: Path) -> None:
         "CONTENT_BUS_URL",
         "CONTENT_BLOB_URL",
         "CONTENT_MAX_UPLOAD_BYTES",
-        "GATEWAY_PREVIEW_SUFFIX",
+        "GATEWAY_RATE_PER_IP",
+        "RENDER_PREVIEW_SUFFIX",
+        "RENDER_TEMPLATES_DIR",
     ):
         assert f"# {variable}=" in text
 
