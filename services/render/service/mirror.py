@@ -35,6 +35,7 @@ class MirrorWriter:
         self._pending: dict[str, set[str]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()  # one pass at a time; drain() waits for the one in flight
         self._with_assets: set[str] = set()  # sites whose mirror got the theme's assets in this process
         self.written = 0
 
@@ -52,8 +53,11 @@ class MirrorWriter:
                 await self._task
 
     async def drain(self) -> None:
-        """Write whatever is pending now (tests, the rebuild command)."""
-        while self._pending:
+        """Write whatever is pending, and wait for a pass in flight (tests, the first start)."""
+        while True:
+            async with self._lock:
+                if not self._pending:
+                    return
             await self._flush()
 
     async def _run(self) -> None:
@@ -67,13 +71,16 @@ class MirrorWriter:
                 log.exception("mirror_pass_failed")
 
     async def _flush(self) -> None:
-        pending, self._pending = self._pending, {}
-        for site_id, tags in pending.items():
-            if site_id not in self._with_assets:
-                await self.write_assets(site_id)
-            paths = await self.paths_for(site_id, tags)
-            for path in sorted(paths):
-                await self.write(site_id, path)
+        async with self._lock:
+            pending, self._pending = self._pending, {}
+            for site_id, tags in pending.items():
+                await self._write_site(site_id, tags)
+
+    async def _write_site(self, site_id: str, tags: set[str]) -> None:
+        if site_id not in self._with_assets:
+            await self.write_assets(site_id)
+        for path in sorted(await self.paths_for(site_id, tags)):
+            await self.write(site_id, path)
 
     async def paths_for(self, site_id: str, tags: set[str]) -> set[str]:
         """Which pages of the site the tags stand for; a site-wide change means every page."""
