@@ -36,6 +36,7 @@ CHANNELS = [  # id, parent, slug, path, name, kind
     (5, 4, "zcwj", "zfxxgk/zcwj", "政策文件", "list"),
     (6, None, "zcjd", "zcjd", "政策解读", "list"),
     (7, None, "gk", "gk", "概况信息", "page"),
+    (8, None, "zt", "zt", "优化营商环境专题", "topic"),
 ]
 
 

@@ -140,3 +140,15 @@ async def test_lists_paginate_and_the_catalogue_filters(pages, feeder) -> None:
     assert titles and all(int(n) % 2 == 0 for n in titles)  # n % 2 == 1 above ↔ even numbers here
     assert "共 6 条" in filtered
     assert "共 0 条" in (await pages.get("/zfxxgk/", params={"year": "2019"})).text
+
+
+async def test_single_pages_and_topics(pages, feeder) -> None:
+    channels = await feeder.open_site(HEFEI)
+    about = feeder.document(HEFEI, (channels["gk"], "gk"), "合肥概况")
+    topic = feeder.document(HEFEI, (channels["zt"], "zt"), "合肥市优化营商环境条例解读")
+    await feeder.publish(about)
+    await feeder.publish(topic)
+    await live(pages, "/zt/", topic.title)
+    assert "专题：优化营商环境专题栏目" in (await pages.get("/zt/")).text
+    single = (await pages.get("/gk/")).text
+    assert "明确专人负责日常维护" in single and '<meta name="ColumnType" content="单页栏目">' in single
