@@ -97,6 +97,9 @@ class RenderRepository:
     async def redirect(self, old_path: str) -> Redirect | None:
         return await self.session.scalar(select(Redirect).where(Redirect.old_path == old_path))
 
+    async def has_redirects(self) -> bool:
+        return await self.session.scalar(select(Redirect.id).limit(1)) is not None
+
     async def redirects(self) -> list[Redirect]:
         return list(await self.session.scalars(select(Redirect).order_by(Redirect.old_path)))
 

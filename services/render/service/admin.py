@@ -25,7 +25,7 @@ def require_known_site(deps: RenderDeps, site_id: str) -> None:
 def _flush_site(deps: RenderDeps, uow: RenderUnitOfWork, site_id: str) -> None:
     """Look and redirects change every page of a site: rare, deliberate edits, so the whole site goes."""
     tags = {site_tag(site_id)}
-    uow.after_commit(lambda: (deps.cache.invalidate(tags), deps.on_change(site_id, tags)))
+    uow.after_commit(lambda: deps.changed(site_id, tags))
 
 
 async def get_theme(deps: RenderDeps, principal: Principal, site_id: str) -> ThemeRead:

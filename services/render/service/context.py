@@ -69,6 +69,16 @@ class HostTable:
         return sorted(self._sites)
 
 
+@dataclass(frozen=True, slots=True)
+class SiteFrame:
+    """What every page of a site reads the same way: its theme choices, its channels, whether it has any
+    redirects. Kept per site in memory, dropped with the site's pages (`site:<id>`)."""
+
+    theme: dict[str, Any]
+    channels: list[Any]  # ChannelView rows, read once and never written through
+    has_redirects: bool
+
+
 @dataclass
 class RenderDeps:
     """Everything the use cases need, built once by create_app()."""
@@ -79,6 +89,15 @@ class RenderDeps:
     cache: PageCache
     hosts: HostTable
     on_change: Callable[[str, set[str]], None] = lambda site_id, tags: None
+    frames: dict[str, SiteFrame] = field(default_factory=dict)
+
+    def changed(self, site_id: str, tags: set[str]) -> None:
+        """After a commit: drop the pages (and site frames) built from `tags`, and tell the mirror."""
+        self.cache.invalidate(tags)
+        for tag in tags:
+            if tag.startswith("site:"):
+                self.frames.pop(tag.removeprefix("site:"), None)
+        self.on_change(site_id, tags)
 
     def uow(self, scope: TenantScope) -> RenderUnitOfWork:
         return RenderUnitOfWork(self.session_factory, source="/render", scope=scope, outbox=Outbox)

@@ -36,7 +36,7 @@ class PageBuilder:
     async def build(self, request: PageRequest) -> Page:
         async with self.deps.site_uow(request.site_id) as uow:
             ctx = await site_context(self.deps, uow, request)
-            redirect = await uow.repo.redirect(request.path)
+            redirect = await uow.repo.redirect(request.path) if ctx.has_redirects else None
             if redirect is not None:
                 if redirect.target is None:
                     return self.error(ctx, 410, "该页面已不再提供", {site_tag(ctx.site_id)})

@@ -57,8 +57,7 @@ class Projection:
         def apply() -> None:
             if site is not None:
                 self.deps.hosts.load(site)
-            self.deps.cache.invalidate(tags)
-            self.deps.on_change(site_id, tags)
+            self.deps.changed(site_id, tags)
 
         uow.after_commit(apply)
 

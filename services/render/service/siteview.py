@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from services.render.models import ChannelView
-from services.render.service.context import RenderDeps, RenderUnitOfWork
+from services.render.service.context import RenderDeps, RenderUnitOfWork, SiteFrame
 from services.render.themes import DEFAULT_THEME
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class SiteContext:
     site: dict[str, Any]
     theme: dict[str, Any]
     channels: list[ChannelView]
+    has_redirects: bool
     variant: str
     path: str
     scheme: str
@@ -107,16 +108,29 @@ class SiteContext:
         }
 
 
+async def site_frame(deps: RenderDeps, uow: RenderUnitOfWork, site_id: str) -> SiteFrame:
+    frame = deps.frames.get(site_id)
+    if frame is None:
+        own = await uow.repo.theme()
+        frame = SiteFrame(
+            theme={**THEME_DEFAULTS, **(own.values if own else {})},
+            channels=await uow.repo.channels(),
+            has_redirects=await uow.repo.has_redirects(),
+        )
+        deps.frames[site_id] = frame
+    return frame
+
+
 async def site_context(deps: RenderDeps, uow: RenderUnitOfWork, request: PageRequest) -> SiteContext:
     site = deps.hosts.site(request.site_id)
     if site is None:
         raise LookupError(request.site_id)
-    own = await uow.repo.theme()
-    theme = {**THEME_DEFAULTS, **(own.values if own else {})}
+    frame = await site_frame(deps, uow, request.site_id)
     return SiteContext(
         site=site,
-        theme=theme,
-        channels=await uow.repo.channels(),
+        theme=frame.theme,
+        has_redirects=frame.has_redirects,
+        channels=frame.channels,
         variant=request.variant,
         path=request.path,
         scheme=deps.settings.public_base_scheme,
