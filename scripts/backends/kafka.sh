@@ -18,7 +18,7 @@
 # Broker 127.0.0.1:19092 (PLAINTEXT), controller 127.0.0.1:19093. Log in
 # var/backends/kafka/server.log, data in var/backends/kafka/data.
 # Environment: SG_KAFKA_PORT (19092), SG_KAFKA_CONTROLLER_PORT (19093),
-#   SG_KAFKA_HEAP (-Xms256m -Xmx512m), SG_KAFKA_START_TIMEOUT (120 s),
+#   SG_KAFKA_HEAP (-Xms256m -Xmx1g: every test namespace adds partitions), SG_KAFKA_START_TIMEOUT (120 s),
 #   SG_MAVEN_REPO (Maven's local repository, default ~/.m2/repository), JAVA_HOME.
 set -euo pipefail
 SG_BACKEND_NAME=kafka
@@ -28,7 +28,7 @@ SG_BACKEND_NAME=kafka
 HOST=127.0.0.1
 PORT=${SG_KAFKA_PORT:-19092}
 CTL_PORT=${SG_KAFKA_CONTROLLER_PORT:-19093}
-HEAP=${SG_KAFKA_HEAP:--Xms256m -Xmx512m}
+HEAP=${SG_KAFKA_HEAP:--Xms256m -Xmx1g}
 START_TIMEOUT=${SG_KAFKA_START_TIMEOUT:-120}
 STOP_TIMEOUT=${SG_KAFKA_STOP_TIMEOUT:-60}
 

@@ -62,6 +62,9 @@ class EventBus(ABC):
     @abstractmethod
     async def stop(self) -> None: ...
 
+    async def wait_ready(self, timeout: float = 30.0) -> None:
+        """Return once every subscriber group is positioned to receive what is published from now on."""
+
     @abstractmethod
     async def publish_batch(self, messages: Sequence[Message]) -> None:
         """Return only when every message is accepted; raise BusUnavailable otherwise."""

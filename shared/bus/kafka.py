@@ -36,6 +36,7 @@ class KafkaBus(EventBus):
         self.request_timeout_ms = request_timeout_ms
         self._producer: AIOKafkaProducer | None = None
         self._consumers: list[asyncio.Task] = []
+        self._positioned: dict[str, asyncio.Event] = {}
         self._producer_lock = asyncio.Lock()
 
     def _physical(self, topic: str) -> str:
@@ -54,6 +55,7 @@ class KafkaBus(EventBus):
             except (KafkaError, OSError) as exc:  # the consumers will find the topics once the broker is back
                 log.warning("could not ensure topics", topics=topics, error=repr(exc))
         for sub in self.subscriptions:
+            self._positioned[sub.group] = asyncio.Event()
             self._consumers.append(asyncio.create_task(self._consume(sub), name=f"kafka:{sub.group}"))
 
     async def stop(self) -> None:
@@ -81,6 +83,7 @@ class KafkaBus(EventBus):
             if new:
                 with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(new)
+                await _wait_for_leaders(admin, [n.name for n in new])
         finally:
             await admin.close()
 
@@ -144,6 +147,7 @@ class KafkaBus(EventBus):
             )
             try:
                 await consumer.start()
+                await self._position(consumer, sub)
                 await self._poll(consumer, sub)
             except asyncio.CancelledError:
                 await consumer.stop()
@@ -152,6 +156,22 @@ class KafkaBus(EventBus):
                 log.warning("consumer restarting", group=sub.group, error=repr(exc))
                 await consumer.stop()
                 await asyncio.sleep(1)
+
+    async def _position(self, consumer: AIOKafkaConsumer, sub: Subscription) -> None:
+        """Wait for the group's partitions and resolve where each starts (its committed offset, or the
+        earliest), so wait_ready() can tell a caller that nothing published from now on is missed."""
+        with contextlib.suppress(TimeoutError):  # no assignment in time: poll anyway, readiness stays unknown
+            async with asyncio.timeout(30):
+                while not consumer.assignment():  # the coordinator joins the group in the background
+                    await asyncio.sleep(0.05)
+                for tp in consumer.assignment():
+                    await consumer.position(tp)
+                self._positioned[sub.group].set()
+
+    async def wait_ready(self, timeout: float = 30.0) -> None:
+        async with asyncio.timeout(timeout):
+            for event in self._positioned.values():
+                await event.wait()
 
     async def _poll(self, consumer: AIOKafkaConsumer, sub: Subscription) -> None:
         while True:
@@ -166,3 +186,20 @@ class KafkaBus(EventBus):
                     )
                     await self.deliver(sub, message)
                 await consumer.commit({TopicPartition(tp.topic, tp.partition): records[-1].offset + 1})
+
+
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str], timeout: float = 15.0) -> None:
+    """New partitions have no leader for a moment; a consumer that asks for their offsets then can be left
+    positioned past the first messages (seen with aiokafka 0.14: "Failed fetch offsets … NotLeaderForPartition")."""
+    async with asyncio.timeout(timeout):
+        while True:
+            described = await admin.describe_topics(topics)
+            if all(_has_leaders(d) for d in described):
+                return
+            await asyncio.sleep(0.1)
+
+
+def _has_leaders(described: dict) -> bool:
+    partitions = described.get("partitions") or []
+    ok = described.get("error_code", 0) == 0 and partitions
+    return bool(ok) and all(p.get("error_code", 0) == 0 and p.get("leader", -1) >= 0 for p in partitions)

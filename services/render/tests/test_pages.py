@@ -22,6 +22,7 @@ async def live(pages, path: str, text: str, host: str = "www.hefei.gov.cn") -> N
 
 async def test_a_published_document_appears_everywhere_it_should(app, pages, feeder) -> None:
     channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
     doc = feeder.document(HEFEI, (channels["zwdt/tzgg"], "zwdt/tzgg"), "关于加强政府网站内容保障工作的通知")
     await feeder.publish(doc)
     await live(pages, doc.url_path, doc.title)
@@ -45,12 +46,12 @@ async def test_a_published_document_appears_everywhere_it_should(app, pages, fee
 
 async def test_a_changed_document_drops_exactly_the_pages_it_is_on(app, pages, feeder) -> None:
     hefei = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
     feixi = await feeder.open_site(FEIXI)
+    await site_ready(pages, FEIXI.main_domain)
     first = feeder.document(HEFEI, (hefei["zwdt/yw"], "zwdt/yw"), "合肥市召开政府网站工作推进会")
     await feeder.publish(first)
     await live(pages, first.url_path, first.title)
-    await site_ready(pages, FEIXI.main_domain)
-    await site_ready(pages, HEFEI.main_domain)
     watched = {  # (host, path) → whether the next publish in 通知公告 must drop it
         ("www.hefei.gov.cn", "/"): True,
         ("www.hefei.gov.cn", "/zwdt/"): True,
@@ -76,6 +77,7 @@ async def test_a_changed_document_drops_exactly_the_pages_it_is_on(app, pages, f
 
 async def test_withdrawn_gone_redirected_and_invalid_documents(pages, feeder) -> None:
     channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
     policy = feeder.document(
         HEFEI, (channels["zfxxgk/zcwj"], "zfxxgk/zcwj"), "合肥市政府网站管理办法", topic="综合政务"
     )
@@ -106,7 +108,9 @@ async def test_withdrawn_gone_redirected_and_invalid_documents(pages, feeder) ->
 
 async def test_a_repost_appears_on_the_other_site_with_the_original_as_canonical(pages, feeder) -> None:
     hefei = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
     feixi = await feeder.open_site(FEIXI)
+    await site_ready(pages, FEIXI.main_domain)
     doc = feeder.document(
         HEFEI,
         (hefei["zfxxgk/zcwj"], "zfxxgk/zcwj"),
@@ -125,11 +129,12 @@ async def test_a_repost_appears_on_the_other_site_with_the_original_as_canonical
 
 async def test_lists_paginate_and_the_catalogue_filters(pages, feeder) -> None:
     channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
     for n in range(12):
         topic = "综合政务" if n % 2 else "城乡建设、环境保护"
         title = f"合肥市政策文件第{n + 1}号"
         await feeder.publish(feeder.document(HEFEI, (channels["zfxxgk/zcwj"], "zfxxgk/zcwj"), title, topic=topic))
-    await live(pages, "/zfxxgk/zcwj/", "合肥市政策文件第12号")
+    await live(pages, "/zfxxgk/zcwj/", "共 12 条")  # one event per document, on several partitions: wait for all
     first = (await pages.get("/zfxxgk/zcwj/")).text
     assert "共 12 条，第 1/3 页" in first and 'href="/zfxxgk/zcwj/index_2.html"' in first
     third = await pages.get("/zfxxgk/zcwj/index_3.html")
@@ -144,6 +149,7 @@ async def test_lists_paginate_and_the_catalogue_filters(pages, feeder) -> None:
 
 async def test_single_pages_and_topics(pages, feeder) -> None:
     channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
     about = feeder.document(HEFEI, (channels["gk"], "gk"), "合肥概况")
     topic = feeder.document(HEFEI, (channels["zt"], "zt"), "合肥市优化营商环境条例解读")
     await feeder.publish(about)
