@@ -62,7 +62,7 @@ class EventBus(ABC):
     @abstractmethod
     async def stop(self) -> None: ...
 
-    async def wait_ready(self, timeout: float = 30.0) -> None:
+    async def wait_ready(self, timeout: float = 30.0) -> None:  # noqa: B027 - in-process: always positioned
         """Return once every subscriber group is positioned to receive what is published from now on."""
 
     @abstractmethod

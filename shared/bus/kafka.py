@@ -162,7 +162,8 @@ class KafkaBus(EventBus):
         earliest), so wait_ready() can tell a caller that nothing published from now on is missed."""
         with contextlib.suppress(TimeoutError):  # no assignment in time: poll anyway, readiness stays unknown
             async with asyncio.timeout(30):
-                while not consumer.assignment():  # the coordinator joins the group in the background
+                # the coordinator joins the group in the background; aiokafka signals no event for it
+                while not consumer.assignment():  # noqa: ASYNC110
                     await asyncio.sleep(0.05)
                 for tp in consumer.assignment():
                     await consumer.position(tp)
