@@ -8,7 +8,7 @@
 `prepare` opens the site www.example.gov.cn and publishes in 通知公告 (zwdt/tzgg), through the review
 workflow, 38 demo documents, a 7,500-character article and the page under test (the anchor page's title and
 3,000 Han characters of body): 40 documents, two list pages; it writes DIR/pages.json. `serve` runs the
-consolidated app on DIR with uvicorn (1 worker, httptools, uvloop). `run` prepares a fresh directory, runs
+consolidated app on DIR with uvicorn (1 worker, httptools, stdlib asyncio loop). `run` prepares a fresh directory, runs
 anchor-bench with the sg_* rows of bench/anchor_rows.py and prints its results as one table. `visible` times,
 over HTTP against `serve` on core 0, how soon a published document's article and list pages show it.
 """
@@ -283,6 +283,7 @@ def serve(data: Path, port: int, *, uncached: bool, mirror: bool) -> None:
     """The consolidated app on a prepared directory, as the rows run it."""
     import uvicorn
 
+    from shared.web import UVICORN_OPTIONS
     from sitegroup.consolidated import migrate_all
 
     os.environ["RENDER_CACHE_ENABLED"] = "false" if uncached else "true"
@@ -295,11 +296,9 @@ def serve(data: Path, port: int, *, uncached: bool, mirror: bool) -> None:
         host="127.0.0.1",
         port=port,
         workers=1,
-        http="httptools",
-        loop="uvloop",
         log_level="warning",
         access_log=False,
-        lifespan="on",
+        **UVICORN_OPTIONS,
     )
 
 

@@ -4,7 +4,7 @@
                                                   [--blob-url file://DIR] [--host 127.0.0.1] [--no-migrate]
 
 Migrates the database (services.content.main.migrate), builds `create_app(settings, access_log=False)` and
-serves it with uvicorn (1 worker, httptools, uvloop, log level warning, no access log). Before the
+serves it with uvicorn (1 worker, httptools, stdlib asyncio loop, log level warning, no access log). Before the
 lifespan starts it subscribes a collector group of its own to `content.documents` on the app's bus; the
 collector notes `time.time_ns()` when each `content.document.published.v1` arrives. Two routes are
 added for the load generator (kept out of the OpenAPI schema, no authentication):
@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from services.content.main import migrate
     from shared.logs import configure_logging
+    from shared.web import UVICORN_OPTIONS
 
     args = parse_args(argv)
     configure_logging("WARNING", json=False)
@@ -131,11 +132,9 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host,
             port=args.port,
             workers=1,
-            http="httptools",
-            loop="uvloop",
             log_level="warning",
             access_log=False,
-            lifespan="on",
+            **UVICORN_OPTIONS,
         )
     return 0
 

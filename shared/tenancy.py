@@ -4,15 +4,18 @@ A session carries a `TenantScope`: one site, or `PLATFORM` for deliberate cross-
 directory, reposting a published document of another site). Reads of tenant-scoped tables in a
 site scope are filtered to that site automatically; a session with no scope cannot touch them at
 all; writes of rows for another site are refused at flush.
+
+Hot read paths may use statements built once with `site_bound(...)`: they filter on the bound parameter
+`tenant_site`, and the guard checks the value passed instead of rewriting the statement each time.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeVar
 
-from sqlalchemy import FromClause, String, Table, event
+from sqlalchemy import Executable, FromClause, String, Table, bindparam, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
@@ -20,6 +23,10 @@ from shared.blobs.base import check_key
 
 SITE_ID_PATTERN: Final = r"^[a-z][a-z0-9-]{1,39}$"
 _SITE_ID_RE = re.compile(SITE_ID_PATTERN.rstrip("$") + r"\Z")
+
+
+TENANT_SITE: Final = "tenant_site"  # the bound parameter of site_bound() statements
+_Statement = TypeVar("_Statement", bound=Executable)
 
 
 class TenantScopeError(RuntimeError):
@@ -112,10 +119,32 @@ def _base_table(from_clause: FromClause) -> object:
     return getattr(from_clause, "__clause_element__", lambda: from_clause)()
 
 
+def site_bound(statement: _Statement, *entities: type[TenantScoped]) -> _Statement:
+    """Filter each entity on `tenant_site` once, at build time; refuse a statement reading a tenant table
+    the filter does not cover (a join or subquery added without its own entity)."""
+    for entity in entities:
+        statement = statement.where(entity.site_id == bindparam(TENANT_SITE))  # type: ignore[attr-defined]
+    covered = {entity.__table__ for entity in entities}  # type: ignore[attr-defined]
+    for read in _tenant_froms(statement):  # an alias or a subquery of a tenant table is not covered: refuse
+        if not isinstance(read, Table) or read._deannotate() not in covered:
+            raise TenantScopeError(f"site_bound statement reads {read.description or 'an alias'} unfiltered")
+    return statement.execution_options(site_bound=True)
+
+
+def _check_bound_site(state: ORMExecuteState, scope: TenantScope | None) -> None:
+    params = state.parameters if isinstance(state.parameters, dict) else {}
+    if scope is None:
+        raise TenantScopeError("query of tenant data in a session without a tenant scope")
+    if not scope.is_platform and params.get(TENANT_SITE) != scope.site_id:
+        raise TenantScopeError(f"site-bound statement for {params.get(TENANT_SITE)!r} in scope {scope.site_id}")
+
+
 def _scope_orm_execution(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete or state.is_insert):
         return
     scope: TenantScope | None = state.session.info.get("tenant_scope")
+    if state.execution_options.get("site_bound"):
+        return _check_bound_site(state, scope)
     opted_out = scope is not None and (scope.is_platform or state.execution_options.get("all_sites", False))
     if opted_out and not state.is_insert:
         return  # deliberate cross-site work: nothing to analyse (the common platform-scope path stays cheap)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from shared.auth import Grant
 from shared.auth.keys import LocalSigner
 from shared.logs import configure_logging
+from shared.web import UVICORN_OPTIONS
 from sitegroup.settings import PlatformSettings
 
 app = typer.Typer(
@@ -42,8 +43,8 @@ def serve(
         host=host or platform.host,
         port=port or platform.port,
         log_level="warning",
-        lifespan="on",
         proxy_headers=True,
+        **UVICORN_OPTIONS,
     )
 
 
@@ -64,7 +65,7 @@ def _serve_consolidated(platform: PlatformSettings, host: str, port: int) -> Non
     platform = platform.model_copy(update={"host": host, "port": port})
     asyncio.run(migrate_all(platform))
     consolidated = ConsolidatedApp(platform, on_ready=_on_ready)
-    uvicorn.run(consolidated, host=host, port=port, log_level="warning", lifespan="on", proxy_headers=True)
+    uvicorn.run(consolidated, host=host, port=port, log_level="warning", proxy_headers=True, **UVICORN_OPTIONS)
 
 
 async def _on_ready(consolidated) -> None:

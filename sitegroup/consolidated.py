@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -54,6 +55,9 @@ class ConsolidatedApp:
             stack.push_async_callback(self.gateway.close)
             if self.on_ready is not None:
                 await self.on_ready(self)
+            # Everything built so far (apps, templates, the seed's objects) lives as long as the process:
+            # out of the collector's sight, a full collection no longer walks it (~90 ms pauses before).
+            gc.freeze()
             yield
 
     async def settle(self, timeout: float = 10.0) -> None:

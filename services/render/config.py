@@ -25,5 +25,8 @@ class RenderSettings(ServiceSettings):
     templates_dir: Path | None = Field(
         None, description="per-site template overrides: <dir>/<site-id>/<template>.html replaces the theme's"
     )
+    templates_auto_reload: bool = Field(
+        False, description="re-read changed templates and overrides without a restart (while designing a theme)"
+    )
     mirror_enabled: bool = Field(True, description="write every published page as static HTML to the blob store")
     public_base_scheme: str = Field("https", description="scheme of canonical URLs on the sites' own domains")

@@ -52,7 +52,10 @@ class RenderRuntime:
             PageCache(settings.cache_max_pages),
             HostTable(settings.preview_suffix),
         )
-        self.pages = PageServer(self.deps, PageBuilder(self.deps, Themes(settings.templates_dir)))
+        self.pages = PageServer(
+            self.deps,
+            PageBuilder(self.deps, Themes(settings.templates_dir, auto_reload=settings.templates_auto_reload)),
+        )
         self.mirror = MirrorWriter(
             self.deps, lambda site_id, path: self.pages.page(site_id, path, "std", {}), self.pages.asset_files()
         )

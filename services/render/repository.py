@@ -1,19 +1,71 @@
-"""Queries over the render read model. In a site scope the tenant guard adds `site_id = …` to each of them."""
+"""Queries over the render read model. In a site scope the tenant guard adds `site_id = …` to each of them;
+the statements every page runs are built once and bound to the site instead (`site_bound`)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.render.models import ChannelView, DocumentView, PageEntry, Redirect, SiteView, ThemeSettings
 from shared.clock import CHINA
+from shared.tenancy import TENANT_SITE, site_bound
+
+# What lists, articles and feeds read of an entry: plain rows, no ORM identity map to fill on the hot path.
+ENTRY_COLUMNS = (
+    PageEntry.id,
+    PageEntry.document_id,
+    PageEntry.channel_id,
+    PageEntry.url_path,
+    PageEntry.kind,
+    PageEntry.title,
+    PageEntry.published_at,
+    PageEntry.topic_category,
+    PageEntry.validity,
+)
+Entry = Row[Any]  # a row of ENTRY_COLUMNS
 
 
 def under(path: str) -> ColumnElement[bool]:
     """Entries of a channel and of every channel below it (no LIKE: slugs may contain `_`)."""
     return or_(PageEntry.channel_path == path, func.substr(PageEntry.channel_path, 1, len(path) + 1) == path + "/")
+
+
+def _under_bound() -> ColumnElement[bool]:
+    prefix = func.substr(PageEntry.channel_path, 1, bindparam("prefix_len"))
+    return or_(PageEntry.channel_path == bindparam("path"), prefix == bindparam("prefix"))
+
+
+@functools.cache
+def _listed_statement(topic: bool, year: bool) -> Select[Any]:
+    """A page of a channel's listed entries with the count of all of them (a window: one statement)."""
+    where = [PageEntry.listed.is_(True), _under_bound()]
+    if topic:
+        where.append(PageEntry.topic_category == bindparam("topic"))
+    if year:
+        where += [PageEntry.published_at >= bindparam("start"), PageEntry.published_at < bindparam("end")]
+    query = select(*ENTRY_COLUMNS, func.count().over().label("total")).where(*where)
+    query = query.order_by(PageEntry.published_at.desc(), PageEntry.id.desc())
+    return site_bound(query.offset(bindparam("offset")).limit(bindparam("limit")), PageEntry)
+
+
+@functools.cache
+def _count_statement(topic: bool, year: bool) -> Select[Any]:
+    """How many there are when the page asked for lies past the end (the window then has no row)."""
+    inner = _listed_statement(topic, year).limit(None).offset(None).subquery()
+    return select(func.count()).select_from(inner).execution_options(site_bound=True)  # the inner one filters
+
+
+ENTRY_AT = site_bound(select(*ENTRY_COLUMNS).where(PageEntry.url_path == bindparam("url_path")), PageEntry)
+# A repost shows another site's document: this read crosses sites on purpose (found through an own entry).
+PLACED_DOCUMENT = (
+    select(DocumentView.state, DocumentView.notice, DocumentView.redirect_url, DocumentView.snapshot)
+    .where(DocumentView.id == bindparam("id"))
+    .execution_options(all_sites=True)
+)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -22,8 +74,9 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 class RenderRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, site_id: str | None) -> None:
         self.session = session
+        self.site_id = site_id  # None in the platform scope, where site-bound reads are refused
 
     async def site_view(self, site_id: str) -> SiteView | None:
         return await self.session.get(SiteView, site_id)
@@ -40,37 +93,34 @@ class RenderRepository:
     async def document_view(self, document_id: int) -> DocumentView | None:
         return await self.session.get(DocumentView, document_id)
 
-    async def placed_document(self, document_id: int) -> DocumentView | None:
-        """A document this site shows, whichever site wrote it: a repost is another site's document, so this
-        one read crosses sites on purpose (the caller found it through this site's own entry)."""
-        query = select(DocumentView).where(DocumentView.id == document_id).execution_options(all_sites=True)
-        return await self.session.scalar(query)
+    async def placed_document(self, document_id: int) -> Row[Any] | None:
+        """A document this site shows, whichever site wrote it (state, notice, redirect_url, snapshot)."""
+        return (await self.session.execute(PLACED_DOCUMENT, {"id": document_id})).first()
 
     async def entries_of(self, document_id: int) -> list[PageEntry]:
         return list(await self.session.scalars(select(PageEntry).where(PageEntry.document_id == document_id)))
 
-    async def entry(self, url_path: str) -> PageEntry | None:
-        return await self.session.scalar(select(PageEntry).where(PageEntry.url_path == url_path))
+    async def entry(self, url_path: str) -> Entry | None:
+        """The entry (ENTRY_COLUMNS) at a path of this site."""
+        return (await self.session.execute(ENTRY_AT, {TENANT_SITE: self.site_id, "url_path": url_path})).first()
 
     async def listed(
         self, path: str, offset: int, limit: int, *, topic: str | None = None, year: int | None = None
-    ) -> tuple[list[PageEntry], int]:
-        """A page of the listed entries under a channel, newest first, and how many there are in all."""
-        where = [PageEntry.listed.is_(True), under(path)]
+    ) -> tuple[list[Entry], int]:
+        """A page of the listed entries (ENTRY_COLUMNS) under a channel, newest first, and how many in all."""
+        params: dict[str, Any] = {TENANT_SITE: self.site_id, "path": path, "prefix": path + "/"}
+        params |= {"prefix_len": len(path) + 1, "offset": offset, "limit": limit}
         if topic:
-            where.append(PageEntry.topic_category == topic)
+            params["topic"] = topic
         if year:
-            start, end = year_bounds(year)
-            where += [PageEntry.published_at >= start, PageEntry.published_at < end]
-        total = await self.session.scalar(select(func.count(PageEntry.id)).where(*where))
-        rows = await self.session.scalars(
-            select(PageEntry)
-            .where(*where)
-            .order_by(PageEntry.published_at.desc(), PageEntry.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        return list(rows), int(total or 0)
+            params["start"], params["end"] = year_bounds(year)
+        rows = (await self.session.execute(_listed_statement(bool(topic), bool(year)), params)).all()
+        if rows:
+            return rows, rows[0].total
+        if offset == 0:
+            return [], 0
+        total = await self.session.scalar(_count_statement(bool(topic), bool(year)), params)
+        return [], int(total or 0)
 
     async def topics(self, path: str) -> list[str]:
         rows = await self.session.scalars(

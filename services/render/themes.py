@@ -31,27 +31,36 @@ def publish_date(value: str | datetime | None) -> str:
 class Themes:
     """One Jinja environment per (theme, site with overrides); plain sites share their theme's."""
 
-    def __init__(self, overrides_dir: Path | None = None) -> None:
+    def __init__(self, overrides_dir: Path | None = None, *, auto_reload: bool = False) -> None:
         self.overrides_dir = overrides_dir
+        self.auto_reload = auto_reload
         self._envs: dict[tuple[str, str | None], Environment] = {}
+        self._chosen: dict[tuple[str, str], Environment] = {}  # (theme, site) → its environment
 
     def names(self) -> list[str]:
         return sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir())
 
     def environment(self, theme: str, site_id: str) -> Environment:
+        """Which templates a site renders with; looked up on disk once unless templates reload."""
+        env = None if self.auto_reload else self._chosen.get((theme, site_id))
+        if env is None:
+            env = self._chosen[(theme, site_id)] = self._environment(theme, site_id)
+        return env
+
+    def _environment(self, theme: str, site_id: str) -> Environment:
         theme = theme if (TEMPLATES / theme).is_dir() else DEFAULT_THEME
         own = self.overrides_dir / site_id if self.overrides_dir else None
         key = (theme, site_id if own is not None and own.is_dir() else None)
         env = self._envs.get(key)
         if env is None:
-            env = self._envs[key] = self._build(theme, own if key[1] else None)
+            env = self._envs[key] = self._build(theme, own if key[1] else None, self.auto_reload)
         return env
 
     def render(self, theme: str, site_id: str, template: str, context: dict[str, Any]) -> str:
         return self.environment(theme, site_id).get_template(template).render(context)
 
     @staticmethod
-    def _build(theme: str, own: Path | None) -> Environment:
+    def _build(theme: str, own: Path | None, auto_reload: bool) -> Environment:
         paths = [TEMPLATES / theme, TEMPLATES / DEFAULT_THEME]
         loaders = [FileSystemLoader(own)] if own else []
         env = Environment(
@@ -60,6 +69,7 @@ class Themes:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=auto_reload,  # off: no stat of every template on every render
         )
         env.filters["cst"] = publish_time
         env.filters["cst_date"] = publish_date

@@ -9,9 +9,11 @@ from sqlalchemy.orm import aliased, selectinload
 
 from shared.tenancy import (
     PLATFORM,
+    TENANT_SITE,
     TenantScope,
     TenantScopeError,
     site_blob_key,
+    site_bound,
     site_cache_key,
     site_scope,
 )
@@ -89,6 +91,37 @@ async def test_joins_aliases_and_loaded_relationships_are_filtered(seeded) -> No
 
         category = await session.scalar(select(Category).options(selectinload(Category.documents)))
         assert [d.id for d in category.documents] == [1, 2]
+
+
+# Built once at import time, as hot read paths do; the site comes with each execution.
+BOUND_TITLES = site_bound(select(Document.id, Document.title).order_by(Document.id), Document)
+
+
+async def test_a_site_bound_statement_reads_the_site_it_is_given_and_only_in_its_scope(seeded) -> None:
+    async with scoped(seeded, HEFEI) as session:
+        rows = (await session.execute(BOUND_TITLES, {TENANT_SITE: "hefei"})).all()
+        assert [tuple(r) for r in rows] == [(1, "合肥市政府工作报告"), (2, "合肥市人民政府关于印发通知")]
+        for wrong in ({TENANT_SITE: "wuhu"}, {}):
+            with pytest.raises(TenantScopeError, match="site-bound statement"):
+                await session.execute(BOUND_TITLES, wrong)
+    async with scoped(seeded, PLATFORM) as session:  # cross-site work may name any site
+        assert list(await session.scalars(BOUND_TITLES, {TENANT_SITE: "wuhu"})) == [3]
+    async with scoped(seeded, None) as session:
+        with pytest.raises(TenantScopeError, match="without a tenant scope"):
+            await session.execute(BOUND_TITLES, {TENANT_SITE: "hefei"})
+
+
+def test_a_site_bound_statement_must_filter_every_tenant_table_it_reads() -> None:
+    other = aliased(Document)
+    unfiltered = [
+        select(Document.id, other.id).join(other, other.category_id == Document.category_id),
+        select(Category.name).where(Category.id.in_(select(Document.category_id))),
+    ]
+    for statement in unfiltered:
+        with pytest.raises(TenantScopeError, match="unfiltered"):
+            site_bound(statement, *([Document] if statement is unfiltered[0] else []))
+    joined = site_bound(select(Category.name, Document.title).join(Document), Document)
+    assert joined.get_execution_options()["site_bound"] is True
 
 
 async def test_update_and_delete_statements_touch_only_the_scope(seeded) -> None:

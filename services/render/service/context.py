@@ -22,7 +22,7 @@ class RenderUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.repo = RenderRepository(self.session)
+        self.repo = RenderRepository(self.session, self.scope.site_id)
         return self
 
 

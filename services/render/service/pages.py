@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.render.cache import Page
-from services.render.models import ChannelView, PageEntry
+from services.render.models import ChannelView
+from services.render.repository import Entry
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
 from services.render.service.projection import entries_tag, list_tag, site_tag
@@ -140,7 +141,7 @@ class PageBuilder:
         tags |= {entries_tag(ctx.site_id)}
         return self.html(ctx, "catalogue.html", context, tags, column=channel)
 
-    async def article(self, uow: RenderUnitOfWork, ctx: SiteContext, entry: PageEntry) -> Page:
+    async def article(self, uow: RenderUnitOfWork, ctx: SiteContext, entry: Entry) -> Page:
         view = await self._document_view(uow, entry.document_id)
         tags = {site_tag(ctx.site_id), f"doc:{entry.document_id}"}
         if view is None or view.state == "gone":
@@ -163,7 +164,7 @@ class PageBuilder:
         }
         return self.html(ctx, "article.html", context, tags, column=channel, canonical=canonical, article=doc)
 
-    async def _document(self, uow: RenderUnitOfWork, entry: PageEntry) -> dict[str, Any] | None:
+    async def _document(self, uow: RenderUnitOfWork, entry: Entry) -> dict[str, Any] | None:
         view = await self._document_view(uow, entry.document_id)
         return view.snapshot if view is not None and view.state == "live" else None
 
@@ -190,7 +191,7 @@ def redirect_page(target: str, ctx: SiteContext, *, status: int = 301, tags: set
     return Page(status, body.encode(), HTML, frozenset(tags or {site_tag(ctx.site_id)}), "public, max-age=300", target)
 
 
-def entry_item(entry: PageEntry) -> dict[str, Any]:
+def entry_item(entry: Entry) -> dict[str, Any]:
     return {
         "title": entry.title,
         "url": entry.url_path,
