@@ -13,16 +13,19 @@ from gateway.app import create_gateway
 from gateway.config import GatewaySettings
 from services.content.main import create_app as create_content_app
 from services.content.main import migrate as migrate_content
+from services.identity.main import create_app as create_identity_app
+from services.identity.main import migrate as migrate_identity
 from services.render.main import create_app as create_render_app
 from services.render.main import migrate as migrate_render
 from shared.auth.keys import LocalSigner
 from shared.bus import create_bus
-from sitegroup.settings import PlatformSettings, content_settings, render_settings
+from sitegroup.settings import PlatformSettings, content_settings, identity_settings, render_settings
 
 
 async def migrate_all(platform: PlatformSettings) -> None:
     await migrate_content(content_settings(platform))
     await migrate_render(render_settings(platform))
+    await migrate_identity(identity_settings(platform))
 
 
 class ConsolidatedApp:
@@ -34,16 +37,17 @@ class ConsolidatedApp:
         self.bus = create_bus("memory://")
         self.content = create_content_app(content_settings(platform), bus=self.bus, access_log=False)
         self.render = create_render_app(render_settings(platform), bus=self.bus, access_log=False)
+        self.identity = create_identity_app(identity_settings(platform), access_log=False)
         self.asgi, self.gateway = create_gateway(
             gateway or GatewaySettings(),
-            {"content": self.content, "render": self.render},
+            {"content": self.content, "render": self.render, "identity": self.identity},
             pages=self.render.state.pages,
         )
         self.on_ready = on_ready
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        runtimes = [self.content.state.runtime, self.render.state.runtime]
+        runtimes = [self.content.state.runtime, self.render.state.runtime, self.identity.state.runtime]
         async with contextlib.AsyncExitStack() as stack:
             for runtime in runtimes:
                 await runtime.start()

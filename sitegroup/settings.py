@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.content.config import ContentSettings
+from services.identity.config import IdentitySettings
 from services.render.config import RenderSettings
 from shared.config import ServiceSettings, sqlite_url
 
@@ -64,3 +65,9 @@ def render_settings(platform: PlatformSettings) -> RenderSettings:
     # the demo hosts are not served over TLS here: canonical URLs say http
     defaults = {**platform.service_defaults("render"), "public_base_scheme": "http"}
     return with_defaults(RenderSettings(), defaults)
+
+
+def identity_settings(platform: PlatformSettings) -> IdentitySettings:
+    # The provider answers where the platform is served; its issuer is that URL.
+    defaults = {**platform.service_defaults("identity"), "issuer": f"{platform.base_url}/api/v1/identity"}
+    return with_defaults(IdentitySettings(), defaults)

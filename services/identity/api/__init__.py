@@ -1,0 +1,15 @@
+"""HTTP routes of the identity service under /api/v1/identity."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.identity.api.oidc import oidc_router
+
+PREFIX = "/api/v1/identity"
+
+
+def identity_router() -> APIRouter:
+    router = APIRouter(prefix=PREFIX)
+    router.include_router(oidc_router())
+    return router

@@ -1,0 +1,70 @@
+"""Queries of the identity tables (platform data: no tenant scope, sites are values here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.identity.models import (
+    Account,
+    AuthorizationCode,
+    Client,
+    LoginSession,
+    RefreshToken,
+    RevokedToken,
+    RoleGrant,
+)
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def account(self, account_id: str) -> Account | None:
+        return await self.session.get(Account, account_id)
+
+    async def account_by_username(self, username: str) -> Account | None:
+        return await self.session.scalar(select(Account).where(Account.username == username))
+
+    async def grants_of(self, account_id: str) -> list[RoleGrant]:
+        query = select(RoleGrant).where(RoleGrant.account_id == account_id).order_by(RoleGrant.id)
+        return list(await self.session.scalars(query))
+
+    async def client(self, client_id: str) -> Client | None:
+        return await self.session.get(Client, client_id)
+
+    async def clients(self) -> list[Client]:
+        return list(await self.session.scalars(select(Client).order_by(Client.id)))
+
+    async def login_session(self, secret_hash: str) -> LoginSession | None:
+        return await self.session.scalar(select(LoginSession).where(LoginSession.secret_hash == secret_hash))
+
+    async def login_session_by_id(self, session_id: str) -> LoginSession | None:
+        return await self.session.get(LoginSession, session_id)
+
+    async def code(self, code_hash: str) -> AuthorizationCode | None:
+        return await self.session.get(AuthorizationCode, code_hash, with_for_update=True)
+
+    async def refresh_token(self, token_hash: str) -> RefreshToken | None:
+        return await self.session.get(RefreshToken, token_hash, with_for_update=True)
+
+    async def revoke_family(self, family_id: str, at: datetime) -> int:
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return result.rowcount or 0
+
+    async def revoke_session_tokens(self, session_id: str, at: datetime) -> int:
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.session_id == session_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return result.rowcount or 0
+
+    async def is_revoked(self, jti: str) -> bool:
+        return await self.session.get(RevokedToken, jti) is not None

@@ -1,0 +1,46 @@
+"""Registering relying parties and services (platform operators only; CLI and API)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from services.identity.models import Client
+from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
+from services.identity.service.secrets import new_secret
+from shared.errors import Conflict, InvalidInput
+
+CLIENT_ID = re.compile(r"[a-z][a-z0-9-]{2,63}")
+
+
+def _check_uris(field: str, uris: list[str]) -> None:
+    for uri in uris:
+        local = uri.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+        if not (uri.startswith("https://") or local) or "#" in uri:
+            raise InvalidInput(field, f"{uri!r}: an https URI (http only on loopback) without a fragment")
+
+
+async def register_client(
+    uow: IdentityUnitOfWork, deps: IdentityDeps, *, actor: str, client_id: str, public: bool, **fields: Any
+) -> tuple[Client, str | None]:
+    """The client and, for a confidential one, its secret (shown this once, stored hashed)."""
+    if not CLIENT_ID.fullmatch(client_id):
+        raise InvalidInput("client_id", "3–64 characters: lower-case letters, digits and -, starting with a letter")
+    if await uow.repo.client(client_id) is not None:
+        raise Conflict(f"client {client_id!r} exists")
+    _check_uris("redirect_uris", fields.get("redirect_uris", []))
+    _check_uris("post_logout_redirect_uris", fields.get("post_logout_redirect_uris", []))
+    if public and "client_credentials" in fields.get("grant_types", []):
+        raise InvalidInput("grant_types", "a public client cannot use client_credentials")
+    secret = None if public else new_secret()
+    client = Client(
+        id=client_id,
+        public=public,
+        secret_hash=deps.passwords.hash(secret) if secret else None,
+        created_by=actor,
+        **fields,
+    )
+    uow.session.add(client)
+    await uow.session.flush()
+    uow.audit(actor, "client.registered", target=client_id, detail=f"{'public' if public else 'confidential'}")
+    return client, secret

@@ -1,0 +1,57 @@
+"""Fixtures of the identity tests: a fresh database per test (embedded or real PostgreSQL), the provider
+running in-process, and the demo people and clients the flows use."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from services.identity.config import IdentitySettings
+from services.identity.main import MIGRATIONS, VERSION_TABLE, create_app
+from services.identity.tests.support import ISSUER, People, seed_people
+from shared.testing import Backends, TestDatabases, running
+
+
+@pytest.fixture(scope="session")
+def backends() -> Backends:
+    return Backends.from_env()
+
+
+@pytest.fixture(scope="session")
+def databases(backends: Backends, tmp_path_factory: pytest.TempPathFactory):
+    dbs = TestDatabases(backends, tmp_path_factory.mktemp("databases"))
+    yield dbs
+    if backends.database_url:
+        asyncio.run(dbs.drop_templates())
+
+
+@pytest_asyncio.fixture
+async def settings(databases: TestDatabases, tmp_path: Path) -> AsyncIterator[IdentitySettings]:
+    url = await databases.fresh("identity", MIGRATIONS, VERSION_TABLE)
+    # argon2 at its floor here: the tests check behaviour; bench/identity.py measures the real cost.
+    yield IdentitySettings(
+        database_url=url, issuer=ISSUER, argon2_time_cost=1, argon2_memory_kib=8 * 1024, log_json=False
+    )
+    await databases.drop(url)
+
+
+@pytest.fixture
+def app(settings: IdentitySettings):
+    return create_app(settings, access_log=False)
+
+
+@pytest_asyncio.fixture
+async def idp(app) -> AsyncIterator[httpx.AsyncClient]:
+    async with running(app) as http:
+        http.base_url = httpx.URL(ISSUER.removesuffix("/api/v1/identity"))
+        yield http
+
+
+@pytest_asyncio.fixture
+async def people(app, idp) -> People:
+    return await seed_people(app.state.deps)

@@ -1,0 +1,75 @@
+"""Signing in at the provider: the form, lockout, the second factor, single sign-on, prompt handling."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pyotp
+from sqlalchemy import select
+
+from services.identity.models import AuditRecord
+from services.identity.tests.flows import metadata, oauth_client, sign_in_at
+from services.identity.tests.support import APP_REDIRECT, ISSUER, PASSWORD, PORTAL_REDIRECT
+
+
+async def _authorize_url(idp, client_id: str = "ah-portal", redirect: str = PORTAL_REDIRECT, **extra) -> str:
+    meta = await metadata(idp)
+    client = oauth_client(idp, client_id, redirect_uri=redirect, scope="openid profile", code_challenge_method="S256")
+    url, _ = client.create_authorization_url(meta["authorization_endpoint"], code_verifier="c" * 64, **extra)
+    return url
+
+
+async def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(app, idp, people) -> None:
+    url = await _authorize_url(idp)
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        for _ in range(5):
+            answer = await sign_in_at(browser, url, password="Wrong-password-1")
+            assert answer.status_code == 401 and "用户名、密码或动态口令错误" in answer.text
+        locked = await sign_in_at(browser, url, password=PASSWORD)
+        assert locked.status_code == 401 and "锁定" in locked.text
+    async with app.state.deps.uow() as uow:
+        actions = list(await uow.session.scalars(select(AuditRecord.action).order_by(AuditRecord.id)))
+    assert actions.count("login.failed") == 5 and "account.locked" in actions and actions[-1] == "login.refused"
+
+
+async def test_an_unknown_user_hears_the_same_as_a_wrong_password(idp, people) -> None:
+    url = await _authorize_url(idp)
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        answer = await sign_in_at(browser, url, username="wangfang", password=PASSWORD)
+    assert answer.status_code == 401 and "用户名或密码错误" in answer.text
+
+
+async def test_a_second_factor_account_needs_its_current_code(app, idp, people) -> None:
+    url = await _authorize_url(idp)
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        assert (await sign_in_at(browser, url, username="lina")).status_code == 401
+        assert (await sign_in_at(browser, url, username="lina", otp="000000")).status_code == 401
+        code = pyotp.TOTP(people.totp_secret).now()
+        back = await sign_in_at(browser, url, username="lina", otp=code)
+    assert back.status_code == 302 and "code=" in back.headers["location"]
+
+
+async def test_one_login_serves_every_site_until_prompt_login(idp, people) -> None:
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        first = await sign_in_at(browser, await _authorize_url(idp))
+        assert first.status_code == 302
+        other = await browser.get(await _authorize_url(idp, "zwfw-app", APP_REDIRECT))
+        assert other.status_code == 302 and other.headers["location"].startswith(APP_REDIRECT + "?code=")
+        again = await browser.get(await _authorize_url(idp, prompt="login"))
+        assert again.status_code == 200 and "用户登录" in again.text
+
+
+async def test_prompt_none_without_a_login_answers_login_required(idp, people) -> None:
+    answer = await idp.get(await _authorize_url(idp, prompt="none", state="s-42"))
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert answer.status_code == 302 and query["error"] == ["login_required"] and query["state"] == ["s-42"]
+
+
+async def test_a_login_post_without_its_form_token_is_refused(idp, people) -> None:
+    answer = await idp.post(f"{ISSUER}/login", data={"username": "zhangwei", "password": PASSWORD})
+    assert (
+        answer.status_code == 200
+        and "页面已过期" in answer.text
+        and "sg_idp=" not in answer.headers.get("set-cookie", "")
+    )

@@ -1,0 +1,147 @@
+"""The provider against real client libraries: discovery, code + PKCE, refresh rotation, client credentials,
+introspection, revocation, userinfo — and the refusals that keep them safe."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from authlib.integrations.base_client import OAuthError as ClientOAuthError
+from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+from authlib.oidc.discovery import OpenIDProviderMetadata
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from services.identity.service.secrets import half_hash
+from services.identity.tests.flows import code_flow, metadata, oauth_client, sign_in_at
+from services.identity.tests.support import APP_REDIRECT, ISSUER, PORTAL_REDIRECT
+
+
+async def test_discovery_passes_authlibs_provider_metadata_validation(idp) -> None:
+    meta = await metadata(idp)
+    OpenIDProviderMetadata(meta).validate()
+    AuthorizationServerMetadata(meta).validate()
+    assert meta["issuer"] == ISSUER and meta["code_challenge_methods_supported"] == ["S256"]
+    jwks = (await idp.get("/api/v1/identity/jwks")).json()
+    assert len(jwks["keys"]) == 2 and all("d" not in k for k in jwks["keys"])  # active + next, public halves
+
+
+async def test_code_flow_with_pkce_gives_verifiable_tokens(idp, people) -> None:
+    client, token, nonce = await code_flow(idp, people.portal_secret)
+    keys = KeySet.import_key_set((await idp.get("/api/v1/identity/jwks")).json())
+    id_token = jwt.decode(token["id_token"], keys)
+    claims = id_token.claims
+    assert claims["iss"] == ISSUER and claims["aud"] == "ah-portal" and claims["sub"] == people.editor_id
+    assert claims["nonce"] == nonce and claims["at_hash"] == half_hash(token["access_token"])
+    assert claims["name"] == "张伟" and claims["amr"] == ["pwd"] and claims["acr"] == "urn:sitegroup:loa:1"
+    access = jwt.decode(token["access_token"], keys)
+    assert access.header["typ"] == "at+jwt"
+    assert access.claims["grants"] == [{"site": "hefei", "role": "editor"}]
+    info = await client.get(f"{ISSUER}/userinfo")
+    assert info.status_code == 200
+    assert info.json() | {} == {
+        "sub": people.editor_id,
+        "acr": "urn:sitegroup:loa:1",
+        "name": "张伟",
+        "preferred_username": "zhangwei",
+        "account_kind": "staff",
+        "email": "zhangwei@hefei.gov.cn",
+        "email_verified": False,
+    }
+
+
+async def test_refresh_rotates_and_reuse_revokes_the_family(idp, people) -> None:
+    client, first, _ = await code_flow(idp, people.portal_secret)
+    meta = await metadata(idp)
+    second = await client.refresh_token(meta["token_endpoint"], refresh_token=first["refresh_token"])
+    assert second["refresh_token"] != first["refresh_token"] and "id_token" not in second
+    with pytest.raises(ClientOAuthError, match="invalid_grant"):  # the old one again: theft assumed
+        await client.refresh_token(meta["token_endpoint"], refresh_token=first["refresh_token"])
+    with pytest.raises(ClientOAuthError, match="invalid_grant"):  # and the family is gone with it
+        await client.refresh_token(meta["token_endpoint"], refresh_token=second["refresh_token"])
+
+
+async def test_client_credentials_introspection_and_revocation(idp, people) -> None:
+    meta = await metadata(idp)
+    service = oauth_client(idp, "search-indexer", people.service_secret, scope="content.read")
+    token = await service.fetch_token(meta["token_endpoint"], grant_type="client_credentials")
+    assert token["scope"] == "content.read"
+    portal, user_token, _ = await code_flow(idp, people.portal_secret)
+    seen = (await portal.introspect_token(meta["introspection_endpoint"], token=token["access_token"])).json()
+    assert (
+        seen["active"]
+        and seen["sub"] == "client:search-indexer"
+        and seen["grants"] == [{"site": "*", "role": "reader"}]
+    )
+    refresh = (await portal.introspect_token(meta["introspection_endpoint"], token=user_token["refresh_token"])).json()
+    assert refresh["active"] and refresh["token_type"] == "refresh_token"
+    assert (await portal.revoke_token(meta["revocation_endpoint"], token=user_token["access_token"])).status_code == 200
+    assert (
+        await portal.revoke_token(meta["revocation_endpoint"], token=user_token["refresh_token"])
+    ).status_code == 200
+    for revoked in (user_token["access_token"], user_token["refresh_token"], "not-a-token"):
+        answer = await portal.introspect_token(meta["introspection_endpoint"], token=revoked)
+        assert answer.json() == {"active": False}
+    assert (await portal.get(f"{ISSUER}/userinfo")).status_code == 401
+
+
+async def test_a_public_client_must_use_pkce_and_gets_no_secret_path(idp, people) -> None:
+    meta = await metadata(idp)
+    app = oauth_client(idp, "zwfw-app", redirect_uri=APP_REDIRECT, scope="openid profile")
+    url, state = app.create_authorization_url(meta["authorization_endpoint"])  # no code_challenge
+    answer = await idp.get(url)
+    assert answer.status_code == 302
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert query["error"] == ["invalid_request"] and query["state"] == [state] and query["iss"] == [ISSUER]
+
+
+@pytest.mark.parametrize(
+    "redirect_uri", ["https://evil.example.com/cb", PORTAL_REDIRECT + "/../x", PORTAL_REDIRECT + "x"]
+)
+async def test_an_unregistered_redirect_uri_is_never_redirected_to(idp, people, redirect_uri) -> None:
+    query = {"client_id": "ah-portal", "redirect_uri": redirect_uri, "response_type": "code", "scope": "openid"}
+    answer = await idp.get(f"{ISSUER}/authorize", params=query)
+    assert answer.status_code == 400 and "location" not in answer.headers
+    assert "回调地址" in answer.text
+
+
+async def test_a_code_works_once_and_its_replay_revokes_what_it_gave(idp, people) -> None:
+    meta = await metadata(idp)
+    client = oauth_client(
+        idp,
+        "ah-portal",
+        people.portal_secret,
+        redirect_uri=PORTAL_REDIRECT,
+        scope="openid offline_access",
+        code_challenge_method="S256",
+    )
+    verifier = "v" * 50
+    url, _state = client.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier)
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        location = (await sign_in_at(browser, url)).headers["location"]
+    with pytest.raises(ClientOAuthError, match="invalid_grant"):
+        await client.fetch_token(meta["token_endpoint"], authorization_response=location, code_verifier="w" * 50)
+    token = await client.fetch_token(meta["token_endpoint"], authorization_response=location, code_verifier=verifier)
+    with pytest.raises(ClientOAuthError, match="invalid_grant"):
+        await client.fetch_token(meta["token_endpoint"], authorization_response=location, code_verifier=verifier)
+    seen = await client.introspect_token(meta["introspection_endpoint"], token=token["refresh_token"])
+    assert seen.json() == {"active": False}
+
+
+async def test_token_endpoint_errors_follow_rfc_6749(idp, people) -> None:
+    cases = [
+        ({"grant_type": "password", "username": "zhangwei"}, None, 400, "unsupported_grant_type"),
+        ({"grant_type": "client_credentials"}, ("ah-portal", "wrong"), 401, "invalid_client"),
+        ({"grant_type": "client_credentials"}, ("ah-portal", people.portal_secret), 400, "unauthorized_client"),
+        (
+            {"grant_type": "authorization_code", "code": "nope", "redirect_uri": PORTAL_REDIRECT},
+            ("ah-portal", people.portal_secret),
+            400,
+            "invalid_grant",
+        ),
+    ]
+    for form, auth, status, error in cases:
+        answer = await idp.post(f"{ISSUER}/token", data=form, auth=auth)
+        assert (answer.status_code, answer.json()["error"]) == (status, error), form
+        assert answer.headers["cache-control"] == "no-store"
