@@ -63,7 +63,12 @@ def content_settings(platform: PlatformSettings) -> ContentSettings:
 
 def render_settings(platform: PlatformSettings) -> RenderSettings:
     # the demo hosts are not served over TLS here: canonical URLs say http
-    defaults = {**platform.service_defaults("render"), "public_base_scheme": "http"}
+    # `sitegroup mirror` copies attachments from the running platform (the server itself does it in-process)
+    defaults = {
+        **platform.service_defaults("render"),
+        "public_base_scheme": "http",
+        "mirror_files_url": platform.base_url,
+    }
     return with_defaults(RenderSettings(), defaults)
 
 

@@ -48,7 +48,7 @@ async def open_hefei(http, platform) -> dict:
     return {c["path"]: c["id"] for c in (await http.get(f"{API}/sites/hefei/channels")).json()}
 
 
-async def publish(http, platform, channel_id: int, title: str) -> dict:
+async def publish(http, platform, channel_id: int, title: str, **extra) -> dict:
     editor = bearer(platform, "editor", ("hefei", "editor"))
     doc = (
         await http.post(
@@ -59,6 +59,7 @@ async def publish(http, platform, channel_id: int, title: str) -> dict:
                 "title": title,
                 "body_html": "<p>为深入贯彻落实《政府网站发展指引》，现将有关事项通知如下。</p>",
                 "submit": True,
+                **extra,
             },
         )
     ).json()

@@ -4,6 +4,8 @@ gone change exactly what a visitor sees."""
 
 from __future__ import annotations
 
+from urllib.parse import quote, unquote
+
 from tests.test_consolidated import API, bearer, open_hefei, publish
 
 HOST = {"host": "www.hefei.gov.cn"}
@@ -24,6 +26,28 @@ async def test_a_published_document_reaches_every_page_and_the_mirror(http, plat
     assert (await blobs.get("sites/hefei/mirror/_static/default/site.css")).startswith(b"/*")
     robots = await http.get("/robots.txt", headers=HOST)
     assert "Sitemap: http://www.hefei.gov.cn/sitemap.xml" in robots.text
+
+
+async def test_an_articles_files_are_linked_by_name_and_copied_into_the_mirror(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    editor = bearer(platform, "editor", ("hefei", "editor"))
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
+    name = "合肥市政府网站管理办法（试行）.pdf"
+    upload = await http.post(
+        f"{API}/sites/hefei/attachments", headers=editor, files={"file": (name, pdf, "application/pdf")}
+    )
+    assert upload.status_code == 201, upload.text
+    doc = await publish(
+        http, platform, channels["zwdt/tzgg"], "关于印发政府网站管理办法的通知", attachment_ids=[upload.json()["id"]]
+    )
+    article = (await http.get(doc["url_path"], headers=HOST)).text
+    link = f"/api/v1/content/public/sites/hefei/attachments/{upload.json()['id']}/{quote(name, safe='')}"
+    assert f'href="{link}"' in article
+    answer = await http.get(link)
+    assert answer.status_code == 200 and answer.content == pdf
+    assert (await http.get(link.replace("%E5%90%88", "%E5%90%89"))).status_code == 404  # a wrong name
+    mirrored = f"sites/hefei/mirror{unquote(link)}"
+    assert await platform.render.state.runtime.blobs.get(mirrored) == pdf
 
 
 async def test_withdrawn_invalid_and_gone_documents_as_visitors_see_them(http, platform) -> None:

@@ -29,4 +29,7 @@ class RenderSettings(ServiceSettings):
         False, description="re-read changed templates and overrides without a restart (while designing a theme)"
     )
     mirror_enabled: bool = Field(True, description="write every published page as static HTML to the blob store")
+    mirror_files_url: str | None = Field(
+        None, description="where the public file URLs answer (the gateway), to copy attachments into the mirror"
+    )
     public_base_scheme: str = Field("https", description="scheme of canonical URLs on the sites' own domains")

@@ -17,6 +17,7 @@ from services.render.consumers import register_consumers
 from services.render.pages_asgi import PageServer
 from services.render.service.context import HostTable, RenderDeps
 from services.render.service.mirror import MirrorWriter
+from services.render.service.mirror_files import HttpFiles
 from services.render.service.pages import PageBuilder
 from services.render.themes import Themes
 from shared.auth import JwksSource, TokenVerifier
@@ -39,7 +40,14 @@ async def migrate(settings: RenderSettings) -> None:
 class RenderRuntime:
     """The service's resources, started in two phases so a shared bus starts after every subscriber."""
 
-    def __init__(self, settings: RenderSettings, *, bus: EventBus | None = None, blobs: BlobStore | None = None):
+    def __init__(
+        self,
+        settings: RenderSettings,
+        *,
+        bus: EventBus | None = None,
+        blobs: BlobStore | None = None,
+        files: HttpFiles | None = None,
+    ):
         self.settings = settings
         self.owns_bus = bus is None
         self.bus = bus or create_bus(settings.bus_url, client_id=SERVICE, max_retries=settings.consumer_max_retries)
@@ -56,8 +64,12 @@ class RenderRuntime:
             self.deps,
             PageBuilder(self.deps, Themes(settings.templates_dir, auto_reload=settings.templates_auto_reload)),
         )
+        self.files = files or (HttpFiles(settings.mirror_files_url) if settings.mirror_files_url else None)
         self.mirror = MirrorWriter(
-            self.deps, lambda site_id, path: self.pages.page(site_id, path, "std", {}), self.pages.asset_files()
+            self.deps,
+            lambda site_id, path: self.pages.page(site_id, path, "std", {}),
+            self.pages.asset_files(),
+            files=self.files,
         )
         if settings.mirror_enabled:
             self.deps.on_change = self.mirror.changed
@@ -80,6 +92,8 @@ class RenderRuntime:
 
     async def stop(self) -> None:
         await self.mirror.stop()
+        if self.files is not None:
+            await self.files.close()
         if self.owns_bus:
             await self.bus.stop()
         await self.blobs.stop()
@@ -107,11 +121,13 @@ def create_app(
     *,
     bus: EventBus | None = None,
     blobs: BlobStore | None = None,
+    files: HttpFiles | None = None,
     access_log: bool = True,
 ) -> FastAPI:
-    """Build the render service's API app; its page server is `app.state.pages` (plain ASGI)."""
+    """Build the render service's API app; its page server is `app.state.pages` (plain ASGI). `files` is
+    where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP)."""
     settings = settings or RenderSettings()
-    runtime = RenderRuntime(settings, bus=bus, blobs=blobs)
+    runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files)
     app = FastAPI(
         title="站点渲染 Site rendering",
         version="1.0.0",

@@ -97,6 +97,10 @@ class RenderRepository:
         """A document this site shows, whichever site wrote it (state, notice, redirect_url, snapshot)."""
         return (await self.session.execute(PLACED_DOCUMENT, {"id": document_id})).first()
 
+    async def placed_document_ids(self) -> list[int]:
+        """Every document this site shows (its own and reposts)."""
+        return list(await self.session.scalars(select(PageEntry.document_id).distinct()))
+
     async def entries_of(self, document_id: int) -> list[PageEntry]:
         return list(await self.session.scalars(select(PageEntry).where(PageEntry.document_id == document_id)))
 

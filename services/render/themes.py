@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -22,6 +23,12 @@ def publish_time(value: str | datetime | None) -> str:
         return ""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return china_time(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def attachment_path(site_id: str, attachment: dict[str, Any], *, quoted: bool = True) -> str:
+    """The public URL path of a document's file, ending in its own name (a static mirror then knows its type)."""
+    name = quote(attachment["filename"], safe="") if quoted else attachment["filename"]
+    return f"/api/v1/content/public/sites/{site_id}/attachments/{attachment['id']}/{name}"
 
 
 def publish_date(value: str | datetime | None) -> str:
@@ -74,4 +81,5 @@ class Themes:
         env.filters["cst"] = publish_time
         env.filters["cst_date"] = publish_date
         env.globals["asset_version"] = ASSET_VERSION
+        env.globals["attachment_url"] = attachment_path
         return env

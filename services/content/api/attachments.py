@@ -60,3 +60,13 @@ async def public_attachment(
     deps: Deps, site_id: SitePath, attachment_id: IdPath, rendition: Rendition = None
 ) -> Response:
     return _file_response(*await service.attachment_content(deps, None, site_id, attachment_id, rendition))
+
+
+@router.get(
+    "/public/sites/{site_id}/attachments/{attachment_id}/{filename}",
+    response_class=Response,
+    tags=["public"],
+    summary="A file of a live document, under its own name (as pages and static mirrors link it)",
+)
+async def public_attachment_named(deps: Deps, site_id: SitePath, attachment_id: IdPath, filename: str) -> Response:
+    return _file_response(*await service.attachment_content(deps, None, site_id, attachment_id, None, filename))

@@ -69,13 +69,21 @@ async def get_attachment(deps: ContentDeps, actor: Actor, site_id: str, attachme
 
 
 async def attachment_content(
-    deps: ContentDeps, actor: Actor | None, site_id: str, attachment_id: int, rendition: str | None
+    deps: ContentDeps,
+    actor: Actor | None,
+    site_id: str,
+    attachment_id: int,
+    rendition: str | None,
+    filename: str | None = None,
 ) -> tuple[bytes, str, str]:
-    """Bytes, content type and file name; the public gets only files of live documents."""
+    """Bytes, content type and file name; the public gets only files of live documents. A URL that names
+    the file (as pages and static mirrors do) must name it right."""
     async with deps.site_uow(site_id) as uow:
         row = await uow.repo.attachment(attachment_id)
     if row is None or (actor is None and not row.public):
         raise NotFound(f"attachment {attachment_id} does not exist on this site")
+    if filename is not None and filename != row.filename:
+        raise NotFound(f"attachment {attachment_id} is called {row.filename!r}, not {filename!r}")
     if actor is not None:
         require_staff(actor, site_id)
     key = row.blob_key if rendition is None else row.renditions.get(rendition)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from urllib.parse import quote
 
 from PIL import Image
 
@@ -116,6 +117,9 @@ async def test_the_public_gets_files_only_of_live_documents(client, sites, event
     assert (await client.get(public_url)).status_code == 404
     doc = await sites.publish(hefei, cover_id=image["id"], attachment_ids=[pdf["id"]])
     assert (await client.get(public_url)).status_code == 200
+    named = await client.get(f"{public_url}/{quote('附件.pdf')}")  # as pages and mirrors link it
+    assert named.status_code == 200 and named.content == b"%PDF-1.4\n%%EOF"
+    assert (await client.get(f"{public_url}/{quote('别的.pdf')}")).status_code == 404
     [event] = await events.wait_for("content.document.published.v1")
     snapshot = event.data["document"]
     assert snapshot["cover"]["id"] == image["id"] and snapshot["attachments"][0]["filename"] == "附件.pdf"

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from services.render.cache import Page
 from services.render.service.context import RenderDeps
+from services.render.service.mirror_files import FileMirror, FileSource
 from shared.logs import get_logger
 from shared.tenancy import site_blob_key
 
@@ -27,10 +28,19 @@ def mirror_key(site_id: str, path: str) -> str:
 
 
 class MirrorWriter:
-    def __init__(self, deps: RenderDeps, source: PageSource, assets: dict[str, bytes], *, delay: float = 0.2):
+    def __init__(
+        self,
+        deps: RenderDeps,
+        source: PageSource,
+        assets: dict[str, bytes],
+        *,
+        files: FileSource | None = None,
+        delay: float = 0.2,
+    ):
         self.deps = deps
         self.source = source
         self.assets = assets
+        self.files = FileMirror(deps, files)
         self.delay = delay
         self._pending: dict[str, set[str]] = {}
         self._wake = asyncio.Event()
@@ -81,6 +91,13 @@ class MirrorWriter:
             await self.write_assets(site_id)
         for path in sorted(await self.paths_for(site_id, tags)):
             await self.write(site_id, path)
+        await self.files.copy_for(site_id, await self._documents(site_id, tags))
+
+    async def _documents(self, site_id: str, tags: set[str]) -> set[int]:
+        if f"site:{site_id}" in tags:
+            async with self.deps.site_uow(site_id) as uow:
+                return set(await uow.repo.placed_document_ids())
+        return {int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")}
 
     async def paths_for(self, site_id: str, tags: set[str]) -> set[str]:
         """Which pages of the site the tags stand for; a site-wide change means every page."""
@@ -130,6 +147,8 @@ class MirrorWriter:
         """Every page of one site, and the theme's assets: the `sitegroup render mirror` command."""
         before = self.written
         await self.write_assets(site_id)
-        for path in sorted(await self.paths_for(site_id, {f"site:{site_id}"})):
+        everything = {f"site:{site_id}"}
+        for path in sorted(await self.paths_for(site_id, everything)):
             await self.write(site_id, path)
+        await self.files.copy_for(site_id, await self._documents(site_id, everything))
         return self.written - before
