@@ -14,7 +14,9 @@ from sqlalchemy import text
 from services.identity.api import PREFIX, identity_router
 from services.identity.config import IdentitySettings
 from services.identity.service.context import IdentityDeps
+from services.identity.service.keys import KeyRingSource
 from services.identity.service.secrets import Passwords
+from shared.auth import TokenVerifier
 from shared.db.engine import create_engine, create_session_factory
 from shared.db.migrate import upgrade_database
 from shared.web import install_error_handlers, ops_router, wrap_service_app
@@ -80,6 +82,9 @@ def create_app(settings: IdentitySettings | None = None, *, access_log: bool = T
     )
     app.state.runtime = runtime
     app.state.deps = runtime.deps
+    app.state.verifier = TokenVerifier(
+        KeyRingSource(runtime.deps.keys), issuer=settings.issuer, audience=settings.resource_audience
+    )
     app.state.templates = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from services.identity.api.admin import admin_router
 from services.identity.api.oidc import oidc_router
 
 PREFIX = "/api/v1/identity"
@@ -12,4 +13,5 @@ PREFIX = "/api/v1/identity"
 def identity_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     router.include_router(oidc_router())
+    router.include_router(admin_router())
     return router

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.identity.models import SigningKey
+from shared.auth import JwksSource
 
 ALGORITHM = "RS256"
 
@@ -66,3 +67,14 @@ class KeyRing:
         """A token this provider signed with a key it still publishes (introspection, id_token_hint)."""
 
         return jwt.decode(token, KeySet.import_key_set({"keys": self.published}), algorithms=[ALGORITHM])
+
+
+class KeyRingSource(JwksSource):
+    """The provider verifies its own tokens (admin API) against its key ring, not over HTTP."""
+
+    def __init__(self, ring: KeyRing) -> None:
+        super().__init__("keyring://identity", min_refresh_seconds=0)
+        self.ring = ring
+
+    async def _load(self) -> dict[str, Any]:
+        return self.ring.jwks()

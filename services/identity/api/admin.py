@@ -1,0 +1,76 @@
+"""Administration routes: staff accounts, role grants, clients, the audit log. Each needs a token of this
+provider with the right role; the use cases decide who may do what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from services.identity.schemas import (
+    AccountCreate,
+    AccountView,
+    AuditView,
+    ClientCreate,
+    ClientView,
+    GrantCreate,
+    GrantView,
+)
+from services.identity.service import admin
+from services.identity.service.audit import EXPORT_LIMIT, audit_csv, search_audit
+from shared.web import CurrentPrincipal
+
+
+def admin_router() -> APIRouter:
+    router = APIRouter(tags=["administration"])
+
+    @router.post("/accounts", response_model=AccountView, status_code=status.HTTP_201_CREATED)
+    async def create_staff(request: Request, actor: CurrentPrincipal, body: AccountCreate) -> AccountView:
+        return AccountView.model_validate(await admin.add_staff(request.app.state.deps, actor, body))
+
+    @router.get("/accounts/{account_id}/grants", response_model=list[GrantView])
+    async def list_grants(request: Request, actor: CurrentPrincipal, account_id: str) -> list[GrantView]:
+        grants = await admin.grants_of(request.app.state.deps, actor, account_id)
+        return [GrantView.model_validate(g) for g in grants]
+
+    @router.post("/accounts/{account_id}/grants", response_model=GrantView, status_code=status.HTTP_201_CREATED)
+    async def grant(request: Request, actor: CurrentPrincipal, account_id: str, body: GrantCreate) -> GrantView:
+        return GrantView.model_validate(await admin.grant_role(request.app.state.deps, actor, account_id, body))
+
+    @router.delete("/accounts/{account_id}/grants", status_code=status.HTTP_204_NO_CONTENT)
+    async def revoke(
+        request: Request, actor: CurrentPrincipal, account_id: str, site: str = Query(), role: str = Query()
+    ) -> Response:
+        await admin.revoke_role(request.app.state.deps, actor, account_id, site, role)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.post("/clients", response_model=ClientView, status_code=status.HTTP_201_CREATED)
+    async def register(request: Request, actor: CurrentPrincipal, body: ClientCreate) -> ClientView:
+        client, secret = await admin.add_client(request.app.state.deps, actor, body)
+        return ClientView.model_validate(client).model_copy(update={"client_secret": secret})
+
+    @router.get("/audit", response_model=list[AuditView])
+    async def audit(
+        request: Request,
+        actor: CurrentPrincipal,
+        who: str | None = Query(None, max_length=64),
+        action: str | None = Query(None, max_length=60),
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = Query(100, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
+    ) -> list[AuditView]:
+        records = await search_audit(
+            request.app.state.deps, actor, who=who, action=action, since=since, until=until, limit=limit, offset=offset
+        )
+        return [AuditView.model_validate(r) for r in records]
+
+    @router.get("/audit.csv", response_class=Response)
+    async def audit_export(
+        request: Request, actor: CurrentPrincipal, since: datetime | None = None, until: datetime | None = None
+    ) -> Response:
+        records = await search_audit(request.app.state.deps, actor, since=since, until=until, limit=EXPORT_LIMIT)
+        headers = {"Content-Disposition": "attachment; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.csv"}
+        return Response(audit_csv(records), media_type="text/csv; charset=utf-8", headers=headers)
+
+    return router

@@ -1,0 +1,93 @@
+"""Administration: staff accounts, role grants and clients, each checked against who asks and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+
+from services.identity.models import Account, Client, RoleGrant
+from services.identity.schemas import AccountCreate, ClientCreate, GrantCreate
+from services.identity.service.accounts import create_account
+from services.identity.service.clients import register_client
+from services.identity.service.context import IdentityDeps
+from services.identity.service.roles import (
+    PLATFORM_OPERATOR,
+    SECURITY_ADMIN,
+    SITE_ADMIN,
+    SYSTEM_ADMIN,
+    check_grant,
+    check_separation,
+    require,
+    require_grantor,
+)
+from shared.auth import PLATFORM_SITE, Principal
+from shared.errors import Forbidden, NotFound
+
+
+async def add_staff(deps: IdentityDeps, actor: Principal, body: AccountCreate) -> Account:
+    """Security admins create staff accounts; a site admin may too (and then grant roles on their site)."""
+    if not (actor.has_role(PLATFORM_SITE, SECURITY_ADMIN) or any(g.role == SITE_ADMIN for g in actor.grants)):
+        raise Forbidden("needs the security_admin or a site_admin role")
+    async with deps.uow() as uow:
+        fields = body.model_dump(exclude={"username", "password"})
+        account = await create_account(
+            uow, deps, actor=actor.subject, username=body.username, password=body.password, kind="staff", **fields
+        )
+        await uow.commit()
+    return account
+
+
+async def grant_role(deps: IdentityDeps, actor: Principal, account_id: str, body: GrantCreate) -> RoleGrant:
+    check_grant(body.site, body.role)
+    require_grantor(actor, body.site, body.role, account_id)
+    async with deps.uow() as uow:
+        account = await uow.repo.account(account_id)
+        if account is None or account.kind != "staff":
+            raise NotFound(f"no staff account {account_id}")
+        check_separation({g.role for g in await uow.repo.grants_of(account_id)}, body.role)
+        grant = RoleGrant(
+            account_id=account_id,
+            site_id=body.site,
+            role=body.role,
+            channels=list(body.channels) if body.channels is not None else None,
+            granted_by=actor.subject,
+        )
+        uow.session.add(grant)
+        uow.audit(actor.subject, "role.granted", target=account_id, site_id=body.site, detail=body.role)
+        await uow.commit()
+    return grant
+
+
+async def grants_of(deps: IdentityDeps, actor: Principal, account_id: str) -> list[RoleGrant]:
+    """An account's roles: for the security admin, and for the person themselves."""
+    if actor.subject != account_id:
+        require(actor, SECURITY_ADMIN)
+    async with deps.uow() as uow:
+        return await uow.repo.grants_of(account_id)
+
+
+async def revoke_role(deps: IdentityDeps, actor: Principal, account_id: str, site: str, role: str) -> None:
+    require_grantor(actor, site, role, account_id)
+    async with deps.uow() as uow:
+        result = await uow.session.execute(
+            delete(RoleGrant).where(
+                RoleGrant.account_id == account_id, RoleGrant.site_id == site, RoleGrant.role == role
+            )
+        )
+        if not result.rowcount:
+            raise NotFound(f"{account_id} holds no {role} on {site}")
+        uow.audit(actor.subject, "role.revoked", target=account_id, site_id=site, detail=role)
+        await uow.commit()
+
+
+async def add_client(deps: IdentityDeps, actor: Principal, body: ClientCreate) -> tuple[Client, str | None]:
+    if not (actor.has_role(PLATFORM_SITE, SYSTEM_ADMIN) or actor.has_role(PLATFORM_SITE, PLATFORM_OPERATOR)):
+        require(actor, SYSTEM_ADMIN)
+    async with deps.uow() as uow:
+        fields: dict[str, Any] = body.model_dump(exclude={"client_id", "public"})
+        client, secret = await register_client(
+            uow, deps, actor=actor.subject, client_id=body.client_id, public=body.public, **fields
+        )
+        await uow.commit()
+    return client, secret

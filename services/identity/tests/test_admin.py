@@ -1,0 +1,130 @@
+"""Administration: who may create staff and grant which roles (delegation, 三员分立), the audit log, and the
+refusals — every one a clear 4xx with nothing changed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet, RSAKey
+
+from services.identity.service.tokens import access_token
+from services.identity.tests.flows import code_flow
+from services.identity.tests.support import ISSUER, PASSWORD
+
+API = "/api/v1/identity"
+
+
+def as_role(app, subject: str, *grants: tuple[str, str]) -> dict[str, str]:
+    """A token of this provider for a person holding `grants` (site, role)."""
+    claim = [{"site": site, "role": role} for site, role in grants]
+    token, _ = access_token(app.state.deps, subject=subject, client_id="admin-console", scope="openid", grants=claim)
+    return {"authorization": f"Bearer {token}"}
+
+
+def staff(username: str) -> dict[str, str]:
+    return {"username": username, "password": PASSWORD, "name": "王芳"}
+
+
+async def test_a_security_admin_creates_staff_whose_login_carries_their_roles(app, idp, people) -> None:
+    security = as_role(app, "u-security", ("*", "security_admin"))
+    created = await idp.post(f"{API}/accounts", headers=security, json=staff("wangfang"))
+    assert created.status_code == 201, created.text
+    account = created.json()["id"]
+    grant = {"site": "hefei", "role": "reviewer:初审", "channels": [12, 13]}
+    assert (await idp.post(f"{API}/accounts/{account}/grants", headers=security, json=grant)).status_code == 201
+    _, token, _ = await code_flow(idp, people.portal_secret, username="wangfang")
+    claims = jwt.decode(token["access_token"], KeySet.import_key_set(app.state.deps.keys.jwks())).claims
+    assert claims["grants"] == [{"site": "hefei", "role": "reviewer:初审", "channels": [12, 13]}]
+
+
+async def test_a_site_admin_grants_only_the_other_roles_of_their_own_site(app, idp, people) -> None:
+    hefei_admin = as_role(app, "u-hefei-admin", ("hefei", "site_admin"))
+    target = people.editor_id
+    cases = [
+        ({"site": "hefei", "role": "reviewer:审核"}, 201),
+        ({"site": "hefei", "role": "letter_handler"}, 201),
+        ({"site": "wuhu", "role": "editor"}, 403),  # another site
+        ({"site": "hefei", "role": "site_admin"}, 403),  # an equal
+        ({"site": "*", "role": "platform_operator"}, 403),  # the platform
+    ]
+    for body, expected in cases:
+        answer = await idp.post(f"{API}/accounts/{target}/grants", headers=hefei_admin, json=body)
+        assert answer.status_code == expected, (body, answer.text)
+    mine = await idp.post(f"{API}/accounts/u-hefei-admin/grants", headers=hefei_admin, json=cases[0][0])
+    assert mine.status_code == 403 and "themselves" in mine.json()["error"]["message"]
+    roles = await idp.get(f"{API}/accounts/{target}/grants", headers=as_role(app, target))
+    assert sorted(g["role"] for g in roles.json()) == ["editor", "letter_handler", "reviewer:审核"]
+
+
+async def test_system_security_and_audit_administration_never_meet(app, idp, people) -> None:
+    security = as_role(app, "u-security", ("*", "security_admin"))
+    target = people.editor_id
+    first = await idp.post(f"{API}/accounts/{target}/grants", headers=security, json={"site": "*", "role": "auditor"})
+    assert first.status_code == 201
+    clash = await idp.post(
+        f"{API}/accounts/{target}/grants", headers=security, json={"site": "*", "role": "system_admin"}
+    )
+    assert clash.status_code == 409 and "三员分立" in clash.json()["error"]["message"]
+    system = as_role(app, "u-system", ("*", "system_admin"))
+    assert (
+        await idp.post(f"{API}/accounts/{target}/grants", headers=system, json={"site": "hefei", "role": "editor"})
+    ).status_code == 403
+    assert (await idp.get(f"{API}/audit", headers=security)).status_code == 403
+    assert (await idp.get(f"{API}/audit", headers=system)).status_code == 403
+    auditor = as_role(app, "u-auditor", ("*", "auditor"))
+    records = (await idp.get(f"{API}/audit", headers=auditor, params={"action": "role."})).json()
+    assert [r["action"] for r in records] == ["role.granted"] and records[0]["actor"] == "u-security"
+    export = await idp.get(f"{API}/audit.csv", headers=auditor)
+    assert export.status_code == 200 and export.text.startswith("\ufeff时间,操作人,操作")
+    assert "role.granted" in export.text and "account.created" in export.text
+
+
+async def test_bad_input_is_named_and_changes_nothing(app, idp, people) -> None:
+    security = as_role(app, "u-security", ("*", "security_admin"))
+    target = people.editor_id
+    cases = [
+        (f"{API}/accounts/{target}/grants", {"site": "hefei", "role": "webmaster"}, "role"),
+        (f"{API}/accounts/{target}/grants", {"site": "hefei", "role": "auditor"}, "site"),
+        (f"{API}/accounts/{target}/grants", {"site": "*", "role": "editor"}, "site"),
+        (f"{API}/accounts", staff("zhaolei") | {"password": "short1A!"}, "password"),
+        (f"{API}/accounts", staff("zhaolei") | {"password": "alllowercaseletters"}, "password"),
+        (f"{API}/accounts", staff("Zhao Lei"), "username"),
+        (f"{API}/accounts", staff("zhaolei") | {"phone": "12345"}, "phone"),
+    ]
+    for url, body, field in cases:
+        answer = await idp.post(url, headers=security, json=body)
+        assert answer.status_code == 422, (body, answer.text)
+        assert field in answer.json()["error"]["message"], answer.text
+    taken = await idp.post(f"{API}/accounts", headers=security, json=staff("zhangwei"))
+    assert taken.status_code == 409
+    roles = await idp.get(f"{API}/accounts/{target}/grants", headers=security)
+    assert [g["role"] for g in roles.json()] == ["editor"]
+
+
+@pytest.mark.parametrize("problem", ["none", "expired", "unknown key", "other issuer"])
+async def test_admin_routes_refuse_tokens_that_are_not_this_providers(app, idp, people, problem) -> None:
+    deps = app.state.deps
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": "sitegroup",
+        "sub": "u-x",
+        "iat": now,
+        "exp": now + 300,
+        "grants": [{"site": "*", "role": "security_admin"}],
+    }
+    headers = {}
+    if problem == "expired":
+        headers = {"authorization": "Bearer " + deps.keys.sign(claims | {"exp": now - 120}, typ="at+jwt")}
+    elif problem == "unknown key":
+        stranger = RSAKey.generate_key(2048, parameters={"kid": "stranger"})
+        headers = {
+            "authorization": "Bearer "
+            + jwt.encode({"alg": "RS256", "kid": "stranger", "typ": "at+jwt"}, claims, stranger)
+        }
+    elif problem == "other issuer":
+        headers = {"authorization": "Bearer " + deps.keys.sign(claims | {"iss": "https://evil.example"}, typ="at+jwt")}
+    answer = await idp.post(f"{API}/accounts", headers=headers, json=staff("zhaolei"))
+    assert answer.status_code == 401, answer.text
