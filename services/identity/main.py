@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
@@ -32,17 +32,16 @@ async def migrate(settings: IdentitySettings) -> None:
 
 
 class IdentityRuntime:
-    def __init__(self, settings: IdentitySettings) -> None:
+    def __init__(self, settings: IdentitySettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
+        self.http = httpx.AsyncClient(transport=transport)  # back-channel logout calls to the clients
         self.engine = create_engine(settings.database_url)
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
         self.deps = IdentityDeps(create_session_factory(self.engine), settings, passwords)
 
     async def load_keys(self) -> None:
-        """Keys retired within a token lifetime stay published: tokens they signed still verify."""
-        keep = timedelta(seconds=max(self.settings.access_token_seconds, self.settings.id_token_seconds) * 2)
         async with self.deps.uow() as uow:
-            await self.deps.keys.load(uow.session, keep_retired=keep)
+            await self.deps.keys.load(uow.session, keep_retired=self.deps.keep_retired_keys())
             await uow.commit()
 
     async def start(self) -> None:
@@ -52,6 +51,7 @@ class IdentityRuntime:
         """Nothing runs in the background yet; the consolidated runner calls this on every service."""
 
     async def stop(self) -> None:
+        await self.http.aclose()
         await self.engine.dispose()
 
     @contextlib.asynccontextmanager
@@ -68,9 +68,15 @@ class IdentityRuntime:
         return True
 
 
-def create_app(settings: IdentitySettings | None = None, *, access_log: bool = True) -> FastAPI:
+def create_app(
+    settings: IdentitySettings | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    access_log: bool = True,
+) -> FastAPI:
+    """Build the identity service; `transport` carries its outgoing calls (back-channel logout)."""
     settings = settings or IdentitySettings()
-    runtime = IdentityRuntime(settings)
+    runtime = IdentityRuntime(settings, transport=transport)
     app = FastAPI(
         title="统一身份认证 Identity",
         version="1.0.0",
@@ -82,6 +88,7 @@ def create_app(settings: IdentitySettings | None = None, *, access_log: bool = T
     )
     app.state.runtime = runtime
     app.state.deps = runtime.deps
+    app.state.http = runtime.http
     app.state.verifier = TokenVerifier(
         KeyRingSource(runtime.deps.keys), issuer=settings.issuer, audience=settings.resource_audience
     )

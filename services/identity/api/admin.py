@@ -49,6 +49,10 @@ def admin_router() -> APIRouter:
         client, secret = await admin.add_client(request.app.state.deps, actor, body)
         return ClientView.model_validate(client).model_copy(update={"client_secret": secret})
 
+    @router.post("/keys/rotate", summary="The published next signing key starts signing (system admin)")
+    async def rotate(request: Request, actor: CurrentPrincipal) -> dict[str, str]:
+        return {"active_kid": await admin.rotate_keys(request.app.state.deps, actor)}
+
     @router.get("/audit", response_model=list[AuditView])
     async def audit(
         request: Request,

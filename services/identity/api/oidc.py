@@ -13,6 +13,7 @@ from services.identity.service.context import IdentityDeps
 from services.identity.service.discovery import provider_metadata
 from services.identity.service.errors import AuthorizeRefused, LoginFailed, OAuthError
 from services.identity.service.introspection import introspect, revoke, userinfo
+from services.identity.service.logout import log_out, notify
 from services.identity.service.secrets import new_secret
 from services.identity.service.token_grants import token_endpoint
 
@@ -84,6 +85,10 @@ def oidc_router() -> APIRouter:
             return _oauth_error(exc)
         return Response(status_code=200, headers=NO_STORE)
 
+    @router.get("/logout", response_model=None)
+    async def logout(request: Request) -> Response:
+        return await _logout(request)
+
     @router.get("/userinfo")
     async def user_info(request: Request) -> JSONResponse:
         return await _userinfo(request)
@@ -93,6 +98,20 @@ def oidc_router() -> APIRouter:
         return await _userinfo(request)
 
     return router
+
+
+async def _logout(request: Request) -> Response:
+    try:
+        result = await log_out(_deps(request), request.cookies.get(SESSION_COOKIE), dict(request.query_params))
+    except AuthorizeRefused as exc:
+        return _page(request, "error.html", {"message": str(exc)}, status=400)
+    await notify(request.app.state.http, result.notices)
+    if result.redirect_to:
+        response: Response = RedirectResponse(result.redirect_to, status_code=302)
+    else:
+        response = _page(request, "logged_out.html", {})
+    response.delete_cookie(SESSION_COOKIE, path="/api/v1/identity")
+    return response
 
 
 async def _userinfo(request: Request) -> JSONResponse:

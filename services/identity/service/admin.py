@@ -11,6 +11,7 @@ from services.identity.schemas import AccountCreate, ClientCreate, GrantCreate
 from services.identity.service.accounts import create_account
 from services.identity.service.clients import register_client
 from services.identity.service.context import IdentityDeps
+from services.identity.service.keys import KeyRing
 from services.identity.service.roles import (
     PLATFORM_OPERATOR,
     SECURITY_ADMIN,
@@ -91,3 +92,14 @@ async def add_client(deps: IdentityDeps, actor: Principal, body: ClientCreate) -
         )
         await uow.commit()
     return client, secret
+
+
+async def rotate_keys(deps: IdentityDeps, actor: Principal) -> str:
+    """The published next key starts signing; the old one stays published until its tokens have expired."""
+    require(actor, SYSTEM_ADMIN)
+    async with deps.uow() as uow:
+        kid = await KeyRing.rotate(uow.session)
+        uow.audit(actor.subject, "keys.rotated", target=kid)
+        await deps.keys.load(uow.session, keep_retired=deps.keep_retired_keys())
+        await uow.commit()
+    return kid

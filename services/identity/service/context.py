@@ -66,5 +66,10 @@ class IdentityDeps:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
+    def keep_retired_keys(self) -> timedelta:
+        """Keys retired within two token lifetimes stay published: tokens they signed still verify."""
+        s = self.settings
+        return timedelta(seconds=2 * max(s.access_token_seconds, s.id_token_seconds))
+
     def after(self, seconds: int) -> datetime:
         return self.now() + timedelta(seconds=seconds)

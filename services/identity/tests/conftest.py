@@ -41,8 +41,18 @@ async def settings(databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Id
 
 
 @pytest.fixture
-def app(settings: IdentitySettings):
-    return create_app(settings, access_log=False)
+def relying_parties() -> list[httpx.Request]:
+    """What the provider sent to the clients' back-channel logout endpoints."""
+    return []
+
+
+@pytest.fixture
+def app(settings: IdentitySettings, relying_parties: list[httpx.Request]):
+    def site_answers(request: httpx.Request) -> httpx.Response:
+        relying_parties.append(request)
+        return httpx.Response(200)
+
+    return create_app(settings, transport=httpx.MockTransport(site_answers), access_log=False)
 
 
 @pytest_asyncio.fixture

@@ -61,6 +61,8 @@ async def seed_people(deps: IdentityDeps) -> People:
             redirect_uris=[PORTAL_REDIRECT],
             grant_types=["authorization_code", "refresh_token"],
             scopes=["openid", "profile", "email", "offline_access"],
+            post_logout_redirect_uris=["https://www.ah.gov.cn/"],
+            backchannel_logout_uri="https://www.ah.gov.cn/oidc/backchannel",
         )
         await register_client(
             uow,
@@ -72,6 +74,7 @@ async def seed_people(deps: IdentityDeps) -> People:
             redirect_uris=[APP_REDIRECT],
             grant_types=["authorization_code", "refresh_token"],
             scopes=["openid", "profile", "offline_access"],
+            backchannel_logout_uri="http://127.0.0.1:5173/backchannel",
         )
         _, service_secret = await register_client(
             uow,

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pyotp
+from joserfc import jwt
+from joserfc.jwk import KeySet
 from sqlalchemy import select
 
 from services.identity.models import AuditRecord
@@ -73,3 +75,33 @@ async def test_a_login_post_without_its_form_token_is_refused(idp, people) -> No
         and "页面已过期" in answer.text
         and "sg_idp=" not in answer.headers.get("set-cookie", "")
     )
+
+
+async def test_logging_out_of_one_site_logs_out_of_every_site(app, idp, people, relying_parties) -> None:
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        portal = await sign_in_at(browser, await _authorize_url(idp))
+        assert portal.status_code == 302
+        assert (await browser.get(await _authorize_url(idp, "zwfw-app", APP_REDIRECT))).status_code == 302
+        bye = await browser.get(
+            f"{ISSUER}/logout",
+            params={"client_id": "ah-portal", "state": "s-9", "post_logout_redirect_uri": "https://www.ah.gov.cn/"},
+        )
+        assert bye.status_code == 302 and bye.headers["location"] == "https://www.ah.gov.cn/?state=s-9"
+        again = await browser.get(await _authorize_url(idp, "zwfw-app", APP_REDIRECT))
+        assert again.status_code == 200 and "用户登录" in again.text  # the session is over for every site
+    told = {str(r.url): parse_qs(r.content.decode())["logout_token"][0] for r in relying_parties}
+    assert set(told) == {"https://www.ah.gov.cn/oidc/backchannel", "http://127.0.0.1:5173/backchannel"}
+    keys = KeySet.import_key_set(app.state.deps.keys.jwks())
+    for uri, token in told.items():
+        decoded = jwt.decode(token, keys)
+        assert decoded.header["typ"] == "logout+jwt" and "nonce" not in decoded.claims
+        assert decoded.claims["sub"] == people.editor_id and decoded.claims["sid"]
+        assert "http://schemas.openid.net/event/backchannel-logout" in decoded.claims["events"]
+        assert decoded.claims["aud"] == ("ah-portal" if "ah.gov.cn" in uri else "zwfw-app")
+
+
+async def test_logout_never_redirects_to_an_unregistered_address(idp, people) -> None:
+    answer = await idp.get(
+        f"{ISSUER}/logout", params={"client_id": "ah-portal", "post_logout_redirect_uri": "https://evil.example.com/"}
+    )
+    assert answer.status_code == 400 and "location" not in answer.headers and "未登记" in answer.text

@@ -3,6 +3,8 @@ introspection, revocation, userinfo — and the refusals that keep them safe."""
 
 from __future__ import annotations
 
+import base64
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -14,6 +16,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from services.identity.service.secrets import half_hash
+from services.identity.service.tokens import access_token
 from services.identity.tests.flows import code_flow, metadata, oauth_client, sign_in_at
 from services.identity.tests.support import APP_REDIRECT, ISSUER, PORTAL_REDIRECT
 
@@ -145,3 +148,40 @@ async def test_token_endpoint_errors_follow_rfc_6749(idp, people) -> None:
         answer = await idp.post(f"{ISSUER}/token", data=form, auth=auth)
         assert (answer.status_code, answer.json()["error"]) == (status, error), form
         assert answer.headers["cache-control"] == "no-store"
+
+
+async def test_key_rotation_signs_with_the_published_next_key_and_old_tokens_still_verify(app, idp, people) -> None:
+    before = {k["kid"] for k in (await idp.get(f"{ISSUER}/jwks")).json()["keys"]}
+    old, _ = access_token(app.state.deps, subject="u-1", client_id="ah-portal", scope="openid", grants=[])
+    system, _ = access_token(
+        app.state.deps,
+        subject="u-sys",
+        client_id="console",
+        scope="openid",
+        grants=[{"site": "*", "role": "system_admin"}],
+    )
+    old_kid = unverified_kid(old)
+    rotated = await idp.post(f"{ISSUER}/keys/rotate", headers={"authorization": f"Bearer {system}"})
+    assert rotated.status_code == 200
+    new_kid = rotated.json()["active_kid"]
+    assert new_kid in before and new_kid != old_kid  # it was published before it signed anything
+    after = {k["kid"] for k in (await idp.get(f"{ISSUER}/jwks")).json()["keys"]}
+    assert before < after and len(after) == 3  # the retired key stays, a new next key appears
+    fresh, _ = access_token(app.state.deps, subject="u-1", client_id="ah-portal", scope="openid", grants=[])
+    assert unverified_kid(fresh) == new_kid
+    keys = KeySet.import_key_set((await idp.get(f"{ISSUER}/jwks")).json())
+    assert jwt.decode(old, keys).claims["sub"] == jwt.decode(fresh, keys).claims["sub"] == "u-1"
+    security, _ = access_token(
+        app.state.deps,
+        subject="u-sec",
+        client_id="console",
+        scope="openid",
+        grants=[{"site": "*", "role": "security_admin"}],
+    )
+    refused = await idp.post(f"{ISSUER}/keys/rotate", headers={"authorization": f"Bearer {security}"})
+    assert refused.status_code == 403
+
+
+def unverified_kid(token: str) -> str:
+    header = token.split(".", 1)[0]
+    return json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["kid"]
