@@ -9,7 +9,7 @@ from urllib.parse import unquote
 from services.identity.models import Client, LoginSession, RefreshToken
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
 from services.identity.service.errors import OAuthError
-from services.identity.service.secrets import digest, new_secret, pkce_matches
+from services.identity.service.secrets import digest, new_secret, pkce_matches, same_digest
 from services.identity.service.tokens import access_token, id_token, user_access_token
 
 
@@ -32,7 +32,7 @@ async def authenticate_client(
         if secret:
             raise OAuthError("invalid_client", "a public client has no secret", 401)
         return client
-    if not secret or not deps.passwords.verify(client.secret_hash, secret):
+    if not secret or not client.secret_hash or not same_digest(client.secret_hash, secret):
         raise OAuthError("invalid_client", "client authentication failed", 401)
     return client
 
