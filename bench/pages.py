@@ -460,10 +460,10 @@ async def one_publication(http: httpx.AsyncClient, staff: Staff, body: dict[str,
 
 
 async def measure_visible(port: int, data: Path, count: int, pause: float, limit: float) -> list[Sample]:
-    from shared.auth.keys import LocalSigner
+    from sitegroup.devtokens import provider_signer
 
-    settings = platform_settings(data, port)
-    staff = Staff(LocalSigner.load_or_create(settings.keys_dir, issuer=settings.issuer, audience="sitegroup"))
+    async with provider_signer(platform_settings(data, port)) as signer:
+        staff = Staff(signer)  # tokens as the platform's identity provider issues them
     channel_id = await _channel_id(port)
     samples = []
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:

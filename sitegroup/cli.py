@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shared.auth import Grant
-from shared.auth.keys import LocalSigner
 from shared.logs import configure_logging
 from shared.web import UVICORN_OPTIONS
 from sitegroup.settings import PlatformSettings
@@ -85,6 +84,10 @@ async def _on_ready(consolidated) -> None:
             task = bar.add_task("seeding the demo province", total=total_documents())
             await seed_province(deps, lambda n: bar.advance(task, n))
         await consolidated.settle(timeout=300)  # the pages are rendered from the seed's events: wait for them
+    if platform.seed_demo:
+        from sitegroup.demo.accounts import seed_accounts
+
+        await seed_accounts(consolidated.identity.state.deps)
     _print_welcome(platform, PROVINCE)
 
 
@@ -95,6 +98,11 @@ def _print_welcome(platform: PlatformSettings, sites) -> None:
     console.print("  sites (each answers on its own host; *.localhost reaches this machine):")
     for site in sites:
         console.print(f"    {site.name:<14} http://{site.id}.localhost:{platform.port}/   ({site.main_domain})")
+    console.print(f"  sign-in (OIDC):       {platform.identity_issuer}/.well-known/openid-configuration")
+    console.print(
+        "  demo accounts:        operator, sysadmin, secadmin, auditor, <site>-admin|editor|chushen|shenhe|shenfa"
+    )
+    console.print("                        (password Zhengwu@2026, demo only; README lists them)")
     console.print("  staff tokens:         sitegroup dev-token --site hefei --role editor\n")
 
 
@@ -191,12 +199,21 @@ def dev_token(
     subject: Annotated[str, typer.Option(help="who the token is for")] = "dev",
     lifetime: Annotated[int, typer.Option(help="seconds")] = 8 * 3600,
 ) -> None:
-    """Print a development access token signed with the platform's local key (until identity exists)."""
+    """Print a development access token, signed by the identity provider's key as a login would give it."""
+    from sitegroup.devtokens import provider_signer
+
     platform = PlatformSettings()
-    signer = LocalSigner.load_or_create(platform.keys_dir, issuer=platform.issuer, audience="sitegroup")
     roles = role or ["platform_operator"]
     grants = [Grant(site=site, role=r, channels=tuple(channel) if channel else None) for r in roles]
-    typer.echo(signer.mint(subject, grants, name=subject, lifetime=lifetime))
+
+    async def mint() -> str:
+        from sitegroup.consolidated import migrate_all
+
+        await migrate_all(platform)
+        async with provider_signer(platform) as signer:
+            return signer.mint(subject, grants, name=subject, lifetime=lifetime)
+
+    typer.echo(asyncio.run(mint()))
 
 
 @app.command("config-example")

@@ -19,8 +19,8 @@ from services.identity.main import migrate as migrate_identity
 from services.render.main import create_app as create_render_app
 from services.render.main import migrate as migrate_render
 from services.render.service.mirror_files import HttpFiles
-from shared.auth.keys import LocalSigner
 from shared.bus import create_bus
+from sitegroup.devtokens import ProviderSigner
 from sitegroup.settings import PlatformSettings, content_settings, identity_settings, render_settings
 
 
@@ -35,13 +35,13 @@ class ConsolidatedApp:
 
     def __init__(self, platform: PlatformSettings, *, on_ready=None, gateway: GatewaySettings | None = None) -> None:
         self.platform = platform
-        self.signer = LocalSigner.load_or_create(platform.keys_dir, issuer=platform.issuer, audience="sitegroup")
         self.bus = create_bus("memory://")
         self.content = create_content_app(content_settings(platform), bus=self.bus, access_log=False)
         # The mirror copies attachments from the content service's public file URLs, in-process here.
         files = HttpFiles("http://content.internal", transport=httpx.ASGITransport(self.content))
         self.render = create_render_app(render_settings(platform), bus=self.bus, files=files, access_log=False)
         self.identity = create_identity_app(identity_settings(platform), access_log=False)
+        self.signer = ProviderSigner(self.identity.state.deps)  # dev and test tokens, once started
         self.asgi, self.gateway = create_gateway(
             gateway or GatewaySettings(),
             {"content": self.content, "render": self.render, "identity": self.identity},

@@ -26,14 +26,17 @@ class PlatformSettings(BaseSettings):
     seed_demo: bool = Field(True, description="seed the demo province on first start")
     log_level: str = "INFO"
     log_json: bool = False
-    issuer: str = Field(
-        "http://sitegroup.localhost/api/v1/identity",
-        description="issuer of the development tokens (fixed, so tokens survive a change of port)",
+    issuer: str | None = Field(
+        None, description="issuer of the platform's tokens (default: the identity provider at base_url)"
     )
 
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def identity_issuer(self) -> str:
+        return self.issuer or f"{self.base_url}/api/v1/identity"
 
     @property
     def keys_dir(self) -> Path:
@@ -45,7 +48,7 @@ class PlatformSettings(BaseSettings):
             "database_url": sqlite_url(root / "data" / f"{name}.db"),
             "bus_url": "memory://",
             "blob_url": f"file://{root / 'blobs' / name}",
-            "auth_issuer": self.issuer,
+            "auth_issuer": self.identity_issuer,
             "auth_jwks_url": f"file://{root / 'keys' / 'jwks.json'}",
             "log_level": self.log_level,
             "log_json": self.log_json,
@@ -73,6 +76,10 @@ def render_settings(platform: PlatformSettings) -> RenderSettings:
 
 
 def identity_settings(platform: PlatformSettings) -> IdentitySettings:
-    # The provider answers where the platform is served; its issuer is that URL.
-    defaults = {**platform.service_defaults("identity"), "issuer": f"{platform.base_url}/api/v1/identity"}
+    # The provider answers where the platform is served; the other services read its keys from a file.
+    defaults = {
+        **platform.service_defaults("identity"),
+        "issuer": platform.identity_issuer,
+        "jwks_file": platform.keys_dir.resolve() / "jwks.json",
+    }
     return with_defaults(IdentitySettings(), defaults)

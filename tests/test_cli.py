@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ from sitegroup.settings import PlatformSettings
 runner = CliRunner()
 
 
-async def test_dev_tokens_verify_whatever_the_port(tmp_path: Path, monkeypatch) -> None:
+def test_dev_tokens_are_the_providers_and_the_platform_accepts_them(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SITEGROUP_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PORT", "8123")
     result = runner.invoke(
@@ -33,12 +34,12 @@ async def test_dev_tokens_verify_whatever_the_port(tmp_path: Path, monkeypatch) 
         ],
     )
     assert result.exit_code == 0, result.output
-    monkeypatch.setenv("PORT", "9000")
     platform = PlatformSettings()
-    verifier = TokenVerifier(
-        JwksSource(f"file://{tmp_path / 'keys' / 'jwks.json'}"), issuer=platform.issuer, audience="sitegroup"
+    assert platform.identity_issuer == "http://127.0.0.1:8123/api/v1/identity"
+    verifier = TokenVerifier(  # as the content and render services of the platform verify them
+        JwksSource(f"file://{tmp_path / 'keys' / 'jwks.json'}"), issuer=platform.identity_issuer, audience="sitegroup"
     )
-    principal = await verifier.verify(result.output.strip())
+    principal = asyncio.run(verifier.verify(result.output.strip()))
     assert principal.subject == "张晓燕"
     assert principal.has_role("hefei", "reviewer:初审", 12) and not principal.has_role("hefei", "editor", 13)
 

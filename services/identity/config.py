@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -26,4 +28,7 @@ class IdentitySettings(ServiceSettings):
     lockout_seconds: int = Field(15 * 60, ge=60)
     argon2_time_cost: int = Field(2, ge=1, description="argon2id passes (RFC 9106 second recommendation)")
     argon2_memory_kib: int = Field(19 * 1024, ge=8 * 1024, description="argon2id memory (OWASP minimum: 19 MiB)")
+    jwks_file: Path | None = Field(
+        None, description="also write the public keys here (services on this host that read keys from a file)"
+    )
     cookie_secure: bool = Field(False, description="mark the login session cookie Secure (on behind HTTPS)")

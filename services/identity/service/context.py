@@ -59,6 +59,9 @@ class IdentityDeps:
     passwords: Passwords
     keys: KeyRing = field(default_factory=KeyRing)
 
+    def __post_init__(self) -> None:
+        self.keys.jwks_file = self.settings.jwks_file
+
     def uow(self) -> IdentityUnitOfWork:
         # Identity data is the platform's (an account spans sites); grants name their sites as values.
         return IdentityUnitOfWork(self.session_factory, source=SOURCE, scope=PLATFORM, outbox=Outbox)

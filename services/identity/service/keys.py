@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from joserfc import jwt
@@ -24,9 +26,11 @@ def _generate(state: str) -> SigningKey:
 
 
 class KeyRing:
-    """Keys in memory, loaded from the database at start and after a rotation."""
+    """Keys in memory, loaded from the database at start and after a rotation; with `jwks_file` the public
+    keys are also written there, for services on the same host that read their keys from a file."""
 
-    def __init__(self) -> None:
+    def __init__(self, jwks_file: Path | None = None) -> None:
+        self.jwks_file = jwks_file
         self.active: RSAKey | None = None
         self.published: list[dict[str, Any]] = []
 
@@ -44,6 +48,11 @@ class KeyRing:
         active = next(r for r in rows if r.state == "active")
         self.active = RSAKey.import_key(active.private_jwk)
         self.published = [RSAKey.import_key(r.private_jwk).as_dict(private=False) for r in shown]
+        if self.jwks_file is not None:
+            self.jwks_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.jwks_file.with_suffix(".partial")
+            partial.write_text(json.dumps(self.jwks()), encoding="utf-8")
+            partial.replace(self.jwks_file)  # readers never see half a file
 
     @staticmethod
     async def rotate(session: AsyncSession) -> str:

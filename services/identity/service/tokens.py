@@ -23,11 +23,19 @@ def grants_claim(grants: list[RoleGrant]) -> list[dict[str, Any]]:
 
 
 def access_token(
-    deps: IdentityDeps, *, subject: str, client_id: str, scope: str, grants: list[dict[str, Any]], **extra: Any
+    deps: IdentityDeps,
+    *,
+    subject: str,
+    client_id: str,
+    scope: str,
+    grants: list[dict[str, Any]],
+    issued_at: int | None = None,
+    lifetime: int | None = None,
+    **extra: Any,
 ) -> tuple[str, int]:
-    """A signed access token and its lifetime in seconds."""
-    now = int(deps.now().timestamp())
-    lifetime = deps.settings.access_token_seconds
+    """A signed access token and its lifetime in seconds (issued_at/lifetime: development tokens, tests)."""
+    now = int(deps.now().timestamp()) if issued_at is None else issued_at
+    lifetime = lifetime or deps.settings.access_token_seconds
     claims = {
         "iss": deps.settings.issuer,
         "aud": deps.settings.resource_audience,

@@ -1,0 +1,63 @@
+"""Issue 4 through the whole platform: the content API takes the identity provider's tokens — got by a real
+login with authlib's client — and nothing else; a token's site roles are what it may do."""
+
+from __future__ import annotations
+
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from services.identity.service.accounts import sign_in
+from services.identity.tests.flows import code_flow
+from services.identity.tests.support import seed_people
+from sitegroup.demo.accounts import DEMO_PASSWORD, demo_people, seed_accounts
+from tests.test_consolidated import API, bearer, open_hefei
+
+
+async def test_a_login_at_the_provider_gives_a_token_the_content_api_honours(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    people = await seed_people(platform.identity.state.deps)  # 张伟: editor of hefei only
+    _, token, _ = await code_flow(http, people.portal_secret)
+    editor = {"authorization": f"Bearer {token['access_token']}"}
+    draft = {
+        "channel_id": channels["zwdt/tzgg"],
+        "title": "关于开展政务公开工作自查的通知",
+        "body_html": "<p>正文</p>",
+        "submit": True,
+    }
+    created = await http.post(f"{API}/sites/hefei/documents", headers=editor, json=draft)
+    assert created.status_code == 201, created.text
+    assert created.json()["created_by"] == people.editor_id
+    other_site = await http.post(f"{API}/sites/ah/documents", headers=editor, json=draft)
+    assert other_site.status_code == 403
+    publish = await http.post(f"{API}/sites/hefei/documents/{created.json()['id']}/approve", headers=editor)
+    assert publish.status_code == 403  # an editor is one step short of a reviewer
+
+
+async def test_tokens_the_provider_did_not_sign_are_refused(http, platform) -> None:
+    await open_hefei(http, platform)
+    stranger = RSAKey.generate_key(2048, parameters={"kid": "dev-key-of-old"})
+    claims = {
+        "iss": platform.platform.identity_issuer,
+        "aud": "sitegroup",
+        "sub": "mallory",
+        "exp": 4_000_000_000,
+        "grants": [{"site": "*", "role": "platform_operator"}],
+    }
+    forged = jwt.encode({"alg": "RS256", "kid": stranger.kid, "typ": "at+jwt"}, claims, stranger)
+    valid = bearer(platform, "old", ("hefei", "site_admin"))
+    late = platform.signer.mint("old", [], issued_at=1_600_000_000)  # the same provider, long expired
+    for headers in ({"authorization": f"Bearer {forged}"}, {"authorization": f"Bearer {late}"}):
+        answer = await http.patch(f"{API}/sites/hefei", headers=headers, json={"contact_phone": "0551-12345678"})
+        assert answer.status_code == 401, answer.text
+    assert (await http.get(f"{API}/sites/hefei", headers=valid)).status_code == 200
+
+
+async def test_every_demo_account_signs_in_with_its_one_role(platform) -> None:
+    deps = platform.identity.state.deps
+    assert await seed_accounts(deps) == len(demo_people()) >= 4 + 5 * 10
+    assert await seed_accounts(deps) == 0  # the second start adds nobody
+    async with deps.uow() as uow:
+        for username, _name, site, role in (demo_people()[2], demo_people()[-1]):
+            account, amr = await sign_in(uow, deps, username, DEMO_PASSWORD, None, "127.0.0.1")
+            assert amr == ["pwd"]
+            assert [(g.site_id, g.role) for g in await uow.repo.grants_of(account.id)] == [(site, role)]
