@@ -15,12 +15,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from shared.auth import Grant
 from shared.logs import configure_logging
 from shared.web import UVICORN_OPTIONS
+from sitegroup.identity_cli import identity_app
 from sitegroup.settings import PlatformSettings
 
 app = typer.Typer(
     help="集约化政府网站平台 — the platform consolidated government websites run on.", no_args_is_help=True
 )
 console = Console(stderr=True)
+app.add_typer(identity_app, name="identity")
 SERVICES = ("content", "render", "identity")
 
 

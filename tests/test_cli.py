@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -72,3 +73,39 @@ def test_the_committed_env_example_is_current(tmp_path: Path) -> None:
 def test_unknown_services_are_named() -> None:
     result = runner.invoke(app, ["migrate-db", "search"])
     assert result.exit_code != 0 and "unknown service 'search'" in result.output
+
+
+def test_operators_register_clients_and_rotate_keys_from_the_shell(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SITEGROUP_DATA_DIR", str(tmp_path))
+    register = [
+        "identity",
+        "register-client",
+        "hefei-portal",
+        "--name",
+        "合肥市人民政府门户网站",
+        "--redirect-uri",
+        "https://www.hefei.gov.cn/oidc/callback",
+    ]
+    first = runner.invoke(app, register)
+    assert first.exit_code == 0, first.output
+    secret = first.stdout.strip().splitlines()[-1]
+    assert len(secret) >= 43  # 256 random bits, shown this once
+    again = runner.invoke(app, register)
+    assert again.exit_code == 2 and "exists" in again.output
+    bad = runner.invoke(
+        app,
+        [
+            "identity",
+            "register-client",
+            "hefei-portal-2",
+            "--name",
+            "x",
+            "--redirect-uri",
+            "http://www.hefei.gov.cn/cb",
+        ],
+    )
+    assert bad.exit_code == 2 and "https" in bad.output
+    before = json.loads((tmp_path / "keys" / "jwks.json").read_text())["keys"]
+    assert runner.invoke(app, ["identity", "rotate-keys"]).exit_code == 0
+    after = json.loads((tmp_path / "keys" / "jwks.json").read_text())["keys"]
+    assert {k["kid"] for k in before} < {k["kid"] for k in after}

@@ -1,0 +1,90 @@
+"""`sitegroup identity …`: what platform operators do at the provider from a shell (clients, keys)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from services.identity.main import IdentityRuntime
+from services.identity.service.clients import register_client
+from services.identity.service.context import IdentityDeps
+from services.identity.service.keys import KeyRing
+from shared.errors import ProblemError
+from sitegroup.settings import PlatformSettings, identity_settings
+
+identity_app = typer.Typer(help="The identity provider: register clients, rotate signing keys.", no_args_is_help=True)
+console = Console(stderr=True)
+OPERATOR = "cli:operator"
+
+
+@contextlib.asynccontextmanager
+async def _provider() -> AsyncIterator[IdentityDeps]:
+    from sitegroup.consolidated import migrate_all
+
+    platform = PlatformSettings()
+    await migrate_all(platform)
+    runtime = IdentityRuntime(identity_settings(platform))
+    await runtime.start()
+    try:
+        yield runtime.deps
+    finally:
+        await runtime.stop()
+
+
+@identity_app.command("register-client")
+def register(
+    client_id: Annotated[str, typer.Argument(help="e.g. hefei-portal")],
+    name: Annotated[str, typer.Option(help="shown on the login page, e.g. 合肥市人民政府门户网站")],
+    redirect_uri: Annotated[list[str] | None, typer.Option(help="exact redirect URI (repeat for more)")] = None,
+    public: Annotated[bool, typer.Option(help="no secret; PKCE required (apps, single-page sites)")] = False,
+    grant_type: Annotated[list[str] | None, typer.Option(help="default: authorization_code, refresh_token")] = None,
+    scope: Annotated[list[str] | None, typer.Option(help="default: openid, profile, offline_access")] = None,
+    backchannel_logout_uri: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Register a relying party or service; a confidential client's secret is printed this once."""
+
+    async def run() -> str | None:
+        async with _provider() as deps, deps.uow() as uow:
+            _, secret = await register_client(
+                uow,
+                deps,
+                actor=OPERATOR,
+                client_id=client_id,
+                public=public,
+                name=name,
+                redirect_uris=redirect_uri or [],
+                grant_types=grant_type or ["authorization_code", "refresh_token"],
+                scopes=scope or ["openid", "profile", "offline_access"],
+                backchannel_logout_uri=backchannel_logout_uri,
+            )
+            await uow.commit()
+            return secret
+
+    try:
+        secret = asyncio.run(run())
+    except ProblemError as exc:
+        console.print(f"[red]not registered:[/] {exc.message}")
+        raise typer.Exit(2) from None
+    console.print(f"[green]registered[/] {client_id}")
+    if secret:
+        typer.echo(secret)  # stdout: the secret alone, for scripts; it is not shown again
+
+
+@identity_app.command("rotate-keys")
+def rotate_keys() -> None:
+    """The published next signing key starts signing; the old one stays published until its tokens expire."""
+
+    async def run() -> str:
+        async with _provider() as deps, deps.uow() as uow:
+            kid = await KeyRing.rotate(uow.session)
+            uow.audit(OPERATOR, "keys.rotated", target=kid)
+            await deps.keys.load(uow.session, keep_retired=deps.keep_retired_keys())
+            await uow.commit()
+            return kid
+
+    console.print(f"[green]signing with[/] {asyncio.run(run())} (a running platform picks it up on its next restart)")
