@@ -12,6 +12,7 @@ from gateway.limits import Rate, TokenBuckets, retry_after
 from gateway.openapi import DOCS_PATH, OPENAPI_PATH, docs_page, merged_openapi
 from gateway.proxy import ServiceProxy
 from gateway.services import ServiceClients
+from shared.auth.apikeys import ApiKeyVerifier
 from shared.errors import error_envelope
 from shared.metrics import render_metrics
 from shared.web import RequestContextMiddleware
@@ -27,8 +28,15 @@ CORS_HEADERS = [
 
 
 class Gateway:
-    def __init__(self, settings: GatewaySettings, mounted: dict[str, ASGIApp], pages: ASGIApp | None = None) -> None:
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        mounted: dict[str, ASGIApp],
+        pages: ASGIApp | None = None,
+        key_verifier: ApiKeyVerifier | None = None,
+    ) -> None:
         self.settings = settings
+        self.key_verifier = key_verifier  # None: keys are only counted, not checked
         self.clients = ServiceClients(mounted, settings.service_urls)
         self.routes: dict[str, ASGIApp] = dict(mounted)
         self.proxies = [
@@ -84,12 +92,19 @@ class Gateway:
 
     async def _over_quota(self, scope: Scope, send: Send) -> bool:
         key = _api_key(scope)
+        if key and self.key_verifier is not None:
+            info = await self.key_verifier(key)
+            if info is None:
+                await _json(send, 401, error_envelope("invalid_api_key", "X-API-Key is unknown or revoked"))
+                return True
+            own = Rate(info.per_minute / 60, max(1, info.per_minute // 6))
+            return await self._limited(send, self.key_limits, info.key_id, own)
         if key and self.key_limits.rate.enabled:
             return await self._limited(send, self.key_limits, key)
         return self.ip_limits.rate.enabled and await self._limited(send, self.ip_limits, _client_ip(scope))
 
-    async def _limited(self, send: Send, buckets: TokenBuckets, key: str) -> bool:
-        wait = buckets.take(key)
+    async def _limited(self, send: Send, buckets: TokenBuckets, key: str, rate: Rate | None = None) -> bool:
+        wait = buckets.take(key, rate)
         if not wait:
             return False
         body = orjson.dumps(error_envelope("rate_limited", "too many requests; retry later", {"retry_after": wait}))
@@ -159,8 +174,11 @@ async def _json(send: Send, status: int, body: dict) -> None:
 
 
 def create_gateway(
-    settings: GatewaySettings, mounted: dict[str, ASGIApp], pages: ASGIApp | None = None
+    settings: GatewaySettings,
+    mounted: dict[str, ASGIApp],
+    pages: ASGIApp | None = None,
+    key_verifier: ApiKeyVerifier | None = None,
 ) -> tuple[ASGIApp, Gateway]:
     """The gateway wrapped in the request-id/metrics/access-log middleware, and the gateway itself."""
-    gateway = Gateway(settings, mounted, pages)
+    gateway = Gateway(settings, mounted, pages, key_verifier)
     return RequestContextMiddleware(gateway, service="gateway", access_log=settings.access_log), gateway

@@ -27,16 +27,17 @@ class TokenBuckets:
         self.clock = clock
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
-    def take(self, key: str) -> float:
-        """0 when the request may go; else the seconds until it could."""
+    def take(self, key: str, rate: Rate | None = None) -> float:
+        """0 when the request may go; else the seconds until it could. `rate`: this key's own limit."""
+        rate = rate or self.rate
         now = self.clock()
-        tokens, last = self._buckets.pop(key, (float(self.rate.burst), now))
-        tokens = min(float(self.rate.burst), tokens + (now - last) * self.rate.per_second)
+        tokens, last = self._buckets.pop(key, (float(rate.burst), now))
+        tokens = min(float(rate.burst), tokens + (now - last) * rate.per_second)
         wait = 0.0
         if tokens >= 1:
             tokens -= 1
         else:
-            wait = (1 - tokens) / self.rate.per_second
+            wait = (1 - tokens) / rate.per_second
         self._buckets[key] = (tokens, now)
         if len(self._buckets) > self.max_keys:
             self._buckets.popitem(last=False)

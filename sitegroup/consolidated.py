@@ -16,9 +16,11 @@ from services.content.main import create_app as create_content_app
 from services.content.main import migrate as migrate_content
 from services.identity.main import create_app as create_identity_app
 from services.identity.main import migrate as migrate_identity
+from services.identity.service.developers import verify_key
 from services.render.main import create_app as create_render_app
 from services.render.main import migrate as migrate_render
 from services.render.service.mirror_files import HttpFiles
+from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
 from sitegroup.devtokens import ProviderSigner
 from sitegroup.settings import PlatformSettings, content_settings, identity_settings, render_settings
@@ -46,6 +48,7 @@ class ConsolidatedApp:
             gateway or GatewaySettings(),
             {"content": self.content, "render": self.render, "identity": self.identity},
             pages=self.render.state.pages,
+            key_verifier=CachedKeyVerifier(self._verify_key),
         )
         self.on_ready = on_ready
 
@@ -67,6 +70,13 @@ class ConsolidatedApp:
             # out of the collector's sight, a full collection no longer walks it (~90 ms pauses before).
             gc.freeze()
             yield
+
+    async def _verify_key(self, key: str) -> ApiKeyInfo | None:
+        """The gateway's key check, answered by the identity service in-process."""
+        check = await verify_key(self.identity.state.deps, key)
+        if not check.active:
+            return None
+        return ApiKeyInfo(check.key_id or "", check.application_id or "", check.per_minute)
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every event written so far has been handled and mirrored (tests, benchmarks): the

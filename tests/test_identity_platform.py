@@ -12,6 +12,9 @@ from services.identity.tests.support import seed_people
 from sitegroup.demo.accounts import DEMO_PASSWORD, demo_people, seed_accounts
 from tests.test_consolidated import API, bearer, open_hefei
 
+ID = "/api/v1/identity"
+CREDIT_CODE = "91340100MA2RMLXP36"  # check character computed per GB 32100-2015
+
 
 async def test_a_login_at_the_provider_gives_a_token_the_content_api_honours(http, platform) -> None:
     channels = await open_hefei(http, platform)
@@ -61,3 +64,58 @@ async def test_every_demo_account_signs_in_with_its_one_role(platform) -> None:
             account, amr = await sign_in(uow, deps, username, DEMO_PASSWORD, None, "127.0.0.1")
             assert amr == ["pwd"]
             assert [(g.site_id, g.role) for g in await uow.repo.grants_of(account.id)] == [(site, role)]
+
+
+async def test_a_developer_registers_makes_a_key_and_the_gateway_holds_it_to_its_quota(http, platform) -> None:
+    await open_hefei(http, platform)
+    people = await seed_people(platform.identity.state.deps)
+    me = {"kind": "citizen", "username": "liqiang", "password": "Kaifa-2026-shuju", "name": "李强"}
+    assert (await http.post(f"{ID}/register", json=me)).status_code == 201
+    _, token, _ = await code_flow(http, people.portal_secret, username="liqiang", password=me["password"])
+    dev = {"authorization": f"Bearer {token['access_token']}"}
+    app = (await http.post(f"{ID}/apps", headers=dev, json={"name": "合肥公交到站查询"})).json()
+    issued = await http.post(f"{ID}/apps/{app['id']}/keys", headers=dev, json={"per_minute": 6})
+    assert issued.status_code == 201 and issued.json()["key"].startswith("sgk_")
+    key = {"x-api-key": issued.json()["key"]}
+    assert (await http.get(f"{API}/sites", headers=key)).status_code == 200
+    limited = await http.get(f"{API}/sites", headers=key)  # 6 a minute: a burst of one
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    forged = {"x-api-key": issued.json()["key"][:-4] + "AAAA"}
+    assert (await http.get(f"{API}/sites", headers=forged)).status_code == 401
+    others = await http.post(f"{ID}/apps/{app['id']}/keys", headers=editor_of_hefei(platform), json={})
+    assert others.status_code in (403, 404)  # nobody else's application
+    revoked = await http.delete(f"{ID}/apps/{app['id']}/keys/{issued.json()['id']}", headers=dev)
+    assert revoked.status_code == 204
+    platform.gateway.key_verifier.forget()
+    assert (await http.get(f"{API}/sites", headers=key)).status_code == 401
+
+
+async def test_a_legal_person_registers_with_a_valid_credit_code_and_names_its_agent(http, platform) -> None:
+    bad = {
+        "kind": "legal_person",
+        "username": "hfgj",
+        "password": "Gongjiao-2026-hf",
+        "name": "合肥公交集团",
+        "credit_code": "91340100MA2RMLXP3D",
+    }  # wrong check character
+    answer = await http.post(f"{ID}/register", json=bad)
+    assert answer.status_code == 422 and "credit_code" in answer.json()["error"]["message"]
+    good = bad | {"credit_code": CREDIT_CODE}
+    assert (await http.post(f"{ID}/register", json=good)).status_code == 201
+    agent = {"kind": "citizen", "username": "zhoujing", "password": "Jingban-2026-hf", "name": "周静"}
+    assert (await http.post(f"{ID}/register", json=agent)).status_code == 201
+    people = await seed_people(platform.identity.state.deps)
+    _, company, _ = await code_flow(http, people.portal_secret, username="hfgj", password=good["password"])
+    named = await http.post(
+        f"{ID}/me/agents", headers={"authorization": f"Bearer {company['access_token']}"}, json={"username": "zhoujing"}
+    )
+    assert named.status_code == 201
+    client, _token, _ = await code_flow(http, people.portal_secret, username="zhoujing", password=agent["password"])
+    info = (await client.get(f"{platform.platform.identity_issuer}/userinfo")).json()
+    assert info["represents"] == [
+        {"sub": named.json()["legal_person_id"], "name": "合肥公交集团", "credit_code": CREDIT_CODE}
+    ]
+
+
+def editor_of_hefei(platform) -> dict[str, str]:
+    return bearer(platform, "editor", ("hefei", "editor"))

@@ -191,3 +191,43 @@ class AuditRecord(Base):
     site_id: Mapped[str | None] = mapped_column(String(40))
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Agent(Base):
+    """A person a legal person (法人) has authorised to act for it (经办人)."""
+
+    __tablename__ = "agents"
+    __table_args__ = (UniqueConstraint("legal_person_id", "agent_id", name="uq_agents_legal_person_agent"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    legal_person_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    agent_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Application(Base):
+    """A developer's application that calls the open APIs with API keys."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(String(1000), default="")
+    # 有条件开放: datasets whose use an owner of the data approved for this application (the open-data hook)
+    approved_datasets: Mapped[list[str]] = mapped_column(Json, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ApiKey(Base):
+    """An API key: shown once, stored as SHA-256, found by its public prefix, revocable, with its own quota."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # the public part: sgk_<id>_<secret>
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    per_minute: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -9,6 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.identity.models import (
     Account,
+    Agent,
+    ApiKey,
+    Application,
     AuthorizationCode,
     Client,
     LoginSession,
@@ -68,3 +71,24 @@ class IdentityRepository:
 
     async def is_revoked(self, jti: str) -> bool:
         return await self.session.get(RevokedToken, jti) is not None
+
+    async def agents_of(self, legal_person_id: str) -> list[Agent]:
+        return list(await self.session.scalars(select(Agent).where(Agent.legal_person_id == legal_person_id)))
+
+    async def represented_by(self, agent_id: str) -> list[Account]:
+        query = select(Account).join(Agent, Agent.legal_person_id == Account.id).where(Agent.agent_id == agent_id)
+        return list(await self.session.scalars(query))
+
+    async def application(self, application_id: str) -> Application | None:
+        return await self.session.get(Application, application_id)
+
+    async def applications_of(self, owner_id: str) -> list[Application]:
+        query = select(Application).where(Application.owner_id == owner_id).order_by(Application.created_at)
+        return list(await self.session.scalars(query))
+
+    async def keys_of(self, application_id: str) -> list[ApiKey]:
+        query = select(ApiKey).where(ApiKey.application_id == application_id).order_by(ApiKey.created_at)
+        return list(await self.session.scalars(query))
+
+    async def api_key(self, key_id: str) -> ApiKey | None:
+        return await self.session.get(ApiKey, key_id)

@@ -13,6 +13,7 @@ from joserfc import jwt
 from joserfc.jwk import OctKey
 
 from shared.auth import PLATFORM_SITE, Grant, JwksSource, Principal, TokenVerifier
+from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.auth.keys import LocalSigner
 from shared.errors import ProblemError, Unauthenticated
 
@@ -270,3 +271,23 @@ def test_principal_roles() -> None:
     assert not not_operator.is_platform_operator()
     province_editor = Principal(subject="p", grants=(Grant(site="*", role="editor", channels=(1, 2)),))
     assert province_editor.channels_for("wuhu", ("editor",)) == {1, 2}
+
+
+async def test_the_key_cache_remembers_answers_for_their_time_only() -> None:
+    asked: list[str] = []
+    now = [0.0]
+
+    async def identity(key: str) -> ApiKeyInfo | None:
+        asked.append(key)
+        return ApiKeyInfo("k1", "app-1", 600) if key == "sgk_good" else None
+
+    cache = CachedKeyVerifier(identity, ttl=30, negative_ttl=5, clock=lambda: now[0])
+    for _ in range(3):
+        assert (await cache("sgk_good")).key_id == "k1" and await cache("sgk_made_up") is None
+    assert asked == ["sgk_good", "sgk_made_up"]
+    now[0] = 6.0  # the unknown key is asked again, the good one not yet
+    await cache("sgk_good"), await cache("sgk_made_up")
+    assert asked[2:] == ["sgk_made_up"]
+    now[0] = 31.0
+    await cache("sgk_good")
+    assert asked[3:] == ["sgk_good"]

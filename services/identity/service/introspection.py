@@ -76,4 +76,9 @@ async def userinfo(deps: IdentityDeps, bearer: str | None) -> dict[str, Any]:
         account = await uow.repo.account(claims["sub"])
         if account is None or account.disabled:
             raise Unauthenticated("the account no longer exists")
-        return userinfo_claims(account, set(claims["scope"].split()))
+        info = userinfo_claims(account, set(claims["scope"].split()))
+        if account.kind == "citizen" and "profile" in claims["scope"].split():
+            represented = await uow.repo.represented_by(account.id)
+            if represented:  # the legal persons this person may act for (经办人)
+                info["represents"] = [{"sub": a.id, "name": a.name, "credit_code": a.credit_code} for a in represented]
+        return info

@@ -1,0 +1,82 @@
+"""Routes for the public and for developers: self-registration, a legal person's agents, applications
+and their API keys, and the key check the gateway relies on."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.identity.schemas import AccountCreate, AccountView
+from services.identity.service import developers, public_accounts
+from shared.web import CurrentPrincipal
+
+
+class PublicRegistration(AccountCreate):
+    kind: Literal["citizen", "legal_person"]
+    credit_code: str | None = Field(
+        None, description="统一社会信用代码 of a legal person", examples=["91340100MA2RMLXP3C"]
+    )
+    totp_required: bool = False
+
+
+class AgentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(max_length=64)
+
+
+class ApplicationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100, examples=["合肥公交到站查询"])
+    description: str = Field("", max_length=1000)
+
+
+class ApplicationView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    name: str
+    description: str
+    approved_datasets: list[str]
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    per_minute: Annotated[int, Field(ge=1, le=6000)] = developers.DEFAULT_PER_MINUTE
+
+
+class KeyIssued(BaseModel):
+    id: str
+    key: str = Field(description="shown this once; store it safely")
+    per_minute: int
+
+
+def public_router() -> APIRouter:
+    router = APIRouter(tags=["public accounts and developers"])
+
+    @router.post("/register", response_model=AccountView, status_code=status.HTTP_201_CREATED)
+    async def register(request: Request, body: PublicRegistration) -> AccountView:
+        fields = body.model_dump(include={"kind", "username", "password", "name", "credit_code", "email", "phone"})
+        return AccountView.model_validate(await public_accounts.register_public(request.app.state.deps, **fields))
+
+    @router.post("/me/agents", status_code=status.HTTP_201_CREATED)
+    async def add_agent(request: Request, actor: CurrentPrincipal, body: AgentCreate) -> dict[str, str]:
+        link = await public_accounts.authorise_agent(request.app.state.deps, actor, body.username)
+        return {"legal_person_id": link.legal_person_id, "agent_id": link.agent_id}
+
+    @router.post("/apps", response_model=ApplicationView, status_code=status.HTTP_201_CREATED)
+    async def create_app(request: Request, actor: CurrentPrincipal, body: ApplicationCreate) -> ApplicationView:
+        app = await developers.create_application(request.app.state.deps, actor, body.name, body.description)
+        return ApplicationView.model_validate(app)
+
+    @router.post("/apps/{application_id}/keys", response_model=KeyIssued, status_code=status.HTTP_201_CREATED)
+    async def issue_key(request: Request, actor: CurrentPrincipal, application_id: str, body: KeyCreate) -> KeyIssued:
+        record, key = await developers.issue_key(request.app.state.deps, actor, application_id, body.per_minute)
+        return KeyIssued(id=record.id, key=key, per_minute=record.per_minute)
+
+    @router.delete("/apps/{application_id}/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+    async def revoke_key(request: Request, actor: CurrentPrincipal, application_id: str, key_id: str) -> Response:
+        await developers.revoke_key(request.app.state.deps, actor, application_id, key_id)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    return router

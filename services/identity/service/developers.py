@@ -1,0 +1,96 @@
+"""Developers' applications and API keys: a key is shown once, stored as SHA-256, revocable, with its own
+quota; the gateway asks `verify_key` (cached) before an API call counts against that quota."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from services.identity.models import ApiKey, Application
+from services.identity.service.context import IdentityDeps
+from services.identity.service.secrets import digest, new_secret, same_digest
+from shared.auth import Principal
+from shared.errors import Forbidden, NotFound
+
+KEY_FORMAT = re.compile(r"sgk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})")
+DEFAULT_PER_MINUTE = 600
+MAX_KEYS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCheck:
+    """What the gateway learns about a presented key."""
+
+    active: bool
+    key_id: str | None = None
+    application_id: str | None = None
+    owner_id: str | None = None
+    per_minute: int = 0
+    approved_datasets: tuple[str, ...] = ()
+
+
+async def create_application(deps: IdentityDeps, actor: Principal, name: str, description: str) -> Application:
+    async with deps.uow() as uow:
+        owner = await uow.repo.account(actor.subject)
+        if owner is None or owner.kind not in ("citizen", "legal_person"):
+            raise Forbidden("applications belong to registered developers (public accounts)")
+        app = Application(
+            id=f"app-{uuid.uuid4().hex[:12]}",
+            owner_id=owner.id,
+            name=name,
+            description=description,
+            approved_datasets=[],
+        )
+        uow.session.add(app)
+        uow.audit(owner.id, "application.created", target=app.id, detail=name)
+        await uow.commit()
+    return app
+
+
+async def _own_application(uow, actor: Principal, application_id: str) -> Application:  # noqa: ANN001
+    app = await uow.repo.application(application_id)
+    if app is None or app.owner_id != actor.subject:
+        raise NotFound(f"no application {application_id} of yours")  # another's looks like none
+    return app
+
+
+async def issue_key(
+    deps: IdentityDeps, actor: Principal, application_id: str, per_minute: int = DEFAULT_PER_MINUTE
+) -> tuple[ApiKey, str]:
+    """The key record and the key itself, which is never shown again."""
+    async with deps.uow() as uow:
+        app = await _own_application(uow, actor, application_id)
+        live = [k for k in await uow.repo.keys_of(app.id) if k.revoked_at is None]
+        if len(live) >= MAX_KEYS:
+            raise Forbidden(f"an application has at most {MAX_KEYS} live keys; revoke one first")
+        key_id, secret = uuid.uuid4().hex[:12], new_secret()
+        record = ApiKey(id=key_id, application_id=app.id, secret_hash=digest(secret), per_minute=per_minute)
+        uow.session.add(record)
+        uow.audit(actor.subject, "api_key.issued", target=f"{app.id}/{key_id}")
+        await uow.commit()
+    return record, f"sgk_{key_id}_{secret}"
+
+
+async def revoke_key(deps: IdentityDeps, actor: Principal, application_id: str, key_id: str) -> None:
+    async with deps.uow() as uow:
+        app = await _own_application(uow, actor, application_id)
+        key = await uow.repo.api_key(key_id)
+        if key is None or key.application_id != app.id:
+            raise NotFound(f"no key {key_id} in {application_id}")
+        if key.revoked_at is None:
+            key.revoked_at = deps.now()
+            uow.audit(actor.subject, "api_key.revoked", target=f"{app.id}/{key_id}")
+        await uow.commit()
+
+
+async def verify_key(deps: IdentityDeps, presented: str) -> KeyCheck:
+    match = KEY_FORMAT.fullmatch(presented)
+    if match is None:
+        return KeyCheck(active=False)
+    async with deps.uow() as uow:
+        key = await uow.repo.api_key(match[1])
+        if key is None or key.revoked_at is not None or not same_digest(key.secret_hash, match[2]):
+            return KeyCheck(active=False)
+        app = await uow.repo.application(key.application_id)
+    return KeyCheck(True, key.id, app.id, app.owner_id, key.per_minute, tuple(app.approved_datasets))
