@@ -116,6 +116,7 @@ class LiveServer(str):
     """The base URL (http://127.0.0.1:<port>); `.site(id)` is a site's own host, http://<id>.localhost:<port>/."""
 
     port: int
+    data_dir: Path  # the server's SITEGROUP_DATA_DIR, for CLI commands run next to it
 
     def __new__(cls, port: int) -> LiveServer:
         server = super().__new__(cls, f"http://127.0.0.1:{port}")
@@ -159,7 +160,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SITEGROUP_", "CONTENT_", "GATEWAY_", "SG_TEST_")) and k != "PORT"
+        if not k.startswith(("SITEGROUP_", "CONTENT_", "RENDER_", "IDENTITY_", "GATEWAY_", "SG_TEST_")) and k != "PORT"
     }
     env |= {"SITEGROUP_DATA_DIR": str(workdir / "var"), "PORT": str(port), "SITEGROUP_LOG_LEVEL": "WARNING"}
     log_path = workdir / "server.log"
@@ -173,6 +174,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             stderr=subprocess.STDOUT,
         )
     server = LiveServer(port)
+    server.data_dir = workdir / "var"
     try:
         _wait_ready(process, server, log_path)
         yield server

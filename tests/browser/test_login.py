@@ -1,0 +1,75 @@
+"""The identity provider's pages in headless Chromium: the login page passes axe-core, is used with the
+keyboard alone, says what went wrong in a way screen readers announce, and signs a demo account in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from urllib.parse import urlencode
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import _sitegroup_command
+from tests.browser.helpers import axe_violations, format_violations, tab_through
+
+CLIENT = "browser-portal"
+
+
+def authorize_url(live_server) -> str:
+    """A registered client's authorization request (PKCE S256 with a fixed verifier's challenge)."""
+    query = {
+        "client_id": CLIENT,
+        "redirect_uri": f"{live_server}/oidc/callback",
+        "response_type": "code",
+        "scope": "openid profile",
+        "state": "st-42",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",  # RFC 7636 appendix B
+        "code_challenge_method": "S256",
+    }
+    return f"{live_server}/api/v1/identity/authorize?{urlencode(query)}"
+
+
+def register_client(live_server) -> None:
+    """As an operator would, with the CLI, next to the running platform."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SITEGROUP_", "IDENTITY_"))}
+    env |= {"SITEGROUP_DATA_DIR": str(live_server.data_dir), "PORT": str(live_server.port)}
+    subprocess.run(
+        [
+            _sitegroup_command(),
+            "identity",
+            "register-client",
+            CLIENT,
+            "--name",
+            "浏览器测试门户",
+            "--public",
+            "--redirect-uri",
+            f"{live_server}/oidc/callback",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_the_login_page_is_accessible_and_signs_a_demo_account_in(page: Page, live_server, browser_report) -> None:
+    register_client(live_server)
+    response = page.goto(authorize_url(live_server), wait_until="load")
+    assert response is not None and response.status == 200
+    assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    stops = tab_through(page)
+    assert [s.tag for s in stops] == ["a", "input", "input", "input", "button"], stops
+    assert all(s.focus_visible for s in stops), stops
+    page.fill("#username", "hefei-editor")
+    page.fill("#password", "wrong-password")
+    page.press("#password", "Enter")
+    alert = page.locator("[role=alert]")
+    assert alert.count() == 1 and "用户名、密码或动态口令错误" in alert.inner_text()
+    assert not axe_violations(page), format_violations(axe_violations(page))
+    page.fill("#username", "hefei-editor")
+    page.fill("#password", "Zhengwu@2026")
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{live_server}/oidc/callback?*")
+    assert "code=" in page.url and "state=st-42" in page.url and "iss=" in page.url
+    browser_report(f"login page: axe clean, {len(stops)} Tab stops, error announced, demo account signed in")
