@@ -63,10 +63,22 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_pending: Mapped[str | None] = mapped_column(String(64))  # shown at enrolment, kept once confirmed
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class SitePolicy(Base):
+    """What a site asks of its staff's sign-in (set by the security admin)."""
+
+    __tablename__ = "site_policies"
+
+    site_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    totp_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class RoleGrant(Base):

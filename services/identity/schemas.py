@@ -88,3 +88,9 @@ class AuditView(BaseModel):
     site_id: str | None
     ip: str | None
     detail: str | None
+
+
+class SitePolicyView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    totp_required: bool = Field(description="every staff member with a role on the site signs in with TOTP")

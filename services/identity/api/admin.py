@@ -4,8 +4,9 @@ provider with the right role; the use cases decide who may do what."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from services.identity.schemas import (
     AccountCreate,
@@ -15,10 +16,13 @@ from services.identity.schemas import (
     ClientView,
     GrantCreate,
     GrantView,
+    SitePolicyView,
 )
-from services.identity.service import admin
+from services.identity.service import admin, second_factor
 from services.identity.service.audit import EXPORT_LIMIT, audit_csv, search_audit
 from shared.web import CurrentPrincipal
+
+SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$", description="site id")]
 
 
 def admin_router() -> APIRouter:
@@ -42,6 +46,18 @@ def admin_router() -> APIRouter:
         request: Request, actor: CurrentPrincipal, account_id: str, site: str = Query(), role: str = Query()
     ) -> Response:
         await admin.revoke_role(request.app.state.deps, actor, account_id, site, role)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.put("/sites/{site_id}/policy", response_model=SitePolicyView)
+    async def site_policy(
+        request: Request, actor: CurrentPrincipal, site_id: SiteId, body: SitePolicyView
+    ) -> SitePolicyView:
+        policy = await second_factor.set_site_policy(request.app.state.deps, actor, site_id, body.totp_required)
+        return SitePolicyView(totp_required=policy.totp_required)
+
+    @router.delete("/accounts/{account_id}/totp", status_code=status.HTTP_204_NO_CONTENT)
+    async def reset_totp(request: Request, actor: CurrentPrincipal, account_id: str) -> Response:
+        await second_factor.reset_second_factor(request.app.state.deps, actor, account_id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @router.post("/clients", response_model=ClientView, status_code=status.HTTP_201_CREATED)

@@ -14,7 +14,9 @@ from services.identity.service.discovery import provider_metadata
 from services.identity.service.errors import AuthorizeRefused, LoginFailed, OAuthError
 from services.identity.service.introspection import introspect, revoke, userinfo
 from services.identity.service.logout import log_out, notify
+from services.identity.service.second_factor import EnrolmentNeeded, finish_enrolment
 from services.identity.service.secrets import new_secret
+from services.identity.service.sessions import current_session
 from services.identity.service.token_grants import token_endpoint
 
 SESSION_COOKIE = "sg_idp"
@@ -60,6 +62,10 @@ def oidc_router() -> APIRouter:
     @router.post("/login", response_model=None)
     async def login(request: Request) -> Response:
         return await _login(request)
+
+    @router.post("/login/enrol", response_model=None)
+    async def enrol(request: Request) -> Response:
+        return await _enrol(request)
 
     @router.post("/token")
     async def token(request: Request) -> JSONResponse:
@@ -129,7 +135,7 @@ async def _authorize(request: Request, params: dict[str, str]) -> Response:
             return _page(request, "error.html", {"message": str(exc)}, status=400)
         except OAuthError as exc:
             return RedirectResponse(authz.error_redirect(deps, _partial(params), exc), status_code=302)
-        session = await authz.current_session(uow, deps, request.cookies.get(SESSION_COOKIE))
+        session = await current_session(uow, deps, request.cookies.get(SESSION_COOKIE))
         if session is None or authz_request.prompt == "login":
             if authz_request.prompt == "none":
                 error = OAuthError("login_required", "the person is not signed in")
@@ -163,6 +169,25 @@ async def _login(request: Request) -> Response:
         )
     except LoginFailed as exc:
         return _login_page(request, params, str(exc), status=401)
+    except EnrolmentNeeded as step:
+        return _page(request, "enrol.html", {"params": params, "csrf": csrf, "enrolment": step.enrolment})
+    return _signed_in(request, params, cookie)
+
+
+async def _enrol(request: Request) -> Response:
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items()}
+    params = {k.removeprefix("q_"): v for k, v in fields.items() if k.startswith("q_")}
+    if not request.cookies.get(CSRF_COOKIE) or fields.get("csrf") != request.cookies.get(CSRF_COOKIE):
+        return _login_page(request, params, "页面已过期，请重新登录")
+    try:
+        cookie, _session = await finish_enrolment(_deps(request), fields.get("ticket", ""), fields.get("otp", ""))
+    except LoginFailed as exc:
+        return _login_page(request, params, str(exc), status=401)
+    return _signed_in(request, params, cookie)
+
+
+def _signed_in(request: Request, params: dict[str, str], cookie: str) -> Response:
     params.pop("prompt", None)  # signed in now: prompt=login is satisfied
     response = RedirectResponse(f"{request.url_for('authorize').path}?{urlencode(params)}", status_code=303)
     settings = _deps(request).settings

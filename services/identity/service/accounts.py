@@ -10,6 +10,7 @@ import pyotp
 from services.identity.models import Account
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
 from services.identity.service.errors import LoginFailed
+from services.identity.service.second_factor import EnrolmentNeeded, second_factor_required, start_enrolment
 from shared.errors import Conflict, InvalidInput
 
 _CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
@@ -61,8 +62,8 @@ async def sign_in(
     if not (password_ok and second_ok):
         _count_failure(uow, deps, account, ip)
         raise LoginFailed("用户名、密码或动态口令错误")
-    if account.totp_required and not account.totp_secret:
-        raise LoginFailed("本站要求启用动态口令，请联系安全管理员绑定后再登录")
+    if not account.totp_secret and await second_factor_required(uow, account):
+        raise EnrolmentNeeded(start_enrolment(deps, account))
     account.failed_logins, account.locked_until = 0, None
     if deps.passwords.needs_rehash(account.password_hash):
         account.password_hash = deps.passwords.hash(password)
@@ -77,8 +78,3 @@ def _count_failure(uow: IdentityUnitOfWork, deps: IdentityDeps, account: Account
         account.locked_until = deps.after(deps.settings.lockout_seconds)
         account.failed_logins = 0
         uow.audit(account.id, "account.locked", ip=ip, detail=f"for {deps.settings.lockout_seconds} s")
-
-
-def acr_of(account: Account) -> str:
-    """Assurance level as `acr`: L1 self-declared, L2 verified, L3 verified in person."""
-    return f"urn:sitegroup:loa:{account.assurance}"

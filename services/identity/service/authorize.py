@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from services.identity.models import AuthorizationCode, Client, LoginSession
-from services.identity.service.accounts import acr_of, sign_in
+from services.identity.service.accounts import sign_in
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
 from services.identity.service.errors import AuthorizeRefused, LoginFailed, OAuthError
+from services.identity.service.second_factor import EnrolmentNeeded
 from services.identity.service.secrets import digest, new_secret
+from services.identity.service.sessions import open_session
 
 SUPPORTED_SCOPES = ("openid", "profile", "email", "phone", "offline_access")
 
@@ -97,36 +99,17 @@ async def issue_code(
     return _redirect(deps, request, {"code": code})
 
 
-async def current_session(uow: IdentityUnitOfWork, deps: IdentityDeps, cookie: str | None) -> LoginSession | None:
-    if not cookie:
-        return None
-    session = await uow.repo.login_session(digest(cookie))
-    if session is None or session.ended_at is not None or session.expires_at <= deps.now():
-        return None
-    return session
-
-
 async def log_in(
     deps: IdentityDeps, username: str, password: str, otp: str | None, ip: str | None
 ) -> tuple[str, LoginSession]:
-    """Sign in and open a provider session; a failure is committed too (it counts towards the lockout)."""
+    """Sign in and open a provider session; a failure is committed too (it counts towards the lockout),
+    and so is the start of an enrolment (its pending secret)."""
     async with deps.uow() as uow:
         try:
             account, amr = await sign_in(uow, deps, username, password, otp, ip)
-        except LoginFailed:
+        except (LoginFailed, EnrolmentNeeded):
             await uow.commit()
             raise
-        cookie = new_secret()
-        session = LoginSession(
-            id=new_secret(16),
-            secret_hash=digest(cookie),
-            account_id=account.id,
-            amr=amr,
-            acr=acr_of(account),
-            auth_time=deps.now(),
-            expires_at=deps.after(deps.settings.session_seconds),
-            clients=[],
-        )
-        uow.session.add(session)
+        cookie, session = open_session(uow, deps, account, amr)
         await uow.commit()
     return cookie, session

@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from services.identity.models import Account, LoginSession, RoleGrant
-from services.identity.service.accounts import acr_of
 from services.identity.service.context import IdentityDeps
 from services.identity.service.secrets import half_hash
+from services.identity.service.sessions import acr_of
 
 
 def grants_claim(grants: list[RoleGrant]) -> list[dict[str, Any]]:

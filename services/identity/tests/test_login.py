@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -11,7 +13,8 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select
 
 from services.identity.models import AuditRecord
-from services.identity.tests.flows import metadata, oauth_client, sign_in_at
+from services.identity.service.tokens import access_token
+from services.identity.tests.flows import HIDDEN, metadata, oauth_client, sign_in_at
 from services.identity.tests.support import APP_REDIRECT, ISSUER, PASSWORD, PORTAL_REDIRECT
 
 
@@ -105,3 +108,51 @@ async def test_logout_never_redirects_to_an_unregistered_address(idp, people) ->
         f"{ISSUER}/logout", params={"client_id": "ah-portal", "post_logout_redirect_uri": "https://evil.example.com/"}
     )
     assert answer.status_code == 400 and "location" not in answer.headers and "未登记" in answer.text
+
+
+async def test_a_site_that_requires_a_second_factor_has_its_staff_enrol_at_their_next_login(app, idp, people) -> None:
+    security = {
+        "authorization": "Bearer "
+        + access_token(
+            app.state.deps,
+            subject="u-sec",
+            client_id="console",
+            scope="openid",
+            grants=[{"site": "*", "role": "security_admin"}],
+        )[0]
+    }
+    editor_token = access_token(
+        app.state.deps,
+        subject=people.editor_id,
+        client_id="console",
+        scope="openid",
+        grants=[{"site": "hefei", "role": "site_admin"}],
+    )[0]
+    refused = await idp.put(
+        f"{ISSUER}/sites/hefei/policy",
+        json={"totp_required": True},
+        headers={"authorization": f"Bearer {editor_token}"},
+    )
+    assert refused.status_code == 403
+    assert (
+        await idp.put(f"{ISSUER}/sites/hefei/policy", json={"totp_required": True}, headers=security)
+    ).status_code == 200
+    url = await _authorize_url(idp)
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        page = await sign_in_at(browser, url)  # zhangwei, editor of hefei, has no authenticator yet
+        assert page.status_code == 200 and "绑定动态口令" in page.text
+        form = {name: html.unescape(value) for name, value in HIDDEN.findall(page.text)}
+        secret = re.search(r'<code id="secret"[^>]*>([A-Z2-7]+)</code>', page.text)[1]
+        wrong = await browser.post(f"{ISSUER}/login/enrol", data=form | {"otp": "000000"})
+        assert wrong.status_code == 401 and "动态口令不正确" in wrong.text
+        done = await browser.post(f"{ISSUER}/login/enrol", data=form | {"otp": pyotp.TOTP(secret).now()})
+        assert done.status_code == 303
+        back = await browser.get(done.headers["location"])
+        assert back.status_code == 302 and "code=" in back.headers["location"]
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        assert (await sign_in_at(browser, url)).status_code == 401  # from now on the code is required
+        assert (await sign_in_at(browser, url, otp=pyotp.TOTP(secret).now())).status_code == 302
+    reset = await idp.delete(f"{ISSUER}/accounts/{people.editor_id}/totp", headers=security)
+    assert reset.status_code == 204
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        assert "绑定动态口令" in (await sign_in_at(browser, url)).text  # a lost phone: enrol anew
