@@ -13,9 +13,12 @@ from joserfc.jwk import KeySet
 from sqlalchemy import select
 
 from services.identity.models import AuditRecord
+from services.identity.service.clients import register_client
 from services.identity.service.tokens import access_token
 from services.identity.tests.flows import HIDDEN, metadata, oauth_client, sign_in_at
 from services.identity.tests.support import APP_REDIRECT, ISSUER, PASSWORD, PORTAL_REDIRECT
+
+THIRD_PARTY = "https://bus.example.com/callback"
 
 
 async def _authorize_url(idp, client_id: str = "ah-portal", redirect: str = PORTAL_REDIRECT, **extra) -> str:
@@ -156,3 +159,40 @@ async def test_a_site_that_requires_a_second_factor_has_its_staff_enrol_at_their
     assert reset.status_code == 204
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
         assert "绑定动态口令" in (await sign_in_at(browser, url)).text  # a lost phone: enrol anew
+
+
+async def test_a_third_party_client_gets_nothing_until_the_person_agrees(app, idp, people) -> None:
+    deps = app.state.deps
+    async with deps.uow() as uow:
+        await register_client(
+            uow,
+            deps,
+            actor="test",
+            client_id="bus-times",
+            public=True,
+            name="合肥公交到站查询",
+            redirect_uris=[THIRD_PARTY],
+            grant_types=["authorization_code"],
+            scopes=["openid", "profile"],
+            first_party=False,
+        )
+        await uow.commit()
+    url = await _authorize_url(idp, "bus-times", THIRD_PARTY, state="s-7")
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        asked = await sign_in_at(browser, url)
+        assert asked.status_code == 200 and "授权确认" in asked.text and "合肥公交到站查询" in asked.text
+        assert "您的姓名、用户名和账号类型" in asked.text
+        form = {name: html.unescape(value) for name, value in HIDDEN.findall(asked.text)}
+        denied = await browser.post(f"{ISSUER}/consent", data=form | {"decision": "deny"})
+        query = parse_qs(urlsplit(denied.headers["location"]).query)
+        assert denied.headers["location"].startswith(THIRD_PARTY) and query["error"] == ["access_denied"]
+        assert query["state"] == ["s-7"]
+        silent = await browser.get(await _authorize_url(idp, "bus-times", THIRD_PARTY, prompt="none"))
+        assert parse_qs(urlsplit(silent.headers["location"]).query)["error"] == ["consent_required"]
+        allowed = await browser.post(f"{ISSUER}/consent", data=form | {"decision": "allow"})
+        back = await browser.get(allowed.headers["location"])
+        assert back.status_code == 302 and "code=" in back.headers["location"]
+        again = await browser.get(url)  # agreed once: straight through
+        assert again.status_code == 302 and "code=" in again.headers["location"]
+        asked_again = await browser.get(await _authorize_url(idp, "bus-times", THIRD_PARTY, prompt="consent"))
+        assert asked_again.status_code == 200 and "授权确认" in asked_again.text

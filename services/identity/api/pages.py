@@ -1,0 +1,192 @@
+"""The provider's pages a person sees: authorize (login, consent), second-factor enrolment, logout. Forms
+carry the authorization request as q_* fields and a double-submit CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from services.identity.api.oidc import NO_STORE
+from services.identity.service import authorize as authz
+from services.identity.service.consent import needs_consent, record_consent, scope_descriptions
+from services.identity.service.context import IdentityDeps
+from services.identity.service.errors import AuthorizeRefused, LoginFailed, OAuthError
+from services.identity.service.logout import log_out, notify
+from services.identity.service.second_factor import EnrolmentNeeded, finish_enrolment
+from services.identity.service.secrets import digest, new_secret
+from services.identity.service.sessions import current_session
+
+SESSION_COOKIE = "sg_idp"
+CSRF_COOKIE = "sg_idp_csrf"
+COOKIE_PATH = "/api/v1/identity"
+
+
+def _deps(request: Request) -> IdentityDeps:
+    return request.app.state.deps
+
+
+def pages_router() -> APIRouter:
+    router = APIRouter(tags=["OpenID Connect pages"])
+
+    @router.get("/authorize", response_model=None)
+    async def authorize(request: Request) -> Response:
+        return await _authorize(request, dict(request.query_params))
+
+    @router.post("/login", response_model=None)
+    async def login(request: Request) -> Response:
+        return await _login(request)
+
+    @router.post("/login/enrol", response_model=None)
+    async def enrol(request: Request) -> Response:
+        return await _enrol(request)
+
+    @router.post("/consent", response_model=None)
+    async def consent(request: Request) -> Response:
+        return await _consent(request)
+
+    @router.get("/logout", response_model=None)
+    async def logout(request: Request) -> Response:
+        return await _logout(request)
+
+    return router
+
+
+async def _authorize(request: Request, params: dict[str, str]) -> Response:
+    deps = _deps(request)
+    async with deps.uow() as uow:
+        try:
+            client, authz_request = await authz.validate_request(uow, params)
+        except AuthorizeRefused as exc:
+            return _page(request, "error.html", {"message": str(exc)}, status=400)
+        except OAuthError as exc:
+            return RedirectResponse(authz.error_redirect(deps, _partial(params), exc), status_code=302)
+        session = await current_session(uow, deps, request.cookies.get(SESSION_COOKIE))
+        silent = authz_request.prompt == "none"
+        if session is None or authz_request.prompt == "login":
+            if silent:
+                return _refuse(deps, authz_request, "login_required", "the person is not signed in")
+            return _form_page(request, "login.html", params, {"error": None})
+        if await needs_consent(uow, client, authz_request, session):
+            if silent:
+                return _refuse(deps, authz_request, "consent_required", "the person has not agreed yet")
+            context = {"client_name": client.name, "scopes": scope_descriptions(authz_request.scope)}
+            return _form_page(request, "consent.html", params, context)
+        target = await authz.issue_code(uow, deps, authz_request, session)
+        await uow.commit()
+    return RedirectResponse(target, status_code=302, headers=NO_STORE)
+
+
+def _refuse(deps: IdentityDeps, request: authz.AuthorizeRequest, error: str, description: str) -> Response:
+    return RedirectResponse(authz.error_redirect(deps, request, OAuthError(error, description)), status_code=302)
+
+
+def _partial(params: dict[str, str]) -> authz.AuthorizeRequest:
+    return authz.AuthorizeRequest(
+        params["client_id"], params["redirect_uri"], "", params.get("state"), None, None, None
+    )
+
+
+async def _posted(request: Request) -> tuple[dict[str, str], dict[str, str], bool]:
+    """The form's fields, the authorization request it carries, and whether its CSRF token is right."""
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items()}
+    params = {k.removeprefix("q_"): v for k, v in fields.items() if k.startswith("q_")}
+    csrf = request.cookies.get(CSRF_COOKIE)
+    return fields, params, bool(csrf) and fields.get("csrf") == csrf
+
+
+async def _login(request: Request) -> Response:
+    fields, params, fresh = await _posted(request)
+    if not fresh:
+        return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
+    ip = request.client.host if request.client else None
+    try:
+        cookie, _ = await authz.log_in(
+            _deps(request), fields.get("username", ""), fields.get("password", ""), fields.get("otp") or None, ip
+        )
+    except LoginFailed as exc:
+        return _form_page(request, "login.html", params, {"error": str(exc)}, status=401)
+    except EnrolmentNeeded as step:
+        return _form_page(request, "enrol.html", params, {"enrolment": step.enrolment})
+    return _signed_in(request, params, cookie)
+
+
+async def _enrol(request: Request) -> Response:
+    fields, params, fresh = await _posted(request)
+    if not fresh:
+        return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
+    try:
+        cookie, _ = await finish_enrolment(_deps(request), fields.get("ticket", ""), fields.get("otp", ""))
+    except LoginFailed as exc:
+        return _form_page(request, "login.html", params, {"error": str(exc)}, status=401)
+    return _signed_in(request, params, cookie)
+
+
+async def _consent(request: Request) -> Response:
+    fields, params, fresh = await _posted(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not fresh or not cookie:
+        return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
+    deps = _deps(request)
+    if fields.get("decision") != "allow":
+        async with deps.uow() as uow:  # only a registered redirect URI hears the refusal
+            try:
+                _, authz_request = await authz.validate_request(uow, params)
+            except (AuthorizeRefused, OAuthError):
+                return _page(request, "error.html", {"message": "授权请求无效"}, status=400)
+        return _refuse(deps, authz_request, "access_denied", "the person did not agree")
+    await record_consent(deps, digest(cookie), params.get("client_id", ""), params.get("scope", ""))
+    params.pop("prompt", None)
+    return RedirectResponse(f"{request.url_for('authorize').path}?{urlencode(params)}", status_code=303)
+
+
+def _signed_in(request: Request, params: dict[str, str], cookie: str) -> Response:
+    params.pop("prompt", None)  # signed in now: prompt=login is satisfied
+    response = RedirectResponse(f"{request.url_for('authorize').path}?{urlencode(params)}", status_code=303)
+    settings = _deps(request).settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        max_age=settings.session_seconds,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path=COOKIE_PATH,
+    )
+    return response
+
+
+async def _logout(request: Request) -> Response:
+    try:
+        result = await log_out(_deps(request), request.cookies.get(SESSION_COOKIE), dict(request.query_params))
+    except AuthorizeRefused as exc:
+        return _page(request, "error.html", {"message": str(exc)}, status=400)
+    await notify(request.app.state.http, result.notices)
+    if result.redirect_to:
+        response: Response = RedirectResponse(result.redirect_to, status_code=302)
+    else:
+        response = _page(request, "logged_out.html", {})
+    response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
+    return response
+
+
+def _form_page(
+    request: Request, template: str, params: dict[str, str], context: dict[str, Any], status: int = 200
+) -> Response:
+    """A page with a form: it carries the request and the CSRF token (set as a cookie alongside)."""
+    csrf = request.cookies.get(CSRF_COOKIE) or new_secret(16)
+    response = _page(request, template, context | {"params": params, "csrf": csrf}, status=status)
+    settings = _deps(request).settings
+    response.set_cookie(
+        CSRF_COOKIE, csrf, httponly=True, secure=settings.cookie_secure, samesite="strict", path=COOKIE_PATH
+    )
+    return response
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    body = request.app.state.templates.get_template(template).render(context)
+    headers = NO_STORE | {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
+    return HTMLResponse(body, status_code=status, headers=headers)
