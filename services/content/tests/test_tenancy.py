@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from services.content.tests.support import API
+from shared.auth import Grant
+from shared.auth.keys import LocalSigner
+from shared.testing import TEST_AUDIENCE, TEST_ISSUER
 
 # (method, path, body): {b} is site B's id, {a} site A's, {doc}/{chan}/{att}/{pol} ids belonging to site B.
 ROUTES = [
@@ -128,7 +131,10 @@ async def test_no_token_and_bad_tokens_change_nothing(client, sites, tokens, two
     _hefei, _wuhu, ids = two_sites
     before = await snapshot(client, sites, ids)
     expired = tokens.bearer("old", ("hefei", "site_admin"), issued_at=1_600_000_000)
-    for headers in ({}, {"authorization": "Bearer not.a.token"}, expired, {"authorization": "Basic YWRtaW46YWRtaW4="}):
+    stranger = LocalSigner.generate(issuer=TEST_ISSUER, audience=TEST_AUDIENCE)  # right claims, unknown key
+    forged = {"authorization": "Bearer " + stranger.mint("mallory", [Grant(site="*", role="platform_operator")])}
+    bad = ({}, {"authorization": "Bearer not.a.token"}, expired, forged, {"authorization": "Basic YWRtaW46YWRtaW4="})
+    for headers in bad:
         for method, path, body in ROUTES + SITE_ROUTES:
             response = await call(client, method, fill(path, ids, "hefei"), fill(body, ids, "hefei"), headers)
             assert response.status_code == 401, (method, path, response.text)
