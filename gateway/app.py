@@ -4,15 +4,17 @@ path lean: rate limit, then hand over."""
 
 from __future__ import annotations
 
+import httpx
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import GatewaySettings
+from gateway.keys import RemoteKeyVerifier
 from gateway.limits import Rate, TokenBuckets, retry_after
 from gateway.openapi import DOCS_PATH, OPENAPI_PATH, docs_page, merged_openapi
 from gateway.proxy import ServiceProxy
 from gateway.services import ServiceClients
-from shared.auth.apikeys import ApiKeyVerifier
+from shared.auth.apikeys import ApiKeyVerifier, CachedKeyVerifier
 from shared.errors import error_envelope
 from shared.metrics import render_metrics
 from shared.web import RequestContextMiddleware
@@ -36,7 +38,9 @@ class Gateway:
         key_verifier: ApiKeyVerifier | None = None,
     ) -> None:
         self.settings = settings
-        self.key_verifier = key_verifier  # None: keys are only counted, not checked
+        self.remote_keys = _remote_keys(settings) if key_verifier is None else None
+        # None: keys are only counted, not checked (no identity service to ask)
+        self.key_verifier = key_verifier or (CachedKeyVerifier(self.remote_keys) if self.remote_keys else None)
         self.clients = ServiceClients(mounted, settings.service_urls)
         self.routes: dict[str, ASGIApp] = dict(mounted)
         self.proxies = [
@@ -93,7 +97,11 @@ class Gateway:
     async def _over_quota(self, scope: Scope, send: Send) -> bool:
         key = _api_key(scope)
         if key and self.key_verifier is not None:
-            info = await self.key_verifier(key)
+            try:
+                info = await self.key_verifier(key)
+            except httpx.HTTPError:
+                await _json(send, 503, error_envelope("service_unavailable", "API keys cannot be checked now"))
+                return True
             if info is None:
                 await _json(send, 401, error_envelope("invalid_api_key", "X-API-Key is unknown or revoked"))
                 return True
@@ -135,9 +143,18 @@ class Gateway:
         await _json(send, 503, error_envelope("not_ready", f"not ready: {failing}", results))
 
     async def close(self) -> None:
+        if self.remote_keys is not None:
+            await self.remote_keys.close()
         await self.clients.close()
         for proxy in self.proxies:
             await proxy.close()
+
+
+def _remote_keys(settings: GatewaySettings) -> RemoteKeyVerifier | None:
+    url = settings.service_urls.get("identity")
+    if not (url and settings.identity_client_id and settings.identity_client_secret):
+        return None
+    return RemoteKeyVerifier(url, settings.identity_client_id, settings.identity_client_secret)
 
 
 def _client_ip(scope: Scope) -> str:

@@ -24,4 +24,8 @@ class GatewaySettings(BaseSettings):
     burst_per_api_key: int = Field(40, ge=1)
     page_rate_per_ip: float = Field(100.0, ge=0, description="page requests per second per client IP (0: no limit)")
     page_burst_per_ip: int = Field(300, ge=1)
+    identity_client_id: str | None = Field(
+        None, description="distributed mode: the gateway's client at the identity service, to check API keys"
+    )
+    identity_client_secret: str | None = Field(None, description="its client secret")
     access_log: bool = True

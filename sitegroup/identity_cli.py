@@ -45,6 +45,9 @@ def register(
     grant_type: Annotated[list[str] | None, typer.Option(help="default: authorization_code, refresh_token")] = None,
     scope: Annotated[list[str] | None, typer.Option(help="default: openid, profile, offline_access")] = None,
     backchannel_logout_uri: Annotated[str | None, typer.Option()] = None,
+    service_role: Annotated[
+        list[str] | None, typer.Option(help="a role on every site for the client's own tokens, e.g. gateway")
+    ] = None,
 ) -> None:
     """Register a relying party or service; a confidential client's secret is printed this once."""
 
@@ -61,6 +64,7 @@ def register(
                 grant_types=grant_type or ["authorization_code", "refresh_token"],
                 scopes=scope or ["openid", "profile", "offline_access"],
                 backchannel_logout_uri=backchannel_logout_uri,
+                service_grants=[{"site": "*", "role": role} for role in service_role or []],
             )
             await uow.commit()
             return secret

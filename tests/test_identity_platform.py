@@ -3,12 +3,20 @@ login with authlib's client — and nothing else; a token's site roles are what 
 
 from __future__ import annotations
 
+import httpx
+import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from gateway.keys import RemoteKeyVerifier
 from services.identity.service.accounts import sign_in
+from services.identity.service.clients import register_client
+from services.identity.service.developers import create_application, issue_key
+from services.identity.service.public_accounts import register_public
 from services.identity.tests.flows import code_flow
 from services.identity.tests.support import seed_people
+from shared.auth import Principal
+from shared.auth.apikeys import ApiKeyInfo
 from sitegroup.demo.accounts import DEMO_PASSWORD, demo_people, seed_accounts
 from tests.test_consolidated import API, bearer, open_hefei
 
@@ -119,3 +127,43 @@ async def test_a_legal_person_registers_with_a_valid_credit_code_and_names_its_a
 
 def editor_of_hefei(platform) -> dict[str, str]:
     return bearer(platform, "editor", ("hefei", "editor"))
+
+
+async def test_in_distributed_mode_the_gateway_checks_keys_with_its_own_client(http, platform) -> None:
+    deps = platform.identity.state.deps
+    people = await seed_people(deps)
+    async with deps.uow() as uow:
+        _, secret = await register_client(
+            uow,
+            deps,
+            actor="test",
+            client_id="gateway",
+            public=False,
+            name="网关",
+            grant_types=["client_credentials"],
+            scopes=["apikeys.check"],
+            service_grants=[{"site": "*", "role": "gateway"}],
+        )
+        await uow.commit()
+    developer = await register_public(
+        deps,
+        kind="citizen",
+        username="liqiang",
+        password="Kaifa-2026-shuju",
+        name="李强",
+        credit_code=None,
+        email=None,
+        phone=None,
+    )
+    owner = Principal(subject=developer.id)
+    application = await create_application(deps, owner, "合肥公交到站查询", "")
+    record, key = await issue_key(deps, owner, application.id, per_minute=120)
+    transport = httpx.ASGITransport(platform)
+    remote = RemoteKeyVerifier(str(http.base_url), "gateway", secret, transport=transport)
+    assert await remote(key) == ApiKeyInfo(record.id, application.id, 120)
+    assert await remote(key[:-2] + "xx") is None and await remote("not-a-key") is None
+    other = RemoteKeyVerifier(str(http.base_url), "search-indexer", people.service_secret, transport=transport)
+    with pytest.raises(httpx.HTTPStatusError):  # another service may not ask
+        await other(key)
+    await remote.close()
+    await other.close()

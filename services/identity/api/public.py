@@ -3,6 +3,7 @@ and their API keys, and the key check the gateway relies on."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request, Response, status
@@ -45,6 +46,11 @@ class KeyCreate(BaseModel):
     per_minute: Annotated[int, Field(ge=1, le=6000)] = developers.DEFAULT_PER_MINUTE
 
 
+class KeyPresented(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(max_length=200)
+
+
 class KeyIssued(BaseModel):
     id: str
     key: str = Field(description="shown this once; store it safely")
@@ -78,5 +84,10 @@ def public_router() -> APIRouter:
     async def revoke_key(request: Request, actor: CurrentPrincipal, application_id: str, key_id: str) -> Response:
         await developers.revoke_key(request.app.state.deps, actor, application_id, key_id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.post("/keys/check", summary="Is this API key live, and what is its quota (the gateway asks)")
+    async def check_key(request: Request, actor: CurrentPrincipal, body: KeyPresented) -> dict[str, object]:
+        check = await developers.check_key_for(request.app.state.deps, actor, body.key)
+        return asdict(check)
 
     return router

@@ -84,6 +84,16 @@ async def revoke_key(deps: IdentityDeps, actor: Principal, application_id: str, 
         await uow.commit()
 
 
+GATEWAY_ROLE = "gateway"  # a service role: only clients get it (service_grants), never a person
+
+
+async def check_key_for(deps: IdentityDeps, actor: Principal, presented: str) -> KeyCheck:
+    """The gateway asks over HTTP (distributed mode) with its own client-credentials token."""
+    if not actor.has_role("*", GATEWAY_ROLE):
+        raise Forbidden("only the gateway checks API keys")
+    return await verify_key(deps, presented)
+
+
 async def verify_key(deps: IdentityDeps, presented: str) -> KeyCheck:
     match = KEY_FORMAT.fullmatch(presented)
     if match is None:
