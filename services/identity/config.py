@@ -26,6 +26,8 @@ class IdentitySettings(ServiceSettings):
     password_min_length: int = Field(10, ge=8)
     lockout_threshold: int = Field(5, ge=3, description="failed logins in a row before the account locks")
     lockout_seconds: int = Field(15 * 60, ge=60)
+    failed_logins_per_address: int = Field(30, ge=5, description="failed logins from one address per window")
+    failed_login_window_seconds: int = Field(600, ge=60)
     argon2_time_cost: int = Field(2, ge=1, description="argon2id passes (RFC 9106 second recommendation)")
     argon2_memory_kib: int = Field(19 * 1024, ge=8 * 1024, description="argon2id memory (OWASP minimum: 19 MiB)")
     jwks_file: Path | None = Field(

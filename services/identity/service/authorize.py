@@ -104,10 +104,16 @@ async def log_in(
 ) -> tuple[str, LoginSession]:
     """Sign in and open a provider session; a failure is committed too (it counts towards the lockout),
     and so is the start of an enrolment (its pending secret)."""
+    if deps.throttle.blocked(ip):
+        raise LoginFailed("登录尝试过于频繁，请稍后再试")
     async with deps.uow() as uow:
         try:
             account, amr = await sign_in(uow, deps, username, password, otp, ip)
-        except (LoginFailed, EnrolmentNeeded):
+        except LoginFailed:
+            deps.throttle.failed(ip)
+            await uow.commit()
+            raise
+        except EnrolmentNeeded:
             await uow.commit()
             raise
         cookie, session = open_session(uow, deps, account, amr)

@@ -13,6 +13,7 @@ from services.identity.models import AuditRecord, Outbox
 from services.identity.repository import IdentityRepository
 from services.identity.service.keys import KeyRing
 from services.identity.service.secrets import Passwords
+from services.identity.service.throttle import LoginThrottle
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM
 
@@ -58,9 +59,12 @@ class IdentityDeps:
     settings: IdentitySettings
     passwords: Passwords
     keys: KeyRing = field(default_factory=KeyRing)
+    throttle: LoginThrottle = field(init=False)
 
     def __post_init__(self) -> None:
         self.keys.jwks_file = self.settings.jwks_file
+        s = self.settings
+        self.throttle = LoginThrottle(s.failed_logins_per_address, s.failed_login_window_seconds)
 
     def uow(self) -> IdentityUnitOfWork:
         # Identity data is the platform's (an account spans sites); grants name their sites as values.

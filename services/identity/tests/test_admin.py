@@ -8,7 +8,10 @@ import time
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
+from services.identity.models import AuditRecord
 from services.identity.service.tokens import access_token
 from services.identity.tests.flows import code_flow
 from services.identity.tests.support import ISSUER, PASSWORD
@@ -128,3 +131,12 @@ async def test_admin_routes_refuse_tokens_that_are_not_this_providers(app, idp, 
         headers = {"authorization": "Bearer " + deps.keys.sign(claims | {"iss": "https://evil.example"}, typ="at+jwt")}
     answer = await idp.post(f"{API}/accounts", headers=headers, json=staff("zhaolei"))
     assert answer.status_code == 401, answer.text
+
+
+async def test_the_database_refuses_to_change_or_remove_audit_records(app, idp, people) -> None:
+    async with app.state.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(AuditRecord)) > 0
+    for statement in (update(AuditRecord).values(actor="nobody"), delete(AuditRecord)):
+        async with app.state.deps.uow() as uow:
+            with pytest.raises(DBAPIError, match="append-only"):
+                await uow.session.execute(statement)

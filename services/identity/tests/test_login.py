@@ -196,3 +196,15 @@ async def test_a_third_party_client_gets_nothing_until_the_person_agrees(app, id
         assert again.status_code == 302 and "code=" in again.headers["location"]
         asked_again = await browser.get(await _authorize_url(idp, "bus-times", THIRD_PARTY, prompt="consent"))
         assert asked_again.status_code == 200 and "授权确认" in asked_again.text
+
+
+async def test_many_failures_from_one_address_stop_its_logins_for_a_while(app, idp, people) -> None:
+    deps = app.state.deps
+    limit = deps.settings.failed_logins_per_address
+    url = await _authorize_url(idp)
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        for i in range(limit):  # a different made-up account each time: no account lockout helps here
+            assert (await sign_in_at(browser, url, username=f"guess{i}", password="Guess-2026-pw")).status_code == 401
+        stopped = await sign_in_at(browser, url, password=PASSWORD)  # even the right password, from here
+        assert stopped.status_code == 401 and "过于频繁" in stopped.text
+    assert deps.throttle.blocked("127.0.0.1") and not deps.throttle.blocked("10.0.0.8")
