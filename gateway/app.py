@@ -20,6 +20,10 @@ from shared.metrics import render_metrics
 from shared.web import RequestContextMiddleware
 
 API_PREFIX = "/api/v1/"
+WELL_KNOWN = {  # RFC 8414 §3 puts an issuer's path after the well-known name
+    f"/.well-known/{name}/api/v1/identity": f"/api/v1/identity/.well-known/{name}"
+    for name in ("oauth-authorization-server", "openid-configuration")
+}
 PAGES = "render"
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
@@ -58,6 +62,9 @@ class Gateway:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
+        if path in WELL_KNOWN:  # RFC 8414 §3: metadata of an issuer with a path lives at the host's root
+            scope = {**scope, "path": WELL_KNOWN[path], "raw_path": WELL_KNOWN[path].encode()}
+            path = scope["path"]
         if path.startswith(API_PREFIX):
             await self._api(scope, receive, send, path)
             return

@@ -87,8 +87,9 @@ async def _on_ready(consolidated) -> None:
             await seed_province(deps, lambda n: bar.advance(task, n))
         await consolidated.settle(timeout=300)  # the pages are rendered from the seed's events: wait for them
     if platform.seed_demo:
-        from sitegroup.demo.accounts import seed_accounts
+        from sitegroup.demo.accounts import seed_accounts, seed_organisations
 
+        await seed_organisations(consolidated.identity.state.deps)
         await seed_accounts(consolidated.identity.state.deps)
     _print_welcome(platform, PROVINCE)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -12,12 +13,14 @@ from gateway.keys import RemoteKeyVerifier
 from services.identity.service.accounts import sign_in
 from services.identity.service.clients import register_client
 from services.identity.service.developers import create_application, issue_key
+from services.identity.service.organisations import organisation_tree
 from services.identity.service.public_accounts import register_public
 from services.identity.tests.flows import code_flow
 from services.identity.tests.support import seed_people
 from shared.auth import Principal
 from shared.auth.apikeys import ApiKeyInfo
-from sitegroup.demo.accounts import DEMO_PASSWORD, demo_people, seed_accounts
+from sitegroup.demo.accounts import DEMO_PASSWORD, demo_people, seed_accounts, seed_organisations
+from sitegroup.demo.province import PROVINCE
 from tests.test_consolidated import API, bearer, open_hefei
 
 ID = "/api/v1/identity"
@@ -67,6 +70,10 @@ async def test_every_demo_account_signs_in_with_its_one_role(platform) -> None:
     deps = platform.identity.state.deps
     assert await seed_accounts(deps) == len(demo_people()) >= 4 + 5 * 10
     assert await seed_accounts(deps) == 0  # the second start adds nobody
+    assert await seed_organisations(deps) == len(PROVINCE) and await seed_organisations(deps) == 0
+    [province] = await organisation_tree(deps)
+    assert province["name"] == "安徽省人民政府" and province["sites"] == ["ah"]
+    assert {c["level"] for c in province["children"]} >= {"city", "department"}
     async with deps.uow() as uow:
         for username, _name, site, role in (demo_people()[2], demo_people()[-1]):
             account, amr = await sign_in(uow, deps, username, DEMO_PASSWORD, None, "127.0.0.1")
@@ -167,3 +174,14 @@ async def test_in_distributed_mode_the_gateway_checks_keys_with_its_own_client(h
         await other(key)
     await remote.close()
     await other.close()
+
+
+async def test_the_provider_metadata_is_found_where_rfc_8414_and_oidc_discovery_look(http, platform) -> None:
+    issuer = platform.platform.identity_issuer
+    for path in (
+        "/.well-known/oauth-authorization-server/api/v1/identity",
+        "/api/v1/identity/.well-known/openid-configuration",
+    ):
+        answer = await http.get(path)
+        assert answer.status_code == 200 and answer.json()["issuer"] == issuer, path
+    AuthorizationServerMetadata(answer.json()).validate()

@@ -94,3 +94,19 @@ class SitePolicyView(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     totp_required: bool = Field(description="every staff member with a role on the site signs in with TOTP")
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(examples=["hefei-gov"])
+    name: str = Field(min_length=1, max_length=100, examples=["合肥市人民政府"])
+    level: str = Field(examples=["city"])
+    parent_id: str | None = None
+    site_ids: list[str] = Field(default_factory=list, max_length=50)
+
+
+class AssuranceSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: int = Field(ge=1, le=3, description="1 self-declared, 2 verified, 3 verified in person")

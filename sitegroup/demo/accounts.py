@@ -3,7 +3,7 @@ site, one account per role of the review workflow. Demo only: one known password
 
 from __future__ import annotations
 
-from services.identity.models import RoleGrant
+from services.identity.models import Organisation, RoleGrant
 from services.identity.service.accounts import create_account
 from services.identity.service.context import IdentityDeps
 from sitegroup.demo.province import PROVINCE
@@ -31,6 +31,23 @@ def demo_people() -> list[tuple[str, str, str, str]]:
     for site in PROVINCE:
         people += [(f"{site.id}-{user}", f"{site.name}{name}", site.id, role) for user, name, role in SITE_PEOPLE]
     return people
+
+
+async def seed_organisations(deps: IdentityDeps) -> int:
+    """One organisation per demo site, in the province's tree (parents before children)."""
+    async with deps.uow() as uow:
+        if await uow.session.get(Organisation, "org-ah") is not None:
+            return 0
+        for site in PROVINCE:
+            parent = f"org-{site.parent_id}" if site.parent_id else None
+            uow.session.add(
+                Organisation(
+                    id=f"org-{site.id}", name=site.name, level=site.level, parent_id=parent, site_ids=[site.id]
+                )
+            )
+            await uow.session.flush()
+        await uow.commit()
+    return len(PROVINCE)
 
 
 async def seed_accounts(deps: IdentityDeps) -> int:

@@ -11,14 +11,16 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from services.identity.schemas import (
     AccountCreate,
     AccountView,
+    AssuranceSet,
     AuditView,
     ClientCreate,
     ClientView,
     GrantCreate,
     GrantView,
+    OrganisationCreate,
     SitePolicyView,
 )
-from services.identity.service import admin, second_factor
+from services.identity.service import admin, organisations, second_factor
 from services.identity.service.audit import EXPORT_LIMIT, audit_csv, search_audit
 from shared.web import CurrentPrincipal
 
@@ -59,6 +61,28 @@ def admin_router() -> APIRouter:
     async def reset_totp(request: Request, actor: CurrentPrincipal, account_id: str) -> Response:
         await second_factor.reset_second_factor(request.app.state.deps, actor, account_id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.post("/organisations", status_code=status.HTTP_201_CREATED)
+    async def create_organisation(request: Request, actor: CurrentPrincipal, body: OrganisationCreate) -> dict:
+        org = await organisations.add_organisation(
+            request.app.state.deps,
+            actor,
+            org_id=body.id,
+            name=body.name,
+            level=body.level,
+            parent_id=body.parent_id,
+            site_ids=body.site_ids,
+        )
+        return {"id": org.id, "name": org.name, "level": org.level, "parent_id": org.parent_id}
+
+    @router.get("/organisations", summary="The organisation tree (public: it is on every site's 机构 page)")
+    async def tree(request: Request) -> list[dict]:
+        return await organisations.organisation_tree(request.app.state.deps)
+
+    @router.put("/accounts/{account_id}/assurance")
+    async def assurance(request: Request, actor: CurrentPrincipal, account_id: str, body: AssuranceSet) -> dict:
+        account = await admin.set_assurance(request.app.state.deps, actor, account_id, body.level)
+        return {"id": account.id, "assurance": account.assurance}
 
     @router.post("/clients", response_model=ClientView, status_code=status.HTTP_201_CREATED)
     async def register(request: Request, actor: CurrentPrincipal, body: ClientCreate) -> ClientView:

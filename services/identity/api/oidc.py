@@ -43,6 +43,10 @@ def oidc_router() -> APIRouter:
     async def discovery(request: Request) -> dict[str, Any]:
         return provider_metadata(_deps(request).settings)
 
+    @router.get("/.well-known/oauth-authorization-server", summary="RFC 8414 metadata (the same document)")
+    async def oauth_metadata(request: Request) -> dict[str, Any]:
+        return provider_metadata(_deps(request).settings)
+
     @router.get("/jwks")
     async def jwks(request: Request) -> JSONResponse:
         return JSONResponse(_deps(request).keys.jwks(), headers={"Cache-Control": "public, max-age=300"})

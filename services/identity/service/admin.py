@@ -103,3 +103,16 @@ async def rotate_keys(deps: IdentityDeps, actor: Principal) -> str:
         await deps.keys.load(uow.session, keep_retired=deps.keep_retired_keys())
         await uow.commit()
     return kid
+
+
+async def set_assurance(deps: IdentityDeps, actor: Principal, account_id: str, level: int) -> Account:
+    """The security admin records how well an account's person is known (e.g. after checking an ID card)."""
+    require(actor, SECURITY_ADMIN)
+    async with deps.uow() as uow:
+        account = await uow.repo.account(account_id)
+        if account is None:
+            raise NotFound(f"no account {account_id}")
+        uow.audit(actor.subject, "assurance.set", target=account_id, detail=f"{account.assurance} → {level}")
+        account.assurance = level
+        await uow.commit()
+    return account

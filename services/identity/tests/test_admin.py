@@ -140,3 +140,37 @@ async def test_the_database_refuses_to_change_or_remove_audit_records(app, idp, 
         async with app.state.deps.uow() as uow:
             with pytest.raises(DBAPIError, match="append-only"):
                 await uow.session.execute(statement)
+
+
+async def test_the_system_admin_keeps_the_organisation_tree(app, idp, people) -> None:
+    system = as_role(app, "u-system", ("*", "system_admin"))
+    nodes = [
+        {"id": "ah-gov", "name": "安徽省人民政府", "level": "province"},
+        {"id": "hefei-gov", "name": "合肥市人民政府", "level": "city", "parent_id": "ah-gov", "site_ids": ["hefei"]},
+        {"id": "hefei-sthj", "name": "合肥市生态环境局", "level": "department", "parent_id": "hefei-gov"},
+    ]
+    for node in nodes:
+        assert (await idp.post(f"{API}/organisations", headers=system, json=node)).status_code == 201
+    bad = [
+        ({"id": "wuhu-gov", "name": "芜湖市人民政府", "level": "city"}, "parent_id"),  # a city needs its province
+        ({"id": "x-city", "name": "某市", "level": "city", "parent_id": "hefei-sthj"}, "level"),  # under a department
+        ({"id": "Bad Id", "name": "某局", "level": "department", "parent_id": "ah-gov"}, "id"),
+    ]
+    for body, field in bad:
+        answer = await idp.post(f"{API}/organisations", headers=system, json=body)
+        assert answer.status_code == 422 and field in answer.json()["error"]["message"], answer.text
+    security = as_role(app, "u-security", ("*", "security_admin"))
+    assert (await idp.post(f"{API}/organisations", headers=security, json=bad[0][0])).status_code == 403
+    [root] = (await idp.get(f"{API}/organisations")).json()
+    assert root["children"][0]["children"][0]["name"] == "合肥市生态环境局"
+
+
+async def test_a_verified_person_is_signed_in_at_a_higher_assurance(app, idp, people) -> None:
+    security = as_role(app, "u-security", ("*", "security_admin"))
+    raised = await idp.put(f"{API}/accounts/{people.editor_id}/assurance", headers=security, json={"level": 2})
+    assert raised.status_code == 200
+    bad = await idp.put(f"{API}/accounts/{people.editor_id}/assurance", headers=security, json={"level": 4})
+    assert bad.status_code == 422 and "level" in bad.json()["error"]["message"]
+    _, token, _ = await code_flow(idp, people.portal_secret)
+    claims = jwt.decode(token["id_token"], KeySet.import_key_set(app.state.deps.keys.jwks())).claims
+    assert claims["acr"] == "urn:sitegroup:loa:2"

@@ -1,0 +1,61 @@
+"""The organisation tree (province → city → county → department) the sites belong to; the system admin
+keeps it. A child's level is always below its parent's, so the tree cannot be drawn upside down."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from services.identity.models import Organisation
+from services.identity.service.context import IdentityDeps
+from services.identity.service.roles import SYSTEM_ADMIN, require
+from shared.auth import Principal
+from shared.errors import Conflict, InvalidInput
+
+LEVELS = ("province", "city", "county", "department")
+_ID = re.compile(r"[a-z][a-z0-9-]{1,39}")
+
+
+async def add_organisation(
+    deps: IdentityDeps,
+    actor: Principal,
+    *,
+    org_id: str,
+    name: str,
+    level: str,
+    parent_id: str | None,
+    site_ids: list[str],
+) -> Organisation:
+    require(actor, SYSTEM_ADMIN)
+    if not _ID.fullmatch(org_id):
+        raise InvalidInput("id", "2–40 characters: lower-case letters, digits and -, starting with a letter")
+    if level not in LEVELS:
+        raise InvalidInput("level", f"one of {', '.join(LEVELS)}")
+    async with deps.uow() as uow:
+        if await uow.session.get(Organisation, org_id) is not None:
+            raise Conflict(f"organisation {org_id!r} exists")
+        if parent_id is not None:
+            parent = await uow.session.get(Organisation, parent_id)
+            if parent is None:
+                raise InvalidInput("parent_id", f"no organisation {parent_id!r}")
+            if LEVELS.index(level) <= LEVELS.index(parent.level) and level != "department":
+                raise InvalidInput("level", f"a {level} cannot sit under a {parent.level}")
+        elif level != "province":
+            raise InvalidInput("parent_id", f"a {level} belongs to a parent organisation")
+        org = Organisation(id=org_id, name=name, level=level, parent_id=parent_id, site_ids=list(site_ids))
+        uow.session.add(org)
+        uow.audit(actor.subject, "organisation.created", target=org_id, detail=f"{level} {name}")
+        await uow.commit()
+    return org
+
+
+async def organisation_tree(deps: IdentityDeps) -> list[dict[str, object]]:
+    """Every organisation with its children, roots first (the tree is small: hundreds of nodes)."""
+    async with deps.uow() as uow:
+        rows = list(await uow.session.scalars(select(Organisation).order_by(Organisation.id)))
+    nodes = {o.id: {"id": o.id, "name": o.name, "level": o.level, "sites": o.site_ids, "children": []} for o in rows}
+    roots = []
+    for o in rows:
+        (nodes[o.parent_id]["children"] if o.parent_id in nodes else roots).append(nodes[o.id])  # type: ignore[union-attr]
+    return roots
