@@ -45,6 +45,9 @@ def register(
     grant_type: Annotated[list[str] | None, typer.Option(help="default: authorization_code, refresh_token")] = None,
     scope: Annotated[list[str] | None, typer.Option(help="default: openid, profile, offline_access")] = None,
     backchannel_logout_uri: Annotated[str | None, typer.Option()] = None,
+    first_party: Annotated[
+        bool, typer.Option("--first-party/--third-party", help="a platform site (no consent page) or not")
+    ] = True,
     service_role: Annotated[
         list[str] | None, typer.Option(help="a role on every site for the client's own tokens, e.g. gateway")
     ] = None,
@@ -65,6 +68,7 @@ def register(
                 scopes=scope or ["openid", "profile", "offline_access"],
                 backchannel_logout_uri=backchannel_logout_uri,
                 service_grants=[{"site": "*", "role": role} for role in service_role or []],
+                first_party=first_party,
             )
             await uow.commit()
             return secret

@@ -15,10 +15,10 @@ from tests.browser.helpers import axe_violations, format_violations, tab_through
 CLIENT = "browser-portal"
 
 
-def authorize_url(live_server) -> str:
+def authorize_url(live_server, client_id: str = CLIENT) -> str:
     """A registered client's authorization request (PKCE S256 with a fixed verifier's challenge)."""
     query = {
-        "client_id": CLIENT,
+        "client_id": client_id,
         "redirect_uri": f"{live_server}/oidc/callback",
         "response_type": "code",
         "scope": "openid profile",
@@ -29,26 +29,27 @@ def authorize_url(live_server) -> str:
     return f"{live_server}/api/v1/identity/authorize?{urlencode(query)}"
 
 
-def register_client(live_server) -> None:
+def register_client(live_server, client_id: str = CLIENT, *extra: str) -> None:
     """As an operator would, with the CLI, next to the running platform."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SITEGROUP_", "IDENTITY_"))}
     env |= {"SITEGROUP_DATA_DIR": str(live_server.data_dir), "PORT": str(live_server.port)}
-    subprocess.run(
+    done = subprocess.run(
         [
             _sitegroup_command(),
             "identity",
             "register-client",
-            CLIENT,
+            client_id,
             "--name",
             "浏览器测试门户",
             "--public",
             "--redirect-uri",
             f"{live_server}/oidc/callback",
+            *extra,
         ],
         env=env,
-        check=True,
         capture_output=True,
     )
+    assert done.returncode == 0, done.stderr.decode()
 
 
 def test_the_login_page_is_accessible_and_signs_a_demo_account_in(page: Page, live_server, browser_report) -> None:
@@ -73,3 +74,21 @@ def test_the_login_page_is_accessible_and_signs_a_demo_account_in(page: Page, li
     page.wait_for_url(f"{live_server}/oidc/callback?*")
     assert "code=" in page.url and "state=st-42" in page.url and "iss=" in page.url
     browser_report(f"login page: axe clean, {len(stops)} Tab stops, error announced, demo account signed in")
+
+
+def test_the_consent_page_is_accessible_and_answers_the_client(page: Page, live_server, browser_report) -> None:
+    register_client(live_server, "bus-times", "--third-party")
+    page.goto(authorize_url(live_server, "bus-times"), wait_until="load")
+    page.fill("#username", "hefei-editor")
+    page.fill("#password", "Zhengwu@2026")
+    page.press("#password", "Enter")
+    page.wait_for_selector("text=授权确认")
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    stops = tab_through(page)
+    assert [s.text for s in stops[1:]] == ["同意授权", "拒绝"] and all(s.focus_visible for s in stops), stops
+    page.locator("button[value=allow]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/oidc/callback?*")
+    assert "code=" in page.url
+    browser_report(f"consent page: axe clean, {len(stops)} Tab stops, allowed with the keyboard")
