@@ -283,7 +283,7 @@ def serve(data: Path, port: int, *, uncached: bool, mirror: bool) -> None:
     """The consolidated app on a prepared directory, as the rows run it."""
     import uvicorn
 
-    from shared.web import UVICORN_OPTIONS
+    from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
     from sitegroup.consolidated import migrate_all
 
     os.environ["RENDER_CACHE_ENABLED"] = "false" if uncached else "true"
@@ -292,7 +292,7 @@ def serve(data: Path, port: int, *, uncached: bool, mirror: bool) -> None:
     settings = platform_settings(data, port)
     asyncio.run(migrate_all(settings))
     uvicorn.run(
-        build_app(settings),
+        FreezeAfterStartup(build_app(settings)),  # as `sitegroup serve` runs it
         host="127.0.0.1",
         port=port,
         workers=1,

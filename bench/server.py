@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from services.content.main import migrate
     from shared.logs import configure_logging
-    from shared.web import UVICORN_OPTIONS
+    from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 
     args = parse_args(argv)
     configure_logging("WARNING", json=False)
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate(settings))
         app = build(settings)
         uvicorn.run(
-            app,
+            FreezeAfterStartup(app),  # as `sitegroup serve` runs it
             host=args.host,
             port=args.port,
             workers=1,

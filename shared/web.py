@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -96,6 +97,28 @@ def _valid_id(raw: bytes | None) -> str | None:
         return None
     value = raw.decode("latin-1")
     return value if _ID_RE.fullmatch(value) else None
+
+
+class FreezeAfterStartup:
+    """Pure ASGI, for serving processes: once the app has started, what it built (apps, templates, the seed)
+    leaves the cyclic collector's sight (gc.freeze), so full collections stop walking it (~90 ms pauses
+    under load before). Not for tests, where apps come and go and frozen cycles would never be freed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def freeze_when_started(message: Message) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                gc.collect()
+                gc.freeze()
+            await send(message)
+
+        await self.app(scope, receive, freeze_when_started)
 
 
 class BodyLimitMiddleware:

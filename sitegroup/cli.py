@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from shared.auth import Grant
 from shared.logs import configure_logging
-from shared.web import UVICORN_OPTIONS
+from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 from sitegroup.identity_cli import identity_app
 from sitegroup.settings import PlatformSettings
 
@@ -40,7 +40,7 @@ def serve(
         return
     _check_service(service)
     uvicorn.run(
-        _service_app(service),
+        FreezeAfterStartup(_service_app(service)),
         host=host or platform.host,
         port=port or platform.port,
         log_level="warning",
@@ -70,7 +70,14 @@ def _serve_consolidated(platform: PlatformSettings, host: str, port: int) -> Non
     platform = platform.model_copy(update={"host": host, "port": port})
     asyncio.run(migrate_all(platform))
     consolidated = ConsolidatedApp(platform, on_ready=_on_ready)
-    uvicorn.run(consolidated, host=host, port=port, log_level="warning", proxy_headers=True, **UVICORN_OPTIONS)
+    uvicorn.run(
+        FreezeAfterStartup(consolidated),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=True,
+        **UVICORN_OPTIONS,
+    )
 
 
 async def _on_ready(consolidated) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from services.identity.api import PREFIX, identity_router
 from services.identity.config import IdentitySettings
 from services.identity.service.context import IdentityDeps
+from services.identity.service.housekeeping import Housekeeper
 from services.identity.service.keys import KeyRingSource
 from services.identity.service.secrets import Passwords
 from shared.auth import TokenVerifier
@@ -38,6 +39,7 @@ class IdentityRuntime:
         self.engine = create_engine(settings.database_url)
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
         self.deps = IdentityDeps(create_session_factory(self.engine), settings, passwords)
+        self.housekeeper = Housekeeper(self.deps, settings.housekeeping_seconds)
 
     async def load_keys(self) -> None:
         async with self.deps.uow() as uow:
@@ -48,15 +50,17 @@ class IdentityRuntime:
         await self.load_keys()
 
     async def start_workers(self) -> None:
-        """Nothing runs in the background yet; the consolidated runner calls this on every service."""
+        await self.housekeeper.start()
 
     async def stop(self) -> None:
+        await self.housekeeper.stop()
         await self.http.aclose()
         await self.engine.dispose()
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
         await self.start()
+        await self.start_workers()
         try:
             yield
         finally:

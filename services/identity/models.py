@@ -135,7 +135,7 @@ class LoginSession(Base):
     __tablename__ = "login_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sid
-    secret_hash: Mapped[str] = mapped_column(String(64))  # sha-256 of the cookie value
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha-256 of the cookie value
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     amr: Mapped[list[str]] = mapped_column(Json)
     acr: Mapped[str] = mapped_column(String(40))
@@ -172,7 +172,7 @@ class RefreshToken(Base):
     family_id: Mapped[str] = mapped_column(String(40))
     client_id: Mapped[str] = mapped_column(String(64))
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
-    session_id: Mapped[str | None] = mapped_column(ForeignKey("login_sessions.id"))
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("login_sessions.id"), index=True)
     scope: Mapped[str] = mapped_column(String(500))
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

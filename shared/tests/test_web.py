@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from shared.auth import Grant, JwksSource, TokenVerifier
 from shared.auth.keys import LocalSigner
 from shared.errors import Conflict, Forbidden
 from shared.logs import correlation_id_var, request_id_var
-from shared.web import CurrentPrincipal, install_error_handlers, ops_router, wrap_service_app
+from shared.web import CurrentPrincipal, FreezeAfterStartup, install_error_handlers, ops_router, wrap_service_app
 
 # No database, broker or bucket involved: nothing to repeat on the real servers.
 pytestmark = pytest.mark.embedded_only
@@ -276,3 +277,28 @@ async def test_a_valid_bearer_token_reaches_the_route(client, signer) -> None:
     forbidden = await client.get("/me", headers={"authorization": f"Bearer {signer.mint('u-8')}"})
     assert forbidden.status_code == 403 and "www-authenticate" not in forbidden.headers
     assert envelope(forbidden) == {"code": "forbidden", "message": "需要编辑权限", "details": None}
+
+
+async def test_serving_processes_freeze_what_startup_built() -> None:
+    started: list[int] = []
+
+    async def app(scope, receive, send) -> None:  # noqa: ANN001 - a bare ASGI app with a lifespan
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        started.append(gc.get_freeze_count())
+
+    messages = iter([{"type": "lifespan.startup"}])
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return next(messages)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    gc.unfreeze()
+    try:
+        await FreezeAfterStartup(app)({"type": "lifespan"}, receive, send)
+        assert sent == [{"type": "lifespan.startup.complete"}] and started[0] > 0
+    finally:
+        gc.unfreeze()

@@ -4,6 +4,7 @@ refusals — every one a clear 4xx with nothing changed."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from joserfc import jwt
@@ -11,7 +12,8 @@ from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
-from services.identity.models import AuditRecord
+from services.identity.models import AuditRecord, AuthorizationCode, LoginSession, RefreshToken
+from services.identity.service.housekeeping import purge_expired
 from services.identity.service.tokens import access_token
 from services.identity.tests.flows import code_flow
 from services.identity.tests.support import ISSUER, PASSWORD
@@ -174,3 +176,22 @@ async def test_a_verified_person_is_signed_in_at_a_higher_assurance(app, idp, pe
     _, token, _ = await code_flow(idp, people.portal_secret)
     claims = jwt.decode(token["id_token"], KeySet.import_key_set(app.state.deps.keys.jwks())).claims
     assert claims["acr"] == "urn:sitegroup:loa:2"
+
+
+async def test_expired_codes_tokens_and_sessions_go_once_nothing_needs_them(app, idp, people) -> None:
+    deps = app.state.deps
+    await code_flow(idp, people.portal_secret)
+    past = deps.now() - timedelta(days=40)
+    async with deps.uow() as uow:
+        await uow.session.execute(update(LoginSession).values(expires_at=past))
+        await uow.session.execute(update(AuthorizationCode).values(expires_at=past))
+        live = await uow.session.scalar(select(func.count()).select_from(RefreshToken))
+        await uow.commit()
+    removed = await purge_expired(deps)
+    assert removed["codes"] == 1 and removed["refresh_tokens"] == 0 and removed["sessions"] == 0  # a live family
+    async with deps.uow() as uow:
+        await uow.session.execute(update(RefreshToken).values(expires_at=past))
+        await uow.commit()
+    removed = await purge_expired(deps)
+    assert removed["refresh_tokens"] == live and removed["sessions"] == 1
+    assert await purge_expired(deps) == {"codes": 0, "refresh_tokens": 0, "revoked_access_tokens": 0, "sessions": 0}
