@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.identity.models import (
@@ -18,6 +19,39 @@ from services.identity.models import (
     RefreshToken,
     RevokedToken,
     RoleGrant,
+)
+
+# The refresh grant's reads in one statement: the token, its account and its login (Core rows, no ORM).
+REFRESH_CONTEXT = (
+    select(
+        RefreshToken.family_id,
+        RefreshToken.client_id,
+        RefreshToken.account_id,
+        RefreshToken.session_id,
+        RefreshToken.scope,
+        RefreshToken.expires_at,
+        RefreshToken.used_at,
+        RefreshToken.revoked_at,
+        Account.name.label("account_name"),
+        Account.assurance,
+        Account.disabled,
+        LoginSession.ended_at.label("session_ended_at"),
+        LoginSession.auth_time,
+    )
+    .join(Account, Account.id == RefreshToken.account_id)
+    .outerjoin(LoginSession, LoginSession.id == RefreshToken.session_id)
+    .where(RefreshToken.token_hash == bindparam("token_hash"))
+)
+GRANT_ROWS = (
+    select(RoleGrant.site_id, RoleGrant.role, RoleGrant.channels)
+    .where(RoleGrant.account_id == bindparam("account_id"))
+    .order_by(RoleGrant.id)
+)
+# Only one request can move a token from unused to used: a concurrent replay finds no row to update.
+MARK_USED = (
+    update(RefreshToken)
+    .where(RefreshToken.token_hash == bindparam("presented"), RefreshToken.used_at.is_(None))
+    .values(used_at=bindparam("now"))
 )
 
 
@@ -92,3 +126,21 @@ class IdentityRepository:
 
     async def api_key(self, key_id: str) -> ApiKey | None:
         return await self.session.get(ApiKey, key_id)
+
+    # The refresh grant's statements run on the transaction's connection: no ORM entities are involved, and
+    # the session's execution machinery would cost about as much as the statements themselves.
+    async def refresh_context(self, token_hash: str) -> Row[Any] | None:
+        conn = await self.session.connection()
+        return (await conn.execute(REFRESH_CONTEXT, {"token_hash": token_hash})).first()
+
+    async def grant_rows(self, account_id: str) -> list[Row[Any]]:
+        conn = await self.session.connection()
+        return list((await conn.execute(GRANT_ROWS, {"account_id": account_id})).all())
+
+    async def mark_used(self, token_hash: str, now: datetime) -> bool:
+        conn = await self.session.connection()
+        return ((await conn.execute(MARK_USED, {"presented": token_hash, "now": now})).rowcount or 0) == 1
+
+    async def add_refresh_token(self, **values: Any) -> None:
+        conn = await self.session.connection()
+        await conn.execute(insert(RefreshToken), [values])

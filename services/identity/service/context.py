@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Self
@@ -9,7 +10,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.identity.config import IdentitySettings
-from services.identity.models import AuditRecord, Outbox
+from services.identity.models import AuditRecord, Client, Outbox
 from services.identity.repository import IdentityRepository
 from services.identity.service.keys import KeyRing
 from services.identity.service.secrets import Passwords
@@ -51,6 +52,28 @@ class IdentityUnitOfWork(UnitOfWork):
         )
 
 
+class ClientCache:
+    """Registered clients, read at most every `ttl` seconds: every token request authenticates one, and
+    they change rarely (a disabled client is refused within `ttl`)."""
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self.ttl = ttl
+        self._seen: dict[str, tuple[float, Client | None]] = {}
+
+    async def get(self, uow: IdentityUnitOfWork, client_id: str) -> Client | None:
+        now = time.monotonic()
+        cached = self._seen.get(client_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        client = await uow.repo.client(client_id)
+        if client is not None:
+            uow.session.expunge(client)  # read-only from here on, outside any session
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        self._seen[client_id] = (now + self.ttl, client)
+        return client
+
+
 @dataclass(slots=True)
 class IdentityDeps:
     """Everything the use cases need, built once by create_app()."""
@@ -59,6 +82,7 @@ class IdentityDeps:
     settings: IdentitySettings
     passwords: Passwords
     keys: KeyRing = field(default_factory=KeyRing)
+    clients: ClientCache = field(default_factory=ClientCache)
     throttle: LoginThrottle = field(init=False)
 
     def __post_init__(self) -> None:

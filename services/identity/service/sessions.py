@@ -8,8 +8,12 @@ from services.identity.service.secrets import digest, new_secret
 
 
 def acr_of(account: Account) -> str:
+    return acr_for(account.assurance)
+
+
+def acr_for(assurance: int) -> str:
     """Assurance level as `acr`: L1 self-declared, L2 verified, L3 verified in person."""
-    return f"urn:sitegroup:loa:{account.assurance}"
+    return f"urn:sitegroup:loa:{assurance}"
 
 
 def open_session(

@@ -10,7 +10,8 @@ from services.identity.models import Client, LoginSession, RefreshToken
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
 from services.identity.service.errors import OAuthError
 from services.identity.service.secrets import digest, new_secret, pkce_matches, same_digest
-from services.identity.service.tokens import access_token, id_token, user_access_token
+from services.identity.service.sessions import acr_for
+from services.identity.service.tokens import access_token, grants_claim, id_token, user_access_token
 
 
 async def authenticate_client(
@@ -25,7 +26,7 @@ async def authenticate_client(
             raise OAuthError("invalid_client", "malformed Basic credentials", 401) from None
         user, _, password = raw.partition(":")
         client_id, secret = unquote(user), unquote(password)
-    client = await uow.repo.client(client_id or "")
+    client = await deps.clients.get(uow, client_id or "")
     if client is None or client.disabled:
         raise OAuthError("invalid_client", "unknown client", 401)
     if client.public:
@@ -61,33 +62,60 @@ async def exchange_code(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Cli
 
 
 async def refresh(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Client, form: dict[str, str]):
-    token = await uow.repo.refresh_token(digest(form.get("refresh_token", "")))
+    """Rotation: the presented token is used up and a new one of the same family comes back. Four plain
+    statements (the hottest grant: every signed-in page of every site refreshes every few minutes)."""
+    token_hash = digest(form.get("refresh_token", ""))
+    token = await uow.repo.refresh_context(token_hash)
     if token is None or token.client_id != client.id:
         raise OAuthError("invalid_grant", "refresh token is invalid")
     now = deps.now()
-    if token.used_at is not None and token.revoked_at is None:  # reuse of a rotated token: assume theft
-        await uow.repo.revoke_family(token.family_id, now)
-        uow.audit(token.account_id, "token.reuse_detected", target=client.id, detail=f"family {token.family_id}")
-        raise OAuthError("invalid_grant", "refresh token was already used; its family is revoked")
+    if token.used_at is not None and token.revoked_at is None:
+        await _reuse_detected(uow, token, client, now)
     if token.revoked_at is not None or token.expires_at <= now:
         raise OAuthError("invalid_grant", "refresh token is revoked or expired")
+    if token.session_ended_at is not None or token.disabled:
+        raise OAuthError("invalid_grant", "the login or the account behind this token has ended")
     scope = _narrowed(token.scope, form.get("scope"))
-    session = await uow.repo.login_session_by_id(token.session_id) if token.session_id else None
-    if session is not None and session.ended_at is not None:
-        raise OAuthError("invalid_grant", "the login behind this token has ended")
-    token.used_at = now
-    response, _ = await _user_tokens(
-        uow,
+    if not await uow.repo.mark_used(token_hash, now):  # a concurrent request used it a moment before
+        await _reuse_detected(uow, token, client, now)
+    grants = grants_claim(await uow.repo.grant_rows(token.account_id))
+    auth_time = int(token.auth_time.timestamp()) if token.auth_time else None
+    access, lifetime = access_token(
         deps,
-        client,
-        session,
-        scope,
-        nonce=None,
-        family=token.family_id,
+        subject=token.account_id,
+        client_id=client.id,
+        scope=scope,
+        grants=grants,
+        name=token.account_name,
+        acr=acr_for(token.assurance),
+        auth_time=auth_time,
+        sid=token.session_id,
+    )
+    fresh = new_secret()
+    await uow.repo.add_refresh_token(
+        token_hash=digest(fresh),
+        family_id=token.family_id,
+        client_id=client.id,
         account_id=token.account_id,
+        session_id=token.session_id,
+        scope=scope,
+        issued_at=now,
         expires_at=token.expires_at,
     )
-    return response
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": lifetime,
+        "scope": scope,
+        "refresh_token": fresh,
+    }
+
+
+async def _reuse_detected(uow: IdentityUnitOfWork, token, client: Client, now) -> None:  # noqa: ANN001
+    """A rotated token presented again: assume it was stolen and end the whole family."""
+    await uow.repo.revoke_family(token.family_id, now)
+    uow.audit(token.account_id, "token.reuse_detected", target=client.id, detail=f"family {token.family_id}")
+    raise OAuthError("invalid_grant", "refresh token was already used; its family is revoked")
 
 
 def _narrowed(granted: str, asked: str | None) -> str:
