@@ -47,6 +47,7 @@ GRANT_ROWS = (
     .where(RoleGrant.account_id == bindparam("account_id"))
     .order_by(RoleGrant.id)
 )
+INSERT_REFRESH = insert(RefreshToken)
 # Only one request can move a token from unused to used: a concurrent replay finds no row to update.
 MARK_USED = (
     update(RefreshToken)
@@ -143,4 +144,4 @@ class IdentityRepository:
 
     async def add_refresh_token(self, **values: Any) -> None:
         conn = await self.session.connection()
-        await conn.execute(insert(RefreshToken), [values])
+        await conn.execute(INSERT_REFRESH, values)

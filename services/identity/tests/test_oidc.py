@@ -185,3 +185,18 @@ async def test_key_rotation_signs_with_the_published_next_key_and_old_tokens_sti
 def unverified_kid(token: str) -> str:
     header = token.split(".", 1)[0]
     return json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))["kid"]
+
+
+async def test_the_token_endpoint_takes_only_form_bodies_without_repeats(idp, people) -> None:
+    auth = ("search-indexer", people.service_secret)
+    as_json = await idp.post(f"{ISSUER}/token", json={"grant_type": "client_credentials"}, auth=auth)
+    assert as_json.status_code == 400 and as_json.json()["error"] == "invalid_request"
+    repeated = await idp.post(
+        f"{ISSUER}/token",
+        content="grant_type=client_credentials&scope=a&scope=b",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        auth=auth,
+    )
+    assert repeated.status_code == 400 and "scope" in repeated.json()["error_description"]
+    fine = await idp.post(f"{ISSUER}/token", data={"grant_type": "client_credentials"}, auth=auth)
+    assert fine.status_code == 200 and fine.json()["token_type"] == "Bearer"
