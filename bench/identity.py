@@ -249,7 +249,7 @@ def rate_result(rates: list[float], per_round: int) -> dict[str, Any]:
     }
 
 
-def verify_parts(keys, registry, tokens: list[str], public_key) -> dict[str, float]:
+def verify_parts(keys, verifier, tokens: list[str], public_key) -> dict[str, float]:
     """µs per distinct token of each step TokenVerifier._verify takes, and of the RSA check alone."""
     from joserfc import jwt
 
@@ -259,14 +259,14 @@ def verify_parts(keys, registry, tokens: list[str], public_key) -> dict[str, flo
     decoded = [jwt.decode(t, keys, algorithms=list(ALGORITHMS)) for t in tokens]
     marks.append(time.perf_counter())
     for d in decoded:
-        registry.validate(d.claims)
+        verifier._check_claims(d.claims)
     marks.append(time.perf_counter())
     for d in decoded:
         _principal(d.claims)
     marks.append(time.perf_counter())
     rsa_verify_all(public_key, tokens)
     marks.append(time.perf_counter())
-    names = ("jwt.decode (base64 + JSON + RS256)", "claims registry (iss, aud, exp, sub)", "Principal + Grants")
+    names = ("jwt.decode (base64 + JSON + RS256)", "claims (iss, aud, exp, nbf, iat, sub)", "Principal + Grants")
     steps = [*names, "RSA-2048 PKCS#1 v1.5 verify alone"]
     return {name: 1e6 * (b - a) / len(tokens) for name, a, b in zip(steps, marks[:-1], marks[1:], strict=True)}
 
@@ -303,7 +303,7 @@ async def measure_verification(deps, seed_: Seed, tmp: Path, args: argparse.Name
         "sign_us_each": sign_us,
         "distinct": await verify_distinct(new_verifier, tokens, args.verify_rounds),
         "repeated": await verify_repeated(new_verifier, tokens[0], args.repeat, args.verify_rounds),
-        "parts_us": verify_parts(keys, new_verifier().registry, tokens, deps.keys.active.raw_value.public_key()),
+        "parts_us": verify_parts(keys, new_verifier(), tokens, deps.keys.active.raw_value.public_key()),
     }
 
 

@@ -12,7 +12,6 @@ import httpx
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
-from joserfc.jwt import JWTClaimsRegistry
 from pydantic import ValidationError
 
 from shared.auth.principal import Grant, Principal
@@ -64,13 +63,7 @@ class TokenVerifier:
         # A verified token is immutable until it expires: remember it instead of re-checking its signature.
         self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
         self._cache_size = cache_size
-        self.registry = JWTClaimsRegistry(
-            leeway=leeway,
-            iss={"essential": True, "value": issuer},
-            aud={"essential": True, "value": audience},
-            exp={"essential": True},
-            sub={"essential": True},
-        )
+        self.issuer, self.audience, self.leeway = issuer, audience, leeway
 
     async def verify(self, token: str) -> Principal:
         cached = self._verified.get(token)
@@ -97,11 +90,32 @@ class TokenVerifier:
             raise Unauthenticated("malformed access token") from None
         if str(decoded.header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
             raise Unauthenticated("not an access token (RFC 9068 requires typ at+jwt)")
-        try:
-            self.registry.validate(decoded.claims)
-        except JoseError as exc:
-            raise Unauthenticated(f"access token rejected: {exc.description or exc.error}") from None
+        self._check_claims(decoded.claims)
         return _principal(decoded.claims), float(decoded.claims["exp"])
+
+    def _check_claims(self, claims: dict) -> None:
+        """RFC 9068 §4 / RFC 7519 §4.1 checks, written out: the generic claims registry cost an eighth of
+        a verification (the target is 20,000 a second on one core)."""
+        for name in ("iss", "aud", "exp", "sub"):
+            if claims.get(name) in (None, "", []):
+                raise Unauthenticated(f"access token rejected: missing '{name}' claim")
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if not isinstance(claims["sub"], str):
+            raise Unauthenticated("access token rejected: invalid claim 'sub' (a string)")
+        if claims["iss"] != self.issuer:
+            raise Unauthenticated("access token rejected: invalid claim 'iss'")
+        if self.audience not in audiences:
+            raise Unauthenticated("access token rejected: invalid claim 'aud'")
+        now = time.time()
+        times = {name: claims.get(name) for name in ("exp", "nbf", "iat")}
+        if any(v is not None and (isinstance(v, bool) or not isinstance(v, int | float)) for v in times.values()):
+            raise Unauthenticated("access token rejected: exp, nbf and iat must be numbers")
+        if times["exp"] < now - self.leeway:
+            raise Unauthenticated("access token rejected: the token is expired")
+        if times["iat"] is not None and times["iat"] > now + self.leeway:
+            raise Unauthenticated("access token rejected: the token is issued in the future")
+        if times["nbf"] is not None and times["nbf"] > now + self.leeway:
+            raise Unauthenticated("access token rejected: the token is not yet valid")
 
     async def _retry_with_fresh_keys(self, token: str) -> jwt.Token:
         try:
