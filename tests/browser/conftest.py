@@ -13,10 +13,7 @@ the server are package-scoped: one of each for the whole directory, torn down be
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +22,7 @@ import httpx
 import pytest
 
 from tests.browser.helpers import AXE_JS, ROOT
+from tests.processes import free_port, sitegroup_command, stop
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -127,35 +125,12 @@ class LiveServer(str):
         return f"http://{site_id}.localhost:{self.port}{path}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _sitegroup_command() -> str:
-    for candidate in (Path(sys.executable).parent / "sitegroup", ROOT / ".venv" / "bin" / "sitegroup"):
-        if candidate.exists():
-            return str(candidate)
-    raise RuntimeError("no sitegroup command next to this Python nor in .venv/bin (run make)")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)  # uvicorn shuts down gracefully on SIGTERM
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`sitegroup serve` on a free port with a fresh data directory (so the demo province is seeded anew);
     yields once GET /readyz answers 200 (the demo is seeded before the server accepts connections)."""
     workdir = tmp_path_factory.mktemp("live-server")
-    port = _free_port()
+    port = free_port()
     # The server gets the embedded backends whatever this shell points the platform at.
     env = {
         k: v
@@ -166,7 +141,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [_sitegroup_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sitegroup_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -179,7 +154,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         _wait_ready(process, server, log_path)
         yield server
     finally:
-        _stop(process)
+        stop(process)
 
 
 def _wait_ready(process: subprocess.Popen, server: LiveServer, log_path: Path) -> None:

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import _sitegroup_command
 from tests.browser.helpers import axe_violations, format_violations, tab_through
+from tests.processes import sitegroup_command
 
 CLIENT = "browser-portal"
 
@@ -35,7 +35,7 @@ def register_client(live_server, client_id: str = CLIENT, *extra: str) -> None:
     env |= {"SITEGROUP_DATA_DIR": str(live_server.data_dir), "PORT": str(live_server.port)}
     done = subprocess.run(
         [
-            _sitegroup_command(),
+            sitegroup_command(),
             "identity",
             "register-client",
             client_id,
