@@ -22,6 +22,8 @@ SITE_PEOPLE = (
     ("chushen", "初审人员", "reviewer:初审"),
     ("shenhe", "审核人员", "reviewer:审核"),
     ("shenfa", "审发人员", "reviewer:审发"),
+    ("letters", "信件办理人员", "letter_handler"),
+    ("data", "数据发布人员", "data_publisher"),
 )
 
 

@@ -140,3 +140,46 @@ async def test_no_token_and_bad_tokens_change_nothing(client, sites, tokens, two
             assert response.status_code == 401, (method, path, response.text)
             assert response.headers["www-authenticate"] == "Bearer"
     assert await snapshot(client, sites, ids) == before
+
+
+# (method, path, body, a role one step short of what it needs) — on the site's own data, so only the role is wrong
+ONE_ROLE_SHORT = [
+    ("PATCH", "/sites/{site}", {"contact_phone": "0551-00000000"}, "editor"),
+    ("POST", "/sites/{site}/channels", {"slug": "yq", "name": "越权栏目"}, "editor"),
+    ("PATCH", "/sites/{site}/channels/{chan}", {"name": "篡改栏目"}, "editor"),
+    ("DELETE", "/sites/{site}/channels/{chan}", None, "editor"),
+    ("PUT", "/sites/{site}/workflow", {"steps": [{"name": "审发"}]}, "reviewer:审发"),
+    ("POST", "/sites/{site}/check-terms", {"kind": "sensitive", "term": "越权词"}, "editor"),
+    ("GET", "/sites/{site}/audit", None, "editor"),
+    ("POST", "/sites/{site}/documents/{doc}/emergency-publish", {"reason": "越权发布"}, "reviewer:审发"),
+    ("POST", "/sites/{site}/documents/{live}/unpublish", {"kind": "gone", "reason": "越权撤稿"}, "editor"),
+    ("POST", "/sites/{site}/documents/{live}/push", {"targets": [{"site_id": "wuhu", "channel_id": 1}]}, "editor"),
+    (
+        "POST",
+        "/sites/{site}/channels/{chan}/subscriptions",
+        {"source_site_id": "wuhu", "source_channel_id": 1},
+        "editor",
+    ),
+    (
+        "POST",
+        "/sites/{site}/documents",
+        {"channel_id": "{chan}", "title": "越权创建的稿件", "body_html": "<p>x</p>"},
+        "reviewer:初审",
+    ),
+    ("PATCH", "/sites/{site}/documents/{doc}", {"title": "篡改后的标题内容", "version": 1}, "reviewer:初审"),
+    ("POST", "/sites/{site}/documents/{doc}/approve", {}, "editor"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "role"), ONE_ROLE_SHORT, ids=[f"{m} {p}" for m, p, _, _ in ONE_ROLE_SHORT]
+)
+async def test_a_role_one_step_short_is_refused_and_changes_nothing(
+    client, sites, tokens, two_sites, method, path, body, role
+) -> None:
+    _hefei, _wuhu, ids = two_sites
+    before = await snapshot(client, sites, ids)
+    headers = tokens.bearer(f"short-{role}", ("hefei", role))
+    response = await call(client, method, fill(path, ids, "hefei"), fill(body, ids, "hefei"), headers)
+    assert response.status_code == 403, (method, path, role, response.text)
+    assert await snapshot(client, sites, ids) == before
