@@ -109,9 +109,8 @@ def _print_welcome(platform: PlatformSettings, sites) -> None:
     for site in sites:
         console.print(f"    {site.name:<14} http://{site.id}.localhost:{platform.port}/   ({site.main_domain})")
     console.print(f"  sign-in (OIDC):       {platform.identity_issuer}/.well-known/openid-configuration")
-    console.print(
-        "  demo accounts:        operator, sysadmin, secadmin, auditor, <site>-admin|editor|chushen|shenhe|shenfa|letters|data"
-    )
+    console.print("  demo accounts:        operator, sysadmin, secadmin, auditor,")
+    console.print("                        <site>-admin|editor|chushen|shenhe|shenfa|letters|data")
     console.print("                        (password Zhengwu@2026, demo only; README lists them)")
     console.print("  staff tokens:         sitegroup dev-token --site hefei --role editor\n")
 
