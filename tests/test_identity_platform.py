@@ -99,6 +99,12 @@ async def test_a_developer_registers_makes_a_key_and_the_gateway_holds_it_to_its
     assert (await http.get(f"{API}/sites", headers=forged)).status_code == 401
     others = await http.post(f"{ID}/apps/{app['id']}/keys", headers=editor_of_hefei(platform), json={})
     assert others.status_code in (403, 404)  # nobody else's application
+    mine = (await http.get(f"{ID}/apps", headers=dev)).json()
+    assert [a["name"] for a in mine] == ["合肥公交到站查询"] and mine[0]["keys"][0]["per_minute"] == 6
+    assert (
+        "key" not in mine[0]["keys"][0]
+        and (await http.get(f"{ID}/apps", headers=editor_of_hefei(platform))).json() == []
+    )
     revoked = await http.delete(f"{ID}/apps/{app['id']}/keys/{issued.json()['id']}", headers=dev)
     assert revoked.status_code == 204
     platform.gateway.key_verifier.forget()

@@ -4,13 +4,14 @@ and their API keys, and the key check the gateway relies on."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.identity.schemas import AccountCreate, AccountView
-from services.identity.service import developers, public_accounts
+from services.identity.service import consent, developers, public_accounts
 from shared.web import CurrentPrincipal
 
 
@@ -39,6 +40,19 @@ class ApplicationView(BaseModel):
     name: str
     description: str
     approved_datasets: list[str]
+
+
+class KeyView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    per_minute: int
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApplicationWithKeys(ApplicationView):
+    keys: list[KeyView] = []
 
 
 class KeyCreate(BaseModel):
@@ -74,6 +88,26 @@ def public_router() -> APIRouter:
     async def create_app(request: Request, actor: CurrentPrincipal, body: ApplicationCreate) -> ApplicationView:
         app = await developers.create_application(request.app.state.deps, actor, body.name, body.description)
         return ApplicationView.model_validate(app)
+
+    @router.get("/apps", response_model=list[ApplicationWithKeys])
+    async def my_apps(request: Request, actor: CurrentPrincipal) -> list[ApplicationWithKeys]:
+        found = await developers.applications_of(request.app.state.deps, actor)
+        return [
+            ApplicationWithKeys.model_validate(app).model_copy(
+                update={"keys": [KeyView.model_validate(k) for k in keys]}
+            )
+            for app, keys in found
+        ]
+
+    @router.get("/me/consents")
+    async def my_consents(request: Request, actor: CurrentPrincipal) -> list[dict[str, object]]:
+        given = await consent.consents_of(request.app.state.deps, actor.subject)
+        return [{"client_id": c.client_id, "scopes": c.scopes, "granted_at": c.granted_at} for c in given]
+
+    @router.delete("/me/consents/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
+    async def withdraw(request: Request, actor: CurrentPrincipal, client_id: str) -> Response:
+        await consent.withdraw_consent(request.app.state.deps, actor.subject, client_id)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @router.post("/apps/{application_id}/keys", response_model=KeyIssued, status_code=status.HTTP_201_CREATED)
     async def issue_key(request: Request, actor: CurrentPrincipal, application_id: str, body: KeyCreate) -> KeyIssued:

@@ -3,11 +3,12 @@ scopes; the platform's own sites (first-party clients) need no consent."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from services.identity.models import Client, Consent, LoginSession
+from services.identity.models import Client, Consent, LoginSession, RefreshToken
 from services.identity.service.authorize import AuthorizeRequest
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
+from shared.errors import NotFound
 
 SCOPE_NAMES = {
     "openid": "确认您的身份",
@@ -46,3 +47,31 @@ async def record_consent(deps: IdentityDeps, session_cookie_hash: str, client_id
 
 def scope_descriptions(scope: str) -> list[str]:
     return [SCOPE_NAMES.get(s, s) for s in scope.split()]
+
+
+async def consents_of(deps: IdentityDeps, account_id: str) -> list[Consent]:
+    async with deps.uow() as uow:
+        query = select(Consent).where(Consent.account_id == account_id).order_by(Consent.granted_at)
+        return list(await uow.session.scalars(query))
+
+
+async def withdraw_consent(deps: IdentityDeps, account_id: str, client_id: str) -> None:
+    """The person takes back what they allowed; the client's refresh tokens for them end with it."""
+    async with deps.uow() as uow:
+        consent = await uow.session.scalar(
+            select(Consent).where(Consent.account_id == account_id, Consent.client_id == client_id)
+        )
+        if consent is None:
+            raise NotFound(f"no consent given to {client_id}")
+        await uow.session.delete(consent)
+        await uow.session.execute(
+            update(RefreshToken)
+            .where(
+                RefreshToken.account_id == account_id,
+                RefreshToken.client_id == client_id,
+                RefreshToken.revoked_at.is_(None),
+            )
+            .values(revoked_at=deps.now())
+        )
+        uow.audit(account_id, "consent.withdrawn", target=client_id)
+        await uow.commit()

@@ -48,6 +48,13 @@ async def create_application(deps: IdentityDeps, actor: Principal, name: str, de
     return app
 
 
+async def applications_of(deps: IdentityDeps, actor: Principal) -> list[tuple[Application, list[ApiKey]]]:
+    """A developer's applications with their keys (ids and quotas only: the keys themselves are not kept)."""
+    async with deps.uow() as uow:
+        apps = await uow.repo.applications_of(actor.subject)
+        return [(app, await uow.repo.keys_of(app.id)) for app in apps]
+
+
 async def _own_application(uow, actor: Principal, application_id: str) -> Application:  # noqa: ANN001
     app = await uow.repo.application(application_id)
     if app is None or app.owner_id != actor.subject:

@@ -208,3 +208,37 @@ async def test_many_failures_from_one_address_stop_its_logins_for_a_while(app, i
         stopped = await sign_in_at(browser, url, password=PASSWORD)  # even the right password, from here
         assert stopped.status_code == 401 and "过于频繁" in stopped.text
     assert deps.throttle.blocked("127.0.0.1") and not deps.throttle.blocked("10.0.0.8")
+
+
+async def test_a_person_sees_and_withdraws_what_they_allowed(app, idp, people) -> None:
+    deps = app.state.deps
+    async with deps.uow() as uow:
+        await register_client(
+            uow,
+            deps,
+            actor="test",
+            client_id="bus-times",
+            public=True,
+            name="合肥公交到站查询",
+            redirect_uris=[THIRD_PARTY],
+            grant_types=["authorization_code", "refresh_token"],
+            scopes=["openid", "profile", "offline_access"],
+            first_party=False,
+        )
+        await uow.commit()
+    url = await _authorize_url(idp, "bus-times", THIRD_PARTY)
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        asked = await sign_in_at(browser, url)
+        form = {name: html.unescape(value) for name, value in HIDDEN.findall(asked.text)}
+        await browser.post(f"{ISSUER}/consent", data=form | {"decision": "allow"})
+    me = {
+        "authorization": "Bearer "
+        + access_token(deps, subject=people.editor_id, client_id="console", scope="openid", grants=[])[0]
+    }
+    given = (await idp.get(f"{ISSUER}/me/consents", headers=me)).json()
+    assert [(c["client_id"], c["scopes"]) for c in given] == [("bus-times", ["openid", "profile"])]
+    assert (await idp.delete(f"{ISSUER}/me/consents/bus-times", headers=me)).status_code == 204
+    assert (await idp.get(f"{ISSUER}/me/consents", headers=me)).json() == []
+    assert (await idp.delete(f"{ISSUER}/me/consents/bus-times", headers=me)).status_code == 404
+    async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
+        assert "授权确认" in (await sign_in_at(browser, url)).text  # asked again
