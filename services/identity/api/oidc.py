@@ -45,54 +45,59 @@ def _oauth_error(exc: OAuthError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
-def oidc_router() -> APIRouter:
-    router = APIRouter(tags=["OpenID Connect"])
+router = APIRouter(tags=["OpenID Connect"])
 
-    @router.get("/.well-known/openid-configuration")
-    async def discovery(request: Request) -> dict[str, Any]:
-        return provider_metadata(_deps(request).settings)
 
-    @router.get("/.well-known/oauth-authorization-server", summary="RFC 8414 metadata (the same document)")
-    async def oauth_metadata(request: Request) -> dict[str, Any]:
-        return provider_metadata(_deps(request).settings)
+@router.get("/.well-known/openid-configuration")
+async def discovery(request: Request) -> dict[str, Any]:
+    return provider_metadata(_deps(request).settings)
 
-    @router.get("/jwks")
-    async def jwks(request: Request) -> JSONResponse:
-        return JSONResponse(_deps(request).keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
-    @router.post("/token")
-    async def token(request: Request) -> JSONResponse:
-        try:
-            body = await token_endpoint(_deps(request), await _form(request), request.headers.get("authorization"))
-        except OAuthError as exc:
-            return _oauth_error(exc)
-        return Response(orjson.dumps(body), media_type="application/json", headers=NO_STORE)
+@router.get("/.well-known/oauth-authorization-server", summary="RFC 8414 metadata (the same document)")
+async def oauth_metadata(request: Request) -> dict[str, Any]:
+    return provider_metadata(_deps(request).settings)
 
-    @router.post("/introspect")
-    async def introspection(request: Request) -> JSONResponse:
-        try:
-            body = await introspect(_deps(request), await _form(request), request.headers.get("authorization"))
-        except OAuthError as exc:
-            return _oauth_error(exc)
-        return JSONResponse(body, headers=NO_STORE)
 
-    @router.post("/revoke")
-    async def revocation(request: Request) -> Response:
-        try:
-            await revoke(_deps(request), await _form(request), request.headers.get("authorization"))
-        except OAuthError as exc:
-            return _oauth_error(exc)
-        return Response(status_code=200, headers=NO_STORE)
+@router.get("/jwks")
+async def jwks(request: Request) -> JSONResponse:
+    return JSONResponse(_deps(request).keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
-    @router.get("/userinfo")
-    async def user_info(request: Request) -> JSONResponse:
-        return await _userinfo(request)
 
-    @router.post("/userinfo")
-    async def user_info_by_post(request: Request) -> JSONResponse:
-        return await _userinfo(request)
+@router.post("/token")
+async def token(request: Request) -> JSONResponse:
+    try:
+        body = await token_endpoint(_deps(request), await _form(request), request.headers.get("authorization"))
+    except OAuthError as exc:
+        return _oauth_error(exc)
+    return Response(orjson.dumps(body), media_type="application/json", headers=NO_STORE)
 
-    return router
+
+@router.post("/introspect")
+async def introspection(request: Request) -> JSONResponse:
+    try:
+        body = await introspect(_deps(request), await _form(request), request.headers.get("authorization"))
+    except OAuthError as exc:
+        return _oauth_error(exc)
+    return JSONResponse(body, headers=NO_STORE)
+
+
+@router.post("/revoke")
+async def revocation(request: Request) -> Response:
+    try:
+        await revoke(_deps(request), await _form(request), request.headers.get("authorization"))
+    except OAuthError as exc:
+        return _oauth_error(exc)
+    return Response(status_code=200, headers=NO_STORE)
+
+
+@router.get("/userinfo")
+async def user_info(request: Request) -> JSONResponse:
+    return await _userinfo(request)
+
+
+@router.post("/userinfo")
+async def user_info_by_post(request: Request) -> JSONResponse:
+    return await _userinfo(request)
 
 
 async def _userinfo(request: Request) -> JSONResponse:

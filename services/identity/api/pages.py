@@ -28,30 +28,32 @@ def _deps(request: Request) -> IdentityDeps:
     return request.app.state.deps
 
 
-def pages_router() -> APIRouter:
-    router = APIRouter(tags=["OpenID Connect pages"])
+router = APIRouter(tags=["OpenID Connect pages"])
 
-    @router.get("/authorize", response_model=None)
-    async def authorize(request: Request) -> Response:
-        return await _authorize(request, dict(request.query_params))
 
-    @router.post("/login", response_model=None)
-    async def login(request: Request) -> Response:
-        return await _login(request)
+@router.get("/authorize", response_model=None)
+async def authorize(request: Request) -> Response:
+    return await _authorize(request, dict(request.query_params))
 
-    @router.post("/login/enrol", response_model=None)
-    async def enrol(request: Request) -> Response:
-        return await _enrol(request)
 
-    @router.post("/consent", response_model=None)
-    async def consent(request: Request) -> Response:
-        return await _consent(request)
+@router.post("/login", response_model=None)
+async def login(request: Request) -> Response:
+    return await _login(request)
 
-    @router.get("/logout", response_model=None)
-    async def logout(request: Request) -> Response:
-        return await _logout(request)
 
-    return router
+@router.post("/login/enrol", response_model=None)
+async def enrol(request: Request) -> Response:
+    return await _enrol(request)
+
+
+@router.post("/consent", response_model=None)
+async def consent(request: Request) -> Response:
+    return await _consent(request)
+
+
+@router.get("/logout", response_model=None)
+async def logout(request: Request) -> Response:
+    return await _logout(request)
 
 
 async def _authorize(request: Request, params: dict[str, str]) -> Response:
