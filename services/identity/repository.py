@@ -21,7 +21,8 @@ from services.identity.models import (
     RoleGrant,
 )
 
-# The refresh grant's reads in one statement: the token, its account and its login (Core rows, no ORM).
+# The refresh grant's reads in one statement: the token, its account, its login and the account's grants,
+# a row per grant (Core rows, no ORM).
 REFRESH_CONTEXT = (
     select(
         RefreshToken.family_id,
@@ -37,14 +38,14 @@ REFRESH_CONTEXT = (
         Account.disabled,
         LoginSession.ended_at.label("session_ended_at"),
         LoginSession.auth_time,
+        RoleGrant.site_id,
+        RoleGrant.role,
+        RoleGrant.channels,
     )
     .join(Account, Account.id == RefreshToken.account_id)
     .outerjoin(LoginSession, LoginSession.id == RefreshToken.session_id)
+    .outerjoin(RoleGrant, RoleGrant.account_id == RefreshToken.account_id)
     .where(RefreshToken.token_hash == bindparam("token_hash"))
-)
-GRANT_ROWS = (
-    select(RoleGrant.site_id, RoleGrant.role, RoleGrant.channels)
-    .where(RoleGrant.account_id == bindparam("account_id"))
     .order_by(RoleGrant.id)
 )
 INSERT_REFRESH = insert(RefreshToken)
@@ -130,13 +131,10 @@ class IdentityRepository:
 
     # The refresh grant's statements run on the transaction's connection: no ORM entities are involved, and
     # the session's execution machinery would cost about as much as the statements themselves.
-    async def refresh_context(self, token_hash: str) -> Row[Any] | None:
+    async def refresh_context(self, token_hash: str) -> list[Row[Any]]:
+        """A row per grant of the token's account (one row with no grant when it has none); [] if unknown."""
         conn = await self.session.connection()
-        return (await conn.execute(REFRESH_CONTEXT, {"token_hash": token_hash})).first()
-
-    async def grant_rows(self, account_id: str) -> list[Row[Any]]:
-        conn = await self.session.connection()
-        return list((await conn.execute(GRANT_ROWS, {"account_id": account_id})).all())
+        return list((await conn.execute(REFRESH_CONTEXT, {"token_hash": token_hash})).all())
 
     async def mark_used(self, token_hash: str, now: datetime) -> bool:
         conn = await self.session.connection()

@@ -62,10 +62,11 @@ async def exchange_code(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Cli
 
 
 async def refresh(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Client, form: dict[str, str]):
-    """Rotation: the presented token is used up and a new one of the same family comes back. Four plain
+    """Rotation: the presented token is used up and a new one of the same family comes back. Three plain
     statements (the hottest grant: every signed-in page of every site refreshes every few minutes)."""
     token_hash = digest(form.get("refresh_token", ""))
-    token = await uow.repo.refresh_context(token_hash)
+    rows = await uow.repo.refresh_context(token_hash)
+    token = rows[0] if rows else None
     if token is None or token.client_id != client.id:
         raise OAuthError("invalid_grant", "refresh token is invalid")
     now = deps.now()
@@ -78,7 +79,7 @@ async def refresh(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Client, f
     scope = _narrowed(token.scope, form.get("scope"))
     if not await uow.repo.mark_used(token_hash, now):  # a concurrent request used it a moment before
         await _reuse_detected(uow, token, client, now)
-    grants = grants_claim(await uow.repo.grant_rows(token.account_id))
+    grants = grants_claim([row for row in rows if row.role is not None])
     auth_time = int(token.auth_time.timestamp()) if token.auth_time else None
     access, lifetime = access_token(
         deps,

@@ -59,6 +59,9 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(idp, people) -> None
     meta = await metadata(idp)
     second = await client.refresh_token(meta["token_endpoint"], refresh_token=first["refresh_token"])
     assert second["refresh_token"] != first["refresh_token"] and "id_token" not in second
+    keys = KeySet.import_key_set((await idp.get(f"{ISSUER}/jwks")).json())
+    refreshed = jwt.decode(second["access_token"], keys).claims  # the account's grants, read afresh
+    assert refreshed["grants"] == [{"site": "hefei", "role": "editor"}] and refreshed["sub"] == people.editor_id
     with pytest.raises(ClientOAuthError, match="invalid_grant"):  # the old one again: theft assumed
         await client.refresh_token(meta["token_endpoint"], refresh_token=first["refresh_token"])
     with pytest.raises(ClientOAuthError, match="invalid_grant"):  # and the family is gone with it
