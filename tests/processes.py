@@ -6,7 +6,11 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,3 +36,22 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_ready(url: str, process: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    """Until `url` answers 200; fails the test with the process's log if it exits or takes too long."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{tail(log_path)}", pytrace=False)
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"the server was not ready after {timeout:.0f} s:\n{tail(log_path)}", pytrace=False)
+
+
+def tail(path: Path, lines: int = 40) -> str:
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])

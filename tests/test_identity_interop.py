@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from services.identity.config import IdentitySettings
 from services.identity.main import IdentityRuntime, migrate
 from services.identity.tests.flows import code_flow, metadata, oauth_client
 from services.identity.tests.support import People, seed_people
-from tests.processes import free_port, sitegroup_command, stop
+from tests.processes import free_port, sitegroup_command, stop, wait_ready
 
 pytestmark = pytest.mark.embedded_only  # the provider's own process runs on its SQLite file
 
@@ -48,7 +47,7 @@ def provider_process(tmp_path: Path) -> Iterator[tuple[int, People]]:
             stdin=subprocess.DEVNULL,
         )
     try:
-        _wait_ready(port, process, tmp_path / "identity.log")
+        wait_ready(f"http://127.0.0.1:{port}/readyz", process, tmp_path / "identity.log", 60)
         yield port, people
     finally:
         stop(process)
@@ -69,20 +68,6 @@ async def provider(provider_process) -> AsyncIterator[tuple[httpx.AsyncClient, P
     port, people = provider_process
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
         yield http, people
-
-
-def _wait_ready(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"sitegroup serve identity exited:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail("the provider did not get ready in 60 s")
 
 
 async def test_authlib_runs_every_flow_against_the_provider_over_http(provider) -> None:

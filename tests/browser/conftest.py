@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.browser.helpers import AXE_JS, ROOT
-from tests.processes import free_port, sitegroup_command, stop
+from tests.processes import free_port, sitegroup_command, stop, wait_ready
 
 try:
     from playwright.sync_api import Browser, Page, sync_playwright
@@ -151,25 +149,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(port)
     server.data_dir = workdir / "var"
     try:
-        _wait_ready(process, server, log_path)
+        wait_ready(f"{server}/readyz", process, log_path, READY_TIMEOUT)
         yield server
     finally:
         stop(process)
-
-
-def _wait_ready(process: subprocess.Popen, server: LiveServer, log_path: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"sitegroup serve exited with {process.returncode}:\n{_tail(log_path)}", pytrace=False)
-        try:
-            if httpx.get(f"{server}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"sitegroup serve not ready after {READY_TIMEOUT:.0f} s:\n{_tail(log_path)}", pytrace=False)
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])

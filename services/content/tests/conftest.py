@@ -3,7 +3,6 @@ selected backends (embedded by default, real ones when SG_TEST_* name them), and
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,24 +16,6 @@ from services.content.main import MIGRATIONS, VERSION_TABLE, create_app
 from services.content.tests.support import EventLog, SiteFactory
 from shared.events.content import CHANNELS_TOPIC, DOCUMENTS_TOPIC, SITES_TOPIC
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER, Backends, TestDatabases, Tokens, running
-
-
-@pytest.fixture(scope="session")
-def backends() -> Backends:
-    return Backends.from_env()
-
-
-@pytest.fixture(scope="session")
-def databases(backends: Backends, tmp_path_factory: pytest.TempPathFactory):
-    dbs = TestDatabases(backends, tmp_path_factory.mktemp("databases"))
-    yield dbs
-    if backends.database_url:
-        asyncio.run(dbs.drop_templates())
-
-
-@pytest.fixture(scope="session")
-def tokens(tmp_path_factory: pytest.TempPathFactory) -> Tokens:
-    return Tokens(tmp_path_factory.mktemp("keys"))
 
 
 @pytest_asyncio.fixture

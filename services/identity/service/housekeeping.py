@@ -4,8 +4,6 @@ replay is still recognised as one."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import timedelta
 
 from sqlalchemy import delete, exists, select
@@ -13,6 +11,7 @@ from sqlalchemy import delete, exists, select
 from services.identity.models import AuthorizationCode, LoginSession, RefreshToken, RevokedToken
 from services.identity.service.context import IdentityDeps
 from shared.logs import get_logger
+from shared.tasks import Periodic
 
 log = get_logger("identity.housekeeping")
 GRACE = timedelta(days=1)  # kept a day past their end, for whoever investigates an incident
@@ -36,28 +35,15 @@ async def purge_expired(deps: IdentityDeps) -> dict[str, int]:
     return removed
 
 
-class Housekeeper:
-    """Runs purge_expired every `interval` seconds inside the service (no external cron)."""
+class Housekeeper(Periodic):
+    """purge_expired every `interval` seconds inside the service."""
 
     def __init__(self, deps: IdentityDeps, interval: float) -> None:
-        self.deps, self.interval = deps, interval
-        self._task: asyncio.Task[None] | None = None
+        super().__init__("identity:housekeeping", interval, self.tick)
+        self.deps = deps
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="identity.housekeeping")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)
-            try:
-                removed = await purge_expired(self.deps)
-                if any(removed.values()):
-                    log.info("identity_purged", **removed)
-            except Exception:  # tried again at the next interval
-                log.exception("identity_purge_failed")
+    async def tick(self) -> dict[str, int]:
+        removed = await purge_expired(self.deps)
+        if any(removed.values()):
+            log.info("identity_purged", **removed)
+        return removed

@@ -3,7 +3,6 @@ running in-process, and the demo people and clients the flows use."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,20 +13,7 @@ import pytest_asyncio
 from services.identity.config import IdentitySettings
 from services.identity.main import MIGRATIONS, VERSION_TABLE, create_app
 from services.identity.tests.support import ISSUER, People, seed_people
-from shared.testing import Backends, TestDatabases, running
-
-
-@pytest.fixture(scope="session")
-def backends() -> Backends:
-    return Backends.from_env()
-
-
-@pytest.fixture(scope="session")
-def databases(backends: Backends, tmp_path_factory: pytest.TempPathFactory):
-    dbs = TestDatabases(backends, tmp_path_factory.mktemp("databases"))
-    yield dbs
-    if backends.database_url:
-        asyncio.run(dbs.drop_templates())
+from shared.testing import TestDatabases, running
 
 
 @pytest_asyncio.fixture

@@ -162,21 +162,7 @@ async def test_a_site_that_requires_a_second_factor_has_its_staff_enrol_at_their
 
 
 async def test_a_third_party_client_gets_nothing_until_the_person_agrees(app, idp, people) -> None:
-    deps = app.state.deps
-    async with deps.uow() as uow:
-        await register_client(
-            uow,
-            deps,
-            actor="test",
-            client_id="bus-times",
-            public=True,
-            name="合肥公交到站查询",
-            redirect_uris=[THIRD_PARTY],
-            grant_types=["authorization_code"],
-            scopes=["openid", "profile"],
-            first_party=False,
-        )
-        await uow.commit()
+    await register_third_party(app.state.deps)
     url = await _authorize_url(idp, "bus-times", THIRD_PARTY, state="s-7")
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
         asked = await sign_in_at(browser, url)
@@ -212,20 +198,7 @@ async def test_many_failures_from_one_address_stop_its_logins_for_a_while(app, i
 
 async def test_a_person_sees_and_withdraws_what_they_allowed(app, idp, people) -> None:
     deps = app.state.deps
-    async with deps.uow() as uow:
-        await register_client(
-            uow,
-            deps,
-            actor="test",
-            client_id="bus-times",
-            public=True,
-            name="合肥公交到站查询",
-            redirect_uris=[THIRD_PARTY],
-            grant_types=["authorization_code", "refresh_token"],
-            scopes=["openid", "profile", "offline_access"],
-            first_party=False,
-        )
-        await uow.commit()
+    await register_third_party(deps)
     url = await _authorize_url(idp, "bus-times", THIRD_PARTY)
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
         asked = await sign_in_at(browser, url)
@@ -242,3 +215,21 @@ async def test_a_person_sees_and_withdraws_what_they_allowed(app, idp, people) -
     assert (await idp.delete(f"{ISSUER}/me/consents/bus-times", headers=me)).status_code == 404
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
         assert "授权确认" in (await sign_in_at(browser, url)).text  # asked again
+
+
+async def register_third_party(deps) -> None:  # noqa: ANN001
+    """合肥公交到站查询: a public client the platform does not run (consent is asked)."""
+    async with deps.uow() as uow:
+        await register_client(
+            uow,
+            deps,
+            actor="test",
+            client_id="bus-times",
+            public=True,
+            name="合肥公交到站查询",
+            redirect_uris=[THIRD_PARTY],
+            grant_types=["authorization_code", "refresh_token"],
+            scopes=["openid", "profile", "offline_access"],
+            first_party=False,
+        )
+        await uow.commit()

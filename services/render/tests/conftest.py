@@ -3,7 +3,6 @@ backends (embedded by default, real ones when SG_TEST_* name them), a feeder of 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,24 +27,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if here in Path(item.fspath).parents:
                 item.add_marker(pytest.mark.flaky(reruns=2))
-
-
-@pytest.fixture(scope="session")
-def backends() -> Backends:
-    return Backends.from_env()
-
-
-@pytest.fixture(scope="session")
-def databases(backends: Backends, tmp_path_factory: pytest.TempPathFactory):
-    dbs = TestDatabases(backends, tmp_path_factory.mktemp("databases"))
-    yield dbs
-    if backends.database_url:
-        asyncio.run(dbs.drop_templates())
-
-
-@pytest.fixture(scope="session")
-def tokens(tmp_path_factory: pytest.TempPathFactory) -> Tokens:
-    return Tokens(tmp_path_factory.mktemp("keys"))
 
 
 @pytest_asyncio.fixture
