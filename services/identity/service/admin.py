@@ -83,8 +83,9 @@ async def revoke_role(deps: IdentityDeps, actor: Principal, account_id: str, sit
 
 
 async def add_client(deps: IdentityDeps, actor: Principal, body: ClientCreate) -> tuple[Client, str | None]:
-    if not (actor.has_role(PLATFORM_SITE, SYSTEM_ADMIN) or actor.has_role(PLATFORM_SITE, PLATFORM_OPERATOR)):
-        require(actor, SYSTEM_ADMIN)
+    """Sites and services are registered by the system admin or a platform operator."""
+    if not actor.has_role(PLATFORM_SITE, (SYSTEM_ADMIN, PLATFORM_OPERATOR)):
+        raise Forbidden("needs the system_admin or platform_operator role")
     async with deps.uow() as uow:
         fields: dict[str, Any] = body.model_dump(exclude={"client_id", "public"})
         client, secret = await register_client(
