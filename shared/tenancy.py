@@ -5,15 +5,19 @@ directory, reposting a published document of another site). Reads of tenant-scop
 site scope are filtered to that site automatically; a session with no scope cannot touch them at
 all; writes of rows for another site are refused at flush.
 
-Hot read paths may use statements built once with `site_bound(...)`: they filter on the bound parameter
+Hot paths may use statements built once with `site_bound(...)`: they filter on the bound parameter
 `tenant_site`, and the guard checks the value passed instead of rewriting the statement each time.
+Core statements run on a unit of work's connection (`UnitOfWork.execute`) pass `check_core_statement`:
+site-bound, a deliberate `all_sites`, an INSERT of the scope's own rows, or no tenant table at all.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import Executable, FromClause, String, Table, bindparam, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
@@ -132,11 +136,47 @@ def site_bound(statement: _Statement, *entities: type[TenantScoped]) -> _Stateme
 
 
 def _check_bound_site(state: ORMExecuteState, scope: TenantScope | None) -> None:
-    params = state.parameters if isinstance(state.parameters, dict) else {}
+    _check_bound_value(state.parameters if isinstance(state.parameters, dict) else {}, scope)
+
+
+def _check_bound_value(params: Mapping[str, Any], scope: TenantScope | None) -> None:
     if scope is None:
         raise TenantScopeError("query of tenant data in a session without a tenant scope")
     if not scope.is_platform and params.get(TENANT_SITE) != scope.site_id:
         raise TenantScopeError(f"site-bound statement for {params.get(TENANT_SITE)!r} in scope {scope.site_id}")
+
+
+# What each Core statement touches, worked out once per statement object (hot statements are prebuilt).
+_core_tenant_use: weakref.WeakKeyDictionary[object, tuple[bool, bool]] = weakref.WeakKeyDictionary()
+
+
+def check_core_statement(
+    statement: Executable, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None, scope: TenantScope | None
+) -> None:
+    """The guard for Core statements run outside the ORM session's events: the same rules, checked here."""
+    rows = params if isinstance(params, Sequence) else [params or {}]
+    options = statement.get_execution_options()
+    if options.get("site_bound"):
+        for row in rows:
+            _check_bound_value(row, scope)
+        return
+    if statement not in _core_tenant_use:
+        froms = _tenant_froms(statement)
+        _core_tenant_use[statement] = (bool(froms), bool(getattr(statement, "is_insert", False)))
+    touches_tenant, is_insert = _core_tenant_use[statement]
+    if not touches_tenant:
+        return
+    if scope is None:
+        raise TenantScopeError("Core access to tenant data in a session without a tenant scope")
+    if scope.is_platform or (options.get("all_sites") and not is_insert):
+        return
+    if not is_insert:
+        raise TenantScopeError("Core access to a tenant table in a site scope: bind it with site_bound or all_sites")
+    values = [row.get("site_id") for row in rows] + [
+        _literal(v) for k, v in _statement_values(statement) if k == "site_id"
+    ]
+    if any(v != scope.site_id for v in values if v is not None) or not any(v is not None for v in values):
+        raise TenantScopeError(f"Core INSERT writes rows of another site (or none named) in scope {scope.site_id}")
 
 
 def _scope_orm_execution(state: ORMExecuteState) -> None:

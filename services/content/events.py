@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import Row
+
 from services.content.models import Attachment, Channel, Document, Site
 from services.content.repository import ContentRepository
 from services.content.sanitize import excerpt, html_to_text
@@ -21,7 +23,7 @@ from shared.events.content import (
 )
 
 
-async def site_snapshot(repo: ContentRepository, site: Site) -> SiteSnapshot:
+async def site_snapshot(repo: ContentRepository, site: Site | Row) -> SiteSnapshot:
     hosts = await repo.site_hosts(site)
     main = next((host for host, is_main in hosts if is_main), "")
     return SiteSnapshot(
@@ -75,14 +77,14 @@ async def placement_snapshots(repo: ContentRepository, doc_id: int) -> list[Plac
     return [
         PlacementSnapshot(
             site_id=p.site_id,
-            site_main_domain=host or "",
+            site_main_domain=p.host or "",
             channel_id=p.channel_id,
-            channel_path=path,
-            channel_name=name,
+            channel_path=p.path,
+            channel_name=p.name,
             kind=p.kind,
             url_path=p.url_path or "",
         )
-        for p, path, name, host in await repo.placement_rows(doc_id)
+        for p in await repo.placement_rows(doc_id)
     ]
 
 
@@ -140,7 +142,7 @@ async def document_event(
     """Build any document event from the document's live revision."""
     live = doc.live_revision or doc.revision
     content = doc.content() if live == doc.revision else (await repo.revision(doc.id, live)).content
-    site = await repo.site(doc.site_id)
+    site = await repo.site_row(doc.site_id)
     return event_type(
         site_id=doc.site_id,
         aggregate_id=str(doc.id),

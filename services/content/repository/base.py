@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import CursorResult, Executable, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 ALL_SITES = {"all_sites": True}
@@ -20,10 +22,20 @@ class ContentCaches:
     terms_ttl: float = 10.0
 
 
+CoreRunner = Callable[[Executable, Any], Awaitable[CursorResult]]
+
+
 class Queries:
-    def __init__(self, session: AsyncSession, caches: ContentCaches | None = None) -> None:
+    """ORM queries through the session; the hot paths' prebuilt Core statements through `run` (the unit of
+    work's guarded connection)."""
+
+    def __init__(self, session: AsyncSession, caches: ContentCaches, run: CoreRunner) -> None:
         self.session = session
-        self.caches = caches or ContentCaches()
+        self.caches = caches
+        self.run = run
+        scope = session.info.get("tenant_scope")
+        # The site of a site-scoped session: the value its prebuilt (site_bound) statements are given.
+        self.site_id: str | None = scope.site_id if scope is not None else None
 
     async def _count(self, stmt: Select) -> int:
         """Rows the statement would return, under the same tenant options as the statement itself."""

@@ -5,16 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from services.content.models import Attachment, Document, DocumentRevision, ReviewAction
 from services.content.repository.base import ALL_SITES, Queries
+from shared.tenancy import TENANT_SITE, site_bound
+
+_DOCUMENT = site_bound(select(Document).where(Document.id == bindparam("doc_id")), Document)
+_DOCUMENT_FOR_UPDATE = site_bound(
+    select(Document).where(Document.id == bindparam("doc_id")).with_for_update(), Document
+)
 
 
 class DocumentQueries(Queries):
     """Documents of the scope's site, unless a method says it looks across sites."""
 
     async def document(self, doc_id: int, *, for_update: bool = False, any_site: bool = False) -> Document | None:
+        if self.site_id is not None and not any_site:
+            prebuilt = _DOCUMENT_FOR_UPDATE if for_update else _DOCUMENT
+            return await self.session.scalar(prebuilt, {TENANT_SITE: self.site_id, "doc_id": doc_id})
         stmt = select(Document).where(Document.id == doc_id)
         if for_update:
             stmt = stmt.with_for_update()

@@ -4,10 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, bindparam, insert, or_, select, update
 
 from services.content.models import Channel, Document, DocumentLink, Placement, SiteDomain
 from services.content.repository.base import ALL_SITES, Queries
+from shared.tenancy import TENANT_SITE, site_bound
+
+_PRIMARY_PLACEMENT = site_bound(
+    select(Placement.id).where(Placement.document_id == bindparam("doc_id"), Placement.kind == "primary"), Placement
+)
+_MOVE_PLACEMENT = site_bound(
+    update(Placement)
+    .where(Placement.id == bindparam("placement_id"))
+    .values(channel_id=bindparam("channel_id"), published_at=bindparam("published_at")),
+    Placement,
+)
+_ADD_PLACEMENT = insert(Placement)
+_LINKS_OF = (
+    select(DocumentLink.policy_id, DocumentLink.interpretation_id)
+    .where(or_(DocumentLink.policy_id == bindparam("doc_id"), DocumentLink.interpretation_id == bindparam("doc_id")))
+    .execution_options(**ALL_SITES)
+)
+_PLACEMENT_ROWS = (
+    select(
+        Placement.site_id,
+        Placement.channel_id,
+        Placement.kind,
+        Placement.url_path,
+        Channel.path,
+        Channel.name,
+        SiteDomain.host,
+    )
+    .join(Channel, Channel.id == Placement.channel_id)
+    .outerjoin(SiteDomain, (SiteDomain.site_id == Placement.site_id) & SiteDomain.is_main.is_(True))
+    .where(Placement.document_id == bindparam("doc_id"))
+    .order_by(Placement.id)
+    .execution_options(**ALL_SITES)
+)
 
 
 class PlacementQueries(Queries):
@@ -48,23 +81,23 @@ class PlacementQueries(Queries):
         )
         return set((await self.session.scalars(stmt.execution_options(**ALL_SITES))).all())
 
-    async def links_of(self, doc_id: int) -> list[DocumentLink]:
-        """Links where the document is the policy or the interpretation, in one query."""
-        stmt = select(DocumentLink).where(
-            or_(DocumentLink.policy_id == doc_id, DocumentLink.interpretation_id == doc_id)
-        )
-        return await self._all(stmt.execution_options(**ALL_SITES))
+    async def links_of(self, doc_id: int) -> list[Row]:
+        """(policy_id, interpretation_id) of the links where the document is either, in one query."""
+        return list((await self.run(_LINKS_OF, {"doc_id": doc_id})).all())
 
-    async def placement_rows(self, doc_id: int) -> list[tuple]:
-        """Every placement of a document with its channel and the site's main domain, in one query."""
-        stmt = (
-            select(Placement, Channel.path, Channel.name, SiteDomain.host)
-            .join(Channel, Channel.id == Placement.channel_id)
-            .outerjoin(SiteDomain, (SiteDomain.site_id == Placement.site_id) & SiteDomain.is_main.is_(True))
-            .where(Placement.document_id == doc_id)
-            .order_by(Placement.id)
-        )
-        return [tuple(r) for r in (await self.session.execute(stmt.execution_options(**ALL_SITES))).all()]
+    async def placement_rows(self, doc_id: int) -> list[Row]:
+        """Every placement of a document with its channel's path and name and the site's main domain."""
+        return list((await self.run(_PLACEMENT_ROWS, {"doc_id": doc_id})).all())
+
+    async def place_primary(self, site_id: str, values: dict) -> None:
+        """Put a document in its own channel, or move its primary placement there (one statement each)."""
+        params = {TENANT_SITE: site_id, "doc_id": values["document_id"]}
+        placement_id = (await self.run(_PRIMARY_PLACEMENT, params)).scalar()
+        if placement_id is None:
+            await self.run(_ADD_PLACEMENT, {**values, "site_id": site_id, "kind": "primary"})
+        else:
+            moved = {"channel_id": values["channel_id"], "published_at": values["published_at"]}
+            await self.run(_MOVE_PLACEMENT, {TENANT_SITE: site_id, "placement_id": placement_id, **moved})
 
     async def links_from(self, interpretation_id: int) -> list[DocumentLink]:
         stmt = select(DocumentLink).where(DocumentLink.interpretation_id == interpretation_id)

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.content.models import AuditEntry, Counter, PlatformCheckTerm, SiteCheckTerm
 from services.content.repository.base import Queries
+
+
+def _next_value(insert) -> object:
+    stmt = insert(Counter).values(site_id=bindparam("site_id"), name=bindparam("name"), value=1)
+    return stmt.on_conflict_do_update(
+        index_elements=[Counter.site_id, Counter.name], set_={"value": Counter.value + 1}
+    ).returning(Counter.value)
+
+
+_NEXT_VALUE = {"postgresql": _next_value(pg_insert), "sqlite": _next_value(sqlite_insert)}
 
 
 class RecordQueries(Queries):
@@ -49,13 +59,8 @@ class RecordQueries(Queries):
 
     async def next_value(self, site_id: str, name: str) -> int:
         """Gap-free counter: one upsert that returns the new value (row-locked on PostgreSQL)."""
-        dialect = self.session.bind.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(Counter).values(site_id=site_id, name=name, value=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[Counter.site_id, Counter.name], set_={"value": Counter.value + 1}
-        ).returning(Counter.value)
-        return (await self.session.execute(stmt)).scalar_one()
+        stmt = _NEXT_VALUE[self.session.bind.dialect.name]
+        return (await self.run(stmt, {"site_id": site_id, "name": name})).scalar_one()
 
     async def site_has(self, model: type, *conditions: object) -> bool:
         stmt = select(model).where(or_(*conditions) if len(conditions) > 1 else conditions[0]).limit(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, bindparam, or_, select
 
 from services.content.models import (
     BasicChannel,
@@ -17,6 +17,22 @@ from services.content.models import (
     Workflow,
 )
 from services.content.repository.base import ALL_SITES, Queries
+from shared.tenancy import TENANT_SITE, site_bound
+
+# The publishing path's reads, built once (see UnitOfWork.execute for why Core).
+_SITE_ROW = select(*Site.__table__.c).where(Site.id == bindparam("site_id"))
+_CHANNEL_ROW = site_bound(
+    select(Channel.id, Channel.site_id, Channel.name, Channel.path, Channel.kind, Channel.unit_code).where(
+        Channel.id == bindparam("channel_id")
+    ),
+    Channel,
+)
+_WORKFLOWS_FOR = site_bound(
+    select(Workflow.channel_id, Workflow.steps).where(
+        or_(Workflow.channel_id == bindparam("channel_id"), Workflow.channel_id.is_(None))
+    ),
+    Workflow,
+)
 
 
 class SiteQueries(Queries):
@@ -24,6 +40,10 @@ class SiteQueries(Queries):
 
     async def site(self, site_id: str) -> Site | None:
         return await self.session.get(Site, site_id)
+
+    async def site_row(self, site_id: str) -> Row | None:
+        """A site's columns, read-only: what publishing and event snapshots need, without an ORM entity."""
+        return (await self.run(_SITE_ROW, {"site_id": site_id})).first()
 
     async def sites(
         self,
@@ -80,6 +100,10 @@ class SiteQueries(Queries):
             stmt = stmt.where(Channel.site_id == site_id).execution_options(**ALL_SITES)
         return await self.session.scalar(stmt)
 
+    async def channel_row(self, channel_id: int, site_id: str) -> Row | None:
+        """A channel's id, site, name, path, kind and unit code, read-only."""
+        return (await self.run(_CHANNEL_ROW, {TENANT_SITE: site_id, "channel_id": channel_id})).first()
+
     async def channels(self, site_id: str) -> list[Channel]:
         stmt = select(Channel).where(Channel.site_id == site_id).order_by(Channel.path)
         return await self._all(stmt)
@@ -99,12 +123,9 @@ class SiteQueries(Queries):
                 return True
         return False
 
-    async def workflows_for(self, site_id: str, channel_id: int) -> list[Workflow]:
-        """The channel's own workflow and the site default, in one query."""
-        stmt = select(Workflow).where(
-            Workflow.site_id == site_id, or_(Workflow.channel_id == channel_id, Workflow.channel_id.is_(None))
-        )
-        return await self._all(stmt)
+    async def workflows_for(self, site_id: str, channel_id: int) -> list[Row]:
+        """(channel_id, steps) of the channel's own workflow and the site default, in one query."""
+        return list((await self.run(_WORKFLOWS_FOR, {TENANT_SITE: site_id, "channel_id": channel_id})).all())
 
     async def workflow(self, site_id: str, channel_id: int | None) -> Workflow | None:
         cond = Workflow.channel_id.is_(None) if channel_id is None else Workflow.channel_id == channel_id

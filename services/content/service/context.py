@@ -31,7 +31,7 @@ class ContentUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.repo = ContentRepository(self.session, self.caches)
+        self.repo = ContentRepository(self.session, self.caches, self.execute)
         return self
 
 

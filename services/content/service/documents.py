@@ -21,7 +21,7 @@ from services.content.schemas.documents import (
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.lookups import document_or_404, writable_channel
 from services.content.service.permissions import readable_channels, require_editor, require_staff
-from services.content.service.workflow import submit_in
+from services.content.service.workflow import enter_review, record_submission
 from shared.errors import Conflict, InvalidInput, NotFound
 
 _LIST_DEFAULTS = {"keywords": [], "attachment_ids": [], "subject_words": []}
@@ -33,14 +33,20 @@ async def create_document(deps: ContentDeps, actor: Actor, site_id: str, data: D
         await writable_channel(uow, data.channel_id)
         fields = data.model_dump(exclude={"submit"}, exclude_none=True)
         await _check_files(uow, site_id, data.cover_id, data.attachment_ids)
-        doc = Document(site_id=site_id, created_by=actor.id, updated_by=actor.id, **{**_LIST_DEFAULTS, **fields})
+        doc = Document(
+            site_id=site_id, created_by=actor.id, updated_by=actor.id, version=1, revision=1, **_LIST_DEFAULTS
+        )
+        for name, value in fields.items():
+            setattr(doc, name, value)
         doc.body_html = sanitize_html(data.body_html)
+        if data.submit:  # entered in review by the same INSERT: one statement, not an INSERT and an UPDATE
+            await enter_review(uow, actor, doc)
         uow.session.add(doc)
         await uow.session.flush()
         _add_revision(uow, doc, actor)
         audit(uow, actor, site_id, "document.created", "document", doc.id, title=doc.title, channel_id=doc.channel_id)
         if data.submit:
-            await submit_in(uow, actor, doc)
+            record_submission(uow, actor, doc)
         await uow.commit()
         return DocumentRead.model_validate(doc)
 

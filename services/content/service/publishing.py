@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from services.content.events import document_event
-from services.content.models import Document, Placement
+from services.content.models import Document
 from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
 from services.content.service.checks import enforce_checks
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
@@ -44,9 +44,9 @@ async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: 
     doc.workflow_state, doc.public_state, doc.published_at = "published", "live", now
     doc.unpublish_reason = doc.redirect_url = None
     await _place_primary(uow, actor, doc, now)
-    await uow.repo.mark_attachments_public(doc.site_id, [i for i in [doc.cover_id, *doc.attachment_ids] if i])
+    if files := [i for i in [doc.cover_id, *doc.attachment_ids] if i]:
+        await uow.repo.mark_attachments_public(doc.site_id, files)
     doc.version += 1
-    await uow.session.flush()
     if was_live:
         uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="revision"))
     else:
@@ -58,8 +58,8 @@ async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: 
 
 async def _assign_identity(uow: ContentUnitOfWork, doc: Document, now) -> None:
     """URL and 索引号 are given once, at first publication, and never change."""
-    channel = await uow.repo.channel(doc.channel_id, site_id=doc.site_id)
-    site = await uow.repo.site(doc.site_id)
+    channel = await uow.repo.channel_row(doc.channel_id, doc.site_id)
+    site = await uow.repo.site_row(doc.site_id)
     local = china_time(now)
     unit = channel.unit_code or site.org_code
     serial = await uow.repo.next_value(doc.site_id, f"index:{unit}:{local.year}")
@@ -69,23 +69,16 @@ async def _assign_identity(uow: ContentUnitOfWork, doc: Document, now) -> None:
 
 
 async def _place_primary(uow: ContentUnitOfWork, actor: Actor, doc: Document, now) -> None:
-    placements = await uow.repo.placements_of(doc.id)
-    primary = next((p for p in placements if p.kind == "primary"), None)
-    if primary is None:
-        uow.session.add(
-            Placement(
-                site_id=doc.site_id,
-                channel_id=doc.channel_id,
-                document_id=doc.id,
-                source_site_id=doc.site_id,
-                kind="primary",
-                url_path=doc.url_path,
-                published_at=now,
-                created_by=actor.id,
-            )
-        )
-    else:
-        primary.channel_id, primary.published_at = doc.channel_id, now
+    placement = {
+        "channel_id": doc.channel_id,
+        "document_id": doc.id,
+        "source_site_id": doc.site_id,
+        "url_path": doc.url_path,
+        "published_at": now,
+        "created_by": actor.id,
+        "created_at": now,
+    }
+    await uow.repo.place_primary(doc.site_id, placement)
 
 
 async def unpublish_document(

@@ -22,13 +22,22 @@ async def submit_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id:
 
 
 async def submit_in(uow: ContentUnitOfWork, actor: Actor, doc: Document) -> None:
+    await enter_review(uow, actor, doc)
+    record_submission(uow, actor, doc)
+
+
+async def enter_review(uow: ContentUnitOfWork, actor: Actor, doc: Document) -> None:
     """Freeze the workflow that applies now (channel's, else site's) and enter its first step."""
     require_editor(actor, doc.site_id, doc.channel_id)
-    if doc.workflow_state != "draft":
+    if doc.workflow_state not in ("draft", None):  # None: a new document, a draft once inserted
         raise Conflict(f"only drafts can be submitted; document {doc.id} is {doc.workflow_state}")
     steps, _ = await effective_steps(uow, doc.site_id, doc.channel_id)
     doc.review_steps, doc.review_step, doc.workflow_state = steps, 0, "in_review"
     doc.version += 1
+
+
+def record_submission(uow: ContentUnitOfWork, actor: Actor, doc: Document) -> None:
+    """Who submitted which revision, in the review history and the audit log (once the document has an id)."""
     _record(uow, doc, actor, "submit", None, None)
     audit(uow, actor, doc.site_id, "document.submitted", "document", doc.id, revision=doc.revision)
 
