@@ -13,10 +13,12 @@ shared.db.engine; PostgreSQL keeps asyncpg.
 
 from __future__ import annotations
 
+import collections
 import sqlite3
 import types
 from typing import Any
 
+from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_cursor
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
@@ -142,8 +144,75 @@ _module = types.SimpleNamespace(
 )
 
 
+class InloopCursor(AsyncAdapt_dbapi_cursor):
+    """SQLAlchemy's adapted cursor, answered straight from sqlite3.
+
+    The generic adapter awaits each step (open, execute under an asyncio lock, fetch, close): three
+    greenlet hops and a lock per statement, for coroutines that never suspend here. One hop does it:
+    nothing can interleave within a statement, since nothing in it yields.
+    """
+
+    __slots__ = ("_description",)
+
+    def __init__(self, adapt_connection: InloopConnection) -> None:
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = self._connection._conn.cursor()
+        self._soft_closed_memoized = {}
+        self._rows = collections.deque()
+        self._description = None
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        # One await_ per statement: SQLAlchemy's async engine insists that a statement awaited something.
+        try:
+            await_(self._execute_now(operation, () if parameters is None else parameters))
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+
+    async def _execute_now(self, operation: Any, parameters: Any) -> None:
+        self._cursor.execute(operation, parameters)
+        self._description = self._cursor.description
+        if self._description:
+            self._rows = collections.deque(self._cursor.fetchall())
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        try:
+            await_(self._executemany_now(operation, seq_of_parameters))
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
+
+    async def _executemany_now(self, operation: Any, seq_of_parameters: Any) -> None:
+        self._cursor.executemany(operation, seq_of_parameters)
+        self._description = self._cursor.description
+
+    async def _async_soft_close(self) -> None:
+        self._cursor.close()  # the rows are already fetched; the description is kept
+
+    def close(self) -> None:
+        self._rows.clear()
+        self._cursor.close()
+
+
 class InloopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
+    _cursor_cls = InloopCursor
+
+    def commit(self) -> None:
+        try:
+            self._connection._conn.commit()
+        except Exception as error:
+            self._handle_exception(error)
+
+    def rollback(self) -> None:
+        if self._connection._conn is not None:
+            try:
+                self._connection._conn.rollback()
+            except Exception as error:
+                self._handle_exception(error)
 
     @property
     def isolation_level(self) -> str | None:
