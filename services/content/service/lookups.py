@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Row
+
 from services.content.models import Channel, Document
 from services.content.service.context import ContentUnitOfWork
 from shared.errors import InvalidInput, NotFound
@@ -21,9 +23,9 @@ async def channel_or_404(uow: ContentUnitOfWork, channel_id: int) -> Channel:
     return channel
 
 
-async def writable_channel(uow: ContentUnitOfWork, channel_id: int) -> Channel:
+async def writable_channel(uow: ContentUnitOfWork, channel_id: int) -> Row:
     """A channel of this site that can hold documents (not a link)."""
-    channel = await uow.repo.channel(channel_id)
+    channel = await uow.repo.channel_row(channel_id, uow.scope.site_id)
     if channel is None:
         raise InvalidInput("channel_id", f"this site has no channel {channel_id}")
     if channel.kind == "link":
