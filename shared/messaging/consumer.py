@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from shared.bus import Message
 from shared.db.uow import UnitOfWork
@@ -28,6 +28,13 @@ class InboxConsumer:
     uow_factory: Callable[[], UnitOfWork]
     inbox: type[InboxBase]
     handlers: dict[str, EventHandler]
+    _seen: Select = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Built once: every message asks it (see UnitOfWork.execute for why Core).
+        self._seen = select(self.inbox.event_id).where(
+            self.inbox.consumer == self.name, self.inbox.event_id == bindparam("event_id")
+        )
 
     async def __call__(self, message: Message) -> None:
         envelope = parse_envelope(message.value)
@@ -40,12 +47,7 @@ class InboxConsumer:
         token = correlation_id_var.set(envelope.correlationid or envelope.id)
         try:
             async with self.uow_factory() as uow:
-                seen = await uow.session.scalar(
-                    select(self.inbox.event_id).where(
-                        self.inbox.consumer == self.name, self.inbox.event_id == envelope.id
-                    )
-                )
-                if seen is not None:
+                if (await uow.execute(self._seen, {"event_id": envelope.id})).first() is not None:
                     EVENTS_DUPLICATE.labels(self.name).inc()
                     return
                 if await handler(uow, event) is False:

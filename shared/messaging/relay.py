@@ -7,7 +7,7 @@ import contextlib
 import zlib
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.bus import BusUnavailable, EventBus, Message
@@ -45,6 +45,16 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._backoff = 0.1
+        t = self.table  # the two statements of every batch, built once
+        self._pending = (
+            select(t.c.id, t.c.topic, t.c.key, t.c.type, t.c.payload)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.id)
+            .limit(bindparam("limit"))
+        )
+        self._mark_published = (
+            update(t).where(t.c.id.in_(bindparam("ids", expanding=True))).values(published_at=bindparam("now"))
+        )
 
     def wake(self) -> None:
         """Called after a commit that wrote events, so they leave without waiting for the next poll."""
@@ -92,23 +102,15 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Publish one batch of pending events; return how many were moved."""
-        t = self.table
         async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(t.c.id, t.c.topic, t.c.key, t.c.type, t.c.payload)
-                    .where(t.c.published_at.is_(None))
-                    .order_by(t.c.id)
-                    .limit(self.batch_size)
-                )
-            ).all()
+            rows = (await conn.execute(self._pending, {"limit": self.batch_size})).all()
         if not rows:
             return 0
         await self.bus.publish_batch(
             [Message(r.topic, r.key, r.payload, (("ce-type", r.type.encode()),)) for r in rows]
         )
         async with self.engine.begin() as conn:
-            await conn.execute(update(t).where(t.c.id.in_([r.id for r in rows])).values(published_at=utcnow()))
+            await conn.execute(self._mark_published, {"ids": [r.id for r in rows], "now": utcnow()})
         OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
         return len(rows)
 

@@ -27,6 +27,12 @@ _CHANNEL_ROW = site_bound(
     ),
     Channel,
 )
+_SUBSCRIBERS = (
+    select(ChannelSubscription.site_id, ChannelSubscription.channel_id)
+    .where(ChannelSubscription.source_channel_id == bindparam("source_channel_id"))
+    .order_by(ChannelSubscription.id)
+    .execution_options(**ALL_SITES)
+)
 _WORKFLOWS_FOR = site_bound(
     select(Workflow.channel_id, Workflow.steps).where(
         or_(Workflow.channel_id == bindparam("channel_id"), Workflow.channel_id.is_(None))
@@ -139,6 +145,6 @@ class SiteQueries(Queries):
         )
         return await self._all(stmt)
 
-    async def subscribers(self, source_channel_id: int) -> list[ChannelSubscription]:
-        stmt = select(ChannelSubscription).where(ChannelSubscription.source_channel_id == source_channel_id)
-        return await self._all(stmt.execution_options(**ALL_SITES))
+    async def subscribers(self, source_channel_id: int) -> list[Row]:
+        """(site_id, channel_id) of the channels that take in what the source channel publishes."""
+        return list((await self.run(_SUBSCRIBERS, {"source_channel_id": source_channel_id})).all())
