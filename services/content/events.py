@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import Row
 
-from services.content.models import Attachment, Channel, Document, Site
+from services.content.models import Attachment, Channel, Document, Site, document_content
 from services.content.repository import ContentRepository
 from services.content.sanitize import excerpt, html_to_text
 from shared.events.content import (
@@ -97,7 +97,7 @@ async def _refs(repo: ContentRepository, ids: list[int]) -> list[DocumentRef]:
     ]
 
 
-async def document_snapshot(repo: ContentRepository, doc: Document, content: dict) -> DocumentSnapshot:
+async def document_snapshot(repo: ContentRepository, doc: Document | Row, content: dict) -> DocumentSnapshot:
     """The live face of a document: its live revision's content plus its current public attributes."""
     ids = [i for i in [content.get("cover_id"), *content.get("attachment_ids", [])] if i]
     files = await repo.attachments(ids, site_id=doc.site_id)
@@ -137,12 +137,17 @@ async def document_snapshot(repo: ContentRepository, doc: Document, content: dic
 
 
 async def document_event(
-    repo: ContentRepository, event_type: type[DocumentEvent], doc: Document, **extra: object
+    repo: ContentRepository,
+    event_type: type[DocumentEvent],
+    doc: Document | Row,
+    *,
+    site: Row | None = None,
+    **extra: object,
 ) -> DocumentEvent:
-    """Build any document event from the document's live revision."""
+    """Build any document event from the document's live revision (and its site, if the caller has it)."""
     live = doc.live_revision or doc.revision
-    content = doc.content() if live == doc.revision else (await repo.revision(doc.id, live)).content
-    site = await repo.site_row(doc.site_id)
+    content = document_content(doc) if live == doc.revision else (await repo.revision(doc.id, live)).content
+    site = site or await repo.site_row(doc.site_id)
     return event_type(
         site_id=doc.site_id,
         aggregate_id=str(doc.id),

@@ -9,6 +9,7 @@ from services.content.models.documents import (
     DocumentRevision,
     Placement,
     ReviewAction,
+    document_content,
 )
 from services.content.models.records import AuditEntry, Counter, PlatformCheckTerm, SiteCheckTerm
 from services.content.models.sites import BasicChannel, Channel, ChannelSubscription, Site, SiteDomain, Workflow
@@ -34,4 +35,5 @@ __all__ = [
     "SiteCheckTerm",
     "SiteDomain",
     "Workflow",
+    "document_content",
 ]

@@ -85,10 +85,15 @@ class Document(TenantScoped, Timestamps, Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     def content(self) -> dict:
-        """The revisioned fields, JSON-ready: what a DocumentRevision freezes."""
-        content = {name: getattr(self, name) for name in CONTENT_FIELDS}
-        content["written_on"] = self.written_on.isoformat() if self.written_on else None
-        return content
+        return document_content(self)
+
+
+def document_content(doc: object) -> dict:
+    """The revisioned fields of a document (entity or row), JSON-ready: what a DocumentRevision freezes."""
+    content = {name: getattr(doc, name) for name in CONTENT_FIELDS}
+    written_on = content["written_on"]
+    content["written_on"] = written_on.isoformat() if written_on else None
+    return content
 
 
 class DocumentRevision(TenantScoped, Base):

@@ -4,26 +4,65 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, Update, bindparam, delete, insert, select, update
 
 from services.content.models import Attachment, Document, DocumentRevision, ReviewAction
 from services.content.repository.base import ALL_SITES, Queries
+from shared.errors import Conflict
 from shared.tenancy import TENANT_SITE, site_bound
 
-_DOCUMENT = site_bound(select(Document).where(Document.id == bindparam("doc_id")), Document)
-_DOCUMENT_FOR_UPDATE = site_bound(
-    select(Document).where(Document.id == bindparam("doc_id")).with_for_update(), Document
-)
+# The document use cases work on plain rows through these statements, built once: reading a document as
+# a row and writing its changes back costs ~100 µs a call against ~200 µs for an ORM entity and its flush.
+_COLUMNS = tuple(Document.__table__.c)
+_BY_ID = Document.id == bindparam("doc_id")
+_DOCUMENT_ROW = site_bound(select(*_COLUMNS).where(_BY_ID), Document)
+_DOCUMENT_ROW_FOR_UPDATE = site_bound(select(*_COLUMNS).where(_BY_ID).with_for_update(), Document)
+_INSERT_DOCUMENT = insert(Document).returning(*_COLUMNS)
+_DELETE_DOCUMENT = site_bound(delete(Document).where(_BY_ID), Document)
+_changes: dict[tuple[str, ...], Update] = {}
+
+
+def _change_statement(columns: tuple[str, ...]) -> Update:
+    """UPDATE of these columns plus the version, applied only if the row is still at the version read."""
+    if columns not in _changes:
+        table = Document.__table__
+        values = {name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns}
+        stmt = (
+            update(Document)
+            .where(_BY_ID, Document.version == bindparam("read_version"))
+            .values(version=Document.version + 1, **values)
+            .returning(*_COLUMNS)
+        )
+        _changes[columns] = site_bound(stmt, Document)
+    return _changes[columns]
 
 
 class DocumentQueries(Queries):
     """Documents of the scope's site, unless a method says it looks across sites."""
 
+    async def document_row(self, doc_id: int, *, for_update: bool = False) -> Row | None:
+        """A document of the scope's site as a read-only row (locked for the transaction if for_update)."""
+        stmt = _DOCUMENT_ROW_FOR_UPDATE if for_update else _DOCUMENT_ROW
+        return (await self.run(stmt, {TENANT_SITE: self.site_id, "doc_id": doc_id})).first()
+
+    async def insert_document(self, values: dict[str, Any]) -> Row:
+        return (await self.run(_INSERT_DOCUMENT, values)).one()
+
+    async def change_document(self, doc: Row, changes: dict[str, Any]) -> Row:
+        """Write `changes` to a document read in this transaction and return the new row (version + 1)."""
+        params = {f"new_{name}": value for name, value in changes.items()}
+        params |= {TENANT_SITE: doc.site_id, "doc_id": doc.id, "read_version": doc.version}
+        changed = (await self.run(_change_statement(tuple(sorted(changes))), params)).first()
+        if changed is None:
+            raise Conflict(f"document {doc.id} was changed by someone else meanwhile; reload and retry")
+        return changed
+
+    async def delete_document(self, doc: Row) -> None:
+        await self.run(_DELETE_DOCUMENT, {TENANT_SITE: doc.site_id, "doc_id": doc.id})
+
     async def document(self, doc_id: int, *, for_update: bool = False, any_site: bool = False) -> Document | None:
-        if self.site_id is not None and not any_site:
-            prebuilt = _DOCUMENT_FOR_UPDATE if for_update else _DOCUMENT
-            return await self.session.scalar(prebuilt, {TENANT_SITE: self.site_id, "doc_id": doc_id})
         stmt = select(Document).where(Document.id == doc_id)
         if for_update:
             stmt = stmt.with_for_update()

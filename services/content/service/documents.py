@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from services.content.models import CONTENT_FIELDS, Document, DocumentRevision
+from sqlalchemy import Row
+
+from services.content.models import CONTENT_FIELDS, DocumentRevision, document_content
 from services.content.sanitize import sanitize_html
 from services.content.schemas.common import Page
 from services.content.schemas.documents import (
@@ -21,7 +23,7 @@ from services.content.schemas.documents import (
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.lookups import document_or_404, writable_channel
 from services.content.service.permissions import readable_channels, require_editor, require_staff
-from services.content.service.workflow import enter_review, record_submission
+from services.content.service.workflow import record_submission, review_entry
 from shared.errors import Conflict, InvalidInput, NotFound
 
 _LIST_DEFAULTS = {"keywords": [], "attachment_ids": [], "subject_words": []}
@@ -31,18 +33,13 @@ async def create_document(deps: ContentDeps, actor: Actor, site_id: str, data: D
     require_editor(actor, site_id, data.channel_id)
     async with deps.site_uow(site_id) as uow:
         await writable_channel(uow, data.channel_id)
-        fields = data.model_dump(exclude={"submit"}, exclude_none=True)
         await _check_files(uow, site_id, data.cover_id, data.attachment_ids)
-        doc = Document(
-            site_id=site_id, created_by=actor.id, updated_by=actor.id, version=1, revision=1, **_LIST_DEFAULTS
-        )
-        for name, value in fields.items():
-            setattr(doc, name, value)
-        doc.body_html = sanitize_html(data.body_html)
+        values = {**_LIST_DEFAULTS, **data.model_dump(exclude={"submit"}, exclude_none=True)}
+        values |= {"site_id": site_id, "created_by": actor.id, "updated_by": actor.id}
+        values["body_html"] = sanitize_html(data.body_html)
         if data.submit:  # entered in review by the same INSERT: one statement, not an INSERT and an UPDATE
-            await enter_review(uow, actor, doc)
-        uow.session.add(doc)
-        await uow.session.flush()
+            values |= await review_entry(uow, actor, site_id, data.channel_id, "draft")
+        doc = await uow.repo.insert_document(values)
         _add_revision(uow, doc, actor)
         audit(uow, actor, site_id, "document.created", "document", doc.id, title=doc.title, channel_id=doc.channel_id)
         if data.submit:
@@ -69,17 +66,17 @@ async def update_document(
         await _check_files(uow, site_id, changes.get("cover_id"), changes.get("attachment_ids"))
         if "body_html" in changes:
             changes["body_html"] = sanitize_html(changes["body_html"])
-        changed = [k for k, v in changes.items() if getattr(doc, k) != v]
-        for name in changed:
-            setattr(doc, name, changes[name])
-        if any(name in CONTENT_FIELDS for name in changed):
-            doc.revision += 1
+        changed = {k: v for k, v in changes.items() if getattr(doc, k) != v}
+        if not changed:
+            return DocumentRead.model_validate(doc)
+        new_revision = any(name in CONTENT_FIELDS for name in changed)
+        extra = {"workflow_state": "draft", "updated_by": actor.id}
+        if new_revision:
+            extra["revision"] = doc.revision + 1
+        doc = await uow.repo.change_document(doc, changed | extra)
+        if new_revision:
             _add_revision(uow, doc, actor)
-        if changed:
-            doc.workflow_state = "draft"
-            doc.updated_by = actor.id
-            doc.version += 1
-            audit(uow, actor, site_id, "document.updated", "document", doc.id, fields=changed, revision=doc.revision)
+        audit(uow, actor, site_id, "document.updated", "document", doc.id, fields=list(changed), revision=doc.revision)
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
@@ -92,7 +89,7 @@ async def delete_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id:
         if doc.first_published_at is not None:
             raise Conflict("a document that has been published cannot be deleted; unpublish it instead")
         audit(uow, actor, site_id, "document.deleted", "document", doc.id, title=doc.title)
-        await uow.session.delete(doc)
+        await uow.repo.delete_document(doc)
         await uow.commit()
 
 
@@ -197,12 +194,12 @@ async def _check_files(
         raise InvalidInput("cover_id", f"attachment {cover_id} is not an image")
 
 
-def _add_revision(uow: ContentUnitOfWork, doc: Document, actor: Actor) -> None:
+def _add_revision(uow: ContentUnitOfWork, doc: Row, actor: Actor) -> None:
     uow.record(
         DocumentRevision,
         site_id=doc.site_id,
         document_id=doc.id,
         number=doc.revision,
-        content=doc.content(),
+        content=document_content(doc),
         created_by=actor.id,
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import Row
 
-from services.content.models import Channel, Document
+from services.content.models import Channel
 from services.content.service.context import ContentUnitOfWork
 from shared.errors import InvalidInput, NotFound
 
 
-async def document_or_404(uow: ContentUnitOfWork, doc_id: int, *, for_update: bool = False) -> Document:
-    doc = await uow.repo.document(doc_id, for_update=for_update)
+async def document_or_404(uow: ContentUnitOfWork, doc_id: int, *, for_update: bool = False) -> Row:
+    """A document of the scope's site as a row: the use cases write it back with repo.change_document."""
+    doc = await uow.repo.document_row(doc_id, for_update=for_update)
     if doc is None:
         raise NotFound(f"document {doc_id} does not exist on this site")
     return doc

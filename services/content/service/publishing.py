@@ -7,9 +7,11 @@ pointer, the audit entry and the outbox event commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy import Row
 
 from services.content.events import document_event
-from services.content.models import Document
 from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
 from services.content.service.checks import enforce_checks
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
@@ -24,56 +26,63 @@ log = get_logger("content.publishing")
 _DOWN_STATES = {"withdraw": "withdrawn", "redirect": "redirected", "gone": "gone"}
 
 
-async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Document) -> None:
+async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row) -> Row:
     """The last step passed: check, then publish now or at the scheduled time."""
     await enforce_checks(uow, doc)
     if doc.publish_at is not None and doc.publish_at > deps.now():
-        doc.workflow_state = "scheduled"
         audit(uow, actor, doc.site_id, "document.scheduled", "document", doc.id, publish_at=doc.publish_at.isoformat())
-        return
-    await go_live(uow, deps, actor, doc)
+        return await uow.repo.change_document(doc, {"workflow_state": "scheduled"})
+    return await go_live(uow, deps, actor, doc)
 
 
-async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Document) -> None:
-    """Make the working revision the live one and announce it."""
+async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row) -> Row:
+    """Make the working revision the live one and announce it; the live row back."""
     now = deps.now()
     was_live = doc.public_state == "live"
+    changes = {
+        "live_revision": doc.revision,
+        "live_title": doc.title,
+        "workflow_state": "published",
+        "public_state": "live",
+        "published_at": now,
+        "unpublish_reason": None,
+        "redirect_url": None,
+    }
+    site = await uow.repo.site_row(doc.site_id)
     if doc.first_published_at is None:
-        await _assign_identity(uow, doc, now)
-    doc.live_revision, doc.live_title = doc.revision, doc.title
-    doc.workflow_state, doc.public_state, doc.published_at = "published", "live", now
-    doc.unpublish_reason = doc.redirect_url = None
-    await _place_primary(uow, actor, doc, now)
+        changes |= await _identity(uow, site, doc, now)
+    await _place_primary(uow, actor, doc, changes.get("url_path", doc.url_path), now)
     if files := [i for i in [doc.cover_id, *doc.attachment_ids] if i]:
         await uow.repo.mark_attachments_public(doc.site_id, files)
-    doc.version += 1
-    if was_live:
-        uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="revision"))
-    else:
-        uow.emit(await document_event(uow.repo, DocumentPublished, doc))
+    doc = await uow.repo.change_document(doc, changes)
+    event_type = DocumentUpdated if was_live else DocumentPublished
+    extra = {"change": "revision"} if was_live else {}
+    uow.emit(await document_event(uow.repo, event_type, doc, site=site, **extra))
     audit(
         uow, actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision, url_path=doc.url_path
     )
+    return doc
 
 
-async def _assign_identity(uow: ContentUnitOfWork, doc: Document, now) -> None:
+async def _identity(uow: ContentUnitOfWork, site: Row, doc: Row, now: datetime) -> dict:
     """URL and 索引号 are given once, at first publication, and never change."""
     channel = await uow.repo.channel_row(doc.channel_id, doc.site_id)
-    site = await uow.repo.site_row(doc.site_id)
     local = china_time(now)
     unit = channel.unit_code or site.org_code
     serial = await uow.repo.next_value(doc.site_id, f"index:{unit}:{local.year}")
-    doc.index_number = f"{unit}/{local.year}-{serial:05d}"
-    doc.url_path = f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html"
-    doc.first_published_at = now
+    return {
+        "index_number": f"{unit}/{local.year}-{serial:05d}",
+        "url_path": f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html",
+        "first_published_at": now,
+    }
 
 
-async def _place_primary(uow: ContentUnitOfWork, actor: Actor, doc: Document, now) -> None:
+async def _place_primary(uow: ContentUnitOfWork, actor: Actor, doc: Row, url_path: str, now: datetime) -> None:
     placement = {
         "channel_id": doc.channel_id,
         "document_id": doc.id,
         "source_site_id": doc.site_id,
-        "url_path": doc.url_path,
+        "url_path": url_path,
         "published_at": now,
         "created_by": actor.id,
         "created_at": now,
@@ -90,32 +99,17 @@ async def unpublish_document(
         doc = await document_or_404(uow, doc_id, for_update=True)
         if doc.public_state != "live":
             raise Conflict(f"document {doc.id} is {doc.public_state}, not live")
-        doc.public_state = _DOWN_STATES[request.kind]
-        doc.unpublish_reason, doc.redirect_url = request.reason, request.redirect_url
+        changes = {
+            "public_state": _DOWN_STATES[request.kind],
+            "unpublish_reason": request.reason,
+            "redirect_url": request.redirect_url,
+        }
         if doc.workflow_state == "published":
-            doc.workflow_state = "draft"
-        doc.version += 1
-        uow.emit(
-            await document_event(
-                uow.repo,
-                DocumentWithdrawn,
-                doc,
-                kind=request.kind,
-                reason=request.reason,
-                redirect_url=request.redirect_url,
-            )
-        )
-        audit(
-            uow,
-            actor,
-            site_id,
-            "document.unpublished",
-            "document",
-            doc.id,
-            kind=request.kind,
-            reason=request.reason,
-            redirect_url=request.redirect_url,
-        )
+            changes["workflow_state"] = "draft"
+        doc = await uow.repo.change_document(doc, changes)
+        down = {"kind": request.kind, "reason": request.reason, "redirect_url": request.redirect_url}
+        uow.emit(await document_event(uow.repo, DocumentWithdrawn, doc, **down))
+        audit(uow, actor, site_id, "document.unpublished", "document", doc.id, **down)
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
@@ -131,10 +125,9 @@ async def change_validity(
             raise Forbidden(f"needs role site_admin or {final_role} on site {site_id}")
         if doc.validity == request.validity:
             return DocumentRead.model_validate(doc)
-        previous, doc.validity = doc.validity, request.validity
-        doc.version += 1
+        previous = doc.validity
+        doc = await uow.repo.change_document(doc, {"validity": request.validity})
         if doc.public_state == "live":
-            await uow.session.flush()
             uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="validity"))
         audit(
             uow,
@@ -151,7 +144,7 @@ async def change_validity(
         return DocumentRead.model_validate(doc)
 
 
-DueAction = Callable[[ContentUnitOfWork, ContentDeps, Document], Awaitable[bool]]
+DueAction = Callable[[ContentUnitOfWork, ContentDeps, Row], Awaitable[bool]]
 
 
 async def _run_due(deps: ContentDeps, due: list[tuple[int, str]], action: DueAction) -> int:
@@ -159,27 +152,25 @@ async def _run_due(deps: ContentDeps, due: list[tuple[int, str]], action: DueAct
     done = 0
     for doc_id, site_id in due:
         async with deps.site_uow(site_id) as uow:
-            doc = await uow.repo.document(doc_id, for_update=True)
+            doc = await uow.repo.document_row(doc_id, for_update=True)
             if doc is not None and await action(uow, deps, doc):
                 await uow.commit()
                 done += 1
     return done
 
 
-async def _publish_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Document) -> bool:
+async def _publish_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Row) -> bool:
     if doc.workflow_state != "scheduled" or doc.publish_at > deps.now():
         return False
     await go_live(uow, deps, SYSTEM, doc)
     return True
 
 
-async def _expire_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Document) -> bool:
+async def _expire_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Row) -> bool:
     if doc.public_state != "live" or doc.expires_at > deps.now():
         return False
-    doc.public_state = "expired"
-    if doc.workflow_state == "published":
-        doc.workflow_state = "draft"
-    doc.version += 1
+    changes = {"public_state": "expired"} | ({"workflow_state": "draft"} if doc.workflow_state == "published" else {})
+    doc = await uow.repo.change_document(doc, changes)
     uow.emit(await document_event(uow.repo, DocumentExpired, doc))
     audit(uow, SYSTEM, doc.site_id, "document.expired", "document", doc.id)
     return True

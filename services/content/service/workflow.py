@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from services.content.models import Document, ReviewAction
+from sqlalchemy import Row
+
+from services.content.models import ReviewAction
 from services.content.schemas.documents import DocumentRead, EmergencyPublish, Rejection, ReviewDecision
 from services.content.service.checks import enforce_checks
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
@@ -16,28 +18,26 @@ from shared.errors import Conflict
 async def submit_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id: int) -> DocumentRead:
     async with deps.site_uow(site_id) as uow:
         doc = await document_or_404(uow, doc_id, for_update=True)
-        await submit_in(uow, actor, doc)
+        entry = await review_entry(uow, actor, doc.site_id, doc.channel_id, doc.workflow_state, doc.id)
+        doc = await uow.repo.change_document(doc, entry)
+        record_submission(uow, actor, doc)
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
 
-async def submit_in(uow: ContentUnitOfWork, actor: Actor, doc: Document) -> None:
-    await enter_review(uow, actor, doc)
-    record_submission(uow, actor, doc)
+async def review_entry(
+    uow: ContentUnitOfWork, actor: Actor, site_id: str, channel_id: int, state: str, doc_id: int | None = None
+) -> dict:
+    """Freeze the workflow that applies now (channel's, else site's): the changes that enter its first step."""
+    require_editor(actor, site_id, channel_id)
+    if state != "draft":
+        raise Conflict(f"only drafts can be submitted; document {doc_id} is {state}")
+    steps, _ = await effective_steps(uow, site_id, channel_id)
+    return {"review_steps": steps, "review_step": 0, "workflow_state": "in_review"}
 
 
-async def enter_review(uow: ContentUnitOfWork, actor: Actor, doc: Document) -> None:
-    """Freeze the workflow that applies now (channel's, else site's) and enter its first step."""
-    require_editor(actor, doc.site_id, doc.channel_id)
-    if doc.workflow_state not in ("draft", None):  # None: a new document, a draft once inserted
-        raise Conflict(f"only drafts can be submitted; document {doc.id} is {doc.workflow_state}")
-    steps, _ = await effective_steps(uow, doc.site_id, doc.channel_id)
-    doc.review_steps, doc.review_step, doc.workflow_state = steps, 0, "in_review"
-    doc.version += 1
-
-
-def record_submission(uow: ContentUnitOfWork, actor: Actor, doc: Document) -> None:
-    """Who submitted which revision, in the review history and the audit log (once the document has an id)."""
+def record_submission(uow: ContentUnitOfWork, actor: Actor, doc: Row) -> None:
+    """Who submitted which revision, in the review history and the audit log."""
     _record(uow, doc, actor, "submit", None, None)
     audit(uow, actor, doc.site_id, "document.submitted", "document", doc.id, revision=doc.revision)
 
@@ -52,11 +52,10 @@ async def approve_document(
         require_reviewer(actor, site_id, step["role"], doc.channel_id)
         _record(uow, doc, actor, "approve", step["name"], decision.comment)
         audit(uow, actor, site_id, "document.approved", "document", doc.id, step=step["name"], revision=doc.revision)
-        doc.version += 1
         if doc.review_step + 1 < len(doc.review_steps):
-            doc.review_step += 1
+            doc = await uow.repo.change_document(doc, {"review_step": doc.review_step + 1})
         else:
-            await complete_review(uow, deps, actor, doc)
+            doc = await complete_review(uow, deps, actor, doc)
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
@@ -73,8 +72,7 @@ async def reject_document(
         audit(
             uow, actor, site_id, "document.rejected", "document", doc.id, step=step["name"], comment=rejection.comment
         )
-        doc.workflow_state, doc.review_step = "draft", 0
-        doc.version += 1
+        doc = await uow.repo.change_document(doc, {"workflow_state": "draft", "review_step": 0})
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
@@ -100,20 +98,18 @@ async def emergency_publish(
             reason=request.reason,
             revision=doc.revision,
         )
-        await go_live(uow, deps, actor, doc)
+        doc = await go_live(uow, deps, actor, doc)
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
 
-def _current_step(doc: Document) -> dict:
+def _current_step(doc: Row) -> dict:
     if doc.workflow_state != "in_review":
         raise Conflict(f"document {doc.id} is {doc.workflow_state}, not in review")
     return doc.review_steps[doc.review_step]
 
 
-def _record(
-    uow: ContentUnitOfWork, doc: Document, actor: Actor, action: str, step: str | None, comment: str | None
-) -> None:
+def _record(uow: ContentUnitOfWork, doc: Row, actor: Actor, action: str, step: str | None, comment: str | None) -> None:
     uow.record(
         ReviewAction,
         site_id=doc.site_id,
