@@ -65,7 +65,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from rich.table import Table
@@ -73,6 +73,7 @@ from rich.text import Text
 
 from bench.common import ROOT, Target, console, fmt, machine, quiet_logs, summary_ms, warn_if_busy, write_json
 from bench.publish import cpu_between, cpu_sample, free_port, http_mode_possible, pin_this_process
+from bench.rawhttp import RawConnection, RawHttpError, raw_request
 
 PREFIX = "/api/v1/identity"
 ISSUER = f"https://id.bench.sitegroup{PREFIX}"
@@ -404,7 +405,7 @@ async def closed_loop(calls: list[Call], total: int) -> tuple[list[float], list[
         while next(started) < total:
             try:
                 latencies.append(await call())
-            except (BenchError, httpx.HTTPError, OSError, asyncio.IncompleteReadError) as exc:
+            except (BenchError, RawHttpError, httpx.HTTPError, OSError, asyncio.IncompleteReadError) as exc:
                 errors.append(f"{type(exc).__name__}: {exc}"[:200])
 
     began = time.perf_counter()
@@ -536,43 +537,7 @@ async def refresh_token_by_login(browser: httpx.AsyncClient, username: str, port
     return token.json()["refresh_token"]
 
 
-# a raw HTTP/1.1 client ------------------------------------------------------------------------------
-CONTENT_LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
-
-
-class RawConnection:
-    """One keep-alive connection, requests written as prepared bytes and answers read by Content-Length.
-
-    httpx costs ~1 ms of client CPU per request, so one core of it drives ~850 requests/s: less than the
-    server may do. This client costs a few per cent of that, so the server's core is what saturates."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    @classmethod
-    async def open(cls, port: int) -> RawConnection:
-        return cls(*await asyncio.open_connection("127.0.0.1", port))
-
-    async def exchange(self, request: bytes) -> tuple[int, bytes]:
-        self.writer.write(request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        length = CONTENT_LENGTH.search(head)
-        if length is None:
-            raise BenchError(f"no Content-Length in {head[:200]!r}")
-        return int(head[9:12]), await self.reader.readexactly(int(length.group(1)))
-
-    async def close(self) -> None:
-        self.writer.close()
-        with contextlib.suppress(OSError):
-            await self.writer.wait_closed()
-
-
-def raw_request(method: str, path: str, headers: dict[str, str], form: dict[str, str] | None = None) -> bytes:
-    body = urlencode(form).encode() if form is not None else b""
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
-    if form is not None:
-        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+# a raw HTTP/1.1 client (bench.rawhttp) ------------------------------------------------------------
 
 
 def raw_call(connection: RawConnection, request: bytes) -> Call:
@@ -591,7 +556,8 @@ def raw_refresh_call(connection: RawConnection, headers: dict[str, str], first: 
     current = [first]
 
     async def call() -> float:
-        request = raw_request("POST", TOKEN_PATH, headers, {"grant_type": "refresh_token", "refresh_token": current[0]})
+        form = {"grant_type": "refresh_token", "refresh_token": current[0]}
+        request = raw_request("POST", TOKEN_PATH, headers, form=form)
         began = time.perf_counter()
         status, body = await connection.exchange(request)
         took = time.perf_counter() - began
@@ -635,7 +601,7 @@ async def raw_runs(
     server: Server, indexer: dict[str, str], portal: dict[str, str], firsts: list[str], args: argparse.Namespace
 ) -> dict[str, dict[str, Any]]:
     """The same three loads through RawConnection, one per worker."""
-    cc = raw_request("POST", TOKEN_PATH, indexer, {"grant_type": "client_credentials"})
+    cc = raw_request("POST", TOKEN_PATH, indexer, form={"grant_type": "client_credentials"})
     health = raw_request("GET", "/healthz", {})
     connections = [await RawConnection.open(server.port) for _ in range(args.workers)]
     try:

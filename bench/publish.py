@@ -66,6 +66,7 @@ from bench.common import (
     warn_if_busy,
     write_json,
 )
+from bench.rawhttp import RawClient
 from bench.sqlstats import SqlStats
 from shared.bus import Message
 from shared.events.content import DOCUMENTS_TOPIC
@@ -132,7 +133,7 @@ class NoSql:
 
 @dataclass
 class Driver:
-    client: httpx.AsyncClient
+    client: httpx.AsyncClient | RawClient
     sql: SqlStats | NoSql
     editors: dict[str, dict[str, str]]
     reviewers: dict[str, list[dict[str, str]]]
@@ -586,8 +587,18 @@ async def run_config_http(name: str, args: argparse.Namespace, backends) -> dict
         server_process(tmp, url, bus_url, tokens, pin=not args.unpinned) as server,
     ):
         limits = httpx.Limits(max_connections=args.workers, max_keepalive_connections=args.workers)
-        async with httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0) as client:
-            result = await measure_http(name, args, client, tokens, server)
+        async with (
+            httpx.AsyncClient(base_url=server.base_url, limits=limits, timeout=60.0) as client,
+            contextlib.AsyncExitStack() as stack,
+        ):
+            # The measured calls go through the raw client unless --client httpx: httpx would saturate the
+            # load generator's core first (bench.rawhttp); setup and the event stamps use httpx.
+            calls = (
+                client
+                if args.client == "httpx"
+                else await stack.enter_async_context(RawClient(server.port, args.workers))
+            )
+            result = await measure_http(name, args, client, calls, tokens, server)
     result["migrate_seconds"] = server.ready_seconds
     result["server_log"] = {"lines": len(server.log_lines), "last": server.log_lines[-15:]}
     result["config"] = CONFIGS[name]
@@ -602,7 +613,12 @@ async def wait_events(client: httpx.AsyncClient, count: int, timeout: float) -> 
 
 
 async def measure_http(
-    name: str, args: argparse.Namespace, client: httpx.AsyncClient, tokens: Tokens, server: ServerProcess
+    name: str,
+    args: argparse.Namespace,
+    client: httpx.AsyncClient,
+    calls: httpx.AsyncClient | RawClient,
+    tokens: Tokens,
+    server: ServerProcess,
 ) -> dict[str, Any]:
     sites, channels = await open_sites(client, tokens, args.sites)
     editors = {s.id: tokens.bearer(f"editor@{s.id}", (s.id, "editor")) for s in sites}
@@ -610,7 +626,7 @@ async def measure_http(
         s.id: [tokens.bearer(f"reviewer-{step}@{s.id}", (s.id, f"reviewer:{step}")) for step in STEPS] for s in sites
     }
     plan = make_plan(sites, channels, args.warmup + args.docs)
-    driver = Driver(client, NoSql(), editors, reviewers, clock=time.time)
+    driver = Driver(calls, NoSql(), editors, reviewers, clock=time.time)
 
     if args.warmup:
         await driver.drive(plan[: args.warmup], args.workers)
@@ -638,7 +654,7 @@ async def measure_http(
     arrived = {key: ns / 1e9 for key, ns in fetched["events"].items()}
     await asyncio.sleep(0.3)  # let the consumers finish before the floor is measured
     cpu_floor = cpu_sample(pid, watched)
-    baseline = await harness_floor(client, args.workers, 3000)
+    baseline = await harness_floor(calls, args.workers, 3000)
     baseline["cpu"] = cpu_between(cpu_floor, cpu_sample(pid, watched))
     await asyncio.sleep(0.2)  # leave the relay idle before shutdown (bench/README.md: shutting the app down)
 
@@ -651,6 +667,7 @@ async def measure_http(
         "documents": args.docs,
         "workers": args.workers,
         "connections": args.workers,
+        "client": args.client,
         "pinned": None if args.unpinned else {"server": SERVER_CORE, "load_generator": CLIENT_CORE},
         "server_command": server.command,
         "sites": [s.id for s in sites],
@@ -683,7 +700,7 @@ async def measure_http(
     return result
 
 
-async def harness_floor(client: httpx.AsyncClient, workers: int, count: int) -> dict[str, Any]:
+async def harness_floor(client: httpx.AsyncClient | RawClient, workers: int, count: int) -> dict[str, Any]:
     """GET /healthz through the same client, middleware and router: what the harness alone costs per call."""
     latencies: list[float] = []
     remaining = iter(range(count))
@@ -748,7 +765,9 @@ def print_result(name: str, r: dict[str, Any]) -> None:
     table.add_row("workers · sites · warm-up docs", f"{r['workers']} · {len(r['sites'])} · {r['warmup']}", "")
     table.add_row("errors · missing events", f"{r['errors']} · {r['missing_events']}", "")
     if http:
-        table.add_row("HTTP connections", str(r["connections"]), "")
+        table.add_row(
+            "HTTP connections · load generator's client", f"{r['connections']} · {r.get('client', 'httpx')}", ""
+        )
     else:
         table.add_row("event loop given a turn before each call", "yes" if r.get("yield_per_call") else "no", "")
     if "open_loop" in r:
@@ -946,6 +965,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="open loop: start R documents per second whatever is in flight (default: closed loop, --workers)",
     )
     parser.add_argument("--unpinned", action="store_true", help="http mode: no taskset / CPU affinity")
+    parser.add_argument(
+        "--client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="http mode: the measured calls through bench.rawhttp (default) or httpx (which saturates its core first)",
+    )
     parser.add_argument(
         "--no-yield",
         action="store_true",
