@@ -25,7 +25,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
     SQLiteDialect_aiosqlite,
 )
-from sqlalchemy.util.concurrency import await_
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
 
 class Cursor:
@@ -167,9 +168,8 @@ class InloopCursor(AsyncAdapt_dbapi_cursor):
         return self._description
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        # One await_ per statement: SQLAlchemy's async engine insists that a statement awaited something.
         try:
-            await_(self._execute_now(operation, () if parameters is None else parameters))
+            _finish(self._execute_now(operation, () if parameters is None else parameters))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
@@ -181,7 +181,7 @@ class InloopCursor(AsyncAdapt_dbapi_cursor):
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
         try:
-            await_(self._executemany_now(operation, seq_of_parameters))
+            _finish(self._executemany_now(operation, seq_of_parameters))
         except Exception as error:
             self._adapt_connection._handle_exception(error)
 
@@ -195,6 +195,25 @@ class InloopCursor(AsyncAdapt_dbapi_cursor):
     def close(self) -> None:
         self._rows.clear()
         self._cursor.close()
+
+
+def _finish(step: Any) -> None:
+    """Run a statement's coroutine, which never suspends: awaited once inside SQLAlchemy's greenlets (its
+    async engine insists that a statement awaited something), driven to its end directly outside them."""
+    if in_greenlet():
+        await_(step)
+        return
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    raise RuntimeError("the in-loop SQLite driver suspended")  # pragma: no cover - it has nothing to wait for
+
+
+def runs_inline(connection: AsyncConnection) -> bool:
+    """Whether statements on this connection may run on its sync connection, without a greenlet per statement:
+    true of the in-loop driver (each statement completes without suspending), never of asyncpg."""
+    return connection.dialect.driver == SQLiteDialect_inloop.driver
 
 
 class InloopConnection(AsyncAdapt_aiosqlite_connection):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Self
 
-from sqlalchemy import CursorResult, Executable, Table, insert
+from sqlalchemy import Executable, Result, Table, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from shared.db.sqlite_inloop import runs_inline
 from shared.events.envelope import Event, encode_event, envelope_bytes
 from shared.logs import correlation_id_var
 from shared.messaging.tables import OutboxBase
@@ -35,6 +36,7 @@ class UnitOfWork:
         self._records: dict[Table, list[dict[str, Any]]] = {}
         self._after_commit: list[Callable[[], None]] = []
         self._connection: AsyncConnection | None = None
+        self._inline = False
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
@@ -53,16 +55,23 @@ class UnitOfWork:
 
     async def execute(
         self, statement: Executable, params: dict[str, Any] | list[dict[str, Any]] | None = None
-    ) -> CursorResult:
+    ) -> Result:
         """Run a (prebuilt) Core statement in this transaction, under the tenant guard's rules for Core.
 
-        The hot use cases read and write this way: on the connection, a statement costs ~35 µs against
-        ~80 µs through the session's ORM path, and an UPDATE ~30 µs against ~120 µs for a flush.
+        The hot use cases read and write this way: on the connection, a statement costs ~30 µs against
+        ~75 µs through the session's ORM path, and an UPDATE ~25 µs against ~105 µs for a flush. On the
+        in-loop SQLite driver it runs on the sync connection directly, without a greenlet of its own.
         """
         check_core_statement(statement, params, self.scope)
-        if self._connection is None:
-            self._connection = await self.session.connection()
-        return await self._connection.execute(statement, params)
+        connection = self._connection or await self._begin()
+        if self._inline:
+            return connection.sync_connection.execute(statement, params)
+        return await connection.execute(statement, params)
+
+    async def _begin(self) -> AsyncConnection:
+        self._connection = await self.session.connection()
+        self._inline = runs_inline(self._connection)
+        return self._connection
 
     def record(self, model: type, **values: Any) -> None:
         """Add an append-only row (audit entry, history, outbox): written at commit as one plain INSERT per
@@ -94,10 +103,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         if self._records:
-            await self.session.flush()  # the rows recorded may refer to rows the ORM has yet to insert
-            connection = self._connection or await self.session.connection()
+            if self.session.new or self.session.dirty or self.session.deleted:
+                await self.session.flush()  # the rows recorded may refer to rows the ORM has yet to insert
             for table, rows in self._records.items():
-                await connection.execute(_insert_of(table), rows)
+                await self.execute(_insert_of(table), rows)
             self._records = {}
         await self.session.commit()
         self._connection = None

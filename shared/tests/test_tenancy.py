@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, selectinload
 
+from shared.db.uow import UnitOfWork
 from shared.tenancy import (
     PLATFORM,
     TENANT_SITE,
     TenantScope,
     TenantScopeError,
+    check_core_statement,
     site_blob_key,
     site_bound,
     site_cache_key,
     site_scope,
 )
-from shared.tests.support import Category, Document
+from shared.tests.support import Category, Document, Outbox
 
 HEFEI, WUHU = site_scope("hefei"), site_scope("wuhu")
 
@@ -311,3 +313,74 @@ def test_a_site_id_with_a_trailing_newline_is_refused() -> None:
 def test_site_blob_key_refuses_dot_and_empty_segments_inside_a_part(part: str) -> None:
     with pytest.raises(ValueError):
         site_blob_key("hefei", part)
+
+
+# --- Core statements on a unit of work's connection (UnitOfWork.execute) -------------------------------
+
+BOUND_TITLE = site_bound(select(Document.title).where(Document.id == bindparam("doc_id")), Document)
+BOUND_RENAME = site_bound(
+    update(Document).where(Document.id == bindparam("doc_id")).values(title=bindparam("new_title")), Document
+)
+
+
+def work(sessions: async_sessionmaker, scope: TenantScope) -> UnitOfWork:
+    return UnitOfWork(sessions, source="/tests", scope=scope, outbox=Outbox)
+
+
+async def test_core_statements_in_a_unit_of_work_read_and_write_only_the_site_they_are_bound_to(seeded) -> None:
+    async with work(seeded, HEFEI) as uow:
+        assert (await uow.execute(BOUND_TITLE, {TENANT_SITE: "hefei", "doc_id": 1})).scalar() == "合肥市政府工作报告"
+        assert (await uow.execute(BOUND_TITLE, {TENANT_SITE: "hefei", "doc_id": 3})).first() is None  # 芜湖's
+        await uow.execute(BOUND_RENAME, {TENANT_SITE: "hefei", "doc_id": 3, "new_title": "改写"})
+        await uow.execute(BOUND_RENAME, {TENANT_SITE: "hefei", "doc_id": 2, "new_title": "合肥市人民政府通知"})
+        for wrong in ({TENANT_SITE: "wuhu", "doc_id": 3}, {"doc_id": 3}):
+            with pytest.raises(TenantScopeError):
+                await uow.execute(BOUND_TITLE, wrong)
+        with pytest.raises(TenantScopeError):
+            await uow.execute(
+                BOUND_RENAME,
+                [
+                    {TENANT_SITE: "hefei", "doc_id": 1, "new_title": "甲"},
+                    {TENANT_SITE: "wuhu", "doc_id": 3, "new_title": "乙"},
+                ],
+            )
+        await uow.commit()
+    assert [t for _, _, t in await all_rows(seeded)] == [
+        "合肥市政府工作报告",
+        "合肥市人民政府通知",
+        "芜湖市政府工作报告",
+    ]
+
+
+async def test_unbound_core_access_to_tenant_tables_is_refused_in_a_site_scope(seeded) -> None:
+    unbound = select(Document.title).where(Document.id == bindparam("doc_id"))
+    async with work(seeded, HEFEI) as uow:
+        for statement, params in (
+            (unbound, {"doc_id": 3}),
+            (update(Document).values(title="改写"), None),
+            (delete(Document).where(Document.id == bindparam("doc_id")), {"doc_id": 3}),
+            (insert(Document), {"id": 9, "site_id": "wuhu", "title": "外站文档", "category_id": 1}),
+            (insert(Document), {"id": 9, "title": "没有站点的文档", "category_id": 1}),
+        ):
+            with pytest.raises(TenantScopeError):
+                await uow.execute(statement, params)
+        # What is allowed: its own rows, a deliberate cross-site read, tables that belong to no site.
+        await uow.execute(insert(Document), {"id": 9, "site_id": "hefei", "title": "合肥新文档", "category_id": 1})
+        across = unbound.execution_options(all_sites=True)
+        assert (await uow.execute(across, {"doc_id": 3})).scalar() == "芜湖市政府工作报告"
+        assert (await uow.execute(select(Category.name))).scalar() == "政务公开"
+        await uow.commit()
+    assert await all_rows(seeded) == [
+        (1, "hefei", "合肥市政府工作报告"),
+        (2, "hefei", "合肥市人民政府关于印发通知"),
+        (3, "wuhu", "芜湖市政府工作报告"),
+        (9, "hefei", "合肥新文档"),
+    ]
+
+
+async def test_core_statements_need_a_scope_and_the_platform_scope_may_name_any_site(seeded) -> None:
+    async with work(seeded, PLATFORM) as uow:
+        assert (await uow.execute(BOUND_TITLE, {TENANT_SITE: "wuhu", "doc_id": 3})).scalar() == "芜湖市政府工作报告"
+    async with seeded() as session:  # no scope at all
+        with pytest.raises(TenantScopeError):
+            check_core_statement(BOUND_TITLE, {TENANT_SITE: "hefei", "doc_id": 1}, session.info.get("tenant_scope"))
