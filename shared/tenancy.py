@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -151,10 +151,10 @@ _core_tenant_use: weakref.WeakKeyDictionary[object, tuple[bool, bool]] = weakref
 
 
 def check_core_statement(
-    statement: Executable, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None, scope: TenantScope | None
+    statement: Executable, params: Mapping[str, Any] | list[Mapping[str, Any]] | None, scope: TenantScope | None
 ) -> None:
     """The guard for Core statements run outside the ORM session's events: the same rules, checked here."""
-    rows = params if isinstance(params, Sequence) else [params or {}]
+    rows = params if isinstance(params, list) else (params or {},)
     options = statement.get_execution_options()
     if options.get("site_bound"):
         for row in rows:

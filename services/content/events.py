@@ -23,9 +23,13 @@ from shared.events.content import (
 )
 
 
+def _main_host(hosts: list[tuple[str, bool]]) -> str:
+    return next((host for host, is_main in hosts if is_main), "")
+
+
 async def site_snapshot(repo: ContentRepository, site: Site | Row) -> SiteSnapshot:
     hosts = await repo.site_hosts(site)
-    main = next((host for host, is_main in hosts if is_main), "")
+    main = _main_host(hosts)
     return SiteSnapshot(
         id=site.id,
         name=site.name,
@@ -88,6 +92,19 @@ async def placement_snapshots(repo: ContentRepository, doc_id: int) -> list[Plac
     ]
 
 
+async def primary_placement_snapshot(repo: ContentRepository, site: Row, channel: Row, doc: Row) -> PlacementSnapshot:
+    """A document's placement in its own channel, from what the publisher has at hand (no query)."""
+    return PlacementSnapshot(
+        site_id=doc.site_id,
+        site_main_domain=_main_host(await repo.site_hosts(site)),
+        channel_id=channel.id,
+        channel_path=channel.path,
+        channel_name=channel.name,
+        kind="primary",
+        url_path=doc.url_path or "",
+    )
+
+
 async def _refs(repo: ContentRepository, ids: list[int]) -> list[DocumentRef]:
     docs = await repo.documents_by_ids(ids)
     return [
@@ -142,9 +159,11 @@ async def document_event(
     doc: Document | Row,
     *,
     site: Row | None = None,
+    placements: list[PlacementSnapshot] | None = None,
     **extra: object,
 ) -> DocumentEvent:
-    """Build any document event from the document's live revision (and its site, if the caller has it)."""
+    """Build any document event from the document's live revision (its site and placements if the caller has
+    them)."""
     live = doc.live_revision or doc.revision
     content = document_content(doc) if live == doc.revision else (await repo.revision(doc.id, live)).content
     site = site or await repo.site_row(doc.site_id)
@@ -154,6 +173,6 @@ async def document_event(
         aggregate_version=doc.version,
         document=await document_snapshot(repo, doc, content),
         site=await site_snapshot(repo, site),
-        placements=await placement_snapshots(repo, doc.id),
+        placements=placements if placements is not None else await placement_snapshots(repo, doc.id),
         **extra,
     )

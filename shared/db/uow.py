@@ -46,12 +46,16 @@ class UnitOfWork:
         self._records = {}
         self._after_commit = []
         self._connection = None
+        self._inline = False
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         # close() rolls back whatever was not committed, without expiring what was read, so
         # results stay readable after the block.
-        await self.session.close()
+        if self._inline:
+            self.session.sync_session.close()  # nothing in it awaits on the in-loop driver
+        else:
+            await self.session.close()
 
     async def execute(
         self, statement: Executable, params: dict[str, Any] | list[dict[str, Any]] | None = None
@@ -108,7 +112,10 @@ class UnitOfWork:
             for table, rows in self._records.items():
                 await self.execute(_insert_of(table), rows)
             self._records = {}
-        await self.session.commit()
+        if self._inline:
+            self.session.sync_session.commit()  # nothing in it awaits on the in-loop driver: no greenlet
+        else:
+            await self.session.commit()
         self._connection = None
         if self._emitted and self._on_commit is not None:
             self._on_commit()

@@ -89,10 +89,11 @@ class PlacementQueries(Queries):
         """Every placement of a document with its channel's path and name and the site's main domain."""
         return list((await self.run(_PLACEMENT_ROWS, {"doc_id": doc_id})).all())
 
-    async def place_primary(self, site_id: str, values: dict) -> None:
-        """Put a document in its own channel, or move its primary placement there (one statement each)."""
+    async def place_primary(self, site_id: str, values: dict, first: bool) -> None:
+        """Put a document in its own channel (at its first publication: nothing to look for), or move its
+        primary placement there."""
         params = {TENANT_SITE: site_id, "doc_id": values["document_id"]}
-        placement_id = (await self.run(_PRIMARY_PLACEMENT, params)).scalar()
+        placement_id = None if first else (await self.run(_PRIMARY_PLACEMENT, params)).scalar()
         if placement_id is None:
             await self.run(_ADD_PLACEMENT, {**values, "site_id": site_id, "kind": "primary"})
         else:

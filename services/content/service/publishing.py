@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Row
 
-from services.content.events import document_event
+from services.content.events import document_event, primary_placement_snapshot
 from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
 from services.content.service.checks import enforce_checks
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
@@ -38,7 +38,7 @@ async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Acto
 async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row) -> Row:
     """Make the working revision the live one and announce it; the live row back."""
     now = deps.now()
-    was_live = doc.public_state == "live"
+    was_live, first = doc.public_state == "live", doc.first_published_at is None
     changes = {
         "live_revision": doc.revision,
         "live_title": doc.title,
@@ -49,24 +49,25 @@ async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: 
         "redirect_url": None,
     }
     site = await uow.repo.site_row(doc.site_id)
-    if doc.first_published_at is None:
-        changes |= await _identity(uow, site, doc, now)
-    await _place_primary(uow, actor, doc, changes.get("url_path", doc.url_path), now)
+    channel = await uow.repo.channel_row(doc.channel_id, doc.site_id) if first else None
+    if channel is not None:
+        changes |= await _identity(uow, site, channel, doc, now)
+    await uow.repo.place_primary(doc.site_id, _primary(actor, doc, changes.get("url_path", doc.url_path), now), first)
     if files := [i for i in [doc.cover_id, *doc.attachment_ids] if i]:
         await uow.repo.mark_attachments_public(doc.site_id, files)
     doc = await uow.repo.change_document(doc, changes)
-    event_type = DocumentUpdated if was_live else DocumentPublished
-    extra = {"change": "revision"} if was_live else {}
-    uow.emit(await document_event(uow.repo, event_type, doc, site=site, **extra))
+    # Nothing can place a document elsewhere before it is first live: its own placement is all there is.
+    placements = [await primary_placement_snapshot(uow.repo, site, channel, doc)] if channel is not None else None
+    event_type, extra = (DocumentUpdated, {"change": "revision"}) if was_live else (DocumentPublished, {})
+    uow.emit(await document_event(uow.repo, event_type, doc, site=site, placements=placements, **extra))
     audit(
         uow, actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision, url_path=doc.url_path
     )
     return doc
 
 
-async def _identity(uow: ContentUnitOfWork, site: Row, doc: Row, now: datetime) -> dict:
+async def _identity(uow: ContentUnitOfWork, site: Row, channel: Row, doc: Row, now: datetime) -> dict:
     """URL and 索引号 are given once, at first publication, and never change."""
-    channel = await uow.repo.channel_row(doc.channel_id, doc.site_id)
     local = china_time(now)
     unit = channel.unit_code or site.org_code
     serial = await uow.repo.next_value(doc.site_id, f"index:{unit}:{local.year}")
@@ -77,8 +78,9 @@ async def _identity(uow: ContentUnitOfWork, site: Row, doc: Row, now: datetime) 
     }
 
 
-async def _place_primary(uow: ContentUnitOfWork, actor: Actor, doc: Row, url_path: str, now: datetime) -> None:
-    placement = {
+def _primary(actor: Actor, doc: Row, url_path: str, now: datetime) -> dict:
+    """The columns of a document's placement in its own channel."""
+    return {
         "channel_id": doc.channel_id,
         "document_id": doc.id,
         "source_site_id": doc.site_id,
@@ -87,7 +89,6 @@ async def _place_primary(uow: ContentUnitOfWork, actor: Actor, doc: Row, url_pat
         "created_by": actor.id,
         "created_at": now,
     }
-    await uow.repo.place_primary(doc.site_id, placement)
 
 
 async def unpublish_document(
