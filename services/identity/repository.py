@@ -20,6 +20,7 @@ from services.identity.models import (
     RevokedToken,
     RoleGrant,
 )
+from shared.db.uow import CoreRunner
 
 # The refresh grant's reads in one statement: the token, its account, its login and the account's grants,
 # a row per grant (Core rows, no ORM).
@@ -58,8 +59,12 @@ MARK_USED = (
 
 
 class IdentityRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """ORM queries through the session; the refresh grant's prebuilt Core statements through `run` (the unit
+    of work's connection)."""
+
+    def __init__(self, session: AsyncSession, run: CoreRunner) -> None:
         self.session = session
+        self.run = run
 
     async def account(self, account_id: str) -> Account | None:
         return await self.session.get(Account, account_id)
@@ -133,13 +138,10 @@ class IdentityRepository:
     # the session's execution machinery would cost about as much as the statements themselves.
     async def refresh_context(self, token_hash: str) -> list[Row[Any]]:
         """A row per grant of the token's account (one row with no grant when it has none); [] if unknown."""
-        conn = await self.session.connection()
-        return list((await conn.execute(REFRESH_CONTEXT, {"token_hash": token_hash})).all())
+        return list((await self.run(REFRESH_CONTEXT, {"token_hash": token_hash})).all())
 
     async def mark_used(self, token_hash: str, now: datetime) -> bool:
-        conn = await self.session.connection()
-        return ((await conn.execute(MARK_USED, {"presented": token_hash, "now": now})).rowcount or 0) == 1
+        return ((await self.run(MARK_USED, {"presented": token_hash, "now": now})).rowcount or 0) == 1
 
     async def add_refresh_token(self, **values: Any) -> None:
-        conn = await self.session.connection()
-        await conn.execute(INSERT_REFRESH, values)
+        await self.run(INSERT_REFRESH, values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Self
 
 from sqlalchemy import Executable, Result, Table, insert
@@ -13,6 +13,9 @@ from shared.events.envelope import Event, encode_event, envelope_bytes
 from shared.logs import correlation_id_var
 from shared.messaging.tables import OutboxBase
 from shared.tenancy import TenantScope, TenantScoped, TenantScopeError, check_core_statement
+
+# What repositories are given to run prebuilt Core statements: a unit of work's `execute`.
+CoreRunner = Callable[[Executable, Any], Awaitable[Result]]
 
 
 class UnitOfWork:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import CursorResult, Executable, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.uow import CoreRunner
 
 ALL_SITES = {"all_sites": True}
 
@@ -20,9 +20,6 @@ class ContentCaches:
     domains: dict[tuple[str, int], list[tuple[str, bool]]] = field(default_factory=dict)
     terms: dict[str, tuple[float, list]] = field(default_factory=dict)
     terms_ttl: float = 10.0
-
-
-CoreRunner = Callable[[Executable, Any], Awaitable[CursorResult]]
 
 
 class Queries:

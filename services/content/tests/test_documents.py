@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.content.tests.support import API
+from shared.errors import Conflict
 
 
 async def test_rich_text_is_sanitized_on_the_way_in(client, sites) -> None:
@@ -39,6 +42,26 @@ async def test_edits_need_the_current_version(client, sites) -> None:
         f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"), json={"title": "缺少版本号的修改"}
     )
     assert missing_version.status_code == 422 and "body.version" in missing_version.text
+
+
+async def test_a_change_written_from_a_stale_read_is_refused_and_changes_nothing(app, client, sites) -> None:
+    """The guard under the use cases: every change applies only at the version it was read at."""
+    hefei = await sites.open("hefei")
+    doc = await sites.draft(hefei)
+    deps = app.state.deps
+    async with deps.site_uow("hefei") as uow:
+        stale = await uow.repo.document_row(doc["id"])
+    edited = await client.patch(
+        f"{API}/sites/hefei/documents/{doc['id']}",
+        headers=sites.editor("hefei"),
+        json={"title": "合肥市政府网站工作年度报表", "version": doc["version"]},
+    )
+    assert edited.status_code == 200
+    async with deps.site_uow("hefei") as uow:
+        with pytest.raises(Conflict, match="changed by someone else"):
+            await uow.repo.change_document(stale, {"title": "从旧版本写回的标题"})
+    current = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"))).json()
+    assert current["title"] == "合肥市政府网站工作年度报表" and current["version"] == edited.json()["version"]
 
 
 async def test_revisions_are_kept_and_compared(client, sites) -> None:

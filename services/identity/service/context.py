@@ -26,7 +26,7 @@ class IdentityUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.repo = IdentityRepository(self.session)
+        self.repo = IdentityRepository(self.session, self.execute)
         return self
 
     def audit(
