@@ -172,11 +172,11 @@ def check_core_statement(
         return
     if not is_insert:
         raise TenantScopeError("Core access to a tenant table in a site scope: bind it with site_bound or all_sites")
-    values = [row.get("site_id") for row in rows] + [
-        _literal(v) for k, v in _statement_values(statement) if k == "site_id"
-    ]
-    if any(v != scope.site_id for v in values if v is not None) or not any(v is not None for v in values):
-        raise TenantScopeError(f"Core INSERT writes rows of another site (or none named) in scope {scope.site_id}")
+    given = {value for key, value in _statement_values(statement) if key == "site_id"}
+    fixed = {site for site in map(_literal, given) if site is not None}  # a bindparam's value comes per row
+    for row in rows:  # each row must name the scope's site, and only it
+        if fixed | ({row["site_id"]} if row.get("site_id") is not None else set()) != {scope.site_id}:
+            raise TenantScopeError(f"Core INSERT of a row of another site (or of none) in scope {scope.site_id}")
 
 
 def _scope_orm_execution(state: ORMExecuteState) -> None:

@@ -361,6 +361,14 @@ async def test_unbound_core_access_to_tenant_tables_is_refused_in_a_site_scope(s
             (delete(Document).where(Document.id == bindparam("doc_id")), {"doc_id": 3}),
             (insert(Document), {"id": 9, "site_id": "wuhu", "title": "外站文档", "category_id": 1}),
             (insert(Document), {"id": 9, "title": "没有站点的文档", "category_id": 1}),
+            (
+                insert(Document),
+                [
+                    {"id": 9, "site_id": "hefei", "title": "合肥的文档", "category_id": 1},
+                    {"id": 10, "site_id": "wuhu", "title": "夹带的芜湖文档", "category_id": 1},
+                ],
+            ),
+            (insert(Document).values(site_id="wuhu"), {"id": 9, "title": "语句里写死的外站", "category_id": 1}),
         ):
             with pytest.raises(TenantScopeError):
                 await uow.execute(statement, params)
