@@ -84,9 +84,6 @@ class Document(TenantScoped, Timestamps, Base):
     updated_by: Mapped[str] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    def content(self) -> dict:
-        return document_content(self)
-
 
 def document_content(doc: object) -> dict:
     """The revisioned fields of a document (entity or row), JSON-ready: what a DocumentRevision freezes."""
