@@ -55,7 +55,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -71,8 +70,19 @@ import httpx
 from rich.table import Table
 from rich.text import Text
 
-from bench.common import ROOT, Target, console, fmt, machine, quiet_logs, summary_ms, warn_if_busy, write_json
-from bench.publish import cpu_between, cpu_sample, free_port, http_mode_possible, pin_this_process
+from bench.common import Target, console, fmt, machine, quiet_logs, summary_ms, warn_if_busy, write_json
+from bench.processes import (
+    CLIENT_CORE,
+    cpu_between,
+    cpu_sample,
+    free_port,
+    pin_this_process,
+    pinning_possible,
+    spawn,
+    stop,
+    taskset,
+    wait_ready,
+)
 from bench.rawhttp import RawConnection, RawHttpError, raw_request
 
 PREFIX = "/api/v1/identity"
@@ -81,7 +91,6 @@ TOKEN_PATH, LOGIN_PATH, AUTHORIZE_PATH = f"{PREFIX}/token", f"{PREFIX}/login", f
 PASSWORD = "Bench-2026-zhengwu"
 PORTAL, INDEXER = "bench-portal", "bench-indexer"
 REDIRECT = "https://www.bench.gov.cn/oidc/callback"
-SERVER_CORE, CLIENT_CORE = 0, 1
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 VERIFY_TARGET = Target(20_000, True, "/s")
 ISSUE_TARGET = Target(1_000, True, "tokens/s")
@@ -350,48 +359,13 @@ class Server:
 async def server_process(tmp: Path, db: Path, *, pin: bool) -> AsyncIterator[Server]:
     """`bench.identity serve` in a process of its own (under `taskset -c 0`), ready; stopped by its pid."""
     port = free_port()
-    taskset = ["taskset", "-c", str(SERVER_CORE)] if pin else []
-    command = [*taskset, sys.executable, "-m", "bench.identity", "serve", "--db", str(db), "--port", str(port)]
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: ASYNC220 - a quick fork+exec before any load
-            command,
-            cwd=ROOT,
-            env=os.environ | {"PYTHONUNBUFFERED": "1"},
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(process, port, log)
+    command = [*taskset(pin), sys.executable, "-m", "bench.identity", "serve", "--db", str(db), "--port", str(port)]
+    server = Server(spawn(command, tmp / "server.log"), port, tmp / "server.log")
     try:
-        await wait_ready(server)
+        await wait_ready(server.process, f"{server.base_url}/readyz", server.log, timeout=60.0)
         yield server
     finally:
-        await stop(process)
-
-
-async def wait_ready(server: Server, timeout: float = 60.0) -> None:
-    began = time.perf_counter()
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=2.0) as probe:
-        while time.perf_counter() - began < timeout:
-            if server.process.poll() is not None:
-                raise SystemExit(f"the server exited with {server.process.returncode}:\n{server.log.read_text()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await probe.get("/readyz")).status_code == 200:
-                    return
-            await asyncio.sleep(0.1)
-    raise SystemExit(f"the server was not ready after {timeout:.0f} s:\n{server.log.read_text()}")
-
-
-async def stop(process: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGINT, 20), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
-        if process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            process.send_signal(sig)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            await asyncio.to_thread(process.wait, wait)
+        await stop(server.process)
 
 
 # load ----------------------------------------------------------------------------------------------
@@ -826,7 +800,7 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.db, args.port)
         return 0
     if not args.unpinned:
-        if not http_mode_possible():
+        if not pinning_possible():
             raise SystemExit("needs taskset and cores 0 and 1; add --unpinned to run without pinning")
         pin_this_process(CLIENT_CORE)  # as os.sched_setaffinity(0, {1}); the server runs under taskset -c 0
     quiet_logs()

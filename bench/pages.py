@@ -39,6 +39,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bench.common import ROOT, Target, console, fmt, machine, quiet_logs, summary_ms, warn_if_busy, write_json
+from bench.processes import CLIENT_CORE, SERVER_CORE, pin_this_process, taskset
 
 HOST = "www.example.gov.cn"
 SITE = "example"
@@ -57,7 +58,6 @@ KIT = Path(os.environ.get("ANCHOR_KIT") or ROOT.parent / "shared" / "anchor-benc
 SEEDS = Path(os.environ.get("ANCHOR_SEEDS") or ROOT.parent / "shared" / "seeds")
 WORK = Path(os.environ.get("ANCHOR_WORK") or Path(tempfile.gettempdir()) / "anchor-bench")
 MODE = "pinned" if os.environ.get("UNPINNED", "0") in ("", "0") else "unpinned"
-SERVER_CORE, CLIENT_CORE = 0, 1
 DEFAULT_ROWS = (
     "sg_cached_article",
     "sg_cached_article_30k",
@@ -484,7 +484,7 @@ async def _channel_id(port: int) -> int:
 @contextlib.contextmanager
 def server_process(data: Path, port: int, log: Path):
     """`taskset -c 0 … bench.pages serve --mirror` on `data` (cache and mirror on, as deployed), stopped by PID."""
-    command = ["taskset", "-c", str(SERVER_CORE), str(PY), "-m", "bench.pages", "serve", "--data", str(data)]
+    command = [*taskset(True), str(PY), "-m", "bench.pages", "serve", "--data", str(data)]
     command += ["--port", str(port), "--mirror"]
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
@@ -540,7 +540,7 @@ def cmd_visible(args: argparse.Namespace) -> int:
         info = asyncio.run(prepare(data))
         console.print(f"prepared {data}: {info['documents']} documents in {CHANNEL}; server on core {SERVER_CORE}")
         with server_process(data, args.port, Path(tmp) / "server.log"):
-            _pin(CLIENT_CORE)
+            pin_this_process(CLIENT_CORE)
             import uvloop
 
             samples = uvloop.run(measure_visible(args.port, data, args.count, args.pause, args.limit))
@@ -551,13 +551,6 @@ def cmd_visible(args: argparse.Namespace) -> int:
     payload = {"bench": "pages-visible", "machine": machine(), "args": vars(args)}
     write_json(args.json, payload | {"figures": figures, "samples": [asdict(s) for s in samples]})
     return 0
-
-
-def _pin(core: int) -> None:
-    """Every thread of this process on `core`, as `taskset -c core` would."""
-    for tid in os.listdir("/proc/self/task"):
-        with contextlib.suppress(OSError):
-            os.sched_setaffinity(int(tid), {core})
 
 
 # command line -------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,18 +29,13 @@ import httpx
 from rich.table import Table
 
 from bench.common import Target, console, fmt, machine, summary_ms, warn_if_busy, write_json
+from bench.processes import children, free_port
 
 RSS_TARGET = Target(400, False, "MB")
 READY_LINE = "The platform is up"
 SITES = 10
 _LINK = re.compile(r'href="(/[^"]+\.html)"')
 _SEEDED = re.compile(r"seeding the demo province.*?(\d+)/(\d+)\s+(\d+):(\d\d):(\d\d)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def memory(pid: int) -> dict[str, float]:
@@ -54,17 +48,6 @@ def memory(pid: int) -> dict[str, float]:
         elif key == "Threads":
             out[key] = int(value)
     return out
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                stat = (entry / "stat").read_text()
-                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-    return found
 
 
 @dataclass
