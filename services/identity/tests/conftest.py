@@ -19,7 +19,7 @@ from shared.testing import TestDatabases, running
 @pytest_asyncio.fixture
 async def settings(databases: TestDatabases, tmp_path: Path) -> AsyncIterator[IdentitySettings]:
     url = await databases.fresh("identity", MIGRATIONS, VERSION_TABLE)
-    # argon2 at its floor here: the tests check behaviour; bench/identity.py measures the real cost.
+    # argon2 at its floor here: the tests check behaviour; bench.identity measures the real cost.
     yield IdentitySettings(
         database_url=url, issuer=ISSUER, argon2_time_cost=1, argon2_memory_kib=8 * 1024, log_json=False
     )
