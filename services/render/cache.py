@@ -2,17 +2,45 @@
 
 Each page lists the tags it was built from (`doc:42`, `list:hefei:zwdt/tzgg`, `home:hefei` …); an event
 names the tags it changes and only those pages go. Keys always start with the site (house rule 5).
+
+A page built while an event changed what it read must not be kept: the event's invalidation found nothing to
+drop (the page was not in the cache yet), so the stale page would stay until the next change. `Freshness`
+remembers which tags were invalidated while builds were running, and `put` refuses a page that read one.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from shared.tenancy import site_cache_key
+
+
+def site_tag(site_id: str) -> str:
+    """Every page of a site shows its header, navigation and footer."""
+    return f"site:{site_id}"
+
+
+def list_tag(site_id: str, channel_path: str) -> str:
+    """The tag of one channel's own pages (list pages, RSS, single page)."""
+    return f"list:{site_id}:{channel_path}"
+
+
+def list_tags(site_id: str, channel_path: str) -> set[str]:
+    """What a document in a channel changes: that channel's pages and those of every channel above it
+    (they list their children's documents)."""
+    parts = channel_path.split("/")
+    return {list_tag(site_id, "/".join(parts[:n])) for n in range(1, len(parts) + 1)}
+
+
+def entries_tag(site_id: str) -> str:
+    """Pages made of the newest documents of the whole site: home, sitemap.xml, the disclosure catalogue."""
+    return f"entries:{site_id}"
 
 
 @dataclass(slots=True)
@@ -48,11 +76,42 @@ class Page:
         return self.status in (200, 301, 404, 410)
 
 
+class Freshness:
+    """Which tags were invalidated since a build started; remembered only while some build is running."""
+
+    def __init__(self) -> None:
+        self._now = 0
+        self._running = 0
+        self._invalidated: dict[str, int] = {}
+
+    @contextmanager
+    def build(self) -> Iterator[int]:
+        """Around reading what a page (or site frame) is made of; yields the moment the reading started."""
+        self._running += 1
+        try:
+            yield self._now
+        finally:
+            self._running -= 1
+            if not self._running:
+                self._invalidated.clear()
+
+    def invalidated(self, tags: set[str]) -> None:
+        if self._running:
+            self._now += 1
+            for tag in tags:
+                self._invalidated[tag] = self._now
+
+    def unchanged(self, tags: frozenset[str] | set[str], since: int) -> bool:
+        """True when none of `tags` was invalidated after `since`: a result built from them may be kept."""
+        return all(self._invalidated.get(tag, -1) <= since for tag in tags)
+
+
 class PageCache:
     """An LRU of pages with a tag → keys index for exact invalidation."""
 
     def __init__(self, max_pages: int) -> None:
         self.max_pages = max_pages
+        self.freshness = Freshness()
         self._pages: OrderedDict[str, Page] = OrderedDict()
         self._by_tag: dict[str, set[str]] = {}
         self.hits = 0
@@ -71,16 +130,21 @@ class PageCache:
         self.hits += 1
         return page
 
-    def put(self, key: str, page: Page) -> None:
+    def put(self, key: str, page: Page, since: int) -> bool:
+        """Keep `page` unless a tag it was built from was invalidated after `since` (its build's start)."""
+        if not self.freshness.unchanged(page.tags, since):
+            return False
         self._forget(key)
         self._pages[key] = page
         for tag in page.tags:
             self._by_tag.setdefault(tag, set()).add(key)
         while len(self._pages) > self.max_pages:
             self._forget(next(iter(self._pages)))
+        return True
 
     def invalidate(self, tags: set[str]) -> int:
         """Drop every page built from any of `tags`; returns how many went."""
+        self.freshness.invalidated(tags)
         keys: set[str] = set()
         for tag in tags:
             keys |= self._by_tag.pop(tag, set())

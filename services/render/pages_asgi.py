@@ -6,6 +6,7 @@ No framework on this path on purpose: a cached page costs a dict lookup and two 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -22,13 +23,21 @@ _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".p
 _ASSET_HEADERS_CACHE = b"public, max-age=31536000, immutable"
 
 
+@dataclass(frozen=True, slots=True)
+class PendingBuild:
+    """A page being built, and the moment its build began reading."""
+
+    future: asyncio.Future[Page]
+    since: int
+
+
 class PageServer:
     def __init__(self, deps: RenderDeps, builder: PageBuilder) -> None:
         self.deps = deps
         self.cache: PageCache = deps.cache
         self.builder = builder
         self.caching = deps.settings.cache_enabled
-        self._building: dict[str, asyncio.Future[Page]] = {}
+        self._building: dict[str, PendingBuild] = {}
         self._assets = {f"/_static/{p.relative_to(STATIC)}": p.read_bytes() for p in STATIC.rglob("*") if p.is_file()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -60,18 +69,32 @@ class PageServer:
         """From the cache, or built once however many requests ask for it at the same moment."""
         site_id = ref if isinstance(ref, str) else ref.site_id
         key = self.cache.key(site_id, path + ("?" + urlencode(sorted(params.items())) if params else ""), variant)
-        page = self.cache.get(key)
-        if page is not None:
-            return page
-        pending = self._building.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
+        while True:
+            page = self.cache.get(key)
+            if page is not None:
+                return page
+            pending = self._building.get(key)
+            if pending is None:
+                return await self._build(key, PageRequest(site_id, path, variant, params))
+            page = await self._join(pending)
+            if page is not None:
+                return page
+
+    async def _join(self, pending: PendingBuild) -> Page | None:
+        """The page another request is building, unless what it read has changed since it began (then None:
+        the mirror writing after an event, say, must not get a page read before that event)."""
+        with self.cache.freshness.build():  # keeps invalidations remembered until this request has looked
+            page = await asyncio.shield(pending.future)
+            return page if self.cache.freshness.unchanged(page.tags, pending.since) else None
+
+    async def _build(self, key: str, request: PageRequest) -> Page:
         future: asyncio.Future[Page] = asyncio.get_running_loop().create_future()
-        self._building[key] = future
         try:
-            page = await self.builder.build(PageRequest(site_id, path, variant, params))
-            if page.cacheable and self.caching:
-                self.cache.put(key, page)
+            with self.cache.freshness.build() as since:
+                self._building[key] = PendingBuild(future, since)
+                page = await self.builder.build(request)
+                if page.cacheable and self.caching:
+                    self.cache.put(key, page, since)
             future.set_result(page)
             return page
         except BaseException as exc:

@@ -190,8 +190,9 @@ class KafkaBus(EventBus):
 
 
 async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str], timeout: float = 15.0) -> None:
-    """New partitions have no leader for a moment; a consumer that asks for their offsets then can be left
-    positioned past the first messages (seen with aiokafka 0.14: "Failed fetch offsets … NotLeaderForPartition")."""
+    """New partitions have no leader for a moment: wait until the metadata names one for each. (A broker may
+    still refuse the first offset request of a partition it is about to lead; aiokafka logs "Failed fetch
+    offsets … NotLeaderForPartition" and retries it, nothing is skipped.)"""
     async with asyncio.timeout(timeout):
         while True:
             described = await admin.describe_topics(topics)

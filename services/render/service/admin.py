@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from services.render.cache import site_tag
 from services.render.models import Redirect, ThemeSettings
 from services.render.schemas import RedirectBatch, RedirectRead, RedirectsWritten, ThemeRead, ThemeUpdate
 from services.render.service.context import RenderDeps, RenderUnitOfWork
-from services.render.service.projection import site_tag
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
 

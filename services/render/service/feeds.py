@@ -5,9 +5,8 @@ from __future__ import annotations
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from services.render.cache import Page
+from services.render.cache import Page, entries_tag, list_tag, site_tag
 from services.render.service.context import RenderUnitOfWork
-from services.render.service.projection import entries_tag, list_tag, site_tag
 from services.render.service.siteview import SiteContext
 
 SITEMAP_LIMIT = 50_000  # the sitemaps.org limit per file

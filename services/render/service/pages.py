@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from services.render.cache import Page
+from services.render.cache import Page, entries_tag, list_tag, site_tag
 from services.render.models import ChannelView
 from services.render.repository import Entry
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
-from services.render.service.projection import entries_tag, list_tag, site_tag
 from services.render.service.siteview import SiteContext, site_context
 from services.render.themes import Themes
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
+from services.render.cache import entries_tag, list_tags, site_tag
 from services.render.models import ChannelView, DocumentView, PageEntry, SiteView
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from shared.events.content import (
@@ -25,28 +26,6 @@ from shared.events.content import (
 
 EXPIRED_NOTICE = "该信息已过有效期，仅供查阅。"
 WITHDRAWN_NOTICE = "该信息已撤回。"
-
-
-def site_tag(site_id: str) -> str:
-    """Every page of a site shows its header, navigation and footer."""
-    return f"site:{site_id}"
-
-
-def list_tag(site_id: str, channel_path: str) -> str:
-    """The tag of one channel's own pages (list pages, RSS, single page)."""
-    return f"list:{site_id}:{channel_path}"
-
-
-def list_tags(site_id: str, channel_path: str) -> set[str]:
-    """What a document in a channel changes: that channel's pages and those of every channel above it
-    (they list their children's documents)."""
-    parts = channel_path.split("/")
-    return {list_tag(site_id, "/".join(parts[:n])) for n in range(1, len(parts) + 1)}
-
-
-def entries_tag(site_id: str) -> str:
-    """Pages made of the newest documents of the whole site: home, sitemap.xml, the disclosure catalogue."""
-    return f"entries:{site_id}"
 
 
 class Projection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from services.render.cache import site_tag
 from services.render.models import ChannelView
 from services.render.service.context import RenderDeps, RenderUnitOfWork, SiteFrame
 from services.render.themes import DEFAULT_THEME
@@ -111,13 +112,15 @@ class SiteContext:
 async def site_frame(deps: RenderDeps, uow: RenderUnitOfWork, site_id: str) -> SiteFrame:
     frame = deps.frames.get(site_id)
     if frame is None:
-        own = await uow.repo.theme()
-        frame = SiteFrame(
-            theme={**THEME_DEFAULTS, **(own.values if own else {})},
-            channels=await uow.repo.channels(),
-            has_redirects=await uow.repo.has_redirects(),
-        )
-        deps.frames[site_id] = frame
+        with deps.cache.freshness.build() as since:
+            own = await uow.repo.theme()
+            frame = SiteFrame(
+                theme={**THEME_DEFAULTS, **(own.values if own else {})},
+                channels=await uow.repo.channels(),
+                has_redirects=await uow.repo.has_redirects(),
+            )
+            if deps.cache.freshness.unchanged({site_tag(site_id)}, since):  # else a channel changed meanwhile
+                deps.frames[site_id] = frame
     return frame
 
 

@@ -17,18 +17,6 @@ from services.render.tests.support import Feeder
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER, Backends, TestDatabases, Tokens, running
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On Kafka, each test makes a fresh namespace; when the renderer's consumer asks for the offsets of a
-    partition created a moment before, aiokafka 0.14 sometimes logs "Failed fetch offsets …
-    NotLeaderForPartitionError" and that partition's first messages never arrive (seen ~1 run in 4 of
-    these tests). Long-lived topics never hit it; the tests retry once or twice rather than fail."""
-    if Backends.from_env().bus_url:
-        here = Path(__file__).parent
-        for item in items:
-            if here in Path(item.fspath).parents:
-                item.add_marker(pytest.mark.flaky(reruns=2))
-
-
 @pytest_asyncio.fixture
 async def settings(
     backends: Backends, databases: TestDatabases, tokens: Tokens, tmp_path: Path

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from prometheus_client import REGISTRY
 
+from services.render.cache import Page, PageCache
 from services.render.tests.support import eventually, message, site, site_ready
 from shared.events.content import DocumentPublished, SiteUpdated
 
@@ -94,3 +97,60 @@ async def _shows(pages, path: str, text: str) -> bool:
 
 def _duplicates() -> float:
     return REGISTRY.get_sample_value("sitegroup_events_duplicate_total", {"consumer": "render.pages"}) or 0.0
+
+
+async def test_a_page_built_while_an_event_changes_it_is_not_kept(app, pages, feeder, monkeypatch) -> None:
+    """The race a fresh Kafka namespace showed: a page read before an event commits and stored after its
+    invalidation would be served stale until the next change. It answers the request it was built for; a
+    request joining that build afterwards, and every later one, gets the page as it is now."""
+    channels = await opened(feeder, pages)
+    doc = feeder.document(HEFEI, (channels["zwdt/tzgg"], "zwdt/tzgg"), "关于做好2026年政府网站年度报表工作的通知")
+    server, cache = app.state.pages, app.state.runtime.deps.cache
+    build, invalidate, join = server.builder.build, cache.invalidate, server._join
+    read, applied, joining, release = asyncio.Event(), asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def build_held(request):
+        page = await build(request)
+        read.set()
+        await release.wait()
+        return page
+
+    def invalidate_and_note(tags: set[str]) -> int:
+        dropped = invalidate(tags)
+        if f"doc:{doc.id}" in tags:
+            applied.set()
+        return dropped
+
+    async def join_and_note(pending):
+        joining.set()
+        return await join(pending)
+
+    monkeypatch.setattr(server.builder, "build", build_held)
+    monkeypatch.setattr(cache, "invalidate", invalidate_and_note)
+    monkeypatch.setattr(server, "_join", join_and_note)
+    before = asyncio.create_task(pages.get(doc.url_path))
+    await read.wait()  # the page is read: the document is not published yet
+    await feeder.publish(doc)
+    await applied.wait()
+    joined = asyncio.create_task(pages.get(doc.url_path))
+    await joining.wait()
+    release.set()
+    assert (await before).status_code == 404  # answered from the read that began before the event
+    assert (await joined).status_code == 200 and doc.title in (await joined).text
+    monkeypatch.setattr(server.builder, "build", build)
+    now = await pages.get(doc.url_path)
+    assert now.status_code == 200 and doc.title in now.text
+
+
+def test_freshness_remembers_invalidations_only_while_builds_run() -> None:
+    cache = PageCache(10)
+    listing = Page(200, "<p>通知公告</p>".encode(), "text/html", frozenset({"list:hefei:zwdt"}))
+    home = Page(200, "<p>合肥市人民政府</p>".encode(), "text/html", frozenset({"site:hefei"}))
+    cache.invalidate({"site:hefei"})  # no build running: nothing to remember
+    with cache.freshness.build() as outer:
+        with cache.freshness.build() as inner:
+            cache.invalidate({"list:hefei:zwdt"})
+            assert not cache.put(PageCache.key("hefei", "/zwdt/", "std"), listing, inner)
+        assert cache.put(PageCache.key("hefei", "/", "std"), home, outer)
+        assert not cache.freshness.unchanged({"list:hefei:zwdt"}, outer)
+    assert cache.freshness.unchanged({"list:hefei:zwdt"}, 0) and len(cache) == 1
