@@ -87,23 +87,12 @@ async def require_kafka(bus_url: str, wait_seconds: float = 15.0) -> None:
 
 async def delete_kafka_namespace(bus_url: str, namespace: str) -> None:
     """Best effort: drop the topics and consumer groups a run left under its namespace."""
-    from aiokafka.admin import AIOKafkaAdminClient
+    from shared.testing import Backends
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap(bus_url), client_id="sitegroup-bench")
     try:
-        await admin.start()
-        topics = [t for t in await admin.list_topics() if t.startswith(f"{namespace}.")]
-        if topics:
-            await admin.delete_topics(topics)
-        with contextlib.suppress(Exception):
-            groups = [g[0] for g in await admin.list_consumer_groups() if g[0].startswith(f"{namespace}.")]
-            if groups:
-                await admin.delete_consumer_groups(groups)
+        await Backends(None, bus_url, None, None).drop_namespace(namespace)
     except Exception as exc:  # cleanup only
         console.print(f"[yellow]could not clean Kafka namespace {namespace}: {exc!r}[/]")
-    finally:
-        with contextlib.suppress(Exception):
-            await admin.close()
 
 
 @contextlib.asynccontextmanager

@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.auth import Grant
 from shared.auth.keys import LocalSigner
+from shared.bus import create_bus
+from shared.bus.kafka import KafkaBus
 from shared.db.migrate import upgrade_database
 
 TEST_ISSUER = "https://id.test.sitegroup"
@@ -64,6 +66,15 @@ class Backends:
         if self.bus_url is None:
             return "memory://"
         return f"{self.bus_url}{'&' if '?' in self.bus_url else '?'}namespace={namespace}"
+
+    async def drop_namespace(self, namespace: str) -> None:
+        """Delete a test's topics: a broker kept across runs would otherwise collect thousands
+        of partitions (and run out of file descriptors)."""
+        if self.bus_url is None:
+            return
+        bus = create_bus(self.bus_url_for(namespace), client_id="sitegroup-tests")
+        assert isinstance(bus, KafkaBus)
+        await bus.drop_namespace()
 
 
 class TestDatabases:

@@ -37,6 +37,7 @@ async def make_bus(namespace: str) -> AsyncIterator[Callable[..., EventBus]]:
     yield make
     for bus in made:
         await bus.stop()
+    await BACKENDS.drop_namespace(namespace)
 
 
 def msg(key: str, text: str, *headers: tuple[str, bytes], topic: str = "content.documents") -> Message:
@@ -183,3 +184,26 @@ async def test_ping_reports_a_broker_outage(make_bus) -> None:
         assert not await producer.ping()
     finally:
         await asyncio.to_thread(broker, "start")
+
+
+async def test_dropping_a_namespace_deletes_its_topics_only(make_bus, namespace: str) -> None:
+    bus, other = make_bus(), create_bus(BACKENDS.bus_url_for(f"{namespace}x"), client_id="shared-tests")
+    got = Collector()
+    bus.subscribe("search", ["content.documents"], got)
+    await bus.start()
+    await other.ensure_topics(["content.documents"])
+    await bus.publish_batch([msg("doc-1", "合肥市政务公开工作要点")])
+    await got.wait_for(1, timeout=30)
+    await bus.stop()
+    await bus.drop_namespace()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bus.bootstrap)
+    await admin.start()
+    try:
+        topics = set(await admin.list_topics())
+        assert not any(t.startswith(f"{namespace}.") for t in topics)
+        assert f"{namespace}x.content.documents" in topics  # a namespace sharing its prefix keeps its topics
+    finally:
+        await admin.close()
+        await other.drop_namespace()
+    with pytest.raises(ValueError, match="namespace"):
+        await create_bus(BACKENDS.bus_url, client_id="shared-tests").drop_namespace()

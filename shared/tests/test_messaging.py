@@ -374,6 +374,7 @@ async def test_events_written_during_a_kafka_outage_are_delivered_once_after_it(
         await relay.stop()
         await kafka.stop()
         await consumer_bus.stop()
+        await BACKENDS.drop_namespace(namespace)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ async def settings(
     backends: Backends, databases: TestDatabases, tokens: Tokens, tmp_path: Path
 ) -> AsyncIterator[ContentSettings]:
     url = await databases.fresh("content", MIGRATIONS, VERSION_TABLE)
+    namespace = f"t{uuid.uuid4().hex[:10]}"
     yield ContentSettings(
         database_url=url,
-        bus_url=backends.bus_url_for(f"t{uuid.uuid4().hex[:10]}"),
+        bus_url=backends.bus_url_for(namespace),
         blob_url=backends.blob_url or f"file://{tmp_path / 'blobs'}",
         auth_jwks_url=tokens.jwks_url,
         auth_issuer=TEST_ISSUER,
@@ -35,6 +36,7 @@ async def settings(
         log_json=False,
     )
     await databases.drop(url)
+    await backends.drop_namespace(namespace)
 
 
 @pytest.fixture

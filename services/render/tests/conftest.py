@@ -22,9 +22,10 @@ async def settings(
     backends: Backends, databases: TestDatabases, tokens: Tokens, tmp_path: Path
 ) -> AsyncIterator[RenderSettings]:
     url = await databases.fresh("render", MIGRATIONS, VERSION_TABLE)
+    namespace = f"r{uuid.uuid4().hex[:10]}"
     yield RenderSettings(
         database_url=url,
-        bus_url=backends.bus_url_for(f"r{uuid.uuid4().hex[:10]}"),
+        bus_url=backends.bus_url_for(namespace),
         blob_url=backends.blob_url or f"file://{tmp_path / 'blobs'}",
         auth_jwks_url=tokens.jwks_url,
         auth_issuer=TEST_ISSUER,
@@ -33,6 +34,7 @@ async def settings(
         log_json=False,
     )
     await databases.drop(url)
+    await backends.drop_namespace(namespace)
 
 
 @pytest.fixture
