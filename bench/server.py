@@ -20,47 +20,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import sys
 import tempfile
 import time
 
-from shared.bus import Message
+from bench.publish.arrivals import Arrivals
 from shared.events.content import DOCUMENTS_TOPIC
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER
 
-PUBLISHED = b"content.document.published.v1"
 COLLECTOR_GROUP = "bench.collector"
-
-
-class ArrivalLog:
-    """A consumer group of its own: when (wall clock, ns) did each document's published event arrive?"""
-
-    def __init__(self) -> None:
-        self.arrived: dict[str, int] = {}
-        self.bytes = 0
-        self._changed = asyncio.Event()
-
-    async def handle(self, message: Message) -> None:
-        now = time.time_ns()
-        if dict(message.headers).get("ce-type") != PUBLISHED:
-            return
-        if message.key not in self.arrived:
-            self.arrived[message.key] = now
-            self.bytes += len(message.value)
-            self._changed.set()
-
-    async def wait(self, count: int, timeout: float) -> int:
-        deadline = time.monotonic() + timeout
-        while len(self.arrived) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), min(remaining, 1.0))
-        return len(self.arrived)
 
 
 def settings_for(args: argparse.Namespace):
@@ -83,15 +52,15 @@ def build(settings):
     from services.content.main import create_app
 
     app = create_app(settings, access_log=False)
-    log = ArrivalLog()
+    log = Arrivals(time.time_ns)
     app.state.runtime.bus.subscribe(COLLECTOR_GROUP, [DOCUMENTS_TOPIC], log.handle)
 
     async def bench_wait(count: int, timeout: float = 60.0) -> dict[str, int]:
-        return {"received": await log.wait(count, timeout)}
+        return {"received": await log.wait_count(count, timeout)}
 
     async def bench_events() -> dict:
-        n = len(log.arrived)
-        return {"events": dict(log.arrived), "sizes": {"n": n, "mean": log.bytes / n if n else 0.0}, "pid": os.getpid()}
+        sizes = {"n": len(log.received), "mean": log.mean_size()}
+        return {"events": dict(log.received), "sizes": sizes, "pid": os.getpid()}
 
     app.add_api_route("/bench/wait", bench_wait, methods=["GET"], include_in_schema=False)
     app.add_api_route("/bench/events", bench_events, methods=["GET"], include_in_schema=False)

@@ -5,49 +5,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import time
 from pathlib import Path
 from typing import Any
 
 from bench import profiling
 from bench.common import fresh_database
-from bench.publish import CALLS, CONFIGS, PUBLISHED
+from bench.publish import CALLS, CONFIGS
+from bench.publish.arrivals import Arrivals
 from bench.publish.workload import Driver, Staff, bench_environment, figures, harness_floor, make_plan, open_sites
 from bench.sqlstats import SqlStats
-from shared.bus import Message
 from shared.events.content import DOCUMENTS_TOPIC
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER, Tokens, running
-
-
-class Collector:
-    """A consumer group of its own on the bus: when did each document's published event arrive?"""
-
-    def __init__(self) -> None:
-        self.received: dict[str, float] = {}
-        self.sizes: list[int] = []
-        self._changed = asyncio.Event()
-
-    async def handle(self, message: Message) -> None:
-        now = time.perf_counter()
-        if dict(message.headers).get("ce-type") != PUBLISHED:
-            return
-        if message.key not in self.received:
-            self.received[message.key] = now
-            self.sizes.append(len(message.value))
-            self._changed.set()
-
-    async def wait_for(self, keys: set[str], seconds: float) -> set[str]:
-        """Wait until every key has arrived (or `seconds` passed); return the ones still missing."""
-        deadline = time.perf_counter() + seconds
-        while missing := keys - self.received.keys():
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                return missing
-            self._changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.5))
-        return set()
 
 
 def content_app(url: str, bus_url: str, tmp: Path, tokens: Tokens):
@@ -84,7 +53,7 @@ async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str,
             migrate_seconds = time.perf_counter() - began
             app = content_app(url, bus_url, tmp, tokens)
             runtime = app.state.runtime
-            collector = Collector()
+            collector = Arrivals()
             runtime.bus.subscribe("bench.collector", [DOCUMENTS_TOPIC], collector.handle)
             sql = SqlStats(runtime.engine.sync_engine)
             try:
@@ -96,7 +65,7 @@ async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str,
 
 
 async def measure(
-    name: str, args: argparse.Namespace, client, tokens: Tokens, collector: Collector, sql: SqlStats
+    name: str, args: argparse.Namespace, client, tokens: Tokens, collector: Arrivals, sql: SqlStats
 ) -> dict[str, Any]:
     sites, channels = await open_sites(client, tokens, args.sites)
     plan = make_plan(sites, channels, args.warmup + args.docs)
@@ -129,7 +98,7 @@ async def measure(
         "sites": [s.id for s in sites],
         "warmup": args.warmup,
         **figures(driver, collector.received, began, api_done),
-        "event_bytes_mean": sum(collector.sizes) / len(collector.sizes) if collector.sizes else 0,
+        "event_bytes_mean": collector.mean_size(),
         "sql": sql_result(sql, len(driver.runs)),
         "harness_floor": baseline,
         "profiled": bool(profile),
