@@ -80,6 +80,8 @@ class Backends:
 class TestDatabases:
     """A migrated template per service, copied for each test (a file copy, or CREATE DATABASE … TEMPLATE)."""
 
+    __test__ = False  # a helper, not a test class (pytest collects Test* names a test module imports)
+
     def __init__(self, backends: Backends, workdir: Path) -> None:
         self.backends = backends
         self.workdir = workdir
