@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlalchemy import Row
 
-from services.content.models import Attachment, Channel, Document, Site, document_content
+from services.content.lifecycle import is_live
+from services.content.models import Attachment, Channel, Site, document_content
 from services.content.repository import ContentRepository
 from services.content.sanitize import excerpt, html_to_text
 from shared.events.content import (
@@ -106,15 +107,15 @@ async def primary_placement_snapshot(repo: ContentRepository, site: Row, channel
 
 
 async def _refs(repo: ContentRepository, ids: list[int]) -> list[DocumentRef]:
-    docs = await repo.documents_by_ids(ids)
+    docs = await repo.document_rows(ids)
     return [
         DocumentRef(id=d.id, site_id=d.site_id, title=d.live_title or d.title, url_path=d.url_path)
         for d in (docs[i] for i in ids if i in docs)
-        if d.public_state == "live"
+        if is_live(d)
     ]
 
 
-async def document_snapshot(repo: ContentRepository, doc: Document | Row, content: dict) -> DocumentSnapshot:
+async def document_snapshot(repo: ContentRepository, doc: Row, content: dict) -> DocumentSnapshot:
     """The live face of a document: its live revision's content plus its current public attributes."""
     ids = [i for i in [content.get("cover_id"), *content.get("attachment_ids", [])] if i]
     files = await repo.attachments(ids, site_id=doc.site_id)
@@ -156,7 +157,7 @@ async def document_snapshot(repo: ContentRepository, doc: Document | Row, conten
 async def document_event(
     repo: ContentRepository,
     event_type: type[DocumentEvent],
-    doc: Document | Row,
+    doc: Row,
     *,
     site: Row | None = None,
     placements: list[PlacementSnapshot] | None = None,

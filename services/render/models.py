@@ -66,7 +66,7 @@ class DocumentView(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)  # the content service's document id
     version: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(12))  # live | withdrawn | redirect | gone
+    state: Mapped[str] = mapped_column(String(12))  # a PublicState: live | withdrawn | redirected | gone | expired
     notice: Mapped[str | None] = mapped_column(String(500))
     redirect_url: Mapped[str | None] = mapped_column(String(500))
     snapshot: Mapped[dict[str, Any]] = mapped_column(Json)

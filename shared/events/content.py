@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -12,6 +13,36 @@ from shared.events.envelope import Event
 SITES_TOPIC = "content.sites"
 CHANNELS_TOPIC = "content.channels"
 DOCUMENTS_TOPIC = "content.documents"
+
+
+class PublicState(StrEnum):
+    """What the public sees of a document: the content library keeps it, consumers follow it from the events."""
+
+    UNPUBLISHED = "unpublished"
+    LIVE = "live"
+    WITHDRAWN = "withdrawn"  # the page stays, with a notice
+    REDIRECTED = "redirected"  # the page answers 301 to another address
+    GONE = "gone"  # the page answers 410
+    EXPIRED = "expired"  # taken down at its expiry time, like a withdrawal
+
+
+class WithdrawalKind(StrEnum):
+    """How a live document is taken off line (DocumentWithdrawn.kind), and the public state each leads to."""
+
+    WITHDRAW = "withdraw"
+    REDIRECT = "redirect"
+    GONE = "gone"
+
+    @property
+    def public_state(self) -> PublicState:
+        return _AFTER_WITHDRAWAL[self]
+
+
+_AFTER_WITHDRAWAL = {
+    WithdrawalKind.WITHDRAW: PublicState.WITHDRAWN,
+    WithdrawalKind.REDIRECT: PublicState.REDIRECTED,
+    WithdrawalKind.GONE: PublicState.GONE,
+}
 
 
 class _Snapshot(BaseModel):
@@ -169,7 +200,7 @@ class DocumentWithdrawn(DocumentEvent):
     """Taken off line: the page stays with a notice, redirects elsewhere, or is gone (410)."""
 
     type = "content.document.withdrawn.v1"
-    kind: Literal["withdraw", "redirect", "gone"]
+    kind: WithdrawalKind
     reason: str | None
     redirect_url: str | None
 

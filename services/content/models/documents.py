@@ -7,8 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.content.lifecycle import WorkflowState
 from services.content.models.base import Base, BigId, Json, Timestamps, utcnow
 from shared.db.types import UtcDateTime
+from shared.events.content import PublicState
 from shared.tenancy import TenantScoped
 
 # The revisioned part of a document; everything else (states, validity, index number) is an attribute.
@@ -65,11 +67,11 @@ class Document(TenantScoped, Timestamps, Base):
     subject_words: Mapped[list[str]] = mapped_column(Json, default=list)
     validity: Mapped[str] = mapped_column(String(4), default="有效")
     # Review: draft → in_review (step by step) → scheduled | published; rejection goes back to draft.
-    workflow_state: Mapped[str] = mapped_column(String(12), default="draft")
+    workflow_state: Mapped[str] = mapped_column(String(12), default=WorkflowState.DRAFT)
     review_step: Mapped[int] = mapped_column(Integer, default=0)
     review_steps: Mapped[list[dict]] = mapped_column(Json, default=list)
     # Publication: unpublished → live → withdrawn | redirected | gone | expired (→ live again).
-    public_state: Mapped[str] = mapped_column(String(12), default="unpublished")
+    public_state: Mapped[str] = mapped_column(String(12), default=PublicState.UNPUBLISHED)
     live_revision: Mapped[int | None] = mapped_column(Integer)
     live_title: Mapped[str | None] = mapped_column(String(200))  # what listings and links show
     url_path: Mapped[str | None] = mapped_column(String(500))

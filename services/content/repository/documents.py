@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlalchemy import Row, Update, bindparam, delete, insert, select, update
 
+from services.content.lifecycle import WorkflowState
 from services.content.models import Attachment, Document, DocumentRevision, ReviewAction
 from services.content.repository.base import ALL_SITES, Queries
 from shared.errors import Conflict
+from shared.events.content import PublicState
 from shared.tenancy import TENANT_SITE, site_bound
 
 # The document use cases work on plain rows through these statements, built once: reading a document as
@@ -19,6 +21,12 @@ _COLUMNS = tuple(Document.__table__.c)
 _BY_ID = Document.id == bindparam("doc_id")
 _DOCUMENT_ROW = site_bound(select(*_COLUMNS).where(_BY_ID), Document)
 _DOCUMENT_ROW_FOR_UPDATE = site_bound(select(*_COLUMNS).where(_BY_ID).with_for_update(), Document)
+# Work that spans sites by nature (reposts, pushes, links, subscriptions) reads documents of any site.
+_BY_ID_IN = Document.id.in_(bindparam("doc_ids", expanding=True))
+_ROWS_ANY_SITE = select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).execution_options(**ALL_SITES)
+_ROWS_ANY_SITE_FOR_UPDATE = (
+    select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).with_for_update().execution_options(**ALL_SITES)
+)
 _INSERT_DOCUMENT = insert(Document).returning(*_COLUMNS)
 _DELETE_DOCUMENT = site_bound(delete(Document).where(_BY_ID), Document)
 _changes: dict[tuple[str, ...], Update] = {}
@@ -43,9 +51,18 @@ class DocumentQueries(Queries):
     """Documents of the scope's site, unless a method says it looks across sites."""
 
     async def document_row(self, doc_id: int, *, for_update: bool = False) -> Row | None:
-        """A document of the scope's site as a read-only row (locked for the transaction if for_update)."""
+        """A document of the scope's site as a read-only row (locked for the transaction if for_update: read
+        this way before `change_document`, so that a concurrent change waits instead of failing)."""
         stmt = _DOCUMENT_ROW_FOR_UPDATE if for_update else _DOCUMENT_ROW
         return (await self.run(stmt, {TENANT_SITE: self.site_id, "doc_id": doc_id})).first()
+
+    async def document_rows(self, doc_ids: Sequence[int], *, for_update: bool = False) -> dict[int, Row]:
+        """Documents of any site by id (platform work: reposts, pushes, links), locked in id order if
+        for_update, so that two transactions locking several documents never wait for each other in a circle."""
+        if not doc_ids:
+            return {}
+        stmt = _ROWS_ANY_SITE_FOR_UPDATE if for_update else _ROWS_ANY_SITE
+        return {row.id: row for row in await self.run(stmt, {"doc_ids": sorted(set(doc_ids))})}
 
     async def insert_document(self, values: dict[str, Any]) -> Row:
         return (await self.run(_INSERT_DOCUMENT, values)).one()
@@ -61,14 +78,6 @@ class DocumentQueries(Queries):
 
     async def delete_document(self, doc: Row) -> None:
         await self.run(_DELETE_DOCUMENT, {TENANT_SITE: doc.site_id, "doc_id": doc.id})
-
-    async def document(self, doc_id: int, *, for_update: bool = False, any_site: bool = False) -> Document | None:
-        stmt = select(Document).where(Document.id == doc_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        if any_site:
-            stmt = stmt.execution_options(**ALL_SITES)
-        return await self.session.scalar(stmt)
 
     async def documents_page(
         self,
@@ -114,7 +123,7 @@ class DocumentQueries(Queries):
     async def due_for_publication(self, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
         stmt = (
             select(Document.id, Document.site_id)
-            .where(Document.workflow_state == "scheduled", Document.publish_at <= now)
+            .where(Document.workflow_state == WorkflowState.SCHEDULED, Document.publish_at <= now)
             .order_by(Document.publish_at)
             .limit(limit)
         )
@@ -123,7 +132,7 @@ class DocumentQueries(Queries):
     async def due_for_expiry(self, now: datetime, limit: int = 100) -> list[tuple[int, str]]:
         stmt = (
             select(Document.id, Document.site_id)
-            .where(Document.public_state == "live", Document.expires_at <= now)
+            .where(Document.public_state == PublicState.LIVE, Document.expires_at <= now)
             .order_by(Document.expires_at)
             .limit(limit)
         )
@@ -131,7 +140,7 @@ class DocumentQueries(Queries):
 
     async def library(self, q: str | None, site_id: str | None, page: int, size: int) -> tuple[list[Document], int]:
         """The shared resource library: live documents of every site, to repost or link."""
-        stmt = select(Document).where(Document.public_state == "live")
+        stmt = select(Document).where(Document.public_state == PublicState.LIVE)
         if site_id:
             stmt = stmt.where(Document.site_id == site_id)
         if q:

@@ -8,6 +8,7 @@ from sqlalchemy import Row, bindparam, insert, or_, select, update
 
 from services.content.models import Channel, Document, DocumentLink, Placement, SiteDomain
 from services.content.repository.base import ALL_SITES, Queries
+from shared.events.content import PublicState
 from shared.tenancy import TENANT_SITE, site_bound
 
 _PRIMARY_PLACEMENT = site_bound(
@@ -58,7 +59,11 @@ class PlacementQueries(Queries):
         base = (
             select(Placement, Document)
             .join(Document, Document.id == Placement.document_id)
-            .where(Placement.site_id == site_id, Placement.channel_id == channel_id, Document.public_state == "live")
+            .where(
+                Placement.site_id == site_id,
+                Placement.channel_id == channel_id,
+                Document.public_state == PublicState.LIVE,
+            )
             .execution_options(**ALL_SITES)
         )
         total = await self._count(base)
@@ -77,7 +82,9 @@ class PlacementQueries(Queries):
         stmt = (
             select(Placement.url_path)
             .join(Document, Document.id == Placement.document_id)
-            .where(Placement.site_id == site_id, Placement.url_path.in_(paths), Document.public_state == "live")
+            .where(
+                Placement.site_id == site_id, Placement.url_path.in_(paths), Document.public_state == PublicState.LIVE
+            )
         )
         return set((await self.session.scalars(stmt.execution_options(**ALL_SITES))).all())
 
@@ -103,9 +110,3 @@ class PlacementQueries(Queries):
     async def links_from(self, interpretation_id: int) -> list[DocumentLink]:
         stmt = select(DocumentLink).where(DocumentLink.interpretation_id == interpretation_id)
         return await self._all(stmt.execution_options(**ALL_SITES))
-
-    async def documents_by_ids(self, ids: Sequence[int]) -> dict[int, Document]:
-        if not ids:
-            return {}
-        stmt = select(Document).where(Document.id.in_(ids)).execution_options(**ALL_SITES)
-        return {d.id: d for d in await self._all(stmt)}

@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
+from services.content.lifecycle import WorkflowState
 from services.content.schemas.common import Id, Keyword, ReadModel, Schema, SiteId, reject_explicit_nulls, text
+from shared.events.content import PublicState, WithdrawalKind
 
 Validity = Literal["有效", "修改", "废止", "失效"]
-WorkflowState = Literal["draft", "in_review", "scheduled", "published"]
-PublicState = Literal["unpublished", "live", "withdrawn", "redirected", "gone", "expired"]
 Title = text(200)
 Body = Annotated[str, Field(min_length=1, max_length=1_000_000)]
 RedirectUrl = Annotated[str, Field(pattern=r"^(https?://[^\s]{3,490}|/[^\s]{0,490})$", max_length=500)]
@@ -132,13 +132,13 @@ class EmergencyPublish(Schema):
 
 
 class Unpublish(Schema):
-    kind: Literal["withdraw", "redirect", "gone"]
+    kind: WithdrawalKind
     reason: text(2000) = Field(description="shown with the withdrawal notice and kept in the audit log")
     redirect_url: RedirectUrl | None = None
 
     @model_validator(mode="after")
     def _redirect_needs_url(self) -> Unpublish:
-        if (self.kind == "redirect") != (self.redirect_url is not None):
+        if (self.kind == WithdrawalKind.REDIRECT) != (self.redirect_url is not None):
             raise ValueError("redirect_url is required for kind=redirect and only for it")
         return self
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from shared.events.content import DocumentSnapshot, Placement, SiteSnapshot
+from shared.events.content import DocumentSnapshot, Placement, PublicState, SiteSnapshot
 
 
 class PublicListItem(BaseModel):
@@ -21,7 +21,7 @@ class PublicListItem(BaseModel):
 
 
 class PublicDocument(BaseModel):
-    state: Literal["live", "withdrawn", "redirected", "expired"]
+    state: Literal[PublicState.LIVE, PublicState.WITHDRAWN, PublicState.REDIRECTED, PublicState.EXPIRED]
     notice: str | None
     reason: str | None
     redirect_url: str | None

@@ -8,12 +8,15 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from services.content.models import Document, PlatformCheckTerm, SiteCheckTerm
+from sqlalchemy import Row
+
+from services.content.models import PlatformCheckTerm, SiteCheckTerm
 from services.content.sanitize import html_to_text
 from services.content.schemas.documents import CheckFinding, CheckReport
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork
+from services.content.service.lookups import document_or_404
 from services.content.service.permissions import require_staff
-from shared.errors import NotFound, Unprocessable
+from shared.errors import Unprocessable
 
 _TEXT_FIELDS = ("title", "subtitle", "summary", "author", "source", "document_number", "issuing_body")
 _API_ATTACHMENT = re.compile(r"^/api/v1/content/(public/)?sites/([a-z][a-z0-9-]{1,39})/attachments/(\d+)(/content)?$")
@@ -34,7 +37,7 @@ def _excerpt(text: str, start: int, length: int) -> str:
     return text[max(0, start - 12) : start + length + 12]
 
 
-def _term_findings(doc: Document, terms: Iterable[PlatformCheckTerm | SiteCheckTerm]) -> list[CheckFinding]:
+def _term_findings(doc: Row, terms: Iterable[PlatformCheckTerm | SiteCheckTerm]) -> list[CheckFinding]:
     texts = {f: getattr(doc, f) or "" for f in _TEXT_FIELDS}
     texts["body_html"] = html_to_text(doc.body_html)
     texts["keywords"] = " ".join(doc.keywords or [])
@@ -54,7 +57,7 @@ def _term_findings(doc: Document, terms: Iterable[PlatformCheckTerm | SiteCheckT
     return findings
 
 
-async def _link_findings(uow: ContentUnitOfWork, doc: Document) -> list[CheckFinding]:
+async def _link_findings(uow: ContentUnitOfWork, doc: Row) -> list[CheckFinding]:
     """Links to our own sites (relative, or to any platform host) must reach something live."""
     parser = _Links()
     parser.feed(doc.body_html)
@@ -95,12 +98,12 @@ async def _resolves(uow: ContentUnitOfWork, site_id: str, path: str) -> bool:
     return await uow.repo.channel_by_path(site_id, channel_path) is not None
 
 
-async def findings_for(uow: ContentUnitOfWork, doc: Document) -> list[CheckFinding]:
+async def findings_for(uow: ContentUnitOfWork, doc: Row) -> list[CheckFinding]:
     terms = await uow.repo.check_terms(doc.site_id)
     return [*_term_findings(doc, terms), *await _link_findings(uow, doc)]
 
 
-async def enforce_checks(uow: ContentUnitOfWork, doc: Document) -> None:
+async def enforce_checks(uow: ContentUnitOfWork, doc: Row) -> None:
     """Refuse publication with the full list of findings; the caller's transaction is rolled back."""
     findings = await findings_for(uow, doc)
     if findings:
@@ -113,9 +116,7 @@ async def enforce_checks(uow: ContentUnitOfWork, doc: Document) -> None:
 
 async def check_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id: int) -> CheckReport:
     async with deps.site_uow(site_id) as uow:
-        doc = await uow.repo.document(doc_id)
-        if doc is None:
-            raise NotFound(f"document {doc_id} does not exist on this site")
+        doc = await document_or_404(uow, doc_id)
         require_staff(actor, site_id, doc.channel_id)
         findings = await findings_for(uow, doc)
         return CheckReport(passed=not findings, findings=findings)

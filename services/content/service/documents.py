@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from services.content import lifecycle
+from services.content.lifecycle import WorkflowState
 from services.content.models import CONTENT_FIELDS, DocumentRevision, document_content
 from services.content.sanitize import sanitize_html
 from services.content.schemas.common import Page
@@ -38,7 +40,7 @@ async def create_document(deps: ContentDeps, actor: Actor, site_id: str, data: D
         values |= {"site_id": site_id, "created_by": actor.id, "updated_by": actor.id}
         values["body_html"] = sanitize_html(data.body_html)
         if data.submit:  # entered in review by the same INSERT: one statement, not an INSERT and an UPDATE
-            values |= await review_entry(uow, actor, site_id, data.channel_id, "draft")
+            values |= await review_entry(uow, actor, site_id, data.channel_id, WorkflowState.DRAFT)
         doc = await uow.repo.insert_document(values)
         _add_revision(uow, doc, actor)
         audit(uow, actor, site_id, "document.created", "document", doc.id, title=doc.title, channel_id=doc.channel_id)
@@ -57,8 +59,7 @@ async def update_document(
         require_editor(actor, site_id, doc.channel_id)
         if data.version != doc.version:
             raise Conflict(f"version: document is at version {doc.version}, not {data.version}; reload and retry")
-        if doc.workflow_state in ("in_review", "scheduled"):
-            raise Conflict(f"document is {doc.workflow_state}; a reviewer must reject it before it can be edited")
+        back_to_draft = lifecycle.edit(doc)
         changes = data.model_dump(exclude_unset=True, exclude={"version"})
         if "channel_id" in changes and changes["channel_id"] != doc.channel_id:
             require_editor(actor, site_id, changes["channel_id"])
@@ -70,7 +71,7 @@ async def update_document(
         if not changed:
             return DocumentRead.model_validate(doc)
         new_revision = any(name in CONTENT_FIELDS for name in changed)
-        extra = {"workflow_state": "draft", "updated_by": actor.id}
+        extra = back_to_draft | {"updated_by": actor.id}
         if new_revision:
             extra["revision"] = doc.revision + 1
         doc = await uow.repo.change_document(doc, changed | extra)
@@ -86,8 +87,7 @@ async def delete_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id:
     async with deps.site_uow(site_id) as uow:
         doc = await document_or_404(uow, doc_id, for_update=True)
         require_editor(actor, site_id, doc.channel_id)
-        if doc.first_published_at is not None:
-            raise Conflict("a document that has been published cannot be deleted; unpublish it instead")
+        lifecycle.check_deletable(doc)
         audit(uow, actor, site_id, "document.deleted", "document", doc.id, title=doc.title)
         await uow.repo.delete_document(doc)
         await uow.commit()

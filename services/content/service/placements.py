@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Row
+
 from services.content.events import document_event
-from services.content.models import Document, DocumentLink, Placement
+from services.content.lifecycle import is_live
+from services.content.models import DocumentLink, Placement
 from services.content.schemas.common import Page
 from services.content.schemas.documents import (
     DocumentRead,
@@ -19,7 +22,6 @@ from services.content.schemas.documents import (
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.permissions import require_editor, require_site_admin
 from shared.clock import china_time
-from shared.db.uow import UnitOfWork
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.content import DocumentPublished, DocumentUpdated
 from shared.events.content import Placement as PlacementSnapshot
@@ -94,7 +96,7 @@ async def remove_placement(deps: ContentDeps, actor: Actor, site_id: str, channe
             raise NotFound(f"channel {channel_id} has no placement {placement_id}")
         if placement.kind == "primary":
             raise Conflict("a document's own channel placement cannot be removed; unpublish the document instead")
-        doc = await uow.repo.document(placement.document_id)
+        doc = await _locked_document(uow, placement.document_id)
         channel = await uow.repo.channel(channel_id, site_id=site_id)
         domains = await uow.repo.main_domains([site_id])
         removed = PlacementSnapshot(
@@ -113,14 +115,13 @@ async def remove_placement(deps: ContentDeps, actor: Actor, site_id: str, channe
         await uow.commit()
 
 
-async def on_document_published(uow: UnitOfWork, event: DocumentPublished) -> bool:
+async def on_document_published(uow: ContentUnitOfWork, event: DocumentPublished) -> bool:
     """Consumer: place a newly published document in every channel subscribed to its channel (自动转载)."""
-    assert isinstance(uow, ContentUnitOfWork)
     subscribers = await uow.repo.subscribers(event.document.channel_id)
     if not subscribers:
         return False
-    doc = await uow.repo.document(event.document.id, any_site=True)
-    if doc is None or doc.public_state != "live":
+    doc = (await uow.repo.document_rows([event.document.id], for_update=True)).get(event.document.id)
+    if doc is None or not is_live(doc):
         return False  # withdrawn again before this event arrived: nothing to spread
     existing = {p.channel_id for p in await uow.repo.placements_of(doc.id)}
     added = []
@@ -148,33 +149,31 @@ async def set_interprets(
 ) -> DocumentRead:
     """Link an interpretation (解读) to the policies it explains; both pages show the link."""
     async with deps.platform_uow() as uow:
-        doc = await uow.repo.document(doc_id)
-        if doc is None or doc.site_id != site_id:
+        doc = await _locked_document(uow, doc_id)
+        if doc.site_id != site_id:
             raise NotFound(f"document {doc_id} does not exist on this site")
         require_editor(actor, site_id, doc.channel_id)
         wanted = list(dict.fromkeys(request.policy_ids))
         if doc_id in wanted:
             raise InvalidInput("policy_ids", "a document cannot interpret itself")
-        policies = await uow.repo.documents_by_ids(wanted)
-        for pid in wanted:
-            policy = policies.get(pid)
-            if policy is None or (policy.site_id != site_id and policy.public_state != "live"):
-                raise InvalidInput("policy_ids", f"document {pid} is neither live nor of this site")
         current = {link.policy_id: link for link in await uow.repo.links_from(doc_id)}
+        # Every document whose page shows the link changes: lock them all (in id order) before writing.
+        others = await uow.repo.document_rows([*wanted, *current], for_update=True)
+        for pid in wanted:
+            policy = others.get(pid)
+            if policy is None or (policy.site_id != site_id and not is_live(policy)):
+                raise InvalidInput("policy_ids", f"document {pid} is neither live nor of this site")
         for pid in set(current) - set(wanted):
             await uow.session.delete(current[pid])
         for pid in [p for p in wanted if p not in current]:
-            uow.session.add(
-                DocumentLink(
-                    site_id=site_id, interpretation_id=doc_id, policy_id=pid, policy_site_id=policies[pid].site_id
-                )
+            link = DocumentLink(
+                site_id=site_id, interpretation_id=doc_id, policy_id=pid, policy_site_id=others[pid].site_id
             )
+            uow.session.add(link)
         await uow.session.flush()
-        touched = [doc, *[d for d in (await uow.repo.documents_by_ids(list(set(current) ^ set(wanted)))).values()]]
-        for changed in touched:
-            if changed.public_state == "live":
-                changed.version += 1
-                uow.emit(await document_event(uow.repo, DocumentUpdated, changed, change="links"))
+        doc = await _announce_links(uow, doc)
+        for other_id in sorted(set(current) ^ set(wanted)):
+            await _announce_links(uow, others[other_id])
         audit(uow, actor, site_id, "document.interprets_set", "document", doc_id, policy_ids=wanted)
         await uow.commit()
         return DocumentRead.model_validate(doc)
@@ -191,16 +190,22 @@ async def library(
         return Page(items=[DocumentSummary.model_validate(d) for d in rows], total=total, page=page, size=size)
 
 
-async def _live_document(uow: ContentUnitOfWork, document_id: int) -> Document:
-    doc = await uow.repo.document(document_id)
-    if doc is None or doc.public_state != "live":
+async def _locked_document(uow: ContentUnitOfWork, document_id: int) -> Row:
+    """A document of any site, locked for this transaction: what every change to it starts from."""
+    doc = (await uow.repo.document_rows([document_id], for_update=True)).get(document_id)
+    if doc is None:
+        raise NotFound(f"document {document_id} does not exist")
+    return doc
+
+
+async def _live_document(uow: ContentUnitOfWork, document_id: int) -> Row:
+    doc = (await uow.repo.document_rows([document_id], for_update=True)).get(document_id)
+    if doc is None or not is_live(doc):
         raise InvalidInput("document_id", f"document {document_id} is not a live document of the library")
     return doc
 
 
-async def _place(
-    uow: ContentUnitOfWork, actor: Actor, doc: Document, site_id: str, channel_id: int, kind: str
-) -> Placement:
+async def _place(uow: ContentUnitOfWork, actor: Actor, doc: Row, site_id: str, channel_id: int, kind: str) -> Placement:
     channel = await uow.repo.channel(channel_id, site_id=site_id)
     if channel is None or channel.kind not in ("list", "topic"):
         raise InvalidInput("channel_id", f"site {site_id} has no list or topic channel {channel_id}")
@@ -221,14 +226,22 @@ async def _place(
     return placement
 
 
-async def _announce_placements(
-    uow: ContentUnitOfWork, doc: Document, removed: list[PlacementSnapshot] | None = None
-) -> None:
-    doc.version += 1
-    await uow.session.flush()
-    uow.emit(
-        await document_event(uow.repo, DocumentUpdated, doc, change="placements", removed_placements=removed or [])
-    )
+async def _announce_placements(uow: ContentUnitOfWork, doc: Row, removed: list[PlacementSnapshot] | None = None) -> Row:
+    """Where a document appears changed: a new version of it, and the event that says where it is now."""
+    doc = await uow.repo.change_document(doc, {})
+    event = await document_event(uow.repo, DocumentUpdated, doc, change="placements", removed_placements=removed or [])
+    uow.emit(event)
+    return doc
+
+
+async def _announce_links(uow: ContentUnitOfWork, doc: Row) -> Row:
+    """A live document's links changed: a new version of it, and the event its page is rebuilt from. (A draft's
+    links are read when it goes live; its version stays, so an editor's open form is not made stale.)"""
+    if not is_live(doc):
+        return doc
+    doc = await uow.repo.change_document(doc, {})
+    uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="links"))
+    return doc
 
 
 async def _descendants(uow: ContentUnitOfWork, site_id: str) -> set[str]:

@@ -7,12 +7,12 @@ from services.content.schemas.common import Page
 from services.content.schemas.public import PublicDocument, PublicListItem, PublicSite
 from services.content.service.context import ContentDeps
 from shared.errors import Gone, NotFound
-from shared.events.content import DocumentPublished
+from shared.events.content import DocumentPublished, PublicState
 
 _NOTICES = {
-    "withdrawn": "该信息已撤回",
-    "expired": "该信息已过期下线",
-    "redirected": "该信息已迁移",
+    PublicState.WITHDRAWN: "该信息已撤回",
+    PublicState.EXPIRED: "该信息已过期下线",
+    PublicState.REDIRECTED: "该信息已迁移",
 }
 
 
@@ -60,18 +60,18 @@ async def document_at(deps: ContentDeps, site_id: str, path: str) -> PublicDocum
 async def public_document(deps: ContentDeps, site_id: str, doc_id: int) -> PublicDocument:
     """A live document as it appears on this site; withdrawn ones with their notice, gone ones 410."""
     async with deps.platform_uow() as uow:
-        doc = await uow.repo.document(doc_id)
+        doc = (await uow.repo.document_rows([doc_id])).get(doc_id)
         placements = await uow.repo.placements_of(doc_id) if doc else []
-        if doc is None or doc.public_state == "unpublished" or all(p.site_id != site_id for p in placements):
+        if doc is None or doc.public_state == PublicState.UNPUBLISHED or all(p.site_id != site_id for p in placements):
             raise NotFound(f"site {site_id} shows no document {doc_id}")
-        if doc.public_state == "gone":
+        if doc.public_state == PublicState.GONE:
             raise Gone(f"document {doc_id} has been removed")
         event = await document_event(uow.repo, DocumentPublished, doc)
-    state = doc.public_state
+    state = PublicState(doc.public_state)
     return PublicDocument(
         state=state,
         notice=_NOTICES.get(state),
-        reason=doc.unpublish_reason if state != "live" else None,
+        reason=doc.unpublish_reason if state != PublicState.LIVE else None,
         redirect_url=doc.redirect_url,
         document=event.document,
         placements=event.placements,

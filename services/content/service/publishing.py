@@ -11,19 +11,20 @@ from datetime import datetime
 
 from sqlalchemy import Row
 
+from services.content import lifecycle
 from services.content.events import document_event, primary_placement_snapshot
+from services.content.lifecycle import Changes
 from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
 from services.content.service.checks import enforce_checks
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.lookups import document_or_404
 from services.content.service.permissions import REVIEWER_PREFIX, SITE_ADMIN, has_site_role, require_site_admin
 from shared.clock import china_time
-from shared.errors import Conflict, Forbidden
+from shared.errors import Forbidden
 from shared.events.content import DocumentExpired, DocumentPublished, DocumentUpdated, DocumentWithdrawn
 from shared.logs import get_logger
 
 log = get_logger("content.publishing")
-_DOWN_STATES = {"withdraw": "withdrawn", "redirect": "redirected", "gone": "gone"}
 
 
 async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row) -> Row:
@@ -31,27 +32,19 @@ async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Acto
     await enforce_checks(uow, doc)
     if doc.publish_at is not None and doc.publish_at > deps.now():
         audit(uow, actor, doc.site_id, "document.scheduled", "document", doc.id, publish_at=doc.publish_at.isoformat())
-        return await uow.repo.change_document(doc, {"workflow_state": "scheduled"})
+        return await uow.repo.change_document(doc, lifecycle.schedule())
     return await go_live(uow, deps, actor, doc)
 
 
 async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row) -> Row:
     """Make the working revision the live one and announce it; the live row back."""
     now = deps.now()
-    was_live, first = doc.public_state == "live", doc.first_published_at is None
-    changes = {
-        "live_revision": doc.revision,
-        "live_title": doc.title,
-        "workflow_state": "published",
-        "public_state": "live",
-        "published_at": now,
-        "unpublish_reason": None,
-        "redirect_url": None,
-    }
+    was_live, first = lifecycle.is_live(doc), doc.first_published_at is None
+    changes = lifecycle.go_live(doc, now)
     site = await uow.repo.site_row(doc.site_id)
     channel = await uow.repo.channel_row(doc.channel_id, doc.site_id) if first else None
     if channel is not None:
-        changes |= await _identity(uow, site, channel, doc, now)
+        changes |= await _permanent_address(uow, site, channel, doc, now)
     await uow.repo.place_primary(doc.site_id, _primary(actor, doc, changes.get("url_path", doc.url_path), now), first)
     if files := [i for i in [doc.cover_id, *doc.attachment_ids] if i]:
         await uow.repo.mark_attachments_public(doc.site_id, files)
@@ -66,7 +59,7 @@ async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: 
     return doc
 
 
-async def _identity(uow: ContentUnitOfWork, site: Row, channel: Row, doc: Row, now: datetime) -> dict:
+async def _permanent_address(uow: ContentUnitOfWork, site: Row, channel: Row, doc: Row, now: datetime) -> Changes:
     """URL and 索引号 are given once, at first publication, and never change."""
     local = china_time(now)
     unit = channel.unit_code or site.org_code
@@ -98,15 +91,7 @@ async def unpublish_document(
     require_site_admin(actor, site_id)
     async with deps.site_uow(site_id) as uow:
         doc = await document_or_404(uow, doc_id, for_update=True)
-        if doc.public_state != "live":
-            raise Conflict(f"document {doc.id} is {doc.public_state}, not live")
-        changes = {
-            "public_state": _DOWN_STATES[request.kind],
-            "unpublish_reason": request.reason,
-            "redirect_url": request.redirect_url,
-        }
-        if doc.workflow_state == "published":
-            changes["workflow_state"] = "draft"
+        changes = lifecycle.take_down(doc, request.kind, request.reason, request.redirect_url)
         doc = await uow.repo.change_document(doc, changes)
         down = {"kind": request.kind, "reason": request.reason, "redirect_url": request.redirect_url}
         uow.emit(await document_event(uow.repo, DocumentWithdrawn, doc, **down))
@@ -128,7 +113,7 @@ async def change_validity(
             return DocumentRead.model_validate(doc)
         previous = doc.validity
         doc = await uow.repo.change_document(doc, {"validity": request.validity})
-        if doc.public_state == "live":
+        if lifecycle.is_live(doc):
             uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="validity"))
         audit(
             uow,
@@ -161,17 +146,16 @@ async def _run_due(deps: ContentDeps, due: list[tuple[int, str]], action: DueAct
 
 
 async def _publish_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Row) -> bool:
-    if doc.workflow_state != "scheduled" or doc.publish_at > deps.now():
+    if not lifecycle.is_due(doc, deps.now()):
         return False
     await go_live(uow, deps, SYSTEM, doc)
     return True
 
 
 async def _expire_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Row) -> bool:
-    if doc.public_state != "live" or doc.expires_at > deps.now():
+    if not lifecycle.has_expired(doc, deps.now()):
         return False
-    changes = {"public_state": "expired"} | ({"workflow_state": "draft"} if doc.workflow_state == "published" else {})
-    doc = await uow.repo.change_document(doc, changes)
+    doc = await uow.repo.change_document(doc, lifecycle.expire(doc))
     uow.emit(await document_event(uow.repo, DocumentExpired, doc))
     audit(uow, SYSTEM, doc.site_id, "document.expired", "document", doc.id)
     return True

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Row
 
+from services.content import lifecycle
+from services.content.lifecycle import Changes
 from services.content.models import ReviewAction
 from services.content.schemas.documents import DocumentRead, EmergencyPublish, Rejection, ReviewDecision
 from services.content.service.checks import enforce_checks
@@ -12,7 +14,6 @@ from services.content.service.lookups import document_or_404
 from services.content.service.permissions import require_editor, require_reviewer, require_site_admin
 from services.content.service.publishing import complete_review, go_live
 from services.content.service.review_steps import effective_steps
-from shared.errors import Conflict
 
 
 async def submit_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id: int) -> DocumentRead:
@@ -27,13 +28,11 @@ async def submit_document(deps: ContentDeps, actor: Actor, site_id: str, doc_id:
 
 async def review_entry(
     uow: ContentUnitOfWork, actor: Actor, site_id: str, channel_id: int, state: str, doc_id: int | None = None
-) -> dict:
+) -> Changes:
     """Freeze the workflow that applies now (channel's, else site's): the changes that enter its first step."""
     require_editor(actor, site_id, channel_id)
-    if state != "draft":
-        raise Conflict(f"only drafts can be submitted; document {doc_id} is {state}")
     steps, _ = await effective_steps(uow, site_id, channel_id)
-    return {"review_steps": steps, "review_step": 0, "workflow_state": "in_review"}
+    return lifecycle.enter_review(state, steps, doc_id)
 
 
 def record_submission(uow: ContentUnitOfWork, actor: Actor, doc: Row) -> None:
@@ -48,12 +47,13 @@ async def approve_document(
     """Pass the current step; passing the last one publishes (or schedules) after the checks."""
     async with deps.site_uow(site_id) as uow:
         doc = await document_or_404(uow, doc_id, for_update=True)
-        step = _current_step(doc)
+        step = lifecycle.current_step(doc)
         require_reviewer(actor, site_id, step["role"], doc.channel_id)
         _record(uow, doc, actor, "approve", step["name"], decision.comment)
         audit(uow, actor, site_id, "document.approved", "document", doc.id, step=step["name"], revision=doc.revision)
-        if doc.review_step + 1 < len(doc.review_steps):
-            doc = await uow.repo.change_document(doc, {"review_step": doc.review_step + 1})
+        next_step = lifecycle.next_step(doc)
+        if next_step is not None:
+            doc = await uow.repo.change_document(doc, next_step)
         else:
             doc = await complete_review(uow, deps, actor, doc)
         await uow.commit()
@@ -66,13 +66,13 @@ async def reject_document(
     """Back to the author with a comment; a live document keeps its live revision meanwhile."""
     async with deps.site_uow(site_id) as uow:
         doc = await document_or_404(uow, doc_id, for_update=True)
-        step = _current_step(doc)
+        step = lifecycle.current_step(doc)
         require_reviewer(actor, site_id, step["role"], doc.channel_id)
         _record(uow, doc, actor, "reject", step["name"], rejection.comment)
         audit(
             uow, actor, site_id, "document.rejected", "document", doc.id, step=step["name"], comment=rejection.comment
         )
-        doc = await uow.repo.change_document(doc, {"workflow_state": "draft", "review_step": 0})
+        doc = await uow.repo.change_document(doc, lifecycle.reject(doc))
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
@@ -84,8 +84,7 @@ async def emergency_publish(
     require_site_admin(actor, site_id)
     async with deps.site_uow(site_id) as uow:
         doc = await document_or_404(uow, doc_id, for_update=True)
-        if doc.workflow_state == "published":
-            raise Conflict(f"document {doc.id} is already published at revision {doc.revision}")
+        lifecycle.check_emergency_publishable(doc)
         await enforce_checks(uow, doc)
         _record(uow, doc, actor, "emergency_publish", None, request.reason)
         audit(
@@ -101,12 +100,6 @@ async def emergency_publish(
         doc = await go_live(uow, deps, actor, doc)
         await uow.commit()
         return DocumentRead.model_validate(doc)
-
-
-def _current_step(doc: Row) -> dict:
-    if doc.workflow_state != "in_review":
-        raise Conflict(f"document {doc.id} is {doc.workflow_state}, not in review")
-    return doc.review_steps[doc.review_step]
 
 
 def _record(uow: ContentUnitOfWork, doc: Row, actor: Actor, action: str, step: str | None, comment: str | None) -> None:

@@ -10,6 +10,7 @@ import httpx
 
 from services.render.service.context import RenderDeps
 from services.render.themes import attachment_path
+from shared.events.content import PublicState
 from shared.logs import get_logger
 from shared.tenancy import site_blob_key
 
@@ -32,7 +33,7 @@ class FileMirror:
         async with self.deps.site_uow(site_id) as uow:
             views = [await uow.repo.placed_document(doc_id) for doc_id in sorted(doc_ids)]
         for view in views:
-            if view is None or view.state != "live":
+            if view is None or view.state != PublicState.LIVE:
                 continue
             for attachment in view.snapshot.get("attachments", []):
                 await self._copy(site_id, view.snapshot["site_id"], attachment)

@@ -13,6 +13,7 @@ from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
 from services.render.service.siteview import SiteContext, site_context
 from services.render.themes import Themes
+from shared.events.content import PublicState
 
 HTML = "text/html; charset=utf-8"
 _LIST_PAGE = re.compile(r"^(?P<channel>.*?)/?(?:index(?:_(?P<n>[1-9][0-9]{0,4}))?\.html)?$")
@@ -143,9 +144,9 @@ class PageBuilder:
     async def article(self, uow: RenderUnitOfWork, ctx: SiteContext, entry: Entry) -> Page:
         view = await self._document_view(uow, entry.document_id)
         tags = {site_tag(ctx.site_id), f"doc:{entry.document_id}"}
-        if view is None or view.state == "gone":
+        if view is None or view.state == PublicState.GONE:
             return self.error(ctx, 410, "该信息已删除", tags)
-        if view.state == "redirect" and view.redirect_url:
+        if view.state == PublicState.REDIRECTED and view.redirect_url:
             return redirect_page(view.redirect_url, ctx, tags=tags)
         doc = view.snapshot
         channel = ctx.channel_by_id(entry.channel_id)
@@ -165,7 +166,7 @@ class PageBuilder:
 
     async def _document(self, uow: RenderUnitOfWork, entry: Entry) -> dict[str, Any] | None:
         view = await self._document_view(uow, entry.document_id)
-        return view.snapshot if view is not None and view.state == "live" else None
+        return view.snapshot if view is not None and view.state == PublicState.LIVE else None
 
     async def _document_view(self, uow: RenderUnitOfWork, document_id: int):
         return await uow.repo.placed_document(document_id)

@@ -20,6 +20,7 @@ from shared.events.content import (
     DocumentExpired,
     DocumentUpdated,
     DocumentWithdrawn,
+    PublicState,
     SiteEvent,
     SiteSnapshot,
 )
@@ -80,7 +81,7 @@ class Projection:
             uow.session.add(view)
         view.version, view.snapshot = event.aggregate_version, snapshot
         view.state, view.notice, view.redirect_url = state, notice, redirect_url
-        tags = {f"doc:{doc.id}"} | await _place(uow, event, listed=state == "live")
+        tags = {f"doc:{doc.id}"} | await _place(uow, event, listed=state == PublicState.LIVE)
         site = event.site.model_dump(mode="json") if known is None else None
         self._changed(uow, event.site_id, tags, site)
         return True
@@ -112,14 +113,14 @@ def _channel_view(event: ChannelEvent) -> ChannelView:
     )
 
 
-def _state_of(event: DocumentEvent) -> tuple[str, str | None, str | None]:
+def _state_of(event: DocumentEvent) -> tuple[PublicState, str | None, str | None]:
+    """What the public sees of the document after this event, with the notice its page shows."""
     if isinstance(event, DocumentWithdrawn):
-        state = {"withdraw": "withdrawn", "redirect": "redirect", "gone": "gone"}[event.kind]
         notice = f"{WITHDRAWN_NOTICE.rstrip('。')}，原因：{event.reason}" if event.reason else WITHDRAWN_NOTICE
-        return state, notice, event.redirect_url
+        return event.kind.public_state, notice, event.redirect_url
     if isinstance(event, DocumentExpired):
-        return "withdrawn", EXPIRED_NOTICE, None
-    return "live", None, None
+        return PublicState.EXPIRED, EXPIRED_NOTICE, None
+    return PublicState.LIVE, None, None
 
 
 async def _place(uow: RenderUnitOfWork, event: DocumentEvent, *, listed: bool) -> set[str]:
