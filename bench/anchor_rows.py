@@ -1,4 +1,5 @@
-"""anchor-bench rows for the platform's pages: `ANCHOR_ROWS=/work/main/bench/anchor_rows.py ./run.sh bench sg_…`.
+"""anchor-bench rows for the platform's pages; from the repository's folder:
+`ANCHOR_ROWS=$PWD/bench/anchor_rows.py ../shared/anchor-bench/run.sh bench sg_…`.
 
 anchor-bench's bench.py execs this file in its own namespace (`add` and `WORK` come from there), on the kit's
 python3: standard library only, and every name here starts with sg_/SG_ so none of bench.py's is replaced.

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from shared.db.migrate import upgrade_database
+from shared.db.migrate import Schema
 from shared.testing import Backends
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,14 +102,14 @@ async def fresh_database(
     label: str,
     *,
     admin_url: str | None = None,
-    migrations: Path | None = None,
-    version_table: str | None = None,
+    schema: Schema | None = None,
 ) -> AsyncIterator[str]:
-    """A new database for one run (an SQLite file, or a PostgreSQL database dropped afterwards), migrated."""
+    """A new database for one run (an SQLite file, or a PostgreSQL database dropped afterwards), migrated to
+    a service's schema if given."""
     if kind == "sqlite":
         url = f"sqlite+aiosqlite:///{workdir / f'{label}-{uuid.uuid4().hex[:6]}.db'}"
-        if migrations is not None:
-            await upgrade_database(url, migrations, version_table or "alembic_version")
+        if schema is not None:
+            await schema.upgrade(url)
         yield url
         return
     assert admin_url is not None, "PostgreSQL needs an admin URL (SG_TEST_DATABASE_URL)"
@@ -117,8 +117,8 @@ async def fresh_database(
     await _pg_admin(admin_url, f'CREATE DATABASE "{name}"')
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     try:
-        if migrations is not None:
-            await upgrade_database(url, migrations, version_table or "alembic_version")
+        if schema is not None:
+            await schema.upgrade(url)
         yield url
     finally:
         await _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -3,7 +3,7 @@
     taskset -c 0 .venv/bin/python -m bench.server --port P --database-url URL --bus-url URL --jwks-url file://…
                                                   [--blob-url file://DIR] [--host 127.0.0.1] [--no-migrate]
 
-Migrates the database (services.content.main.migrate), builds `create_app(settings, access_log=False)` and
+Migrates the database (services.content.migrate), builds `create_app(settings, access_log=False)` and
 serves it with uvicorn (1 worker, httptools, stdlib asyncio loop, log level warning, no access log). Before the
 lifespan starts it subscribes a collector group of its own to `content.documents` on the app's bus; the
 collector notes `time.time_ns()` when each `content.document.published.v1` arrives. Two routes are
@@ -33,7 +33,7 @@ COLLECTOR_GROUP = "bench.collector"
 
 
 def settings_for(args: argparse.Namespace):
-    from services.content.config import ContentSettings
+    from services.content import ContentSettings
 
     return ContentSettings(
         database_url=args.database_url,
@@ -49,11 +49,11 @@ def settings_for(args: argparse.Namespace):
 
 def build(settings):
     """The content app with the collector subscribed and the /bench routes added."""
-    from services.content.main import create_app
+    from services.content import ContentRuntime, create_app
 
     app = create_app(settings, access_log=False)
     log = Arrivals(time.time_ns)
-    app.state.runtime.bus.subscribe(COLLECTOR_GROUP, [DOCUMENTS_TOPIC], log.handle)
+    ContentRuntime.of(app).bus.subscribe(COLLECTOR_GROUP, [DOCUMENTS_TOPIC], log.handle)
 
     async def bench_wait(count: int, timeout: float = 60.0) -> dict[str, int]:
         return {"received": await log.wait_count(count, timeout)}
@@ -84,7 +84,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
-    from services.content.main import migrate
+    from services.content import migrate
     from shared.logs import configure_logging
     from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 

@@ -1,6 +1,8 @@
 """bench.sqlcost — what one trivial SELECT costs at each layer of the content service's database stack.
 
-`SELECT … FROM channels WHERE id = ?` on a migrated SQLite content database, run N times through:
+`SELECT … FROM channels WHERE id = ?` on an SQLite database holding a channels table of the bench's own (shaped
+like the content service's, and as empty as a freshly migrated one: the cost of the layers, not of a row),
+run N times through:
 sqlite3 (synchronous), aiosqlite (a worker thread per connection: what the engine used before
 shared.db.sqlite_inloop, kept for comparison), SQLAlchemy Core on the service's async engine (the in-loop
 driver; text() and select()), the ORM in a platform-scoped session, and the ORM in a site-scoped session
@@ -22,8 +24,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from rich.table import Table
+from sqlalchemy import String, select, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bench.common import console, fmt, fresh_database, machine, quiet_logs, warn_if_busy, write_json
+from shared.db.engine import Database
+from shared.db.types import BigId, service_metadata
+from shared.db.uow import UnitOfWork
+from shared.tenancy import PLATFORM, TenantScoped, site_scope
 
 REPEAT = 5
 
@@ -41,61 +49,81 @@ async def timed(n: int, call: Callable[[int], Awaitable[object]]) -> float:
     return best
 
 
+class _Base(DeclarativeBase):
+    metadata = service_metadata()
+
+
+class Channel(TenantScoped, _Base):
+    """The columns of the content service's channels that matter to a lookup by primary key."""
+
+    __tablename__ = "channels"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(BigId)
+    name: Mapped[str] = mapped_column(String(60))
+    path: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int] = mapped_column(default=0)
+
+
 async def measure(n: int) -> list[tuple[str, float]]:
-    import aiosqlite
-    from sqlalchemy import select, text
-
-    from services.content.config import ContentSettings
-    from services.content.main import MIGRATIONS, VERSION_TABLE, ContentRuntime
-    from services.content.models import Channel
-    from shared.db.engine import create_engine
-    from shared.tenancy import PLATFORM, site_scope
-
     rows: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="sgbench-sqlcost-") as tmp_name:
-        tmp = Path(tmp_name)
-        async with fresh_database("sqlite", tmp, "sqlcost", migrations=MIGRATIONS, version_table=VERSION_TABLE) as url:
+        async with fresh_database("sqlite", Path(tmp_name), "sqlcost") as url:
+            database = Database(url)
+            async with database.engine.begin() as conn:
+                await conn.run_sync(_Base.metadata.create_all)
             path = url.split("///", 1)[1]
-            sql = "SELECT * FROM channels WHERE id = ?"
-            plain = sqlite3.connect(path)
+            rows += await _driver_layers(n, path)
+            rows += await _sqlalchemy_layers(n, database)
+            await database.dispose()
+    return rows
 
-            async def sync(i: int) -> object:
-                return plain.execute(sql, (i,)).fetchall()
 
-            rows.append(("sqlite3, synchronous", await timed(n, sync)))
-            plain.close()
-            async with aiosqlite.connect(path) as db:
+async def _driver_layers(n: int, path: str) -> list[tuple[str, float]]:
+    import aiosqlite
 
-                async def via_aiosqlite(i: int) -> object:
-                    async with db.execute(sql, (i,)) as cursor:
-                        return await cursor.fetchall()
+    sql = "SELECT * FROM channels WHERE id = ?"
+    plain = sqlite3.connect(path)
 
-                rows.append(("aiosqlite: execute + fetchall (not used by the engine)", await timed(n, via_aiosqlite)))
-            engine = create_engine(url)
-            table = Channel.__table__
-            async with engine.connect() as conn:
+    async def sync(i: int) -> object:
+        return plain.execute(sql, (i,)).fetchall()
 
-                async def core_text(i: int) -> object:
-                    return (await conn.execute(text("SELECT * FROM channels WHERE id = :i"), {"i": i})).all()
+    rows = [("sqlite3, synchronous", await timed(n, sync))]
+    plain.close()
+    async with aiosqlite.connect(path) as db:
 
-                async def core_select(i: int) -> object:
-                    return (await conn.execute(select(table).where(table.c.id == i))).all()
+        async def via_aiosqlite(i: int) -> object:
+            async with db.execute(sql, (i,)) as cursor:
+                return await cursor.fetchall()
 
-                for label, call in (("text()", core_text), ("select(table)", core_select)):
-                    rows.append((f"SQLAlchemy Core, {label}, AsyncConnection (in-loop driver)", await timed(n, call)))
-            await engine.dispose()
-            runtime = ContentRuntime(ContentSettings(database_url=url, blob_url=f"file://{tmp / 'blobs'}"))
-            for label, scope in (
-                ("ORM session.scalar(select(Channel)), platform scope", PLATFORM),
-                ("ORM session.scalar(select(Channel)), site scope (tenant guard)", site_scope("hefei")),
-            ):
-                async with runtime.deps.uow(scope) as uow:
+        rows.append(("aiosqlite: execute + fetchall (not used by the engine)", await timed(n, via_aiosqlite)))
+    return rows
 
-                    async def orm(i: int, uow=uow) -> object:
-                        return await uow.session.scalar(select(Channel).where(Channel.id == i))
 
-                    rows.append((label, await timed(n, orm)))
-            await runtime.engine.dispose()
+async def _sqlalchemy_layers(n: int, database: Database) -> list[tuple[str, float]]:
+    table = Channel.__table__
+    rows = []
+    async with database.engine.connect() as conn:
+
+        async def core_text(i: int) -> object:
+            return (await conn.execute(text("SELECT * FROM channels WHERE id = :i"), {"i": i})).all()
+
+        async def core_select(i: int) -> object:
+            return (await conn.execute(select(table).where(table.c.id == i))).all()
+
+        for label, call in (("text()", core_text), ("select(table)", core_select)):
+            rows.append((f"SQLAlchemy Core, {label}, AsyncConnection (in-loop driver)", await timed(n, call)))
+    for label, scope in (
+        ("ORM session.scalar(select(Channel)), platform scope", PLATFORM),
+        ("ORM session.scalar(select(Channel)), site scope (tenant guard)", site_scope("hefei")),
+    ):
+        async with UnitOfWork(database, scope=scope) as uow:
+
+            async def orm(i: int, uow=uow) -> object:
+                return await uow.session.scalar(select(Channel).where(Channel.id == i))
+
+            rows.append((label, await timed(n, orm)))
     return rows
 
 
@@ -111,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     warn_if_busy()
     rows = asyncio.run(measure(args.n))
     base = rows[0][1]
-    table = Table(title="one SELECT by primary key on the content database (SQLite), per layer")
+    table = Table(title="one SELECT by primary key on a channels table (SQLite), per layer")
     table.add_column("layer")
     table.add_column("µs per statement", justify="right")
     table.add_column("× sqlite3", justify="right")

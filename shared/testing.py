@@ -14,21 +14,26 @@ import json
 import os
 import shutil
 import sys
+import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
+import uvicorn
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.auth import Grant
 from shared.auth.keys import LocalSigner
-from shared.bus import create_bus
+from shared.bus import Message, create_bus
 from shared.bus.kafka import KafkaBus
-from shared.db.migrate import upgrade_database
+from shared.config import ServiceSettings
+from shared.db.migrate import Schema
+from shared.events.envelope import CloudEvent, parse_envelope
 
 TEST_ISSUER = "https://id.test.sitegroup"
 TEST_AUDIENCE = "sitegroup"
@@ -87,7 +92,8 @@ class TestDatabases:
         self.workdir = workdir
         self._templates: dict[str, str] = {}
 
-    async def template(self, service: str, migrations: Path, version_table: str) -> str:
+    async def template(self, schema: Schema) -> str:
+        service = schema.service
         if service not in self._templates:
             if self.backends.database_url is None:
                 path = self.workdir / f"template-{service}.db"
@@ -96,12 +102,14 @@ class TestDatabases:
                 name = f"sgtpl_{service}_{uuid.uuid4().hex[:8]}"
                 await self._admin(f'CREATE DATABASE "{name}"')
                 url = make_url(self.backends.database_url).set(database=name).render_as_string(hide_password=False)
-            await upgrade_database(url, migrations, version_table)
+            await schema.upgrade(url)
             self._templates[service] = url
         return self._templates[service]
 
-    async def fresh(self, service: str, migrations: Path, version_table: str) -> str:
-        template = await self.template(service, migrations, version_table)
+    async def fresh(self, schema: Schema) -> str:
+        """A database of the service's schema at head, of the test's own."""
+        template = await self.template(schema)
+        service = schema.service
         if self.backends.database_url is None:
             source = Path(make_url(template).database)
             target = self.workdir / f"{service}-{uuid.uuid4().hex[:8]}.db"
@@ -145,6 +153,114 @@ class Tokens:
         """Authorization header for `subject` with grants given as (site, role) pairs or Grant objects."""
         made = [g if isinstance(g, Grant) else Grant(site=g[0], role=g[1]) for g in grants]
         return {"authorization": f"Bearer {self.signer.mint(subject, made, name=subject, **claims)}"}
+
+
+class EventLog:
+    """Collects published events; tests wait for the ones they expect."""
+
+    def __init__(self) -> None:
+        self.items: list[CloudEvent] = []
+        self._changed = asyncio.Condition()
+
+    async def handle(self, message: Message) -> None:
+        async with self._changed:
+            self.items.append(parse_envelope(message.value))
+            self._changed.notify_all()
+
+    def of_type(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
+        return [e for e in self.items if e.type == event_type and (subject is None or e.subject == subject)]
+
+    def distinct(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
+        """Each event once: delivery is at least once, and a redelivered event keeps its id."""
+        first: dict[str, CloudEvent] = {}
+        for event in self.of_type(event_type, subject):
+            first.setdefault(event.id, event)
+        return list(first.values())
+
+    async def wait_for(
+        self, event_type: str, subject: str | None = None, *, count: int = 1, timeout: float = 10.0
+    ) -> list[CloudEvent]:
+        async def enough() -> list[CloudEvent]:
+            async with self._changed:
+                while len(found := self.distinct(event_type, subject)) < count:
+                    await self._changed.wait()
+                return found
+
+        return await asyncio.wait_for(enough(), timeout)
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+@contextlib.asynccontextmanager
+async def service_settings(
+    settings_class: type[S],
+    schema: Schema,
+    *,
+    backends: Backends,
+    databases: TestDatabases,
+    tokens: Tokens,
+    blobs_dir: Path,
+    **overrides: Any,
+) -> AsyncIterator[S]:
+    """A service's settings for one test: a fresh database of its schema, a Kafka namespace of its own (or the
+    in-process bus), the selected blob store, tokens the test signs; both dropped when the test ends."""
+    url = await databases.fresh(schema)
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    try:
+        yield settings_class(
+            database_url=url,
+            bus_url=backends.bus_url_for(namespace),
+            blob_url=backends.blob_url or f"file://{blobs_dir}",
+            auth_jwks_url=tokens.jwks_url,
+            auth_issuer=TEST_ISSUER,
+            auth_audience=TEST_AUDIENCE,
+            log_json=False,
+            **overrides,
+        )
+    finally:
+        await databases.drop(url)
+        await backends.drop_namespace(namespace)
+
+
+def fuzz_settings(settings_class: type[S], root: Path, tokens: Tokens, **overrides: Any) -> S:
+    """A service's settings for a fuzzing server: an SQLite file and blobs under `root`, the tests' tokens."""
+    return settings_class(
+        database_url=f"sqlite+aiosqlite:///{root / 'service.db'}",
+        blob_url=f"file://{root / 'blobs'}",
+        auth_jwks_url=tokens.jwks_url,
+        auth_issuer=TEST_ISSUER,
+        auth_audience=TEST_AUDIENCE,
+        log_json=False,
+        **overrides,
+    )
+
+
+@contextlib.contextmanager
+def serve_on_port(app: Any, *, after_start: Callable[[], Awaitable[None]] | None = None) -> Iterator[str]:
+    """The app served by uvicorn on a free port in a thread of its own (for clients that need a real socket,
+    such as schemathesis); `after_start` runs inside the server's loop once it listens. Yields the base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="on"))
+    ready = threading.Event()
+
+    async def serve() -> None:
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn offers no event for this
+            await asyncio.sleep(0.02)
+        if after_start is not None and server.started:
+            await after_start()
+        ready.set()
+        await task
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    if not ready.wait(30) or not server.started:
+        raise RuntimeError("the server under test did not start")
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 @contextlib.asynccontextmanager

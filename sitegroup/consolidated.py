@@ -11,24 +11,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
-from services.content.main import create_app as create_content_app
-from services.content.main import migrate as migrate_content
-from services.identity.main import create_app as create_identity_app
-from services.identity.main import migrate as migrate_identity
-from services.identity.service.developers import verify_key
-from services.render.main import create_app as create_render_app
-from services.render.main import migrate as migrate_render
-from services.render.service.mirror_files import HttpFiles
+from services import content, identity, render
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
+from shared.runtime import run_together
 from sitegroup.devtokens import ProviderSigner
 from sitegroup.settings import PlatformSettings, content_settings, identity_settings, render_settings
 
 
 async def migrate_all(platform: PlatformSettings) -> None:
-    await migrate_content(content_settings(platform))
-    await migrate_render(render_settings(platform))
-    await migrate_identity(identity_settings(platform))
+    await content.migrate(content_settings(platform))
+    await render.migrate(render_settings(platform))
+    await identity.migrate(identity_settings(platform))
 
 
 class ConsolidatedApp:
@@ -37,39 +31,36 @@ class ConsolidatedApp:
     def __init__(self, platform: PlatformSettings, *, on_ready=None, gateway: GatewaySettings | None = None) -> None:
         self.platform = platform
         self.bus = create_bus("memory://")
-        self.content = create_content_app(content_settings(platform), bus=self.bus, access_log=False)
+        content_app = content.create_app(content_settings(platform), bus=self.bus, access_log=False)
         # The mirror copies attachments from the content service's public file URLs, in-process here.
-        files = HttpFiles("http://content.internal", transport=httpx.ASGITransport(self.content))
-        self.render = create_render_app(render_settings(platform), bus=self.bus, files=files, access_log=False)
-        self.identity = create_identity_app(identity_settings(platform), access_log=False)
-        self.signer = ProviderSigner(self.identity.state.deps)  # dev and test tokens, once started
+        files = render.HttpFiles("http://content.internal", transport=httpx.ASGITransport(content_app))
+        render_app = render.create_app(render_settings(platform), bus=self.bus, files=files, access_log=False)
+        identity_app = identity.create_app(identity_settings(platform), access_log=False)
+        self.content = content.ContentRuntime.of(content_app)
+        self.render = render.RenderRuntime.of(render_app)
+        self.identity = identity.IdentityRuntime.of(identity_app)
+        self.signer = ProviderSigner(self.identity.deps)  # dev and test tokens, once started
         self.asgi, self.gateway = create_gateway(
             gateway or GatewaySettings(),
-            {"content": self.content, "render": self.render, "identity": self.identity},
-            pages=self.render.state.pages,
+            {"content": content_app, "render": render_app, "identity": identity_app},
+            pages=self.render.pages,
             key_verifier=CachedKeyVerifier(self._verify_key),
         )
         self.on_ready = on_ready
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        runtimes = [self.content.state.runtime, self.render.state.runtime, self.identity.state.runtime]
-        async with contextlib.AsyncExitStack() as stack:
-            for runtime in runtimes:
-                await runtime.start()
-                stack.push_async_callback(runtime.stop)
-            await self.bus.start()
-            stack.push_async_callback(self.bus.stop)
-            for runtime in runtimes:
-                await runtime.start_workers()
-            stack.push_async_callback(self.gateway.close)
-            if self.on_ready is not None:
-                await self.on_ready(self)
-            yield
+        async with run_together(self.bus, [self.content, self.render, self.identity]):
+            try:
+                if self.on_ready is not None:
+                    await self.on_ready(self)
+                yield
+            finally:
+                await self.gateway.close()
 
     async def _verify_key(self, key: str) -> ApiKeyInfo | None:
         """The gateway's key check, answered by the identity service in-process."""
-        check = await verify_key(self.identity.state.deps, key)
+        check = await identity.verify_key(self.identity.deps, key)
         if not check.active:
             return None
         return ApiKeyInfo(check.key_id or "", check.application_id or "", check.per_minute)
@@ -77,12 +68,12 @@ class ConsolidatedApp:
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every event written so far has been handled and mirrored (tests, benchmarks): the
         in-process bus marks an outbox row published only once every consumer has handled it."""
-        relay = self.content.state.runtime.relay
+        relay = self.content.relay
         async with asyncio.timeout(timeout):
             while await relay.pending():
                 relay.wake()
                 await asyncio.sleep(0.01)
-            await self.render.state.runtime.mirror.drain()
+            await self.render.mirror.drain()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

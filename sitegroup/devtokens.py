@@ -6,9 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 
-from services.identity.main import IdentityRuntime
-from services.identity.service.context import IdentityDeps
-from services.identity.service.tokens import access_token
+from services.identity import IdentityDeps, IdentityRuntime, access_token
 from shared.auth import Grant
 from sitegroup.settings import PlatformSettings, identity_settings
 
@@ -46,7 +44,7 @@ class ProviderSigner:
 async def provider_signer(platform: PlatformSettings) -> AsyncIterator[ProviderSigner]:
     """The signer of a consolidated platform's data directory, from another process (CLI, benchmarks)."""
     runtime = IdentityRuntime(identity_settings(platform))
-    await runtime.start()
+    await runtime.start()  # loads the signing keys; no worker runs
     try:
         yield ProviderSigner(runtime.deps)
     finally:

@@ -8,18 +8,19 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
-from services.identity.main import IdentityRuntime
-from services.identity.service.clients import register_client
-from services.identity.service.context import IdentityDeps
-from services.identity.service.keys import KeyRing
+from services import identity
+from services.identity import ClientCreate, IdentityDeps, IdentityRuntime
+from shared.auth import PLATFORM_SITE, Grant, Principal
 from shared.errors import ProblemError
 from sitegroup.settings import PlatformSettings, identity_settings
 
 identity_app = typer.Typer(help="The identity provider: register clients, rotate signing keys.", no_args_is_help=True)
 console = Console(stderr=True)
-OPERATOR = "cli:operator"
+# Whoever runs these commands on the platform's host acts as its system administrator (and is audited so).
+OPERATOR = Principal(subject="cli:operator", name="命令行", grants=(Grant(site=PLATFORM_SITE, role="system_admin"),))
 
 
 @contextlib.asynccontextmanager
@@ -29,7 +30,7 @@ async def _provider() -> AsyncIterator[IdentityDeps]:
     platform = PlatformSettings()
     await migrate_all(platform)
     runtime = IdentityRuntime(identity_settings(platform))
-    await runtime.start()
+    await runtime.start()  # loads the signing keys; no worker runs
     try:
         yield runtime.deps
     finally:
@@ -55,28 +56,26 @@ def register(
     """Register a relying party or service; a confidential client's secret is printed this once."""
 
     async def run() -> str | None:
-        async with _provider() as deps, deps.uow() as uow:
-            _, secret = await register_client(
-                uow,
-                deps,
-                actor=OPERATOR,
-                client_id=client_id,
-                public=public,
-                name=name,
-                redirect_uris=redirect_uri or [],
-                grant_types=grant_type or ["authorization_code", "refresh_token"],
-                scopes=scope or ["openid", "profile", "offline_access"],
-                backchannel_logout_uri=backchannel_logout_uri,
-                service_grants=[{"site": "*", "role": role} for role in service_role or []],
-                first_party=first_party,
-            )
-            await uow.commit()
+        request = ClientCreate(
+            client_id=client_id,
+            public=public,
+            name=name,
+            redirect_uris=redirect_uri or [],
+            grant_types=grant_type or ["authorization_code", "refresh_token"],
+            scopes=scope or ["openid", "profile", "offline_access"],
+            backchannel_logout_uri=backchannel_logout_uri,
+            service_grants=[{"site": PLATFORM_SITE, "role": role} for role in service_role or []],
+            first_party=first_party,
+        )
+        async with _provider() as deps:
+            _, secret = await identity.add_client(deps, OPERATOR, request)
             return secret
 
     try:
         secret = asyncio.run(run())
-    except ProblemError as exc:
-        console.print(f"[red]not registered:[/] {exc.message}")
+    except (ProblemError, ValidationError) as exc:
+        reason = exc.message if isinstance(exc, ProblemError) else exc.errors()[0]["msg"]
+        console.print(f"[red]not registered:[/] {reason}")
         raise typer.Exit(2) from None
     console.print(f"[green]registered[/] {client_id}")
     if secret:
@@ -88,11 +87,7 @@ def rotate_keys() -> None:
     """The published next signing key starts signing; the old one stays published until its tokens expire."""
 
     async def run() -> str:
-        async with _provider() as deps, deps.uow() as uow:
-            kid = await KeyRing.rotate(uow.session)
-            uow.audit(OPERATOR, "keys.rotated", target=kid)
-            await deps.keys.load(uow.session, keep_retired=deps.keep_retired_keys())
-            await uow.commit()
-            return kid
+        async with _provider() as deps:
+            return await identity.rotate_keys(deps, OPERATOR)
 
     console.print(f"[green]signing with[/] {asyncio.run(run())} (a running platform picks it up on its next restart)")

@@ -9,9 +9,9 @@ from typing import TypeVar
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.content.config import ContentSettings
-from services.identity.config import IdentitySettings
-from services.render.config import RenderSettings
+from services.content import ContentSettings
+from services.identity import IdentitySettings
+from services.render import RenderSettings
 from shared.config import ServiceSettings, sqlite_url
 
 S = TypeVar("S", bound=ServiceSettings)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,18 +20,12 @@ import pytest_asyncio
 from sqlalchemy import event
 from sqlalchemy.util.concurrency import await_
 
-from services.content.config import ContentSettings
-from services.content.main import MIGRATIONS as CONTENT_MIGRATIONS
-from services.content.main import VERSION_TABLE as CONTENT_VERSION_TABLE
-from services.content.main import create_app as create_content_app
+from services import content, render
 from services.content.tests.support import API, SiteFactory
-from services.render.config import RenderSettings
-from services.render.main import MIGRATIONS as RENDER_MIGRATIONS
-from services.render.main import VERSION_TABLE as RENDER_VERSION_TABLE
-from services.render.main import create_app as create_render_app
 from services.render.tests.support import eventually
 from shared.bus import create_bus
-from shared.testing import TEST_AUDIENCE, TEST_ISSUER, Backends, TestDatabases, Tokens
+from shared.runtime import run_together
+from shared.testing import Backends, TestDatabases, Tokens, service_settings
 
 # Which of the two concurrent changes a statement belongs to (the context reaches the driver's greenlet).
 change_var: contextvars.ContextVar[str] = contextvars.ContextVar("change", default="")
@@ -53,50 +46,29 @@ class Stack:
 
 @pytest_asyncio.fixture
 async def stack(backends: Backends, databases: TestDatabases, tokens: Tokens, tmp_path: Path) -> AsyncIterator[Stack]:
-    content_db = await databases.fresh("content", CONTENT_MIGRATIONS, CONTENT_VERSION_TABLE)
-    render_db = await databases.fresh("render", RENDER_MIGRATIONS, RENDER_VERSION_TABLE)
-    namespace = f"c{uuid.uuid4().hex[:10]}"
-    common = {
-        "bus_url": backends.bus_url_for(namespace),
-        "auth_jwks_url": tokens.jwks_url,
-        "auth_issuer": TEST_ISSUER,
-        "auth_audience": TEST_AUDIENCE,
-        "relay_poll_seconds": 0.02,
-        "log_json": False,
-    }
-    bus = create_bus(common["bus_url"], client_id="tests")
-    content = create_content_app(
-        ContentSettings(
-            database_url=content_db, blob_url=f"file://{tmp_path / 'c'}", scheduler_enabled=False, **common
-        ),
-        bus=bus,
-        access_log=False,
-    )
-    render = create_render_app(
-        RenderSettings(database_url=render_db, blob_url=f"file://{tmp_path / 'r'}", mirror_enabled=False, **common),
-        bus=bus,
-        access_log=False,
-    )
-    runtimes = [content.state.runtime, render.state.runtime]
-    async with contextlib.AsyncExitStack() as stop:
-        for runtime in runtimes:
-            await runtime.start()
-            stop.push_async_callback(runtime.stop)
-        await bus.start()
-        stop.push_async_callback(bus.stop)
-        await bus.wait_ready()
-        for runtime in runtimes:
-            await runtime.start_workers()
-        api = await stop.enter_async_context(
-            httpx.AsyncClient(transport=httpx.ASGITransport(content), base_url="http://testserver")
-        )
-        pages = await stop.enter_async_context(
-            httpx.AsyncClient(transport=httpx.ASGITransport(render.state.pages), base_url="http://testserver")
-        )
-        yield Stack(api, pages, SiteFactory(api, tokens), content.state.runtime.engine)
-    await databases.drop(content_db)
-    await databases.drop(render_db)
-    await backends.drop_namespace(namespace)
+    """The two services on one bus: in-process, or a Kafka namespace of the test's own."""
+    fixtures = {"backends": backends, "databases": databases, "tokens": tokens}
+    async with (
+        service_settings(
+            content.ContentSettings, content.SCHEMA, **fixtures, blobs_dir=tmp_path / "c", scheduler_enabled=False
+        ) as content_settings,
+        service_settings(
+            render.RenderSettings, render.SCHEMA, **fixtures, blobs_dir=tmp_path / "r", mirror_enabled=False
+        ) as render_settings,
+    ):
+        bus = create_bus(content_settings.bus_url, client_id="tests")  # the namespace of the content settings
+        content_app = content.create_app(content_settings, bus=bus, access_log=False)
+        render_app = render.create_app(render_settings, bus=bus, access_log=False)
+        runtimes = [content.ContentRuntime.of(content_app), render.RenderRuntime.of(render_app)]
+        async with run_together(bus, runtimes), contextlib.AsyncExitStack() as clients:
+            await bus.wait_ready()
+            api = await clients.enter_async_context(_client(content_app))
+            pages = await clients.enter_async_context(_client(runtimes[1].pages))
+            yield Stack(api, pages, SiteFactory(api, tokens), runtimes[0].database.engine)
+
+
+def _client(app) -> httpx.AsyncClient:  # noqa: ANN001 - any ASGI app
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://testserver")
 
 
 class Interleaving:

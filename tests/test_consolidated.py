@@ -126,7 +126,7 @@ async def test_the_gateway_routes_apis_and_reports_health(http) -> None:
 
 @pytest.mark.slow
 async def test_the_demo_province_is_seeded_through_the_workflow(platform, http) -> None:
-    counts = await seed_province(platform.content.state.deps)
+    counts = await seed_province(platform.content.deps)
     assert sum(counts.values()) == total_documents() >= 500
     await platform.settle(timeout=60)
     directory = (await http.get(f"{API}/sites")).json()

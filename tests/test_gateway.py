@@ -14,8 +14,7 @@ import uvicorn
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
-from services.render.config import RenderSettings
-from services.render.main import create_server, migrate
+from services.render import RenderRuntime, RenderSettings, create_server, migrate
 from services.render.tests.support import Feeder, eventually, site, site_ready
 from shared.config import sqlite_url
 
@@ -107,7 +106,7 @@ async def render_server(tmp_path: Path, jwks: str) -> AsyncIterator[tuple[str, u
 async def test_distributed_mode_proxies_to_the_services_and_says_503_when_one_is_down(tmp_path, platform) -> None:
     jwks = f"file://{platform.platform.keys_dir / 'jwks.json'}"
     async with render_server(tmp_path, jwks) as (url, app):
-        await Feeder(app.app.state.runtime.bus).open_site(HEFEI)
+        await Feeder(RenderRuntime.of(app.app).bus).open_site(HEFEI)
         settings = GatewaySettings(service_urls={"render": url})
         async with client_for(settings, {}) as http:
             await site_ready(http, HEFEI.main_domain)

@@ -15,8 +15,7 @@ import pytest_asyncio
 from authlib.integrations.base_client import OAuthError as ClientOAuthError
 from authlib.oidc.discovery import OpenIDProviderMetadata
 
-from services.identity.config import IdentitySettings
-from services.identity.main import IdentityRuntime, migrate
+from services.identity import IdentityRuntime, IdentitySettings, migrate
 from services.identity.tests.flows import code_flow, metadata, oauth_client
 from services.identity.tests.support import People, seed_people
 from tests.processes import free_port, sitegroup_command, stop, wait_ready

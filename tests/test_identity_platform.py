@@ -7,17 +7,11 @@ import httpx
 import pytest
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.jwk import KeySet, RSAKey
 
 from gateway.keys import RemoteKeyVerifier
-from services.identity.service.accounts import sign_in
-from services.identity.service.clients import register_client
-from services.identity.service.developers import create_application, issue_key
-from services.identity.service.organisations import organisation_tree
-from services.identity.service.public_accounts import register_public
 from services.identity.tests.flows import code_flow
 from services.identity.tests.support import seed_people
-from shared.auth import Principal
 from shared.auth.apikeys import ApiKeyInfo
 from sitegroup.demo.accounts import DEMO_PASSWORD, demo_people, seed_accounts, seed_organisations
 from sitegroup.demo.province import PROVINCE
@@ -29,7 +23,7 @@ CREDIT_CODE = "91340100MA2RMLXP36"  # check character computed per GB 32100-2015
 
 async def test_a_login_at_the_provider_gives_a_token_the_content_api_honours(http, platform) -> None:
     channels = await open_hefei(http, platform)
-    people = await seed_people(platform.identity.state.deps)  # 张伟: editor of hefei only
+    people = await seed_people(platform.identity.deps)  # 张伟: editor of hefei only
     _, token, _ = await code_flow(http, people.portal_secret)
     editor = {"authorization": f"Bearer {token['access_token']}"}
     draft = {
@@ -66,24 +60,24 @@ async def test_tokens_the_provider_did_not_sign_are_refused(http, platform) -> N
     assert (await http.get(f"{API}/sites/hefei", headers=valid)).status_code == 200
 
 
-async def test_every_demo_account_signs_in_with_its_one_role(platform) -> None:
-    deps = platform.identity.state.deps
+async def test_every_demo_account_signs_in_with_its_one_role(http, platform) -> None:
+    deps = platform.identity.deps
     assert await seed_accounts(deps) == len(demo_people()) >= 4 + 5 * 10
     assert await seed_accounts(deps) == 0  # the second start adds nobody
     assert await seed_organisations(deps) == len(PROVINCE) and await seed_organisations(deps) == 0
-    [province] = await organisation_tree(deps)
+    [province] = (await http.get(f"{ID}/organisations")).json()
     assert province["name"] == "安徽省人民政府" and province["sites"] == ["ah"]
     assert {c["level"] for c in province["children"]} >= {"city", "department"}
-    async with deps.uow() as uow:
-        for username, _name, site, role in (demo_people()[2], demo_people()[-1]):
-            account, amr = await sign_in(uow, deps, username, DEMO_PASSWORD, None, "127.0.0.1")
-            assert amr == ["pwd"]
-            assert [(g.site_id, g.role) for g in await uow.repo.grants_of(account.id)] == [(site, role)]
+    people = await seed_people(deps)
+    for username, _name, site, role in (demo_people()[2], demo_people()[-1]):
+        _, token, _ = await code_flow(http, people.portal_secret, username=username, password=DEMO_PASSWORD)
+        claims = jwt.decode(token["access_token"], KeySet.import_key_set((await http.get(f"{ID}/jwks")).json())).claims
+        assert claims["grants"] == [{"site": site, "role": role}], username
 
 
 async def test_a_developer_registers_makes_a_key_and_the_gateway_holds_it_to_its_quota(http, platform) -> None:
     await open_hefei(http, platform)
-    people = await seed_people(platform.identity.state.deps)
+    people = await seed_people(platform.identity.deps)
     me = {"kind": "citizen", "username": "liqiang", "password": "Kaifa-2026-shuju", "name": "李强"}
     assert (await http.post(f"{ID}/register", json=me)).status_code == 201
     _, token, _ = await code_flow(http, people.portal_secret, username="liqiang", password=me["password"])
@@ -125,7 +119,7 @@ async def test_a_legal_person_registers_with_a_valid_credit_code_and_names_its_a
     assert (await http.post(f"{ID}/register", json=good)).status_code == 201
     agent = {"kind": "citizen", "username": "zhoujing", "password": "Jingban-2026-hf", "name": "周静"}
     assert (await http.post(f"{ID}/register", json=agent)).status_code == 201
-    people = await seed_people(platform.identity.state.deps)
+    people = await seed_people(platform.identity.deps)
     _, company, _ = await code_flow(http, people.portal_secret, username="hfgj", password=good["password"])
     named = await http.post(
         f"{ID}/me/agents", headers={"authorization": f"Bearer {company['access_token']}"}, json={"username": "zhoujing"}
@@ -143,37 +137,29 @@ def editor_of_hefei(platform) -> dict[str, str]:
 
 
 async def test_in_distributed_mode_the_gateway_checks_keys_with_its_own_client(http, platform) -> None:
-    deps = platform.identity.state.deps
-    people = await seed_people(deps)
-    async with deps.uow() as uow:
-        _, secret = await register_client(
-            uow,
-            deps,
-            actor="test",
-            client_id="gateway",
-            public=False,
-            name="网关",
-            grant_types=["client_credentials"],
-            scopes=["apikeys.check"],
-            service_grants=[{"site": "*", "role": "gateway"}],
-        )
-        await uow.commit()
-    developer = await register_public(
-        deps,
-        kind="citizen",
-        username="liqiang",
-        password="Kaifa-2026-shuju",
-        name="李强",
-        credit_code=None,
-        email=None,
-        phone=None,
-    )
-    owner = Principal(subject=developer.id)
-    application = await create_application(deps, owner, "合肥公交到站查询", "")
-    record, key = await issue_key(deps, owner, application.id, per_minute=120)
+    people = await seed_people(platform.identity.deps)
+    system_admin = bearer(platform, "sysadmin", ("*", "system_admin"))
+    gateway_client = {
+        "client_id": "gateway",
+        "name": "网关",
+        "grant_types": ["client_credentials"],
+        "scopes": ["apikeys.check"],
+        "service_grants": [{"site": "*", "role": "gateway"}],
+    }
+    registered = await http.post(f"{ID}/clients", headers=system_admin, json=gateway_client)
+    assert registered.status_code == 201, registered.text
+    me = {"kind": "citizen", "username": "liqiang", "password": "Kaifa-2026-shuju", "name": "李强"}
+    assert (await http.post(f"{ID}/register", json=me)).status_code == 201
+    _, token, _ = await code_flow(http, people.portal_secret, username="liqiang", password=me["password"])
+    developer = {"authorization": f"Bearer {token['access_token']}"}
+    application = (await http.post(f"{ID}/apps", headers=developer, json={"name": "合肥公交到站查询"})).json()
+    issued = (
+        await http.post(f"{ID}/apps/{application['id']}/keys", headers=developer, json={"per_minute": 120})
+    ).json()
+    key = issued["key"]
     transport = httpx.ASGITransport(platform)
-    remote = RemoteKeyVerifier(str(http.base_url), "gateway", secret, transport=transport)
-    assert await remote(key) == ApiKeyInfo(record.id, application.id, 120)
+    remote = RemoteKeyVerifier(str(http.base_url), "gateway", registered.json()["client_secret"], transport=transport)
+    assert await remote(key) == ApiKeyInfo(issued["id"], application["id"], 120)
     assert await remote(key[:-2] + "xx") is None and await remote("not-a-key") is None
     other = RemoteKeyVerifier(str(http.base_url), "search-indexer", people.service_secret, transport=transport)
     with pytest.raises(httpx.HTTPStatusError):  # another service may not ask

@@ -19,7 +19,7 @@ async def test_a_published_document_reaches_every_page_and_the_mirror(http, plat
     assert article.status_code == 200 and title in article.text
     for page in ("/", "/zwdt/tzgg/", "/zwdt/", "/sitemap.xml", "/zwdt/tzgg/rss.xml"):
         assert path in (await http.get(page, headers=HOST)).text, page
-    blobs = platform.render.state.runtime.blobs
+    blobs = platform.render.blobs
     assert title in (await blobs.get(f"sites/hefei/mirror{path}")).decode()
     assert title in (await blobs.get("sites/hefei/mirror/index.html")).decode()
     assert title in (await blobs.get("sites/hefei/mirror/zwdt/tzgg/index.html")).decode()
@@ -47,7 +47,7 @@ async def test_an_articles_files_are_linked_by_name_and_copied_into_the_mirror(h
     assert answer.status_code == 200 and answer.content == pdf
     assert (await http.get(link.replace("%E5%90%88", "%E5%90%89"))).status_code == 404  # a wrong name
     mirrored = f"sites/hefei/mirror{unquote(link)}"
-    assert await platform.render.state.runtime.blobs.get(mirrored) == pdf
+    assert await platform.render.blobs.get(mirrored) == pdf
 
 
 async def test_withdrawn_invalid_and_gone_documents_as_visitors_see_them(http, platform) -> None:
@@ -71,6 +71,6 @@ async def test_withdrawn_invalid_and_gone_documents_as_visitors_see_them(http, p
     assert "本文件已失效" in marked.text and "<td>失效</td>" in marked.text
     removed = await http.get(gone["url_path"], headers=HOST)
     assert removed.status_code == 410 and "该信息已删除" in removed.text
-    blobs = platform.render.state.runtime.blobs
+    blobs = platform.render.blobs
     assert not await blobs.exists(f"sites/hefei/mirror{gone['url_path']}")
     assert "本文件已失效" in (await blobs.get(f"sites/hefei/mirror{policy['url_path']}")).decode()

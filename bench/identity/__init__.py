@@ -5,7 +5,7 @@ token issuance over HTTP, and the login's latency at the real argon2id cost.
                                        [--logins 200] [--login-workers 4] [--unpinned]
     .venv/bin/python -m bench.identity serve --db PATH --port P      (the server process the HTTP parts start)
 
-Setup: a fresh SQLite file in a temporary directory, migrated (`services.identity.main.migrate`), with
+Setup: a fresh SQLite file in a temporary directory, migrated (`services.identity.migrate`), with
 IdentitySettings at their defaults (argon2id t=2, m=19,456 KiB, p=1; 2048-bit RSA keys, RS256) but for the
 database and the issuer. Accounts and clients are made in-process through the service's own use cases
 (`create_account`, `register_client`): `--accounts` staff accounts with an editor grant, a confidential

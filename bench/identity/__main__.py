@@ -21,7 +21,7 @@ from bench.processes import CLIENT_CORE, pin_this_process, pinning_possible
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Seed in this process, measure verification here, then the HTTP parts against a server process."""
-    from services.identity.main import migrate
+    from services.identity import migrate
 
     with tempfile.TemporaryDirectory(prefix="sgbench-identity-") as tmp_name:
         tmp = Path(tmp_name)

@@ -15,7 +15,7 @@ from bench.identity import INDEXER, ISSUER, PASSWORD, PORTAL, REDIRECT
 
 def identity_settings(db: Path):
     """The defaults (argon2id cost, RSA keys, lifetimes) but for the database and the issuer."""
-    from services.identity.config import IdentitySettings
+    from services.identity import IdentitySettings
 
     return IdentitySettings(
         database_url=f"sqlite+aiosqlite:///{db}", issuer=ISSUER, log_json=False, log_level="WARNING"
@@ -43,10 +43,10 @@ class Seed:
 @contextlib.asynccontextmanager
 async def provider(settings) -> AsyncIterator[Any]:
     """The provider's dependencies in this process (keys loaded), for seeding and minting."""
-    from services.identity.main import IdentityRuntime
+    from services.identity import IdentityRuntime
 
     runtime = IdentityRuntime(settings)
-    await runtime.load_keys()
+    await runtime.start()  # loads the signing keys; no worker runs
     try:
         yield runtime.deps
     finally:
@@ -55,19 +55,11 @@ async def provider(settings) -> AsyncIterator[Any]:
 
 async def seed(deps, accounts: int) -> Seed:
     """Staff accounts with an editor grant, the service client and the portal, through the use cases."""
-    from services.identity.models import RoleGrant
-    from services.identity.service.accounts import create_account
+    from services.identity import StaffSeed, provision_staff
 
-    async with deps.uow() as uow:
-        made = []
-        for i in range(accounts):
-            account = await create_account(
-                uow, deps, actor="bench", username=f"bench{i:02d}", password=PASSWORD, kind="staff", name="张伟"
-            )
-            uow.session.add(RoleGrant(account_id=account.id, site_id="hefei", role="editor", granted_by="bench"))
-            made.append(account)
-        indexer_secret, portal_secret = await register_clients(uow, deps)
-        await uow.commit()
+    people = [StaffSeed(f"bench{i:02d}", "张伟", "hefei", "editor") for i in range(accounts)]
+    made = await provision_staff(deps, people, PASSWORD, actor="bench")
+    indexer_secret, portal_secret = await register_clients(deps)
     return Seed(
         usernames=[a.username for a in made],
         indexer_secret=indexer_secret,
@@ -78,30 +70,26 @@ async def seed(deps, accounts: int) -> Seed:
     )
 
 
-async def register_clients(uow, deps) -> tuple[str, str]:
+async def register_clients(deps) -> tuple[str, str]:
     """The service client (client_credentials) and the portal (code + PKCE, refresh): their secrets."""
-    from services.identity.service.clients import register_client
+    from services.identity import ClientCreate, add_client
+    from shared.auth import PLATFORM_SITE, Grant, Principal
 
-    _, indexer = await register_client(
-        uow,
-        deps,
-        actor="bench",
+    system_admin = Principal(subject="bench", grants=(Grant(site=PLATFORM_SITE, role="system_admin"),))
+    indexer = ClientCreate(
         client_id=INDEXER,
-        public=False,
         name="全文检索服务",
         grant_types=["client_credentials"],
         scopes=["content.read"],
-        service_grants=[{"site": "*", "role": "reader"}],
+        service_grants=[{"site": PLATFORM_SITE, "role": "reader"}],
     )
-    _, portal = await register_client(
-        uow,
-        deps,
-        actor="bench",
+    portal = ClientCreate(
         client_id=PORTAL,
-        public=False,
         name="门户网站",
         redirect_uris=[REDIRECT],
         grant_types=["authorization_code", "refresh_token"],
         scopes=["openid", "profile", "offline_access"],
     )
-    return indexer or "", portal or ""
+    _, indexer_secret = await add_client(deps, system_admin, indexer)
+    _, portal_secret = await add_client(deps, system_admin, portal)
+    return indexer_secret or "", portal_secret or ""

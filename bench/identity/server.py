@@ -19,7 +19,7 @@ def serve(db: Path, port: int) -> None:
     """The identity app on a migrated, seeded database, as the HTTP parts measure it."""
     import uvicorn
 
-    from services.identity.main import create_app
+    from services.identity import create_app
     from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 
     quiet_logs()

@@ -21,7 +21,7 @@ from bench.identity.seeding import Seed
 
 def provider_tokens(deps, count: int) -> tuple[list[str], float]:
     """`count` distinct access tokens as the provider signs a person's, and µs per token to sign them."""
-    from services.identity.service.tokens import access_token
+    from services.identity import access_token
 
     now = int(time.time())
     began = time.perf_counter()

@@ -20,8 +20,7 @@ from shared.testing import TEST_AUDIENCE, TEST_ISSUER, Tokens, running
 
 
 def content_app(url: str, bus_url: str, tmp: Path, tokens: Tokens):
-    from services.content.config import ContentSettings
-    from services.content.main import create_app
+    from services.content import ContentSettings, create_app
 
     settings = ContentSettings(
         database_url=url,
@@ -38,7 +37,7 @@ def content_app(url: str, bus_url: str, tmp: Path, tokens: Tokens):
 
 async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str, Any]:
     """One configuration in-process: a fresh migrated database, the app running, the documents driven."""
-    from services.content.main import MIGRATIONS, VERSION_TABLE
+    from services import content
 
     async with bench_environment(name, backends, "bench.publish") as (kafka, bus_url, tmp, tokens):
         began = time.perf_counter()
@@ -47,15 +46,14 @@ async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str,
             tmp,
             "publish",
             admin_url=backends.database_url if kafka else None,
-            migrations=MIGRATIONS,
-            version_table=VERSION_TABLE,
+            schema=content.SCHEMA,
         ) as url:
             migrate_seconds = time.perf_counter() - began
             app = content_app(url, bus_url, tmp, tokens)
-            runtime = app.state.runtime
+            runtime = content.ContentRuntime.of(app)
             collector = Arrivals()
             runtime.bus.subscribe("bench.collector", [DOCUMENTS_TOPIC], collector.handle)
-            sql = SqlStats(runtime.engine.sync_engine)
+            sql = SqlStats(runtime.database.engine.sync_engine)
             try:
                 async with running(app) as client:
                     result = await measure(name, args, client, tokens, collector, sql)

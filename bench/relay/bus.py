@@ -42,13 +42,11 @@ async def run_one(
     target: str, batch: int, args: argparse.Namespace, backends, templates: list[Template], workdir: Path
 ) -> dict[str, Any]:
     """One db:bus pair at one batch size: a fresh migrated database, its outbox filled, relayed until empty."""
-    from services.content.main import MIGRATIONS, VERSION_TABLE
+    from services.content import SCHEMA
 
     db, bus_kind = target.split(":")
     destination = await reachable_destination(bus_kind, backends)
-    async with fresh_database(
-        db, workdir, "relay", admin_url=backends.database_url, migrations=MIGRATIONS, version_table=VERSION_TABLE
-    ) as url:
+    async with fresh_database(db, workdir, "relay", admin_url=backends.database_url, schema=SCHEMA) as url:
         figures = await relay_outbox(url, destination, batch, templates, args.events)
     return {"target": target, "label": TARGET_LABELS.get(target, target), "batch_size": batch} | figures
 
@@ -85,7 +83,7 @@ async def fill_and_relay(
     engine, bus, destination: Destination, batch: int, templates: list[Template], events: int
 ) -> dict[str, Any]:
     """Fill the outbox, ready the bus, then time OutboxRelay.relay_once() until the outbox is empty."""
-    from services.content.models import Outbox
+    from services.content import Outbox
     from shared.messaging.relay import OutboxRelay
 
     fill_seconds = await fill(engine, templates, events)

@@ -35,7 +35,7 @@ async def run_with_consumer(
     """The consolidated process as it is: the memory bus acknowledges a batch only once the content service's
     own consumer (content.subscriptions: per event, an inbox check and a subscription lookup in one transaction;
     with no subscriptions it writes nothing) has handled every event of it."""
-    from services.content.models import Outbox
+    from services.content import Outbox
     from shared.messaging.relay import OutboxRelay
 
     runtime = consumer_runtime(template_db, workdir)
@@ -43,8 +43,8 @@ async def run_with_consumer(
     await runtime.start()
     await runtime.bus.start()
     try:
-        fill_seconds = await fill(runtime.engine, templates, events)
-        relay = OutboxRelay(runtime.engine, Outbox, runtime.bus, service="content", batch_size=batch)
+        fill_seconds = await fill(runtime.database.engine, templates, events)
+        relay = OutboxRelay(runtime.database.engine, Outbox, runtime.bus, service="content", batch_size=batch)
         drained = await drain(relay)
         pending = await relay.pending()
         dead = len(getattr(runtime.bus, "dead_letters", []))
@@ -61,8 +61,7 @@ async def run_with_consumer(
 
 def consumer_runtime(template_db: Path, workdir: Path):
     """The content runtime, consumers on, on a copy of the templates' database (the events' documents exist)."""
-    from services.content.config import ContentSettings
-    from services.content.main import ContentRuntime
+    from services.content import ContentRuntime, ContentSettings
 
     database = workdir / f"consumer-{uuid.uuid4().hex[:6]}.db"
     shutil.copyfile(template_db, database)  # the documents the events name exist, as in the real process

@@ -12,7 +12,6 @@ from sqlalchemy import func, insert, select, update
 
 from bench.common import demo_sites, document_body, site_articles, site_body
 from bench.relay import PUBLISHED
-from shared.db.migrate import upgrade_database
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,19 +32,18 @@ async def real_templates(workdir: Path, per_site: int, sites: int) -> tuple[list
     runtime = await template_runtime(workdir, database)
     try:
         await publish_demo_documents(runtime.deps, per_site, sites)
-        rows = await published_rows(runtime.engine)
+        rows = await published_rows(runtime.database.engine)
     finally:
-        await runtime.engine.dispose()
+        await runtime.database.dispose()
     return [Template(r.topic, r.key, r.site_id, r.type, r.event_id, bytes(r.payload)) for r in rows], database
 
 
 async def template_runtime(workdir: Path, database: Path):
     """The content runtime on a migrated SQLite file with relay, consumers and scheduler off: nothing leaves."""
-    from services.content.config import ContentSettings
-    from services.content.main import MIGRATIONS, VERSION_TABLE, ContentRuntime
+    from services.content import SCHEMA, ContentRuntime, ContentSettings
 
     url = f"sqlite+aiosqlite:///{database}"
-    await upgrade_database(url, MIGRATIONS, VERSION_TABLE)
+    await SCHEMA.upgrade(url)
     settings = ContentSettings(
         database_url=url,
         blob_url=f"file://{workdir / 'blobs'}",
@@ -59,12 +57,15 @@ async def template_runtime(workdir: Path, database: Path):
 
 async def publish_demo_documents(deps, per_site: int, sites: int) -> None:
     """Open the first `sites` demo sites and publish `per_site` documents of each through the three reviews."""
-    from services.content.schemas.documents import DocumentCreate, ReviewDecision
-    from services.content.schemas.sites import SiteCreate
-    from services.content.service.channels import list_channels
-    from services.content.service.documents import create_document
-    from services.content.service.sites import create_site
-    from services.content.service.workflow import approve_document
+    from services.content import (
+        DocumentCreate,
+        ReviewDecision,
+        SiteCreate,
+        approve_document,
+        create_document,
+        create_site,
+        list_channels,
+    )
     from sitegroup.demo.seed import SEEDER
 
     for site in demo_sites(sites):
@@ -78,7 +79,7 @@ async def publish_demo_documents(deps, per_site: int, sites: int) -> None:
 
 async def published_rows(engine) -> list:
     """The outbox's published events, every row then marked relayed."""
-    from services.content.models import Outbox
+    from services.content import Outbox
 
     t = Outbox.__table__
     async with engine.begin() as conn:
@@ -98,8 +99,8 @@ def choose(templates: list[Template], low: int, high: int) -> list[Template]:
 
 async def fill(engine, templates: list[Template], count: int, chunk: int = 2000) -> float:
     """Insert `count` outbox rows (fresh event ids in row and payload) in transactions of `chunk` rows."""
-    from services.content.models import Outbox
-    from shared.messaging.tables import utcnow
+    from services.content import Outbox
+    from shared.clock import utcnow
 
     table = Outbox.__table__
     began = time.perf_counter()

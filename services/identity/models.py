@@ -8,20 +8,12 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db.types import Json, UtcDateTime, service_metadata
-from shared.messaging.tables import BigId, InboxBase, OutboxBase, utcnow
+from shared.clock import utcnow
+from shared.db.types import BigId, Json, UtcDateTime, service_metadata
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
-
-
-class Outbox(OutboxBase, Base):
-    pass
-
-
-class Inbox(InboxBase, Base):
-    pass
 
 
 class Organisation(Base):

@@ -20,17 +20,24 @@ from services.render.schemas import (
 )
 from services.render.service import admin
 from services.render.service.context import RenderDeps
+from services.render.service.mirror import MirrorWriter
 from shared.errors import Forbidden
 from shared.web import CurrentPrincipal
 
 PREFIX = "/api/v1/render"
 
 
+# Dependencies are async: FastAPI runs plain `def` dependencies in a thread pool, a hop per request.
 async def get_deps(request: Request) -> RenderDeps:
     return request.app.state.deps
 
 
+async def get_mirror(request: Request) -> MirrorWriter:
+    return request.app.state.mirror
+
+
 Deps = Annotated[RenderDeps, Depends(get_deps)]
+Mirror = Annotated[MirrorWriter, Depends(get_mirror)]
 SitePath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$", description="site id")]
 
 router = APIRouter(prefix=PREFIX)
@@ -72,15 +79,14 @@ async def delete_redirect(
 
 
 @router.post("/sites/{site_id}/mirror", response_model=MirrorRebuilt, tags=["mirror"], summary="Rebuild the mirror")
-async def rebuild_mirror(request: Request, deps: Deps, principal: CurrentPrincipal, site_id: SitePath) -> MirrorRebuilt:
-    files = await admin.rebuild_mirror(deps, request.app.state.runtime.mirror, principal, site_id)
+async def rebuild_mirror(deps: Deps, mirror: Mirror, principal: CurrentPrincipal, site_id: SitePath) -> MirrorRebuilt:
+    files = await admin.rebuild_mirror(deps, mirror, principal, site_id)
     return MirrorRebuilt(site_id=site_id, files=files)
 
 
 @router.get("/cache", response_model=CacheStats, tags=["operations"])
-async def cache_stats(request: Request, deps: Deps, principal: CurrentPrincipal) -> CacheStats:
+async def cache_stats(deps: Deps, mirror: Mirror, principal: CurrentPrincipal) -> CacheStats:
     if not principal.is_platform_operator():
         raise Forbidden("only platform operators may read the cache figures")
     cache = deps.cache
-    mirror = request.app.state.runtime.mirror
     return CacheStats(pages=len(cache), hits=cache.hits, misses=cache.misses, mirror_files_written=mirror.written)

@@ -38,6 +38,11 @@ def list_tags(site_id: str, channel_path: str) -> set[str]:
     return {list_tag(site_id, "/".join(parts[:n])) for n in range(1, len(parts) + 1)}
 
 
+def site_of(tag: str) -> str | None:
+    """The site whose whole look a tag names (a site tag), else None: its frame goes with its pages."""
+    return tag.removeprefix("site:") if tag.startswith("site:") else None
+
+
 def entries_tag(site_id: str) -> str:
     """Pages made of the newest documents of the whole site: home, sitemap.xml, the disclosure catalogue."""
     return f"entries:{site_id}"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
-from sqlalchemy import text
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.render.api import PREFIX, router
@@ -21,24 +18,24 @@ from services.render.service.mirror_files import HttpFiles
 from services.render.service.pages import PageBuilder
 from services.render.themes import Themes
 from shared.auth import JwksSource, TokenVerifier
-from shared.blobs import BlobStore, create_blob_store
-from shared.bus import EventBus, create_bus
-from shared.db.engine import create_engine, create_session_factory
-from shared.db.migrate import upgrade_database
+from shared.blobs import BlobStore
+from shared.bus import EventBus
+from shared.db.migrate import Schema
 from shared.events.content import CHANNELS_TOPIC, DOCUMENTS_TOPIC, SITES_TOPIC
-from shared.web import RequestContextMiddleware, install_error_handlers, ops_router, wrap_service_app
+from shared.runtime import ServiceRuntime
+from shared.web import RequestContextMiddleware
 
-SERVICE = "render"
-MIGRATIONS = Path(__file__).parent / "migrations"
-VERSION_TABLE = "alembic_version_render"
+SCHEMA = Schema("render", Path(__file__).parent / "migrations")
 
 
 async def migrate(settings: RenderSettings) -> None:
-    await upgrade_database(settings.database_url, MIGRATIONS, VERSION_TABLE)
+    await SCHEMA.upgrade(settings.database_url)
 
 
-class RenderRuntime:
-    """The service's resources, started in two phases so a shared bus starts after every subscriber."""
+class RenderRuntime(ServiceRuntime):
+    """The read model's database, the bus it follows, the blobs of the mirror; the page server; the mirror."""
+
+    name = "render"
 
     def __init__(
         self,
@@ -48,17 +45,12 @@ class RenderRuntime:
         blobs: BlobStore | None = None,
         files: HttpFiles | None = None,
     ):
+        super().__init__(settings)
         self.settings = settings
-        self.owns_bus = bus is None
-        self.bus = bus or create_bus(settings.bus_url, client_id=SERVICE, max_retries=settings.consumer_max_retries)
-        self.blobs = blobs or create_blob_store(settings.blob_url)
-        self.engine = create_engine(settings.database_url)
+        self.use_bus(settings, bus)
+        self.use_blobs(settings, blobs)
         self.deps = RenderDeps(
-            create_session_factory(self.engine),
-            self.blobs,
-            settings,
-            PageCache(settings.cache_max_pages),
-            HostTable(settings.preview_suffix),
+            self.database, self.blobs, settings, PageCache(settings.cache_max_pages), HostTable(settings.preview_suffix)
         )
         self.pages = PageServer(
             self.deps,
@@ -73,12 +65,12 @@ class RenderRuntime:
         )
         if settings.mirror_enabled:
             self.deps.on_change = self.mirror.changed
+            self.workers.append(self.mirror)
         self.verifier = TokenVerifier(
             JwksSource(settings.auth_jwks_url), issuer=settings.auth_issuer, audience=settings.auth_audience
         )
 
-    async def start(self) -> None:
-        await self.blobs.start()
+    async def prepare(self) -> None:
         async with self.deps.platform_uow() as uow:
             for site in await uow.repo.all_sites():
                 self.deps.hosts.load(site.snapshot)
@@ -86,34 +78,9 @@ class RenderRuntime:
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)
 
-    async def start_workers(self) -> None:
-        if self.settings.mirror_enabled:
-            await self.mirror.start()
-
-    async def stop(self) -> None:
-        await self.mirror.stop()
+    async def close(self) -> None:
         if self.files is not None:
             await self.files.close()
-        if self.owns_bus:
-            await self.bus.stop()
-        await self.blobs.stop()
-        await self.engine.dispose()
-
-    @contextlib.asynccontextmanager
-    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
-        await self.start()
-        if self.owns_bus:
-            await self.bus.start()
-            await self.start_workers()
-        try:
-            yield
-        finally:
-            await self.stop()
-
-    async def database_ready(self) -> bool:
-        async with self.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return True
 
 
 def create_app(
@@ -124,30 +91,21 @@ def create_app(
     files: HttpFiles | None = None,
     access_log: bool = True,
 ) -> FastAPI:
-    """Build the render service's API app; its page server is `app.state.pages` (plain ASGI). `files` is
-    where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP)."""
+    """Build the render service's API app; its page server is `RenderRuntime.of(app).pages` (plain ASGI).
+    `files` is where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP)."""
     settings = settings or RenderSettings()
     runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files)
-    app = FastAPI(
+    return runtime.app(
         title="站点渲染 Site rendering",
-        version="1.0.0",
-        lifespan=runtime.lifespan,
         description="Every site's pages, rendered from content events: themes, redirect table, static mirror.",
-        openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
-        redoc_url=None,
+        prefix=PREFIX,
+        routers=[router],
+        limit_for=lambda _path: settings.max_body_bytes,
+        access_log=access_log,
+        deps=runtime.deps,
+        verifier=runtime.verifier,
+        mirror=runtime.mirror,
     )
-    app.state.runtime = runtime
-    app.state.deps = runtime.deps
-    app.state.verifier = runtime.verifier
-    app.state.pages = runtime.pages
-    install_error_handlers(app)
-    app.include_router(router)
-    app.include_router(
-        ops_router({"database": runtime.database_ready, "bus": runtime.bus.ping, "blobs": runtime.blobs.ping})
-    )
-    wrap_service_app(app, service=SERVICE, limit_for=lambda _path: settings.max_body_bytes, access_log=access_log)
-    return app
 
 
 class RenderServer:
@@ -157,7 +115,7 @@ class RenderServer:
 
     def __init__(self, app: FastAPI, *, access_log: bool = True) -> None:
         self.app = app
-        self.pages = RequestContextMiddleware(app.state.pages, service=SERVICE, access_log=access_log)
+        self.pages = RequestContextMiddleware(RenderRuntime.of(app).pages, service="render", access_log=access_log)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(PREFIX) or scope["path"] in self.OPS:

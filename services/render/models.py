@@ -8,17 +8,14 @@ from typing import Any
 from sqlalchemy import Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db.types import Json, UtcDateTime, service_metadata
-from shared.messaging.tables import BigId, InboxBase, OutboxBase, utcnow
+from shared.clock import utcnow
+from shared.db.types import BigId, Json, UtcDateTime, service_metadata
+from shared.messaging.tables import InboxBase
 from shared.tenancy import TenantScoped
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
-
-
-class Outbox(OutboxBase, Base):
-    """Kept for the common unit of work; the renderer emits no events yet."""
 
 
 class Inbox(InboxBase, Base):

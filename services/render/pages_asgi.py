@@ -14,7 +14,8 @@ from starlette.types import Receive, Scope, Send
 
 from services.render.cache import Page, PageCache
 from services.render.service.context import RenderDeps, SiteHost
-from services.render.service.pages import PageBuilder, PageRequest
+from services.render.service.pages import PageBuilder
+from services.render.service.site_context import PageRequest
 from services.render.themes import STATIC
 
 MODE_COOKIE = "sg_mode"

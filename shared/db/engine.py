@@ -1,20 +1,46 @@
-"""Async engines for both embedded (SQLite) and real (PostgreSQL) databases."""
+"""A service's database: the async engine for SQLite or PostgreSQL, its sessions and its kind of transaction."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-import shared.db.sqlite_inloop  # noqa: F401 - registers the sqlite+inloop dialect
+from shared.db import sqlite_inloop
+from shared.db.transaction import Transaction
 from shared.tenancy import install_tenant_guard
 
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+class Database:
+    """One service's database, opened by its composition root and disposed when the service stops: the engine,
+    the session factory (tenant guard installed) and the `Transaction` its units of work run on."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.engine = create_engine(url, echo=echo)
+        install_tenant_guard()
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        inline = self.engine.dialect.driver == sqlite_inloop.SQLiteDialect_inloop.driver
+        self.transaction: type[Transaction] = sqlite_inloop.InlineTransaction if inline else Transaction
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    async def ready(self) -> bool:
+        """The readiness probe: the database answers a statement."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -24,6 +50,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # Any sqlite URL runs on the in-loop driver (see shared.db.sqlite_inloop for why).
+        sqlite_inloop.register()
         url = make_url(url).set(drivername="sqlite+inloop")
         # One connection serialises transactions inside the process; SQLite allows one writer anyway,
         # and WAL keeps each commit cheap. Long work must not hold a session across awaits on others.
@@ -41,8 +68,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=2000"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
-
-
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
-    install_tenant_guard()
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

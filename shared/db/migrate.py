@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,22 @@ from alembic.config import Config
 from sqlalchemy.engine import Connection
 
 from shared.db.engine import create_engine
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """A service's migrations: where they are, and the table that records which have run in its database."""
+
+    service: str
+    script_location: Path
+
+    @property
+    def version_table(self) -> str:
+        return f"alembic_version_{self.service}"
+
+    async def upgrade(self, url: str, revision: str = "head") -> None:
+        """Bring the database at `url` to `revision` (idempotent; safe on every start)."""
+        await upgrade_database(url, self.script_location, self.version_table, revision)
 
 
 def alembic_config(script_location: Path, version_table: str, connection: Connection | None = None) -> Config:

@@ -8,7 +8,14 @@ start to commit without yielding, so it holds the connection only as long as it 
 
 The embedded mode has one process and one SQLite file per service, so blocking the loop for the
 few microseconds of a statement is cheaper than any hand-off. Used for every `sqlite` URL by
-shared.db.engine; PostgreSQL keeps asyncpg.
+shared.db.engine (which registers the dialect when it creates such an engine); PostgreSQL keeps asyncpg.
+
+Built on SQLAlchemy's internals, for the version in BUILT_FOR_SQLALCHEMY: it subclasses the aiosqlite
+dialect's adapters (`SQLiteDialect_aiosqlite`, `AsyncAdapt_aiosqlite_connection`, `AsyncAdapt_aiosqlite_dbapi`,
+`AsyncAdapt_dbapi_cursor` and the private attributes their methods use: `_connection`, `_cursor`, `_rows`,
+`_soft_closed_memoized`, `_handle_exception`, `_cursor_cls`) and drives coroutines with
+`sqlalchemy.util.concurrency.await_` / `in_greenlet`. shared/tests/test_sqlite_inloop.py fails when the installed
+SQLAlchemy is another version: read the changes to those classes, run the driver's tests, then move the pin.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import sqlite3
 import types
 from typing import Any
 
+from sqlalchemy import Executable, Result
 from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_cursor
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -27,6 +35,10 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.util.concurrency import await_, in_greenlet
+
+from shared.db.transaction import Params, Transaction
+
+BUILT_FOR_SQLALCHEMY = "2.1.9"
 
 
 class Cursor:
@@ -210,12 +222,6 @@ def _finish(step: Any) -> None:
     raise RuntimeError("the in-loop SQLite driver suspended")  # pragma: no cover - it has nothing to wait for
 
 
-def runs_inline(connection: AsyncConnection) -> bool:
-    """Whether statements on this connection may run on its sync connection, without a greenlet per statement:
-    true of the in-loop driver (each statement completes without suspending), never of asyncpg."""
-    return connection.dialect.driver == SQLiteDialect_inloop.driver
-
-
 class InloopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = InloopCursor
@@ -257,4 +263,40 @@ class SQLiteDialect_inloop(SQLiteDialect_aiosqlite):  # noqa: N801 - SQLAlchemy'
         return InloopDBAPI(_module, sqlite3)
 
 
-registry.register("sqlite.inloop", __name__, "SQLiteDialect_inloop")
+def register() -> None:
+    """Make `sqlite+inloop://` URLs known to SQLAlchemy (idempotent; called when such an engine is created)."""
+    registry.register("sqlite.inloop", __name__, "SQLiteDialect_inloop")
+
+
+class InlineTransaction(Transaction):
+    """A unit of work's transaction on this driver: once it holds its connection, its Core statements, commit
+    and close run on the sync connection directly. They never suspend, and a greenlet per statement cost a
+    stack mapped and unmapped each time. Before that (an ORM-only transaction) it awaits like any other."""
+
+    __slots__ = ("_held",)
+
+    def __init__(self, session) -> None:  # noqa: ANN001 - an AsyncSession
+        super().__init__(session)
+        self._held = False
+
+    async def execute(self, statement: Executable, params: Params) -> Result:
+        connection = self._connection or await self._connect()
+        return connection.sync_connection.execute(statement, params)
+
+    async def _connect(self) -> AsyncConnection:
+        connection = await super()._connect()
+        self._held = True  # the pool's checkout (which may await) is done: the rest needs no greenlet
+        return connection
+
+    async def commit(self) -> None:
+        if not self._held:
+            await super().commit()
+            return
+        self.session.sync_session.commit()
+        self._connection = None
+
+    async def close(self) -> None:
+        if self._held:
+            self.session.sync_session.close()
+        else:
+            await self.session.close()

@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, bindparam, select
 
 from shared.bus import Message
 from shared.db.uow import UnitOfWork
-from shared.events.envelope import Event, decode_event, parse_envelope
+from shared.events.envelope import decode_event, parse_envelope
 from shared.logs import correlation_id_var, get_logger
 from shared.messaging.tables import InboxBase
 from shared.metrics import EVENTS_DUPLICATE, EVENTS_HANDLED
 
 log = get_logger("shared.consumer")
 
-# A handler returns False when the event asked nothing of it (no effect, so nothing to record).
-EventHandler = Callable[[UnitOfWork, Event], Awaitable[bool | None]]
+U = TypeVar("U", bound=UnitOfWork)
+# A handler is given the consumer's own kind of unit of work and the decoded event; it returns False when the
+# event asked nothing of it (no effect, so nothing to record). Handlers name the event class they take.
+EventHandler = Callable[[U, Any], Awaitable[bool | None]]
 
 
 @dataclass
-class InboxConsumer:
+class InboxConsumer(Generic[U]):
     """Decodes a message, skips it if already handled, else runs the handler and records it, atomically."""
 
     name: str
-    uow_factory: Callable[[], UnitOfWork]
+    uow_factory: Callable[[], U]
     inbox: type[InboxBase]
-    handlers: dict[str, EventHandler]
+    handlers: Mapping[str, EventHandler[U]]
     _seen: Select = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

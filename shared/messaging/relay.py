@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.bus import BusUnavailable, EventBus, Message
+from shared.clock import utcnow
 from shared.logs import get_logger
-from shared.messaging.tables import OutboxBase, utcnow
+from shared.messaging.tables import OutboxBase
 from shared.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED, RELAY_FAILURES
 
 log = get_logger("shared.relay")

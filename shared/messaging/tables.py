@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, LargeBinary, String, text
+import sqlalchemy as sa
+from sqlalchemy import Index, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from shared.db.types import UtcDateTime
-
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from shared.clock import utcnow
+from shared.db.types import BigId, UtcDateTime
 
 
 class OutboxBase:
@@ -47,3 +43,40 @@ class InboxBase:
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(120))
     handled_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+def create_outbox_table(op: Any) -> None:
+    """The outbox as a migration creates it (`op` is alembic's): for a downgrade that brings it back."""
+    op.create_table(
+        "outbox",
+        sa.Column("id", BigId, autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("topic", sa.String(length=120), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("site_id", sa.String(length=40), nullable=False),
+        sa.Column("type", sa.String(length=120), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    )
+    pending = sa.text("published_at IS NULL")
+    op.create_index("ix_outbox_pending", "outbox", ["id"], postgresql_where=pending, sqlite_where=pending)
+
+
+def create_inbox_table(op: Any) -> None:
+    """The inbox as a migration creates it (`op` is alembic's): for a downgrade that brings it back."""
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.String(length=80), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("event_type", sa.String(length=120), nullable=False),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
+    )
+
+
+def drop_outbox_table(op: Any) -> None:
+    op.drop_index("ix_outbox_pending", table_name="outbox")
+    op.drop_table("outbox")

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from shared.config import sqlite_url
-from shared.db.engine import create_engine, create_session_factory
+from shared.db.engine import Database
 from shared.testing import Backends
 from shared.tests.support import Base
 
@@ -62,16 +62,22 @@ async def db_url(tmp_path: Path) -> AsyncIterator[str]:
 
 
 @pytest_asyncio.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    async with engine.begin() as conn:
+async def database(db_url: str) -> AsyncIterator[Database]:
+    """The test's database opened as a service opens its own, holding the tables of tests/support.py."""
+    database = Database(db_url)
+    async with database.engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
     try:
-        yield engine
+        yield database
     finally:
-        await engine.dispose()
+        await database.dispose()
 
 
 @pytest.fixture
-def sessions(engine: AsyncEngine) -> async_sessionmaker:
-    return create_session_factory(engine)
+def engine(database: Database) -> AsyncEngine:
+    return database.engine
+
+
+@pytest.fixture
+def sessions(database: Database) -> async_sessionmaker:
+    return database.sessions

@@ -16,7 +16,7 @@ from shared.db.engine import create_engine, is_sqlite
 from shared.db.migrate import upgrade_database
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM, site_scope
-from shared.tests.support import Base, Category, Document, Outbox, Stamp
+from shared.tests.support import Base, Category, Document, Stamp
 
 CST = timezone(timedelta(hours=8))
 
@@ -105,18 +105,18 @@ async def test_upgrade_database_is_idempotent_and_keeps_its_own_version_table(db
         await engine.dispose()
 
 
-async def test_a_unit_of_work_keeps_nothing_without_commit_and_results_stay_readable(sessions) -> None:
-    async with sessions() as session:
+async def test_a_unit_of_work_keeps_nothing_without_commit_and_results_stay_readable(database) -> None:
+    async with database.sessions() as session:
         session.info["tenant_scope"] = PLATFORM
         session.add(Category(id=1, name="政务公开"))
         await session.commit()
-    async with UnitOfWork(sessions, source="/t", scope=site_scope("hefei"), outbox=Outbox) as work:
+    async with UnitOfWork(database, scope=site_scope("hefei")) as work:
         work.session.add(Document(id=1, site_id="hefei", title="草稿", category_id=1))
-    async with UnitOfWork(sessions, source="/t", scope=site_scope("hefei"), outbox=Outbox) as work:
+    async with UnitOfWork(database, scope=site_scope("hefei")) as work:
         assert await work.session.get(Document, 1) is None
         work.session.add(Document(id=2, site_id="hefei", title="正式稿", category_id=1))
         await work.commit()
         saved = await work.session.get(Document, 2)
     assert saved.title == "正式稿"  # readable after the block: nothing was expired
-    async with UnitOfWork(sessions, source="/t", scope=site_scope("wuhu"), outbox=Outbox) as work:
+    async with UnitOfWork(database, scope=site_scope("wuhu")) as work:
         assert await work.session.get(Document, 2) is None  # the scope is the unit of work's

@@ -13,16 +13,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.bus import BusUnavailable, EventBus, Message, create_bus
 from shared.bus.memory import MemoryBus
+from shared.clock import utcnow
+from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
 from shared.events.envelope import CloudEvent, encode_event, envelope_bytes, parse_envelope
 from shared.logs import correlation_id_var
 from shared.messaging.consumer import InboxConsumer
+from shared.messaging.outbox import OutboxUnitOfWork
 from shared.messaging.relay import OutboxRelay
-from shared.messaging.tables import utcnow
 from shared.metrics import EVENTS_DUPLICATE, RELAY_FAILURES
 from shared.tenancy import PLATFORM, TenantScope, site_scope
 from shared.tests.conftest import BACKENDS, broker, needs_kafka_ctl
@@ -41,12 +43,12 @@ from shared.tests.support import (
 HEFEI = site_scope("hefei")
 
 
-def uow(sessions: async_sessionmaker, scope: TenantScope = HEFEI, on_commit=None) -> UnitOfWork:
-    return UnitOfWork(sessions, source="/tests/shared", scope=scope, outbox=Outbox, on_commit=on_commit)
+def uow(database: Database, scope: TenantScope = HEFEI, on_commit=None) -> OutboxUnitOfWork:
+    return OutboxUnitOfWork(database, scope=scope, source="/tests/shared", outbox=Outbox, wake=on_commit)
 
 
-async def emit(sessions: async_sessionmaker, *events: NoteWritten, on_commit=None) -> None:
-    async with uow(sessions, on_commit=on_commit) as work:
+async def emit(database: Database, *events: NoteWritten, on_commit=None) -> None:
+    async with uow(database, on_commit=on_commit) as work:
         for e in events:
             work.emit(e)
         await work.commit()
@@ -85,11 +87,11 @@ def relay_for(engine: AsyncEngine, bus: EventBus, relays: list[OutboxRelay], **k
 # --- the unit of work and the outbox -------------------------------------------------------------------
 
 
-async def test_emit_writes_the_envelope_into_the_outbox_of_the_transaction(engine, sessions) -> None:
+async def test_emit_writes_the_envelope_into_the_outbox_of_the_transaction(engine, database) -> None:
     commits: list[int] = []
     token = correlation_id_var.set("corr-合肥-1")
     try:
-        await emit(sessions, note("hefei", "doc-1", "合肥市政府常务会议召开"), on_commit=lambda: commits.append(1))
+        await emit(database, note("hefei", "doc-1", "合肥市政府常务会议召开"), on_commit=lambda: commits.append(1))
     finally:
         correlation_id_var.reset(token)
     [row] = await outbox_rows(engine)
@@ -100,23 +102,23 @@ async def test_emit_writes_the_envelope_into_the_outbox_of_the_transaction(engin
     assert envelope.source == "/tests/shared" and envelope.data["text"] == "合肥市政府常务会议召开"
     assert commits == [1]
 
-    async with uow(sessions, on_commit=lambda: commits.append(2)) as work:  # no events: nobody is woken
+    async with uow(database, on_commit=lambda: commits.append(2)) as work:  # no events: nobody is woken
         await work.commit()
     assert commits == [1]
 
 
-async def test_events_of_a_rolled_back_transaction_never_leave(engine, sessions, bus, relays) -> None:
+async def test_events_of_a_rolled_back_transaction_never_leave(engine, database, bus, relays) -> None:
     got = Collector()
     bus.subscribe("g", [NOTES_TOPIC], got)
     await bus.start()
     with pytest.raises(RuntimeError):
-        async with uow(sessions) as work:
+        async with uow(database) as work:
             work.emit(note("hefei", "doc-1", "未提交"))
             raise RuntimeError("业务规则拒绝")
-    async with uow(sessions) as work:
+    async with uow(database) as work:
         work.emit(note("hefei", "doc-2", "回滚"))
         await work.rollback()
-    async with uow(sessions) as work:  # leaving the block without commit() keeps nothing either
+    async with uow(database) as work:  # leaving the block without commit() keeps nothing either
         work.emit(note("hefei", "doc-3", "忘了提交"))
     relay = relay_for(engine, bus, relays)
     assert await relay.relay_once() == 0
@@ -126,12 +128,12 @@ async def test_events_of_a_rolled_back_transaction_never_leave(engine, sessions,
 # --- the relay -------------------------------------------------------------------------------------------
 
 
-async def test_committed_events_are_relayed_in_commit_order(engine, sessions, bus, relays) -> None:
+async def test_committed_events_are_relayed_in_commit_order(engine, database, bus, relays) -> None:
     got = Collector()
     bus.subscribe("g", [NOTES_TOPIC], got)
     await bus.start()
-    await emit(sessions, note("hefei", "doc-1", "一"), note("hefei", "doc-2", "二"), note("hefei", "doc-1", "三", 2))
-    await emit(sessions, note("hefei", "doc-3", "四"), note("hefei", "doc-1", "五", 3))
+    await emit(database, note("hefei", "doc-1", "一"), note("hefei", "doc-2", "二"), note("hefei", "doc-1", "三", 2))
+    await emit(database, note("hefei", "doc-3", "四"), note("hefei", "doc-1", "五", 3))
     relay = relay_for(engine, bus, relays, batch_size=2)
     assert await relay.pending() == 5
     await relay.start()
@@ -151,12 +153,12 @@ async def _no_pending(relay: OutboxRelay) -> bool:
     return await relay.pending() == 0
 
 
-async def test_rows_stay_pending_while_the_bus_is_down_and_leave_once_after(engine, sessions, bus, relays) -> None:
+async def test_rows_stay_pending_while_the_bus_is_down_and_leave_once_after(engine, database, bus, relays) -> None:
     got = Collector()
     bus.subscribe("g", [NOTES_TOPIC], got)
     flaky = FlakyBus(bus, failures=3)
     await flaky.start()
-    await emit(sessions, *(note("hefei", f"doc-{i}", f"第{i}条") for i in range(4)))
+    await emit(database, *(note("hefei", f"doc-{i}", f"第{i}条") for i in range(4)))
     relay = relay_for(engine, flaky, relays)
     failures_before = RELAY_FAILURES.labels(relay.service)._value.get()
 
@@ -175,12 +177,12 @@ async def test_rows_stay_pending_while_the_bus_is_down_and_leave_once_after(engi
 
 
 async def test_a_crash_between_publish_and_mark_resends_and_the_inbox_makes_it_happen_once(
-    engine, sessions, bus, relays
+    engine, database, bus, relays
 ) -> None:
-    consumer = notes_consumer(sessions)
+    consumer = notes_consumer(database)
     bus.subscribe("notes-consumer", [NOTES_TOPIC], consumer)
     await bus.start()
-    await emit(sessions, note("hefei", "doc-1", "甲"), note("hefei", "doc-2", "乙"))
+    await emit(database, note("hefei", "doc-1", "甲"), note("hefei", "doc-2", "乙"))
     relay = relay_for(engine, bus, relays)
     duplicates_before = EVENTS_DUPLICATE.labels("notes")._value.get()
 
@@ -190,11 +192,11 @@ async def test_a_crash_between_publish_and_mark_resends_and_the_inbox_makes_it_h
     assert await relay.relay_once() == 2  # the restarted relay sends both again
     assert await relay.pending() == 0
 
-    assert await effects(sessions) == ["甲", "乙"]
+    assert await effects(database) == ["甲", "乙"]
     assert EVENTS_DUPLICATE.labels("notes")._value.get() == duplicates_before + 2
 
 
-async def test_a_running_relay_survives_a_transient_database_error(engine, sessions, bus, relays) -> None:
+async def test_a_running_relay_survives_a_transient_database_error(engine, database, bus, relays) -> None:
     got = Collector()
     bus.subscribe("g", [NOTES_TOPIC], got)
     await bus.start()
@@ -202,17 +204,17 @@ async def test_a_running_relay_survives_a_transient_database_error(engine, sessi
     try:
         with fail_once(engine, "UPDATE outbox") as failure:
             await relay.start()
-            await emit(sessions, note("hefei", "doc-1", "故障前"), on_commit=relay.wake)
+            await emit(database, note("hefei", "doc-1", "故障前"), on_commit=relay.wake)
             await eventually(lambda: _true(failure.failed), timeout=2)
         await asyncio.sleep(0.05)
-        await emit(sessions, note("hefei", "doc-2", "故障后"), on_commit=relay.wake)
+        await emit(database, note("hefei", "doc-2", "故障后"), on_commit=relay.wake)
         await eventually(lambda: _no_pending(relay), timeout=1)
     finally:
         with contextlib.suppress(OperationalError):  # stop() re-raises what ended the task
             await relay.stop()
 
 
-async def test_wake_after_commit_makes_delivery_fast(engine, sessions, bus, relays) -> None:
+async def test_wake_after_commit_makes_delivery_fast(engine, database, bus, relays) -> None:
     arrived: dict[str, float] = {}
 
     async def stamp(message: Message) -> None:
@@ -225,7 +227,7 @@ async def test_wake_after_commit_makes_delivery_fast(engine, sessions, bus, rela
     await asyncio.sleep(0.05)
     latencies = []
     for i in range(7):
-        await emit(sessions, note("hefei", "doc-1", f"快{i}", i + 1), on_commit=relay.wake)
+        await emit(database, note("hefei", "doc-1", f"快{i}", i + 1), on_commit=relay.wake)
         committed = time.perf_counter()
         await eventually(lambda i=i: _arrived(arrived, f"快{i}"), timeout=2, every=0.001)
         latencies.append(arrived[f"快{i}"] - committed)
@@ -235,7 +237,7 @@ async def test_wake_after_commit_makes_delivery_fast(engine, sessions, bus, rela
     )
     assert statistics.median(latencies) < 0.05 and max(latencies) < 0.25
 
-    await emit(sessions, note("hefei", "doc-1", "不叫醒", 9))  # a commit that does not wake the relay
+    await emit(database, note("hefei", "doc-1", "不叫醒", 9))  # a commit that does not wake the relay
     await asyncio.sleep(0.2)
     assert "不叫醒" not in arrived
     relay.wake()
@@ -246,12 +248,12 @@ async def _arrived(arrived: dict[str, float], text: str) -> bool:
     return text in arrived
 
 
-async def test_purge_drops_only_old_published_rows(engine, sessions, bus, relays) -> None:
+async def test_purge_drops_only_old_published_rows(engine, database, bus, relays) -> None:
     await bus.start()
-    await emit(sessions, *(note("hefei", f"doc-{i}", str(i)) for i in range(3)))
+    await emit(database, *(note("hefei", f"doc-{i}", str(i)) for i in range(3)))
     relay = relay_for(engine, bus, relays, retention=timedelta(days=3))
     await relay.relay_once()
-    await emit(sessions, note("hefei", "doc-9", "待发"))
+    await emit(database, note("hefei", "doc-9", "待发"))
     async with engine.begin() as conn:
         table = Outbox.__table__
         long_ago = utcnow() - timedelta(days=4)
@@ -265,19 +267,19 @@ async def test_purge_drops_only_old_published_rows(engine, sessions, bus, relays
 # --- the inbox consumer ----------------------------------------------------------------------------------
 
 
-def notes_consumer(sessions: async_sessionmaker, seen: list | None = None) -> InboxConsumer:
+def notes_consumer(database: Database, seen: list | None = None) -> InboxConsumer:
     async def on_note(work: UnitOfWork, event: NoteWritten) -> None:
         if seen is not None:
             seen.append((event.text, correlation_id_var.get()))
         work.session.add(Effect(event_id=event.aggregate_id, note=event.text))
 
     return InboxConsumer(
-        name="notes", uow_factory=lambda: uow(sessions, PLATFORM), inbox=Inbox, handlers={NoteWritten.type: on_note}
+        name="notes", uow_factory=lambda: uow(database, PLATFORM), inbox=Inbox, handlers={NoteWritten.type: on_note}
     )
 
 
-async def effects(sessions: async_sessionmaker) -> list[str]:
-    async with sessions() as session:
+async def effects(database: Database) -> list[str]:
+    async with database.sessions() as session:
         return list(await session.scalars(select(Effect.note).order_by(Effect.id)))
 
 
@@ -285,35 +287,35 @@ def as_message(envelope: CloudEvent) -> Message:
     return Message(NOTES_TOPIC, "doc-1", envelope_bytes(envelope))
 
 
-async def test_the_inbox_consumer_handles_each_event_once(sessions) -> None:
+async def test_the_inbox_consumer_handles_each_event_once(database) -> None:
     seen: list = []
-    consumer = notes_consumer(sessions, seen)
+    consumer = notes_consumer(database, seen)
     first = as_message(encode_event(note("hefei", "doc-1", "一次"), source="/t", correlation_id="corr-1"))
     second = as_message(encode_event(note("hefei", "doc-1", "两次", 2), source="/t"))
     for message in (first, first, second, first, second):
         await consumer(message)
-    assert await effects(sessions) == ["一次", "两次"]
-    async with sessions() as session:
+    assert await effects(database) == ["一次", "两次"]
+    async with database.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Inbox)) == 2
     second_id = parse_envelope(second.value).id
     assert seen == [("一次", "corr-1"), ("两次", second_id)]  # correlation id: the envelope's, else its id
     assert correlation_id_var.get() is None
 
 
-async def test_the_inbox_consumer_ignores_types_it_does_not_handle_or_know(sessions) -> None:
-    consumer = notes_consumer(sessions)
+async def test_the_inbox_consumer_ignores_types_it_does_not_handle_or_know(database) -> None:
+    consumer = notes_consumer(database)
     known = encode_event(note("hefei", "doc-1", "x"), source="/t")
     newer = known.model_copy(update={"type": "tests.shared.note.written.v2", "id": str(uuid.uuid4())})
     consumer.handlers["tests.shared.unregistered.v1"] = consumer.handlers[NoteWritten.type]
     unregistered = known.model_copy(update={"type": "tests.shared.unregistered.v1", "id": str(uuid.uuid4())})
     for envelope in (newer, unregistered):
         await consumer(as_message(envelope))
-    assert await effects(sessions) == []
-    async with sessions() as session:
+    assert await effects(database) == []
+    async with database.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Inbox)) == 0
 
 
-async def test_a_failing_handler_commits_neither_the_effect_nor_the_inbox_row(sessions) -> None:
+async def test_a_failing_handler_commits_neither_the_effect_nor_the_inbox_row(database) -> None:
     calls = 0
 
     async def half_done(work: UnitOfWork, event: NoteWritten) -> None:
@@ -325,14 +327,14 @@ async def test_a_failing_handler_commits_neither_the_effect_nor_the_inbox_row(se
             raise RuntimeError("下游超时")
 
     consumer = InboxConsumer(
-        name="notes", uow_factory=lambda: uow(sessions, PLATFORM), inbox=Inbox, handlers={NoteWritten.type: half_done}
+        name="notes", uow_factory=lambda: uow(database, PLATFORM), inbox=Inbox, handlers={NoteWritten.type: half_done}
     )
     message = as_message(encode_event(note("hefei", "doc-1", "x"), source="/t"))
     with pytest.raises(RuntimeError):
         await consumer(message)
-    assert await effects(sessions) == []
+    assert await effects(database) == []
     await consumer(message)  # the redelivery does the work
-    assert await effects(sessions) == ["半成品"]
+    assert await effects(database) == ["半成品"]
 
 
 # --- the real broker -----------------------------------------------------------------------------------
@@ -341,7 +343,7 @@ async def test_a_failing_handler_commits_neither_the_effect_nor_the_inbox_row(se
 @needs_kafka_ctl
 @pytest.mark.real_backends
 @pytest.mark.slow
-async def test_events_written_during_a_kafka_outage_are_delivered_once_after_it(engine, sessions, relays) -> None:
+async def test_events_written_during_a_kafka_outage_are_delivered_once_after_it(engine, database, relays) -> None:
     namespace = f"t{uuid.uuid4().hex[:12]}"
     kafka = create_bus(BACKENDS.bus_url_for(namespace), client_id="shared-tests-relay")
     consumer_bus = create_bus(BACKENDS.bus_url_for(namespace), client_id="shared-tests-consumer")
@@ -351,11 +353,11 @@ async def test_events_written_during_a_kafka_outage_are_delivered_once_after_it(
     relay = relay_for(engine, kafka, relays, poll_seconds=0.05)
     try:
         await relay.start()
-        await emit(sessions, note("hefei", "doc-1", "停机前"), on_commit=relay.wake)
+        await emit(database, note("hefei", "doc-1", "停机前"), on_commit=relay.wake)
         await got.wait_for(1, timeout=30)
         try:
             await asyncio.to_thread(broker, "stop")
-            await emit(sessions, *(note("hefei", f"doc-{i}", f"停机中{i}") for i in range(3)), on_commit=relay.wake)
+            await emit(database, *(note("hefei", f"doc-{i}", f"停机中{i}") for i in range(3)), on_commit=relay.wake)
             await asyncio.sleep(2)
             assert await relay.pending() == 3
         finally:

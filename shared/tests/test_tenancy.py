@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased, selectinload
 
+from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
 from shared.tenancy import (
     PLATFORM,
@@ -19,7 +20,7 @@ from shared.tenancy import (
     site_cache_key,
     site_scope,
 )
-from shared.tests.support import Category, Document, Outbox
+from shared.tests.support import Category, Document
 
 HEFEI, WUHU = site_scope("hefei"), site_scope("wuhu")
 
@@ -323,12 +324,14 @@ BOUND_RENAME = site_bound(
 )
 
 
-def work(sessions: async_sessionmaker, scope: TenantScope) -> UnitOfWork:
-    return UnitOfWork(sessions, source="/tests", scope=scope, outbox=Outbox)
+def work(database: Database, scope: TenantScope) -> UnitOfWork:
+    return UnitOfWork(database, scope=scope)
 
 
-async def test_core_statements_in_a_unit_of_work_read_and_write_only_the_site_they_are_bound_to(seeded) -> None:
-    async with work(seeded, HEFEI) as uow:
+async def test_core_statements_in_a_unit_of_work_read_and_write_only_the_site_they_are_bound_to(
+    seeded, database
+) -> None:
+    async with work(database, HEFEI) as uow:
         assert (await uow.execute(BOUND_TITLE, {TENANT_SITE: "hefei", "doc_id": 1})).scalar() == "合肥市政府工作报告"
         assert (await uow.execute(BOUND_TITLE, {TENANT_SITE: "hefei", "doc_id": 3})).first() is None  # 芜湖's
         await uow.execute(BOUND_RENAME, {TENANT_SITE: "hefei", "doc_id": 3, "new_title": "改写"})
@@ -352,9 +355,9 @@ async def test_core_statements_in_a_unit_of_work_read_and_write_only_the_site_th
     ]
 
 
-async def test_unbound_core_access_to_tenant_tables_is_refused_in_a_site_scope(seeded) -> None:
+async def test_unbound_core_access_to_tenant_tables_is_refused_in_a_site_scope(seeded, database) -> None:
     unbound = select(Document.title).where(Document.id == bindparam("doc_id"))
-    async with work(seeded, HEFEI) as uow:
+    async with work(database, HEFEI) as uow:
         for statement, params in (
             (unbound, {"doc_id": 3}),
             (update(Document).values(title="改写"), None),
@@ -386,8 +389,8 @@ async def test_unbound_core_access_to_tenant_tables_is_refused_in_a_site_scope(s
     ]
 
 
-async def test_core_statements_need_a_scope_and_the_platform_scope_may_name_any_site(seeded) -> None:
-    async with work(seeded, PLATFORM) as uow:
+async def test_core_statements_need_a_scope_and_the_platform_scope_may_name_any_site(seeded, database) -> None:
+    async with work(database, PLATFORM) as uow:
         assert (await uow.execute(BOUND_TITLE, {TENANT_SITE: "wuhu", "doc_id": 3})).scalar() == "芜湖市政府工作报告"
     async with seeded() as session:  # no scope at all
         with pytest.raises(TenantScopeError):

@@ -3,9 +3,7 @@ site, one account per role of the review workflow. Demo only: one known password
 
 from __future__ import annotations
 
-from services.identity.models import Organisation, RoleGrant
-from services.identity.service.accounts import create_account
-from services.identity.service.context import IdentityDeps
+from services.identity import IdentityDeps, OrganisationSeed, StaffSeed, provision_organisations, provision_staff
 from sitegroup.demo.province import PROVINCE
 
 DEMO_PASSWORD = "Zhengwu@2026"
@@ -37,30 +35,20 @@ def demo_people() -> list[tuple[str, str, str, str]]:
 
 async def seed_organisations(deps: IdentityDeps) -> int:
     """One organisation per demo site, in the province's tree (parents before children)."""
-    async with deps.uow() as uow:
-        if await uow.session.get(Organisation, "org-ah") is not None:
-            return 0
-        for site in PROVINCE:
-            parent = f"org-{site.parent_id}" if site.parent_id else None
-            uow.session.add(
-                Organisation(
-                    id=f"org-{site.id}", name=site.name, level=site.level, parent_id=parent, site_ids=[site.id]
-                )
-            )
-            await uow.session.flush()
-        await uow.commit()
-    return len(PROVINCE)
+    seeds = [
+        OrganisationSeed(
+            id=f"org-{site.id}",
+            name=site.name,
+            level=site.level,
+            parent_id=f"org-{site.parent_id}" if site.parent_id else None,
+            site_ids=(site.id,),
+        )
+        for site in PROVINCE
+    ]
+    return await provision_organisations(deps, seeds, actor=SEEDER)
 
 
 async def seed_accounts(deps: IdentityDeps) -> int:
-    """Every demo account with its one role; nothing if the provider has accounts already."""
-    async with deps.uow() as uow:
-        if await uow.repo.account_by_username("operator") is not None:
-            return 0
-        for username, name, site, role in demo_people():
-            account = await create_account(
-                uow, deps, actor=SEEDER, username=username, password=DEMO_PASSWORD, kind="staff", name=name
-            )
-            uow.session.add(RoleGrant(account_id=account.id, site_id=site, role=role, granted_by=SEEDER))
-        await uow.commit()
-    return len(demo_people())
+    """Every demo account with its one role; nothing if the provider has them already."""
+    people = [StaffSeed(username, name, site, role) for username, name, site, role in demo_people()]
+    return len(await provision_staff(deps, people, DEMO_PASSWORD, actor=SEEDER))

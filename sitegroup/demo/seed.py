@@ -7,16 +7,24 @@ import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from services.content.schemas.channels import SubscriptionCreate
-from services.content.schemas.documents import DocumentCreate, InterpretsUpdate, PushRequest, PushTarget, ReviewDecision
-from services.content.schemas.sites import SiteCreate
-from services.content.service.channels import list_channels
-from services.content.service.context import Actor, ContentDeps
-from services.content.service.documents import create_document
-from services.content.service.placements import push, set_interprets
-from services.content.service.sites import create_site
-from services.content.service.subscriptions import add_subscription
-from services.content.service.workflow import approve_document
+from services.content import (
+    Actor,
+    ContentDeps,
+    DocumentCreate,
+    InterpretsUpdate,
+    PushRequest,
+    PushTarget,
+    ReviewDecision,
+    SiteCreate,
+    SubscriptionCreate,
+    add_subscription,
+    approve_document,
+    create_document,
+    create_site,
+    list_channels,
+    push,
+    set_interprets,
+)
 from shared.auth import Grant, Principal
 from sitegroup.demo.corpus import DemoArticle, articles_for_site
 from sitegroup.demo.province import CHANNEL_FOR_KIND, PROVINCE, DemoSite

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from services.content.api import attachments, channels, documents, public, records, sites
+from services.content.api import attachments, audit, channels, dictionaries, documents, public, sites
 
 PREFIX = "/api/v1/content"
 
@@ -10,6 +10,6 @@ PREFIX = "/api/v1/content"
 def content_router() -> APIRouter:
     router = APIRouter(prefix=PREFIX)
     # Most-used routes first: the router tries them in order.
-    for module in (documents, public, sites, channels, attachments, records):
+    for module in (documents, public, sites, channels, attachments, dictionaries, audit):
         router.include_router(module.router)
     return router

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Response, UploadFile, status
 
 from services.content.api.deps import CurrentActor, Deps, IdPath, SitePath
-from services.content.schemas.records import AttachmentRead
+from services.content.schemas.attachments import AttachmentRead
 from services.content.service import attachments as service
 
 router = APIRouter(tags=["attachments"])

@@ -1,6 +1,9 @@
 """Tables owned by the content service."""
 
+from services.content.models.audit import AuditEntry
 from services.content.models.base import Base, Inbox, Outbox
+from services.content.models.counters import Counter
+from services.content.models.dictionaries import PlatformCheckTerm, SiteCheckTerm
 from services.content.models.documents import (
     CONTENT_FIELDS,
     Attachment,
@@ -11,7 +14,6 @@ from services.content.models.documents import (
     ReviewAction,
     document_content,
 )
-from services.content.models.records import AuditEntry, Counter, PlatformCheckTerm, SiteCheckTerm
 from services.content.models.sites import BasicChannel, Channel, ChannelSubscription, Site, SiteDomain, Workflow
 
 __all__ = [

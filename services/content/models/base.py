@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db.types import Json, UtcDateTime, service_metadata
-from shared.messaging.tables import BigId, InboxBase, OutboxBase, utcnow
+from shared.clock import utcnow
+from shared.db.types import BigId, Json, UtcDateTime, service_metadata
+from shared.messaging.tables import InboxBase, OutboxBase
 
 
 class Base(DeclarativeBase):

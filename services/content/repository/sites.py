@@ -148,3 +148,7 @@ class SiteQueries(Queries):
     async def subscribers(self, source_channel_id: int) -> list[Row]:
         """(site_id, channel_id) of the channels that take in what the source channel publishes."""
         return list((await self.run(_SUBSCRIBERS, {"source_channel_id": source_channel_id})).all())
+
+    async def site_has(self, model: type, *conditions: object) -> bool:
+        stmt = select(model).where(or_(*conditions) if len(conditions) > 1 else conditions[0]).limit(1)
+        return await self.session.scalar(stmt) is not None

@@ -7,7 +7,7 @@ import hashlib
 import uuid
 
 from services.content.models import Attachment
-from services.content.schemas.records import AttachmentRead
+from services.content.schemas.attachments import AttachmentRead
 from services.content.service.context import Actor, ContentDeps, audit
 from services.content.service.permissions import EDITOR, SITE_ADMIN, has_site_role, require_staff
 from services.content.uploads import check_upload, rendition_extension

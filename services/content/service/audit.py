@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from services.content.schemas.audit import AuditEntryRead
 from services.content.schemas.common import Page
-from services.content.schemas.records import AuditEntryRead
 from services.content.service.context import Actor, ContentDeps
 from services.content.service.permissions import require_site_admin
 

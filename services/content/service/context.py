@@ -7,26 +7,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Self
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from services.content.config import ContentSettings
 from services.content.models import AuditEntry, Outbox
 from services.content.repository import ContentCaches, ContentRepository
 from shared.auth import Principal
 from shared.blobs import BlobStore
-from shared.db.uow import UnitOfWork
+from shared.db.engine import Database
 from shared.logs import request_id_var
+from shared.messaging.outbox import OutboxUnitOfWork
 from shared.tenancy import PLATFORM, TenantScope, site_scope
 
 SOURCE = "/services/content"
 PLATFORM_AUDIT = "platform"  # the audit "site" of platform-wide actions; no site may take this id
 
 
-class ContentUnitOfWork(UnitOfWork):
+class ContentUnitOfWork(OutboxUnitOfWork):
     repo: ContentRepository
 
-    def __init__(self, *args: object, caches: ContentCaches, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, database: Database, *, scope: TenantScope, caches: ContentCaches, wake: Callable[[], None] | None
+    ) -> None:
+        super().__init__(database, scope=scope, source=SOURCE, outbox=Outbox, wake=wake)
         self.caches = caches
 
     async def __aenter__(self) -> Self:
@@ -57,22 +58,15 @@ SYSTEM = Actor(Principal(subject="system:content", name="系统"))
 class ContentDeps:
     """Everything the use cases need, built once by create_app()."""
 
-    session_factory: async_sessionmaker
+    database: Database
     blobs: BlobStore
     settings: ContentSettings
-    on_commit: Callable[[], None] | None = None
+    wake_relay: Callable[[], None] | None = None
     caches: ContentCaches = field(default_factory=ContentCaches)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def uow(self, scope: TenantScope) -> ContentUnitOfWork:
-        return ContentUnitOfWork(
-            self.session_factory,
-            source=SOURCE,
-            scope=scope,
-            outbox=Outbox,
-            on_commit=self.on_commit,
-            caches=self.caches,
-        )
+        return ContentUnitOfWork(self.database, scope=scope, caches=self.caches, wake=self.wake_relay)
 
     def site_uow(self, site_id: str) -> ContentUnitOfWork:
         return self.uow(site_scope(site_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.content.models import PlatformCheckTerm, SiteCheckTerm
-from services.content.schemas.records import CheckTermCreate, CheckTermRead
+from services.content.schemas.dictionaries import CheckTermCreate, CheckTermRead
 from services.content.service.context import PLATFORM_AUDIT, Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.permissions import require_operator, require_site_admin, require_staff
 from shared.errors import Conflict, NotFound

@@ -146,6 +146,12 @@ async def get_site(deps: ContentDeps, actor: Actor, site_id: str) -> SiteRead:
         return _read(site, [d.host for d in domains], next((d.host for d in domains if d.is_main), ""))
 
 
+async def has_sites(deps: ContentDeps) -> bool:
+    """Whether any site was ever opened here (the demo province is seeded only into an empty platform)."""
+    async with deps.platform_uow() as uow:
+        return bool(await uow.repo.sites())
+
+
 async def site_directory(deps: ContentDeps, *, level: str | None, parent_id: str | None) -> list[SiteDirectoryEntry]:
     """网站群导航: every online site, public."""
     async with deps.platform_uow() as uow:

@@ -2,53 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from shared.bus import Message
-from shared.events.envelope import CloudEvent, parse_envelope
 from shared.testing import Tokens
 
 API = "/api/v1/content"
 OPERATOR = ("*", "platform_operator")
 STEPS = ("初审", "审核", "审发")
-
-
-class EventLog:
-    """Collects published events; tests wait for the ones they expect."""
-
-    def __init__(self) -> None:
-        self.items: list[CloudEvent] = []
-        self._changed = asyncio.Condition()
-
-    async def handle(self, message: Message) -> None:
-        async with self._changed:
-            self.items.append(parse_envelope(message.value))
-            self._changed.notify_all()
-
-    def of_type(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
-        return [e for e in self.items if e.type == event_type and (subject is None or e.subject == subject)]
-
-    def distinct(self, event_type: str, subject: str | None = None) -> list[CloudEvent]:
-        """Each event once: delivery is at least once, and a redelivered event keeps its id."""
-        first: dict[str, CloudEvent] = {}
-        for event in self.of_type(event_type, subject):
-            first.setdefault(event.id, event)
-        return list(first.values())
-
-    async def wait_for(
-        self, event_type: str, subject: str | None = None, *, count: int = 1, timeout: float = 10.0
-    ) -> list[CloudEvent]:
-        async def enough() -> list[CloudEvent]:
-            async with self._changed:
-                while len(found := self.distinct(event_type, subject)) < count:
-                    await self._changed.wait()
-                return found
-
-        return await asyncio.wait_for(enough(), timeout)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from PIL import Image
 
+from services.content.main import ContentRuntime
 from services.content.tests.support import API
 
 
@@ -46,7 +47,7 @@ async def test_images_get_renditions_at_upload(client, sites, app) -> None:
     )
     assert small.status_code == 200 and small.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(small.content)).size == (320, 213)
-    blobs = app.state.runtime.blobs
+    blobs = ContentRuntime.of(app).blobs
     assert all(key.startswith("sites/hefei/attachments/") for key in image["renditions"].values())
     assert await blobs.exists(next(iter(image["renditions"].values())))
 

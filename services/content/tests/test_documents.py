@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.content.main import ContentRuntime
 from services.content.tests.support import API
 from shared.errors import Conflict
 
@@ -48,7 +49,7 @@ async def test_a_change_written_from_a_stale_read_is_refused_and_changes_nothing
     """The guard under the use cases: every change applies only at the version it was read at."""
     hefei = await sites.open("hefei")
     doc = await sites.draft(hefei)
-    deps = app.state.deps
+    deps = ContentRuntime.of(app).deps
     async with deps.site_uow("hefei") as uow:
         stale = await uow.repo.document_row(doc["id"])
     edited = await client.patch(

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 
 from services.content.config import ContentSettings
 from services.content.main import create_app, migrate
-from shared.testing import TEST_AUDIENCE, TEST_ISSUER, Tokens
+from shared.testing import Tokens, fuzz_settings, serve_on_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded_only]
 
@@ -25,34 +23,14 @@ def fuzz_tokens(tmp_path_factory) -> Tokens:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, fuzz_tokens: Tokens):
+def live_server(tmp_path_factory, fuzz_tokens: Tokens) -> Iterator[str]:
     """The content service on a real HTTP port, with a site and a document to aim at."""
     root = tmp_path_factory.mktemp("fuzz")
-    content = ContentSettings(
-        database_url=f"sqlite+aiosqlite:///{root / 'content.db'}",
-        blob_url=f"file://{root / 'blobs'}",
-        auth_jwks_url=fuzz_tokens.jwks_url,
-        auth_issuer=TEST_ISSUER,
-        auth_audience=TEST_AUDIENCE,
-        log_json=False,
-        scheduler_enabled=False,
-    )
+    content = fuzz_settings(ContentSettings, root, fuzz_tokens, scheduler_enabled=False)
     asyncio.run(migrate(content))
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(content, access_log=False), host="127.0.0.1", port=0, log_level="error", lifespan="on"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    _seed(base, fuzz_tokens)
-    yield base
-    server.should_exit = True
-    thread.join(10)
+    with serve_on_port(create_app(content, access_log=False)) as base:
+        _seed(base, fuzz_tokens)
+        yield base
 
 
 def _seed(base: str, tokens: Tokens) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from services.content.main import ContentRuntime
 from services.content.tests.support import API
 
 
@@ -122,7 +123,7 @@ async def test_subscribed_channels_take_in_new_documents_once(app, client, sites
     assert [i["id"] for i in listing["items"]] == [notice["id"]] and listing["items"][0]["kind"] == "subscription"
 
     # The same event delivered again changes nothing (the consumer's inbox remembers it).
-    consumer = next(s.handler for s in app.state.runtime.bus.subscriptions if s.group == "content.subscriptions")
+    consumer = next(s.handler for s in ContentRuntime.of(app).bus.subscriptions if s.group == "content.subscriptions")
     from shared.bus import Message
     from shared.events.envelope import envelope_bytes
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.content.main import ContentRuntime
 from services.content.tests.support import API
 from shared.clock import china_time
 
@@ -129,7 +130,7 @@ async def test_scheduled_publication_and_expiry_run_inside_the_service(app, clie
     doc = await sites.draft(hefei, submit=True, publish_at=publish_at.isoformat(), expires_at=expires_at.isoformat())
     approved = await sites.approve_all(hefei, doc["id"])
     assert approved["workflow_state"] == "scheduled" and approved["public_state"] == "unpublished"
-    scheduler, deps = app.state.runtime.scheduler, app.state.deps
+    scheduler, deps = ContentRuntime.of(app).scheduler, ContentRuntime.of(app).deps
     assert await scheduler.tick() == (0, 0)
     tick_time = publish_at + timedelta(seconds=1)
     deps.clock = lambda: tick_time

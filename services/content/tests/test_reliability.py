@@ -10,15 +10,15 @@ import subprocess
 import pytest
 from sqlalchemy import func, select
 
-from services.content.main import create_app
+from services.content.main import ContentRuntime, create_app
 from services.content.models import Document, Inbox, Outbox, Placement
-from services.content.tests.support import API, EventLog, SiteFactory
+from services.content.tests.support import API, SiteFactory
 from shared.events.content import DOCUMENTS_TOPIC
-from shared.testing import running
+from shared.testing import EventLog, running
 
 
 async def pending_outbox(app) -> int:
-    return await app.state.runtime.relay.pending()
+    return await ContentRuntime.of(app).relay.pending()
 
 
 @contextlib.asynccontextmanager
@@ -32,7 +32,7 @@ async def broker_outage(app, backends):
         finally:
             await asyncio.to_thread(subprocess.run, [backends.kafka_ctl, "start"], check=True, capture_output=True)
     else:
-        bus = app.state.runtime.bus
+        bus = ContentRuntime.of(app).bus
         await bus.stop()
         try:
             yield
@@ -76,7 +76,7 @@ async def test_committed_events_leave_after_a_restart(settings, tokens) -> None:
         assert await pending_outbox(stopped) > 0
     restarted = create_app(settings, access_log=False)
     log = EventLog()
-    restarted.state.runtime.bus.subscribe("tests.after-restart", [DOCUMENTS_TOPIC], log.handle)
+    ContentRuntime.of(restarted).bus.subscribe("tests.after-restart", [DOCUMENTS_TOPIC], log.handle)
     async with running(restarted):
         [event] = await log.wait_for("content.document.published.v1", timeout=30)
         assert event.subject == f"documents/{doc['id']}"
@@ -125,7 +125,7 @@ async def test_a_redelivered_event_changes_nothing(app, client, sites, events) -
     doc = await sites.publish(hefei, "zwdt/tzgg")
     await events.wait_for("content.document.updated.v1", subject=f"documents/{doc['id']}")
     state = await snapshot_counts(app)
-    consumer = next(s.handler for s in app.state.runtime.bus.subscriptions if s.group == "content.subscriptions")
+    consumer = next(s.handler for s in ContentRuntime.of(app).bus.subscriptions if s.group == "content.subscriptions")
     rows = await outbox_messages(app, f"documents/{doc['id']}")
     for _ in range(3):
         for message in rows:
@@ -134,7 +134,7 @@ async def test_a_redelivered_event_changes_nothing(app, client, sites, events) -
 
 
 async def count(app, model) -> int:
-    async with app.state.deps.platform_uow() as uow:
+    async with ContentRuntime.of(app).deps.platform_uow() as uow:
         return await uow.session.scalar(select(func.count()).select_from(model))
 
 
@@ -146,6 +146,6 @@ async def outbox_messages(app, subject: str):
     from shared.bus import Message
     from shared.events.envelope import parse_envelope
 
-    async with app.state.deps.platform_uow() as uow:
+    async with ContentRuntime.of(app).deps.platform_uow() as uow:
         rows = (await uow.session.scalars(select(Outbox).order_by(Outbox.id))).all()
     return [Message(r.topic, r.key, r.payload) for r in rows if parse_envelope(r.payload).subject == subject]

@@ -9,17 +9,13 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from services.identity.service.context import IdentityDeps
+from services.identity.api.deps import deps_of
 from services.identity.service.discovery import provider_metadata
 from services.identity.service.errors import OAuthError
 from services.identity.service.introspection import introspect, revoke, userinfo
 from services.identity.service.token_grants import token_endpoint
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-def _deps(request: Request) -> IdentityDeps:
-    return request.app.state.deps
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -50,23 +46,23 @@ router = APIRouter(tags=["OpenID Connect"])
 
 @router.get("/.well-known/openid-configuration")
 async def discovery(request: Request) -> dict[str, Any]:
-    return provider_metadata(_deps(request).settings)
+    return provider_metadata(deps_of(request).settings)
 
 
 @router.get("/.well-known/oauth-authorization-server", summary="RFC 8414 metadata (the same document)")
 async def oauth_metadata(request: Request) -> dict[str, Any]:
-    return provider_metadata(_deps(request).settings)
+    return provider_metadata(deps_of(request).settings)
 
 
 @router.get("/jwks")
 async def jwks(request: Request) -> JSONResponse:
-    return JSONResponse(_deps(request).keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+    return JSONResponse(deps_of(request).keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.post("/token")
 async def token(request: Request) -> JSONResponse:
     try:
-        body = await token_endpoint(_deps(request), await _form(request), request.headers.get("authorization"))
+        body = await token_endpoint(deps_of(request), await _form(request), request.headers.get("authorization"))
     except OAuthError as exc:
         return _oauth_error(exc)
     return Response(orjson.dumps(body), media_type="application/json", headers=NO_STORE)
@@ -75,7 +71,7 @@ async def token(request: Request) -> JSONResponse:
 @router.post("/introspect")
 async def introspection(request: Request) -> JSONResponse:
     try:
-        body = await introspect(_deps(request), await _form(request), request.headers.get("authorization"))
+        body = await introspect(deps_of(request), await _form(request), request.headers.get("authorization"))
     except OAuthError as exc:
         return _oauth_error(exc)
     return JSONResponse(body, headers=NO_STORE)
@@ -84,7 +80,7 @@ async def introspection(request: Request) -> JSONResponse:
 @router.post("/revoke")
 async def revocation(request: Request) -> Response:
     try:
-        await revoke(_deps(request), await _form(request), request.headers.get("authorization"))
+        await revoke(deps_of(request), await _form(request), request.headers.get("authorization"))
     except OAuthError as exc:
         return _oauth_error(exc)
     return Response(status_code=200, headers=NO_STORE)
@@ -102,5 +98,5 @@ async def user_info_by_post(request: Request) -> JSONResponse:
 
 async def _userinfo(request: Request) -> JSONResponse:
     scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
-    claims = await userinfo(_deps(request), bearer.strip() if scheme.lower() == "bearer" else None)
+    claims = await userinfo(deps_of(request), bearer.strip() if scheme.lower() == "bearer" else None)
     return JSONResponse(claims, headers=NO_STORE)

@@ -9,23 +9,20 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.identity.api.deps import deps_of, http_of, templates_of
 from services.identity.api.oidc import NO_STORE
 from services.identity.service import authorize as authz
-from services.identity.service.consent import needs_consent, record_consent, scope_descriptions
-from services.identity.service.context import IdentityDeps
-from services.identity.service.errors import AuthorizeRefused, LoginFailed, OAuthError
+from services.identity.service.authorization import Authorization, decline
+from services.identity.service.authorization import authorize as authorize_request
+from services.identity.service.consent import record_consent
+from services.identity.service.errors import AuthorizeRefused, LoginFailed
 from services.identity.service.logout import log_out, notify
 from services.identity.service.second_factor import EnrolmentNeeded, finish_enrolment
 from services.identity.service.secrets import digest, new_secret
-from services.identity.service.sessions import current_session
 
 SESSION_COOKIE = "sg_idp"
 CSRF_COOKIE = "sg_idp_csrf"
 COOKIE_PATH = "/api/v1/identity"
-
-
-def _deps(request: Request) -> IdentityDeps:
-    return request.app.state.deps
 
 
 router = APIRouter(tags=["OpenID Connect pages"])
@@ -57,38 +54,20 @@ async def logout(request: Request) -> Response:
 
 
 async def _authorize(request: Request, params: dict[str, str]) -> Response:
-    deps = _deps(request)
-    async with deps.uow() as uow:
-        try:
-            client, authz_request = await authz.validate_request(uow, params)
-        except AuthorizeRefused as exc:
-            return _page(request, "error.html", {"message": str(exc)}, status=400)
-        except OAuthError as exc:
-            return RedirectResponse(authz.error_redirect(deps, _partial(params), exc), status_code=302)
-        session = await current_session(uow, deps, request.cookies.get(SESSION_COOKIE))
-        silent = authz_request.prompt == "none"
-        if session is None or authz_request.prompt == "login":
-            if silent:
-                return _refuse(deps, authz_request, "login_required", "the person is not signed in")
-            return _form_page(request, "login.html", params, {"error": None})
-        if await needs_consent(uow, client, authz_request, session):
-            if silent:
-                return _refuse(deps, authz_request, "consent_required", "the person has not agreed yet")
-            context = {"client_name": client.name, "scopes": scope_descriptions(authz_request.scope)}
-            return _form_page(request, "consent.html", params, context)
-        target = await authz.issue_code(uow, deps, authz_request, session)
-        await uow.commit()
-    return RedirectResponse(target, status_code=302, headers=NO_STORE)
+    decision = await authorize_request(deps_of(request), params, request.cookies.get(SESSION_COOKIE))
+    return _answer(request, params, decision)
 
 
-def _refuse(deps: IdentityDeps, request: authz.AuthorizeRequest, error: str, description: str) -> Response:
-    return RedirectResponse(authz.error_redirect(deps, request, OAuthError(error, description)), status_code=302)
-
-
-def _partial(params: dict[str, str]) -> authz.AuthorizeRequest:
-    return authz.AuthorizeRequest(
-        params["client_id"], params["redirect_uri"], "", params.get("state"), None, None, None
-    )
+def _answer(request: Request, params: dict[str, str], decision: Authorization) -> Response:
+    """The authorization endpoint's decision as a response: the redirect, or the page with its form."""
+    if decision.redirect_to is not None:
+        return RedirectResponse(decision.redirect_to, status_code=302, headers=NO_STORE)
+    if decision.page == "login":
+        return _form_page(request, "login.html", params, {"error": None})
+    if decision.page == "consent":
+        context = {"client_name": decision.client_name, "scopes": decision.scopes}
+        return _form_page(request, "consent.html", params, context)
+    return _page(request, "error.html", {"message": decision.message}, status=400)
 
 
 async def _posted(request: Request) -> tuple[dict[str, str], dict[str, str], bool]:
@@ -107,7 +86,7 @@ async def _login(request: Request) -> Response:
     ip = request.client.host if request.client else None
     try:
         cookie, _ = await authz.log_in(
-            _deps(request), fields.get("username", ""), fields.get("password", ""), fields.get("otp") or None, ip
+            deps_of(request), fields.get("username", ""), fields.get("password", ""), fields.get("otp") or None, ip
         )
     except LoginFailed as exc:
         return _form_page(request, "login.html", params, {"error": str(exc)}, status=401)
@@ -121,7 +100,7 @@ async def _enrol(request: Request) -> Response:
     if not fresh:
         return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
     try:
-        cookie, _ = await finish_enrolment(_deps(request), fields.get("ticket", ""), fields.get("otp", ""))
+        cookie, _ = await finish_enrolment(deps_of(request), fields.get("ticket", ""), fields.get("otp", ""))
     except LoginFailed as exc:
         return _form_page(request, "login.html", params, {"error": str(exc)}, status=401)
     return _signed_in(request, params, cookie)
@@ -132,14 +111,9 @@ async def _consent(request: Request) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not fresh or not cookie:
         return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
-    deps = _deps(request)
+    deps = deps_of(request)
     if fields.get("decision") != "allow":
-        async with deps.uow() as uow:  # only a registered redirect URI hears the refusal
-            try:
-                _, authz_request = await authz.validate_request(uow, params)
-            except (AuthorizeRefused, OAuthError):
-                return _page(request, "error.html", {"message": "授权请求无效"}, status=400)
-        return _refuse(deps, authz_request, "access_denied", "the person did not agree")
+        return _answer(request, params, await decline(deps, params))
     await record_consent(deps, digest(cookie), params.get("client_id", ""), params.get("scope", ""))
     params.pop("prompt", None)
     return RedirectResponse(f"{request.url_for('authorize').path}?{urlencode(params)}", status_code=303)
@@ -148,7 +122,7 @@ async def _consent(request: Request) -> Response:
 def _signed_in(request: Request, params: dict[str, str], cookie: str) -> Response:
     params.pop("prompt", None)  # signed in now: prompt=login is satisfied
     response = RedirectResponse(f"{request.url_for('authorize').path}?{urlencode(params)}", status_code=303)
-    settings = _deps(request).settings
+    settings = deps_of(request).settings
     response.set_cookie(
         SESSION_COOKIE,
         cookie,
@@ -163,10 +137,10 @@ def _signed_in(request: Request, params: dict[str, str], cookie: str) -> Respons
 
 async def _logout(request: Request) -> Response:
     try:
-        result = await log_out(_deps(request), request.cookies.get(SESSION_COOKIE), dict(request.query_params))
+        result = await log_out(deps_of(request), request.cookies.get(SESSION_COOKIE), dict(request.query_params))
     except AuthorizeRefused as exc:
         return _page(request, "error.html", {"message": str(exc)}, status=400)
-    await notify(request.app.state.http, result.notices)
+    await notify(http_of(request), result.notices)
     if result.redirect_to:
         response: Response = RedirectResponse(result.redirect_to, status_code=302)
     else:
@@ -181,7 +155,7 @@ def _form_page(
     """A page with a form: it carries the request and the CSRF token (set as a cookie alongside)."""
     csrf = request.cookies.get(CSRF_COOKIE) or new_secret(16)
     response = _page(request, template, context | {"params": params, "csrf": csrf}, status=status)
-    settings = _deps(request).settings
+    settings = deps_of(request).settings
     response.set_cookie(
         CSRF_COOKIE, csrf, httponly=True, secure=settings.cookie_secure, samesite="strict", path=COOKIE_PATH
     )
@@ -189,6 +163,6 @@ def _form_page(
 
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    body = request.app.state.templates.get_template(template).render(context)
+    body = templates_of(request).get_template(template).render(context)
     headers = NO_STORE | {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
     return HTMLResponse(body, status_code=status, headers=headers)

@@ -7,9 +7,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.identity.api.deps import Deps
 from services.identity.schemas import AccountCreate, AccountView
 from services.identity.service import consent, developers, public_accounts
 from shared.web import CurrentPrincipal
@@ -75,26 +76,26 @@ router = APIRouter(tags=["public accounts and developers"])
 
 
 @router.post("/register", response_model=AccountView, status_code=status.HTTP_201_CREATED)
-async def register(request: Request, body: PublicRegistration) -> AccountView:
+async def register(deps: Deps, body: PublicRegistration) -> AccountView:
     fields = body.model_dump(include={"kind", "username", "password", "name", "credit_code", "email", "phone"})
-    return AccountView.model_validate(await public_accounts.register_public(request.app.state.deps, **fields))
+    return AccountView.model_validate(await public_accounts.register_public(deps, **fields))
 
 
 @router.post("/me/agents", status_code=status.HTTP_201_CREATED)
-async def add_agent(request: Request, actor: CurrentPrincipal, body: AgentCreate) -> dict[str, str]:
-    link = await public_accounts.authorise_agent(request.app.state.deps, actor, body.username)
+async def add_agent(deps: Deps, actor: CurrentPrincipal, body: AgentCreate) -> dict[str, str]:
+    link = await public_accounts.authorise_agent(deps, actor, body.username)
     return {"legal_person_id": link.legal_person_id, "agent_id": link.agent_id}
 
 
 @router.post("/apps", response_model=ApplicationView, status_code=status.HTTP_201_CREATED)
-async def create_app(request: Request, actor: CurrentPrincipal, body: ApplicationCreate) -> ApplicationView:
-    app = await developers.create_application(request.app.state.deps, actor, body.name, body.description)
+async def create_app(deps: Deps, actor: CurrentPrincipal, body: ApplicationCreate) -> ApplicationView:
+    app = await developers.create_application(deps, actor, body.name, body.description)
     return ApplicationView.model_validate(app)
 
 
 @router.get("/apps", response_model=list[ApplicationWithKeys])
-async def my_apps(request: Request, actor: CurrentPrincipal) -> list[ApplicationWithKeys]:
-    found = await developers.applications_of(request.app.state.deps, actor)
+async def my_apps(deps: Deps, actor: CurrentPrincipal) -> list[ApplicationWithKeys]:
+    found = await developers.applications_of(deps, actor)
     return [
         ApplicationWithKeys.model_validate(app).model_copy(update={"keys": [KeyView.model_validate(k) for k in keys]})
         for app, keys in found
@@ -102,30 +103,30 @@ async def my_apps(request: Request, actor: CurrentPrincipal) -> list[Application
 
 
 @router.get("/me/consents")
-async def my_consents(request: Request, actor: CurrentPrincipal) -> list[dict[str, object]]:
-    given = await consent.consents_of(request.app.state.deps, actor.subject)
+async def my_consents(deps: Deps, actor: CurrentPrincipal) -> list[dict[str, object]]:
+    given = await consent.consents_of(deps, actor.subject)
     return [{"client_id": c.client_id, "scopes": c.scopes, "granted_at": c.granted_at} for c in given]
 
 
 @router.delete("/me/consents/{client_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def withdraw(request: Request, actor: CurrentPrincipal, client_id: str) -> Response:
-    await consent.withdraw_consent(request.app.state.deps, actor.subject, client_id)
+async def withdraw(deps: Deps, actor: CurrentPrincipal, client_id: str) -> Response:
+    await consent.withdraw_consent(deps, actor.subject, client_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/apps/{application_id}/keys", response_model=KeyIssued, status_code=status.HTTP_201_CREATED)
-async def issue_key(request: Request, actor: CurrentPrincipal, application_id: str, body: KeyCreate) -> KeyIssued:
-    record, key = await developers.issue_key(request.app.state.deps, actor, application_id, body.per_minute)
+async def issue_key(deps: Deps, actor: CurrentPrincipal, application_id: str, body: KeyCreate) -> KeyIssued:
+    record, key = await developers.issue_key(deps, actor, application_id, body.per_minute)
     return KeyIssued(id=record.id, key=key, per_minute=record.per_minute)
 
 
 @router.delete("/apps/{application_id}/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def revoke_key(request: Request, actor: CurrentPrincipal, application_id: str, key_id: str) -> Response:
-    await developers.revoke_key(request.app.state.deps, actor, application_id, key_id)
+async def revoke_key(deps: Deps, actor: CurrentPrincipal, application_id: str, key_id: str) -> Response:
+    await developers.revoke_key(deps, actor, application_id, key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/keys/check", summary="Is this API key live, and what is its quota (the gateway asks)")
-async def check_key(request: Request, actor: CurrentPrincipal, body: KeyPresented) -> dict[str, object]:
-    check = await developers.check_key_for(request.app.state.deps, actor, body.key)
+async def check_key(deps: Deps, actor: CurrentPrincipal, body: KeyPresented) -> dict[str, object]:
+    check = await developers.check_key_for(deps, actor, body.key)
     return asdict(check)

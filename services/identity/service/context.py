@@ -7,18 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Self
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
 from services.identity.config import IdentitySettings
-from services.identity.models import AuditRecord, Client, Outbox
+from services.identity.models import AuditRecord, Client
 from services.identity.repository import IdentityRepository
 from services.identity.service.keys import KeyRing
 from services.identity.service.secrets import Passwords
 from services.identity.service.throttle import LoginThrottle
+from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM
-
-SOURCE = "/services/identity"
 
 
 class IdentityUnitOfWork(UnitOfWork):
@@ -78,7 +75,7 @@ class ClientCache:
 class IdentityDeps:
     """Everything the use cases need, built once by create_app()."""
 
-    session_factory: async_sessionmaker
+    database: Database
     settings: IdentitySettings
     passwords: Passwords
     keys: KeyRing = field(default_factory=KeyRing)
@@ -92,7 +89,7 @@ class IdentityDeps:
 
     def uow(self) -> IdentityUnitOfWork:
         # Identity data is the platform's (an account spans sites); grants name their sites as values.
-        return IdentityUnitOfWork(self.session_factory, source=SOURCE, scope=PLATFORM, outbox=Outbox)
+        return IdentityUnitOfWork(self.database, scope=PLATFORM)
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -11,14 +11,14 @@ import pytest
 import pytest_asyncio
 
 from services.identity.config import IdentitySettings
-from services.identity.main import MIGRATIONS, VERSION_TABLE, create_app
+from services.identity.main import SCHEMA, IdentityRuntime, create_app
 from services.identity.tests.support import ISSUER, People, seed_people
 from shared.testing import TestDatabases, running
 
 
 @pytest_asyncio.fixture
 async def settings(databases: TestDatabases, tmp_path: Path) -> AsyncIterator[IdentitySettings]:
-    url = await databases.fresh("identity", MIGRATIONS, VERSION_TABLE)
+    url = await databases.fresh(SCHEMA)
     # argon2 at its floor here: the tests check behaviour; bench.identity measures the real cost.
     yield IdentitySettings(
         database_url=url, issuer=ISSUER, argon2_time_cost=1, argon2_memory_kib=8 * 1024, log_json=False
@@ -50,4 +50,4 @@ async def idp(app) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest_asyncio.fixture
 async def people(app, idp) -> People:
-    return await seed_people(app.state.deps)
+    return await seed_people(IdentityRuntime.of(app).deps)

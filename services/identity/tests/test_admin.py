@@ -12,6 +12,7 @@ from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 
+from services.identity.main import IdentityRuntime
 from services.identity.models import AuditRecord, AuthorizationCode, LoginSession, RefreshToken
 from services.identity.service.housekeeping import purge_expired
 from services.identity.service.tokens import access_token
@@ -24,7 +25,9 @@ API = "/api/v1/identity"
 def as_role(app, subject: str, *grants: tuple[str, str]) -> dict[str, str]:
     """A token of this provider for a person holding `grants` (site, role)."""
     claim = [{"site": site, "role": role} for site, role in grants]
-    token, _ = access_token(app.state.deps, subject=subject, client_id="admin-console", scope="openid", grants=claim)
+    token, _ = access_token(
+        IdentityRuntime.of(app).deps, subject=subject, client_id="admin-console", scope="openid", grants=claim
+    )
     return {"authorization": f"Bearer {token}"}
 
 
@@ -40,7 +43,7 @@ async def test_a_security_admin_creates_staff_whose_login_carries_their_roles(ap
     grant = {"site": "hefei", "role": "reviewer:初审", "channels": [12, 13]}
     assert (await idp.post(f"{API}/accounts/{account}/grants", headers=security, json=grant)).status_code == 201
     _, token, _ = await code_flow(idp, people.portal_secret, username="wangfang")
-    claims = jwt.decode(token["access_token"], KeySet.import_key_set(app.state.deps.keys.jwks())).claims
+    claims = jwt.decode(token["access_token"], KeySet.import_key_set(IdentityRuntime.of(app).deps.keys.jwks())).claims
     assert claims["grants"] == [{"site": "hefei", "role": "reviewer:初审", "channels": [12, 13]}]
 
 
@@ -110,7 +113,7 @@ async def test_bad_input_is_named_and_changes_nothing(app, idp, people) -> None:
 
 @pytest.mark.parametrize("problem", ["none", "expired", "unknown key", "other issuer"])
 async def test_admin_routes_refuse_tokens_that_are_not_this_providers(app, idp, people, problem) -> None:
-    deps = app.state.deps
+    deps = IdentityRuntime.of(app).deps
     now = int(time.time())
     claims = {
         "iss": ISSUER,
@@ -136,10 +139,10 @@ async def test_admin_routes_refuse_tokens_that_are_not_this_providers(app, idp, 
 
 
 async def test_the_database_refuses_to_change_or_remove_audit_records(app, idp, people) -> None:
-    async with app.state.deps.uow() as uow:
+    async with IdentityRuntime.of(app).deps.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(AuditRecord)) > 0
     for statement in (update(AuditRecord).values(actor="nobody"), delete(AuditRecord)):
-        async with app.state.deps.uow() as uow:
+        async with IdentityRuntime.of(app).deps.uow() as uow:
             with pytest.raises(DBAPIError, match="append-only"):
                 await uow.session.execute(statement)
 
@@ -174,12 +177,12 @@ async def test_a_verified_person_is_signed_in_at_a_higher_assurance(app, idp, pe
     bad = await idp.put(f"{API}/accounts/{people.editor_id}/assurance", headers=security, json={"level": 4})
     assert bad.status_code == 422 and "level" in bad.json()["error"]["message"]
     _, token, _ = await code_flow(idp, people.portal_secret)
-    claims = jwt.decode(token["id_token"], KeySet.import_key_set(app.state.deps.keys.jwks())).claims
+    claims = jwt.decode(token["id_token"], KeySet.import_key_set(IdentityRuntime.of(app).deps.keys.jwks())).claims
     assert claims["acr"] == "urn:sitegroup:loa:2"
 
 
 async def test_expired_codes_tokens_and_sessions_go_once_nothing_needs_them(app, idp, people) -> None:
-    deps = app.state.deps
+    deps = IdentityRuntime.of(app).deps
     await code_flow(idp, people.portal_secret)
     past = deps.now() - timedelta(days=40)
     async with deps.uow() as uow:

@@ -12,6 +12,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 from sqlalchemy import select
 
+from services.identity.main import IdentityRuntime
 from services.identity.models import AuditRecord
 from services.identity.service.clients import register_client
 from services.identity.service.tokens import access_token
@@ -36,7 +37,7 @@ async def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(app,
             assert answer.status_code == 401 and "用户名、密码或动态口令错误" in answer.text
         locked = await sign_in_at(browser, url, password=PASSWORD)
         assert locked.status_code == 401 and "锁定" in locked.text
-    async with app.state.deps.uow() as uow:
+    async with IdentityRuntime.of(app).deps.uow() as uow:
         actions = list(await uow.session.scalars(select(AuditRecord.action).order_by(AuditRecord.id)))
     assert actions.count("login.failed") == 5 and "account.locked" in actions and actions[-1] == "login.refused"
 
@@ -97,7 +98,7 @@ async def test_logging_out_of_one_site_logs_out_of_every_site(app, idp, people, 
         assert again.status_code == 200 and "用户登录" in again.text  # the session is over for every site
     told = {str(r.url): parse_qs(r.content.decode())["logout_token"][0] for r in relying_parties}
     assert set(told) == {"https://www.ah.gov.cn/oidc/backchannel", "http://127.0.0.1:5173/backchannel"}
-    keys = KeySet.import_key_set(app.state.deps.keys.jwks())
+    keys = KeySet.import_key_set(IdentityRuntime.of(app).deps.keys.jwks())
     for uri, token in told.items():
         decoded = jwt.decode(token, keys)
         assert decoded.header["typ"] == "logout+jwt" and "nonce" not in decoded.claims
@@ -117,7 +118,7 @@ async def test_a_site_that_requires_a_second_factor_has_its_staff_enrol_at_their
     security = {
         "authorization": "Bearer "
         + access_token(
-            app.state.deps,
+            IdentityRuntime.of(app).deps,
             subject="u-sec",
             client_id="console",
             scope="openid",
@@ -125,7 +126,7 @@ async def test_a_site_that_requires_a_second_factor_has_its_staff_enrol_at_their
         )[0]
     }
     editor_token = access_token(
-        app.state.deps,
+        IdentityRuntime.of(app).deps,
         subject=people.editor_id,
         client_id="console",
         scope="openid",
@@ -162,7 +163,7 @@ async def test_a_site_that_requires_a_second_factor_has_its_staff_enrol_at_their
 
 
 async def test_a_third_party_client_gets_nothing_until_the_person_agrees(app, idp, people) -> None:
-    await register_third_party(app.state.deps)
+    await register_third_party(IdentityRuntime.of(app).deps)
     url = await _authorize_url(idp, "bus-times", THIRD_PARTY, state="s-7")
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
         asked = await sign_in_at(browser, url)
@@ -185,7 +186,7 @@ async def test_a_third_party_client_gets_nothing_until_the_person_agrees(app, id
 
 
 async def test_many_failures_from_one_address_stop_its_logins_for_a_while(app, idp, people) -> None:
-    deps = app.state.deps
+    deps = IdentityRuntime.of(app).deps
     limit = deps.settings.failed_logins_per_address
     url = await _authorize_url(idp)
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
@@ -197,7 +198,7 @@ async def test_many_failures_from_one_address_stop_its_logins_for_a_while(app, i
 
 
 async def test_a_person_sees_and_withdraws_what_they_allowed(app, idp, people) -> None:
-    deps = app.state.deps
+    deps = IdentityRuntime.of(app).deps
     await register_third_party(deps)
     url = await _authorize_url(idp, "bus-times", THIRD_PARTY)
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:

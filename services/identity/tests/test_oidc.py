@@ -15,6 +15,7 @@ from authlib.oidc.discovery import OpenIDProviderMetadata
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from services.identity.main import IdentityRuntime
 from services.identity.service.secrets import half_hash
 from services.identity.service.tokens import access_token
 from services.identity.tests.flows import code_flow, metadata, oauth_client, sign_in_at
@@ -155,9 +156,9 @@ async def test_token_endpoint_errors_follow_rfc_6749(idp, people) -> None:
 
 async def test_key_rotation_signs_with_the_published_next_key_and_old_tokens_still_verify(app, idp, people) -> None:
     before = {k["kid"] for k in (await idp.get(f"{ISSUER}/jwks")).json()["keys"]}
-    old, _ = access_token(app.state.deps, subject="u-1", client_id="ah-portal", scope="openid", grants=[])
+    old, _ = access_token(IdentityRuntime.of(app).deps, subject="u-1", client_id="ah-portal", scope="openid", grants=[])
     system, _ = access_token(
-        app.state.deps,
+        IdentityRuntime.of(app).deps,
         subject="u-sys",
         client_id="console",
         scope="openid",
@@ -170,12 +171,14 @@ async def test_key_rotation_signs_with_the_published_next_key_and_old_tokens_sti
     assert new_kid in before and new_kid != old_kid  # it was published before it signed anything
     after = {k["kid"] for k in (await idp.get(f"{ISSUER}/jwks")).json()["keys"]}
     assert before < after and len(after) == 3  # the retired key stays, a new next key appears
-    fresh, _ = access_token(app.state.deps, subject="u-1", client_id="ah-portal", scope="openid", grants=[])
+    fresh, _ = access_token(
+        IdentityRuntime.of(app).deps, subject="u-1", client_id="ah-portal", scope="openid", grants=[]
+    )
     assert unverified_kid(fresh) == new_kid
     keys = KeySet.import_key_set((await idp.get(f"{ISSUER}/jwks")).json())
     assert jwt.decode(old, keys).claims["sub"] == jwt.decode(fresh, keys).claims["sub"] == "u-1"
     security, _ = access_token(
-        app.state.deps,
+        IdentityRuntime.of(app).deps,
         subject="u-sec",
         client_id="console",
         scope="openid",

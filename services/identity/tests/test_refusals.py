@@ -10,6 +10,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 
+from services.identity.main import IdentityRuntime
 from services.identity.models import ApiKey, AuditRecord, Client, RoleGrant, SigningKey, SitePolicy
 from services.identity.service.tokens import access_token
 from services.identity.tests.support import ISSUER, PASSWORD
@@ -40,7 +41,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def tokens_for(app, short: list[tuple[str, str]], path: str) -> dict[str, dict[str, str]]:
-    deps = app.state.deps
+    deps = IdentityRuntime.of(app).deps
     grants = [{"site": s, "role": r} for s, r in short]
     now = int(time.time())
     stranger = RSAKey.generate_key(2048, parameters={"kid": "stranger"})
@@ -79,11 +80,11 @@ def tokens_for(app, short: list[tuple[str, str]], path: str) -> dict[str, dict[s
 
 
 async def state(app) -> tuple[int, ...]:
-    async with app.state.deps.uow() as uow:
+    async with IdentityRuntime.of(app).deps.uow() as uow:
         counts = []
         for model in (AuditRecord, RoleGrant, Client, SitePolicy, ApiKey, SigningKey):
             counts.append(await uow.session.scalar(select(func.count()).select_from(model)))
-        return (*counts, len(app.state.deps.keys.published))
+        return (*counts, len(IdentityRuntime.of(app).deps.keys.published))
 
 
 @pytest.mark.parametrize(("method", "path", "body", "short"), ENDPOINTS, ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS])

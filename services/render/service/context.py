@@ -6,13 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
-from services.render.cache import PageCache
+from services.render.cache import PageCache, site_of
 from services.render.config import RenderSettings
-from services.render.models import Outbox
 from services.render.repository import RenderRepository
 from shared.blobs import BlobStore
+from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM, TenantScope, site_scope
 
@@ -83,7 +81,7 @@ class SiteFrame:
 class RenderDeps:
     """Everything the use cases need, built once by create_app()."""
 
-    session_factory: async_sessionmaker
+    database: Database
     blobs: BlobStore
     settings: RenderSettings
     cache: PageCache
@@ -95,12 +93,12 @@ class RenderDeps:
         """After a commit: drop the pages (and site frames) built from `tags`, and tell the mirror."""
         self.cache.invalidate(tags)
         for tag in tags:
-            if tag.startswith("site:"):
-                self.frames.pop(tag.removeprefix("site:"), None)
+            if (site := site_of(tag)) is not None:
+                self.frames.pop(site, None)
         self.on_change(site_id, tags)
 
     def uow(self, scope: TenantScope) -> RenderUnitOfWork:
-        return RenderUnitOfWork(self.session_factory, source="/render", scope=scope, outbox=Outbox)
+        return RenderUnitOfWork(self.database, scope=scope)
 
     def site_uow(self, site_id: str) -> RenderUnitOfWork:
         return self.uow(site_scope(site_id))

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from services.render.cache import Page, entries_tag, list_tag, site_tag
 from services.render.service.context import RenderUnitOfWork
-from services.render.service.siteview import SiteContext
+from services.render.service.site_context import SiteContext
 
 SITEMAP_LIMIT = 50_000  # the sitemaps.org limit per file
 FEED_ITEMS = 30

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from services.render.cache import Page, entries_tag, list_tag, site_tag
@@ -11,7 +10,7 @@ from services.render.models import ChannelView
 from services.render.repository import Entry
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
-from services.render.service.siteview import SiteContext, site_context
+from services.render.service.site_context import PageRequest, SiteContext, site_context
 from services.render.themes import Themes
 from shared.events.content import PublicState
 
@@ -19,14 +18,6 @@ HTML = "text/html; charset=utf-8"
 _LIST_PAGE = re.compile(r"^(?P<channel>.*?)/?(?:index(?:_(?P<n>[1-9][0-9]{0,4}))?\.html)?$")
 CATALOGUE_PATH = "zfxxgk"
 HOME_SECTIONS = 6
-
-
-@dataclass(frozen=True, slots=True)
-class PageRequest:
-    site_id: str
-    path: str
-    variant: str  # "std" | "elder" (适老化)
-    params: dict[str, str]
 
 
 class PageBuilder:

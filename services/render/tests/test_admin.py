@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.render.main import RenderRuntime
 from services.render.tests.support import Feeder, site, site_ready
 
 API = "/api/v1/render"
@@ -114,7 +115,7 @@ async def test_the_mirror_is_rebuilt_on_request(app, api, tokens, two_sites) -> 
     admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
     rebuilt = await api.post(f"{API}/sites/hefei/mirror", headers=admin)
     assert rebuilt.status_code == 200 and rebuilt.json()["files"] >= 10
-    blobs = app.state.runtime.blobs
+    blobs = RenderRuntime.of(app).blobs
     assert "合肥市人民政府" in (await blobs.get("sites/hefei/mirror/index.html")).decode()
     assert (await blobs.get("sites/hefei/mirror/_static/default/site.css")).startswith(b"/*")
     operator = tokens.bearer("ops", ("*", "platform_operator"))
@@ -136,10 +137,10 @@ async def test_a_site_overrides_a_template_without_touching_other_sites(settings
     )
     app = create_app(settings.model_copy(update={"templates_dir": tmp_path / "templates"}), access_log=False)
     async with running(app):
-        feeder = Feeder(app.state.runtime.bus)
+        feeder = Feeder(RenderRuntime.of(app).bus)
         await feeder.open_site(HEFEI)
         await feeder.open_site(FEIXI)
-        transport = httpx.ASGITransport(app.state.pages)
+        transport = httpx.ASGITransport(RenderRuntime.of(app).pages)
         async with httpx.AsyncClient(transport=transport, base_url="http://www.hefei.gov.cn") as pages:
             await site_ready(pages, HEFEI.main_domain)
             await site_ready(pages, FEIXI.main_domain)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import threading
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 
 from services.render.config import RenderSettings
-from services.render.main import create_app, migrate
+from services.render.main import RenderRuntime, create_app, migrate
 from services.render.tests.support import Feeder, site
-from shared.testing import TEST_AUDIENCE, TEST_ISSUER, Tokens
+from shared.testing import Tokens, fuzz_settings, serve_on_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded_only]
 
@@ -24,38 +23,17 @@ def fuzz_tokens(tmp_path_factory) -> Tokens:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, fuzz_tokens: Tokens):
+def live_server(tmp_path_factory, fuzz_tokens: Tokens) -> Iterator[str]:
     """The render service on a real HTTP port, with one site to aim at."""
-    root = tmp_path_factory.mktemp("fuzz")
-    render = RenderSettings(
-        database_url=f"sqlite+aiosqlite:///{root / 'render.db'}",
-        blob_url=f"file://{root / 'blobs'}",
-        auth_jwks_url=fuzz_tokens.jwks_url,
-        auth_issuer=TEST_ISSUER,
-        auth_audience=TEST_AUDIENCE,
-        log_json=False,
-    )
+    render = fuzz_settings(RenderSettings, tmp_path_factory.mktemp("fuzz"), fuzz_tokens)
     asyncio.run(migrate(render))
     app = create_app(render, access_log=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="on"))
-    ready = threading.Event()
-    thread = threading.Thread(target=asyncio.run, args=(serve(server, app, ready),), daemon=True)
-    thread.start()
-    assert ready.wait(20), "the render service did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
 
+    async def open_site() -> None:  # fed onto the service's bus from inside its loop, once it listens
+        await Feeder(RenderRuntime.of(app).bus).open_site(site("hefei", "合肥市人民政府", "3401000001"))
 
-async def serve(server: uvicorn.Server, app, ready: threading.Event) -> None:
-    """Serve, and once up feed one site's events onto the service's bus (from inside its loop)."""
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for this
-        await asyncio.sleep(0.02)
-    await Feeder(app.state.runtime.bus).open_site(site("hefei", "合肥市人民政府", "3401000001"))
-    ready.set()
-    await task
+    with serve_on_port(app, after_start=open_site) as base:
+        yield base
 
 
 schema = schemathesis.openapi.from_dict(create_app(RenderSettings(), access_log=False).openapi())

@@ -7,22 +7,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from services.render.main import MIGRATIONS, VERSION_TABLE
+from services.render.main import SCHEMA
 from shared.db.engine import create_engine
-from shared.db.migrate import upgrade_database
 
 
 @pytest.mark.embedded_only
 async def test_document_views_take_the_contract_s_public_state_names(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'render.db'}"
-    await upgrade_database(url, MIGRATIONS, VERSION_TABLE, revision="0001")
+    await SCHEMA.upgrade(url, revision="0001")
     engine = create_engine(url)
     insert = text(
         "INSERT INTO document_views (id, site_id, version, state, snapshot) VALUES (:id, 'hefei', 1, :state, '{}')"
     )
     async with engine.begin() as conn:
         await conn.execute(insert, [{"id": 1, "state": "redirect"}, {"id": 2, "state": "withdrawn"}])
-    await upgrade_database(url, MIGRATIONS, VERSION_TABLE)
+    await SCHEMA.upgrade(url)
     async with engine.connect() as conn:
         states = dict((await conn.execute(text("SELECT id, state FROM document_views"))).all())
     await engine.dispose()

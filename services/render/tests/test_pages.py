@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from services.render.main import RenderRuntime
 from services.render.service.mirror import mirror_key
 from services.render.tests.support import eventually, site, site_ready
 from shared.events.content import DocumentUpdated, DocumentWithdrawn
@@ -37,9 +38,9 @@ async def test_a_published_document_appears_everywhere_it_should(app, pages, fee
         assert footer in article, footer
     for path in ("/", "/zwdt/tzgg/", "/zwdt/", "/sitemap.xml", "/zwdt/tzgg/rss.xml"):
         assert doc.url_path in (await pages.get(path)).text, path
-    mirror = app.state.runtime.mirror
+    mirror = RenderRuntime.of(app).mirror
     await mirror.drain()
-    blobs = app.state.runtime.blobs
+    blobs = RenderRuntime.of(app).blobs
     assert (await blobs.get(mirror_key("hefei", doc.url_path))).decode() == article
     assert doc.title in (await blobs.get(mirror_key("hefei", "/zwdt/tzgg/"))).decode()
 
@@ -61,7 +62,7 @@ async def test_a_changed_document_drops_exactly_the_pages_it_is_on(app, pages, f
         ("www.hefei.gov.cn", first.url_path): False,
         ("www.feixi.gov.cn", "/"): False,
     }
-    cache = app.state.deps.cache
+    cache = RenderRuntime.of(app).deps.cache
     before = {}
     for host, path in watched:
         assert (await pages.get(path, headers={"host": host})).status_code == 200

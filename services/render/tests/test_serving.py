@@ -7,6 +7,7 @@ import asyncio
 from prometheus_client import REGISTRY
 
 from services.render.cache import Page, PageCache
+from services.render.main import RenderRuntime
 from services.render.tests.support import eventually, message, site, site_ready
 from shared.events.content import DocumentPublished, SiteUpdated
 
@@ -105,7 +106,7 @@ async def test_a_page_built_while_an_event_changes_it_is_not_kept(app, pages, fe
     request joining that build afterwards, and every later one, gets the page as it is now."""
     channels = await opened(feeder, pages)
     doc = feeder.document(HEFEI, (channels["zwdt/tzgg"], "zwdt/tzgg"), "关于做好2026年政府网站年度报表工作的通知")
-    server, cache = app.state.pages, app.state.runtime.deps.cache
+    server, cache = RenderRuntime.of(app).pages, RenderRuntime.of(app).deps.cache
     build, invalidate, join = server.builder.build, cache.invalidate, server._join
     read, applied, joining, release = asyncio.Event(), asyncio.Event(), asyncio.Event(), asyncio.Event()
 

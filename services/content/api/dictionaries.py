@@ -1,15 +1,11 @@
-"""Check dictionaries and the audit log."""
+"""The check dictionaries: the platform's and each site's own."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Query, Response, status
-
-from services.content.api.deps import CurrentActor, Deps, IdPath, PageNo, PageSize, SitePath
-from services.content.schemas.common import Page
-from services.content.schemas.records import AuditEntryRead, CheckTermCreate, CheckTermRead
-from services.content.service import audit as audit_service
+from services.content.api.deps import CurrentActor, Deps, IdPath, SitePath
+from services.content.schemas.dictionaries import CheckTermCreate, CheckTermRead
 from services.content.service import dictionaries
 
 router = APIRouter(tags=["checks"])
@@ -45,16 +41,3 @@ async def add_site_term(deps: Deps, actor: CurrentActor, site_id: SitePath, body
 async def remove_site_term(deps: Deps, actor: CurrentActor, site_id: SitePath, term_id: IdPath) -> Response:
     await dictionaries.remove_term(deps, actor, site_id, term_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.get("/sites/{site_id}/audit", response_model=Page[AuditEntryRead], tags=["audit"])
-async def audit_log(
-    deps: Deps,
-    actor: CurrentActor,
-    site_id: SitePath,
-    page: PageNo = 1,
-    size: PageSize = 50,
-    entity: Annotated[str | None, Query(pattern=r"^[a-z_]{1,30}$")] = None,
-    entity_id: Annotated[str | None, Query(max_length=60)] = None,
-) -> Page[AuditEntryRead]:
-    return await audit_service.audit_log(deps, actor, site_id, entity=entity, entity_id=entity_id, page=page, size=size)

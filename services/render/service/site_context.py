@@ -1,17 +1,15 @@
-"""What every page of a site knows: the site, its theme choices, its channel tree, the national meta tags."""
+"""What every page of a site knows: the page asked for, the site, its theme choices, its channel tree, the national
+meta tags."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from services.render.cache import site_tag
 from services.render.models import ChannelView
 from services.render.service.context import RenderDeps, RenderUnitOfWork, SiteFrame
 from services.render.themes import DEFAULT_THEME
-
-if TYPE_CHECKING:
-    from services.render.service.pages import PageRequest
 
 THEME_DEFAULTS: dict[str, Any] = {
     "primary_color": "#b3000c",  # 6.9:1 against white: AA for text of any size
@@ -22,6 +20,16 @@ THEME_DEFAULTS: dict[str, Any] = {
 }
 COLUMN_TYPES = {"list": "列表栏目", "page": "单页栏目", "link": "链接栏目", "topic": "专题栏目"}
 ERROR_REPORT_URL = "https://zfwzzc.www.gov.cn/"  # 我为政府网站找错, the national error-report desk
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """A page asked for: the site its host resolved to, the path, the variant and the query parameters."""
+
+    site_id: str
+    path: str
+    variant: str  # "std" | "elder" (适老化)
+    params: dict[str, str]
 
 
 @dataclass

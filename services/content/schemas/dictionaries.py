@@ -1,4 +1,4 @@
-"""Attachments, check dictionaries and the audit log."""
+"""Entries of the check dictionaries (敏感词, 严重表述错误)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,6 @@ from typing import Literal
 from services.content.schemas.common import ReadModel, Schema, text
 
 CheckKind = Literal["sensitive", "wording"]
-
-
-class AttachmentRead(ReadModel):
-    id: int
-    site_id: str
-    kind: Literal["image", "file"]
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    width: int | None
-    height: int | None
-    renditions: dict[str, str]
-    created_at: datetime
 
 
 class CheckTermCreate(Schema):
@@ -39,15 +25,3 @@ class CheckTermRead(ReadModel):
     note: str | None
     created_by: str
     created_at: datetime
-
-
-class AuditEntryRead(ReadModel):
-    id: int
-    site_id: str
-    actor: str
-    action: str
-    entity: str
-    entity_id: str
-    details: dict
-    request_id: str | None
-    at: datetime

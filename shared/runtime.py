@@ -1,0 +1,156 @@
+"""What every service's runtime does the same way: hold its resources, start them in two phases, stop them in
+reverse, answer readiness, and become a FastAPI app.
+
+Two phases, because several services may share one bus (the consolidated process): each service first
+starts its resources and subscribes (`start`), then the bus's owner starts the bus, and only then do the
+services' workers run (`start_workers`: relays, schedulers, mirrors), so no event is published before every
+subscriber is in place. A service on its own owns its bus and does all of it in its lifespan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, ClassVar, Protocol, Self
+
+from fastapi import APIRouter, FastAPI
+
+from shared.blobs import BlobStore, create_blob_store
+from shared.bus import EventBus, create_bus
+from shared.config import ServiceSettings
+from shared.db.engine import Database
+from shared.web import ReadinessCheck, install_error_handlers, ops_router, wrap_service_app
+
+
+class Worker(Protocol):
+    """Work a service runs in the background once the bus runs (a relay, a scheduler, the mirror)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class ServiceRuntime:
+    """A service's resources: its database always, a bus and blobs if it uses them, and its workers."""
+
+    name: ClassVar[str]
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.database = Database(settings.database_url)
+        self.bus: EventBus | None = None
+        self.owns_bus = False
+        self.blobs: BlobStore | None = None
+        self.workers: list[Worker] = []
+
+    def use_bus(self, settings: ServiceSettings, shared: EventBus | None) -> EventBus:
+        """The bus given (shared with other services, started by its owner) or one of the service's own."""
+        self.owns_bus = shared is None
+        self.bus = shared or create_bus(
+            settings.bus_url, client_id=self.name, max_retries=settings.consumer_max_retries
+        )
+        return self.bus
+
+    def use_blobs(self, settings: ServiceSettings, given: BlobStore | None) -> BlobStore:
+        self.blobs = given or create_blob_store(settings.blob_url)
+        return self.blobs
+
+    async def prepare(self) -> None:
+        """Phase one, after the blobs start and before the bus does: declare topics, subscribe, load caches."""
+
+    async def close(self) -> None:
+        """Release what the service opened besides its database, bus and blobs (HTTP clients …)."""
+
+    async def start(self) -> None:
+        if self.blobs is not None:
+            await self.blobs.start()
+        await self.prepare()
+
+    async def start_workers(self) -> None:
+        for worker in self.workers:
+            await worker.start()
+
+    async def stop(self) -> None:
+        for worker in reversed(self.workers):
+            await worker.stop()
+        await self.close()
+        if self.bus is not None and self.owns_bus:
+            await self.bus.stop()
+        if self.blobs is not None:
+            await self.blobs.stop()
+        await self.database.dispose()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        """The service's app lifespan: on a shared bus, the bus's owner starts the bus and the workers."""
+        await self.start()
+        if self.bus is None or self.owns_bus:
+            if self.bus is not None:
+                await self.bus.start()
+            await self.start_workers()
+        try:
+            yield
+        finally:
+            await self.stop()
+
+    def readiness(self) -> dict[str, ReadinessCheck]:
+        checks: dict[str, ReadinessCheck] = {"database": self.database.ready}
+        if self.bus is not None:
+            checks["bus"] = self.bus.ping
+        if self.blobs is not None:
+            checks["blobs"] = self.blobs.ping
+        return checks
+
+    def app(
+        self,
+        *,
+        title: str,
+        description: str,
+        prefix: str,
+        routers: Sequence[APIRouter],
+        limit_for: Callable[[str], int],
+        access_log: bool,
+        **state: Any,
+    ) -> FastAPI:
+        """The service's FastAPI app: its routes under `prefix`, /healthz /readyz /metrics, the error envelope,
+        request ids and body limits; `state` is what its routes read from `request.app.state`."""
+        app = FastAPI(
+            title=title,
+            version="1.0.0",
+            lifespan=self.lifespan,
+            description=description,
+            openapi_url=f"{prefix}/openapi.json",
+            docs_url=f"{prefix}/docs",
+            redoc_url=None,
+        )
+        app.state.runtime = self
+        for key, value in state.items():
+            setattr(app.state, key, value)
+        install_error_handlers(app)
+        for router in routers:
+            app.include_router(router)
+        app.include_router(ops_router(self.readiness()))
+        wrap_service_app(app, service=self.name, limit_for=limit_for, access_log=access_log)
+        return app
+
+    @classmethod
+    def of(cls, app: Any) -> Self:
+        """The runtime of an app create_app built (typed: `ContentRuntime.of(app).relay`)."""
+        runtime = getattr(getattr(app, "state", None), "runtime", None)
+        if not isinstance(runtime, cls):
+            raise TypeError(f"{app!r} is not an app of the {cls.name} service")
+        return runtime
+
+
+@contextlib.asynccontextmanager
+async def run_together(bus: EventBus, runtimes: Sequence[ServiceRuntime]) -> AsyncIterator[None]:
+    """Several services on the one bus they share: each starts and subscribes, then the bus starts, then their
+    workers; everything stops in the reverse order."""
+    async with contextlib.AsyncExitStack() as stack:
+        for runtime in runtimes:
+            await runtime.start()
+            stack.push_async_callback(runtime.stop)
+        await bus.start()
+        stack.push_async_callback(bus.stop)
+        for runtime in runtimes:
+            await runtime.start_workers()
+        yield
