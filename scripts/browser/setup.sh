@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser-test prerequisites, idempotent: Debian's Chromium (/usr/bin/chromium) and the pinned
+# Browser-test prerequisites, idempotent: Debian's Chromium (/usr/bin/chromium), a CJK font, and the pinned
 # axe-core's axe.min.js in var/browser/. Playwright itself comes from requirements.lock; its own
 # browser download is not used (it cannot reach its download host here), Playwright drives Debian's
 # Chromium through executable_path.
@@ -30,6 +30,18 @@ if [ ! -x "$CHROMIUM" ]; then
   fi
 fi
 [ -x "$CHROMIUM" ] || missing=1
+
+# --- CJK fonts (Debian package): without them every Chinese character is a box in a screenshot ----------
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian's Noto CJK fonts (apt-get)…"
+    install_fonts() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1; }
+    install_fonts || { apt-get update -qq && install_fonts; } \
+      || say "apt-get install fonts-noto-cjk FAILED (pages still test; screenshots show boxes for Chinese)"
+  else
+    say "no CJK font: screenshots will show boxes for Chinese (run: sudo apt-get install -y fonts-noto-cjk)"
+  fi
+fi
 
 # --- axe-core (npm registry, pinned and checksummed) -----------------------------------------------
 if [ -f "$AXE_JS" ] && ! echo "$AXE_SHA256  $AXE_JS" | sha256sum --check --status; then
