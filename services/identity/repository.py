@@ -69,6 +69,9 @@ class IdentityRepository:
     async def account(self, account_id: str) -> Account | None:
         return await self.session.get(Account, account_id)
 
+    async def account_by_credit_code(self, credit_code: str) -> Account | None:
+        return await self.session.scalar(select(Account).where(Account.credit_code == credit_code))
+
     async def account_by_username(self, username: str) -> Account | None:
         return await self.session.scalar(select(Account).where(Account.username == username))
 

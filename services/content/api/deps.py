@@ -23,5 +23,6 @@ Deps = Annotated[ContentDeps, Depends(get_deps)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 SitePath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$", description="site id")]
 IdPath = Annotated[int, Path(ge=1, le=2**53)]
+MAX_REVISION = 1_000_000  # revision numbers asked for: beyond any document's history, and within SQL's integers
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=100)]

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from services.content.api.deps import CurrentActor, Deps, IdPath, PageNo, PageSize, SitePath
+from services.content.api.deps import MAX_REVISION, CurrentActor, Deps, IdPath, PageNo, PageSize, SitePath
 from services.content.schemas.common import Page
 from services.content.schemas.documents import (
     CheckReport,
@@ -146,8 +146,8 @@ async def diff(
     actor: CurrentActor,
     site_id: SitePath,
     document_id: IdPath,
-    from_revision: Annotated[int, Query(alias="from", ge=1)],
-    to_revision: Annotated[int, Query(alias="to", ge=1)],
+    from_revision: Annotated[int, Query(alias="from", ge=1, le=MAX_REVISION)],
+    to_revision: Annotated[int, Query(alias="to", ge=1, le=MAX_REVISION)],
 ) -> RevisionDiff:
     return await documents.diff_revisions(deps, actor, site_id, document_id, from_revision, to_revision)
 

@@ -100,6 +100,12 @@ async def test_revisions_are_kept_and_compared(client, sites) -> None:
         f"{API}/sites/hefei/documents/{doc['id']}/diff", params={"from": 1, "to": 9}, headers=sites.editor("hefei")
     )
     assert missing.status_code == 404
+    beyond = await client.get(
+        f"{API}/sites/hefei/documents/{doc['id']}/diff",
+        params={"from": 1, "to": "99999999999999999999"},
+        headers=sites.editor("hefei"),
+    )
+    assert beyond.status_code == 422 and beyond.json()["error"]["details"][0]["field"] == "query.to"
 
 
 async def test_a_live_document_keeps_its_live_text_while_an_edit_is_reviewed(client, sites, events) -> None:

@@ -32,12 +32,15 @@ async def register_public(
     email: str | None,
     phone: str | None,
 ) -> Account:
+    credit_code = (credit_code or "").strip() or None  # an empty field is no code, never a code ""
     if kind == "legal_person":
         if not credit_code or not valid_credit_code(credit_code):
             raise InvalidInput("credit_code", "not a valid 统一社会信用代码 (18 characters, check character last)")
     elif credit_code:
         raise InvalidInput("credit_code", "only a legal person has a 统一社会信用代码")
     async with deps.uow() as uow:
+        if credit_code and await uow.repo.account_by_credit_code(credit_code) is not None:
+            raise Conflict(f"credit_code: an account with 统一社会信用代码 {credit_code} exists")
         account = await create_account(
             uow,
             deps,

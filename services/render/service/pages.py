@@ -17,6 +17,7 @@ from shared.events.content import PublicState
 HTML = "text/html; charset=utf-8"
 _LIST_PAGE = re.compile(r"^(?P<channel>.*?)/?(?:index(?:_(?P<n>[1-9][0-9]{0,4}))?\.html)?$")
 CATALOGUE_PATH = "zfxxgk"
+FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years a catalogue filter may name
 HOME_SECTIONS = 6
 
 
@@ -108,9 +109,10 @@ class PageBuilder:
         self, uow: RenderUnitOfWork, ctx: SiteContext, channel: ChannelView, params: dict[str, str], tags: set[str]
     ) -> Page:
         """政府信息公开: the column's own tree, then every disclosed document filterable by 主题分类 and year."""
-        topic = params.get("topic") or None
-        year = int(params["year"]) if params.get("year", "").isdigit() else None
-        number = int(params["page"]) if params.get("page", "").isdigit() and int(params["page"]) > 0 else 1
+        try:
+            topic, year, number = catalogue_filters(params)
+        except BadParameter as bad:
+            return self.error(ctx, 400, f"参数 {bad.field} 无效：{bad}", tags)
         size = self.deps.settings.page_size
         items, total = await uow.repo.listed(channel.path, (number - 1) * size, size, topic=topic, year=year)
         query = "&".join(f"{k}={v}" for k, v in (("topic", topic), ("year", year)) if v)
@@ -175,6 +177,24 @@ class PageBuilder:
         s = self.deps.settings
         stale = s.stale_seconds
         return f"public, max-age={s.max_age_seconds}, stale-while-revalidate={stale}, stale-if-error={stale}"
+
+
+class BadParameter(ValueError):
+    """A query parameter a page cannot take: the page answers 400 naming it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def catalogue_filters(params: dict[str, str]) -> tuple[str | None, int | None, int]:
+    """主题分类, year and page number of a catalogue request (absent: no filter, page 1)."""
+    year_text, page_text = params.get("year", ""), params.get("page", "")
+    if year_text and not (year_text.isdigit() and FIRST_YEAR <= int(year_text) <= LAST_YEAR):
+        raise BadParameter("year", f"年份须为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的四位数字")
+    if page_text and not (page_text.isdigit() and int(page_text) > 0):
+        raise BadParameter("page", "页码须为正整数")
+    return params.get("topic") or None, int(year_text) if year_text else None, int(page_text or 1)
 
 
 def redirect_page(target: str, ctx: SiteContext, *, status: int = 301, tags: set[str] | None = None) -> Page:

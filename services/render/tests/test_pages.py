@@ -159,3 +159,13 @@ async def test_single_pages_and_topics(pages, feeder) -> None:
     assert "专题：优化营商环境专题栏目" in (await pages.get("/zt/")).text
     single = (await pages.get("/gk/")).text
     assert "明确专人负责日常维护" in single and '<meta name="ColumnType" content="单页栏目">' in single
+
+
+async def test_a_catalogue_filter_it_cannot_take_is_a_400_naming_it(pages, feeder) -> None:
+    await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    for params, field in (({"year": "1"}, "year"), ({"year": "9999"}, "year"), ({"year": "两千"}, "year")):
+        answer = await pages.get("/zfxxgk/", params=params)
+        assert answer.status_code == 400 and f"参数 {field} 无效" in answer.text, (params, answer.status_code)
+    assert (await pages.get("/zfxxgk/", params={"page": "0"})).status_code == 400
+    assert (await pages.get("/zfxxgk/", params={"year": "2026", "page": "1"})).status_code == 200
