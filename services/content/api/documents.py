@@ -16,6 +16,7 @@ from services.content.schemas.documents import (
     DocumentUpdate,
     EmergencyPublish,
     InterpretsUpdate,
+    LibraryItem,
     PlacementCreate,
     PlacementRead,
     PublicState,
@@ -198,7 +199,7 @@ async def remove_placement(
 
 @router.get(
     "/library",
-    response_model=Page[DocumentSummary],
+    response_model=Page[LibraryItem],
     tags=["library"],
     summary="统一信息资源库: live documents of every site",
 )
@@ -209,5 +210,5 @@ async def library(
     size: PageSize = 20,
     q: Annotated[str | None, Query(max_length=100)] = None,
     site_id: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = None,
-) -> Page[DocumentSummary]:
+) -> Page[LibraryItem]:
     return await placements.library(deps, actor, q=q, site_id=site_id, page=page, size=size)

@@ -139,12 +139,13 @@ class DocumentQueries(Queries):
         return [tuple(r) for r in (await self.session.execute(stmt.execution_options(**ALL_SITES))).all()]
 
     async def library(self, q: str | None, site_id: str | None, page: int, size: int) -> tuple[list[Document], int]:
-        """The shared resource library: live documents of every site, to repost or link."""
+        """The shared resource library: live documents of every site, to repost or link, found by the title the
+        public sees (a working copy under review is nobody else's business)."""
         stmt = select(Document).where(Document.public_state == PublicState.LIVE)
         if site_id:
             stmt = stmt.where(Document.site_id == site_id)
         if q:
-            stmt = stmt.where(Document.title.contains(q, autoescape=True))
+            stmt = stmt.where(Document.live_title.contains(q, autoescape=True))
         stmt = stmt.execution_options(**ALL_SITES)
         total = await self._count(stmt)
         rows = await self._all(stmt.order_by(Document.published_at.desc()).offset((page - 1) * size).limit(size))

@@ -119,6 +119,17 @@ class DocumentSummary(ReadModel):
     version: int
 
 
+class LibraryItem(ReadModel):
+    """A document of the resource library as other sites' staff see it: its published face only."""
+
+    id: int
+    site_id: str
+    title: str = Field(validation_alias="live_title")
+    url_path: str | None
+    published_at: datetime | None
+    validity: Validity
+
+
 class ReviewDecision(Schema):
     comment: text(2000, 0) | None = None
 

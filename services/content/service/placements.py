@@ -13,8 +13,8 @@ from services.content.models import DocumentLink, Placement
 from services.content.schemas.common import Page
 from services.content.schemas.documents import (
     DocumentRead,
-    DocumentSummary,
     InterpretsUpdate,
+    LibraryItem,
     PlacementRead,
     PushRequest,
     PushResult,
@@ -181,13 +181,13 @@ async def set_interprets(
 
 async def library(
     deps: ContentDeps, actor: Actor, *, q: str | None, site_id: str | None, page: int, size: int
-) -> Page[DocumentSummary]:
+) -> Page[LibraryItem]:
     """统一信息资源库: live documents of all sites that staff can repost or link ("先入库、后使用")."""
     if not actor.principal.grants:
         raise Forbidden("the resource library is for staff of the platform's sites")
     async with deps.platform_uow() as uow:
         rows, total = await uow.repo.library(q, site_id, page, size)
-        return Page(items=[DocumentSummary.model_validate(d) for d in rows], total=total, page=page, size=size)
+        return Page(items=[LibraryItem.model_validate(d) for d in rows], total=total, page=page, size=size)
 
 
 async def _locked_document(uow: ContentUnitOfWork, document_id: int) -> Row:

@@ -163,3 +163,20 @@ async def test_interpretations_link_both_ways(client, sites, events) -> None:
         json={"policy_ids": [draft["id"]]},
     )
     assert unpublished.status_code == 422 and "neither live nor of this site" in unpublished.text
+
+
+async def test_the_library_shows_other_sites_only_what_they_published(client, sites) -> None:
+    ah, _ = (await sites.chain("ah", "hefei")).values()
+    policy = await sites.publish(ah, "zfxxgk/fdzdgknr/zcwj", title="安徽省人民政府关于深化政务公开的意见")
+    edited = await client.patch(
+        f"{API}/sites/ah/documents/{policy['id']}",
+        json={"version": policy["version"], "title": "内部讨论稿：政务公开考核办法（未审）"},
+        headers=sites.editor("ah"),
+    )
+    assert edited.status_code == 200, edited.text
+    hefei_editor = sites.editor("hefei")
+    unreviewed = await client.get(f"{API}/library", params={"q": "内部讨论稿"}, headers=hefei_editor)
+    assert unreviewed.json()["total"] == 0
+    [item] = (await client.get(f"{API}/library", params={"q": "深化政务公开"}, headers=hefei_editor)).json()["items"]
+    assert item["title"] == "安徽省人民政府关于深化政务公开的意见" and item["url_path"] == policy["url_path"]
+    assert not {"workflow_state", "review_step", "version", "updated_at"} & set(item)
