@@ -25,6 +25,8 @@ WELL_KNOWN = {  # RFC 8414 §3 puts an issuer's path after the well-known name
     for name in ("oauth-authorization-server", "openid-configuration")
 }
 PAGES = "render"
+FILES_PREFIX = "/files/"  # documents' files on each site's own host, served by the content service
+FILES_SERVICE, FILES_PATH = "content", "/api/v1/content/public/files/"
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
@@ -73,6 +75,9 @@ class Gateway:
             return
         if self.page_limits.rate.enabled and await self._limited(send, self.page_limits, _client_ip(scope)):
             return
+        if path.startswith(FILES_PREFIX):
+            await self._files(scope, receive, send)
+            return
         if self.pages is None:
             await _json(send, 503, error_envelope("service_unavailable", "no renderer is configured"))
             return
@@ -96,6 +101,18 @@ class Gateway:
             await _json(send, 404, error_envelope("not_found", f"no service at {path}"))
             return
         await app(scope, receive, _with_cors(send) if public else send)
+
+    async def _files(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """/files/<id>/<name> on a site's host is the content service's public file path, the Host kept: public
+        paths robots.txt allows (it keeps crawlers out of /api/), so search engines index the documents' PDFs."""
+        app = self.routes.get(FILES_SERVICE)
+        if app is None:
+            await _json(send, 503, error_envelope("service_unavailable", "no content service is configured"))
+            return
+        rest = scope["path"][len(FILES_PREFIX) :]
+        raw = scope.get("raw_path") or scope["path"].encode()
+        path = FILES_PATH + rest
+        await app({**scope, "path": path, "raw_path": FILES_PATH.encode() + raw[len(FILES_PREFIX) :]}, receive, send)
 
     def _is_public(self, path: str) -> bool:
         """A configured path ending in / covers everything below it; any other is one exact path."""

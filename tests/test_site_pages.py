@@ -4,11 +4,21 @@ gone change exactly what a visitor sees."""
 
 from __future__ import annotations
 
+import io
+import re
 from urllib.parse import quote, unquote
+
+from PIL import Image
 
 from tests.test_consolidated import API, bearer, open_hefei, publish
 
 HOST = {"host": "www.hefei.gov.cn"}
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (179, 0, 12)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 async def test_a_published_document_reaches_every_page_and_the_mirror(http, platform) -> None:
@@ -28,26 +38,59 @@ async def test_a_published_document_reaches_every_page_and_the_mirror(http, plat
     assert "Sitemap: http://www.hefei.gov.cn/sitemap.xml" in robots.text
 
 
-async def test_an_articles_files_are_linked_by_name_and_copied_into_the_mirror(http, platform) -> None:
-    channels = await open_hefei(http, platform)
+async def upload(http, platform, name: str, data: bytes, kind: str) -> dict:
     editor = bearer(platform, "editor", ("hefei", "editor"))
+    answer = await http.post(f"{API}/sites/hefei/attachments", headers=editor, files={"file": (name, data, kind)})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+async def test_an_articles_files_are_public_on_its_site_and_in_the_mirror_and_go_with_it(http, platform) -> None:
+    channels = await open_hefei(http, platform)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF"
     name = "合肥市政府网站管理办法（试行）.pdf"
-    upload = await http.post(
-        f"{API}/sites/hefei/attachments", headers=editor, files={"file": (name, pdf, "application/pdf")}
-    )
-    assert upload.status_code == 201, upload.text
+    attachment = await upload(http, platform, name, pdf, "application/pdf")
+    photo = await upload(http, platform, "会议现场.png", png(1200, 800), "image/png")
     doc = await publish(
-        http, platform, channels["zwdt/tzgg"], "关于印发政府网站管理办法的通知", attachment_ids=[upload.json()["id"]]
+        http,
+        platform,
+        channels["zwdt/tzgg"],
+        "关于印发政府网站管理办法的通知",
+        attachment_ids=[attachment["id"]],
+        cover_id=photo["id"],
+        summary="为规范政府网站管理，制定本办法。",
     )
     article = (await http.get(doc["url_path"], headers=HOST)).text
-    link = f"/api/v1/content/public/sites/hefei/attachments/{upload.json()['id']}/{quote(name, safe='')}"
+    link = f"/files/{attachment['public_id']}/{quote(name, safe='')}"
     assert f'href="{link}"' in article
-    answer = await http.get(link)
+    cover = re.search(r'<meta name="Image" content="([^"]+)">', article).group(1)
+    assert cover.startswith(f"http://www.hefei.gov.cn/files/{photo['public_id']}/r/w800.")
+    assert f'<meta property="og:image" content="{cover}">' in article
+    answer = await http.get(link, headers=HOST)  # on the site's own host, a path robots.txt allows
     assert answer.status_code == 200 and answer.content == pdf
-    assert (await http.get(link.replace("%E5%90%88", "%E5%90%89"))).status_code == 404  # a wrong name
+    assert "Allow: /files/" in (await http.get("/robots.txt", headers=HOST)).text
+    assert (await http.get(link.replace("%E5%90%88", "%E5%90%89"), headers=HOST)).status_code == 404  # wrong name
+    await platform.settle()
+    blobs = platform.render.blobs
     mirrored = f"sites/hefei/mirror{unquote(link)}"
-    assert await platform.render.blobs.get(mirrored) == pdf
+    assert await blobs.get(mirrored) == pdf
+    admin = bearer(platform, "admin", ("hefei", "site_admin"))
+    withdraw = {"kind": "withdraw", "reason": "办法已修订"}
+    assert (
+        await http.post(f"{API}/sites/hefei/documents/{doc['id']}/unpublish", headers=admin, json=withdraw)
+    ).is_success
+    await platform.settle()
+    assert (await http.get(link, headers=HOST)).status_code == 404
+    assert not await blobs.exists(mirrored)
+    notice = (await http.get(doc["url_path"], headers=HOST)).text
+    assert "该信息已撤回" in notice and "为规范政府网站管理" not in notice and link not in notice
+    assert '<meta name="Description" content="">' in notice and photo["public_id"] not in notice
+    for listing in ("/sitemap.xml", "/zwdt/tzgg/rss.xml", "/zwdt/tzgg/", "/"):
+        assert doc["url_path"] not in (await http.get(listing, headers=HOST)).text, listing
+    page = await blobs.get(f"sites/hefei/mirror{doc['url_path']}")
+    assert "为规范政府网站管理" not in page.decode()
+    public = (await http.get(f"{API}/public/sites/hefei/pages", params={"path": doc["url_path"]})).json()
+    assert public["state"] == "withdrawn" and public["document"] is None and public["reason"] == "办法已修订"
 
 
 async def test_withdrawn_invalid_and_gone_documents_as_visitors_see_them(http, platform) -> None:

@@ -70,6 +70,7 @@ def channel_snapshot(channel: Channel) -> ChannelSnapshot:
 def attachment_snapshot(a: Attachment) -> AttachmentSnapshot:
     return AttachmentSnapshot(
         id=a.id,
+        public_id=a.public_id,
         filename=a.filename,
         content_type=a.content_type,
         size=a.size,

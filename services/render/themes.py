@@ -25,10 +25,21 @@ def publish_time(value: str | datetime | None) -> str:
     return china_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def attachment_path(site_id: str, attachment: dict[str, Any], *, quoted: bool = True) -> str:
-    """The public URL path of a document's file, ending in its own name (a static mirror then knows its type)."""
+FILES = "/files"  # a document's files on the host of every site that shows it (the gateway's public file path)
+
+
+def file_path(attachment: dict[str, Any], rendition: str | None = None, *, quoted: bool = True) -> str:
+    """The public URL path of a document's file, ending in its own name (a static mirror then knows its type), or
+    of one of its image renditions (`w800` → …/r/w800.jpg); "" for a file an older event named without its
+    public id (it has no public address)."""
+    public_id = attachment.get("public_id")
+    if not public_id:
+        return ""
+    if rendition is not None:
+        key = attachment.get("renditions", {}).get(rendition)
+        return f"{FILES}/{public_id}/r/{key.rsplit('/', 1)[-1]}" if key else ""
     name = quote(attachment["filename"], safe="") if quoted else attachment["filename"]
-    return f"/api/v1/content/public/sites/{site_id}/attachments/{attachment['id']}/{name}"
+    return f"{FILES}/{public_id}/{name}"
 
 
 def publish_date(value: str | datetime | None) -> str:
@@ -81,5 +92,5 @@ class Themes:
         env.filters["cst"] = publish_time
         env.filters["cst_date"] = publish_date
         env.globals["asset_version"] = ASSET_VERSION
-        env.globals["attachment_url"] = attachment_path
+        env.globals["file_url"] = file_path
         return env

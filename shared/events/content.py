@@ -97,6 +97,7 @@ class Placement(_Snapshot):
 
 class AttachmentSnapshot(_Snapshot):
     id: int
+    public_id: str = ""  # added in place: the file's public name (/files/<public_id>/<filename>); "" in older events
     filename: str
     content_type: str
     size: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response, UploadFile, status
+from fastapi import APIRouter, Path, Query, Request, Response, UploadFile, status
 
 from services.content.api.deps import CurrentActor, Deps, IdPath, SitePath
 from services.content.schemas.attachments import AttachmentRead
@@ -15,17 +15,12 @@ router = APIRouter(tags=["attachments"])
 Rendition = Annotated[str | None, Query(pattern=r"^w\d{2,4}$")]
 
 
-def _file_response(data: bytes, content_type: str, filename: str) -> Response:
+def _file_response(data: bytes, content_type: str, filename: str, *, public: bool = False) -> Response:
     disposition = f"inline; filename*=UTF-8''{quote(filename)}"
-    return Response(
-        data,
-        media_type=content_type,
-        headers={
-            "Content-Disposition": disposition,
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=60",
-        },
-    )
+    # Public files may be kept a minute by shared caches: a taken-down document's files go within it.
+    cache = "public, max-age=60" if public else "private, max-age=60"
+    headers = {"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff", "Cache-Control": cache}
+    return Response(data, media_type=content_type, headers=headers)
 
 
 @router.post(
@@ -50,23 +45,32 @@ async def attachment_content(
     return _file_response(*await service.attachment_content(deps, actor, site_id, attachment_id, rendition))
 
 
+FILES_PATH = "/public/files"  # the gateway serves these as /files/… on every site's own host
+PublicId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,32}$", description="the file's public id")]
+FileName = Annotated[str, Path(min_length=1, max_length=255)]
+
+
 @router.get(
-    "/public/sites/{site_id}/attachments/{attachment_id}",
+    FILES_PATH + "/{public_id}/{filename}",
     response_class=Response,
     tags=["public"],
-    summary="A file of a live document",
+    summary="A file of a live document on this host's site (/files/… on the site's own host)",
+    responses={200: {"description": "the file"}, 404: {"description": "no such live file on this site"}},
 )
-async def public_attachment(
-    deps: Deps, site_id: SitePath, attachment_id: IdPath, rendition: Rendition = None
+async def public_file(request: Request, deps: Deps, public_id: PublicId, filename: FileName) -> Response:
+    host = request.headers.get("host", "")
+    return _file_response(*await service.public_file(deps, host, public_id, filename, rendition=False), public=True)
+
+
+@router.get(
+    FILES_PATH + "/{public_id}/r/{rendition}",
+    response_class=Response,
+    tags=["public"],
+    summary="A resized copy of a live document's image (w320.jpg, w800.png …)",
+    responses={200: {"description": "the image"}, 404: {"description": "no such live image on this site"}},
+)
+async def public_rendition(
+    request: Request, deps: Deps, public_id: PublicId, rendition: Annotated[str, Path(pattern=r"^w\d{2,4}\.(jpg|png)$")]
 ) -> Response:
-    return _file_response(*await service.attachment_content(deps, None, site_id, attachment_id, rendition))
-
-
-@router.get(
-    "/public/sites/{site_id}/attachments/{attachment_id}/{filename}",
-    response_class=Response,
-    tags=["public"],
-    summary="A file of a live document, under its own name (as pages and static mirrors link it)",
-)
-async def public_attachment_named(deps: Deps, site_id: SitePath, attachment_id: IdPath, filename: str) -> Response:
-    return _file_response(*await service.attachment_content(deps, None, site_id, attachment_id, None, filename))
+    host = request.headers.get("host", "")
+    return _file_response(*await service.public_file(deps, host, public_id, rendition, rendition=True), public=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.content.lifecycle import WorkflowState
@@ -142,12 +143,18 @@ class Placement(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+def new_public_id() -> str:
+    """The name of a file in public URLs: 128 random bits, so files cannot be found by counting."""
+    return secrets.token_urlsafe(16)
+
+
 class Attachment(TenantScoped, Base):
     """An uploaded file or image in the blob store; image renditions are made at upload."""
 
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     kind: Mapped[str] = mapped_column(String(8))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(120))
@@ -157,9 +164,18 @@ class Attachment(TenantScoped, Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     renditions: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
-    public: Mapped[bool] = mapped_column(Boolean, default=False)  # set once a live document uses it
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class LiveFile(TenantScoped, Base):
+    """A file the live revision of a document shows (its cover or an attachment): the public may fetch it, on the
+    sites the document is placed on, for as long as the document is live."""
+
+    __tablename__ = "live_files"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id"), primary_key=True, index=True)
 
 
 class ReviewAction(TenantScoped, Base):

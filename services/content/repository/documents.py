@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Row, Update, bindparam, delete, insert, select, update
 
 from services.content.lifecycle import WorkflowState
-from services.content.models import Attachment, Document, DocumentRevision, ReviewAction
+from services.content.models import Attachment, Document, DocumentRevision, LiveFile, Placement, ReviewAction
 from services.content.repository.base import ALL_SITES, Queries
 from shared.errors import Conflict
 from shared.events.content import PublicState
@@ -29,6 +29,8 @@ _ROWS_ANY_SITE_FOR_UPDATE = (
 )
 _INSERT_DOCUMENT = insert(Document).returning(*_COLUMNS)
 _DELETE_DOCUMENT = site_bound(delete(Document).where(_BY_ID), Document)
+_DROP_LIVE_FILES = site_bound(delete(LiveFile).where(LiveFile.document_id == bindparam("doc_id")), LiveFile)
+_ADD_LIVE_FILE = insert(LiveFile)
 _changes: dict[tuple[str, ...], Update] = {}
 
 
@@ -157,9 +159,34 @@ class DocumentQueries(Queries):
         stmt = select(Attachment).where(Attachment.id.in_(ids), Attachment.site_id == site_id)
         return {a.id: a for a in await self._all(stmt.execution_options(**ALL_SITES))}
 
-    async def mark_attachments_public(self, site_id: str, ids: Sequence[int]) -> None:
-        for attachment in (await self.attachments(ids, site_id=site_id)).values():
-            attachment.public = True
+    async def show_live_files(self, doc: Row, attachment_ids: Sequence[int]) -> None:
+        """The files the document's live revision shows, instead of those its last one showed."""
+        await self.run(_DROP_LIVE_FILES, {TENANT_SITE: doc.site_id, "doc_id": doc.id})
+        rows = [
+            {"site_id": doc.site_id, "document_id": doc.id, "attachment_id": i} for i in sorted(set(attachment_ids))
+        ]
+        if rows:
+            await self.run(_ADD_LIVE_FILE, rows)
+
+    async def hide_live_files(self, doc: Row) -> None:
+        """The document is down: none of its files is public any more."""
+        await self.run(_DROP_LIVE_FILES, {TENANT_SITE: doc.site_id, "doc_id": doc.id})
+
+    async def public_file(self, public_id: str, site_id: str) -> Attachment | None:
+        """A file shown by a live document that is placed on `site_id` (its own site's, or a repost's)."""
+        stmt = (
+            select(Attachment)
+            .join(LiveFile, LiveFile.attachment_id == Attachment.id)
+            .join(Placement, Placement.document_id == LiveFile.document_id)
+            .where(Attachment.public_id == public_id, Placement.site_id == site_id)
+            .limit(1)
+            .execution_options(**ALL_SITES)
+        )
+        return await self.session.scalar(stmt)
+
+    async def attachment_by_public_id(self, public_id: str, *, site_id: str) -> Attachment | None:
+        stmt = select(Attachment).where(Attachment.public_id == public_id, Attachment.site_id == site_id)
+        return await self.session.scalar(stmt.execution_options(**ALL_SITES))
 
     async def attachment(self, attachment_id: int) -> Attachment | None:
         return await self.session.scalar(select(Attachment).where(Attachment.id == attachment_id))

@@ -21,12 +21,15 @@ class PublicListItem(BaseModel):
 
 
 class PublicDocument(BaseModel):
+    """A live document with its snapshot; one taken down with its notice only (nothing of its text stays public)."""
+
     state: Literal[PublicState.LIVE, PublicState.WITHDRAWN, PublicState.REDIRECTED, PublicState.EXPIRED]
-    notice: str | None
-    reason: str | None
-    redirect_url: str | None
-    document: DocumentSnapshot
-    placements: list[Placement]
+    title: str
+    notice: str | None = None
+    reason: str | None = None
+    redirect_url: str | None = None
+    document: DocumentSnapshot | None = None
+    placements: list[Placement] = []
 
 
 class PublicSite(SiteSnapshot):

@@ -9,12 +9,15 @@ import uuid
 from services.content.models import Attachment
 from services.content.schemas.attachments import AttachmentRead
 from services.content.service.context import Actor, ContentDeps, audit
+from services.content.service.lookups import site_of_host
 from services.content.service.permissions import EDITOR, SITE_ADMIN, has_site_role, require_staff
 from services.content.uploads import check_upload, rendition_extension
 from shared.blobs import BlobNotFound
 from shared.clock import china_time
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.tenancy import site_blob_key
+
+FileBody = tuple[bytes, str, str]  # the bytes, their content type, the file's own name
 
 
 async def upload_attachment(
@@ -69,29 +72,39 @@ async def get_attachment(deps: ContentDeps, actor: Actor, site_id: str, attachme
 
 
 async def attachment_content(
-    deps: ContentDeps,
-    actor: Actor | None,
-    site_id: str,
-    attachment_id: int,
-    rendition: str | None,
-    filename: str | None = None,
+    deps: ContentDeps, actor: Actor, site_id: str, attachment_id: int, rendition: str | None
 ) -> tuple[bytes, str, str]:
-    """Bytes, content type and file name; the public gets only files of live documents. A URL that names
-    the file (as pages and static mirrors do) must name it right."""
+    """Bytes, content type and file name of any file of the site, for its staff (drafts' files too)."""
+    require_staff(actor, site_id)
     async with deps.site_uow(site_id) as uow:
         row = await uow.repo.attachment(attachment_id)
-    if row is None or (actor is None and not row.public):
+    if row is None:
         raise NotFound(f"attachment {attachment_id} does not exist on this site")
-    if filename is not None and filename != row.filename:
-        raise NotFound(f"attachment {attachment_id} is called {row.filename!r}, not {filename!r}")
-    if actor is not None:
-        require_staff(actor, site_id)
     key = row.blob_key if rendition is None else row.renditions.get(rendition)
     if key is None:
         raise NotFound(f"attachment {attachment_id} has no rendition {rendition}; it has {sorted(row.renditions)}")
+    return await _bytes(deps, row, key)
+
+
+async def public_file(deps: ContentDeps, host: str, public_id: str, name: str, *, rendition: bool) -> FileBody:
+    """A file the public may fetch on this host: shown by a live document placed on the host's site, under its
+    own name (or a rendition's, `w800.jpg`). Anything else, taken down or never published, is not found."""
+    async with deps.platform_uow() as uow:
+        site_id = await site_of_host(uow, deps, host)
+        row = await uow.repo.public_file(public_id, site_id) if site_id else None
+    if row is not None and rendition:
+        key = next((k for k in row.renditions.values() if k.rsplit("/", 1)[-1] == name), None)
+    else:
+        key = row.blob_key if row is not None and row.filename == name else None
+    if row is None or key is None:
+        raise NotFound(f"no file {public_id}/{name} on {host}")
+    return await _bytes(deps, row, key)
+
+
+async def _bytes(deps: ContentDeps, row: Attachment, key: str) -> FileBody:
     try:
         data = await deps.blobs.get(key)
     except BlobNotFound:
-        raise NotFound(f"attachment {attachment_id} is missing from the blob store") from None
-    content_type = row.content_type if rendition is None else rendition_extension(data)[1]
+        raise NotFound(f"attachment {row.id} is missing from the blob store") from None
+    content_type = row.content_type if key == row.blob_key else rendition_extension(data)[1]
     return data, content_type, row.filename

@@ -19,7 +19,8 @@ from services.content.service.permissions import require_staff
 from shared.errors import Unprocessable
 
 _TEXT_FIELDS = ("title", "subtitle", "summary", "author", "source", "document_number", "issuing_body")
-_API_ATTACHMENT = re.compile(r"^/api/v1/content/(public/)?sites/([a-z][a-z0-9-]{1,39})/attachments/(\d+)(/content)?$")
+_API_ATTACHMENT = re.compile(r"^/api/v1/content/sites/([a-z][a-z0-9-]{1,39})/attachments/(\d+)(/content)?$")
+_PUBLIC_FILE = re.compile(r"^/files/([A-Za-z0-9_-]{16,32})/")
 
 
 class _Links(HTMLParser):
@@ -90,8 +91,9 @@ async def _resolves(uow: ContentUnitOfWork, site_id: str, path: str) -> bool:
     if path in ("", "/"):
         return True
     if match := _API_ATTACHMENT.match(path):
-        found = await uow.repo.attachments([int(match.group(3))], site_id=match.group(2))
-        return bool(found)
+        return bool(await uow.repo.attachments([int(match.group(2))], site_id=match.group(1)))
+    if match := _PUBLIC_FILE.match(path):  # the site's own file: public once this document goes live
+        return await uow.repo.attachment_by_public_id(match.group(1), site_id=site_id) is not None
     if path.endswith((".html", ".htm")):
         return bool(await uow.repo.live_url_paths(site_id, [path]))
     channel_path = path.strip("/").removesuffix("/index.html").strip("/")

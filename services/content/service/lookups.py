@@ -5,8 +5,20 @@ from __future__ import annotations
 from sqlalchemy import Row
 
 from services.content.models import Channel
-from services.content.service.context import ContentUnitOfWork
+from services.content.service.context import ContentDeps, ContentUnitOfWork
 from shared.errors import InvalidInput, NotFound
+
+
+async def site_of_host(uow: ContentUnitOfWork, deps: ContentDeps, host: str) -> str | None:
+    """The online site answering on a Host header: one of its domains, or its preview host in development."""
+    name = host.split(":", 1)[0].strip().lower().rstrip(".")
+    suffix = deps.settings.preview_suffix
+    if suffix and name.endswith(suffix):
+        site = await uow.repo.site(name.removesuffix(suffix))
+    else:
+        domain = await uow.repo.domain(name)
+        site = await uow.repo.site(domain.site_id) if domain is not None else None
+    return site.id if site is not None and site.status == "online" else None
 
 
 async def document_or_404(uow: ContentUnitOfWork, doc_id: int, *, for_update: bool = False) -> Row:

@@ -58,7 +58,8 @@ async def document_at(deps: ContentDeps, site_id: str, path: str) -> PublicDocum
 
 
 async def public_document(deps: ContentDeps, site_id: str, doc_id: int) -> PublicDocument:
-    """A live document as it appears on this site; withdrawn ones with their notice, gone ones 410."""
+    """A live document as it appears on this site. Of one taken down only its notice (and the address it moved
+    to) stays public, never its text; gone ones are 410."""
     async with deps.platform_uow() as uow:
         doc = (await uow.repo.document_rows([doc_id])).get(doc_id)
         placements = await uow.repo.placements_of(doc_id) if doc else []
@@ -66,13 +67,15 @@ async def public_document(deps: ContentDeps, site_id: str, doc_id: int) -> Publi
             raise NotFound(f"site {site_id} shows no document {doc_id}")
         if doc.public_state == PublicState.GONE:
             raise Gone(f"document {doc_id} has been removed")
+        state = PublicState(doc.public_state)
+        if state != PublicState.LIVE:
+            notice = _NOTICES.get(state)
+            return PublicDocument(
+                state=state,
+                notice=notice,
+                reason=doc.unpublish_reason,
+                redirect_url=doc.redirect_url,
+                title=doc.live_title,
+            )
         event = await document_event(uow.repo, DocumentPublished, doc)
-    state = PublicState(doc.public_state)
-    return PublicDocument(
-        state=state,
-        notice=_NOTICES.get(state),
-        reason=doc.unpublish_reason if state != PublicState.LIVE else None,
-        redirect_url=doc.redirect_url,
-        document=event.document,
-        placements=event.placements,
-    )
+    return PublicDocument(state=state, title=event.document.title, document=event.document, placements=event.placements)

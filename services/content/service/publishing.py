@@ -46,8 +46,7 @@ async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: 
     if channel is not None:
         changes |= await _permanent_address(uow, site, channel, doc, now)
     await uow.repo.place_primary(doc.site_id, _primary(actor, doc, changes.get("url_path", doc.url_path), now), first)
-    if files := [i for i in [doc.cover_id, *doc.attachment_ids] if i]:
-        await uow.repo.mark_attachments_public(doc.site_id, files)
+    await uow.repo.show_live_files(doc, [i for i in [doc.cover_id, *doc.attachment_ids] if i])
     doc = await uow.repo.change_document(doc, changes)
     # Nothing can place a document elsewhere before it is first live: its own placement is all there is.
     placements = [await primary_placement_snapshot(uow.repo, site, channel, doc)] if channel is not None else None
@@ -93,6 +92,7 @@ async def unpublish_document(
         doc = await document_or_404(uow, doc_id, for_update=True)
         changes = lifecycle.take_down(doc, request.kind, request.reason, request.redirect_url)
         doc = await uow.repo.change_document(doc, changes)
+        await uow.repo.hide_live_files(doc)
         down = {"kind": request.kind, "reason": request.reason, "redirect_url": request.redirect_url}
         uow.emit(await document_event(uow.repo, DocumentWithdrawn, doc, **down))
         audit(uow, actor, site_id, "document.unpublished", "document", doc.id, **down)
@@ -156,6 +156,7 @@ async def _expire_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Row) ->
     if not lifecycle.has_expired(doc, deps.now()):
         return False
     doc = await uow.repo.change_document(doc, lifecycle.expire(doc))
+    await uow.repo.hide_live_files(doc)
     uow.emit(await document_event(uow.repo, DocumentExpired, doc))
     audit(uow, SYSTEM, doc.site_id, "document.expired", "document", doc.id)
     return True

@@ -110,18 +110,35 @@ async def test_covers_must_be_images_of_the_site(client, sites) -> None:
     assert missing.status_code == 422 and "987654" in missing.text
 
 
-async def test_the_public_gets_files_only_of_live_documents(client, sites, events) -> None:
+async def test_the_public_gets_a_file_only_while_a_live_document_shows_it_on_that_site(client, sites, events) -> None:
     hefei = await sites.open("hefei")
+    await sites.open("wuhu")
     image = (await upload(client, sites, "hefei", "现场.png", png(400, 300))).json()
     pdf = (await upload(client, sites, "hefei", "附件.pdf", b"%PDF-1.4\n%%EOF")).json()
-    public_url = f"{API}/public/sites/hefei/attachments/{pdf['id']}"
-    assert (await client.get(public_url)).status_code == 404
+    assert len(pdf["public_id"]) >= 22 and pdf["public_id"] != image["public_id"]  # 128 random bits each
+    public = f"{API}/public/files/{pdf['public_id']}/{quote('附件.pdf')}"
+    on_hefei, on_wuhu = {"host": "www.hefei.gov.cn"}, {"host": "www.wuhu.gov.cn"}
+    assert (await client.get(public, headers=on_hefei)).status_code == 404  # a draft's file
     doc = await sites.publish(hefei, cover_id=image["id"], attachment_ids=[pdf["id"]])
-    assert (await client.get(public_url)).status_code == 200
-    named = await client.get(f"{public_url}/{quote('附件.pdf')}")  # as pages and mirrors link it
-    assert named.status_code == 200 and named.content == b"%PDF-1.4\n%%EOF"
-    assert (await client.get(f"{public_url}/{quote('别的.pdf')}")).status_code == 404
+    answer = await client.get(public, headers=on_hefei)
+    assert answer.status_code == 200 and answer.content == b"%PDF-1.4\n%%EOF"
+    assert answer.headers["cache-control"] == "public, max-age=60"
+    assert (await client.get(public, headers={"host": "hefei.localhost:8000"})).status_code == 200  # preview host
+    assert (await client.get(public, headers=on_wuhu)).status_code == 404  # not shown on 芜湖's site
+    by_number = f"{API}/public/sites/hefei/attachments/{pdf['id']}/{quote('附件.pdf')}"
+    assert (await client.get(by_number, headers=on_hefei)).status_code == 404  # no path counts files
+    assert (await client.get(public.replace(quote("附件"), quote("别的")), headers=on_hefei)).status_code == 404
     [event] = await events.wait_for("content.document.published.v1")
     snapshot = event.data["document"]
-    assert snapshot["cover"]["id"] == image["id"] and snapshot["attachments"][0]["filename"] == "附件.pdf"
-    assert doc["attachment_ids"] == [pdf["id"]]
+    assert snapshot["cover"]["public_id"] == image["public_id"] and snapshot["attachments"][0]["filename"] == "附件.pdf"
+    rendition = snapshot["cover"]["renditions"]["w320"].rsplit("/", 1)[-1]
+    cover = await client.get(f"{API}/public/files/{image['public_id']}/r/{rendition}", headers=on_hefei)
+    assert cover.status_code == 200 and cover.headers["content-type"] == "image/jpeg"
+    withdraw = {"kind": "withdraw", "reason": "附件有误"}
+    taken = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/unpublish", json=withdraw, headers=sites.admin("hefei")
+    )
+    assert taken.status_code == 200
+    assert (await client.get(public, headers=on_hefei)).status_code == 404  # down with its document
+    staff = await client.get(f"{API}/sites/hefei/attachments/{pdf['id']}/content", headers=sites.editor("hefei"))
+    assert staff.status_code == 200  # its site's staff still have it

@@ -55,5 +55,5 @@ async def channel_rss(uow: RenderUnitOfWork, ctx: SiteContext, channel_path: str
 
 
 def robots_txt(ctx: SiteContext, cache_control: str) -> Page:
-    body = f"User-agent: *\nDisallow: /api/\nSitemap: {ctx.url('/sitemap.xml')}\n"
+    body = f"User-agent: *\nDisallow: /api/\nAllow: /files/\nSitemap: {ctx.url('/sitemap.xml')}\n"
     return Page(200, body.encode(), "text/plain; charset=utf-8", frozenset({site_tag(ctx.site_id)}), cache_control)

@@ -1,5 +1,6 @@
-"""Files of mirrored articles (attachments), copied next to the pages at the URLs the pages link to, so a
-mirror served by a plain web server has the documents' PDFs and images too."""
+"""Files of mirrored articles (attachments, cover images), copied next to the pages at the URLs the pages link to,
+so a mirror served by a plain web server has the documents' PDFs and images too; a document taken down takes its
+files out of the mirror with it."""
 
 from __future__ import annotations
 
@@ -9,18 +10,28 @@ from typing import Any
 import httpx
 
 from services.render.service.context import RenderDeps
-from services.render.themes import attachment_path
+from services.render.themes import FILES, file_path
 from shared.events.content import PublicState
 from shared.logs import get_logger
 from shared.tenancy import site_blob_key
 
 log = get_logger("render.mirror")
 
-FileSource = Callable[[str, str], Awaitable[bytes | None]]  # (site_id, URL path) → the file, None if gone
+FileSource = Callable[[str, str], Awaitable[bytes | None]]  # (host, public file path) → the file, None if gone
+CONTENT_FILES = "/api/v1/content/public/files"  # where /files/… answers on the content service and the gateway
+
+
+def _public_files(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
+    """(public path unquoted, content type) of every file a document's page links: attachments and cover images."""
+    files = [(file_path(a, quoted=False), a.get("content_type", "")) for a in snapshot.get("attachments", [])]
+    if cover := snapshot.get("cover"):
+        files += [(file_path(cover, name), "") for name in cover.get("renditions", {})]
+    return [(path, kind) for path, kind in files if path and path.rsplit("/", 1)[-1] not in ("", ".", "..")]
 
 
 class FileMirror:
-    """Copies the files of the documents a mirror pass touched; files already mirrored are left alone."""
+    """Copies the files of the live documents a mirror pass touched (files already there are left alone), and
+    deletes those of documents that went down."""
 
     def __init__(self, deps: RenderDeps, source: FileSource | None) -> None:
         self.deps = deps
@@ -32,39 +43,42 @@ class FileMirror:
             return
         async with self.deps.site_uow(site_id) as uow:
             views = [await uow.repo.placed_document(doc_id) for doc_id in sorted(doc_ids)]
+        site = self.deps.hosts.site(site_id)
         for view in views:
-            if view is None or view.state != PublicState.LIVE:
+            if view is None:
                 continue
-            for attachment in view.snapshot.get("attachments", []):
-                await self._copy(site_id, view.snapshot["site_id"], attachment)
+            for path, kind in _public_files(view.snapshot):
+                key = site_blob_key(site_id, "mirror", path.lstrip("/"))
+                if view.state != PublicState.LIVE:
+                    await self.deps.blobs.delete(key)
+                elif site is not None:
+                    await self._copy(site["main_domain"], key, path, kind)
 
-    async def _copy(self, site_id: str, owner_site: str, attachment: dict[str, Any]) -> None:
-        if attachment["filename"] in ("", ".", "..") or "/" in attachment["filename"]:
-            log.warning("mirror_file_unnamable", site_id=site_id, attachment_id=attachment["id"])
-            return
-        key = site_blob_key(site_id, "mirror", attachment_path(owner_site, attachment, quoted=False).lstrip("/"))
+    async def _copy(self, host: str, key: str, path: str, content_type: str) -> None:
         if await self.deps.blobs.exists(key):
             return
         try:
-            body = await self.source(site_id, attachment_path(owner_site, attachment))  # type: ignore[misc]
+            body = await self.source(host, path)  # type: ignore[misc]
         except httpx.HTTPError as exc:  # copied by a later pass (files already there are skipped)
-            log.warning("mirror_file_unreachable", site_id=site_id, attachment_id=attachment["id"], error=str(exc))
+            log.warning("mirror_file_unreachable", host=host, path=path, error=str(exc))
             return
         if body is None:
-            log.warning("mirror_file_missing", site_id=site_id, attachment_id=attachment["id"])
+            log.warning("mirror_file_missing", host=host, path=path)
             return
-        await self.deps.blobs.put(key, body, attachment.get("content_type") or "application/octet-stream")
+        await self.deps.blobs.put(key, body, content_type or "application/octet-stream")
         self.copied += 1
 
 
 class HttpFiles:
-    """A FileSource over HTTP: the public file URLs, fetched from where the platform serves them."""
+    """A FileSource over HTTP: a file's public path fetched from the content service's public file route (or the
+    gateway, which answers it too), with the site's host, as a visitor's browser would get it."""
 
     def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.client = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=30)
 
-    async def __call__(self, site_id: str, path: str) -> bytes | None:
-        response = await self.client.get(path)
+    async def __call__(self, host: str, path: str) -> bytes | None:
+        url = CONTENT_FILES + path.removeprefix(FILES)
+        response = await self.client.get(url, headers={"host": host})
         if response.status_code == 404:
             return None
         response.raise_for_status()

@@ -141,7 +141,7 @@ class PageBuilder:
             return self.error(ctx, 410, "该信息已删除", tags)
         if view.state == PublicState.REDIRECTED and view.redirect_url:
             return redirect_page(view.redirect_url, ctx, tags=tags)
-        doc = view.snapshot
+        doc = view.snapshot if view.state == PublicState.LIVE else notice_only(view.snapshot)
         channel = ctx.channel_by_id(entry.channel_id)
         source = self.deps.hosts.site(doc["site_id"])
         canonical = ctx.url(entry.url_path)
@@ -195,6 +195,16 @@ def catalogue_filters(params: dict[str, str]) -> tuple[str | None, int | None, i
     if page_text and not (page_text.isdigit() and int(page_text) > 0):
         raise BadParameter("page", "页码须为正整数")
     return params.get("topic") or None, int(year_text) if year_text else None, int(page_text or 1)
+
+
+def notice_only(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What stays public of a document taken down: its title, address and date, for the notice that replaces
+    it. Its text, summary, keywords, files, metadata and links are gone (from the page, its meta tags, the mirror)."""
+    kept = {k: snapshot.get(k) for k in ("id", "site_id", "title", "url_path", "published_at", "first_published_at")}
+    empty = {"subtitle": None, "body_html": "", "summary": None, "author": None, "source": None, "keywords": []}
+    return (
+        kept | empty | {"cover": None, "attachments": [], "disclosure": None, "interpretations": [], "interprets": []}
+    )
 
 
 def redirect_page(target: str, ctx: SiteContext, *, status: int = 301, tags: set[str] | None = None) -> Page:

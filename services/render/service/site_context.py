@@ -113,6 +113,7 @@ class SiteContext:
             "article": article,
             "page_title": title,
             "error_report_url": ERROR_REPORT_URL,
+            "site_url": self.url,
             **extra,
         }
 
