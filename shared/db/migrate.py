@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,12 @@ class Schema:
         """Bring the database at `url` to `revision` (idempotent; safe on every start)."""
         await upgrade_database(url, self.script_location, self.version_table, revision)
 
+    async def downgrade(self, url: str, revision: str) -> None:
+        """Take the database at `url` back to `revision` (a rollback of a release; the tests of migrations)."""
+        await _migrate(
+            url, lambda config: command.downgrade(config, revision), self.script_location, self.version_table
+        )
+
 
 def alembic_config(script_location: Path, version_table: str, connection: Connection | None = None) -> Config:
     config = Config()
@@ -39,12 +46,27 @@ def alembic_config(script_location: Path, version_table: str, connection: Connec
 
 async def upgrade_database(url: str, script_location: Path, version_table: str, revision: str = "head") -> None:
     """Bring one service database to `revision` (idempotent; safe on every start)."""
+    await _migrate(url, lambda config: command.upgrade(config, revision), script_location, version_table)
+
+
+async def _migrate(url: str, step: Callable[[Config], None], script_location: Path, version_table: str) -> None:
+    """Run one Alembic command in one transaction. On SQLite a change of a table's columns recreates the table,
+    and dropping a table other rows refer to is refused while foreign keys are enforced: they are off for the
+    migration (the pragma only takes effect outside a transaction), checked once it has run, and on again."""
     engine = create_engine(url)
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(
-                lambda sync_conn: command.upgrade(alembic_config(script_location, version_table, sync_conn), revision)
-            )
+        async with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                await conn.commit()  # the driver began no transaction for a pragma: this ends SQLAlchemy's only
+            async with conn.begin():
+                await conn.run_sync(lambda sync: step(alembic_config(script_location, version_table, sync)))
+                if sqlite and (broken := (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()):
+                    raise RuntimeError(f"the migration left rows referring to nothing: {broken[:5]}")
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
     finally:
         await engine.dispose()
 
@@ -68,13 +90,5 @@ def run_migrations_online(target_metadata: object) -> None:
 async def autogenerate_revision(url: str, script_location: Path, version_table: str, message: str) -> None:
     """Write a new migration from the difference between the models and a database at head."""
     await upgrade_database(url, script_location, version_table)
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(
-                lambda sync_conn: command.revision(
-                    alembic_config(script_location, version_table, sync_conn), message=message, autogenerate=True
-                )
-            )
-    finally:
-        await engine.dispose()
+    step = lambda config: command.revision(config, message=message, autogenerate=True)  # noqa: E731
+    await _migrate(url, step, script_location, version_table)
