@@ -17,6 +17,7 @@ from gateway.services import ServiceClients
 from shared.auth.apikeys import ApiKeyVerifier, CachedKeyVerifier
 from shared.errors import error_envelope
 from shared.metrics import render_metrics
+from shared.page_headers import HSTS, over_tls
 from shared.web import RequestContextMiddleware
 
 API_PREFIX = "/api/v1/"
@@ -63,6 +64,7 @@ class Gateway:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
+        send = _hardened(send, tls=over_tls(scope))
         path: str = scope["path"]
         if path in WELL_KNOWN:  # RFC 8414 §3: metadata of an issuer with a path lives at the host's root
             scope = {**scope, "path": WELL_KNOWN[path], "raw_path": WELL_KNOWN[path].encode()}
@@ -191,6 +193,20 @@ def _api_key(scope: Scope) -> str | None:
         if name == b"x-api-key":
             return value.decode("latin-1")[:200]
     return None
+
+
+def _hardened(send: Send, *, tls: bool) -> Send:
+    """Every answer says nosniff (pages say more themselves); over TLS, HSTS too."""
+    extra = [(b"x-content-type-options", b"nosniff"), *([HSTS] if tls else [])]
+
+    async def wrapped(message) -> None:
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            added = [header for header in extra if header[0] not in present]
+            message = {**message, "headers": [*message.get("headers", []), *added]}
+        await send(message)
+
+    return wrapped
 
 
 def _with_cors(send: Send) -> Send:

@@ -66,6 +66,29 @@ async def test_public_apis_allow_any_origin_and_staff_apis_do_not() -> None:
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 
 
+async def test_files_go_to_the_content_service_with_their_host_and_every_answer_says_nosniff() -> None:
+    async def content(scope, receive, send) -> None:
+        host = dict(scope["headers"]).get(b"host", b"").decode()
+        body = orjson.dumps({"path": scope["path"], "raw": scope["raw_path"].decode(), "host": host})
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+    async with client_for(GatewaySettings(), {"content": content}, pages=echo) as http:
+        answer = await http.get("/files/AbCdEfGhIjKlMnOpQrStUv/%E5%8A%9E%E6%B3%95.pdf")
+        assert answer.json() == {
+            "path": "/api/v1/content/public/files/AbCdEfGhIjKlMnOpQrStUv/办法.pdf",
+            "raw": "/api/v1/content/public/files/AbCdEfGhIjKlMnOpQrStUv/%E5%8A%9E%E6%B3%95.pdf",
+            "host": "www.hefei.gov.cn",
+        }
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "strict-transport-security" not in answer.headers  # plain HTTP: no HSTS
+    app, _ = create_gateway(GatewaySettings(), {"content": content}, echo)
+    tls = httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="https://www.hefei.gov.cn")
+    async with tls:
+        page = await tls.get("/zwdt/")
+        assert page.headers["strict-transport-security"] == "max-age=31536000"
+
+
 async def test_one_openapi_document_covers_every_service(http) -> None:
     spec = (await http.get("/api/v1/openapi.json")).json()
     assert any(p.startswith("/api/v1/content/") for p in spec["paths"])

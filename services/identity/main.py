@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.identity.api import PREFIX, identity_router
+from services.identity.api.pages import TEMPLATES
 from services.identity.config import IdentitySettings
 from services.identity.service.context import IdentityDeps
 from services.identity.service.housekeeping import Housekeeper
@@ -19,7 +20,6 @@ from shared.db.migrate import Schema
 from shared.runtime import ServiceRuntime
 
 SCHEMA = Schema("identity", Path(__file__).parent / "migrations")
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 async def migrate(settings: IdentitySettings) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
+from shared.page_headers import page_headers
 from shared.tenancy import site_cache_key
 
 
@@ -61,6 +62,7 @@ class Page:
     built_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     etag: str = ""
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    styles: tuple[str, ...] = ()  # the page's inline <style> texts: the only ones its CSP lets run
 
     def __post_init__(self) -> None:
         self.etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
@@ -74,6 +76,10 @@ class Page:
         ]
         if self.location:
             headers.append((b"location", self.location.encode()))
+        if self.content_type.startswith("text/html"):
+            headers += page_headers(styles=self.styles)
+        else:
+            headers.append((b"x-content-type-options", b"nosniff"))
         self.headers = headers
 
     @property

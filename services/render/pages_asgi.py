@@ -17,6 +17,7 @@ from services.render.service.context import RenderDeps, SiteHost
 from services.render.service.pages import PageBuilder
 from services.render.service.site_context import PageRequest
 from services.render.themes import STATIC
+from shared.page_headers import page_headers
 
 MODE_COOKIE = "sg_mode"
 PAGE_PARAMS = {"topic": 40, "year": 4, "page": 5}  # the only query parameters a page reads, and their length
@@ -176,7 +177,8 @@ async def _raw(send: Send, status: int, body: bytes, headers: list[tuple[bytes, 
 async def _plain(send: Send, status: int, message: str, *, extra: list[tuple[bytes, bytes]] = ()) -> None:
     body = f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{message}</title></head>'
     body += f"<body><main><h1>{message}</h1></main></body></html>"
-    await _raw(send, status, body.encode(), [(b"content-type", b"text/html; charset=utf-8"), *extra])
+    headers = [(b"content-type", b"text/html; charset=utf-8"), *page_headers(), *extra]
+    await _raw(send, status, body.encode(), headers)
 
 
 async def _redirect(send: Send, location: str, status: int, *, extra: list[tuple[bytes, bytes]] = ()) -> None:

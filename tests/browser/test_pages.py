@@ -28,8 +28,15 @@ def first_article(page: Page, live_server) -> str:
 
 
 def check_page(page: Page, url: str, browser_report, status: int = 200) -> None:
+    refused: list[str] = []
+    listener = lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None  # noqa: E731
+    page.on("console", listener)
     response = page.goto(url, wait_until="load")
+    page.remove_listener("console", listener)
     assert response is not None and response.status == status, (url, response and response.status)
+    assert not refused, f"{url}: the page's own CSP refused: {refused}"
+    primary = "() => getComputedStyle(document.documentElement).getPropertyValue('--primary').trim()"
+    assert page.evaluate(primary) == "#b3000c", "the site's colours (its one inline style) apply under its CSP"
     assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
     assert page.locator("main#main").count() == 1 and page.locator("header").count() >= 1
     assert page.locator("footer").count() == 1 and page.locator("a.skip").count() == 1

@@ -3,6 +3,9 @@ carry the authorization request as q_* fields and a double-submit CSRF token."""
 
 from __future__ import annotations
 
+import functools
+import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +22,9 @@ from services.identity.service.errors import AuthorizeRefused, LoginFailed
 from services.identity.service.logout import log_out, notify
 from services.identity.service.second_factor import EnrolmentNeeded, finish_enrolment
 from services.identity.service.secrets import digest, new_secret
+from shared.page_headers import page_headers
 
+TEMPLATES = Path(__file__).parents[1] / "templates"
 SESSION_COOKIE = "sg_idp"
 CSRF_COOKIE = "sg_idp_csrf"
 COOKIE_PATH = "/api/v1/identity"
@@ -164,5 +169,13 @@ def _form_page(
 
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     body = templates_of(request).get_template(template).render(context)
-    headers = NO_STORE | {"X-Frame-Options": "DENY", "Content-Security-Policy": "frame-ancestors 'none'"}
-    return HTMLResponse(body, status_code=status, headers=headers)
+    return HTMLResponse(body, status_code=status, headers=NO_STORE | _security_headers())
+
+
+@functools.cache
+def _security_headers() -> dict[str, str]:
+    """Never framed (clickjacking a login); base.html's one inline style allowed by its hash; no form-action: a
+    login form's answer redirects on to the client, which Chromium checks against form-action too."""
+    style = re.search(r"<style>(.*?)</style>", (TEMPLATES / "base.html").read_text(encoding="utf-8"), re.S)
+    headers = page_headers(styles=[style.group(1)], frame_ancestors="'none'", form_action=False)
+    return {name.decode(): value.decode() for name, value in headers}

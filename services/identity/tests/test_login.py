@@ -18,6 +18,7 @@ from services.identity.service.clients import register_client
 from services.identity.service.tokens import access_token
 from services.identity.tests.flows import HIDDEN, metadata, oauth_client, sign_in_at
 from services.identity.tests.support import APP_REDIRECT, ISSUER, PASSWORD, PORTAL_REDIRECT
+from shared.page_headers import csp_hash
 
 THIRD_PARTY = "https://bus.example.com/callback"
 
@@ -47,6 +48,16 @@ async def test_an_unknown_user_hears_the_same_as_a_wrong_password(idp, people) -
     async with httpx.AsyncClient(transport=idp._transport, base_url=idp.base_url) as browser:
         answer = await sign_in_at(browser, url, username="wangfang", password=PASSWORD)
     assert answer.status_code == 401 and "用户名或密码错误" in answer.text
+
+
+async def test_the_login_page_is_never_framed_and_runs_no_inline_script(idp, people) -> None:
+    page = await idp.get(await _authorize_url(idp))
+    assert page.status_code == 200 and "用户登录" in page.text
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
+    [style] = re.findall(r"<style>(.*?)</style>", page.text, re.S)
+    assert csp_hash(style) in policy
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_a_second_factor_account_needs_its_current_code(app, idp, people) -> None:

@@ -166,12 +166,12 @@ class PageBuilder:
 
     def html(self, ctx: SiteContext, template: str, extra: dict[str, Any], tags: set[str], **meta: Any) -> Page:
         body = self.themes.render(ctx.theme_name, ctx.site_id, template, ctx.template_context(extra, **meta))
-        return Page(200, body.encode(), HTML, frozenset(tags), self.cache_control())
+        return Page(200, body.encode(), HTML, frozenset(tags), self.cache_control(), styles=(ctx.theme_style,))
 
     def error(self, ctx: SiteContext, status: int, message: str, tags: set[str]) -> Page:
         context = ctx.template_context({"status": status, "message": message}, column=None, title=message)
         body = self.themes.render(ctx.theme_name, ctx.site_id, "error.html", context)
-        return Page(status, body.encode(), HTML, frozenset(tags), self.cache_control())
+        return Page(status, body.encode(), HTML, frozenset(tags), self.cache_control(), styles=(ctx.theme_style,))
 
     def cache_control(self) -> str:
         s = self.deps.settings

@@ -88,6 +88,11 @@ class SiteContext:
             channel = self._by_id.get(channel.parent_id) if channel.parent_id else None
         return list(reversed(trail))
 
+    @property
+    def theme_style(self) -> str:
+        """The site's colours as the one inline style of its pages (its CSP names this exact text)."""
+        return f":root{{--primary:{self.theme['primary_color']};--link:{self.theme['link_color']}}}"
+
     def url(self, path: str) -> str:
         return f"{self.scheme}://{self.site['main_domain']}{path}"
 
@@ -114,6 +119,7 @@ class SiteContext:
             "page_title": title,
             "error_report_url": ERROR_REPORT_URL,
             "site_url": self.url,
+            "theme_style": self.theme_style,
             **extra,
         }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from prometheus_client import REGISTRY
 
@@ -10,6 +11,7 @@ from services.render.cache import Page, PageCache
 from services.render.main import RenderRuntime
 from services.render.tests.support import eventually, message, site, site_ready
 from shared.events.content import DocumentPublished, SiteUpdated
+from shared.page_headers import csp_hash
 
 HEFEI = site("hefei", "合肥市人民政府", "3401000001", domains=("hefei.gov.cn",))
 
@@ -155,3 +157,17 @@ def test_freshness_remembers_invalidations_only_while_builds_run() -> None:
         assert cache.put(PageCache.key("hefei", "/", "std"), home, outer)
         assert not cache.freshness.unchanged({"list:hefei:zwdt"}, outer)
     assert cache.freshness.unchanged({"list:hefei:zwdt"}, 0) and len(cache) == 1
+
+
+async def test_pages_allow_only_the_platforms_own_assets_and_their_one_inline_style(pages, feeder) -> None:
+    await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    page = await pages.get("/zwdt/")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "frame-ancestors 'self'" in policy
+    [style] = re.findall(r"<style>(.*?)</style>", page.text, re.S)
+    assert csp_hash(style) in policy  # the site's colours, allowed by their exact text
+    assert page.headers["x-content-type-options"] == "nosniff" and page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert page.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "content-security-policy" in (await pages.get("/no/such/page.html")).headers
+    assert (await pages.get("/sitemap.xml")).headers["x-content-type-options"] == "nosniff"
