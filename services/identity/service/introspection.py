@@ -9,6 +9,7 @@ from joserfc.errors import JoseError
 
 from services.identity.models import Client, RevokedToken
 from services.identity.service.context import IdentityDeps
+from services.identity.service.errors import OAuthError
 from services.identity.service.secrets import digest
 from services.identity.service.token_grants import authenticate_client
 from services.identity.service.tokens import userinfo_claims
@@ -28,9 +29,12 @@ def _access_claims(deps: IdentityDeps, token: str) -> dict[str, Any] | None:
 
 
 async def introspect(deps: IdentityDeps, form: dict[str, str], authorization: str | None) -> dict[str, Any]:
-    """RFC 7662: only authenticated clients ask; anything not currently valid is just `active: false`."""
+    """RFC 7662: only confidential clients, authenticated with their secret, ask (a public client's id is no
+    secret: anyone could name it); anything not currently valid is just `active: false`."""
     async with deps.uow() as uow:
-        await authenticate_client(uow, deps, form, authorization)
+        client = await authenticate_client(uow, deps, form, authorization)
+        if client.public:
+            raise OAuthError("invalid_client", "introspection is for confidential clients only", 401)
         token = form.get("token", "")
         claims = _access_claims(deps, token)
         if claims is not None and not await uow.repo.is_revoked(claims["jti"]):

@@ -136,6 +136,22 @@ async def test_a_code_works_once_and_its_replay_revokes_what_it_gave(idp, people
     assert seen.json() == {"active": False}
 
 
+async def test_only_an_authenticated_confidential_client_introspects(idp, people) -> None:
+    _, token, _ = await code_flow(idp, people.portal_secret)
+    anonymous = {"token": token["access_token"], "client_id": "zwfw-app"}  # a public client's id is no secret
+    answer = await idp.post(f"{ISSUER}/introspect", data=anonymous)
+    assert answer.status_code == 401 and answer.json()["error"] == "invalid_client"
+    assert "sub" not in answer.json()
+    unknown = await idp.post(f"{ISSUER}/introspect", data={"token": token["access_token"]})
+    assert unknown.status_code == 401
+    wrong = await idp.post(f"{ISSUER}/introspect", data={"token": token["access_token"]}, auth=("ah-portal", "x"))
+    assert wrong.status_code == 401
+    right = await idp.post(
+        f"{ISSUER}/introspect", data={"token": token["access_token"]}, auth=("ah-portal", people.portal_secret)
+    )
+    assert right.status_code == 200 and right.json()["active"] is True
+
+
 async def test_token_endpoint_errors_follow_rfc_6749(idp, people) -> None:
     cases = [
         ({"grant_type": "password", "username": "zhangwei"}, None, 400, "unsupported_grant_type"),
