@@ -69,6 +69,7 @@ def _serve_consolidated(platform: PlatformSettings, host: str, port: int) -> Non
 
     platform = platform.model_copy(update={"host": host, "port": port})
     asyncio.run(migrate_all(platform))
+    platform.record_served()
     consolidated = ConsolidatedApp(platform, on_ready=_on_ready)
     uvicorn.run(
         FreezeAfterStartup(consolidated),
@@ -207,7 +208,7 @@ def dev_token(
     """Print a development access token, signed by the identity provider's key as a login would give it."""
     from sitegroup.devtokens import provider_signer
 
-    platform = PlatformSettings()
+    platform = PlatformSettings().as_served()  # the issuer of the running platform, whatever PORT it took
     roles = role or ["platform_operator"]
     grants = [Grant(site=site, role=r, channels=tuple(channel) if channel else None) for r in roles]
 

@@ -3,6 +3,7 @@ defaults they imply: one SQLite file per service under the data directory, one i
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,6 +16,7 @@ from services.render import RenderSettings
 from shared.config import ServiceSettings, sqlite_url
 
 S = TypeVar("S", bound=ServiceSettings)
+SERVED = "served.json"  # in the data directory: where `sitegroup serve` last answered
 
 
 class PlatformSettings(BaseSettings):
@@ -41,6 +43,23 @@ class PlatformSettings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def served_file(self) -> Path:
+        return self.data_dir / SERVED
+
+    def record_served(self) -> None:
+        """Say where the server of this data directory answers, for the commands run beside it (dev-token)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.served_file.write_text(json.dumps({"host": self.host, "port": self.port}), encoding="utf-8")
+
+    def as_served(self) -> PlatformSettings:
+        """These settings at the address this data directory's server was last started on (its tokens' issuer
+        names it), unless the environment names an address or an issuer itself."""
+        if {"host", "port", "issuer"} & self.model_fields_set or not self.served_file.is_file():
+            return self
+        served = json.loads(self.served_file.read_text(encoding="utf-8"))
+        return self.model_copy(update={"host": served["host"], "port": served["port"]})
 
     def service_defaults(self, name: str) -> dict[str, object]:
         root = self.data_dir.resolve()

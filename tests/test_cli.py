@@ -45,6 +45,20 @@ def test_dev_tokens_are_the_providers_and_the_platform_accepts_them(tmp_path: Pa
     assert principal.has_role("hefei", "reviewer:初审", 12) and not principal.has_role("hefei", "editor", 13)
 
 
+def test_dev_tokens_name_the_issuer_of_the_platform_served_from_the_same_data_directory(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SITEGROUP_DATA_DIR", str(tmp_path))
+    PlatformSettings(port=8765).record_served()  # as `PORT=8765 make run` does when it starts
+    monkeypatch.delenv("PORT", raising=False)
+    result = runner.invoke(app, ["dev-token", "--site", "hefei", "--role", "editor"])
+    assert result.exit_code == 0, result.output
+    verifier = TokenVerifier(
+        JwksSource(f"file://{tmp_path / 'keys' / 'jwks.json'}"),
+        issuer="http://127.0.0.1:8765/api/v1/identity",
+        audience="sitegroup",
+    )
+    assert asyncio.run(verifier.verify(result.output.strip())).has_role("hefei", "editor")
+
+
 def test_env_example_lists_every_setting(tmp_path: Path) -> None:
     target = tmp_path / ".env.example"
     result = runner.invoke(app, ["config-example", "--output", str(target)])
