@@ -66,15 +66,15 @@ async def publish_demo_documents(deps, per_site: int, sites: int) -> None:
         create_site,
         list_channels,
     )
-    from sitegroup.demo.seed import SEEDER
+    from sitegroup.demo.seed import REVIEWERS, SEEDER
 
     for site in demo_sites(sites):
         await create_site(deps, SEEDER, SiteCreate(**site_body(site)))
         channels = {c.path: c.id for c in await list_channels(deps, site.id)}
         for article in site_articles(site)[:per_site]:
             doc = await create_document(deps, SEEDER, site.id, DocumentCreate(**document_body(article, channels)))
-            for _ in range(3):
-                await approve_document(deps, SEEDER, site.id, doc.id, ReviewDecision(comment="同意发布"))
+            for reviewer in REVIEWERS:
+                await approve_document(deps, reviewer, site.id, doc.id, ReviewDecision(comment="同意发布"))
 
 
 async def published_rows(engine) -> list:

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from shared.errors import Conflict
+from shared.errors import Conflict, Forbidden
 from shared.events.content import PublicState, WithdrawalKind
 
 Changes = dict[str, Any]
@@ -68,6 +68,17 @@ def next_step(doc: DocumentState) -> Changes | None:
     if doc.review_step + 1 < len(doc.review_steps):
         return {"review_step": doc.review_step + 1}
     return None
+
+
+def check_separation(step: dict[str, Any], actor_id: str, authors: set[str], earlier_steps: set[str]) -> None:
+    """三审 are three people: nobody decides on a document they wrote or submitted, nor at two steps of one
+    review. A workflow may waive it only explicitly (its steps frozen with `independent: false`)."""
+    if not step.get("independent", True):
+        return
+    if actor_id in authors:
+        raise Forbidden("三审须由不同的人完成：作者、提交人不能审核自己的稿件", code="own_document")
+    if actor_id in earlier_steps:
+        raise Forbidden("三审须由不同的人完成：同一人不能审核同一稿件的两个步骤", code="second_step")
 
 
 def reject(doc: DocumentState) -> Changes:

@@ -14,6 +14,7 @@ from services.content.schemas.channels import (
     SubscriptionCreate,
     SubscriptionRead,
     WorkflowRead,
+    WorkflowTemplate,
     WorkflowUpdate,
 )
 from services.content.service import channels as service
@@ -53,6 +54,12 @@ async def update_channel(
 async def delete_channel(deps: Deps, actor: CurrentActor, site_id: SitePath, channel_id: IdPath) -> Response:
     await service.delete_channel(deps, actor, site_id, channel_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/workflow-templates", response_model=list[WorkflowTemplate], tags=["workflow"])
+async def workflow_templates() -> list[WorkflowTemplate]:
+    """三审 and 三审加保密审查: what a site admin may set as is (PUT …/workflow with their steps)."""
+    return review_steps.workflow_templates()
 
 
 @router.get("/sites/{site_id}/workflow", response_model=WorkflowRead, tags=["workflow"])

@@ -29,6 +29,12 @@ _ROWS_ANY_SITE_FOR_UPDATE = (
 )
 _INSERT_DOCUMENT = insert(Document).returning(*_COLUMNS)
 _DELETE_DOCUMENT = site_bound(delete(Document).where(_BY_ID), Document)
+_ROUND = site_bound(
+    select(ReviewAction.actor, ReviewAction.action)
+    .where(ReviewAction.document_id == bindparam("doc_id"), ReviewAction.revision == bindparam("revision"))
+    .order_by(ReviewAction.id),
+    ReviewAction,
+)
 _DROP_LIVE_FILES = site_bound(delete(LiveFile).where(LiveFile.document_id == bindparam("doc_id")), LiveFile)
 _ADD_LIVE_FILE = insert(LiveFile)
 _changes: dict[tuple[str, ...], Update] = {}
@@ -117,6 +123,18 @@ class DocumentQueries(Queries):
     async def revisions(self, doc_id: int) -> list[DocumentRevision]:
         stmt = select(DocumentRevision).where(DocumentRevision.document_id == doc_id).order_by(DocumentRevision.number)
         return await self._all(stmt)
+
+    async def review_round(self, doc: Row) -> tuple[set[str], set[str]]:
+        """Who submitted the document's review now under way, and who has decided at its earlier steps."""
+        submitters: set[str] = set()
+        deciders: set[str] = set()
+        params = {TENANT_SITE: doc.site_id, "doc_id": doc.id, "revision": doc.revision}
+        for actor, action in await self.run(_ROUND, params):
+            if action == "submit":  # a new round begins (a rejected draft submitted again)
+                submitters, deciders = {actor}, set()
+            elif action == "approve":
+                deciders.add(actor)
+        return submitters, deciders
 
     async def review_actions(self, doc_id: int) -> list[ReviewAction]:
         stmt = select(ReviewAction).where(ReviewAction.document_id == doc_id).order_by(ReviewAction.id)

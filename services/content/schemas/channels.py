@@ -109,6 +109,11 @@ class WorkflowStep(Schema):
 class WorkflowUpdate(Schema):
     channel_id: Id | None = Field(None, description="null sets the site default")
     steps: list[WorkflowStep] = Field(min_length=1, max_length=6)
+    same_person_allowed: bool = Field(
+        False,
+        description="waive 三审's rule that the author and each step are different people (only where a unit "
+        "truly has too few staff; the audit log still names who did each step)",
+    )
 
     @model_validator(mode="after")
     def _distinct(self) -> WorkflowUpdate:
@@ -123,6 +128,14 @@ class WorkflowRead(ReadModel):
     channel_id: int | None
     steps: list[dict]
     inherited: bool = False
+
+
+class WorkflowTemplate(ReadModel):
+    """A workflow the platform offers every site (三审, 三审加保密审查 …)."""
+
+    name: str
+    description: str
+    steps: list[dict]
 
 
 class SubscriptionCreate(Schema):

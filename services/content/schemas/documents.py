@@ -62,6 +62,7 @@ class DocumentUpdate(DocumentFields):
 class ReviewStepRead(ReadModel):
     name: str
     role: str
+    independent: bool = Field(True, description="decided by someone who neither wrote it nor took another step")
 
 
 class DocumentRead(ReadModel):

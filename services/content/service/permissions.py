@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import Final
 
 from services.content.service.context import Actor
+from shared.auth import PLATFORM_SITE
 from shared.errors import Forbidden
 
 PLATFORM_OPERATOR: Final = "platform_operator"
 SITE_ADMIN: Final = "site_admin"
 EDITOR: Final = "editor"
 REVIEWER_PREFIX: Final = "reviewer:"
+AUDITOR: Final = "auditor"  # 审计管理员: reads the audit trail of every site, changes nothing
 
 
 def is_operator(actor: Actor) -> bool:
     return actor.principal.is_platform_operator()
+
+
+def is_auditor(actor: Actor) -> bool:
+    return actor.principal.has_role(PLATFORM_SITE, AUDITOR)
 
 
 def require_operator(actor: Actor) -> None:

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from services.content.models import Workflow
-from services.content.schemas.channels import WorkflowRead, WorkflowUpdate
+from services.content.schemas.channels import WorkflowRead, WorkflowTemplate, WorkflowUpdate
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.lookups import channel_or_404
 from services.content.service.permissions import require_site_admin, require_staff
 
-DEFAULT_STEPS = [{"name": n, "role": f"reviewer:{n}"} for n in ("初审", "审核", "审发")]
+
+def _steps(*names: str) -> list[dict]:
+    return [{"name": n, "role": f"reviewer:{n}", "independent": True} for n in names]
+
+
+DEFAULT_STEPS = _steps("初审", "审核", "审发")
+TEMPLATES = [
+    WorkflowTemplate(name="三审", description="初审 → 审核 → 审发（先审后发，谁审查谁负责）", steps=DEFAULT_STEPS),
+    WorkflowTemplate(
+        name="三审加保密审查",
+        description="初审 → 保密审查 → 审核 → 审发：涉及国家秘密、工作秘密的信息先经保密审查",
+        steps=_steps("初审", "保密审查", "审核", "审发"),
+    ),
+]
+
+
+def workflow_templates() -> list[WorkflowTemplate]:
+    """The workflows every site may take (a site admin sets one, or its own steps, with set_workflow)."""
+    return TEMPLATES
 
 
 async def get_workflow(deps: ContentDeps, actor: Actor, site_id: str, channel_id: int | None) -> WorkflowRead:
@@ -35,7 +53,8 @@ async def effective_steps(uow: ContentUnitOfWork, site_id: str, channel_id: int 
 
 async def set_workflow(deps: ContentDeps, actor: Actor, site_id: str, data: WorkflowUpdate) -> WorkflowRead:
     require_site_admin(actor, site_id)
-    steps = [{"name": s.name, "role": s.role or f"reviewer:{s.name}"} for s in data.steps]
+    independent = not data.same_person_allowed
+    steps = [{"name": s.name, "role": s.role or f"reviewer:{s.name}", "independent": independent} for s in data.steps]
     async with deps.site_uow(site_id) as uow:
         if data.channel_id is not None:
             await channel_or_404(uow, data.channel_id)

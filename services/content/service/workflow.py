@@ -49,6 +49,7 @@ async def approve_document(
         doc = await document_or_404(uow, doc_id, for_update=True)
         step = lifecycle.current_step(doc)
         require_reviewer(actor, site_id, step["role"], doc.channel_id)
+        await _check_separation(uow, doc, step, actor)
         _record(uow, doc, actor, "approve", step["name"], decision.comment)
         audit(uow, actor, site_id, "document.approved", "document", doc.id, step=step["name"], revision=doc.revision)
         next_step = lifecycle.next_step(doc)
@@ -68,6 +69,7 @@ async def reject_document(
         doc = await document_or_404(uow, doc_id, for_update=True)
         step = lifecycle.current_step(doc)
         require_reviewer(actor, site_id, step["role"], doc.channel_id)
+        await _check_separation(uow, doc, step, actor)
         _record(uow, doc, actor, "reject", step["name"], rejection.comment)
         audit(
             uow, actor, site_id, "document.rejected", "document", doc.id, step=step["name"], comment=rejection.comment
@@ -100,6 +102,14 @@ async def emergency_publish(
         doc = await go_live(uow, deps, actor, doc)
         await uow.commit()
         return DocumentRead.model_validate(doc)
+
+
+async def _check_separation(uow: ContentUnitOfWork, doc: Row, step: dict, actor: Actor) -> None:
+    """三审 are three people (lifecycle.check_separation): the author, last editor and submitter of the document
+    and the deciders of its earlier steps may not decide at this one."""
+    submitters, deciders = await uow.repo.review_round(doc)
+    authors = {doc.created_by, doc.updated_by, *submitters}
+    lifecycle.check_separation(step, actor.id, authors, deciders)
 
 
 def _record(uow: ContentUnitOfWork, doc: Row, actor: Actor, action: str, step: str | None, comment: str | None) -> None:

@@ -163,3 +163,93 @@ async def test_editing_in_review_is_refused_until_rejected(client, sites) -> Non
         json={"title": "新标题新标题", "version": doc["version"]},
     )
     assert response.status_code == 409 and "in_review" in response.json()["error"]["message"]
+
+
+async def test_three_reviews_are_three_people_other_than_the_author(client, sites, tokens) -> None:
+    hefei = await sites.open("hefei")
+    everything = tokens.bearer("lixin@hefei", ("hefei", "editor"), *[("hefei", f"reviewer:{s}") for s in STEPS])
+    body = {
+        "channel_id": hefei.channels["zwdt/yw"],
+        "title": "关于开展政务公开标准化工作的通知",
+        "body_html": "<p>正文</p>",
+    }
+    doc = (await client.post(f"{API}/sites/hefei/documents", json=body | {"submit": True}, headers=everything)).json()
+    own = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=everything)
+    assert own.status_code == 403 and own.json()["error"]["code"] == "own_document"
+    assert "作者" in own.json()["error"]["message"]
+    two_steps = tokens.bearer("wangfang@hefei", ("hefei", "reviewer:初审"), ("hefei", "reviewer:审核"))
+    first = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=two_steps)
+    assert first.status_code == 200 and first.json()["review_step"] == 1
+    second = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=two_steps)
+    assert second.status_code == 403 and second.json()["error"]["code"] == "second_step"
+    rejected = await client.post(
+        f"{API}/sites/hefei/documents/{doc['id']}/reject", json={"comment": "自审自退"}, headers=two_steps
+    )
+    assert rejected.status_code == 403  # a rejection is a decision at a step too
+    published = await sites.approve_all(hefei, doc["id"], STEPS[1:])  # two other people finish it
+    assert published["public_state"] == "live"
+
+
+async def test_whoever_edited_the_copy_under_review_does_not_review_it(client, sites, tokens) -> None:
+    hefei = await sites.open("hefei")
+    doc = await sites.draft(hefei)
+    editor_and_reviewer = tokens.bearer("zhaolei@hefei", ("hefei", "editor"), ("hefei", "reviewer:初审"))
+    edited = await client.patch(
+        f"{API}/sites/hefei/documents/{doc['id']}",
+        json={"version": doc["version"], "title": "关于开展政务公开标准化工作的通知（修改）"},
+        headers=editor_and_reviewer,
+    )
+    assert edited.status_code == 200
+    await client.post(f"{API}/sites/hefei/documents/{doc['id']}/submit", headers=sites.editor("hefei"))
+    mine = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=editor_and_reviewer)
+    assert mine.status_code == 403 and mine.json()["error"]["code"] == "own_document"
+
+
+async def test_only_a_workflow_that_says_so_lets_one_person_take_every_step(client, sites, tokens) -> None:
+    hefei = await sites.open("hefei")
+    steps = [{"name": "初审"}, {"name": "审发"}]
+    waived = {"channel_id": hefei.channels["zwdt/tzgg"], "steps": steps, "same_person_allowed": True}
+    assert (await client.put(f"{API}/sites/hefei/workflow", json=waived, headers=sites.admin("hefei"))).is_success
+    solo = tokens.bearer("sunli@hefei", ("hefei", "editor"), ("hefei", "reviewer:初审"), ("hefei", "reviewer:审发"))
+    body = {"channel_id": hefei.channels["zwdt/tzgg"], "title": "乡镇便民服务站开放时间", "body_html": "<p>正文</p>"}
+    doc = (await client.post(f"{API}/sites/hefei/documents", json=body | {"submit": True}, headers=solo)).json()
+    assert [s["independent"] for s in doc["review_steps"]] == [False, False]
+    for _ in steps:
+        answer = await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=solo)
+        assert answer.status_code == 200, answer.text
+    assert answer.json()["public_state"] == "live"
+    audit = (
+        await client.get(f"{API}/sites/hefei/audit", params={"entity_id": str(doc["id"])}, headers=sites.admin("hefei"))
+    ).json()
+    approvals = [e for e in audit["items"] if e["action"] == "document.approved"]
+    assert [e["actor"] for e in approvals] == ["sunli@hefei", "sunli@hefei"]  # each step names its person
+
+
+async def test_the_platform_offers_a_workflow_with_a_secrecy_review(client, sites) -> None:
+    hefei = await sites.open("hefei")
+    templates = {t["name"]: t for t in (await client.get(f"{API}/workflow-templates")).json()}
+    assert [s["name"] for s in templates["三审加保密审查"]["steps"]] == ["初审", "保密审查", "审核", "审发"]
+    chosen = {"steps": [{"name": s["name"]} for s in templates["三审加保密审查"]["steps"]]}
+    assert (await client.put(f"{API}/sites/hefei/workflow", json=chosen, headers=sites.admin("hefei"))).is_success
+    doc = await sites.draft(hefei, submit=True)
+    assert [s["role"] for s in doc["review_steps"]][1] == "reviewer:保密审查"
+    published = await sites.approve_all(hefei, doc["id"], ("初审", "保密审查", "审核", "审发"))
+    assert published["public_state"] == "live"
+
+
+async def test_the_auditor_reads_every_sites_content_audit_trail(client, sites, tokens) -> None:
+    hefei = await sites.open("hefei")
+    doc = await sites.publish(hefei, title="关于政府网站年度报表的通知")
+    auditor = tokens.bearer("shenji", ("*", "auditor"))
+    site_trail = await client.get(f"{API}/sites/hefei/audit", params={"entity_id": str(doc["id"])}, headers=auditor)
+    assert site_trail.status_code == 200
+    actions = [e["action"] for e in site_trail.json()["items"]]
+    assert actions.count("document.approved") == 3 and "document.published" in actions
+    everywhere = await client.get(f"{API}/audit", params={"action": "document.approved"}, headers=auditor)
+    assert {(e["site_id"], e["actor"]) for e in everywhere.json()["items"]} == {
+        ("hefei", f"reviewer-{step}@hefei") for step in STEPS
+    }
+    editor = await client.get(f"{API}/audit", headers=sites.editor("hefei"))
+    assert editor.status_code == 403 and editor.json()["error"]["code"] == "needs_role"
+    changed = await client.patch(f"{API}/sites/hefei", json={"contact_phone": "0551-1"}, headers=auditor)
+    assert changed.status_code == 403  # reading, never changing
