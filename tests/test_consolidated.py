@@ -48,11 +48,11 @@ async def open_hefei(http, platform) -> dict:
     return {c["path"]: c["id"] for c in (await http.get(f"{API}/sites/hefei/channels")).json()}
 
 
-async def publish(http, platform, channel_id: int, title: str, **extra) -> dict:
-    editor = bearer(platform, "editor", ("hefei", "editor"))
+async def publish(http, platform, channel_id: int, title: str, *, site: str = "hefei", **extra) -> dict:
+    editor = bearer(platform, "editor", (site, "editor"))
     doc = (
         await http.post(
-            f"{API}/sites/hefei/documents",
+            f"{API}/sites/{site}/documents",
             headers=editor,
             json={
                 "channel_id": channel_id,
@@ -65,8 +65,8 @@ async def publish(http, platform, channel_id: int, title: str, **extra) -> dict:
     ).json()
     for step in ("初审", "审核", "审发"):
         response = await http.post(
-            f"{API}/sites/hefei/documents/{doc['id']}/approve",
-            headers=bearer(platform, step, ("hefei", f"reviewer:{step}")),
+            f"{API}/sites/{site}/documents/{doc['id']}/approve",
+            headers=bearer(platform, step, (site, f"reviewer:{step}")),
         )
         assert response.status_code == 200, response.text
     await platform.settle()

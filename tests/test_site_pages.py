@@ -117,3 +117,20 @@ async def test_withdrawn_invalid_and_gone_documents_as_visitors_see_them(http, p
     blobs = platform.render.blobs
     assert not await blobs.exists(f"sites/hefei/mirror{gone['url_path']}")
     assert "本文件已失效" in (await blobs.get(f"sites/hefei/mirror{policy['url_path']}")).decode()
+
+
+async def test_a_link_between_sites_is_an_absolute_address_on_the_other_sites_domain(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    province = {c["path"]: c["id"] for c in (await http.get(f"{API}/sites/ah/channels")).json()}
+    policy = await publish(http, platform, province["zfxxgk/fdzdgknr/zcwj"], "安徽省优化营商环境条例", site="ah")
+    reading = await publish(http, platform, channels["zcjd"], "《安徽省优化营商环境条例》合肥解读")
+    editor = bearer(platform, "editor", ("hefei", "editor"))
+    linked = await http.put(
+        f"{API}/sites/hefei/documents/{reading['id']}/interprets", json={"policy_ids": [policy["id"]]}, headers=editor
+    )
+    assert linked.status_code == 200
+    await platform.settle()
+    on_hefei = (await http.get(reading["url_path"], headers=HOST)).text
+    assert f'href="http://www.ah.gov.cn{policy["url_path"]}"' in on_hefei
+    on_province = (await http.get(policy["url_path"], headers={"host": "www.ah.gov.cn"})).text
+    assert f'href="http://www.hefei.gov.cn{reading["url_path"]}"' in on_province

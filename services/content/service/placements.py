@@ -20,6 +20,7 @@ from services.content.schemas.documents import (
     PushResult,
 )
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.links import announce_links
 from services.content.service.permissions import require_editor, require_site_admin
 from shared.clock import china_time
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -148,17 +149,14 @@ async def set_interprets(
     deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, request: InterpretsUpdate
 ) -> DocumentRead:
     """Link an interpretation (解读) to the policies it explains; both pages show the link."""
+    wanted = list(dict.fromkeys(request.policy_ids))
+    if doc_id in wanted:
+        raise InvalidInput("policy_ids", "a document cannot interpret itself")
     async with deps.platform_uow() as uow:
-        doc = await _locked_document(uow, doc_id)
+        doc, current, others = await _lock_link_ends(uow, doc_id, wanted)
         if doc.site_id != site_id:
             raise NotFound(f"document {doc_id} does not exist on this site")
         require_editor(actor, site_id, doc.channel_id)
-        wanted = list(dict.fromkeys(request.policy_ids))
-        if doc_id in wanted:
-            raise InvalidInput("policy_ids", "a document cannot interpret itself")
-        current = {link.policy_id: link for link in await uow.repo.links_from(doc_id)}
-        # Every document whose page shows the link changes: lock them all (in id order) before writing.
-        others = await uow.repo.document_rows([*wanted, *current], for_update=True)
         for pid in wanted:
             policy = others.get(pid)
             if policy is None or (policy.site_id != site_id and not is_live(policy)):
@@ -171,9 +169,9 @@ async def set_interprets(
             )
             uow.session.add(link)
         await uow.session.flush()
-        doc = await _announce_links(uow, doc)
+        doc = await announce_links(uow, doc)
         for other_id in sorted(set(current) ^ set(wanted)):
-            await _announce_links(uow, others[other_id])
+            await announce_links(uow, others[other_id])
         audit(uow, actor, site_id, "document.interprets_set", "document", doc_id, policy_ids=wanted)
         await uow.commit()
         return DocumentRead.model_validate(doc)
@@ -188,6 +186,22 @@ async def library(
     async with deps.platform_uow() as uow:
         rows, total = await uow.repo.library(q, site_id, page, size)
         return Page(items=[LibraryItem.model_validate(d) for d in rows], total=total, page=page, size=size)
+
+
+async def _lock_link_ends(
+    uow: ContentUnitOfWork, doc_id: int, wanted: list[int]
+) -> tuple[Row, dict[int, DocumentLink], dict[int, Row]]:
+    """The interpretation, its current links and every document at either end, all locked in one id order (so a
+    publication announcing its linked documents meanwhile waits rather than deadlocks)."""
+    while True:
+        seen = {link.policy_id for link in await uow.repo.links_from(doc_id)}
+        locked = await uow.repo.document_rows([doc_id, *wanted, *seen], for_update=True)
+        current = {link.policy_id: link for link in await uow.repo.links_from(doc_id)}
+        if set(current) == seen:  # nobody changed the links between the look and the locks
+            break
+    if doc_id not in locked:
+        raise NotFound(f"document {doc_id} does not exist")
+    return locked.pop(doc_id), current, locked
 
 
 async def _locked_document(uow: ContentUnitOfWork, document_id: int) -> Row:
@@ -231,16 +245,6 @@ async def _announce_placements(uow: ContentUnitOfWork, doc: Row, removed: list[P
     doc = await uow.repo.change_document(doc, {})
     event = await document_event(uow.repo, DocumentUpdated, doc, change="placements", removed_placements=removed or [])
     uow.emit(event)
-    return doc
-
-
-async def _announce_links(uow: ContentUnitOfWork, doc: Row) -> Row:
-    """A live document's links changed: a new version of it, and the event its page is rebuilt from. (A draft's
-    links are read when it goes live; its version stays, so an editor's open form is not made stale.)"""
-    if not is_live(doc):
-        return doc
-    doc = await uow.repo.change_document(doc, {})
-    uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="links"))
     return doc
 
 

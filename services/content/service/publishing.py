@@ -17,6 +17,7 @@ from services.content.lifecycle import Changes
 from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
 from services.content.service.checks import enforce_checks
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
+from services.content.service.links import announce_linked
 from services.content.service.lookups import document_or_404
 from services.content.service.permissions import REVIEWER_PREFIX, SITE_ADMIN, has_site_role, require_site_admin
 from shared.clock import china_time
@@ -39,7 +40,7 @@ async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Acto
 async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row) -> Row:
     """Make the working revision the live one and announce it; the live row back."""
     now = deps.now()
-    was_live, first = lifecycle.is_live(doc), doc.first_published_at is None
+    was_live, first, old_title = lifecycle.is_live(doc), doc.first_published_at is None, doc.live_title
     changes = lifecycle.go_live(doc, now)
     site = await uow.repo.site_row(doc.site_id)
     channel = await uow.repo.channel_row(doc.channel_id, doc.site_id) if first else None
@@ -52,6 +53,8 @@ async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: 
     placements = [await primary_placement_snapshot(uow.repo, site, channel, doc)] if channel is not None else None
     event_type, extra = (DocumentUpdated, {"change": "revision"}) if was_live else (DocumentPublished, {})
     uow.emit(await document_event(uow.repo, event_type, doc, site=site, placements=placements, **extra))
+    if not was_live or doc.live_title != old_title:  # linked pages show it (by its title) from now on
+        await announce_linked(uow, doc.id)
     audit(
         uow, actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision, url_path=doc.url_path
     )
@@ -93,6 +96,7 @@ async def unpublish_document(
         changes = lifecycle.take_down(doc, request.kind, request.reason, request.redirect_url)
         doc = await uow.repo.change_document(doc, changes)
         await uow.repo.hide_live_files(doc)
+        await announce_linked(uow, doc.id)
         down = {"kind": request.kind, "reason": request.reason, "redirect_url": request.redirect_url}
         uow.emit(await document_event(uow.repo, DocumentWithdrawn, doc, **down))
         audit(uow, actor, site_id, "document.unpublished", "document", doc.id, **down)
@@ -157,6 +161,7 @@ async def _expire_if_due(uow: ContentUnitOfWork, deps: ContentDeps, doc: Row) ->
         return False
     doc = await uow.repo.change_document(doc, lifecycle.expire(doc))
     await uow.repo.hide_live_files(doc)
+    await announce_linked(uow, doc.id)
     uow.emit(await document_event(uow.repo, DocumentExpired, doc))
     audit(uow, SYSTEM, doc.site_id, "document.expired", "document", doc.id)
     return True

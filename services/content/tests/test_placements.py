@@ -180,3 +180,36 @@ async def test_the_library_shows_other_sites_only_what_they_published(client, si
     [item] = (await client.get(f"{API}/library", params={"q": "深化政务公开"}, headers=hefei_editor)).json()["items"]
     assert item["title"] == "安徽省人民政府关于深化政务公开的意见" and item["url_path"] == policy["url_path"]
     assert not {"workflow_state", "review_step", "version", "updated_at"} & set(item)
+
+
+async def test_a_link_made_while_one_end_was_a_draft_reaches_both_pages_when_it_is_published(
+    client, sites, events
+) -> None:
+    ah = await sites.open("ah")
+    policy = await sites.draft(
+        ah, "zfxxgk/fdzdgknr/zcwj", title="安徽省人民政府关于优化营商环境的若干意见", submit=True
+    )
+    reading = await sites.draft(ah, "zcjd", title="《关于优化营商环境的若干意见》政策解读", submit=True)
+    await sites.approve_all(ah, reading["id"])  # the 解读 is live, its policy still in review
+    linked = await client.put(
+        f"{API}/sites/ah/documents/{reading['id']}/interprets",
+        json={"policy_ids": [policy["id"]]},
+        headers=sites.editor("ah"),
+    )
+    assert linked.status_code == 200
+    before = await events.wait_for("content.document.updated.v1", f"documents/{reading['id']}")
+    assert before[-1].data["document"]["interprets"] == []  # a draft is nobody's link yet
+    await sites.approve_all(ah, policy["id"])  # now the policy goes live
+    [published] = await events.wait_for("content.document.published.v1", f"documents/{policy['id']}")
+    assert [r["id"] for r in published.data["document"]["interpretations"]] == [reading["id"]]
+    updates = await events.wait_for("content.document.updated.v1", f"documents/{reading['id']}", count=2)
+    again = max(updates, key=lambda e: e.data["aggregate_version"])
+    assert again.data["change"] == "links"
+    assert [(r["id"], r["title"]) for r in again.data["document"]["interprets"]] == [(policy["id"], policy["title"])]
+    withdraw = {"kind": "withdraw", "reason": "意见已废止重发"}
+    down = await client.post(
+        f"{API}/sites/ah/documents/{policy['id']}/unpublish", json=withdraw, headers=sites.admin("ah")
+    )
+    assert down.status_code == 200
+    updates = await events.wait_for("content.document.updated.v1", f"documents/{reading['id']}", count=3)
+    assert max(updates, key=lambda e: e.data["aggregate_version"]).data["document"]["interprets"] == []

@@ -3,6 +3,7 @@ meta tags."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ class SiteContext:
     variant: str
     path: str
     scheme: str
+    other_sites: Callable[[str], dict[str, Any] | None] = lambda _site_id: None
     _by_path: dict[str, ChannelView] = field(default_factory=dict)
     _by_id: dict[int, ChannelView] = field(default_factory=dict)
 
@@ -96,6 +98,14 @@ class SiteContext:
     def url(self, path: str) -> str:
         return f"{self.scheme}://{self.site['main_domain']}{path}"
 
+    def ref_url(self, ref: dict[str, Any]) -> str:
+        """Where a linked document is: a path on this site, or an absolute URL on its own site's domain."""
+        path = ref.get("url_path") or ""
+        if not path or ref.get("site_id") in (None, self.site_id):
+            return path or "#"
+        other = self.other_sites(ref["site_id"])
+        return f"{self.scheme}://{other['main_domain']}{path}" if other else path
+
     def template_context(
         self,
         extra: dict[str, Any],
@@ -119,6 +129,7 @@ class SiteContext:
             "page_title": title,
             "error_report_url": ERROR_REPORT_URL,
             "site_url": self.url,
+            "ref_url": self.ref_url,
             "theme_style": self.theme_style,
             **extra,
         }
@@ -152,4 +163,5 @@ async def site_context(deps: RenderDeps, uow: RenderUnitOfWork, request: PageReq
         variant=request.variant,
         path=request.path,
         scheme=deps.settings.public_base_scheme,
+        other_sites=deps.hosts.site,
     )
