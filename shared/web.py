@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -175,12 +176,22 @@ def install_error_handlers(app: FastAPI) -> None:
         fields = ", ".join(dict.fromkeys(d["field"] for d in details))
         return JSONResponse(error_envelope("invalid_input", f"invalid input: {fields}", details), status_code=422)
 
+    @app.exception_handler(DBAPIError)
+    async def on_database(_request: Request, exc: DBAPIError) -> JSONResponse:
+        """Two transactions that had to wait for each other in a circle (PostgreSQL aborts one) or could not be
+        ordered: nothing was written, and trying again succeeds. Any other database failure is a 500."""
+        if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+            raise exc
+        message = "同时有其他修改，本次未保存，请重试"
+        return JSONResponse(error_envelope("concurrent_change", message), status_code=409, headers={"Retry-After": "1"})
+
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return JSONResponse(error_envelope(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
+RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 _HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 

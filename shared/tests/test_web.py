@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from structlog.testing import capture_logs
 
 from shared.auth import Grant, JwksSource, TokenVerifier
@@ -58,6 +59,11 @@ def build_app(signer: LocalSigner, jwks: Path, ready: dict[str, bool | Exception
     @app.get("/boom")
     async def boom() -> dict:
         raise RuntimeError("数据库密码是 hunter2")
+
+    @app.get("/deadlock/{sqlstate}")
+    async def deadlock(sqlstate: str) -> dict:
+        failure = type("PostgresError", (Exception,), {"sqlstate": sqlstate})("deadlock detected")
+        raise DBAPIError("UPDATE documents SET …", {}, failure)
 
     @app.get("/me")
     async def me(principal: CurrentPrincipal) -> dict:
@@ -163,6 +169,15 @@ async def test_an_unhandled_error_is_a_500_envelope_without_internals(client) ->
     error = envelope(response)
     assert error["code"] == "internal_error" and error["message"].startswith("internal error; quote request id")
     assert "hunter2" not in response.text and "Traceback" not in response.text and "RuntimeError" not in response.text
+
+
+async def test_transactions_aborted_for_each_other_ask_to_retry_and_other_database_errors_are_500(client) -> None:
+    for sqlstate in ("40P01", "40001"):  # deadlock detected, serialization failure
+        response = await client.get(f"/deadlock/{sqlstate}")
+        assert response.status_code == 409 and envelope(response)["code"] == "concurrent_change"
+        assert response.headers["retry-after"] == "1" and "请重试" in envelope(response)["message"]
+    with capture_logs():
+        assert (await client.get("/deadlock/23505")).status_code == 500
 
 
 async def test_an_unhandled_error_quotes_the_request_id(client) -> None:
