@@ -102,7 +102,8 @@ async def test_withdrawn_invalid_and_gone_documents_as_visitors_see_them(http, p
     docs = f"{API}/sites/hefei/documents"
     withdraw = {"kind": "withdraw", "reason": "办公时间已再次调整"}
     assert (await http.post(f"{docs}/{notice['id']}/unpublish", headers=admin, json=withdraw)).status_code == 200
-    invalid = {"validity": "失效", "note": "已被新办法替代"}
+    successor = await publish(http, platform, channels["zfxxgk/fdzdgknr/zcwj"], "合肥市政府网站管理办法（2026年修订）")
+    invalid = {"validity": "失效", "note": "已被新办法替代", "replaced_by": successor["id"]}
     assert (await http.post(f"{docs}/{policy['id']}/validity", headers=admin, json=invalid)).status_code == 200
     remove = {"kind": "gone", "reason": "重复发布"}
     assert (await http.post(f"{docs}/{gone['id']}/unpublish", headers=admin, json=remove)).status_code == 200
@@ -111,7 +112,8 @@ async def test_withdrawn_invalid_and_gone_documents_as_visitors_see_them(http, p
     assert withdrawn.status_code == 200 and "该信息已撤回，原因：办公时间已再次调整" in withdrawn.text
     assert notice["title"] not in (await http.get("/zwdt/tzgg/", headers=HOST)).text
     marked = await http.get(policy["url_path"], headers=HOST)
-    assert "本文件已失效" in marked.text and "<td>失效</td>" in marked.text
+    assert "本文件已失效</strong>：已被新办法替代" in marked.text and "<td>失效</td>" in marked.text
+    assert f'请参阅相关文件：<a href="{successor["url_path"]}">合肥市政府网站管理办法（2026年修订）</a>' in marked.text
     removed = await http.get(gone["url_path"], headers=HOST)
     assert removed.status_code == 410 and "该信息已删除" in removed.text
     blobs = platform.render.blobs

@@ -144,6 +144,8 @@ async def document_snapshot(repo: ContentRepository, doc: Row, content: dict) ->
             topic_category=content.get("topic_category"),
             subject_words=content.get("subject_words", []),
             validity=doc.validity,
+            validity_note=doc.validity_note,
+            replaced_by=next(iter(await _refs(repo, [doc.replaced_by_id] if doc.replaced_by_id else [])), None),
         ),
         interpretations=await _refs(repo, [link.interpretation_id for link in links if link.policy_id == doc.id]),
         interprets=await _refs(repo, [link.policy_id for link in links if link.interpretation_id == doc.id]),

@@ -120,6 +120,9 @@ class DisclosureSnapshot(_Snapshot):
     topic_category: str | None
     subject_words: list[str]
     validity: Literal["有效", "修改", "废止", "失效"]
+    # added in place (defaults keep older v1 events readable): why, and what replaces it
+    validity_note: str | None = None
+    replaced_by: DocumentRef | None = None
 
 
 class DocumentSnapshot(_Snapshot):

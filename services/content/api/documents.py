@@ -28,10 +28,15 @@ from services.content.schemas.documents import (
     RevisionDiff,
     RevisionRead,
     Unpublish,
+    Validity,
+    ValidityBulkChange,
     ValidityChange,
+    ValidityReport,
     WorkflowState,
 )
 from services.content.service import checks, documents, placements, publishing, workflow
+from services.content.service import validity as marks
+from shared.errors import Unprocessable
 from shared.web import ModelResponse
 
 router = APIRouter(tags=["documents"])
@@ -52,6 +57,7 @@ async def list_documents(
     size: PageSize = 20,
     workflow_state: WorkflowState | None = None,
     public_state: PublicState | None = None,
+    validity: Validity | None = None,
     channel_id: Annotated[int | None, Query(ge=1, le=2**53)] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[DocumentSummary]:
@@ -61,6 +67,7 @@ async def list_documents(
         site_id,
         workflow_state=workflow_state,
         public_state=public_state,
+        validity=validity,
         channel_id=channel_id,
         q=q,
         page=page,
@@ -128,7 +135,23 @@ async def unpublish(
 async def change_validity(
     deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath, body: ValidityChange
 ) -> ModelResponse:
-    return ModelResponse(await publishing.change_validity(deps, actor, site_id, document_id, body))
+    return ModelResponse(await marks.change_validity(deps, actor, site_id, document_id, body))
+
+
+@router.post(
+    "/sites/{site_id}/validity",
+    response_model=ValidityReport,
+    summary="Mark many documents 修改/废止/失效 at once (all or none, with a report; dry_run to preview)",
+    responses={422: {"description": "a document named is not one of this site's, or replaced_by is not live"}},
+)
+async def change_validity_of_many(
+    deps: Deps, actor: CurrentActor, site_id: SitePath, body: ValidityBulkChange
+) -> ValidityReport:
+    report = await marks.change_validity_of_many(deps, actor, site_id, body)
+    if report.refused and not body.dry_run:
+        message = f"{len(report.refused)} 份文件无法标注，均未改动"
+        raise Unprocessable(message, code="validity_refused", details=report.model_dump(mode="json"))
+    return report
 
 
 @router.post(DOC + "/check", response_model=CheckReport, summary="Run the pre-publish checks now")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from services.content.api.deps import Deps, IdPath, PageNo, PageSize, SitePath
 from services.content.schemas.common import Page
+from services.content.schemas.documents import Validity
 from services.content.schemas.public import PublicDocument, PublicListItem, PublicSite
 from services.content.service import public as service
 
@@ -16,9 +17,14 @@ router = APIRouter(prefix="/public", tags=["public"])
 
 @router.get("/sites/{site_id}/channels/{channel_id}/documents", response_model=Page[PublicListItem])
 async def channel_listing(
-    deps: Deps, site_id: SitePath, channel_id: IdPath, page: PageNo = 1, size: PageSize = 20
+    deps: Deps,
+    site_id: SitePath,
+    channel_id: IdPath,
+    page: PageNo = 1,
+    size: PageSize = 20,
+    validity: Validity | None = None,
 ) -> Page[PublicListItem]:
-    return await service.channel_listing(deps, site_id, channel_id, page, size)
+    return await service.channel_listing(deps, site_id, channel_id, page, size, validity=validity)
 
 
 @router.get("/sites/{site_id}/documents/{document_id}", response_model=PublicDocument)

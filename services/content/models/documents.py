@@ -67,6 +67,8 @@ class Document(TenantScoped, Timestamps, Base):
     topic_category: Mapped[str | None] = mapped_column(String(40))
     subject_words: Mapped[list[str]] = mapped_column(Json, default=list)
     validity: Mapped[str] = mapped_column(String(4), default="有效")
+    validity_note: Mapped[str | None] = mapped_column(Text)  # shown with a 修改/废止/失效 mark
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL", use_alter=True))
     # Review: draft → in_review (step by step) → scheduled | published; rejection goes back to draft.
     workflow_state: Mapped[str] = mapped_column(String(12), default=WorkflowState.DRAFT)
     review_step: Mapped[int] = mapped_column(Integer, default=0)

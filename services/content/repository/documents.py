@@ -23,6 +23,8 @@ _DOCUMENT_ROW = site_bound(select(*_COLUMNS).where(_BY_ID), Document)
 _DOCUMENT_ROW_FOR_UPDATE = site_bound(select(*_COLUMNS).where(_BY_ID).with_for_update(), Document)
 # Work that spans sites by nature (reposts, pushes, links, subscriptions) reads documents of any site.
 _BY_ID_IN = Document.id.in_(bindparam("doc_ids", expanding=True))
+_SITE_ROWS = site_bound(select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id), Document)
+_SITE_ROWS_FOR_UPDATE = site_bound(select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).with_for_update(), Document)
 _ROWS_ANY_SITE = select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).execution_options(**ALL_SITES)
 _ROWS_ANY_SITE_FOR_UPDATE = (
     select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).with_for_update().execution_options(**ALL_SITES)
@@ -64,6 +66,14 @@ class DocumentQueries(Queries):
         stmt = _DOCUMENT_ROW_FOR_UPDATE if for_update else _DOCUMENT_ROW
         return (await self.run(stmt, {TENANT_SITE: self.site_id, "doc_id": doc_id})).first()
 
+    async def site_document_rows(self, doc_ids: Sequence[int], *, for_update: bool = False) -> dict[int, Row]:
+        """Documents of the scope's site by id, locked in id order if for_update (bulk marks)."""
+        if not doc_ids:
+            return {}
+        stmt = _SITE_ROWS_FOR_UPDATE if for_update else _SITE_ROWS
+        params = {TENANT_SITE: self.site_id, "doc_ids": sorted(set(doc_ids))}
+        return {row.id: row for row in await self.run(stmt, params)}
+
     async def document_rows(self, doc_ids: Sequence[int], *, for_update: bool = False) -> dict[int, Row]:
         """Documents of any site by id (platform work: reposts, pushes, links), locked in id order if
         for_update, so that two transactions locking several documents never wait for each other in a circle."""
@@ -95,6 +105,7 @@ class DocumentQueries(Queries):
         workflow_state: str | None,
         public_state: str | None,
         channel_id: int | None,
+        validity: str | None = None,
         q: str | None,
         page: int,
         size: int,
@@ -108,6 +119,8 @@ class DocumentQueries(Queries):
             stmt = stmt.where(Document.workflow_state == workflow_state)
         if public_state:
             stmt = stmt.where(Document.public_state == public_state)
+        if validity:
+            stmt = stmt.where(Document.validity == validity)
         if q:
             stmt = stmt.where(Document.title.contains(q, autoescape=True))
         total = await self._count(stmt)

@@ -54,8 +54,10 @@ class PlacementQueries(Queries):
     async def placement(self, placement_id: int) -> Placement | None:
         return await self.session.scalar(select(Placement).where(Placement.id == placement_id))
 
-    async def listing(self, site_id: str, channel_id: int, page: int, size: int) -> tuple[list[tuple], int]:
-        """Live documents placed in one channel of a site, newest first."""
+    async def listing(
+        self, site_id: str, channel_id: int, page: int, size: int, *, validity: str | None = None
+    ) -> tuple[list[tuple], int]:
+        """Live documents placed in one channel of a site, newest first (of one 有效性 if given)."""
         base = (
             select(Placement, Document)
             .join(Document, Document.id == Placement.document_id)
@@ -66,6 +68,8 @@ class PlacementQueries(Queries):
             )
             .execution_options(**ALL_SITES)
         )
+        if validity:
+            base = base.where(Document.validity == validity)
         total = await self._count(base)
         rows = (
             await self.session.execute(

@@ -85,6 +85,8 @@ class DocumentRead(ReadModel):
     topic_category: str | None
     subject_words: list[str]
     validity: Validity
+    validity_note: str | None = None
+    replaced_by_id: int | None = None
     workflow_state: WorkflowState
     review_step: int
     review_steps: list[ReviewStepRead]
@@ -157,7 +159,29 @@ class Unpublish(Schema):
 
 class ValidityChange(Schema):
     validity: Validity
-    note: text(500, 0) | None = None
+    note: text(500, 0) | None = Field(None, description="shown on the page with the mark, e.g. 已被新办法替代")
+    replaced_by: Id | None = Field(None, description="the live document that replaces it (请参阅相关文件)")
+
+
+class ValidityBulkChange(ValidityChange):
+    """One mark for many documents of a site at once (e.g. a clean-up of expired policies)."""
+
+    document_ids: list[Id] = Field(min_length=1, max_length=5000)
+    dry_run: bool = Field(False, description="report what would happen, change nothing")
+
+
+class ValidityRefusal(Schema):
+    document_id: int
+    reason: str
+
+
+class ValidityReport(Schema):
+    """What a bulk mark did: all of it, or (with any refusal, or a dry run) nothing."""
+
+    applied: bool
+    changed: list[int]
+    unchanged: list[int] = Field(description="already carrying this mark")
+    refused: list[ValidityRefusal]
 
 
 class InterpretsUpdate(Schema):

@@ -17,12 +17,12 @@ _NOTICES = {
 
 
 async def channel_listing(
-    deps: ContentDeps, site_id: str, channel_id: int, page: int, size: int
+    deps: ContentDeps, site_id: str, channel_id: int, page: int, size: int, *, validity: str | None = None
 ) -> Page[PublicListItem]:
     async with deps.site_uow(site_id) as uow:
         if await uow.repo.channel(channel_id) is None:
             raise NotFound(f"site {site_id} has no channel {channel_id}")
-        rows, total = await uow.repo.listing(site_id, channel_id, page, size)
+        rows, total = await uow.repo.listing(site_id, channel_id, page, size, validity=validity)
         items = [
             PublicListItem(
                 id=d.id,

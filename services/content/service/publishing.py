@@ -14,14 +14,13 @@ from sqlalchemy import Row
 from services.content import lifecycle
 from services.content.events import document_event, primary_placement_snapshot
 from services.content.lifecycle import Changes
-from services.content.schemas.documents import DocumentRead, Unpublish, ValidityChange
+from services.content.schemas.documents import DocumentRead, Unpublish
 from services.content.service.checks import enforce_checks
 from services.content.service.context import SYSTEM, Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.links import announce_linked
 from services.content.service.lookups import document_or_404
-from services.content.service.permissions import REVIEWER_PREFIX, SITE_ADMIN, has_site_role, require_site_admin
+from services.content.service.permissions import require_site_admin
 from shared.clock import china_time
-from shared.errors import Forbidden
 from shared.events.content import DocumentExpired, DocumentPublished, DocumentUpdated, DocumentWithdrawn
 from shared.logs import get_logger
 
@@ -100,36 +99,6 @@ async def unpublish_document(
         down = {"kind": request.kind, "reason": request.reason, "redirect_url": request.redirect_url}
         uow.emit(await document_event(uow.repo, DocumentWithdrawn, doc, **down))
         audit(uow, actor, site_id, "document.unpublished", "document", doc.id, **down)
-        await uow.commit()
-        return DocumentRead.model_validate(doc)
-
-
-async def change_validity(
-    deps: ContentDeps, actor: Actor, site_id: str, doc_id: int, request: ValidityChange
-) -> DocumentRead:
-    """Mark a document 有效/修改/废止/失效 on its live page at once (no new review: it is a fact, not new text)."""
-    async with deps.site_uow(site_id) as uow:
-        doc = await document_or_404(uow, doc_id, for_update=True)
-        final_role = doc.review_steps[-1]["role"] if doc.review_steps else f"{REVIEWER_PREFIX}审发"
-        if not has_site_role(actor, site_id, (SITE_ADMIN, final_role), doc.channel_id):
-            raise Forbidden(f"needs role site_admin or {final_role} on site {site_id}")
-        if doc.validity == request.validity:
-            return DocumentRead.model_validate(doc)
-        previous = doc.validity
-        doc = await uow.repo.change_document(doc, {"validity": request.validity})
-        if lifecycle.is_live(doc):
-            uow.emit(await document_event(uow.repo, DocumentUpdated, doc, change="validity"))
-        audit(
-            uow,
-            actor,
-            site_id,
-            "document.validity_changed",
-            "document",
-            doc.id,
-            before=previous,
-            after=request.validity,
-            note=request.note,
-        )
         await uow.commit()
         return DocumentRead.model_validate(doc)
 
