@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.clock import utcnow
@@ -90,6 +90,12 @@ class PageEntry(TenantScoped, Base):
     published_at: Mapped[datetime] = mapped_column(UtcDateTime())
     topic_category: Mapped[str | None] = mapped_column(String(60))
     validity: Mapped[str | None] = mapped_column(String(4))
+    # the 信息公开目录's columns and filters, and the thumbnail lists and 图片新闻 show
+    index_number: Mapped[str | None] = mapped_column(String(60))
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    issuing_body: Mapped[str | None] = mapped_column(String(100))
+    written_on: Mapped[date | None] = mapped_column(Date)
+    cover_path: Mapped[str | None] = mapped_column(String(300))  # its w320 rendition's public path
 
 
 class Redirect(TenantScoped, Base):

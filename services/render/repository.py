@@ -4,6 +4,7 @@ the statements every page runs are built once and bound to the site instead (`si
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,40 @@ ENTRY_COLUMNS = (
     PageEntry.topic_category,
     PageEntry.validity,
 )
-Entry = Row[Any]  # a row of ENTRY_COLUMNS
+Entry = Row[Any]  # a row of ENTRY_COLUMNS (or of CATALOGUE_COLUMNS)
+# The 信息公开目录 lists these too (索引号, 文号, 发布机构, 成文日期); lists show the cover thumbnail.
+CATALOGUE_COLUMNS = (
+    *ENTRY_COLUMNS,
+    PageEntry.index_number,
+    PageEntry.document_number,
+    PageEntry.issuing_body,
+    PageEntry.written_on,
+    PageEntry.cover_path,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a list or the catalogue narrows to; empty is everything listed."""
+
+    topic: str | None = None
+    year: int | None = None
+    issuing_body: str | None = None
+    validity: tuple[str, ...] = ()
+    q: str | None = None
+
+    @property
+    def shape(self) -> tuple[bool, ...]:
+        """Which filters are set: one prebuilt statement per shape."""
+        return bool(self.topic), bool(self.year), bool(self.issuing_body), bool(self.validity), bool(self.q)
+
+    def params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"topic": self.topic, "body": self.issuing_body, "validity": list(self.validity)}
+        if self.year:
+            params["start"], params["end"] = year_bounds(self.year)
+        if self.q:
+            params["q"] = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return params
 
 
 def under(path: str) -> ColumnElement[bool]:
@@ -40,22 +74,30 @@ def _under_bound() -> ColumnElement[bool]:
 
 
 @functools.cache
-def _listed_statement(topic: bool, year: bool) -> Select[Any]:
+def _listed_statement(shape: tuple[bool, ...], catalogue: bool) -> Select[Any]:
     """A page of a channel's listed entries with the count of all of them (a window: one statement)."""
+    topic, year, body, validity, q = shape
     where = [PageEntry.listed.is_(True), _under_bound()]
     if topic:
         where.append(PageEntry.topic_category == bindparam("topic"))
     if year:
         where += [PageEntry.published_at >= bindparam("start"), PageEntry.published_at < bindparam("end")]
-    query = select(*ENTRY_COLUMNS, func.count().over().label("total")).where(*where)
+    if body:
+        where.append(PageEntry.issuing_body == bindparam("body"))
+    if validity:
+        where.append(PageEntry.validity.in_(bindparam("validity", expanding=True)))
+    if q:
+        where.append(PageEntry.title.like(bindparam("q"), escape="\\"))
+    columns = CATALOGUE_COLUMNS if catalogue else ENTRY_COLUMNS
+    query = select(*columns, func.count().over().label("total")).where(*where)
     query = query.order_by(PageEntry.published_at.desc(), PageEntry.id.desc())
     return site_bound(query.offset(bindparam("offset")).limit(bindparam("limit")), PageEntry)
 
 
 @functools.cache
-def _count_statement(topic: bool, year: bool) -> Select[Any]:
+def _count_statement(shape: tuple[bool, ...]) -> Select[Any]:
     """How many there are when the page asked for lies past the end (the window then has no row)."""
-    inner = _listed_statement(topic, year).limit(None).offset(None).subquery()
+    inner = _listed_statement(shape, False).limit(None).offset(None).subquery()
     return select(func.count()).select_from(inner).execution_options(site_bound=True)  # the inner one filters
 
 
@@ -109,22 +151,28 @@ class RenderRepository:
         return (await self.session.execute(ENTRY_AT, {TENANT_SITE: self.site_id, "url_path": url_path})).first()
 
     async def listed(
-        self, path: str, offset: int, limit: int, *, topic: str | None = None, year: int | None = None
+        self, path: str, offset: int, limit: int, filters: Filters = Filters(), *, catalogue: bool = False
     ) -> tuple[list[Entry], int]:
-        """A page of the listed entries (ENTRY_COLUMNS) under a channel, newest first, and how many in all."""
+        """A page of the listed entries under a channel, newest first, and how many in all (CATALOGUE_COLUMNS for
+        the 信息公开目录 and thumbnail lists, else ENTRY_COLUMNS)."""
         params: dict[str, Any] = {TENANT_SITE: self.site_id, "path": path, "prefix": path + "/"}
-        params |= {"prefix_len": len(path) + 1, "offset": offset, "limit": limit}
-        if topic:
-            params["topic"] = topic
-        if year:
-            params["start"], params["end"] = year_bounds(year)
-        rows = (await self.session.execute(_listed_statement(bool(topic), bool(year)), params)).all()
+        params |= {"prefix_len": len(path) + 1, "offset": offset, "limit": limit} | filters.params()
+        rows = (await self.session.execute(_listed_statement(filters.shape, catalogue), params)).all()
         if rows:
             return rows, rows[0].total
         if offset == 0:
             return [], 0
-        total = await self.session.scalar(_count_statement(bool(topic), bool(year)), params)
+        total = await self.session.scalar(_count_statement(filters.shape), params)
         return [], int(total or 0)
+
+    async def issuing_bodies(self, path: str) -> list[str]:
+        """The 发布机构 of the catalogue's documents, for its filter."""
+        rows = await self.session.scalars(
+            select(PageEntry.issuing_body)
+            .where(PageEntry.listed.is_(True), under(path), PageEntry.issuing_body.is_not(None))
+            .distinct()
+        )
+        return sorted(r for r in rows if r)
 
     async def topics(self, path: str) -> list[str]:
         rows = await self.session.scalars(

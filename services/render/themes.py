@@ -14,7 +14,7 @@ from shared.clock import china_time
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 DEFAULT_THEME = "default"
-ASSET_VERSION = "1"  # bump when a theme's CSS changes: assets are served immutable
+ASSET_VERSION = "2"  # bump when a theme's CSS changes: assets are served immutable
 
 
 def publish_time(value: str | datetime | None) -> str:

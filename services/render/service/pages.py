@@ -8,8 +8,10 @@ from typing import Any
 from services.render.cache import Page, entries_tag, list_tag, site_tag
 from services.render.models import ChannelView
 from services.render.repository import Entry
+from services.render.service.catalogue import BadParameter, catalogue_context, catalogue_filters
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
+from services.render.service.listing import entry_item, pager
 from services.render.service.site_context import PageRequest, SiteContext, site_context
 from services.render.themes import Themes
 from shared.events.content import PublicState
@@ -17,7 +19,6 @@ from shared.events.content import PublicState
 HTML = "text/html; charset=utf-8"
 _LIST_PAGE = re.compile(r"^(?P<channel>.*?)/?(?:index(?:_(?P<n>[1-9][0-9]{0,4}))?\.html)?$")
 CATALOGUE_PATH = "zfxxgk"
-FIRST_YEAR, LAST_YEAR = 1949, 2100  # the years a catalogue filter may name
 HOME_SECTIONS = 6
 
 
@@ -108,31 +109,14 @@ class PageBuilder:
     async def catalogue(
         self, uow: RenderUnitOfWork, ctx: SiteContext, channel: ChannelView, params: dict[str, str], tags: set[str]
     ) -> Page:
-        """政府信息公开: the column's own tree, then every disclosed document filterable by 主题分类 and year."""
+        """政府信息公开目录: the column's own tree, then every disclosed document, found and filtered."""
         try:
-            topic, year, number = catalogue_filters(params)
+            filters, number = catalogue_filters(params)
         except BadParameter as bad:
             return self.error(ctx, 400, f"参数 {bad.field} 无效：{bad}", tags)
         size = self.deps.settings.page_size
-        items, total = await uow.repo.listed(channel.path, (number - 1) * size, size, topic=topic, year=year)
-        query = "&".join(f"{k}={v}" for k, v in (("topic", topic), ("year", year)) if v)
-        context = {
-            "channel": channel.snapshot,
-            "children": [c.snapshot for c in ctx.children(channel.id)],
-            "items": [entry_item(e) for e in items],
-            "topics": await uow.repo.topics(channel.path),
-            "years": await uow.repo.years(channel.path),
-            "selected": {"topic": topic, "year": year},
-            "pager": pager(
-                f"/{channel.path}/?{query + '&' if query else ''}page=",
-                number,
-                max(1, -(-total // size)),
-                total,
-                query=True,
-            ),
-        }
-        tags |= {entries_tag(ctx.site_id)}
-        return self.html(ctx, "catalogue.html", context, tags, column=channel)
+        context = await catalogue_context(uow, ctx, channel, filters, number, size)
+        return self.html(ctx, "catalogue.html", context, tags | {entries_tag(ctx.site_id)}, column=channel)
 
     async def article(self, uow: RenderUnitOfWork, ctx: SiteContext, entry: Entry) -> Page:
         view = await self._document_view(uow, entry.document_id)
@@ -179,24 +163,6 @@ class PageBuilder:
         return f"public, max-age={s.max_age_seconds}, stale-while-revalidate={stale}, stale-if-error={stale}"
 
 
-class BadParameter(ValueError):
-    """A query parameter a page cannot take: the page answers 400 naming it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def catalogue_filters(params: dict[str, str]) -> tuple[str | None, int | None, int]:
-    """主题分类, year and page number of a catalogue request (absent: no filter, page 1)."""
-    year_text, page_text = params.get("year", ""), params.get("page", "")
-    if year_text and not (year_text.isdigit() and FIRST_YEAR <= int(year_text) <= LAST_YEAR):
-        raise BadParameter("year", f"年份须为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的四位数字")
-    if page_text and not (page_text.isdigit() and int(page_text) > 0):
-        raise BadParameter("page", "页码须为正整数")
-    return params.get("topic") or None, int(year_text) if year_text else None, int(page_text or 1)
-
-
 def notice_only(snapshot: dict[str, Any]) -> dict[str, Any]:
     """What stays public of a document taken down: its title, address and date, for the notice that replaces
     it. Its text, summary, keywords, files, metadata and links are gone (from the page, its meta tags, the mirror)."""
@@ -210,33 +176,3 @@ def notice_only(snapshot: dict[str, Any]) -> dict[str, Any]:
 def redirect_page(target: str, ctx: SiteContext, *, status: int = 301, tags: set[str] | None = None) -> Page:
     body = f'<!doctype html><html lang="zh-CN"><title>已迁移</title><a href="{target}">{target}</a></html>'
     return Page(status, body.encode(), HTML, frozenset(tags or {site_tag(ctx.site_id)}), "public, max-age=300", target)
-
-
-def entry_item(entry: Entry) -> dict[str, Any]:
-    return {
-        "title": entry.title,
-        "url": entry.url_path,
-        "published_at": entry.published_at,
-        "validity": entry.validity,
-        "topic": entry.topic_category,
-        "kind": entry.kind,
-    }
-
-
-def pager(base: str, number: int, pages: int, total: int, *, query: bool = False) -> dict[str, Any]:
-    def href(n: int) -> str:
-        if query:
-            return f"{base}{n}"
-        return base if n == 1 else f"{base}index_{n}.html"
-
-    window = range(max(1, number - 3), min(pages, number + 3) + 1)
-    return {
-        "number": number,
-        "pages": pages,
-        "total": total,
-        "links": [{"n": n, "href": href(n), "current": n == number} for n in window],
-        "prev": href(number - 1) if number > 1 else None,
-        "next": href(number + 1) if number < pages else None,
-        "first": href(1),
-        "last": href(pages),
-    }

@@ -13,11 +13,13 @@ from sqlalchemy import delete
 from services.render.cache import entries_tag, list_tags, site_tag
 from services.render.models import ChannelView, DocumentView, PageEntry, SiteView
 from services.render.service.context import RenderDeps, RenderUnitOfWork
+from services.render.themes import file_path
 from shared.events.content import (
     ChannelDeleted,
     ChannelEvent,
     DocumentEvent,
     DocumentExpired,
+    DocumentSnapshot,
     DocumentUpdated,
     DocumentWithdrawn,
     PublicState,
@@ -123,6 +125,21 @@ def _state_of(event: DocumentEvent) -> tuple[PublicState, str | None, str | None
     return PublicState.LIVE, None, None
 
 
+def listing_fields(doc: DocumentSnapshot) -> dict[str, Any]:
+    """What lists and the 信息公开目录 show of a document besides its title and date."""
+    disclosure = doc.disclosure
+    cover = file_path(doc.cover.model_dump(), "w320") if doc.cover else ""
+    return {
+        "topic_category": disclosure.topic_category if disclosure else None,
+        "validity": disclosure.validity if disclosure else None,
+        "index_number": (disclosure.index_number or None) if disclosure else None,
+        "document_number": disclosure.document_number if disclosure else None,
+        "issuing_body": disclosure.issuing_body if disclosure else None,
+        "written_on": disclosure.written_on if disclosure else None,
+        "cover_path": cover or None,
+    }
+
+
 async def _place(uow: RenderUnitOfWork, event: DocumentEvent, *, listed: bool) -> set[str]:
     """Make the document's entries match its placements; return the list and site tags that changed."""
     doc = event.document
@@ -136,8 +153,7 @@ async def _place(uow: RenderUnitOfWork, event: DocumentEvent, *, listed: bool) -
     removed = event.removed_placements if isinstance(event, DocumentUpdated) else []
     for placement in removed:
         tags |= list_tags(placement.site_id, placement.channel_path) | {entries_tag(placement.site_id)}
-    topic = doc.disclosure.topic_category if doc.disclosure else None
-    validity = doc.disclosure.validity if doc.disclosure else None
+    listing = listing_fields(doc)
     for key, p in wanted.items():
         entry = existing.get(key) or PageEntry(site_id=p.site_id, url_path=p.url_path, document_id=doc.id)
         entry.owner_site_id, entry.channel_id, entry.channel_path, entry.kind = (
@@ -147,7 +163,8 @@ async def _place(uow: RenderUnitOfWork, event: DocumentEvent, *, listed: bool) -
             p.kind,
         )
         entry.listed, entry.title, entry.published_at = listed, doc.title, doc.first_published_at
-        entry.topic_category, entry.validity = topic, validity
+        for name, value in listing.items():
+            setattr(entry, name, value)
         if key not in existing:
             uow.session.add(entry)
         tags |= list_tags(p.site_id, p.channel_path) | {entries_tag(p.site_id)}

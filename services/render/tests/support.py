@@ -119,6 +119,7 @@ class Feeder:
         reposts: list[tuple[SiteSnapshot, int, str]] = (),
         topic: str | None = None,
         validity: str = "有效",
+        issuing_body: str | None = None,
         published: datetime | None = None,
         **fields: Any,
     ) -> DocumentSnapshot:
@@ -130,7 +131,7 @@ class Feeder:
             index_number=f"003254560/{at:%Y}-{doc_id:05d}",
             document_number="合政办〔2026〕12号",
             written_on=at.date(),
-            issuing_body=owner.host_unit,
+            issuing_body=issuing_body or owner.host_unit,
             topic_category=topic,
             subject_words=["政府网站", "管理"],
             validity=validity,

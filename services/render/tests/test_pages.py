@@ -169,3 +169,40 @@ async def test_a_catalogue_filter_it_cannot_take_is_a_400_naming_it(pages, feede
         assert answer.status_code == 400 and f"参数 {field} 无效" in answer.text, (params, answer.status_code)
     assert (await pages.get("/zfxxgk/", params={"page": "0"})).status_code == 400
     assert (await pages.get("/zfxxgk/", params={"year": "2026", "page": "1"})).status_code == 200
+
+
+async def test_the_catalogue_lists_its_columns_and_is_searched_and_filtered(pages, feeder) -> None:
+    channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    policies = (channels["zfxxgk/zcwj"], "zfxxgk/zcwj")
+    published = [
+        feeder.document(HEFEI, policies, "合肥市优化营商环境若干政策", topic="综合政务"),
+        feeder.document(HEFEI, policies, "合肥市生态环境保护条例实施办法", issuing_body="合肥市生态环境局"),
+        feeder.document(HEFEI, policies, "合肥市2016年营商环境考核办法", validity="失效"),
+        feeder.document(HEFEI, policies, "合肥市2015年政府网站管理办法", validity="废止"),
+    ]
+    for doc in published:
+        await feeder.publish(doc)
+    await live(pages, "/zfxxgk/", "共 4 条")
+    everything = (await pages.get("/zfxxgk/")).text
+    header = "".join(
+        f'<th scope="col">{c}</th>' for c in ("索引号", "标题", "文号", "发布机构", "成文日期", "发布日期")
+    )
+    assert header in everything
+    first = published[0]
+    assert f'<td data-label="索引号">{first.disclosure.index_number}</td>' in everything
+    assert '<td data-label="文号">合政办〔2026〕12号</td>' in everything
+    assert f'<td data-label="成文日期">{first.disclosure.written_on.isoformat()}</td>' in everything
+
+    async def titles(**params: str) -> list[str]:
+        page = (await pages.get("/zfxxgk/", params=params)).text
+        return sorted(d.title for d in published if d.title in page)
+
+    assert await titles(q="营商环境") == ["合肥市2016年营商环境考核办法", "合肥市优化营商环境若干政策"]
+    assert await titles(org="合肥市生态环境局") == ["合肥市生态环境保护条例实施办法"]
+    assert await titles(validity="废止,失效") == ["合肥市2015年政府网站管理办法", "合肥市2016年营商环境考核办法"]
+    assert await titles(validity="有效", q="营商") == ["合肥市优化营商环境若干政策"]
+    assert await titles(q="100%_") == []  # LIKE's wildcards are searched as text
+    assert 'href="/zfxxgk/?validity=%E5%BA%9F%E6%AD%A2%2C%E5%A4%B1%E6%95%88">失效文件</a>' in everything
+    wrong = await pages.get("/zfxxgk/", params={"validity": "过期"})
+    assert wrong.status_code == 400 and "参数 validity 无效" in wrong.text
