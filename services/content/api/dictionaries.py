@@ -5,7 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from services.content.api.deps import CurrentActor, Deps, IdPath, SitePath
-from services.content.schemas.dictionaries import CheckTermCreate, CheckTermRead
+from services.content.schemas.dictionaries import (
+    CheckTermCreate,
+    CheckTermRead,
+    TopicCategoryCreate,
+    TopicCategoryRead,
+)
 from services.content.service import dictionaries
 
 router = APIRouter(tags=["checks"])
@@ -41,3 +46,14 @@ async def add_site_term(deps: Deps, actor: CurrentActor, site_id: SitePath, body
 async def remove_site_term(deps: Deps, actor: CurrentActor, site_id: SitePath, term_id: IdPath) -> Response:
     await dictionaries.remove_term(deps, actor, site_id, term_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/topic-categories", response_model=list[TopicCategoryRead], summary="The 主题分类 vocabulary")
+async def topic_categories(deps: Deps) -> list[TopicCategoryRead]:
+    return await dictionaries.list_topic_categories(deps)
+
+
+@router.post("/topic-categories", response_model=TopicCategoryRead, status_code=status.HTTP_201_CREATED)
+async def add_topic_category(deps: Deps, actor: CurrentActor, body: TopicCategoryCreate) -> TopicCategoryRead:
+    """A province's own 主题分类 beside the national list (platform operators)."""
+    return await dictionaries.add_topic_category(deps, actor, body)

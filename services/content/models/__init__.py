@@ -3,7 +3,7 @@
 from services.content.models.audit import AuditEntry
 from services.content.models.base import Base, Inbox, Outbox
 from services.content.models.counters import Counter
-from services.content.models.dictionaries import PlatformCheckTerm, SiteCheckTerm
+from services.content.models.dictionaries import PlatformCheckTerm, SiteCheckTerm, TopicCategory
 from services.content.models.documents import (
     CONTENT_FIELDS,
     Attachment,
@@ -38,6 +38,7 @@ __all__ = [
     "Site",
     "SiteCheckTerm",
     "SiteDomain",
+    "TopicCategory",
     "Workflow",
     "document_content",
 ]

@@ -20,6 +20,7 @@ class ContentCaches:
     domains: dict[tuple[str, int], list[tuple[str, bool]]] = field(default_factory=dict)
     terms: dict[str, tuple[float, list]] = field(default_factory=dict)
     terms_ttl: float = 10.0
+    topics: tuple[float, frozenset[str]] = (0.0, frozenset())  # the 主题分类 vocabulary, as briefly
 
 
 class Queries:

@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import select
 
-from services.content.models import PlatformCheckTerm, SiteCheckTerm
+from services.content.models import PlatformCheckTerm, SiteCheckTerm, TopicCategory
 from services.content.repository.base import Queries
 
 
@@ -25,6 +25,18 @@ class DictionaryQueries(Queries):
 
     def forget_terms(self) -> None:
         self.caches.terms.clear()
+        self.caches.topics = (0.0, frozenset())
+
+    async def topic_categories(self) -> list[TopicCategory]:
+        return await self._all(select(TopicCategory).order_by(TopicCategory.position, TopicCategory.id))
+
+    async def topic_names(self) -> frozenset[str]:
+        """The 主题分类 a document may carry; cached briefly (every document written checks its category)."""
+        until, names = self.caches.topics
+        if until <= time.monotonic():
+            names = frozenset(t.name for t in await self.topic_categories())
+            self.caches.topics = (time.monotonic() + self.caches.terms_ttl, names)
+        return names
 
     async def platform_terms(self) -> list[PlatformCheckTerm]:
         return await self._all(select(PlatformCheckTerm).order_by(PlatformCheckTerm.kind, PlatformCheckTerm.term))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.content.models import PlatformCheckTerm, SiteCheckTerm
-from services.content.schemas.dictionaries import CheckTermCreate, CheckTermRead
+from services.content.models import PlatformCheckTerm, SiteCheckTerm, TopicCategory
+from services.content.schemas.dictionaries import CheckTermCreate, CheckTermRead, TopicCategoryCreate, TopicCategoryRead
 from services.content.service.context import PLATFORM_AUDIT, Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.permissions import require_operator, require_site_admin, require_staff
 from shared.errors import Conflict, NotFound
@@ -62,3 +62,24 @@ async def remove_term(deps: ContentDeps, actor: Actor, site_id: str | None, term
         uow.repo.forget_terms()
         audit(uow, actor, site_id or PLATFORM_AUDIT, "check_term.removed", "check_term", term_id, term=row.term)
         await uow.commit()
+
+
+async def list_topic_categories(deps: ContentDeps) -> list[TopicCategoryRead]:
+    """The 主题分类 vocabulary: public (every catalogue shows it)."""
+    async with deps.platform_uow() as uow:
+        return [TopicCategoryRead.model_validate(t) for t in await uow.repo.topic_categories()]
+
+
+async def add_topic_category(deps: ContentDeps, actor: Actor, data: TopicCategoryCreate) -> TopicCategoryRead:
+    """A province extends the national vocabulary (platform operators)."""
+    require_operator(actor)
+    async with deps.platform_uow() as uow:
+        if data.name in await uow.repo.topic_names():
+            raise Conflict(f"name: {data.name} is already a 主题分类")
+        row = TopicCategory(name=data.name, position=data.position, national=False, created_by=actor.id)
+        uow.session.add(row)
+        await uow.session.flush()
+        audit(uow, actor, PLATFORM_AUDIT, "topic_category.added", "topic_category", row.id, name=data.name)
+        await uow.commit()
+        uow.repo.forget_terms()
+        return TopicCategoryRead.model_validate(row)

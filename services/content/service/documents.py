@@ -36,6 +36,7 @@ async def create_document(deps: ContentDeps, actor: Actor, site_id: str, data: D
     async with deps.site_uow(site_id) as uow:
         await writable_channel(uow, data.channel_id)
         await _check_files(uow, site_id, data.cover_id, data.attachment_ids)
+        await _check_topic(uow, data.topic_category)
         values = {**_LIST_DEFAULTS, **data.model_dump(exclude={"submit"}, exclude_none=True)}
         values |= {"site_id": site_id, "created_by": actor.id, "updated_by": actor.id}
         values["body_html"] = sanitize_html(data.body_html)
@@ -65,6 +66,7 @@ async def update_document(
             require_editor(actor, site_id, changes["channel_id"])
             await writable_channel(uow, changes["channel_id"])
         await _check_files(uow, site_id, changes.get("cover_id"), changes.get("attachment_ids"))
+        await _check_topic(uow, changes.get("topic_category"))
         if "body_html" in changes:
             changes["body_html"] = sanitize_html(changes["body_html"])
         changed = {k: v for k, v in changes.items() if getattr(doc, k) != v}
@@ -180,6 +182,13 @@ async def review_history(deps: ContentDeps, actor: Actor, site_id: str, doc_id: 
         doc = await document_or_404(uow, doc_id)
         require_staff(actor, site_id, doc.channel_id)
         return [ReviewActionRead.model_validate(a) for a in await uow.repo.review_actions(doc_id)]
+
+
+async def _check_topic(uow: ContentUnitOfWork, category: str | None) -> None:
+    """主题分类 come from the platform's controlled vocabulary, never free text (the catalogue filters on them)."""
+    if category is not None and category not in await uow.repo.topic_names():
+        message = f"{category} 不在主题分类词表中（GET /api/v1/content/topic-categories 列出可选的分类）"
+        raise InvalidInput("topic_category", message)
 
 
 async def _check_files(

@@ -196,3 +196,37 @@ async def test_documents_only_go_into_channels_of_the_site_that_hold_content(cli
     )
     assert into_link.status_code == 422 and "link" in into_link.text
     assert hefei.channels
+
+
+async def test_a_documents_topic_comes_from_the_controlled_vocabulary(client, sites) -> None:
+    hefei = await sites.open("hefei")
+    vocabulary = (await client.get(f"{API}/topic-categories")).json()
+    assert len([t for t in vocabulary if t["national"]]) == 21 and vocabulary[0]["name"] == "综合政务"
+    body = {
+        "channel_id": hefei.channels["zwdt/yw"],
+        "title": "关于长三角政务服务一网通办的通知",
+        "body_html": "<p>正文</p>",
+    }
+    free_text = await client.post(
+        f"{API}/sites/hefei/documents", json=body | {"topic_category": "长三角一体化"}, headers=sites.editor("hefei")
+    )
+    assert free_text.status_code == 422 and free_text.json()["error"]["details"][0]["field"] == "topic_category"
+    operator = sites.operator
+    added = await client.post(
+        f"{API}/topic-categories", json={"name": "长三角一体化", "position": 15}, headers=operator
+    )
+    assert added.status_code == 201 and added.json()["national"] is False
+    again = await client.post(f"{API}/topic-categories", json={"name": "长三角一体化"}, headers=operator)
+    assert again.status_code == 409
+    refused = await client.post(f"{API}/topic-categories", json={"name": "其它"}, headers=sites.admin("hefei"))
+    assert refused.status_code == 403  # the province's vocabulary is the platform's, not a site's
+    created = await client.post(
+        f"{API}/sites/hefei/documents", json=body | {"topic_category": "长三角一体化"}, headers=sites.editor("hefei")
+    )
+    assert created.status_code == 201 and created.json()["topic_category"] == "长三角一体化"
+    edited = await client.patch(
+        f"{API}/sites/hefei/documents/{created.json()['id']}",
+        json={"version": created.json()["version"], "topic_category": "不存在的分类"},
+        headers=sites.editor("hefei"),
+    )
+    assert edited.status_code == 422

@@ -30,7 +30,6 @@ from sitegroup.demo.corpus.article import (
     KIND_SHARES,
     KINDS,
     SEED_OFFICES,
-    TOPIC_CATEGORIES,
     DemoArticle,
 )
 from sitegroup.demo.corpus.assemble import articles_for_site, corpus_stats
@@ -48,7 +47,6 @@ __all__ = [
     "SEED_DIR",
     "SEED_OFFICES",
     "T2S_TABLE",
-    "TOPIC_CATEGORIES",
     "DemoArticle",
     "articles_for_site",
     "corpus_stats",
