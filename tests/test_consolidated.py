@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from shared.auth import Grant
 from sitegroup.demo.province import PROVINCE
-from sitegroup.demo.seed import seed_province, total_documents
+from sitegroup.demo.seed import FIXED_PER_SITE, seed_province, total_documents
 
 API = "/api/v1/content"
 
@@ -140,10 +142,18 @@ async def test_the_demo_province_is_seeded_through_the_workflow(platform, http) 
                 f"{API}/sites/{site.id}/documents", params={"public_state": "live", "size": 1}, headers=operator
             )
         ).json()
-        assert live["total"] == site.documents
+        assert live["total"] == site.documents + FIXED_PER_SITE
         channels = {c["path"] for c in (await http.get(f"{API}/sites/{site.id}/channels")).json()}
         assert {"zfxxgk/zn", "zfxxgk/zd", "zfxxgk/fdzdgknr", "zfxxgk/nb"} <= channels
         home = await http.get("/", headers={"host": site.main_domain})
         assert home.status_code == 200 and site.name in home.text
+        guide = await http.get("/zfxxgk/zn/", headers={"host": site.main_domain})
+        assert f"需要获得{site.host_unit}政府信息公开服务" in guide.text and "20个工作日" in guide.text
+        reports = await http.get("/zfxxgk/nb/", headers={"host": site.main_domain})
+        assert "年政府信息公开工作年度报告" in reports.text
     pushed = (await http.get(f"{API}/library", params={"site_id": "ah", "size": 100}, headers=operator)).json()
-    assert pushed["total"] == PROVINCE[0].documents
+    assert pushed["total"] == PROVINCE[0].documents + FIXED_PER_SITE
+    policies = (await http.get("/zfxxgk/", headers={"host": "www.ah.gov.cn"})).text
+    assert re.search(r'<td data-label="成文日期">20\d{2}-\d{2}-\d{2}</td>', policies), (
+        "the demo's policies have 成文日期"
+    )

@@ -4,6 +4,7 @@ three review steps, publication, events), backdated so the sites look lived in."
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +27,8 @@ from services.content import (
     set_interprets,
 )
 from shared.auth import Grant, Principal
+from shared.clock import CHINA, china_time
+from sitegroup.demo import disclosure
 from sitegroup.demo.corpus import DemoArticle, articles_for_site
 from sitegroup.demo.province import CHANNEL_FOR_KIND, PROVINCE, DemoSite
 
@@ -44,6 +47,7 @@ REVIEWERS = tuple(
     for step in ("初审", "审核", "审发")
 )
 Progress = Callable[[int], None]
+FIXED_PER_SITE = 2  # the 政府信息公开指南 and last year's 年度报告
 
 
 async def seed_province(deps: ContentDeps, progress: Progress = lambda _n: None) -> dict[str, int]:
@@ -61,13 +65,15 @@ async def seed_province(deps: ContentDeps, progress: Progress = lambda _n: None)
     )
     published: dict[str, list[tuple[DemoArticle, int]]] = {}
     for site in PROVINCE:
-        published[site.id] = await _publish_site(deps, site, channels[site.id], progress)
+        moments = _moments(site)
+        published[site.id] = await _publish_site(deps, site, channels[site.id], moments, progress)
+        await _publish_disclosure_column(deps, site, channels[site.id], moments, progress)
     await _push_policies(deps, published["ah"], channels)
-    return {site_id: len(docs) for site_id, docs in published.items()}
+    return {site_id: len(docs) + FIXED_PER_SITE for site_id, docs in published.items()}
 
 
 def total_documents() -> int:
-    return sum(site.documents for site in PROVINCE)
+    return sum(site.documents + FIXED_PER_SITE for site in PROVINCE)
 
 
 def _site_create(site: DemoSite) -> SiteCreate:
@@ -88,28 +94,47 @@ def _site_create(site: DemoSite) -> SiteCreate:
     )
 
 
-async def _publish_site(
-    deps: ContentDeps, site: DemoSite, channels: dict[str, int], progress: Progress
-) -> list[tuple[DemoArticle, int]]:
+Moments = list[tuple[DemoArticle, datetime]]
+
+
+def _moments(site: DemoSite) -> Moments:
+    """The site's demo articles, each with the moment it is published (backdated: the sites look lived in)."""
     now = datetime.now(UTC)
+    articles = articles_for_site(site.site_code, site.abbreviation, site.documents)
+    return [
+        (a, now - timedelta(days=a.published_days_ago, hours=(i * 7) % 9, minutes=(i * 13) % 60))
+        for i, a in enumerate(articles)
+    ]
+
+
+async def _reviewed(deps: ContentDeps, site_id: str, data: DocumentCreate, moment: datetime) -> int:
+    """Written by the seeder and passed by three other people, at `moment`."""
+    at = dataclasses.replace(deps, clock=lambda: moment)
+    doc = await create_document(at, SEEDER, site_id, data)
+    for reviewer in REVIEWERS:
+        await approve_document(at, reviewer, site_id, doc.id, ReviewDecision(comment="同意发布"))
+    return doc.id
+
+
+async def _publish_site(
+    deps: ContentDeps, site: DemoSite, channels: dict[str, int], moments: Moments, progress: Progress
+) -> list[tuple[DemoArticle, int]]:
     done: list[tuple[DemoArticle, int]] = []
-    for index, article in enumerate(articles_for_site(site.site_code, site.abbreviation, site.documents)):
-        moment = now - timedelta(days=article.published_days_ago, hours=(index * 7) % 9, minutes=(index * 13) % 60)
-        at = dataclasses.replace(deps, clock=lambda moment=moment: moment)
-        doc = await create_document(at, SEEDER, site.id, _document(article, channels))
-        for reviewer in REVIEWERS:
-            await approve_document(at, reviewer, site.id, doc.id, ReviewDecision(comment="同意发布"))
+    for index, (article, moment) in enumerate(moments):
+        doc_id = await _reviewed(deps, site.id, _document(article, channels, moment, index), moment)
         if article.interprets is not None:
+            at = dataclasses.replace(deps, clock=lambda moment=moment: moment)
             await set_interprets(
-                at, SEEDER, site.id, doc.id, InterpretsUpdate(policy_ids=[done[article.interprets][1]])
+                at, SEEDER, site.id, doc_id, InterpretsUpdate(policy_ids=[done[article.interprets][1]])
             )
-        done.append((article, doc.id))
+        done.append((article, doc_id))
         progress(1)
     return done
 
 
-def _document(article: DemoArticle, channels: dict[str, int]) -> DocumentCreate:
+def _document(article: DemoArticle, channels: dict[str, int], moment: datetime, index: int) -> DocumentCreate:
     policy = article.kind == "policy"
+    written = china_time(moment - timedelta(days=3 + index % 9)).date() if policy else None  # 成文 before 发布
     return DocumentCreate(
         channel_id=channels[CHANNEL_FOR_KIND[article.kind]],
         title=article.title,
@@ -120,10 +145,32 @@ def _document(article: DemoArticle, channels: dict[str, int]) -> DocumentCreate:
         source=article.source,
         keywords=list(article.keywords),
         document_number=article.doc_number or None,
+        written_on=written,
         issuing_body=article.source if policy else None,
         topic_category=article.topic_category or None,
         subject_words=list(article.subject_words) or None,
         submit=True,
+    )
+
+
+async def _publish_disclosure_column(
+    deps: ContentDeps, site: DemoSite, channels: dict[str, int], moments: Moments, progress: Progress
+) -> None:
+    """The 政府信息公开指南 (a single page), and last year's 年度报告 counted from what the site published then."""
+    first = min(moment for _, moment in moments)
+    await _reviewed(deps, site.id, _fixed(disclosure.guide(site), channels[disclosure.GUIDE_CHANNEL]), first)
+    last_year = china_time(datetime.now(UTC)).year - 1
+    counts = Counter(a.kind for a, moment in moments if china_time(moment).year == last_year)
+    report = disclosure.annual_report(site, last_year, counts)
+    due = min(datetime(last_year + 1, 1, 20, 9, tzinfo=CHINA), datetime.now(UTC))  # reports are due in January
+    await _reviewed(deps, site.id, _fixed(report, channels[disclosure.REPORT_CHANNEL]), due)
+    progress(FIXED_PER_SITE)
+
+
+def _fixed(document: disclosure.FixedDocument, channel_id: int) -> DocumentCreate:
+    body = "".join(f"<p>{p}</p>" for p in document.paragraphs)
+    return DocumentCreate(
+        channel_id=channel_id, title=document.title, body_html=body, topic_category="综合政务", submit=True
     )
 
 
