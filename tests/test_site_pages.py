@@ -136,3 +136,53 @@ async def test_a_link_between_sites_is_an_absolute_address_on_the_other_sites_do
     assert f'href="http://www.ah.gov.cn{policy["url_path"]}"' in on_hefei
     on_province = (await http.get(policy["url_path"], headers={"host": "www.ah.gov.cn"})).text
     assert f'href="http://www.hefei.gov.cn{reading["url_path"]}"' in on_province
+
+
+async def test_a_closed_site_sends_every_visitor_on_with_a_301_never_a_503(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    operator = bearer(platform, "operator", ("*", "platform_operator"))
+    county = {
+        "id": "feixi",
+        "name": "肥西县人民政府",
+        "host_unit": "肥西县人民政府办公室",
+        "site_code": "3401230001",
+        "org_code": "003275128",
+        "level": "county",
+        "parent_id": "hefei",
+        "main_domain": "www.feixi.gov.cn",
+        "domains": ["feixi.gov.cn"],
+        "status": "online",
+    }
+    assert (await http.post(f"{API}/sites", json=county, headers=operator)).status_code == 201
+    county_channels = {c["path"]: c["id"] for c in (await http.get(f"{API}/sites/feixi/channels")).json()}
+    moved = await publish(
+        http, platform, county_channels["zwdt/tzgg"], "肥西县关于政务服务中心搬迁的通知", site="feixi"
+    )
+    stays = await publish(http, platform, county_channels["zwdt/yw"], "肥西县召开政府网站工作会议", site="feixi")
+    editor = bearer(platform, "editor", ("hefei", "editor"))
+    repost = await http.post(
+        f"{API}/sites/hefei/channels/{channels['zwdt/tzgg']}/placements",
+        json={"document_id": moved["id"]},
+        headers=editor,
+    )
+    assert repost.status_code == 201, repost.text
+    mapping = {"items": [{"old_path": "/bsfw/", "target": "/zwdt/tzgg/"}]}
+    assert (await http.post("/api/v1/render/sites/feixi/redirects", json=mapping, headers=operator)).is_success
+    close = {"kind": "merge", "successor_id": "hefei", "reason": "按照集约化要求整合至合肥市政府门户网站"}
+    closing = await http.post(f"{API}/sites/feixi/changes", json=close, headers=operator)
+    assert closing.status_code == 201 and closing.json()["status"] == "approved"
+    await platform.settle()
+    feixi = {"host": "www.feixi.gov.cn"}
+    home = await http.get("/", headers=feixi)
+    assert home.status_code == 301 and home.headers["location"] == "http://www.hefei.gov.cn/"
+    found = await http.get(moved["url_path"], headers=feixi)  # the document moved up: its page on the city site
+    assert (
+        found.status_code == 301 and found.headers["location"] == f"http://www.hefei.gov.cn{repost.json()['url_path']}"
+    )
+    assert (await http.get(stays["url_path"], headers=feixi)).headers["location"] == "http://www.hefei.gov.cn/"
+    mapped = await http.get("/bsfw/", headers=feixi)
+    assert mapped.status_code == 301 and mapped.headers["location"] == "http://www.hefei.gov.cn/zwdt/tzgg/"
+    other_domain = await http.get("/zwdt/", headers={"host": "feixi.gov.cn"})
+    assert other_domain.status_code == 301 and other_domain.headers["location"] == "http://www.hefei.gov.cn/"
+    for path in ("/", "/zwdt/tzgg/", "/sitemap.xml", "/robots.txt"):
+        assert (await http.get(path, headers=feixi)).status_code == 301, path

@@ -18,6 +18,10 @@ class ContentSettings(ServiceSettings):
     scheduler_enabled: bool = Field(True, description="run scheduled publish/expiry inside this process")
     scheduler_interval_seconds: float = Field(5.0, gt=0)
     page_size_max: int = Field(100, ge=1, le=1000)
+    site_changes_need_approval: bool = Field(
+        False,
+        description="opening, closing (关停) and merging (整合) a site wait for another platform operator's approval",
+    )
     preview_suffix: str = Field(
         ".localhost", description="<site-id><suffix> is that site's host too (as RENDER_PREVIEW_SUFFIX): its files"
     )

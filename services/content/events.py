@@ -48,6 +48,7 @@ async def site_snapshot(repo: ContentRepository, site: Site | Row) -> SiteSnapsh
         contact_phone=site.contact_phone,
         contact_email=site.contact_email,
         contact_address=site.contact_address,
+        successor_id=site.successor_id,
     )
 
 

@@ -56,6 +56,10 @@ class PageServer:
         if ref is None:
             await _plain(send, 404, "本平台没有这个网站")
             return
+        if ref.status == "closed":  # every path of a closed site, on any of its domains, goes on (301)
+            page = await self.page(ref, path, "std", {})
+            await _send_page(send, page, headers, head=scope["method"] == "HEAD")
+            return
         if not ref.is_main:
             await _redirect(send, f"{_scheme(scope, headers)}://{ref.main_domain}{quote(path)}{_qs(scope)}", 301)
             return

@@ -165,6 +165,16 @@ class RenderRepository:
         total = await self.session.scalar(_count_statement(filters.shape), params)
         return [], int(total or 0)
 
+    async def entry_on(self, document_id: int, site_id: str) -> str | None:
+        """Where another site shows the document (a closed site's page found there after its content moved)."""
+        stmt = (
+            select(PageEntry.url_path)
+            .where(PageEntry.document_id == document_id, PageEntry.site_id == site_id)
+            .limit(1)
+            .execution_options(all_sites=True)
+        )
+        return await self.session.scalar(stmt)
+
     async def issuing_bodies(self, path: str) -> list[str]:
         """The 发布机构 of the catalogue's documents, for its filter."""
         rows = await self.session.scalars(

@@ -67,6 +67,7 @@ class SiteSnapshot(_Snapshot):
     contact_phone: str | None = None
     contact_email: str | None = None
     contact_address: str | None = None
+    successor_id: str | None = None  # a closed site's visitors go there (the site it merged into, or its parent)
 
 
 class ChannelSnapshot(_Snapshot):

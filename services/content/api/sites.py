@@ -6,15 +6,19 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, status
 
-from services.content.api.deps import CurrentActor, Deps, SitePath
+from services.content.api.deps import CurrentActor, Deps, IdPath, SitePath
 from services.content.schemas.sites import (
     DomainsUpdate,
     HostResolution,
+    SiteChangeCreate,
+    SiteChangeDecision,
+    SiteChangeRead,
     SiteCreate,
     SiteDirectoryEntry,
     SiteRead,
     SiteUpdate,
 )
+from services.content.service import site_changes
 from services.content.service import sites as service
 
 router = APIRouter(tags=["sites"])
@@ -52,3 +56,37 @@ async def update_site(deps: Deps, actor: CurrentActor, site_id: SitePath, body: 
 @router.put("/sites/{site_id}/domains", response_model=SiteRead, summary="Replace a site's host names")
 async def set_domains(deps: Deps, actor: CurrentActor, site_id: SitePath, body: DomainsUpdate) -> SiteRead:
     return await service.set_domains(deps, actor, site_id, body)
+
+
+@router.post(
+    "/sites/{site_id}/changes",
+    response_model=SiteChangeRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Ask to open, close (关停) or merge (整合) a site",
+    responses={409: {"description": "the site is already in that state"}},
+)
+async def request_change(deps: Deps, actor: CurrentActor, site_id: SitePath, body: SiteChangeCreate) -> SiteChangeRead:
+    """Carried out at once by an operator, unless the platform has another operator approve each change."""
+    return await site_changes.request_change(deps, actor, site_id, body)
+
+
+@router.get("/site-changes", response_model=list[SiteChangeRead], summary="Requests to open, close or merge sites")
+async def list_changes(
+    deps: Deps,
+    actor: CurrentActor,
+    site_id: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = None,
+    status: Literal["pending", "approved", "rejected"] | None = None,
+) -> list[SiteChangeRead]:
+    return await site_changes.list_changes(deps, actor, site_id=site_id, status=status)
+
+
+@router.post("/site-changes/{change_id}/approve", response_model=SiteChangeRead, summary="Approve and carry out")
+async def approve_change(
+    deps: Deps, actor: CurrentActor, change_id: IdPath, body: SiteChangeDecision
+) -> SiteChangeRead:
+    return await site_changes.decide(deps, actor, change_id, body, approve=True)
+
+
+@router.post("/site-changes/{change_id}/reject", response_model=SiteChangeRead, summary="Reject, with a comment")
+async def reject_change(deps: Deps, actor: CurrentActor, change_id: IdPath, body: SiteChangeDecision) -> SiteChangeRead:
+    return await site_changes.decide(deps, actor, change_id, body, approve=False)

@@ -15,7 +15,15 @@ from services.content.models.documents import (
     ReviewAction,
     document_content,
 )
-from services.content.models.sites import BasicChannel, Channel, ChannelSubscription, Site, SiteDomain, Workflow
+from services.content.models.sites import (
+    BasicChannel,
+    Channel,
+    ChannelSubscription,
+    Site,
+    SiteChange,
+    SiteDomain,
+    Workflow,
+)
 
 __all__ = [
     "CONTENT_FIELDS",
@@ -36,6 +44,7 @@ __all__ = [
     "PlatformCheckTerm",
     "ReviewAction",
     "Site",
+    "SiteChange",
     "SiteCheckTerm",
     "SiteDomain",
     "TopicCategory",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.content.models.base import Base, BigId, Json, Timestamps
+from services.content.models.base import Base, BigId, Json, Timestamps, utcnow
+from shared.db.types import UtcDateTime
 from shared.tenancy import TenantScoped
 
 
@@ -26,10 +29,29 @@ class Site(Timestamps, Base):
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), index=True)
     theme: Mapped[str] = mapped_column(String(40), default="default")
     status: Mapped[str] = mapped_column(String(12), default="building")
+    # where a closed (关停/整合) site sends its visitors: the site it merged into, else its parent
+    successor_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id", use_alter=True))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(120))
     contact_address: Mapped[str | None] = mapped_column(String(200))
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SiteChange(TenantScoped, Base):
+    """A request to open, close (关停) or merge (整合) a site, and who decided it: kept, approved or not."""
+
+    __tablename__ = "site_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))  # open | close | merge
+    successor_id: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | approved | rejected
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    comment: Mapped[str | None] = mapped_column(Text)
 
 
 class SiteDomain(TenantScoped, Base):

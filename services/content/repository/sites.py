@@ -13,6 +13,7 @@ from services.content.models import (
     Document,
     Placement,
     Site,
+    SiteChange,
     SiteDomain,
     Workflow,
 )
@@ -152,3 +153,15 @@ class SiteQueries(Queries):
     async def site_has(self, model: type, *conditions: object) -> bool:
         stmt = select(model).where(or_(*conditions) if len(conditions) > 1 else conditions[0]).limit(1)
         return await self.session.scalar(stmt) is not None
+
+    async def site_change(self, change_id: int, *, for_update: bool = False) -> SiteChange | None:
+        stmt = select(SiteChange).where(SiteChange.id == change_id).execution_options(**ALL_SITES)
+        return await self.session.scalar(stmt.with_for_update() if for_update else stmt)
+
+    async def site_changes(self, *, site_id: str | None, status: str | None) -> list[SiteChange]:
+        stmt = select(SiteChange).execution_options(**ALL_SITES)
+        if site_id is not None:
+            stmt = stmt.where(SiteChange.site_id == site_id)
+        if status is not None:
+            stmt = stmt.where(SiteChange.status == status)
+        return await self._all(stmt.order_by(SiteChange.id.desc()))

@@ -141,6 +141,7 @@ class SiteRead(ReadModel):
     domains: list[str]
     theme: str
     status: SiteStatus
+    successor_id: str | None = None
     contact_phone: str | None
     contact_email: str | None
     contact_address: str | None
@@ -160,6 +161,40 @@ class SiteDirectoryEntry(ReadModel):
     domains: list[str]
 
 
+class SiteChangeCreate(Schema):
+    """Open a site, close it (关停: its visitors go to its parent, or to `successor_id`), or merge it (整合)."""
+
+    kind: Literal["open", "close", "merge"]
+    successor_id: SiteId | None = Field(None, description="where a closed site's visitors go; required to merge")
+    reason: text(1000) = Field(description="kept with the decision, e.g. 按照集约化要求整合至市政府门户网站")
+
+    @model_validator(mode="after")
+    def _merge_names_its_successor(self) -> SiteChangeCreate:
+        if self.kind == "merge" and self.successor_id is None:
+            raise ValueError("successor_id: a merge names the site it merges into")
+        if self.kind == "open" and self.successor_id is not None:
+            raise ValueError("successor_id: only a closed site has one")
+        return self
+
+
+class SiteChangeDecision(Schema):
+    comment: text(1000, 0) | None = None
+
+
+class SiteChangeRead(ReadModel):
+    id: int
+    site_id: str
+    kind: str
+    successor_id: str | None
+    reason: str
+    status: Literal["pending", "approved", "rejected"]
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    comment: str | None
+
+
 class HostResolution(ReadModel):
     host: str
     site_id: str
@@ -172,6 +207,9 @@ __all__ = [
     "DomainsUpdate",
     "HostResolution",
     "ShortText",
+    "SiteChangeCreate",
+    "SiteChangeDecision",
+    "SiteChangeRead",
     "SiteCreate",
     "SiteDirectoryEntry",
     "SiteRead",

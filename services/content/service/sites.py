@@ -31,6 +31,8 @@ _ADMIN_FIELDS = {"contact_phone", "contact_email", "contact_address", "theme", "
 async def create_site(deps: ContentDeps, actor: Actor, data: SiteCreate) -> SiteRead:
     """Open a site: its row, domains, the basic channels from the platform template, the default workflow."""
     require_operator(actor)
+    if deps.settings.site_changes_need_approval and data.status != "building":
+        raise Conflict("新开网站须先以 building 状态建立，再提交开通申请经审批上线", code="needs_approval")
     async with deps.platform_uow() as uow:
         await _check_new_site(uow, data)
         site = Site(**data.model_dump(exclude={"main_domain", "domains"}))
@@ -108,10 +110,25 @@ async def update_site(deps: ContentDeps, actor: Actor, site_id: str, data: SiteU
             raise Conflict(f"site_code: 网站标识码 {changes['site_code']} is already used by another site")
         if "parent_id" in changes:
             await _check_parent(uow, site.level, changes["parent_id"])
+        if "status" in changes and changes["status"] != site.status:
+            _check_status_change(deps, site, changes["status"])
         for name, value in changes.items():
             setattr(site, name, value)
         site.version += 1
-        return await _commit_site_update(uow, actor, site, "site.updated", changes)
+        return await commit_site_update(uow, actor, site, "site.updated", changes)
+
+
+def _check_status_change(deps: ContentDeps, site: Site, status: str) -> None:
+    """Status by PATCH is the operators' shortcut where no approval is required; closing still names where the
+    visitors go (the parent). With the approval rule, opening and closing go through POST …/changes."""
+    if deps.settings.site_changes_need_approval:
+        raise Conflict("开通、关停网站须经审批：请提交 POST /sites/{id}/changes", code="needs_approval")
+    if status == "closed":
+        if site.parent_id is None:
+            raise InvalidInput("status", "a site without a parent is closed with a change request naming a successor")
+        site.successor_id = site.parent_id
+    else:
+        site.successor_id = None
 
 
 async def set_domains(deps: ContentDeps, actor: Actor, site_id: str, data: DomainsUpdate) -> SiteRead:
@@ -126,10 +143,11 @@ async def set_domains(deps: ContentDeps, actor: Actor, site_id: str, data: Domai
         await uow.session.flush()
         uow.session.add_all(SiteDomain(site_id=site_id, host=h, is_main=h == data.main_domain) for h in hosts)
         site.version += 1
-        return await _commit_site_update(uow, actor, site, "site.domains_set", {"domains": hosts})
+        return await commit_site_update(uow, actor, site, "site.domains_set", {"domains": hosts})
 
 
-async def _commit_site_update(uow: ContentUnitOfWork, actor: Actor, site: Site, action: str, changes: dict) -> SiteRead:
+async def commit_site_update(uow: ContentUnitOfWork, actor: Actor, site: Site, action: str, changes: dict) -> SiteRead:
+    """A changed site: its new version announced, audited, committed."""
     await uow.session.flush()
     snapshot = await site_snapshot(uow.repo, site)
     uow.emit(SiteUpdated(site_id=site.id, aggregate_id=site.id, aggregate_version=site.version, site=snapshot))

@@ -8,6 +8,7 @@ from typing import Any
 from services.render.cache import Page, entries_tag, list_tag, site_tag
 from services.render.models import ChannelView
 from services.render.repository import Entry
+from services.render.service import closed_sites
 from services.render.service.catalogue import BadParameter, catalogue_context, catalogue_filters
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
@@ -29,6 +30,8 @@ class PageBuilder:
 
     async def build(self, request: PageRequest) -> Page:
         async with self.deps.site_uow(request.site_id) as uow:
+            if (self.deps.hosts.site(request.site_id) or {}).get("status") == "closed":
+                return await closed_sites.forward(self.deps, uow, request)
             ctx = await site_context(self.deps, uow, request)
             redirect = await uow.repo.redirect(request.path) if ctx.has_redirects else None
             if redirect is not None:
