@@ -16,6 +16,7 @@ from services.content.schemas.documents import (
     ReviewDecision,
 )
 from services.content.schemas.sites import SiteCreate
+from services.content.service.attachments import upload_attachment
 from services.content.service.channels import list_channels
 from services.content.service.context import Actor, ContentDeps
 from services.content.service.documents import create_document
@@ -48,4 +49,5 @@ __all__ = [
     "migrate",
     "push",
     "set_interprets",
+    "upload_attachment",
 ]

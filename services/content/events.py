@@ -43,6 +43,7 @@ async def site_snapshot(repo: ContentRepository, site: Site | Row) -> SiteSnapsh
         level=site.level,
         parent_id=site.parent_id,
         theme=site.theme,
+        lang=site.lang,
         status=site.status,
         abbreviation=site.abbreviation,
         contact_phone=site.contact_phone,

@@ -44,6 +44,9 @@ def site_of(tag: str) -> str | None:
     return tag.removeprefix("site:") if tag.startswith("site:") else None
 
 
+SITE_GROUP_TAG = "sites"  # pages that list the group's sites (网站群导航): any site's change reaches them
+
+
 def entries_tag(site_id: str) -> str:
     """Pages made of the newest documents of the whole site: home, sitemap.xml, the disclosure catalogue."""
     return f"entries:{site_id}"

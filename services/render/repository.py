@@ -26,16 +26,16 @@ ENTRY_COLUMNS = (
     PageEntry.published_at,
     PageEntry.topic_category,
     PageEntry.validity,
+    PageEntry.cover_path,  # lists show the cover's thumbnail; 图片新闻 are the entries that have one
 )
 Entry = Row[Any]  # a row of ENTRY_COLUMNS (or of CATALOGUE_COLUMNS)
-# The 信息公开目录 lists these too (索引号, 文号, 发布机构, 成文日期); lists show the cover thumbnail.
+# The 信息公开目录 lists these too (索引号, 文号, 发布机构, 成文日期).
 CATALOGUE_COLUMNS = (
     *ENTRY_COLUMNS,
     PageEntry.index_number,
     PageEntry.document_number,
     PageEntry.issuing_body,
     PageEntry.written_on,
-    PageEntry.cover_path,
 )
 
 
@@ -48,11 +48,19 @@ class Filters:
     issuing_body: str | None = None
     validity: tuple[str, ...] = ()
     q: str | None = None
+    with_cover: bool = False
 
     @property
     def shape(self) -> tuple[bool, ...]:
         """Which filters are set: one prebuilt statement per shape."""
-        return bool(self.topic), bool(self.year), bool(self.issuing_body), bool(self.validity), bool(self.q)
+        return (
+            bool(self.topic),
+            bool(self.year),
+            bool(self.issuing_body),
+            bool(self.validity),
+            bool(self.q),
+            self.with_cover,
+        )
 
     def params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"topic": self.topic, "body": self.issuing_body, "validity": list(self.validity)}
@@ -76,7 +84,7 @@ def _under_bound() -> ColumnElement[bool]:
 @functools.cache
 def _listed_statement(shape: tuple[bool, ...], catalogue: bool) -> Select[Any]:
     """A page of a channel's listed entries with the count of all of them (a window: one statement)."""
-    topic, year, body, validity, q = shape
+    topic, year, body, validity, q, with_cover = shape
     where = [PageEntry.listed.is_(True), _under_bound()]
     if topic:
         where.append(PageEntry.topic_category == bindparam("topic"))
@@ -88,6 +96,8 @@ def _listed_statement(shape: tuple[bool, ...], catalogue: bool) -> Select[Any]:
         where.append(PageEntry.validity.in_(bindparam("validity", expanding=True)))
     if q:
         where.append(PageEntry.title.like(bindparam("q"), escape="\\"))
+    if with_cover:
+        where.append(PageEntry.cover_path.is_not(None))
     columns = CATALOGUE_COLUMNS if catalogue else ENTRY_COLUMNS
     query = select(*columns, func.count().over().label("total")).where(*where)
     query = query.order_by(PageEntry.published_at.desc(), PageEntry.id.desc())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,14 +25,87 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+ChannelPath = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$")]
+BlockTitle = Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class Link(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+    url: Annotated[str, Field(max_length=500, pattern=r"^(https?://|/)\S+$")]
+
+
+class PictureNewsBlock(Strict):
+    """图片新闻: the newest documents with a cover image under a channel, the first one large."""
+
+    kind: Literal["picture_news"]
+    title: BlockTitle = "图片新闻"
+    channel: ChannelPath = "zwdt"
+    limit: Annotated[int, Field(ge=1, le=10)] = 5
+
+
+class ChannelListsBlock(Strict):
+    """The newest titles of channels: the ones named, else the site's news lists in its own order."""
+
+    kind: Literal["channel_lists"]
+    channels: Annotated[list[ChannelPath], Field(max_length=12)] = []
+    limit: Annotated[int, Field(ge=1, le=20)] = 8
+
+
+class TopicsBlock(Strict):
+    """专题: the site's topic channels, each with its description."""
+
+    kind: Literal["topics"]
+    title: BlockTitle = "专题专栏"
+
+
+class LeadersBlock(Strict):
+    """领导之窗: the 负责人信息 column (a page: its summary and photo; a list: its entries)."""
+
+    kind: Literal["leaders"]
+    title: BlockTitle = "领导之窗"
+    channel: ChannelPath = "zfxxgk/fdzdgknr/ldxx"
+
+
+class ServicesBlock(Strict):
+    """办事服务 entries: the links given, else the site's service, disclosure, interaction and data columns."""
+
+    kind: Literal["services"]
+    title: BlockTitle = "办事服务"
+    links: Annotated[list[Link], Field(max_length=12)] = []
+
+
+class SiteGroupBlock(Strict):
+    """网站群导航: the group's other sites this site belongs with (its parent, its peers, the sites under it)."""
+
+    kind: Literal["site_group"]
+    title: BlockTitle = "网站群导航"
+
+
+class LinksBlock(Strict):
+    """相关链接: the site's own list of other sites."""
+
+    kind: Literal["links"]
+    title: BlockTitle = "相关链接"
+    links: Annotated[list[Link], Field(min_length=1, max_length=30)]
+
+
+HomeBlock = Annotated[
+    PictureNewsBlock | ChannelListsBlock | TopicsBlock | LeadersBlock | ServicesBlock | SiteGroupBlock | LinksBlock,
+    Field(discriminator="kind"),
+]
+
+
 class ThemeUpdate(Strict):
-    """A site's own colours, logo and footer lines; colours must keep text readable (AA contrast)."""
+    """A site's own colours, logo, footer lines and home page blocks; colours must keep text readable (AA)."""
 
     primary_color: Annotated[str, Field(pattern=HEX)] = "#b3000c"
     link_color: Annotated[str, Field(pattern=HEX)] = "#0b4aa2"
     logo_url: Annotated[str, Field(max_length=500, pattern=r"^(https://|/)\S+$")] | None = None
     logo_alt: Annotated[str, Field(min_length=1, max_length=60)] | None = None
     footer_lines: Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=5)] = []
+    home_blocks: Annotated[list[HomeBlock], Field(max_length=12)] | None = Field(
+        None, description="the home page's blocks in order; null: the arrangement of the site's theme"
+    )
 
     @field_validator("primary_color", "link_color")
     @classmethod

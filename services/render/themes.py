@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from shared.clock import china_time
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 DEFAULT_THEME = "default"
-ASSET_VERSION = "2"  # bump when a theme's CSS changes: assets are served immutable
+ASSET_VERSION = "3"  # bump when a theme's CSS changes: assets are served immutable
 
 
 def publish_time(value: str | datetime | None) -> str:
@@ -40,6 +41,20 @@ def file_path(attachment: dict[str, Any], rendition: str | None = None, *, quote
         return f"{FILES}/{public_id}/r/{key.rsplit('/', 1)[-1]}" if key else ""
     name = quote(attachment["filename"], safe="") if quoted else attachment["filename"]
     return f"{FILES}/{public_id}/{name}"
+
+
+@functools.cache
+def theme_stylesheet(theme: str) -> str:
+    """The path of a theme's own stylesheet (layered on the default one), "" for a theme without one."""
+    return f"/_static/{theme}/theme.css" if (STATIC / theme / "theme.css").is_file() else ""
+
+
+def machine_time(value: str | datetime | None) -> str:
+    """A `<time datetime>` value: China time to the second (HTML allows at most three digits of a fraction)."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return china_time(moment).isoformat(timespec="seconds")
 
 
 def publish_date(value: str | datetime | None) -> str:
@@ -91,6 +106,8 @@ class Themes:
         )
         env.filters["cst"] = publish_time
         env.filters["cst_date"] = publish_date
+        env.filters["iso"] = machine_time
         env.globals["asset_version"] = ASSET_VERSION
         env.globals["file_url"] = file_path
+        env.globals["theme_stylesheet"] = theme_stylesheet
         return env

@@ -45,6 +45,15 @@ _AFTER_WITHDRAWAL = {
 }
 
 
+SiteTheme = Literal["default", "province", "county", "department"]  # the renderer ships one set of templates each
+THEME_OF_LEVEL: dict[str, SiteTheme] = {
+    "province": "province",
+    "city": "county",
+    "county": "county",
+    "department": "department",
+}
+
+
 class _Snapshot(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -68,6 +77,7 @@ class SiteSnapshot(_Snapshot):
     contact_email: str | None = None
     contact_address: str | None = None
     successor_id: str | None = None  # a closed site's visitors go there (the site it merged into, or its parent)
+    lang: str = "zh-CN"  # the language its pages are in (BCP 47): the group runs foreign-language sites
 
 
 class ChannelSnapshot(_Snapshot):

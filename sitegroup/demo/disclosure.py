@@ -1,6 +1,7 @@
-"""The 政府信息公开 column's two fixed parts for each demo site: its 政府信息公开指南 (the rules every 指南 states, with
-the site's own unit, address and telephone) and its 政府信息公开工作年度报告 of last year, whose figures are
-counted from what the demo itself published that year."""
+"""The 政府信息公开 column's fixed parts for each demo site: its 政府信息公开指南 (the rules every 指南 states, with
+the site's own unit, address and telephone), its 负责人信息 (the offices and their 分工; the demo names no
+people), and its 政府信息公开工作年度报告 of last year, whose figures are counted from what the demo itself
+published that year."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sitegroup.demo.province import DemoSite
 
 GUIDE_CHANNEL = "zfxxgk/zn"
 REPORT_CHANNEL = "zfxxgk/nb"
+LEADERS_CHANNEL = "zfxxgk/fdzdgknr/ldxx"
 KIND_NAMES = {
     "news": "政务动态",
     "notice": "通知公告",
@@ -24,6 +26,48 @@ KIND_NAMES = {
 class FixedDocument:
     title: str
     paragraphs: tuple[str, ...]
+    summary: str | None = None
+
+
+_GOVERNMENT_OFFICES = {  # the head of a government, its executive deputy, its deputies; what it calls itself
+    "province": ("省长", "常务副省长", "副省长", "省政府"),
+    "city": ("市长", "常务副市长", "副市长", "市政府"),
+    "county": ("县长", "常务副县长", "副县长", "县政府"),
+}
+_GOVERNMENT_DUTIES = (
+    "主持{unit}全面工作。",
+    "负责{unit}常务工作，分管发展改革、财政、审计、机构编制、政务公开等方面工作。",
+    "负责教育、科技、卫生健康、民政、人力资源社会保障等方面工作。",
+    "负责工业和信息化、数据资源、商务、市场监管等方面工作。",
+)
+_DEPARTMENT_DUTIES = (
+    "主持{unit}全面工作。",
+    "负责机关日常工作，分管办公室、人事、财务审计、政务公开等方面工作。",
+    "分管政策法规、发展规划、信息化建设等方面工作。",
+    "分管业务处室、直属单位和安全生产等方面工作。",
+)
+
+
+def _offices(site: DemoSite) -> tuple[str, str, str, str]:
+    if site.level in _GOVERNMENT_OFFICES:
+        return _GOVERNMENT_OFFICES[site.level]
+    unit = site.host_unit
+    head = "主任" if unit.endswith("委员会") else "厅长" if unit.endswith("厅") else "局长"
+    return head, f"副{head}", f"副{head}", "本委" if head == "主任" else f"本{unit[-1]}"
+
+
+def leaders(site: DemoSite) -> FixedDocument:
+    """The 负责人信息 page: each office and its 分工 (a real site names its office holders here)."""
+    head, executive, deputy, short = _offices(site)
+    duties = _GOVERNMENT_DUTIES if site.level in _GOVERNMENT_OFFICES else _DEPARTMENT_DUTIES
+    roles = (head, executive, deputy, deputy)
+    lines = tuple(f"{role}：{duty.format(unit=short)}" for role, duty in zip(roles, duties, strict=True))
+    unit = site.host_unit.removesuffix("办公厅").removesuffix("办公室")
+    return FixedDocument(
+        f"{unit}负责人信息",
+        ("根据《中华人民共和国政府信息公开条例》第二十条，公开本机关负责人的职务和工作分工。", *lines),
+        summary=f"本机关负责人的职务和工作分工：{head}主持全面工作，{executive}{duties[1].split('，')[0].format(unit=short)}。",
+    )
 
 
 def guide(site: DemoSite) -> FixedDocument:

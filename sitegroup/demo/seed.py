@@ -25,10 +25,11 @@ from services.content import (
     list_channels,
     push,
     set_interprets,
+    upload_attachment,
 )
 from shared.auth import Grant, Principal
 from shared.clock import CHINA, china_time
-from sitegroup.demo import disclosure
+from sitegroup.demo import disclosure, pictures
 from sitegroup.demo.corpus import DemoArticle, articles_for_site
 from sitegroup.demo.province import CHANNEL_FOR_KIND, PROVINCE, DemoSite
 
@@ -47,7 +48,8 @@ REVIEWERS = tuple(
     for step in ("初审", "审核", "审发")
 )
 Progress = Callable[[int], None]
-FIXED_PER_SITE = 2  # the 政府信息公开指南 and last year's 年度报告
+PICTURES_PER_SITE = 5  # the newest news of every site have a cover: its home page's 图片新闻
+FIXED_PER_SITE = 3  # the 政府信息公开指南, the 负责人信息 and last year's 年度报告
 
 
 async def seed_province(deps: ContentDeps, progress: Progress = lambda _n: None) -> dict[str, int]:
@@ -120,8 +122,12 @@ async def _publish_site(
     deps: ContentDeps, site: DemoSite, channels: dict[str, int], moments: Moments, progress: Progress
 ) -> list[tuple[DemoArticle, int]]:
     done: list[tuple[DemoArticle, int]] = []
+    pictured = _pictured(moments)
     for index, (article, moment) in enumerate(moments):
-        doc_id = await _reviewed(deps, site.id, _document(article, channels, moment, index), moment)
+        data = _document(article, channels, moment, index)
+        if index in pictured:
+            data.cover_id = await _cover(deps, site, pictured[index], moment)
+        doc_id = await _reviewed(deps, site.id, data, moment)
         if article.interprets is not None:
             at = dataclasses.replace(deps, clock=lambda moment=moment: moment)
             await set_interprets(
@@ -130,6 +136,19 @@ async def _publish_site(
         done.append((article, doc_id))
         progress(1)
     return done
+
+
+def _pictured(moments: Moments) -> dict[int, int]:
+    """The site's newest news, which get a picture (图片新闻): their index → the picture's number."""
+    news = sorted((moment, index) for index, (article, moment) in enumerate(moments) if article.kind == "news")
+    return {index: number for number, (_, index) in enumerate(reversed(news[-PICTURES_PER_SITE:]))}
+
+
+async def _cover(deps: ContentDeps, site: DemoSite, number: int, moment: datetime) -> int:
+    picture = pictures.landscape(int(site.site_code) % 97 + number)
+    at = dataclasses.replace(deps, clock=lambda: moment)
+    uploaded = await upload_attachment(at, SEEDER, site.id, f"{site.abbreviation}要闻配图{number + 1}.jpg", picture)
+    return uploaded.id
 
 
 def _document(article: DemoArticle, channels: dict[str, int], moment: datetime, index: int) -> DocumentCreate:
@@ -156,9 +175,11 @@ def _document(article: DemoArticle, channels: dict[str, int], moment: datetime, 
 async def _publish_disclosure_column(
     deps: ContentDeps, site: DemoSite, channels: dict[str, int], moments: Moments, progress: Progress
 ) -> None:
-    """The 政府信息公开指南 (a single page), and last year's 年度报告 counted from what the site published then."""
+    """The 政府信息公开指南 and 负责人信息 (single pages), and last year's 年度报告 counted from what the site
+    published then."""
     first = min(moment for _, moment in moments)
     await _reviewed(deps, site.id, _fixed(disclosure.guide(site), channels[disclosure.GUIDE_CHANNEL]), first)
+    await _reviewed(deps, site.id, _fixed(disclosure.leaders(site), channels[disclosure.LEADERS_CHANNEL]), first)
     last_year = china_time(datetime.now(UTC)).year - 1
     counts = Counter(a.kind for a, moment in moments if china_time(moment).year == last_year)
     report = disclosure.annual_report(site, last_year, counts)
@@ -170,7 +191,12 @@ async def _publish_disclosure_column(
 def _fixed(document: disclosure.FixedDocument, channel_id: int) -> DocumentCreate:
     body = "".join(f"<p>{p}</p>" for p in document.paragraphs)
     return DocumentCreate(
-        channel_id=channel_id, title=document.title, body_html=body, topic_category="综合政务", submit=True
+        channel_id=channel_id,
+        title=document.title,
+        body_html=body,
+        summary=document.summary,
+        topic_category="综合政务",
+        submit=True,
     )
 
 

@@ -102,3 +102,35 @@ def test_a_phone_sized_screen_needs_no_sideways_scrolling(browser, live_server, 
         assert overflow <= 0, f"{path}: {overflow}px wider than the screen"
         assert page.locator("nav.mainnav").is_visible()
     context.close()
+
+
+THEMED_SITES = {"province": "ah", "county": "feixi", "department": "ah-jyt"}
+
+
+@pytest.mark.parametrize("theme", THEMED_SITES)
+def test_each_theme_is_accessible_on_a_desk_and_on_a_phone(browser, live_server, browser_report, theme) -> None:
+    """Three themes share the home page's blocks: each is checked whole, wide and narrow, plain and 适老化."""
+    site = THEMED_SITES[theme]
+    for viewport, elder in (({"width": 1280, "height": 900}, False), ({"width": 375, "height": 740}, True)):
+        context = browser.new_context(locale="zh-CN", viewport=viewport)
+        if elder:
+            context.add_cookies([{"name": "sg_mode", "value": "elder", "domain": f"{site}.localhost", "path": "/"}])
+        page = context.new_page()
+        check_page(page, live_server.site(site), browser_report)
+        assert page.evaluate("() => document.body.className") == f"theme-{theme}"
+        assert page.evaluate("() => document.documentElement.className") == ("elder" if elder else "")
+        assert page.locator(".blk-picture_news img").first.evaluate("img => img.naturalWidth") > 0
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{site} at {viewport['width']}px: {overflow}px wider than the screen"
+        context.close()
+
+
+def test_the_api_documentation_renders_without_any_outside_host(page, live_server, browser_report) -> None:
+    """The browser here reaches nothing but the platform: Swagger UI must come from the platform itself."""
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if "127.0.0.1" not in request.url else None)
+    page.goto(f"{live_server}/api/v1/docs")
+    page.locator(".swagger-ui .info .title").wait_for(timeout=20_000)
+    assert "集约化政府网站平台 API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock").count() > 50 and not outside, outside
+    browser_report(f"{live_server}/api/v1/docs: Swagger UI drawn, {page.locator('.opblock').count()} operations")

@@ -28,6 +28,7 @@ class Site(Timestamps, Base):
     level: Mapped[str] = mapped_column(String(12))
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id"), index=True)
     theme: Mapped[str] = mapped_column(String(40), default="default")
+    lang: Mapped[str] = mapped_column(String(16), default="zh-CN", server_default="zh-CN")  # BCP 47
     status: Mapped[str] = mapped_column(String(12), default="building")
     # where a closed (关停/整合) site sends its visitors: the site it merged into, else its parent
     successor_id: Mapped[str | None] = mapped_column(ForeignKey("sites.id", use_alter=True))

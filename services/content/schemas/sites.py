@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from services.content.schemas.common import Name, ReadModel, Schema, ShortText, SiteId, reject_explicit_nulls, text
+from shared.events.content import THEME_OF_LEVEL, SiteTheme
 
 SiteLevel = Literal["province", "city", "county", "department"]
 SiteStatus = Literal["building", "online", "closed"]
@@ -59,7 +60,15 @@ PoliceNumber = Annotated[str | None, AfterValidator(_police)]
 Host = Annotated[str, Field(max_length=253), AfterValidator(_host)]
 Phone = Annotated[str, Field(pattern=r"^[0-9+()\- ]{5,40}$")]
 Email = Annotated[str, Field(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$", max_length=120)]
-Theme = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+Theme = Annotated[SiteTheme, Field(description="the renderer's theme: default, province, county or department")]
+Lang = Annotated[
+    str,
+    Field(
+        max_length=16,
+        pattern=r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$",
+        description="the language of its pages (BCP 47: zh-CN, en, fr, ru, ja …)",
+    ),
+]
 
 
 class SiteContact(Schema):
@@ -92,8 +101,13 @@ class SiteCreate(SiteContact):
     parent_id: SiteId | None = None
     main_domain: Host
     domains: list[Host] = Field(default_factory=list, max_length=20, description="other host names")
-    theme: Theme = "default"
+    theme: Theme | None = Field(None, description="default: the theme of its level (county for a city)")
+    lang: Lang = "zh-CN"
     status: SiteStatus = "building"
+
+    @property
+    def chosen_theme(self) -> str:
+        return self.theme or THEME_OF_LEVEL[self.level]
 
 
 class SiteUpdate(SiteContact):
@@ -106,12 +120,15 @@ class SiteUpdate(SiteContact):
     police_number: PoliceNumber = None
     parent_id: SiteId | None = None
     theme: Theme | None = None
+    lang: Lang | None = None
     status: SiteStatus | None = None
     version: int | None = Field(None, ge=1, description="send the version you read to avoid lost updates")
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> SiteUpdate:
-        reject_explicit_nulls(self, ("name", "abbreviation", "host_unit", "site_code", "org_code", "theme", "status"))
+        reject_explicit_nulls(
+            self, ("name", "abbreviation", "host_unit", "site_code", "org_code", "theme", "lang", "status")
+        )
         return self
 
 
@@ -140,6 +157,7 @@ class SiteRead(ReadModel):
     main_domain: str
     domains: list[str]
     theme: str
+    lang: str
     status: SiteStatus
     successor_id: str | None = None
     contact_phone: str | None

@@ -25,7 +25,7 @@ _PARENT_LEVELS = {
     "county": {"city"},
     "department": {"province", "city", "county"},
 }
-_ADMIN_FIELDS = {"contact_phone", "contact_email", "contact_address", "theme", "abbreviation", "version"}
+_ADMIN_FIELDS = {"contact_phone", "contact_email", "contact_address", "theme", "lang", "abbreviation", "version"}
 
 
 async def create_site(deps: ContentDeps, actor: Actor, data: SiteCreate) -> SiteRead:
@@ -35,7 +35,7 @@ async def create_site(deps: ContentDeps, actor: Actor, data: SiteCreate) -> Site
         raise Conflict("新开网站须先以 building 状态建立，再提交开通申请经审批上线", code="needs_approval")
     async with deps.platform_uow() as uow:
         await _check_new_site(uow, data)
-        site = Site(**data.model_dump(exclude={"main_domain", "domains"}))
+        site = Site(**data.model_dump(exclude={"main_domain", "domains", "theme"}), theme=data.chosen_theme)
         uow.session.add(site)
         hosts = [data.main_domain, *data.domains]
         await _check_hosts_free(uow, hosts, site_id=data.id)

@@ -130,10 +130,19 @@ async def test_directory_lists_online_sites_and_hosts_resolve(client, sites) -> 
 
 async def test_site_admins_change_contacts_but_not_identity(client, sites) -> None:
     await sites.open("hefei")
+    opened = (await client.get(f"{API}/sites/hefei", headers=sites.operator)).json()
+    assert (opened["theme"], opened["lang"]) == ("county", "zh-CN")  # a city's portal looks like a county's
     contact = await client.patch(
-        f"{API}/sites/hefei", headers=sites.admin("hefei"), json={"contact_phone": "0551-63538000", "theme": "blue"}
+        f"{API}/sites/hefei",
+        headers=sites.admin("hefei"),
+        json={"contact_phone": "0551-63538000", "theme": "department", "lang": "en"},
     )
     assert contact.status_code == 200 and contact.json()["contact_phone"] == "0551-63538000"
+    assert (contact.json()["theme"], contact.json()["lang"]) == ("department", "en")
+    unknown = await client.patch(f"{API}/sites/hefei", headers=sites.admin("hefei"), json={"theme": "blue"})
+    assert unknown.status_code == 422 and "theme" in unknown.text
+    bad_lang = await client.patch(f"{API}/sites/hefei", headers=sites.admin("hefei"), json={"lang": "english"})
+    assert bad_lang.status_code == 422 and "lang" in bad_lang.text
     identity = await client.patch(
         f"{API}/sites/hefei", headers=sites.admin("hefei"), json={"site_code": "3401000009", "status": "closed"}
     )

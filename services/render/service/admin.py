@@ -7,7 +7,7 @@ from services.render.models import Redirect, ThemeSettings
 from services.render.schemas import RedirectBatch, RedirectRead, RedirectsWritten, ThemeRead, ThemeUpdate
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from shared.auth import Principal
-from shared.errors import Forbidden, NotFound
+from shared.errors import Forbidden, InvalidInput, NotFound
 
 SITE_ADMIN = "site_admin"
 
@@ -40,6 +40,7 @@ async def update_theme(deps: RenderDeps, principal: Principal, site_id: str, dat
     require_site_admin(principal, site_id)
     require_known_site(deps, site_id)
     async with deps.site_uow(site_id) as uow:
+        check_block_channels(data, {c.path for c in await uow.repo.channels()})
         own = await uow.repo.theme()
         if own is None:
             uow.session.add(ThemeSettings(site_id=site_id, values=data.model_dump()))
@@ -48,6 +49,15 @@ async def update_theme(deps: RenderDeps, principal: Principal, site_id: str, dat
         _flush_site(deps, uow, site_id)
         await uow.commit()
     return ThemeRead(site_id=site_id, **data.model_dump())
+
+
+def check_block_channels(data: ThemeUpdate, paths: set[str]) -> None:
+    """A home block names columns the site has (a block left without its column later simply stays empty)."""
+    for index, block in enumerate(data.home_blocks or []):
+        named = [block.channel] if hasattr(block, "channel") else getattr(block, "channels", [])
+        for path in named:
+            if path not in paths:
+                raise InvalidInput(f"home_blocks[{index}].channel", f"本网站没有路径为 {path} 的栏目")
 
 
 async def list_redirects(deps: RenderDeps, principal: Principal, site_id: str) -> list[RedirectRead]:

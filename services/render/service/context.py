@@ -66,6 +66,9 @@ class HostTable:
     def site_ids(self) -> list[str]:
         return sorted(self._sites)
 
+    def sites(self) -> list[dict[str, Any]]:
+        return [self._sites[site_id] for site_id in self.site_ids()]
+
 
 @dataclass(frozen=True, slots=True)
 class SiteFrame:

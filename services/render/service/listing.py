@@ -6,7 +6,7 @@ from typing import Any
 
 from services.render.repository import Entry
 
-_CATALOGUE_FIELDS = ("index_number", "document_number", "issuing_body", "written_on", "cover_path")
+_CATALOGUE_FIELDS = ("index_number", "document_number", "issuing_body", "written_on")
 
 
 def entry_item(entry: Entry) -> dict[str, Any]:
@@ -18,6 +18,7 @@ def entry_item(entry: Entry) -> dict[str, Any]:
         "validity": entry.validity,
         "topic": entry.topic_category,
         "kind": entry.kind,
+        "cover": entry.cover_path,
     }
     fields = entry._fields
     return item | {name: getattr(entry, name) for name in _CATALOGUE_FIELDS if name in fields}

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 
-from services.render.cache import Page
+from services.render.cache import SITE_GROUP_TAG, Page
 from services.render.service.context import RenderDeps
 from services.render.service.mirror_files import FileMirror, FileSource
 from shared.logs import get_logger
@@ -51,6 +51,9 @@ class MirrorWriter:
 
     def changed(self, site_id: str, tags: set[str]) -> None:
         self._pending.setdefault(site_id, set()).update(tags)
+        if SITE_GROUP_TAG in tags:  # a site opened, moved or closed: every home page lists the group (rare)
+            for other in self.deps.hosts.site_ids():
+                self._pending.setdefault(other, set())
         self._wake.set()
 
     async def start(self) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from services.render.cache import Page, entries_tag, list_tag, site_tag
+from services.render.cache import SITE_GROUP_TAG, Page, entries_tag, list_tag, site_tag
 from services.render.models import ChannelView
 from services.render.repository import Entry
 from services.render.service import closed_sites
 from services.render.service.catalogue import BadParameter, catalogue_context, catalogue_filters
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
+from services.render.service.home import configured_blocks, home_blocks
 from services.render.service.listing import entry_item, pager
 from services.render.service.site_context import PageRequest, SiteContext, site_context
 from services.render.themes import Themes
@@ -20,7 +21,6 @@ from shared.events.content import PublicState
 HTML = "text/html; charset=utf-8"
 _LIST_PAGE = re.compile(r"^(?P<channel>.*?)/?(?:index(?:_(?P<n>[1-9][0-9]{0,4}))?\.html)?$")
 CATALOGUE_PATH = "zfxxgk"
-HOME_SECTIONS = 6
 
 
 class PageBuilder:
@@ -36,7 +36,7 @@ class PageBuilder:
             redirect = await uow.repo.redirect(request.path) if ctx.has_redirects else None
             if redirect is not None:
                 if redirect.target is None:
-                    return self.error(ctx, 410, "该页面已不再提供", {site_tag(ctx.site_id)})
+                    return self.error(ctx, 410, ctx.t["gone_page"], {site_tag(ctx.site_id)})
                 return redirect_page(redirect.target, ctx)
             return await self._route(uow, ctx, request)
 
@@ -63,22 +63,17 @@ class PageBuilder:
         match = _LIST_PAGE.match(path.strip("/") if path.endswith("/") else path.lstrip("/"))
         channel = ctx.channel_by_path(match["channel"]) if match else None
         if channel is None:
-            return self.error(ctx, 404, "您访问的页面不存在", {site_tag(ctx.site_id), entries_tag(ctx.site_id)})
+            return self.error(ctx, 404, ctx.t["not_found"], {site_tag(ctx.site_id), entries_tag(ctx.site_id)})
         if not path.endswith(("/", ".html")):
             return redirect_page(ctx.url(f"/{channel.path}/"), ctx)
         return await self.channel(uow, ctx, channel, int(match["n"] or 1), request.params)
 
     async def home(self, uow: RenderUnitOfWork, ctx: SiteContext) -> Page:
-        sections = []
-        for channel in ctx.home_channels():
-            items, _ = await uow.repo.listed(channel.path, 0, 8)
-            if items:
-                sections.append({"channel": channel.snapshot, "items": [entry_item(e) for e in items]})
-            if len(sections) == HOME_SECTIONS:
-                break
-        portals = [c.snapshot for c in ctx.top if c.path in ("zfxxgk", "hdjl", "sjfb", "bsfw")]
+        blocks = await home_blocks(self.deps, uow, ctx)
         tags = {site_tag(ctx.site_id), entries_tag(ctx.site_id)}
-        return self.html(ctx, "home.html", {"sections": sections, "portals": portals}, tags, column=None)
+        if any(b["kind"] == "site_group" for b in configured_blocks(ctx)):  # shown or not yet: any site opening
+            tags.add(SITE_GROUP_TAG)
+        return self.html(ctx, "home.html", {"home": blocks}, tags, column=None)
 
     async def channel(
         self, uow: RenderUnitOfWork, ctx: SiteContext, channel: ChannelView, number: int, params: dict[str, str]
@@ -98,7 +93,7 @@ class PageBuilder:
         items, total = await uow.repo.listed(channel.path, (number - 1) * size, size)
         pages = max(1, -(-total // size))
         if number > pages:
-            return self.error(ctx, 404, "您访问的页面不存在", tags)
+            return self.error(ctx, 404, ctx.t["not_found"], tags)
         context = {
             "channel": snap,
             "children": [c.snapshot for c in ctx.children(channel.id)],
@@ -116,7 +111,7 @@ class PageBuilder:
         try:
             filters, number = catalogue_filters(params)
         except BadParameter as bad:
-            return self.error(ctx, 400, f"参数 {bad.field} 无效：{bad}", tags)
+            return self.error(ctx, 400, ctx.t["bad_parameter"].format(field=bad.field, problem=bad), tags)
         size = self.deps.settings.page_size
         context = await catalogue_context(uow, ctx, channel, filters, number, size)
         return self.html(ctx, "catalogue.html", context, tags | {entries_tag(ctx.site_id)}, column=channel)
@@ -125,7 +120,7 @@ class PageBuilder:
         view = await self._document_view(uow, entry.document_id)
         tags = {site_tag(ctx.site_id), f"doc:{entry.document_id}"}
         if view is None or view.state == PublicState.GONE:
-            return self.error(ctx, 410, "该信息已删除", tags)
+            return self.error(ctx, 410, ctx.t["deleted"], tags)
         if view.state == PublicState.REDIRECTED and view.redirect_url:
             return redirect_page(view.redirect_url, ctx, tags=tags)
         doc = view.snapshot if view.state == PublicState.LIVE else notice_only(view.snapshot)
@@ -177,5 +172,5 @@ def notice_only(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def redirect_page(target: str, ctx: SiteContext, *, status: int = 301, tags: set[str] | None = None) -> Page:
-    body = f'<!doctype html><html lang="zh-CN"><title>已迁移</title><a href="{target}">{target}</a></html>'
+    body = f'<!doctype html><html lang="{ctx.lang}"><title>{target}</title><a href="{target}">{target}</a></html>'
     return Page(status, body.encode(), HTML, frozenset(tags or {site_tag(ctx.site_id)}), "public, max-age=300", target)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from services.render.cache import entries_tag, list_tags, site_tag
+from services.render.cache import SITE_GROUP_TAG, entries_tag, list_tags, site_tag
 from services.render.models import ChannelView, DocumentView, PageEntry, SiteView
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.themes import file_path
@@ -39,7 +39,7 @@ class Projection:
         def apply() -> None:
             if site is not None:
                 self.deps.hosts.load(site)
-            self.deps.changed(site_id, tags)
+            self.deps.changed(site_id, tags | ({SITE_GROUP_TAG} if site is not None else set()))
 
         uow.after_commit(apply)
 

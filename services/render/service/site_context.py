@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.render.cache import site_tag
+from services.render.labels import labels, og_locale, site_lang
 from services.render.models import ChannelView
 from services.render.service.context import RenderDeps, RenderUnitOfWork, SiteFrame
 from services.render.themes import DEFAULT_THEME
@@ -57,6 +58,15 @@ class SiteContext:
     @property
     def theme_name(self) -> str:
         return self.site.get("theme") or DEFAULT_THEME
+
+    @property
+    def lang(self) -> str:
+        return site_lang(self.site)
+
+    @property
+    def t(self) -> Any:
+        """The frame's words in the site's language."""
+        return labels(self.lang)
 
     @property
     def top(self) -> list[ChannelView]:
@@ -115,8 +125,15 @@ class SiteContext:
         article: dict[str, Any] | None = None,
         title: str | None = None,
     ) -> dict[str, Any]:
+        parent = self.other_sites(self.site["parent_id"]) if self.site.get("parent_id") else None
         return {
             "site": self.site,
+            "lang": self.lang,
+            "og_locale": og_locale(self.lang),
+            "t": self.t,
+            "theme_name": self.theme_name,
+            "parent_site": parent,
+            "parent_url": f"{self.scheme}://{parent['main_domain']}/" if parent else None,
             "theme": self.theme,
             "nav": [c.snapshot for c in self.top],
             "variant": self.variant,

@@ -40,7 +40,18 @@ CHANNELS = [  # id, parent, slug, path, name, kind
 ]
 
 
-def site(site_id: str, name: str, code: str, *, status: str = "online", domains: tuple[str, ...] = ()) -> SiteSnapshot:
+def site(
+    site_id: str,
+    name: str,
+    code: str,
+    *,
+    status: str = "online",
+    domains: tuple[str, ...] = (),
+    level: str = "city",
+    parent_id: str | None = None,
+    theme: str = "default",
+    lang: str = "zh-CN",
+) -> SiteSnapshot:
     main = f"www.{site_id}.gov.cn"
     return SiteSnapshot(
         id=site_id,
@@ -51,11 +62,12 @@ def site(site_id: str, name: str, code: str, *, status: str = "online", domains:
         police_number="皖公网安备 34010002000001号",
         main_domain=main,
         domains=[main, *domains],
-        level="city",
-        parent_id=None,
-        theme="default",
+        level=level,
+        parent_id=parent_id,
+        theme=theme,
         status=status,
         contact_phone="0551-63538000",
+        lang=lang,
     )
 
 
