@@ -11,9 +11,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.config import GatewaySettings
 from gateway.keys import RemoteKeyVerifier
 from gateway.limits import Rate, TokenBuckets, retry_after
-from gateway.openapi import DOCS_PATH, OPENAPI_PATH, docs_page, merged_openapi
+from gateway.openapi import DOCS_ASSETS, DOCS_PATH, OPENAPI_PATH, docs_page, merged_openapi
 from gateway.proxy import ServiceProxy
 from gateway.services import ServiceClients
+from shared.apidocs import ASSET_CACHE, ASSETS, asset
 from shared.auth.apikeys import ApiKeyVerifier, CachedKeyVerifier
 from shared.errors import error_envelope
 from shared.metrics import render_metrics
@@ -92,6 +93,9 @@ class Gateway:
         if path == DOCS_PATH:
             await _raw(send, 200, docs_page(), b"text/html; charset=utf-8")
             return
+        if path.startswith(DOCS_ASSETS):
+            await self._docs_asset(send, path.removeprefix(DOCS_ASSETS))
+            return
         public = self._is_public(path)
         if public and scope["method"] == "OPTIONS":
             await _raw(send, 204, b"", None, CORS_HEADERS)
@@ -103,6 +107,13 @@ class Gateway:
             await _json(send, 404, error_envelope("not_found", f"no service at {path}"))
             return
         await app(scope, receive, _with_cors(send) if public else send)
+
+    async def _docs_asset(self, send: Send, name: str) -> None:
+        if name not in ASSETS:
+            await _json(send, 404, error_envelope("no_such_asset", f"文档资源 {name} 不存在"))
+            return
+        body, content_type = asset(name)
+        await _raw(send, 200, body, content_type.encode(), [(b"cache-control", ASSET_CACHE.encode())])
 
     async def _files(self, scope: Scope, receive: Receive, send: Send) -> None:
         """/files/<id>/<name> on a site's host is the content service's public file path, the Host kept: public

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.openapi.docs import get_swagger_ui_html
-
 from gateway.services import ServiceClients
+from shared.apidocs import docs_html
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 DOCS_PATH = "/api/v1/docs"
+DOCS_ASSETS = "/api/v1/docs/assets/"
 
 
 async def merged_openapi(clients: ServiceClients) -> dict[str, Any]:
@@ -59,4 +59,4 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
 
 
 def docs_page() -> bytes:
-    return get_swagger_ui_html(openapi_url=OPENAPI_PATH, title="集约化政府网站平台 API").body
+    return docs_html(OPENAPI_PATH, "集约化政府网站平台 API", DOCS_ASSETS.rstrip("/"))

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol, Self
 
 from fastapi import APIRouter, FastAPI
 
+from shared.apidocs import docs_router
 from shared.blobs import BlobStore, create_blob_store
 from shared.bus import EventBus, create_bus
 from shared.config import ServiceSettings
@@ -119,7 +120,7 @@ class ServiceRuntime:
             lifespan=self.lifespan,
             description=description,
             openapi_url=f"{prefix}/openapi.json",
-            docs_url=f"{prefix}/docs",
+            docs_url=None,  # shared.apidocs serves the page with its own copy of Swagger UI
             redoc_url=None,
         )
         app.state.runtime = self
@@ -128,6 +129,7 @@ class ServiceRuntime:
         install_error_handlers(app)
         for router in routers:
             app.include_router(router)
+        app.include_router(docs_router(prefix, title))
         app.include_router(ops_router(self.readiness()))
         wrap_service_app(app, service=self.name, limit_for=limit_for, access_log=access_log)
         return app

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import re
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import orjson
+import pytest
 import uvicorn
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
 from services.render import RenderRuntime, RenderSettings, create_server, migrate
 from services.render.tests.support import Feeder, eventually, site, site_ready
+from shared.apidocs import ASSETS
 from shared.config import sqlite_url
 
 HEFEI = site("hefei", "合肥市人民政府", "3401000001")
@@ -95,6 +99,21 @@ async def test_one_openapi_document_covers_every_service(http) -> None:
     assert "/api/v1/render/sites/{site_id}/redirects" in spec["paths"]
     docs = await http.get("/api/v1/docs")
     assert docs.status_code == 200 and "/api/v1/openapi.json" in docs.text
+
+
+@pytest.mark.parametrize("docs_page", ["/api/v1/docs", "/api/v1/content/docs", "/api/v1/identity/docs"])
+async def test_the_api_documentation_needs_nothing_from_outside_the_platform(http, docs_page) -> None:
+    """On an isolated government network a page loading Swagger UI from a CDN is blank."""
+    page = (await http.get(docs_page)).text
+    loaded = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert loaded and not [url for url in loaded if "//" in url], loaded  # every asset on the platform's own host
+    for url in loaded:
+        served = await http.get(url)
+        assert served.status_code == 200, url
+        assert hashlib.sha256(served.content).hexdigest() == ASSETS[url.rsplit("/", 1)[1]][1], url
+    assert "SwaggerUIBundle" in (await http.get(loaded[0] if loaded[0].endswith(".js") else loaded[-1])).text
+    missing = await http.get(docs_page + "/assets/swagger-ui-standalone-preset.js")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "no_such_asset"
 
 
 def free_port() -> int:
