@@ -35,7 +35,7 @@ class ConsolidatedApp:
         # The mirror copies attachments from the content service's public file URLs, in-process here.
         files = render.HttpFiles("http://content.internal", transport=httpx.ASGITransport(content_app))
         render_app = render.create_app(render_settings(platform), bus=self.bus, files=files, access_log=False)
-        identity_app = identity.create_app(identity_settings(platform), access_log=False)
+        identity_app = identity.create_app(identity_settings(platform), bus=self.bus, access_log=False)
         self.content = content.ContentRuntime.of(content_app)
         self.render = render.RenderRuntime.of(render_app)
         self.identity = identity.IdentityRuntime.of(identity_app)

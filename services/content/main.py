@@ -13,6 +13,7 @@ from services.content.models import Outbox
 from services.content.scheduler import Scheduler
 from services.content.service.context import ContentDeps
 from shared.auth import JwksSource, TokenVerifier
+from shared.auth.revocations import follow_revocations
 from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
@@ -57,6 +58,7 @@ class ContentRuntime(ServiceRuntime):
 
     async def prepare(self) -> None:
         self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC])
+        follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)
 

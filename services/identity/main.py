@@ -11,12 +11,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from services.identity.api import PREFIX, identity_router
 from services.identity.api.pages import TEMPLATES
 from services.identity.config import IdentitySettings
+from services.identity.models import Outbox
 from services.identity.service.context import IdentityDeps
 from services.identity.service.housekeeping import Housekeeper
 from services.identity.service.keys import KeyRingSource
 from services.identity.service.secrets import Passwords
 from shared.auth import TokenVerifier
+from shared.auth.revocations import follow_revocations
+from shared.bus import EventBus
 from shared.db.migrate import Schema
+from shared.events.identity import TOKENS_TOPIC
+from shared.messaging.relay import OutboxRelay
 from shared.runtime import ServiceRuntime
 
 SCHEMA = Schema("identity", Path(__file__).parent / "migrations")
@@ -27,20 +32,40 @@ async def migrate(settings: IdentitySettings) -> None:
 
 
 class IdentityRuntime(ServiceRuntime):
-    """The provider's database (no bus, no blobs), its keys, its housekeeping, its client for back-channel calls."""
+    """The provider's database, its keys, its housekeeping, its client for back-channel calls, and the bus its
+    revocations leave on (no blobs)."""
 
     name = "identity"
 
-    def __init__(self, settings: IdentitySettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: IdentitySettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        bus: EventBus | None = None,
+    ) -> None:
         super().__init__(settings)
         self.settings = settings
+        self.use_bus(settings, bus)
+        self.relay = OutboxRelay(
+            self.database.engine,
+            Outbox,
+            self.bus,
+            service=self.name,
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
         self.http = httpx.AsyncClient(transport=transport)  # back-channel logout calls to the clients
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
-        self.deps = IdentityDeps(self.database, settings, passwords)
+        self.deps = IdentityDeps(self.database, settings, passwords, wake_relay=self.relay.wake)
         self.workers.append(Housekeeper(self.deps, settings.housekeeping_seconds))
+        if settings.relay_enabled:
+            self.workers.append(self.relay)
 
     async def prepare(self) -> None:
-        """The signing keys, loaded (and the next one made) before the first request."""
+        """The signing keys, loaded (and the next one made) before the first request; the revocations heard."""
+        self.bus.declare([TOKENS_TOPIC])
+        follow_revocations(self.bus, self.name, self.deps.revocations)
         async with self.deps.uow() as uow:
             await self.deps.keys.load(uow.session, keep_retired=self.deps.keep_retired_keys())
             await uow.commit()
@@ -53,11 +78,13 @@ def create_app(
     settings: IdentitySettings | None = None,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    bus: EventBus | None = None,
     access_log: bool = True,
 ) -> FastAPI:
-    """Build the identity service; `transport` carries its outgoing calls (back-channel logout)."""
+    """Build the identity service; `transport` carries its outgoing calls (back-channel logout); with a shared
+    `bus` the caller starts it and the workers."""
     settings = settings or IdentitySettings()
-    runtime = IdentityRuntime(settings, transport=transport)
+    runtime = IdentityRuntime(settings, transport=transport, bus=bus)
     return runtime.app(
         title="统一身份认证 Identity",
         description="OpenID Connect provider of the site group: accounts, site-scoped roles, clients, API keys.",
@@ -68,7 +95,10 @@ def create_app(
         deps=runtime.deps,
         http=runtime.http,
         verifier=TokenVerifier(
-            KeyRingSource(runtime.deps.keys), issuer=settings.issuer, audience=settings.resource_audience
+            KeyRingSource(runtime.deps.keys),
+            issuer=settings.issuer,
+            audience=settings.resource_audience,
+            revocations=runtime.deps.revocations,
         ),
         templates=Environment(
             loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False

@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.clock import utcnow
 from shared.db.types import BigId, Json, UtcDateTime, service_metadata
+from shared.messaging.tables import OutboxBase
 
 
 class Base(DeclarativeBase):
@@ -238,3 +239,7 @@ class Consent(Base):
     client_id: Mapped[str] = mapped_column(ForeignKey("clients.id"))
     scopes: Mapped[list[str]] = mapped_column(Json)
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Outbox(OutboxBase, Base):
+    """Revocations on their way to every service (identity.tokens.revoked.v1)."""

@@ -18,6 +18,7 @@ from services.render.service.mirror_files import HttpFiles
 from services.render.service.pages import PageBuilder
 from services.render.themes import Themes
 from shared.auth import JwksSource, TokenVerifier
+from shared.auth.revocations import follow_revocations
 from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
@@ -75,6 +76,7 @@ class RenderRuntime(ServiceRuntime):
             for site in await uow.repo.all_sites():
                 self.deps.hosts.load(site.snapshot)
         self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC])
+        follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)
 

@@ -15,6 +15,7 @@ from joserfc.jwk import KeySet
 from pydantic import ValidationError
 
 from shared.auth.principal import Grant, Principal
+from shared.auth.revocations import Revocations, TokenIds
 from shared.errors import ServiceUnavailable, Unauthenticated
 
 ALGORITHMS = ("RS256", "ES256", "EdDSA")
@@ -57,25 +58,35 @@ class TokenVerifier:
     """Checks signature, issuer, audience and lifetime, then reads the principal from the claims."""
 
     def __init__(
-        self, source: JwksSource, *, issuer: str, audience: str, leeway: int = 30, cache_size: int = 4096
+        self,
+        source: JwksSource,
+        *,
+        issuer: str,
+        audience: str,
+        leeway: int = 30,
+        cache_size: int = 4096,
+        revocations: Revocations | None = None,
     ) -> None:
         self.source = source
-        # A verified token is immutable until it expires: remember it instead of re-checking its signature.
-        self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self.revocations = revocations or Revocations()
+        # A verified token is immutable until it expires: remember it instead of re-checking its signature
+        # (revocations are still consulted on every use).
+        self._verified: OrderedDict[str, tuple[float, Principal, TokenIds]] = OrderedDict()
         self._cache_size = cache_size
         self.issuer, self.audience, self.leeway = issuer, audience, leeway
 
     async def verify(self, token: str) -> Principal:
         cached = self._verified.get(token)
-        if cached is not None and cached[0] > time.time():
-            return cached[1]
-        principal, expires = await self._verify(token)
-        self._verified[token] = (expires, principal)
-        if len(self._verified) > self._cache_size:
-            self._verified.popitem(last=False)
-        return principal
+        if cached is None or cached[0] <= time.time():
+            cached = await self._verify(token)
+            self._verified[token] = cached
+            if len(self._verified) > self._cache_size:
+                self._verified.popitem(last=False)
+        if self.revocations.revoked(cached[2]) is not None:
+            raise Unauthenticated("访问令牌已被撤销，请重新登录", code="token_revoked")
+        return cached[1]
 
-    async def _verify(self, token: str) -> tuple[Principal, float]:
+    async def _verify(self, token: str) -> tuple[float, Principal, TokenIds]:
         try:
             keys = await self.source.keys()
         except Exception as exc:  # no keys at all: no token can be judged
@@ -91,7 +102,7 @@ class TokenVerifier:
         if str(decoded.header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
             raise Unauthenticated("not an access token (RFC 9068 requires typ at+jwt)")
         self._check_claims(decoded.claims)
-        return _principal(decoded.claims), float(decoded.claims["exp"])
+        return float(decoded.claims["exp"]), _principal(decoded.claims), TokenIds.of(decoded.claims)
 
     def _check_claims(self, claims: dict) -> None:
         """RFC 9068 §4 / RFC 7519 §4.1 checks, written out: the generic claims registry cost an eighth of

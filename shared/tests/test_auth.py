@@ -15,6 +15,7 @@ from joserfc.jwk import OctKey
 from shared.auth import PLATFORM_SITE, Grant, JwksSource, Principal, TokenVerifier
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.auth.keys import LocalSigner
+from shared.auth.revocations import Revocations, TokenIds
 from shared.errors import ProblemError, Unauthenticated
 
 # No database, broker or bucket involved: nothing to repeat on the real servers.
@@ -291,3 +292,38 @@ async def test_the_key_cache_remembers_answers_for_their_time_only() -> None:
     now[0] = 31.0
     await cache("sgk_good")
     assert asked[3:] == ["sgk_good"]
+
+
+async def test_a_revocation_reaches_even_a_token_verified_before_it(verifier, signer) -> None:
+    token = signer.mint("zhangwei", [Grant(site="hefei", role="editor")], jti="a1", sid="s1", fam="f1")
+    assert (await verifier.verify(token)).subject == "zhangwei"  # verified and cached
+    verifier.revocations.add("session", "s1", issued_before=4e9, until=time.time() + 60)
+    with pytest.raises(Unauthenticated, match="撤销") as raised:
+        await verifier.verify(token)
+    assert raised.value.status == 401 and raised.value.code == "token_revoked"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "revoked"),
+    [("token", "a1", True), ("family", "f1", True), ("session", "s1", True), ("token", "other", False)],
+)
+def test_revocations_name_a_token_by_its_id_family_or_session(kind, value, revoked) -> None:
+    now = [1_000.0]
+    revocations = Revocations(clock=lambda: now[0])
+    token = TokenIds(jti="a1", fam="f1", sid="s1", sub="u1", iat=900)
+    revocations.add(kind, value, issued_before=1_600, until=1_600)
+    assert (revocations.revoked(token) == kind) is revoked
+    now[0] = 1_601.0  # past `until`: the token has expired anyway, the entry goes
+    assert revocations.revoked(token) is None and len(revocations) == 0
+
+
+def test_a_person_keeps_the_tokens_issued_after_a_role_was_taken_away() -> None:
+    revocations = Revocations(clock=lambda: 1_000.0)
+    revocations.add("subject", "u1", issued_before=950.5, until=1_600)
+    assert revocations.revoked(TokenIds("a", None, None, "u1", iat=950)) == "subject"  # that very second too
+    assert revocations.revoked(TokenIds("b", None, None, "u1", iat=951)) is None
+    assert revocations.revoked(TokenIds("c", None, None, "u2", iat=900)) is None
+    revocations.add("subject", "u1", issued_before=999, until=1_200)  # a second revocation widens, never narrows
+    assert revocations.revoked(TokenIds("d", None, None, "u1", iat=990)) == "subject"
+    revocations.add("token", "gone", issued_before=0, until=999)  # already expired: not kept at all
+    assert len(revocations) == 1

@@ -12,6 +12,7 @@ from services.identity.service.accounts import create_account
 from services.identity.service.clients import register_client
 from services.identity.service.context import IdentityDeps
 from services.identity.service.keys import KeyRing
+from services.identity.service.revocations import announce_revocation
 from services.identity.service.roles import (
     PLATFORM_OPERATOR,
     SECURITY_ADMIN,
@@ -79,6 +80,7 @@ async def revoke_role(deps: IdentityDeps, actor: Principal, account_id: str, sit
         if not result.rowcount:
             raise NotFound(f"{account_id} holds no {role} on {site}")
         uow.audit(actor.subject, "role.revoked", target=account_id, site_id=site, detail=role)
+        announce_revocation(uow, deps, "subject", account_id)  # tokens carrying the role stop now
         await uow.commit()
 
 

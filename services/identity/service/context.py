@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Self
 
 from services.identity.config import IdentitySettings
-from services.identity.models import AuditRecord, Client
+from services.identity.models import AuditRecord, Client, Outbox
 from services.identity.repository import IdentityRepository
 from services.identity.service.keys import KeyRing
 from services.identity.service.secrets import Passwords
 from services.identity.service.throttle import LoginThrottle
+from shared.auth.revocations import Revocations
 from shared.db.engine import Database
-from shared.db.uow import UnitOfWork
+from shared.messaging.outbox import OutboxUnitOfWork
 from shared.tenancy import PLATFORM
 
 
-class IdentityUnitOfWork(UnitOfWork):
+class IdentityUnitOfWork(OutboxUnitOfWork):
+    """The provider's data and its outbox (revocations leave through it)."""
+
     repo: IdentityRepository
+
+    def __init__(self, database: Database, *, wake: Callable[[], None] | None = None) -> None:
+        # Identity data is the platform's (an account spans sites); grants name their sites as values.
+        super().__init__(database, scope=PLATFORM, source="/identity", outbox=Outbox, wake=wake)
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -78,6 +86,8 @@ class IdentityDeps:
     database: Database
     settings: IdentitySettings
     passwords: Passwords
+    wake_relay: Callable[[], None] | None = None
+    revocations: Revocations = field(default_factory=Revocations)  # what this process has heard revoked
     keys: KeyRing = field(default_factory=KeyRing)
     clients: ClientCache = field(default_factory=ClientCache)
     throttle: LoginThrottle = field(init=False)
@@ -88,8 +98,7 @@ class IdentityDeps:
         self.throttle = LoginThrottle(s.failed_logins_per_address, s.failed_login_window_seconds)
 
     def uow(self) -> IdentityUnitOfWork:
-        # Identity data is the platform's (an account spans sites); grants name their sites as values.
-        return IdentityUnitOfWork(self.database, scope=PLATFORM)
+        return IdentityUnitOfWork(self.database, wake=self.wake_relay)
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -10,9 +10,11 @@ from joserfc.errors import JoseError
 from services.identity.models import Client, RevokedToken
 from services.identity.service.context import IdentityDeps
 from services.identity.service.errors import OAuthError
+from services.identity.service.revocations import announce_revocation
 from services.identity.service.secrets import digest
 from services.identity.service.token_grants import authenticate_client
 from services.identity.service.tokens import userinfo_claims
+from shared.auth.revocations import TokenIds
 from shared.errors import Unauthenticated
 
 
@@ -28,6 +30,11 @@ def _access_claims(deps: IdentityDeps, token: str) -> dict[str, Any] | None:
     return claims if claims.get("exp", 0) > deps.now().timestamp() else None
 
 
+async def _revoked(uow, deps: IdentityDeps, claims: dict[str, Any]) -> bool:  # noqa: ANN001
+    """Listed by jti here, or named by a revocation this process heard (family, session, person)."""
+    return deps.revocations.revoked(TokenIds.of(claims)) is not None or await uow.repo.is_revoked(claims["jti"])
+
+
 async def introspect(deps: IdentityDeps, form: dict[str, str], authorization: str | None) -> dict[str, Any]:
     """RFC 7662: only confidential clients, authenticated with their secret, ask (a public client's id is no
     secret: anyone could name it); anything not currently valid is just `active: false`."""
@@ -37,7 +44,7 @@ async def introspect(deps: IdentityDeps, form: dict[str, str], authorization: st
             raise OAuthError("invalid_client", "introspection is for confidential clients only", 401)
         token = form.get("token", "")
         claims = _access_claims(deps, token)
-        if claims is not None and not await uow.repo.is_revoked(claims["jti"]):
+        if claims is not None and not await _revoked(uow, deps, claims):
             keep = ("sub", "client_id", "scope", "exp", "iat", "nbf", "iss", "aud", "jti", "acr", "grants")
             return {"active": True, "token_type": "Bearer"} | {k: claims[k] for k in keep if k in claims}
         refresh = await uow.repo.refresh_token(digest(token))
@@ -62,10 +69,13 @@ async def revoke(deps: IdentityDeps, form: dict[str, str], authorization: str | 
         refresh = await uow.repo.refresh_token(digest(token))
         if refresh is not None and refresh.client_id == client.id:
             await uow.repo.revoke_family(refresh.family_id, deps.now())
+            announce_revocation(uow, deps, "family", refresh.family_id)  # its access tokens go with it
             uow.audit(client.id, "token.revoked", target=refresh.account_id, detail="refresh token family")
         claims = _access_claims(deps, token)
         if claims is not None and claims.get("client_id") == client.id and not await uow.repo.is_revoked(claims["jti"]):
-            uow.session.add(RevokedToken(jti=claims["jti"], expires_at=datetime.fromtimestamp(claims["exp"], UTC)))
+            expires = datetime.fromtimestamp(claims["exp"], UTC)
+            uow.session.add(RevokedToken(jti=claims["jti"], expires_at=expires))
+            announce_revocation(uow, deps, "token", claims["jti"], expires_at=expires)
             uow.audit(client.id, "token.revoked", target=claims.get("sub"), detail="access token")
         await uow.commit()  # unknown or foreign tokens: 200 all the same (§2.2), nothing changed
 
@@ -75,8 +85,8 @@ async def userinfo(deps: IdentityDeps, bearer: str | None) -> dict[str, Any]:
     if claims is None or "openid" not in str(claims.get("scope", "")).split():
         raise Unauthenticated("a valid access token with the openid scope is required")
     async with deps.uow() as uow:
-        if await uow.repo.is_revoked(claims["jti"]):
-            raise Unauthenticated("access token was revoked")
+        if await _revoked(uow, deps, claims):
+            raise Unauthenticated("访问令牌已被撤销，请重新登录", code="token_revoked")
         account = await uow.repo.account(claims["sub"])
         if account is None or account.disabled:
             raise Unauthenticated("the account no longer exists")

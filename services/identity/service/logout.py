@@ -14,6 +14,7 @@ from joserfc.errors import JoseError
 from services.identity.models import Client, LoginSession
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
 from services.identity.service.errors import AuthorizeRefused
+from services.identity.service.revocations import announce_revocation
 from services.identity.service.secrets import digest
 from shared.logs import get_logger
 
@@ -67,6 +68,7 @@ async def _end(uow: IdentityUnitOfWork, deps: IdentityDeps, session: LoginSessio
     now = deps.now()
     session.ended_at = now
     await uow.repo.revoke_session_tokens(session.id, now)
+    announce_revocation(uow, deps, "session", session.id)  # its access tokens stop at every service
     uow.audit(session.account_id, "logout", detail=f"session {session.id}, clients {', '.join(session.clients)}")
     notices = []
     for client_id in session.clients:

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from services.identity.models import Client, LoginSession, RefreshToken
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
 from services.identity.service.errors import OAuthError
+from services.identity.service.revocations import announce_revocation
 from services.identity.service.secrets import digest, new_secret, pkce_matches, same_digest
 from services.identity.service.sessions import acr_for
 from services.identity.service.tokens import access_token, grants_claim, id_token, user_access_token
@@ -45,6 +46,7 @@ async def exchange_code(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Cli
     if code.used_at is not None:  # replayed: whatever it gave is revoked (RFC 6749 §4.1.2)
         if code.family_id:
             await uow.repo.revoke_family(code.family_id, deps.now())
+            announce_revocation(uow, deps, "family", code.family_id)  # the access token it gave too
         raise OAuthError("invalid_grant", "authorization code was already used")
     if form.get("redirect_uri") != code.redirect_uri:
         raise OAuthError("invalid_grant", "redirect_uri does not match the authorization request")
@@ -71,14 +73,14 @@ async def refresh(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Client, f
         raise OAuthError("invalid_grant", "refresh token is invalid")
     now = deps.now()
     if token.used_at is not None and token.revoked_at is None:
-        await _reuse_detected(uow, token, client, now)
+        await _reuse_detected(uow, deps, token, client, now)
     if token.revoked_at is not None or token.expires_at <= now:
         raise OAuthError("invalid_grant", "refresh token is revoked or expired")
     if token.session_ended_at is not None or token.disabled:
         raise OAuthError("invalid_grant", "the login or the account behind this token has ended")
     scope = _narrowed(token.scope, form.get("scope"))
     if not await uow.repo.mark_used(token_hash, now):  # a concurrent request used it a moment before
-        await _reuse_detected(uow, token, client, now)
+        await _reuse_detected(uow, deps, token, client, now)
     grants = grants_claim([row for row in rows if row.role is not None])
     auth_time = int(token.auth_time.timestamp()) if token.auth_time else None
     access, lifetime = access_token(
@@ -91,6 +93,7 @@ async def refresh(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Client, f
         acr=acr_for(token.assurance),
         auth_time=auth_time,
         sid=token.session_id,
+        fam=token.family_id,
     )
     fresh = new_secret()
     await uow.repo.add_refresh_token(
@@ -112,9 +115,10 @@ async def refresh(uow: IdentityUnitOfWork, deps: IdentityDeps, client: Client, f
     }
 
 
-async def _reuse_detected(uow: IdentityUnitOfWork, token, client: Client, now) -> None:  # noqa: ANN001
+async def _reuse_detected(uow: IdentityUnitOfWork, deps: IdentityDeps, token, client: Client, now) -> None:  # noqa: ANN001
     """A rotated token presented again: assume it was stolen and end the whole family."""
     await uow.repo.revoke_family(token.family_id, now)
+    announce_revocation(uow, deps, "family", token.family_id)
     uow.audit(token.account_id, "token.reuse_detected", target=client.id, detail=f"family {token.family_id}")
     raise OAuthError("invalid_grant", "refresh token was already used; its family is revoked")
 
@@ -143,17 +147,18 @@ async def _user_tokens(
     if account is None or account.disabled:
         raise OAuthError("invalid_grant", "the account is disabled")
     grants = await uow.repo.grants_of(account.id)
-    access, lifetime = user_access_token(deps, account, grants, session, client.id, scope)
+    # Every grant is a family, refresh token or not: a replayed code revokes the access token it gave by it.
+    named = family or new_secret(16)
+    access, lifetime = user_access_token(deps, account, grants, session, client.id, scope, family=named)
     response: dict[str, Any] = {"access_token": access, "token_type": "Bearer", "expires_in": lifetime, "scope": scope}
     if "openid" in scope.split() and session is not None and family is None:
         response["id_token"] = id_token(deps, account, session, client_id=client.id, nonce=nonce, access=access)
     if "offline_access" in scope.split() or family is not None:
-        family = family or new_secret(16)
         refresh_token = new_secret()
         uow.session.add(
             RefreshToken(
                 token_hash=digest(refresh_token),
-                family_id=family,
+                family_id=named,
                 client_id=client.id,
                 account_id=account.id,
                 session_id=session.id if session else None,
@@ -162,7 +167,7 @@ async def _user_tokens(
             )
         )
         response["refresh_token"] = refresh_token
-    return response, family
+    return response, named
 
 
 def client_credentials(deps: IdentityDeps, client: Client, form: dict[str, str]) -> dict[str, Any]:

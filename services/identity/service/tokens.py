@@ -59,6 +59,8 @@ def user_access_token(
     session: LoginSession | None,
     client_id: str,
     scope: str,
+    *,
+    family: str | None = None,
 ) -> tuple[str, int]:
     return access_token(
         deps,
@@ -70,6 +72,7 @@ def user_access_token(
         acr=acr_of(account),
         auth_time=int(session.auth_time.timestamp()) if session else None,
         sid=session.id if session else None,
+        fam=family,  # the grant it came from: revoked with it (a replayed code, a stolen refresh token)
     )
 
 

@@ -134,6 +134,8 @@ async def test_a_code_works_once_and_its_replay_revokes_what_it_gave(idp, people
         await client.fetch_token(meta["token_endpoint"], authorization_response=location, code_verifier=verifier)
     seen = await client.introspect_token(meta["introspection_endpoint"], token=token["refresh_token"])
     assert seen.json() == {"active": False}
+    access = await client.introspect_token(meta["introspection_endpoint"], token=token["access_token"])
+    assert access.json() == {"active": False}  # the access token the code gave is revoked with its family
 
 
 async def test_only_an_authenticated_confidential_client_introspects(idp, people) -> None:
