@@ -63,6 +63,9 @@ class Gateway:
         self.key_limits = TokenBuckets(Rate(settings.rate_per_api_key, settings.burst_per_api_key))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":  # on its own (distributed mode): close the pools on shutdown
+            await self._lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         send = _hardened(send, tls=over_tls(scope))
@@ -155,6 +158,16 @@ class Gateway:
         body = orjson.dumps(error_envelope("rate_limited", "too many requests; retry later", {"retry_after": wait}))
         await _raw(send, 429, body, b"application/json", [(b"retry-after", retry_after(wait))])
         return True
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     async def _ops(self, send: Send, path: str) -> None:
         if path == "/healthz":

@@ -6,6 +6,8 @@ the error envelope, never a hang (timeouts on connect, read and pool).
 
 from __future__ import annotations
 
+import http.cookiejar
+
 import httpx
 import orjson
 from starlette.types import Receive, Scope, Send
@@ -29,6 +31,17 @@ HOP_BY_HOP = {
 IDEMPOTENT = {"GET", "HEAD", "OPTIONS"}
 
 
+class NoCookieJar(http.cookiejar.CookieJar):
+    """A pooled client speaks for every visitor: a cookie one of them was given (a login session) must pass
+    through to them and never be kept and sent along with the next visitor's request."""
+
+    def extract_cookies(self, response, request) -> None:  # noqa: ANN001 - urllib's compat objects
+        return None
+
+    def set_cookie(self, cookie) -> None:  # noqa: ANN001
+        return None
+
+
 class ServiceProxy:
     def __init__(self, name: str, base_url: str, *, timeout: float = 10.0, retries: int = 1) -> None:
         self.name = name
@@ -38,6 +51,7 @@ class ServiceProxy:
             timeout=httpx.Timeout(timeout, connect=2.0, pool=2.0),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
             follow_redirects=False,
+            cookies=NoCookieJar(),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 from starlette.types import ASGIApp
 
+from gateway.proxy import NoCookieJar
+
 INTERNAL_HEADERS = {"x-sitegroup-caller": "gateway"}
 
 
@@ -28,6 +30,7 @@ class ServiceClients:
                     timeout=timeout,
                     headers=INTERNAL_HEADERS,
                     limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                    cookies=NoCookieJar(),
                 )
 
     def names(self) -> list[str]:

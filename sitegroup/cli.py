@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
-SERVICES = ("content", "render", "identity")
+SERVICES = ("content", "render", "identity", "gateway")
 
 
 @app.command()
@@ -51,6 +51,8 @@ def serve(
 
 def _service_app(service: str):
     """One service as it runs on its own: its settings come from its environment prefix."""
+    if service == "gateway":
+        return _gateway_alone()
     if service == "render":
         from services import render
 
@@ -64,8 +66,34 @@ def _service_app(service: str):
     return content.create_app()
 
 
+def _gateway_alone():
+    """The front door of the distributed mode: every service it routes to named by GATEWAY_SERVICE_URLS."""
+    from gateway.app import create_gateway
+    from gateway.config import GatewaySettings
+
+    settings = GatewaySettings()
+    missing = [name for name in SERVICES[:-1] if name not in settings.service_urls]
+    if missing:
+        console.print(
+            f"[red]GATEWAY_SERVICE_URLS names no {', '.join(missing)}[/]: the gateway alone routes to the services' "
+            'own processes, e.g. GATEWAY_SERVICE_URLS=\'{"content": "http://10.0.0.5:8001", "render": …}\''
+        )
+        raise typer.Exit(2)
+    app, _ = create_gateway(settings, {})
+    return app
+
+
 def _serve_consolidated(platform: PlatformSettings, host: str, port: int) -> None:
+    from gateway.config import GatewaySettings
     from sitegroup.consolidated import ConsolidatedApp, migrate_all
+
+    if GatewaySettings().service_urls:  # silently running everything in-process instead would mislead
+        console.print(
+            "[red]GATEWAY_SERVICE_URLS is set[/]: the consolidated platform runs every service in this process. "
+            "Start the gateway on its own with `sitegroup serve gateway` (and each service with "
+            "`sitegroup serve <service>`), or unset it."
+        )
+        raise typer.Exit(2)
 
     platform = platform.model_copy(update={"host": host, "port": port})
     asyncio.run(migrate_all(platform))

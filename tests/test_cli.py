@@ -123,3 +123,17 @@ def test_operators_register_clients_and_rotate_keys_from_the_shell(tmp_path: Pat
     assert runner.invoke(app, ["identity", "rotate-keys"]).exit_code == 0
     after = json.loads((tmp_path / "keys" / "jwks.json").read_text())["keys"]
     assert {k["kid"] for k in before} < {k["kid"] for k in after}
+
+
+def test_the_gateway_alone_needs_every_service_named(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SITEGROUP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GATEWAY_SERVICE_URLS", '{"content": "http://127.0.0.1:8001"}')
+    result = runner.invoke(app, ["serve", "gateway", "--port", "0"])
+    assert result.exit_code == 2 and "GATEWAY_SERVICE_URLS names no render, identity" in result.output
+
+
+def test_the_consolidated_platform_refuses_service_urls_it_would_ignore(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SITEGROUP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GATEWAY_SERVICE_URLS", '{"content": "http://127.0.0.1:8001"}')
+    result = runner.invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 2 and "sitegroup serve gateway" in result.output

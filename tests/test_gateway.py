@@ -163,3 +163,38 @@ async def test_distributed_mode_proxies_to_the_services_and_says_503_when_one_is
         assert down.status_code == 503 and down.headers["retry-after"] == "5"
         assert down.json()["error"]["code"] == "service_unavailable"
         assert (await http.post("/api/v1/render/sites/hefei/mirror")).status_code == 503
+
+
+async def cookie_echo(scope, receive, send) -> None:
+    """A service that signs everyone in (sets a session cookie) and says which cookie it was sent."""
+    if scope["type"] != "http":
+        return
+    sent = dict(scope["headers"]).get(b"cookie", b"none")
+    headers = [(b"set-cookie", b"sg_idp_session=secret-of-the-first-visitor; Path=/"), (b"content-type", b"text/plain")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": sent})
+
+
+async def test_the_proxy_never_hands_one_visitors_cookie_to_the_next() -> None:
+    """The pooled client forwards for everyone: had it kept Set-Cookie, the next visitor would be signed in as
+    the first (the distributed test found this through the login page)."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(cookie_echo, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return server.started
+
+    await eventually(started, timeout=10)
+    try:
+        async with client_for(GatewaySettings(service_urls={"identity": f"http://127.0.0.1:{port}"}), {}) as http:
+            first = await http.get("/api/v1/identity/authorize")
+            assert first.text == "none" and "secret-of-the-first-visitor" in first.headers["set-cookie"]
+            http.cookies.clear()  # the next visitors come with other browsers
+            second = await http.get("/api/v1/identity/authorize", headers={"cookie": "theirs=1"})
+            assert second.text == "theirs=1"  # their own cookie only
+            http.cookies.clear()
+            assert (await http.get("/api/v1/identity/authorize")).text == "none"
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,174 @@
+"""The distributed mode as an operator runs it: content, render, identity and the gateway each a process of its
+own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and everything reached through the gateway only:
+people sign in, a notice goes through 三审 to its page, a revoked token stops at every service."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from services import content, identity, render
+from services.identity import IdentityRuntime, IdentitySettings
+from services.identity.tests.flows import code_flow, metadata
+from services.identity.tests.support import People, seed_people
+from services.render.tests.support import eventually
+from shared.testing import Backends, TestDatabases
+from sitegroup.demo.accounts import DEMO_PASSWORD, seed_accounts, seed_organisations
+from tests.processes import free_port, sitegroup_command, stop, wait_ready
+
+pytestmark = [pytest.mark.real_backends, pytest.mark.slow]
+API = "/api/v1/content"
+PROVINCE = {
+    "id": "ah",
+    "name": "安徽省人民政府",
+    "host_unit": "安徽省人民政府办公厅",
+    "site_code": "3400000001",
+    "org_code": "003014349",
+    "level": "province",
+    "main_domain": "www.ah.gov.cn",
+    "status": "online",
+}
+NOTICE = "关于做好2026年度政府网站年度报表发布工作的通知"
+
+
+@dataclass
+class Platform:
+    gateway: str
+    people: People
+    log_dir: Path
+
+
+@contextmanager
+def serving(service: str, port: int, env: dict[str, str], log_dir: Path) -> Iterator[None]:
+    log_path = log_dir / f"{service}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sitegroup_command(), "serve", service, "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/readyz", process, log_path, 90)
+        yield
+    finally:
+        stop(process)
+
+
+async def _prepared_identity(settings: IdentitySettings) -> People:
+    """The provider's people before it starts: a portal client, 张伟, the demo's staff of every site."""
+    runtime = IdentityRuntime(settings.model_copy(update={"bus_url": "memory://"}))
+    await runtime.start()
+    try:
+        people = await seed_people(runtime.deps)
+        await seed_organisations(runtime.deps)
+        await seed_accounts(runtime.deps)
+        return people
+    finally:
+        await runtime.stop()
+
+
+@pytest_asyncio.fixture
+async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Platform]:
+    if not (backends.database_url and backends.bus_url and backends.blob_url):
+        pytest.skip("the distributed mode runs on the real servers (SG_TEST_DATABASE_URL, _BUS_URL, _BLOB_URL)")
+    ports = {name: free_port() for name in ("content", "render", "identity", "gateway")}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    issuer = f"{urls['gateway']}/api/v1/identity"
+    namespace = f"dist{uuid.uuid4().hex[:8]}"
+    shared = {
+        "BUS_URL": backends.bus_url_for(namespace),
+        "BLOB_URL": backends.blob_url,
+        "AUTH_ISSUER": issuer,
+        "AUTH_JWKS_URL": f"{urls['identity']}/api/v1/identity/jwks",
+        "LOG_LEVEL": "WARNING",
+    }
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SITEGROUP_", "CONTENT_", "RENDER_", "IDENTITY_", "GATEWAY_", "SG_TEST_"))
+    }
+    base["SITEGROUP_DATA_DIR"] = str(tmp_path / "var")
+    envs = {}
+    for name, schema in (("content", content.SCHEMA), ("render", render.SCHEMA), ("identity", identity.SCHEMA)):
+        prefix = name.upper() + "_"
+        envs[name] = (
+            base | {prefix + k: v for k, v in shared.items()} | {prefix + "DATABASE_URL": await databases.fresh(schema)}
+        )
+    envs["identity"]["IDENTITY_ISSUER"] = issuer
+    envs["render"]["RENDER_MIRROR_FILES_URL"] = urls["content"]
+    envs["gateway"] = base | {
+        "GATEWAY_SERVICE_URLS": json.dumps({n: urls[n] for n in ("content", "render", "identity")})
+    }
+    identity_settings = IdentitySettings(database_url=envs["identity"]["IDENTITY_DATABASE_URL"], issuer=issuer)
+    people = await _prepared_identity(identity_settings)
+    with ExitStack() as running:
+        for name in ("identity", "content", "render", "gateway"):  # the gateway last: ready means all answer
+            running.enter_context(serving(name, ports[name], envs[name], tmp_path))
+        yield Platform(urls["gateway"], people, tmp_path)
+    await backends.drop_namespace(namespace)
+
+
+async def signed_in(http: httpx.AsyncClient, people: People, username: str) -> dict[str, str]:
+    """A demo account's access token, got by the code + PKCE login at the provider behind the gateway."""
+    _, token, _ = await code_flow(http, people.portal_secret, username=username, password=DEMO_PASSWORD)
+    return {"authorization": f"Bearer {token['access_token']}"}
+
+
+async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as http:
+        assert (await http.get("/readyz")).json()["services"] == {"content": True, "identity": True, "render": True}
+        operator = await signed_in(http, platform.people, "operator")
+        opened = await http.post(f"{API}/sites", headers=operator, json=PROVINCE)
+        assert opened.status_code == 201, opened.text
+        channels = {c["path"]: c["id"] for c in (await http.get(f"{API}/sites/ah/channels", headers=operator)).json()}
+        editor = await signed_in(http, platform.people, "ah-editor")
+        draft = {
+            "channel_id": channels["zwdt/tzgg"],
+            "title": NOTICE,
+            "body_html": "<p>各县（市）区人民政府：</p>",
+            "submit": True,
+        }
+        created = await http.post(f"{API}/sites/ah/documents", headers=editor, json=draft)
+        assert created.status_code == 201, created.text
+        for reviewer in ("ah-chushen", "ah-shenhe", "ah-shenfa"):
+            step = await http.post(
+                f"{API}/sites/ah/documents/{created.json()['id']}/approve",
+                headers=await signed_in(http, platform.people, reviewer),
+                json={"comment": "同意"},
+            )
+            assert step.status_code == 200, step.text
+        url_path = step.json()["url_path"]
+        site = {"host": "www.ah.gov.cn"}
+
+        async def on_the_page() -> bool:
+            page = await http.get(url_path, headers=site)
+            return page.status_code == 200 and NOTICE in page.text
+
+        await eventually(on_the_page, timeout=60)  # content → Kafka → render, three processes apart
+        assert NOTICE in (await http.get("/zwdt/tzgg/", headers=site)).text
+        meta = await metadata(http)
+        assert meta["issuer"] == f"{platform.gateway}/api/v1/identity"
+        revoked = await http.post(
+            meta["revocation_endpoint"],
+            data={"token": editor["authorization"].removeprefix("Bearer ")},
+            auth=("ah-portal", platform.people.portal_secret),
+        )
+        assert revoked.status_code == 200
+
+        async def refused() -> bool:
+            answer = await http.get(f"{API}/sites/ah/documents", headers=editor)
+            return answer.status_code == 401 and answer.json()["error"]["code"] == "token_revoked"
+
+        await eventually(refused, timeout=15)  # identity → Kafka → content, within seconds
