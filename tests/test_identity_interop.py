@@ -77,8 +77,12 @@ async def test_authlib_runs_every_flow_against_the_provider_over_http(provider) 
     assert {"access_token", "id_token", "refresh_token"} <= set(token)
     rotated = await portal.refresh_token(meta["token_endpoint"], refresh_token=token["refresh_token"])
     assert rotated["refresh_token"] != token["refresh_token"]
+    userinfo = await portal.get(meta["userinfo_endpoint"])  # with the access token of the rotation
+    assert userinfo.status_code == 200 and userinfo.json()["name"] == "张伟"
     with pytest.raises(ClientOAuthError, match="invalid_grant"):
         await portal.refresh_token(meta["token_endpoint"], refresh_token=token["refresh_token"])
+    # a reused refresh token ends its whole family (RFC 9700 §4.14), the rotation's access token too
+    assert (await portal.get(meta["userinfo_endpoint"])).status_code == 401
     service = oauth_client(http, "search-indexer", people.service_secret, scope="content.read")
     service_token = await service.fetch_token(meta["token_endpoint"], grant_type="client_credentials")
     seen = (await portal.introspect_token(meta["introspection_endpoint"], token=service_token["access_token"])).json()
@@ -88,5 +92,3 @@ async def test_authlib_runs_every_flow_against_the_provider_over_http(provider) 
     ).status_code == 200
     gone = await portal.introspect_token(meta["introspection_endpoint"], token=service_token["access_token"])
     assert gone.json() == {"active": False}
-    userinfo = await portal.get(meta["userinfo_endpoint"])  # with the access token of the rotation
-    assert userinfo.status_code == 200 and userinfo.json()["name"] == "张伟"

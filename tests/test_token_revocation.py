@@ -4,10 +4,14 @@ provider announces revocations (identity.tokens.revoked.v1) and each service ref
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import httpx
 import pytest
 from authlib.integrations.base_client import OAuthError
+from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from services.identity.tests.flows import code_flow, metadata, oauth_client, sign_in_at
 from services.identity.tests.support import PORTAL_REDIRECT, seed_people
@@ -16,6 +20,7 @@ from tests.test_consolidated import API, bearer, open_hefei
 ID = "/api/v1/identity"
 RENDER = "/api/v1/render"
 WITHIN_SECONDS = 5.0
+VERIFIER = "v" * 50  # PKCE code_verifier of the logins by hand
 
 
 async def refused_everywhere(http: httpx.AsyncClient, token: str) -> None:
@@ -50,9 +55,24 @@ async def test_a_revoked_access_token_is_refused_by_every_service(http, platform
     assert userinfo.status_code == 401
 
 
-async def test_the_access_token_of_a_replayed_code_stops_working(http, platform) -> None:
-    await open_hefei(http, platform)
-    people = await seed_people(platform.identity.deps)
+@dataclass
+class Login:
+    """One sign-in by hand (the browser still open): the code's redirect, its token, the client that got it."""
+
+    client: AsyncOAuth2Client
+    browser: httpx.AsyncClient
+    location: str
+    token: dict
+    meta: dict
+
+    async def exchange_again(self) -> dict:
+        return await self.client.fetch_token(
+            self.meta["token_endpoint"], authorization_response=self.location, code_verifier=VERIFIER
+        )
+
+
+@asynccontextmanager
+async def signed_in(http: httpx.AsyncClient, people) -> AsyncIterator[Login]:  # noqa: ANN001
     meta = await metadata(http)
     client = oauth_client(
         http,
@@ -62,16 +82,22 @@ async def test_the_access_token_of_a_replayed_code_stops_working(http, platform)
         scope="openid",
         code_challenge_method="S256",
     )
-    verifier = "v" * 50
-    url, _ = client.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier)
+    url, _ = client.create_authorization_url(meta["authorization_endpoint"], code_verifier=VERIFIER)
     async with httpx.AsyncClient(transport=http._transport, base_url=http.base_url) as browser:
         location = (await sign_in_at(browser, url)).headers["location"]
-    token = await client.fetch_token(meta["token_endpoint"], authorization_response=location, code_verifier=verifier)
-    editor = {"authorization": f"Bearer {token['access_token']}"}
-    assert (await http.get(f"{API}/sites/hefei/documents", headers=editor)).status_code == 200
-    with pytest.raises(OAuthError, match="invalid_grant"):  # the code again: someone else has it
-        await client.fetch_token(meta["token_endpoint"], authorization_response=location, code_verifier=verifier)
-    await refused_everywhere(http, token["access_token"])
+        login = Login(client, browser, location, {}, meta)
+        login.token = await login.exchange_again()
+        yield login
+
+
+async def test_the_access_token_of_a_replayed_code_stops_working(http, platform) -> None:
+    await open_hefei(http, platform)
+    async with signed_in(http, await seed_people(platform.identity.deps)) as login:
+        editor = {"authorization": f"Bearer {login.token['access_token']}"}
+        assert (await http.get(f"{API}/sites/hefei/documents", headers=editor)).status_code == 200
+        with pytest.raises(OAuthError, match="invalid_grant"):  # the code again: someone else has it
+            await login.exchange_again()
+    await refused_everywhere(http, login.token["access_token"])
 
 
 async def test_a_role_taken_away_ends_the_tokens_that_carry_it(http, platform) -> None:
@@ -96,24 +122,10 @@ async def test_a_role_taken_away_ends_the_tokens_that_carry_it(http, platform) -
 
 async def test_a_logout_ends_the_access_tokens_of_its_session(http, platform) -> None:
     await open_hefei(http, platform)
-    people = await seed_people(platform.identity.deps)
-    meta = await metadata(http)
-    client = oauth_client(
-        http,
-        "ah-portal",
-        people.portal_secret,
-        redirect_uri=PORTAL_REDIRECT,
-        scope="openid",
-        code_challenge_method="S256",
-    )
-    url, _ = client.create_authorization_url(meta["authorization_endpoint"], code_verifier="v" * 50)
-    async with httpx.AsyncClient(transport=http._transport, base_url=http.base_url) as browser:
-        location = (await sign_in_at(browser, url)).headers["location"]
-        token = await client.fetch_token(
-            meta["token_endpoint"], authorization_response=location, code_verifier="v" * 50
-        )
-        editor = {"authorization": f"Bearer {token['access_token']}"}
+    async with signed_in(http, await seed_people(platform.identity.deps)) as login:
+        editor = {"authorization": f"Bearer {login.token['access_token']}"}
         assert (await http.get(f"{API}/sites/hefei/documents", headers=editor)).status_code == 200
-        ended = await browser.get(meta["end_session_endpoint"], params={"id_token_hint": token["id_token"]})
+        hint = {"id_token_hint": login.token["id_token"]}
+        ended = await login.browser.get(login.meta["end_session_endpoint"], params=hint)
         assert ended.status_code == 200, ended.text[:300]
-    await refused_everywhere(http, token["access_token"])
+    await refused_everywhere(http, login.token["access_token"])
