@@ -47,3 +47,6 @@ add("sg_uncached_article", SG_SYSTEM, "1 worker, article, RENDER_CACHE_ENABLED=f
 add("sg_channel_list", SG_SYSTEM, "1 worker, channel list page 1, page cache on", lambda: sg_row("list"), SG_MODES)
 add("sg_uncached_list", SG_SYSTEM, "1 worker, channel list page 1, RENDER_CACHE_ENABLED=false",
     lambda: sg_row("list", "--uncached"), SG_MODES)  # fmt: skip
+add("sg_home", SG_SYSTEM, "1 worker, home page (its theme's blocks), page cache on", lambda: sg_row("home"), SG_MODES)
+add("sg_uncached_home", SG_SYSTEM, "1 worker, home page (its theme's blocks), RENDER_CACHE_ENABLED=false",
+    lambda: sg_row("home", "--uncached"), SG_MODES)  # fmt: skip

@@ -42,6 +42,8 @@ DEFAULT_ROWS = (
     "sg_uncached_article",
     "sg_channel_list",
     "sg_uncached_list",
+    "sg_home",
+    "sg_uncached_home",
     "raw1",
     "star1",
     "fapi1",
@@ -57,6 +59,8 @@ TARGETS = {
     "sg_channel_list": CACHED,
     "sg_uncached_article": UNCACHED,
     "sg_uncached_list": UNCACHED,
+    "sg_home": CACHED,
+    "sg_uncached_home": UNCACHED,
 }
 VISIBLE_TARGET = Target(1000, False, "ms p99")
 VISIBLE_ROWS = (("answered", "审发 approve answered"), ("article", "article page 200"), ("listed", "list shows title"))

@@ -88,7 +88,7 @@ def page_sizes(data: Path) -> dict[str, Any]:
     info_path = data / "pages.json"
     info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
     anchor = WORK / "site" / "article.html"
-    sizes = {k: info.get(k) for k in ("article", "article_bytes", "article_30k_bytes", "list_bytes")}
+    sizes = {k: info.get(k) for k in ("article", "article_bytes", "article_30k_bytes", "list_bytes", "home_bytes")}
     return sizes | {"anchor_bytes": anchor.stat().st_size if anchor.exists() else None}
 
 
@@ -97,7 +97,8 @@ def print_sizes(sizes: dict[str, Any]) -> None:
     console.print(
         f"page sizes: our article {fmt(sizes['article_bytes'], 0)} B ({sizes['article']}; 3,000 Han characters "
         f"of body, as the anchor page), its 7,500-character variant {fmt(sizes['article_30k_bytes'], 0)} B, "
-        f"our channel list {fmt(sizes['list_bytes'], 0)} B; anchor article.html {fmt(sizes['anchor_bytes'], 0)} B"
+        f"our channel list {fmt(sizes['list_bytes'], 0)} B, our home page {fmt(sizes.get('home_bytes'), 0)} B; "
+        f"anchor article.html {fmt(sizes['anchor_bytes'], 0)} B"
     )
 
 

@@ -90,7 +90,7 @@ async def prepare(data: Path) -> dict[str, Any]:
         long = await publish(http, staff, article_body(channel_id, BODY_HAN_30K, "（全文）"))
         doc = await publish(http, staff, article_body(channel_id))
         await app.settle(timeout=60)
-        paths = {"article": doc["url_path"], "article_30k": long["url_path"], "list": LIST_PATH}
+        paths = {"article": doc["url_path"], "article_30k": long["url_path"], "list": LIST_PATH, "home": "/"}
         info = paths | {f"{k}_bytes": await page_bytes(http, path) for k, path in paths.items()}
     info |= {"title": doc["title"], "documents": LIST_DOCS + 2}
     (data / "pages.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
