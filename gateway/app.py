@@ -85,7 +85,7 @@ class Gateway:
             await self._files(scope, receive, send)
             return
         if self.pages is None:
-            await _json(send, 503, error_envelope("service_unavailable", "no renderer is configured"))
+            await _json(send, 503, error_envelope("service_unavailable", "未配置页面渲染服务（render）"))
             return
         await self.pages(scope, receive, send)
 
@@ -107,7 +107,7 @@ class Gateway:
             return
         app = self.routes.get(path[len(API_PREFIX) :].split("/", 1)[0])
         if app is None:
-            await _json(send, 404, error_envelope("not_found", f"no service at {path}"))
+            await _json(send, 404, error_envelope("not_found", f"路径 {path} 没有对应的服务"))
             return
         await app(scope, receive, _with_cors(send) if public else send)
 
@@ -123,7 +123,7 @@ class Gateway:
         paths robots.txt allows (it keeps crawlers out of /api/), so search engines index the documents' PDFs."""
         app = self.routes.get(FILES_SERVICE)
         if app is None:
-            await _json(send, 503, error_envelope("service_unavailable", "no content service is configured"))
+            await _json(send, 503, error_envelope("service_unavailable", "未配置内容服务（content）"))
             return
         rest = scope["path"][len(FILES_PREFIX) :]
         raw = scope.get("raw_path") or scope["path"].encode()
@@ -140,10 +140,10 @@ class Gateway:
             try:
                 info = await self.key_verifier(key)
             except httpx.HTTPError:
-                await _json(send, 503, error_envelope("service_unavailable", "API keys cannot be checked now"))
+                await _json(send, 503, error_envelope("service_unavailable", "暂时无法校验 API 密钥，请稍后重试"))
                 return True
             if info is None:
-                await _json(send, 401, error_envelope("invalid_api_key", "X-API-Key is unknown or revoked"))
+                await _json(send, 401, error_envelope("invalid_api_key", "X-API-Key 无效或已被撤销"))
                 return True
             own = Rate(info.per_minute / 60, max(1, info.per_minute // 6))
             return await self._limited(send, self.key_limits, info.key_id, own)
@@ -155,7 +155,7 @@ class Gateway:
         wait = buckets.take(key, rate)
         if not wait:
             return False
-        body = orjson.dumps(error_envelope("rate_limited", "too many requests; retry later", {"retry_after": wait}))
+        body = orjson.dumps(error_envelope("rate_limited", "请求过于频繁，请稍后重试", {"retry_after": wait}))
         await _raw(send, 429, body, b"application/json", [(b"retry-after", retry_after(wait))])
         return True
 
@@ -190,7 +190,7 @@ class Gateway:
             await _json(send, 200, {"status": "ready", "services": results})
             return
         failing = ", ".join(n for n, ok in results.items() if not ok)
-        await _json(send, 503, error_envelope("not_ready", f"not ready: {failing}", results))
+        await _json(send, 503, error_envelope("not_ready", f"服务未就绪：{failing}", results))
 
     async def close(self) -> None:
         if self.remote_keys is not None:

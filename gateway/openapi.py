@@ -12,6 +12,13 @@ DOCS_PATH = "/api/v1/docs"
 DOCS_ASSETS = "/api/v1/docs/assets/"
 
 
+_PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+_GATEWAY_ANSWERS = {  # what the gateway itself may answer for any operation
+    "429": {"description": "超过调用频率（每 IP、每 API Key 各有上限）；见 Retry-After", "content": _PROBLEM},
+    "503": {"description": "该服务暂时无法访问；见 Retry-After", "content": _PROBLEM},
+}
+
+
 async def merged_openapi(clients: ServiceClients) -> dict[str, Any]:
     """Paths are already unique (/api/v1/<service>/…); a schema name two services define differently
     is kept once per service as <service>.<name>."""
@@ -45,6 +52,9 @@ def _merge(merged: dict[str, Any], service: str, spec: dict[str, Any]) -> None:
             schemas[key] = schema
     merged["components"]["securitySchemes"].update(spec.get("components", {}).get("securitySchemes", {}))
     paths = _rename_refs(spec.get("paths", {}), renames) if renames else spec.get("paths", {})
+    for operations in paths.values():
+        for operation in operations.values():
+            operation.setdefault("responses", {}).update(_GATEWAY_ANSWERS)
     merged["paths"].update(paths)
     known = {t["name"] for t in merged["tags"]}
     merged["tags"] += [t for t in spec.get("tags", []) if t["name"] not in known]

@@ -20,7 +20,11 @@ from shared.blobs import BlobStore, create_blob_store
 from shared.bus import EventBus, create_bus
 from shared.config import ServiceSettings
 from shared.db.engine import Database
-from shared.web import ReadinessCheck, install_error_handlers, ops_router, wrap_service_app
+from shared.error_handlers import install_error_handlers
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.tables import OutboxBase
+from shared.openapi import describe_errors
+from shared.web import ReadinessCheck, current_principal, ops_router, wrap_service_app
 
 
 class Worker(Protocol):
@@ -50,6 +54,22 @@ class ServiceRuntime:
             settings.bus_url, client_id=self.name, max_retries=settings.consumer_max_retries
         )
         return self.bus
+
+    def use_relay(self, settings: ServiceSettings, outbox: type[OutboxBase]) -> OutboxRelay:
+        """The relay from the service's outbox onto its bus: a worker here, unless it runs as a process of its own
+        (`sitegroup relay <service>`, relay_enabled off)."""
+        assert self.bus is not None, "use_bus first"
+        relay = OutboxRelay(
+            self.database.engine,
+            outbox,
+            self.bus,
+            service=self.name,
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+        if settings.relay_enabled:
+            self.workers.append(relay)
+        return relay
 
     def use_blobs(self, settings: ServiceSettings, given: BlobStore | None) -> BlobStore:
         self.blobs = given or create_blob_store(settings.blob_url)
@@ -129,6 +149,7 @@ class ServiceRuntime:
         install_error_handlers(app)
         for router in routers:
             app.include_router(router)
+        describe_errors(app, principal_dependency=current_principal)
         app.include_router(docs_router(prefix, title))
         app.include_router(ops_router(self.readiness()))
         wrap_service_app(app, service=self.name, limit_for=limit_for, access_log=access_log)

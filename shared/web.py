@@ -10,10 +10,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -71,7 +69,7 @@ class RequestContextMiddleware:
             log.error("unhandled error", error=repr(exc), exc_info=exc)
             if started:
                 raise
-            message = f"internal error; quote request id {request_id}"
+            message = f"服务器内部错误，请联系管理员并提供请求 ID {request_id}"
             await _send_problem(send_with_ids, ProblemError(message, code="internal_error"), status=500)
         finally:
             self._record(scope, status, time.perf_counter() - start)
@@ -136,10 +134,10 @@ class BodyLimitMiddleware:
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and not declared.isdigit():
-            await _send_problem(send, ProblemError("Content-Length header is not a number", code="bad_request"))
+            await _send_problem(send, ProblemError("Content-Length 请求头不是数字", code="bad_request"))
             return
         if declared is not None and int(declared) > limit:
-            await _send_problem(send, PayloadTooLarge(f"request body is larger than {limit} bytes"))
+            await _send_problem(send, PayloadTooLarge(f"请求体超过 {limit} 字节的上限"))
             return
         received = 0
 
@@ -150,7 +148,7 @@ class BodyLimitMiddleware:
                 received += len(message.get("body", b""))
                 if received > limit:
                     # An HTTPException passes through FastAPI's body parsing unchanged.
-                    raise StarletteHTTPException(413, f"request body is larger than {limit} bytes")
+                    raise StarletteHTTPException(413, f"请求体超过 {limit} 字节的上限")
             return message
 
         await self.app(scope, counting_receive, send)
@@ -160,46 +158,6 @@ async def _send_problem(send: Send, problem: ProblemError, status: int | None = 
     response = JSONResponse(problem.envelope(), status_code=status or problem.status)
     await send({"type": "http.response.start", "status": response.status_code, "headers": response.raw_headers})
     await send({"type": "http.response.body", "body": response.body})
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Every failure leaves as the one envelope; validation errors name each offending field."""
-
-    @app.exception_handler(ProblemError)
-    async def on_problem(_request: Request, exc: ProblemError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(exc.envelope(), status_code=exc.status, headers=headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def on_invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [_field_error(err) for err in exc.errors()]
-        fields = ", ".join(dict.fromkeys(d["field"] for d in details))
-        return JSONResponse(error_envelope("invalid_input", f"invalid input: {fields}", details), status_code=422)
-
-    @app.exception_handler(DBAPIError)
-    async def on_database(_request: Request, exc: DBAPIError) -> JSONResponse:
-        """Two transactions that had to wait for each other in a circle (PostgreSQL aborts one) or could not be
-        ordered: nothing was written, and trying again succeeds. Any other database failure is a 500."""
-        if getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
-            raise exc
-        message = "同时有其他修改，本次未保存，请重试"
-        return JSONResponse(error_envelope("concurrent_change", message), status_code=409, headers={"Retry-After": "1"})
-
-    @app.exception_handler(StarletteHTTPException)
-    async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return JSONResponse(error_envelope(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
-
-
-RETRYABLE_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
-_HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
-
-
-def _field_error(err: dict[str, Any]) -> dict[str, str]:
-    if err["type"] == "json_invalid":
-        reason = err.get("ctx", {}).get("error", "malformed")
-        return {"field": "body", "message": f"invalid JSON: {reason} at position {err['loc'][-1]}", "type": err["type"]}
-    return {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"], "type": err["type"]}
 
 
 class ModelResponse(Response):
@@ -228,7 +186,7 @@ def ops_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
         if all(results.values()):
             return JSONResponse({"status": "ready", "checks": results})
         failing = ", ".join(name for name, ok in results.items() if not ok)
-        return JSONResponse(error_envelope("not_ready", f"not ready: {failing}", results), status_code=503)
+        return JSONResponse(error_envelope("not_ready", f"服务未就绪：{failing}", results), status_code=503)
 
     @router.get("/metrics")
     async def metrics() -> Response:
@@ -256,7 +214,7 @@ async def current_principal(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("missing bearer access token")
+        raise Unauthenticated("缺少访问令牌（Authorization: Bearer）")
     verifier: TokenVerifier = request.app.state.verifier
     return await verifier.verify(token.strip())
 

@@ -105,7 +105,7 @@ def test_operators_register_clients_and_rotate_keys_from_the_shell(tmp_path: Pat
     secret = first.stdout.strip().splitlines()[-1]
     assert len(secret) >= 43  # 256 random bits, shown this once
     again = runner.invoke(app, register)
-    assert again.exit_code == 2 and "exists" in again.output
+    assert again.exit_code == 2 and "已存在" in again.output
     bad = runner.invoke(
         app,
         [

@@ -198,3 +198,23 @@ async def test_the_proxy_never_hands_one_visitors_cookie_to_the_next() -> None:
     finally:
         server.should_exit = True
         await task
+
+
+async def test_every_operation_lists_the_errors_it_answers_in_the_envelope(http) -> None:
+    """Each operation says which 4xx/5xx it gives, each in the one envelope (not FastAPI's own 422 shape)."""
+    spec = (await http.get("/api/v1/openapi.json")).json()
+    assert spec["components"]["schemas"]["Problem"]["required"] == ["error"]
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    operations = [(p, m, o) for p, ops in spec["paths"].items() for m, o in ops.items()]
+    for path, method, operation in operations:
+        responses = operation["responses"]
+        assert {"429", "503"} <= responses.keys(), (path, method)
+        if "{" in path and "security" in operation:
+            assert {"401", "403", "404"} <= responses.keys(), (path, method)
+    upload = spec["paths"]["/api/v1/content/sites/{site_id}/attachments"]["post"]
+    assert {"400", "401", "403", "404", "409", "413", "415", "422"} <= upload["responses"].keys()
+    assert upload["security"] == [{"bearerAuth": []}]
+    login = spec["paths"]["/api/v1/identity/login"]["post"]["responses"]
+    assert set(login["200"]["content"]) == {"text/html"} and "303" in login  # a page for people, documented as one
+    token = spec["paths"]["/api/v1/identity/token"]["post"]["responses"]["400"]["content"]["application/json"]
+    assert token["schema"]["required"] == ["error"] and "error_description" in token["schema"]["properties"]

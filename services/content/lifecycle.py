@@ -50,14 +50,14 @@ def is_live(doc: DocumentState) -> bool:
 def enter_review(workflow_state: str, steps: list[dict[str, str]], doc_id: int | None = None) -> Changes:
     """Submit a draft: it enters the first of the review steps frozen for it now."""
     if workflow_state != WorkflowState.DRAFT:
-        raise Conflict(f"only drafts can be submitted; document {doc_id} is {workflow_state}")
+        raise Conflict(f"只有草稿可以提交审核，稿件 {doc_id} 当前为 {workflow_state} 状态", code="invalid_state")
     return {"review_steps": steps, "review_step": 0, "workflow_state": WorkflowState.IN_REVIEW}
 
 
 def current_step(doc: DocumentState) -> dict[str, str]:
     """The review step a reviewer acts on now."""
     if doc.workflow_state != WorkflowState.IN_REVIEW:
-        raise Conflict(f"document {doc.id} is {doc.workflow_state}, not in review")
+        raise Conflict(f"稿件 {doc.id} 当前为 {doc.workflow_state} 状态，不在审核中", code="invalid_state")
     return doc.review_steps[doc.review_step]
 
 
@@ -90,19 +90,19 @@ def reject(doc: DocumentState) -> Changes:
 def edit(doc: DocumentState) -> Changes:
     """An edit of the working copy makes it a draft again; nobody edits what a reviewer is looking at."""
     if doc.workflow_state in (WorkflowState.IN_REVIEW, WorkflowState.SCHEDULED):
-        raise Conflict(f"document is {doc.workflow_state}; a reviewer must reject it before it can be edited")
+        raise Conflict(f"稿件当前为 {doc.workflow_state} 状态，须由审核人退回后才能修改", code="invalid_state")
     return {"workflow_state": WorkflowState.DRAFT}
 
 
 def check_deletable(doc: DocumentState) -> None:
     """Only never-published documents can be deleted: a published one has had an address."""
     if doc.first_published_at is not None:
-        raise Conflict("a document that has been published cannot be deleted; unpublish it instead")
+        raise Conflict("已发布过的稿件不能删除，请改为撤稿（unpublish）")
 
 
 def check_emergency_publishable(doc: DocumentState) -> None:
     if doc.workflow_state == WorkflowState.PUBLISHED:
-        raise Conflict(f"document {doc.id} is already published at revision {doc.revision}")
+        raise Conflict(f"稿件 {doc.id} 已发布（修订版 {doc.revision}）", code="invalid_state")
 
 
 def schedule() -> Changes:
@@ -136,7 +136,7 @@ def go_live(doc: DocumentState, now: datetime) -> Changes:
 def take_down(doc: DocumentState, kind: WithdrawalKind, reason: str, redirect_url: str | None) -> Changes:
     """Withdraw (the page stays with a notice), redirect, or gone (410)."""
     if not is_live(doc):
-        raise Conflict(f"document {doc.id} is {doc.public_state}, not live")
+        raise Conflict(f"稿件 {doc.id} 当前为 {doc.public_state} 状态，并未上线", code="invalid_state")
     changes = {"public_state": kind.public_state, "unpublish_reason": reason, "redirect_url": redirect_url}
     return changes | _published_copy_back_to_draft(doc)
 

@@ -18,7 +18,6 @@ from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import CHANNELS_TOPIC, DOCUMENTS_TOPIC, SITES_TOPIC
-from shared.messaging.relay import OutboxRelay
 from shared.runtime import ServiceRuntime
 
 SCHEMA = Schema("content", Path(__file__).parent / "migrations")
@@ -38,21 +37,12 @@ class ContentRuntime(ServiceRuntime):
         self.settings = settings
         self.use_bus(settings, bus)
         self.use_blobs(settings, blobs)
-        self.relay = OutboxRelay(
-            self.database.engine,
-            Outbox,
-            self.bus,
-            service=self.name,
-            batch_size=settings.relay_batch_size,
-            poll_seconds=settings.relay_poll_seconds,
-        )
+        self.relay = self.use_relay(settings, Outbox)
         self.deps = ContentDeps(self.database, self.blobs, settings, wake_relay=self.relay.wake)
         self.scheduler = Scheduler(self.deps, settings.scheduler_interval_seconds)
         self.verifier = TokenVerifier(
             JwksSource(settings.auth_jwks_url), issuer=settings.auth_issuer, audience=settings.auth_audience
         )
-        if settings.relay_enabled:
-            self.workers.append(self.relay)
         if settings.scheduler_enabled:
             self.workers.append(self.scheduler)
 

@@ -42,7 +42,7 @@ class CheckedUpload:
 def check_upload(filename: str, data: bytes, *, max_pixels: int, widths: list[int]) -> CheckedUpload:
     """Identify the file from its content; refuse what is not what its name says, or not allowed at all."""
     if not data:
-        raise InvalidInput("file", "the file is empty")
+        raise InvalidInput("file", "文件为空")
     extension = PurePath(filename).suffix.lower().lstrip(".")
     guessed = filetype.guess(data)
     mime = guessed.mime if guessed else None
@@ -60,10 +60,10 @@ def check_upload(filename: str, data: bytes, *, max_pixels: int, widths: list[in
         return CheckedUpload("file", _OLE[extension], extension)
     if extension in _TEXT and mime is None and _is_text(data):
         return CheckedUpload("file", _TEXT[extension], extension)
-    found = mime or ("OLE2 document" if data.startswith(_OLE2) else "unrecognised content")
+    found = mime or ("OLE2 文档" if data.startswith(_OLE2) else "无法识别的内容")
     raise UnsupportedMediaType(
-        f"file: {filename!r} contains {found}; allowed are images (jpg, png, gif, webp), pdf, ofd, "
-        "doc/docx, xls/xlsx, ppt/pptx, wps/et, zip, txt and csv, with a name that matches the content"
+        f"file: {filename!r} 的实际内容为 {found}，不允许上传；仅允许图片（jpg、png、gif、webp）、pdf、ofd、"
+        "doc/docx、xls/xlsx、ppt/pptx、wps/et、zip、txt 和 csv，且文件扩展名须与内容相符"
     )
 
 
@@ -90,13 +90,13 @@ def _checked_image(data: bytes, mime: str, *, max_pixels: int, widths: list[int]
         with Image.open(io.BytesIO(data)) as probe:
             width, height = probe.size
             if width * height > max_pixels:
-                raise InvalidInput("file", f"image of {width}×{height} pixels is larger than {max_pixels} pixels")
+                raise InvalidInput("file", f"图片为 {width}×{height} 像素，超过了 {max_pixels} 像素的上限")
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             renditions = _renditions(image, widths)
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise InvalidInput("file", f"the image cannot be read: {exc}") from None
+        raise InvalidInput("file", f"无法读取图片：{exc}") from None
     return CheckedUpload("image", mime, _IMAGES[mime], width, height, renditions)
 
 

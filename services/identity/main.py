@@ -21,7 +21,6 @@ from shared.auth.revocations import follow_revocations
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.identity import TOKENS_TOPIC
-from shared.messaging.relay import OutboxRelay
 from shared.runtime import ServiceRuntime
 
 SCHEMA = Schema("identity", Path(__file__).parent / "migrations")
@@ -47,20 +46,11 @@ class IdentityRuntime(ServiceRuntime):
         super().__init__(settings)
         self.settings = settings
         self.use_bus(settings, bus)
-        self.relay = OutboxRelay(
-            self.database.engine,
-            Outbox,
-            self.bus,
-            service=self.name,
-            batch_size=settings.relay_batch_size,
-            poll_seconds=settings.relay_poll_seconds,
-        )
+        self.relay = self.use_relay(settings, Outbox)
         self.http = httpx.AsyncClient(transport=transport)  # back-channel logout calls to the clients
         passwords = Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib)
         self.deps = IdentityDeps(self.database, settings, passwords, wake_relay=self.relay.wake)
         self.workers.append(Housekeeper(self.deps, settings.housekeeping_seconds))
-        if settings.relay_enabled:
-            self.workers.append(self.relay)
 
     async def prepare(self) -> None:
         """The signing keys, loaded (and the next one made) before the first request; the revocations heard."""

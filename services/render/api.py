@@ -87,6 +87,6 @@ async def rebuild_mirror(deps: Deps, mirror: Mirror, principal: CurrentPrincipal
 @router.get("/cache", response_model=CacheStats, tags=["operations"])
 async def cache_stats(deps: Deps, mirror: Mirror, principal: CurrentPrincipal) -> CacheStats:
     if not principal.is_platform_operator():
-        raise Forbidden("only platform operators may read the cache figures")
+        raise Forbidden("只有平台运维人员（platform_operator 角色）可以查看缓存统计", code="needs_role")
     cache = deps.cache
     return CacheStats(pages=len(cache), hits=cache.hits, misses=cache.misses, mirror_files_written=mirror.written)

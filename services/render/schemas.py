@@ -112,13 +112,13 @@ class ThemeUpdate(Strict):
     def readable(cls, value: str) -> str:
         ratio = contrast_with_white(value)
         if ratio < MIN_CONTRAST:
-            raise ValueError(f"contrast with white is {ratio:.2f}:1, below the {MIN_CONTRAST}:1 of WCAG AA")
+            raise ValueError(f"与白色的对比度为 {ratio:.2f}:1，低于 WCAG AA 要求的 {MIN_CONTRAST}:1")
         return value.lower()
 
     @model_validator(mode="after")
     def logo_has_alt(self) -> ThemeUpdate:
         if self.logo_url and not self.logo_alt:
-            raise ValueError("logo_alt is required with logo_url (alt text for screen readers)")
+            raise ValueError("设置 logo_url 时须填写 logo_alt（供读屏软件朗读的替代文本）")
         return self
 
 
@@ -142,7 +142,7 @@ class RedirectItem(Strict):
     @classmethod
     def plain_path(cls, value: str) -> str:
         if not _PATH.match(value) or "/../" in value or value.endswith("/.."):
-            raise ValueError("a path starting with / without spaces, query or fragment")
+            raise ValueError("须为以 / 开头的路径，不能含空格、查询参数（?）或片段（#）")
         return value
 
 

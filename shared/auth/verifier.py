@@ -90,17 +90,17 @@ class TokenVerifier:
         try:
             keys = await self.source.keys()
         except Exception as exc:  # no keys at all: no token can be judged
-            raise ServiceUnavailable(f"verification keys cannot be loaded from {self.source.url}: {exc}") from None
+            raise ServiceUnavailable(f"无法从 {self.source.url} 加载验签密钥：{exc}") from None
         try:
             decoded = jwt.decode(token, keys, algorithms=list(ALGORITHMS))
         except InvalidKeyIdError:
             decoded = await self._retry_with_fresh_keys(token)
         except JoseError as exc:
-            raise Unauthenticated(f"invalid access token: {exc.description or exc.error}") from None
+            raise Unauthenticated(f"访问令牌无效：{exc.description or exc.error}") from None
         except ValueError:
-            raise Unauthenticated("malformed access token") from None
+            raise Unauthenticated("访问令牌格式有误") from None
         if str(decoded.header.get("typ", "")).lower() not in ACCESS_TOKEN_TYPES:
-            raise Unauthenticated("not an access token (RFC 9068 requires typ at+jwt)")
+            raise Unauthenticated("不是访问令牌（RFC 9068 要求 typ 为 at+jwt）")
         self._check_claims(decoded.claims)
         return float(decoded.claims["exp"]), _principal(decoded.claims), TokenIds.of(decoded.claims)
 
@@ -109,34 +109,34 @@ class TokenVerifier:
         a verification (the target is 20,000 a second on one core)."""
         for name in ("iss", "aud", "exp", "sub"):
             if claims.get(name) in (None, "", []):
-                raise Unauthenticated(f"access token rejected: missing '{name}' claim")
+                raise Unauthenticated(f"访问令牌缺少 {name} 声明")
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
         if not isinstance(claims["sub"], str):
-            raise Unauthenticated("access token rejected: invalid claim 'sub' (a string)")
+            raise Unauthenticated("访问令牌的 sub 声明须为字符串")
         if claims["iss"] != self.issuer:
-            raise Unauthenticated("access token rejected: invalid claim 'iss'")
+            raise Unauthenticated("访问令牌的 iss 声明无效")
         if self.audience not in audiences:
-            raise Unauthenticated("access token rejected: invalid claim 'aud'")
+            raise Unauthenticated("访问令牌的 aud 声明无效")
         now = time.time()
         times = {name: claims.get(name) for name in ("exp", "nbf", "iat")}
         if any(v is not None and (isinstance(v, bool) or not isinstance(v, int | float)) for v in times.values()):
-            raise Unauthenticated("access token rejected: exp, nbf and iat must be numbers")
+            raise Unauthenticated("访问令牌的 exp、nbf、iat 声明须为数字")
         if times["exp"] < now - self.leeway:
-            raise Unauthenticated("access token rejected: the token is expired")
+            raise Unauthenticated("访问令牌已过期")
         if times["iat"] is not None and times["iat"] > now + self.leeway:
-            raise Unauthenticated("access token rejected: the token is issued in the future")
+            raise Unauthenticated("访问令牌的签发时间（iat）晚于当前时间")
         if times["nbf"] is not None and times["nbf"] > now + self.leeway:
-            raise Unauthenticated("access token rejected: the token is not yet valid")
+            raise Unauthenticated("访问令牌尚未生效（nbf）")
 
     async def _retry_with_fresh_keys(self, token: str) -> jwt.Token:
         try:
             keys = await self.source.keys(refresh=True)
         except Exception:  # the old keys stay; this token's key is not among them
-            raise Unauthenticated("access token signed by an unknown key") from None
+            raise Unauthenticated("访问令牌由未知密钥签名") from None
         try:
             return jwt.decode(token, keys, algorithms=list(ALGORITHMS))
         except (JoseError, ValueError):
-            raise Unauthenticated("access token signed by an unknown key") from None
+            raise Unauthenticated("访问令牌由未知密钥签名") from None
 
 
 def _principal(claims: dict) -> Principal:
@@ -149,4 +149,4 @@ def _principal(claims: dict) -> Principal:
             grants=tuple(Grant.model_validate(g) for g in claims.get("grants", ())),
         )
     except (ValidationError, TypeError) as exc:
-        raise Unauthenticated(f"access token has malformed claims: {exc}") from None
+        raise Unauthenticated(f"访问令牌的声明格式有误：{exc}") from None

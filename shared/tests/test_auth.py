@@ -85,10 +85,10 @@ async def test_a_valid_token_gives_the_principal_and_its_grants(verifier, signer
 
 async def test_lifetime_is_checked_with_a_small_leeway(verifier, signer) -> None:
     now = int(time.time())
-    await refused(verifier, signer.mint("u", issued_at=now - 3600, lifetime=60), "expired")
+    await refused(verifier, signer.mint("u", issued_at=now - 3600, lifetime=60), "已过期")
     await verifier.verify(signer.mint("u", issued_at=now - 80, lifetime=60))  # 20 s past exp: within the 30 s leeway
-    await refused(verifier, signer.mint("u", issued_at=now + 600), "in the future")
-    await refused(verifier, signer.mint("u", nbf=now + 600), "not yet valid")
+    await refused(verifier, signer.mint("u", issued_at=now + 600), "晚于当前时间")
+    await refused(verifier, signer.mint("u", nbf=now + 600), "尚未生效")
     await verifier.verify(signer.mint("u", issued_at=now + 20))  # a clock 20 s ahead is tolerated
 
 
@@ -102,7 +102,7 @@ async def test_issuer_and_audience_must_match(verifier, signer) -> None:
 
 async def test_a_token_of_an_unknown_key_is_refused(verifier) -> None:
     stranger = LocalSigner.generate(issuer=ISSUER, audience=AUDIENCE)
-    await refused(verifier, stranger.mint("u"), "unknown key")
+    await refused(verifier, stranger.mint("u"), "未知密钥")
 
 
 async def test_rotated_keys_are_picked_up_on_refresh_at_most_every_min_refresh_seconds(jwks_path, signer) -> None:
@@ -123,7 +123,7 @@ async def test_rotated_keys_are_picked_up_on_refresh_at_most_every_min_refresh_s
     rotated = LocalSigner.generate(issuer=ISSUER, audience=AUDIENCE)
     jwks_path.write_text(json.dumps({"keys": [*signer.jwks()["keys"], *rotated.jwks()["keys"]]}))
     for _ in range(5):  # just fetched: a burst of unknown kids does not hammer the identity provider
-        await refused(verifier, rotated.mint("u"), "unknown key")
+        await refused(verifier, rotated.mint("u"), "未知密钥")
     assert loads == 1
     await asyncio.sleep(0.55)
     assert (await verifier.verify(rotated.mint("新用户"))).subject == "新用户"
@@ -182,7 +182,7 @@ async def test_a_token_with_a_non_object_payload_is_refused(verifier, signer) ->
     ],
 )
 async def test_malformed_grants_are_refused(verifier, signer, grants: object) -> None:
-    await refused(verifier, resigned(signer, signer.mint("u"), grants=grants), "malformed claims")
+    await refused(verifier, resigned(signer, signer.mint("u"), grants=grants), "声明格式有误")
 
 
 async def test_unsigned_and_symmetric_tokens_are_refused(verifier, signer) -> None:

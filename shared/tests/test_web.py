@@ -17,9 +17,10 @@ from structlog.testing import capture_logs
 
 from shared.auth import Grant, JwksSource, TokenVerifier
 from shared.auth.keys import LocalSigner
+from shared.error_handlers import install_error_handlers
 from shared.errors import Conflict, Forbidden
 from shared.logs import correlation_id_var, request_id_var
-from shared.web import CurrentPrincipal, FreezeAfterStartup, install_error_handlers, ops_router, wrap_service_app
+from shared.web import CurrentPrincipal, FreezeAfterStartup, ops_router, wrap_service_app
 
 # No database, broker or bucket involved: nothing to repeat on the real servers.
 pytestmark = pytest.mark.embedded_only
@@ -143,7 +144,7 @@ async def test_validation_errors_name_each_field(client) -> None:
     broken = await client.post("/documents", content=truncated, headers={"content-type": "application/json"})
     assert broken.status_code == 422
     [detail] = envelope(broken)["details"]
-    assert detail["field"] == "body" and "invalid JSON" in detail["message"]
+    assert detail["field"] == "body" and "JSON 格式有误" in detail["message"]
     assert client.app.state.handled == 0
 
 
@@ -167,7 +168,8 @@ async def test_an_unhandled_error_is_a_500_envelope_without_internals(client) ->
     [logged] = [entry for entry in logs if entry["event"] == "unhandled error"]
     assert logged["log_level"] == "error" and "hunter2" in logged["error"]  # the details go to the log only
     error = envelope(response)
-    assert error["code"] == "internal_error" and error["message"].startswith("internal error; quote request id")
+    assert error["code"] == "internal_error"
+    assert error["message"].startswith("服务器内部错误，请联系管理员并提供请求 ID")
     assert "hunter2" not in response.text and "Traceback" not in response.text and "RuntimeError" not in response.text
 
 
@@ -248,7 +250,7 @@ async def test_health_readiness_and_metrics(client, ready) -> None:
     not_ready = await client.get("/readyz")
     assert not_ready.status_code == 503
     error = envelope(not_ready)
-    assert error["code"] == "not_ready" and error["message"] == "not ready: database, bus"
+    assert error["code"] == "not_ready" and error["message"] == "服务未就绪：database, bus"
     assert error["details"] == {"database": False, "bus": False}
 
     await client.get("/documents/42")

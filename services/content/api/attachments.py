@@ -28,6 +28,7 @@ def _file_response(data: bytes, content_type: str, filename: str, *, public: boo
     response_model=AttachmentRead,
     status_code=status.HTTP_201_CREATED,
     summary="Upload a file or image (checked by content)",
+    responses={415: {"description": "文件类型不在允许之列，或内容与扩展名不符（按内容识别，不信扩展名）"}},
 )
 async def upload(deps: Deps, actor: CurrentActor, site_id: SitePath, file: UploadFile) -> AttachmentRead:
     return await service.upload_attachment(deps, actor, site_id, file.filename or "", await file.read())

@@ -91,7 +91,7 @@ class DocumentQueries(Queries):
         params |= {TENANT_SITE: doc.site_id, "doc_id": doc.id, "read_version": doc.version}
         changed = (await self.run(_change_statement(tuple(sorted(changes))), params)).first()
         if changed is None:
-            raise Conflict(f"document {doc.id} was changed by someone else meanwhile; reload and retry")
+            raise Conflict(f"稿件 {doc.id} 已被他人修改，请刷新后重试")
         return changed
 
     async def delete_document(self, doc: Row) -> None:

@@ -42,7 +42,7 @@ class ChannelCreate(ChannelFields):
     @model_validator(mode="after")
     def _link_needs_url(self) -> ChannelCreate:
         if self.kind == "link" and not self.link_url:
-            raise ValueError("link_url is required for a link channel")
+            raise ValueError("外链栏目（link）须填写 link_url")
         return self
 
 
@@ -92,10 +92,10 @@ class BasicChannelTemplate(Schema):
     def _tree(self) -> BasicChannelTemplate:
         keys = [item.key for item in self.items]
         if len(set(keys)) != len(keys):
-            raise ValueError("items: keys must be unique")
+            raise ValueError("items: key 不能重复")
         missing = {i.parent_key for i in self.items if i.parent_key and i.parent_key not in keys}
         if missing:
-            raise ValueError(f"items: unknown parent_key {sorted(missing)}")
+            raise ValueError(f"items: parent_key {sorted(missing)} 不存在")
         return self
 
 
@@ -119,7 +119,7 @@ class WorkflowUpdate(Schema):
     def _distinct(self) -> WorkflowUpdate:
         names = [s.name for s in self.steps]
         if len(set(names)) != len(names):
-            raise ValueError("steps: names must be distinct")
+            raise ValueError("steps: 各步骤的 name 不能重复")
         return self
 
 

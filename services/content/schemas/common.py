@@ -14,7 +14,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _no_control_chars(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
+        raise ValueError("不能包含控制字符")
     return value
 
 
@@ -54,4 +54,4 @@ def reject_explicit_nulls(model: BaseModel, fields: tuple[str, ...]) -> None:
     """PATCH bodies may omit a field, but may not null one that must have a value."""
     nulled = [f for f in fields if f in model.model_fields_set and getattr(model, f) is None]
     if nulled:
-        raise ValueError(f"{', '.join(nulled)} cannot be null")
+        raise ValueError(f"{'、'.join(nulled)} 不能设为 null")

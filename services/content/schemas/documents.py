@@ -36,7 +36,7 @@ class DocumentFields(Schema):
     @model_validator(mode="after")
     def _expiry_after_publication(self) -> DocumentFields:
         if self.publish_at and self.expires_at and self.expires_at <= self.publish_at:
-            raise ValueError("expires_at must be after publish_at")
+            raise ValueError("expires_at 须晚于 publish_at")
         return self
 
 
@@ -153,7 +153,7 @@ class Unpublish(Schema):
     @model_validator(mode="after")
     def _redirect_needs_url(self) -> Unpublish:
         if (self.kind == WithdrawalKind.REDIRECT) != (self.redirect_url is not None):
-            raise ValueError("redirect_url is required for kind=redirect and only for it")
+            raise ValueError("kind=redirect 时须填写 redirect_url，其他情况不能填写")
         return self
 
 

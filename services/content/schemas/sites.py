@@ -23,25 +23,25 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9\u4e00-\u9fff-]{1,63}(?<!-)$")
 
 def _site_code(value: str) -> str:
     if not _SITE_CODE.match(value):
-        raise ValueError("网站标识码 is 10 digits (local sites) or 'bm' and 8 digits (central departments)")
+        raise ValueError("网站标识码应为 10 位数字（地方网站）或 bm 加 8 位数字（中央部门网站）")
     return value
 
 
 def _org_code(value: str) -> str:
     if not _ORG_CODE.match(value):
-        raise ValueError("机构代码 is 6–18 digits or capital letters")
+        raise ValueError("机构代码应为 6–18 位数字或大写字母")
     return value
 
 
 def _icp(value: str | None) -> str | None:
     if value is not None and not _ICP.match(value):
-        raise ValueError("ICP备案号 looks like 皖ICP备05001925号 or 皖ICP备05001925号-1")
+        raise ValueError("ICP备案号格式应如 皖ICP备05001925号 或 皖ICP备05001925号-1")
     return value
 
 
 def _police(value: str | None) -> str | None:
     if value is not None and not _POLICE.match(value):
-        raise ValueError("公安备案号 looks like 皖公网安备 34010402700602号")
+        raise ValueError("公安备案号格式应如 皖公网安备 34010402700602号")
     return value
 
 
@@ -49,7 +49,7 @@ def _host(value: str) -> str:
     host = value.strip().lower().rstrip(".")
     labels = host.split(".")
     if len(host) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
-        raise ValueError(f"{value!r} is not a host name (e.g. www.example.gov.cn or example.政务)")
+        raise ValueError(f"{value!r} 不是有效的域名（例如 www.example.gov.cn 或 example.政务）")
     return host
 
 
@@ -79,7 +79,7 @@ class SiteContact(Schema):
 
 def _not_reserved(value: str) -> str:
     if value in RESERVED_SITE_IDS:
-        raise ValueError(f"{value} is reserved")
+        raise ValueError(f"{value} 是保留标识，不能使用")
     return value
 
 
@@ -139,7 +139,7 @@ class DomainsUpdate(Schema):
     @model_validator(mode="after")
     def _distinct(self) -> DomainsUpdate:
         if self.main_domain in self.domains or len(set(self.domains)) != len(self.domains):
-            raise ValueError("domains must be distinct and not repeat main_domain")
+            raise ValueError("domains 中的域名不能重复，也不能与 main_domain 相同")
         return self
 
 
@@ -189,9 +189,9 @@ class SiteChangeCreate(Schema):
     @model_validator(mode="after")
     def _merge_names_its_successor(self) -> SiteChangeCreate:
         if self.kind == "merge" and self.successor_id is None:
-            raise ValueError("successor_id: a merge names the site it merges into")
+            raise ValueError("successor_id: 整合（merge）须指明并入的站点")
         if self.kind == "open" and self.successor_id is not None:
-            raise ValueError("successor_id: only a closed site has one")
+            raise ValueError("successor_id: 开通（open）网站时不能填写")
         return self
 
 

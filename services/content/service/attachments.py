@@ -25,10 +25,10 @@ async def upload_attachment(
 ) -> AttachmentRead:
     """Blobs are written before the row, so a row never points at a missing blob."""
     if not has_site_role(actor, site_id, (EDITOR, SITE_ADMIN)):
-        raise Forbidden(f"needs role editor on site {site_id}")
+        raise Forbidden(f"需要站点 {site_id} 的 editor 角色", code="needs_role")
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name or len(name) > 255:
-        raise InvalidInput("file", "the file needs a name of at most 255 characters")
+        raise InvalidInput("file", "文件须有名称，且不超过 255 个字符")
     checked = await asyncio.to_thread(
         check_upload, name, data, max_pixels=deps.settings.max_image_pixels, widths=deps.settings.rendition_widths
     )
@@ -67,7 +67,7 @@ async def get_attachment(deps: ContentDeps, actor: Actor, site_id: str, attachme
     async with deps.site_uow(site_id) as uow:
         row = await uow.repo.attachment(attachment_id)
         if row is None:
-            raise NotFound(f"attachment {attachment_id} does not exist on this site")
+            raise NotFound(f"本站点不存在附件 {attachment_id}")
         return AttachmentRead.model_validate(row)
 
 
@@ -79,10 +79,10 @@ async def attachment_content(
     async with deps.site_uow(site_id) as uow:
         row = await uow.repo.attachment(attachment_id)
     if row is None:
-        raise NotFound(f"attachment {attachment_id} does not exist on this site")
+        raise NotFound(f"本站点不存在附件 {attachment_id}")
     key = row.blob_key if rendition is None else row.renditions.get(rendition)
     if key is None:
-        raise NotFound(f"attachment {attachment_id} has no rendition {rendition}; it has {sorted(row.renditions)}")
+        raise NotFound(f"附件 {attachment_id} 没有 {rendition} 版本，现有版本：{sorted(row.renditions)}")
     return await _bytes(deps, row, key)
 
 
@@ -97,7 +97,7 @@ async def public_file(deps: ContentDeps, host: str, public_id: str, name: str, *
     else:
         key = row.blob_key if row is not None and row.filename == name else None
     if row is None or key is None:
-        raise NotFound(f"no file {public_id}/{name} on {host}")
+        raise NotFound(f"{host} 上没有文件 {public_id}/{name}")
     return await _bytes(deps, row, key)
 
 
@@ -105,6 +105,6 @@ async def _bytes(deps: ContentDeps, row: Attachment, key: str) -> FileBody:
     try:
         data = await deps.blobs.get(key)
     except BlobNotFound:
-        raise NotFound(f"attachment {row.id} is missing from the blob store") from None
+        raise NotFound(f"附件 {row.id} 的文件在 blob 存储中缺失") from None
     content_type = row.content_type if key == row.blob_key else rendition_extension(data)[1]
     return data, content_type, row.filename

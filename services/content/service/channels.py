@@ -71,7 +71,7 @@ async def instantiate_basic_channels(uow: ContentUnitOfWork, site_id: str) -> li
     while pending:
         ready = [t for t in pending if t.parent_key is None or t.parent_key in by_key]
         if not ready:
-            raise InvalidInput("basic_channels", "the template has a cycle or a missing parent")
+            raise InvalidInput("basic_channels", "基本栏目模板存在循环引用或缺少上级栏目")
         for item in ready:
             parent = by_key.get(item.parent_key) if item.parent_key else None
             channel = Channel(
@@ -97,7 +97,7 @@ async def list_channels(deps: ContentDeps, site_id: str) -> list[ChannelRead]:
     """The channel tree is public (it is the site's navigation)."""
     async with deps.site_uow(site_id) as uow:
         if await uow.repo.site(site_id) is None:
-            raise NotFound(f"site {site_id} does not exist")
+            raise NotFound(f"站点 {site_id} 不存在")
         return [ChannelRead.model_validate(c) for c in await uow.repo.channels(site_id)]
 
 
@@ -105,7 +105,7 @@ async def create_channel(deps: ContentDeps, actor: Actor, site_id: str, data: Ch
     require_site_admin(actor, site_id)
     async with deps.site_uow(site_id) as uow:
         if await uow.repo.site(site_id) is None:
-            raise NotFound(f"site {site_id} does not exist")
+            raise NotFound(f"站点 {site_id} 不存在")
         parent = await _parent(uow, site_id, data.parent_id)
         path = _path(parent, data.slug)
         await _check_path_free(uow, site_id, path)
@@ -129,7 +129,7 @@ async def update_channel(
         changes = data.model_dump(exclude_unset=True)
         expected = changes.pop("version", None)
         if expected is not None and expected != channel.version:
-            raise Conflict(f"version: channel is at version {channel.version}, not {expected}")
+            raise Conflict(f"version: 栏目当前版本为 {channel.version}，不是 {expected}，请刷新后重试")
         moved = await _apply_move(uow, site_id, channel, changes)
         for name, value in changes.items():
             setattr(channel, name, value)
@@ -157,7 +157,7 @@ async def _apply_move(uow: ContentUnitOfWork, site_id: str, channel: Channel, ch
     slug = changes.pop("slug", channel.slug)
     parent = await _parent(uow, site_id, parent_id)
     if parent is not None and (parent.id == channel.id or parent.path.startswith(channel.path + "/")):
-        raise InvalidInput("parent_id", "a channel cannot move under itself")
+        raise InvalidInput("parent_id", "栏目不能移到自身或其下级栏目之下")
     new_path = _path(parent, slug)
     if new_path == channel.path:
         return []
@@ -177,9 +177,9 @@ async def delete_channel(deps: ContentDeps, actor: Actor, site_id: str, channel_
     async with deps.site_uow(site_id) as uow:
         channel = await channel_or_404(uow, channel_id)
         if channel.basic_key is not None:
-            raise Conflict(f"channel {channel.name} is a basic channel (基本栏目) and cannot be deleted")
+            raise Conflict(f"栏目 {channel.name} 是基本栏目，不能删除")
         if await uow.repo.channel_in_use(channel_id):
-            raise Conflict(f"channel {channel.name} still has sub-channels or documents")
+            raise Conflict(f"栏目 {channel.name} 下仍有子栏目或稿件，不能删除")
         channel.version += 1
         await _emit(uow, ChannelDeleted, channel)
         await uow.session.delete(channel)
@@ -192,21 +192,21 @@ async def _parent(uow: ContentUnitOfWork, site_id: str, parent_id: int | None) -
         return None
     parent = await uow.repo.channel(parent_id)
     if parent is None:
-        raise InvalidInput("parent_id", f"site {site_id} has no channel {parent_id}")
+        raise InvalidInput("parent_id", f"站点 {site_id} 没有栏目 {parent_id}")
     if parent.kind == "link":
-        raise InvalidInput("parent_id", "a link channel cannot have sub-channels")
+        raise InvalidInput("parent_id", "外链栏目（link）不能有子栏目")
     return parent
 
 
 def _path(parent: Channel | None, slug: str) -> str:
     if parent is None and slug in RESERVED_SLUGS:
-        raise InvalidInput("slug", f"{slug} is reserved at the top level")
+        raise InvalidInput("slug", f"{slug} 是保留路径，不能用作一级栏目")
     return f"{parent.path}/{slug}" if parent else slug
 
 
 async def _check_path_free(uow: ContentUnitOfWork, site_id: str, path: str) -> None:
     if await uow.repo.channel_by_path(site_id, path) is not None:
-        raise Conflict(f"slug: the site already has a channel at /{path}/")
+        raise Conflict(f"slug: 本站点已有路径为 /{path}/ 的栏目")
 
 
 async def _emit(uow: ContentUnitOfWork, event_type: type[ChannelEvent], channel: Channel) -> None:

@@ -81,7 +81,7 @@ async def _link_findings(uow: ContentUnitOfWork, doc: Row) -> list[CheckFinding]
                     kind="broken_link",
                     field="body_html",
                     term=url,
-                    excerpt=f"{url} does not lead to a live page or file on the platform",
+                    excerpt=f"{url} 不指向平台上在用的页面或文件",
                 )
             )
     return findings
@@ -110,7 +110,7 @@ async def enforce_checks(uow: ContentUnitOfWork, doc: Row) -> None:
     findings = await findings_for(uow, doc)
     if findings:
         raise Unprocessable(
-            f"pre-publish checks found {len(findings)} problem(s); fix them and submit again",
+            f"发布前检查发现 {len(findings)} 个问题，请修改后重新提交",
             code="checks_failed",
             details=[f.model_dump() for f in findings],
         )

@@ -33,7 +33,7 @@ async def list_terms(deps: ContentDeps, actor: Actor, site_id: str | None) -> li
 async def add_term(deps: ContentDeps, actor: Actor, site_id: str | None, data: CheckTermCreate) -> CheckTermRead:
     async with _open(deps, actor, site_id, write=True) as uow:
         if any(t.kind == data.kind and t.term == data.term for t in await _terms(uow, site_id)):
-            raise Conflict(f"term: {data.term} is already in the {data.kind} dictionary")
+            raise Conflict(f"term: {data.term} 已在 {data.kind} 词库中")
         owner = {"site_id": site_id} if site_id else {}
         row = (SiteCheckTerm if site_id else PlatformCheckTerm)(created_by=actor.id, **owner, **data.model_dump())
         uow.session.add(row)
@@ -57,7 +57,7 @@ async def remove_term(deps: ContentDeps, actor: Actor, site_id: str | None, term
     async with _open(deps, actor, site_id, write=True) as uow:
         row = next((r for r in await _terms(uow, site_id) if r.id == term_id), None)
         if row is None:
-            raise NotFound(f"no dictionary term {term_id}")
+            raise NotFound(f"词条 {term_id} 不存在")
         await uow.session.delete(row)
         uow.repo.forget_terms()
         audit(uow, actor, site_id or PLATFORM_AUDIT, "check_term.removed", "check_term", term_id, term=row.term)
@@ -75,7 +75,7 @@ async def add_topic_category(deps: ContentDeps, actor: Actor, data: TopicCategor
     require_operator(actor)
     async with deps.platform_uow() as uow:
         if data.name in await uow.repo.topic_names():
-            raise Conflict(f"name: {data.name} is already a 主题分类")
+            raise Conflict(f"name: {data.name} 已是主题分类")
         row = TopicCategory(name=data.name, position=data.position, national=False, created_by=actor.id)
         uow.session.add(row)
         await uow.session.flush()

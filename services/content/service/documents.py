@@ -59,7 +59,7 @@ async def update_document(
         doc = await document_or_404(uow, doc_id, for_update=True)
         require_editor(actor, site_id, doc.channel_id)
         if data.version != doc.version:
-            raise Conflict(f"version: document is at version {doc.version}, not {data.version}; reload and retry")
+            raise Conflict(f"version: 稿件当前版本为 {doc.version}，不是 {data.version}，请刷新后重试")
         back_to_draft = lifecycle.edit(doc)
         changes = data.model_dump(exclude_unset=True, exclude={"version"})
         if "channel_id" in changes and changes["channel_id"] != doc.channel_id:
@@ -153,7 +153,7 @@ async def diff_revisions(
         require_staff(actor, site_id, doc.channel_id)
         before, after = await uow.repo.revision(doc_id, old), await uow.repo.revision(doc_id, new)
         if before is None or after is None:
-            raise NotFound(f"document {doc_id} has no revision {old if before is None else new}")
+            raise NotFound(f"稿件 {doc_id} 没有修订版 {old if before is None else new}")
         changes = [
             _field_change(f, before.content.get(f), after.content.get(f))
             for f in CONTENT_FIELDS
@@ -200,9 +200,9 @@ async def _check_files(
     found = await uow.repo.attachments(sorted(wanted), site_id=site_id)
     if missing := sorted(wanted - set(found)):
         field = "cover_id" if cover_id in missing else "attachment_ids"
-        raise InvalidInput(field, f"this site has no attachment {', '.join(map(str, missing))}")
+        raise InvalidInput(field, f"本站点没有附件 {'、'.join(map(str, missing))}")
     if cover_id and found[cover_id].kind != "image":
-        raise InvalidInput("cover_id", f"attachment {cover_id} is not an image")
+        raise InvalidInput("cover_id", f"附件 {cover_id} 不是图片")
 
 
 def _add_revision(uow: ContentUnitOfWork, doc: Row, actor: Actor) -> None:

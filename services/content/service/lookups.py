@@ -25,14 +25,14 @@ async def document_or_404(uow: ContentUnitOfWork, doc_id: int, *, for_update: bo
     """A document of the scope's site as a row: the use cases write it back with repo.change_document."""
     doc = await uow.repo.document_row(doc_id, for_update=for_update)
     if doc is None:
-        raise NotFound(f"document {doc_id} does not exist on this site")
+        raise NotFound(f"本站点不存在稿件 {doc_id}")
     return doc
 
 
 async def channel_or_404(uow: ContentUnitOfWork, channel_id: int) -> Channel:
     channel = await uow.repo.channel(channel_id)
     if channel is None:
-        raise NotFound(f"channel {channel_id} does not exist on this site")
+        raise NotFound(f"本站点不存在栏目 {channel_id}")
     return channel
 
 
@@ -40,9 +40,10 @@ async def writable_channel(uow: ContentUnitOfWork, channel_id: int) -> Row:
     """A channel of this site that can hold documents (not a link)."""
     channel = await uow.repo.channel_row(channel_id, uow.scope.site_id)
     if channel is None:
-        raise InvalidInput("channel_id", f"this site has no channel {channel_id}")
+        raise InvalidInput("channel_id", f"本站点没有栏目 {channel_id}")
     if channel.kind == "link":
         raise InvalidInput(
-            "channel_id", f"channel {channel.name} is a link; documents go into list, page or topic channels"
+            "channel_id",
+            f"栏目 {channel.name} 是外链栏目（link），稿件只能放入列表（list）、单页（page）或专题（topic）栏目",
         )
     return channel

@@ -25,7 +25,7 @@ def is_auditor(actor: Actor) -> bool:
 
 def require_operator(actor: Actor) -> None:
     if not is_operator(actor):
-        raise Forbidden("only platform operators may do this")
+        raise Forbidden("仅平台运维人员（platform_operator）可执行此操作", code="needs_role")
 
 
 def has_site_role(actor: Actor, site_id: str, roles: tuple[str, ...], channel_id: int | None = None) -> bool:
@@ -35,17 +35,17 @@ def has_site_role(actor: Actor, site_id: str, roles: tuple[str, ...], channel_id
 
 def require_site_admin(actor: Actor, site_id: str) -> None:
     if not has_site_role(actor, site_id, (SITE_ADMIN,)):
-        raise Forbidden(f"needs role site_admin on site {site_id}")
+        raise Forbidden(f"需要站点 {site_id} 的 site_admin 角色", code="needs_role")
 
 
 def require_editor(actor: Actor, site_id: str, channel_id: int) -> None:
     if not has_site_role(actor, site_id, (EDITOR, SITE_ADMIN), channel_id):
-        raise Forbidden(f"needs role editor on site {site_id}, channel {channel_id}")
+        raise Forbidden(f"需要站点 {site_id} 栏目 {channel_id} 的 editor 角色", code="needs_role")
 
 
 def require_reviewer(actor: Actor, site_id: str, role: str, channel_id: int) -> None:
     if not has_site_role(actor, site_id, (role,), channel_id):
-        raise Forbidden(f"needs role {role} on site {site_id}, channel {channel_id}")
+        raise Forbidden(f"需要站点 {site_id} 栏目 {channel_id} 的 {role} 角色", code="needs_role")
 
 
 def is_staff(actor: Actor, site_id: str, channel_id: int | None = None) -> bool:
@@ -60,7 +60,8 @@ def is_staff(actor: Actor, site_id: str, channel_id: int | None = None) -> bool:
 
 def require_staff(actor: Actor, site_id: str, channel_id: int | None = None) -> None:
     if not is_staff(actor, site_id, channel_id):
-        raise Forbidden(f"needs a role on site {site_id}" + (f", channel {channel_id}" if channel_id else ""))
+        where = f"站点 {site_id} 栏目 {channel_id}" if channel_id else f"站点 {site_id}"
+        raise Forbidden(f"需要{where}的工作人员角色", code="needs_role")
 
 
 def readable_channels(actor: Actor, site_id: str) -> set[int] | None:

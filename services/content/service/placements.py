@@ -61,13 +61,13 @@ async def push(deps: ContentDeps, actor: Actor, site_id: str, document_id: int, 
     async with deps.platform_uow() as uow:
         doc = await _live_document(uow, document_id)
         if doc.site_id != site_id:
-            raise NotFound(f"document {document_id} does not exist on this site")
+            raise NotFound(f"本站点不存在稿件 {document_id}")
         below = await _descendants(uow, site_id)
         placed, present = [], []
         existing = {p.channel_id for p in await uow.repo.placements_of(doc.id)}
         for target in request.targets:
             if target.site_id not in below:
-                raise InvalidInput("targets", f"site {target.site_id} is not below site {site_id}")
+                raise InvalidInput("targets", f"站点 {target.site_id} 不是站点 {site_id} 的下级站点")
             if target.channel_id in existing:
                 present.append(target)
                 continue
@@ -94,9 +94,9 @@ async def remove_placement(deps: ContentDeps, actor: Actor, site_id: str, channe
     async with deps.platform_uow() as uow:
         placement = await uow.repo.placement(placement_id)
         if placement is None or placement.site_id != site_id or placement.channel_id != channel_id:
-            raise NotFound(f"channel {channel_id} has no placement {placement_id}")
+            raise NotFound(f"栏目 {channel_id} 中没有发布位置 {placement_id}")
         if placement.kind == "primary":
-            raise Conflict("a document's own channel placement cannot be removed; unpublish the document instead")
+            raise Conflict("稿件在所属栏目的发布位置不能移除，如需下线请撤稿（unpublish）")
         doc = await _locked_document(uow, placement.document_id)
         channel = await uow.repo.channel(channel_id, site_id=site_id)
         domains = await uow.repo.main_domains([site_id])
@@ -151,16 +151,16 @@ async def set_interprets(
     """Link an interpretation (解读) to the policies it explains; both pages show the link."""
     wanted = list(dict.fromkeys(request.policy_ids))
     if doc_id in wanted:
-        raise InvalidInput("policy_ids", "a document cannot interpret itself")
+        raise InvalidInput("policy_ids", "稿件不能解读自身")
     async with deps.platform_uow() as uow:
         doc, current, others = await _lock_link_ends(uow, doc_id, wanted)
         if doc.site_id != site_id:
-            raise NotFound(f"document {doc_id} does not exist on this site")
+            raise NotFound(f"本站点不存在稿件 {doc_id}")
         require_editor(actor, site_id, doc.channel_id)
         for pid in wanted:
             policy = others.get(pid)
             if policy is None or (policy.site_id != site_id and not is_live(policy)):
-                raise InvalidInput("policy_ids", f"document {pid} is neither live nor of this site")
+                raise InvalidInput("policy_ids", f"稿件 {pid} 既未上线，也不属于本站点")
         for pid in set(current) - set(wanted):
             await uow.session.delete(current[pid])
         for pid in [p for p in wanted if p not in current]:
@@ -182,7 +182,7 @@ async def library(
 ) -> Page[LibraryItem]:
     """统一信息资源库: live documents of all sites that staff can repost or link ("先入库、后使用")."""
     if not actor.principal.grants:
-        raise Forbidden("the resource library is for staff of the platform's sites")
+        raise Forbidden("统一信息资源库仅供平台各站点的工作人员使用", code="needs_role")
     async with deps.platform_uow() as uow:
         rows, total = await uow.repo.library(q, site_id, page, size)
         return Page(items=[LibraryItem.model_validate(d) for d in rows], total=total, page=page, size=size)
@@ -200,7 +200,7 @@ async def _lock_link_ends(
         if set(current) == seen:  # nobody changed the links between the look and the locks
             break
     if doc_id not in locked:
-        raise NotFound(f"document {doc_id} does not exist")
+        raise NotFound(f"稿件 {doc_id} 不存在")
     return locked.pop(doc_id), current, locked
 
 
@@ -208,23 +208,23 @@ async def _locked_document(uow: ContentUnitOfWork, document_id: int) -> Row:
     """A document of any site, locked for this transaction: what every change to it starts from."""
     doc = (await uow.repo.document_rows([document_id], for_update=True)).get(document_id)
     if doc is None:
-        raise NotFound(f"document {document_id} does not exist")
+        raise NotFound(f"稿件 {document_id} 不存在")
     return doc
 
 
 async def _live_document(uow: ContentUnitOfWork, document_id: int) -> Row:
     doc = (await uow.repo.document_rows([document_id], for_update=True)).get(document_id)
     if doc is None or not is_live(doc):
-        raise InvalidInput("document_id", f"document {document_id} is not a live document of the library")
+        raise InvalidInput("document_id", f"稿件 {document_id} 不是资源库中已上线的稿件")
     return doc
 
 
 async def _place(uow: ContentUnitOfWork, actor: Actor, doc: Row, site_id: str, channel_id: int, kind: str) -> Placement:
     channel = await uow.repo.channel(channel_id, site_id=site_id)
     if channel is None or channel.kind not in ("list", "topic"):
-        raise InvalidInput("channel_id", f"site {site_id} has no list or topic channel {channel_id}")
+        raise InvalidInput("channel_id", f"站点 {site_id} 没有列表（list）或专题（topic）栏目 {channel_id}")
     if any(p.channel_id == channel_id for p in await uow.repo.placements_of(doc.id)):
-        raise Conflict(f"document {doc.id} is already in channel {channel_id}")
+        raise Conflict(f"稿件 {doc.id} 已在栏目 {channel_id} 中")
     placement = Placement(
         site_id=site_id,
         channel_id=channel_id,

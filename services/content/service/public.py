@@ -21,7 +21,7 @@ async def channel_listing(
 ) -> Page[PublicListItem]:
     async with deps.site_uow(site_id) as uow:
         if await uow.repo.channel(channel_id) is None:
-            raise NotFound(f"site {site_id} has no channel {channel_id}")
+            raise NotFound(f"站点 {site_id} 没有栏目 {channel_id}")
         rows, total = await uow.repo.listing(site_id, channel_id, page, size, validity=validity)
         items = [
             PublicListItem(
@@ -43,7 +43,7 @@ async def site_profile(deps: ContentDeps, site_id: str) -> PublicSite:
     async with deps.platform_uow() as uow:
         site = await uow.repo.site(site_id)
         if site is None or site.status == "closed":
-            raise NotFound(f"site {site_id} does not exist")
+            raise NotFound(f"站点 {site_id} 不存在")
         snapshot = await site_snapshot(uow.repo, site)
     return PublicSite(**snapshot.model_dump(), org_code=site.org_code)
 
@@ -53,7 +53,7 @@ async def document_at(deps: ContentDeps, site_id: str, path: str) -> PublicDocum
     async with deps.site_uow(site_id) as uow:
         doc_id = await uow.repo.document_at(site_id, path)
     if doc_id is None:
-        raise NotFound(f"site {site_id} has no document at {path}")
+        raise NotFound(f"站点 {site_id} 的 {path} 处没有稿件")
     return await public_document(deps, site_id, doc_id)
 
 
@@ -64,9 +64,9 @@ async def public_document(deps: ContentDeps, site_id: str, doc_id: int) -> Publi
         doc = (await uow.repo.document_rows([doc_id])).get(doc_id)
         placements = await uow.repo.placements_of(doc_id) if doc else []
         if doc is None or doc.public_state == PublicState.UNPUBLISHED or all(p.site_id != site_id for p in placements):
-            raise NotFound(f"site {site_id} shows no document {doc_id}")
+            raise NotFound(f"站点 {site_id} 未展示稿件 {doc_id}")
         if doc.public_state == PublicState.GONE:
-            raise Gone(f"document {doc_id} has been removed")
+            raise Gone(f"稿件 {doc_id} 已删除")
         state = PublicState(doc.public_state)
         if state != PublicState.LIVE:
             notice = _NOTICES.get(state)

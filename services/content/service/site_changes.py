@@ -42,9 +42,9 @@ async def decide(
     async with deps.platform_uow() as uow:
         change = await uow.repo.site_change(change_id, for_update=True)
         if change is None:
-            raise NotFound(f"no site change request {change_id}")
+            raise NotFound(f"网站变更申请 {change_id} 不存在")
         if change.status != "pending":
-            raise Conflict(f"request {change_id} was {change.status} already")
+            raise Conflict(f"申请 {change_id} 已处理（{change.status}）")
         if change.requested_by == actor.id:
             raise Forbidden("关停、整合、开通网站须由另一位平台运维人员审批", code="own_request")
         site = await _site(uow, change.site_id)
@@ -93,7 +93,7 @@ def _decided(deps: ContentDeps, change: SiteChange, actor: Actor, status: str, c
 async def _site(uow: ContentUnitOfWork, site_id: str) -> Site:
     site = await uow.repo.site(site_id)
     if site is None:
-        raise NotFound(f"site {site_id} does not exist")
+        raise NotFound(f"站点 {site_id} 不存在")
     return site
 
 
@@ -102,14 +102,14 @@ async def _successor(uow: ContentUnitOfWork, site: Site, data: SiteChangeCreate 
     none."""
     if data.kind == "open":
         if site.status == "online":
-            raise Conflict(f"site {site.id} is online already")
+            raise Conflict(f"站点 {site.id} 已开通")
         return None
     if site.status == "closed":
-        raise Conflict(f"site {site.id} is closed already")
+        raise Conflict(f"站点 {site.id} 已关停")
     successor_id = data.successor_id or site.parent_id
     if successor_id is None:
-        raise InvalidInput("successor_id", "a site without a parent names the site its visitors go to")
+        raise InvalidInput("successor_id", "没有上级站点的网站须指明访问者转往的站点")
     successor = await uow.repo.site(successor_id) if successor_id != site.id else None
     if successor is None or successor.status != "online":  # an online site sends nobody on: no loops
-        raise InvalidInput("successor_id", f"site {successor_id} is not another online site")
+        raise InvalidInput("successor_id", f"站点 {successor_id} 不是另一个已开通（online）的站点")
     return successor_id

@@ -62,9 +62,9 @@ async def create_site(deps: ContentDeps, actor: Actor, data: SiteCreate) -> Site
 
 async def _check_new_site(uow: ContentUnitOfWork, data: SiteCreate) -> None:
     if await uow.repo.site(data.id) is not None:
-        raise Conflict(f"id: site {data.id} already exists")
+        raise Conflict(f"id: 站点 {data.id} 已存在")
     if await uow.repo.site_has(Site, Site.site_code == data.site_code):
-        raise Conflict(f"site_code: 网站标识码 {data.site_code} is already used by another site")
+        raise Conflict(f"site_code: 网站标识码 {data.site_code} 已被其他站点使用")
     await _check_parent(uow, data.level, data.parent_id)
 
 
@@ -72,22 +72,22 @@ async def _check_parent(uow: ContentUnitOfWork, level: str, parent_id: str | Non
     allowed = _PARENT_LEVELS[level]
     if not allowed:
         if parent_id is not None:
-            raise InvalidInput("parent_id", "a province site has no parent")
+            raise InvalidInput("parent_id", "省级（province）站点不能有上级站点")
         return
     parent = await uow.repo.site(parent_id) if parent_id else None
     if parent is None:
-        raise InvalidInput("parent_id", f"a {level} site needs an existing parent site")
+        raise InvalidInput("parent_id", f"{level} 级站点须有已存在的上级站点")
     if parent.level not in allowed:
-        raise InvalidInput("parent_id", f"a {level} site cannot sit under a {parent.level} site")
+        raise InvalidInput("parent_id", f"{level} 级站点不能隶属于 {parent.level} 级站点")
 
 
 async def _check_hosts_free(uow: ContentUnitOfWork, hosts: list[str], *, site_id: str) -> None:
     if len(set(hosts)) != len(hosts):
-        raise InvalidInput("domains", "domains must be distinct and not repeat main_domain")
+        raise InvalidInput("domains", "域名不能重复，也不能与 main_domain 相同")
     for host in hosts:
         owner = await uow.repo.domain(host)
         if owner is not None and owner.site_id != site_id:
-            raise Conflict(f"domains: {host} already belongs to site {owner.site_id}")
+            raise Conflict(f"domains: {host} 已属于站点 {owner.site_id}")
 
 
 async def update_site(deps: ContentDeps, actor: Actor, site_id: str, data: SiteUpdate) -> SiteRead:
@@ -96,18 +96,18 @@ async def update_site(deps: ContentDeps, actor: Actor, site_id: str, data: SiteU
     changes = data.model_dump(exclude_unset=True)
     restricted = sorted(set(changes) - _ADMIN_FIELDS)
     if restricted and not is_operator(actor):
-        raise Forbidden(f"only platform operators may change {', '.join(restricted)}")
+        raise Forbidden(f"仅平台运维人员（platform_operator）可修改 {', '.join(restricted)}", code="needs_role")
     async with deps.site_uow(site_id) as uow:
         site = await _site_or_404(uow, site_id)
         expected = changes.pop("version", None)
         if expected is not None and expected != site.version:
-            raise Conflict(f"version: site is at version {site.version}, not {expected}")
+            raise Conflict(f"version: 站点当前版本为 {site.version}，不是 {expected}，请刷新后重试")
         if (
             "site_code" in changes
             and changes["site_code"] != site.site_code
             and await uow.repo.site_has(Site, Site.site_code == changes["site_code"])
         ):
-            raise Conflict(f"site_code: 网站标识码 {changes['site_code']} is already used by another site")
+            raise Conflict(f"site_code: 网站标识码 {changes['site_code']} 已被其他站点使用")
         if "parent_id" in changes:
             await _check_parent(uow, site.level, changes["parent_id"])
         if "status" in changes and changes["status"] != site.status:
@@ -125,7 +125,7 @@ def _check_status_change(deps: ContentDeps, site: Site, status: str) -> None:
         raise Conflict("开通、关停网站须经审批：请提交 POST /sites/{id}/changes", code="needs_approval")
     if status == "closed":
         if site.parent_id is None:
-            raise InvalidInput("status", "a site without a parent is closed with a change request naming a successor")
+            raise InvalidInput("status", "没有上级站点的网站须通过变更申请关停，并在申请中指明 successor_id")
         site.successor_id = site.parent_id
     else:
         site.successor_id = None
@@ -199,7 +199,7 @@ async def resolve_host(deps: ContentDeps, host: str) -> HostResolution:
     async with deps.platform_uow() as uow:
         domain = await uow.repo.domain(name)
         if domain is None:
-            raise NotFound(f"host: no site answers on {name}")
+            raise NotFound(f"host: 没有站点使用域名 {name}")
         site = await uow.repo.site(domain.site_id)
         main = (await uow.repo.main_domains([site.id])).get(site.id, name)
     return HostResolution(host=name, site_id=site.id, is_main=domain.is_main, main_domain=main, status=site.status)
@@ -208,7 +208,7 @@ async def resolve_host(deps: ContentDeps, host: str) -> HostResolution:
 async def _site_or_404(uow: ContentUnitOfWork, site_id: str) -> Site:
     site = await uow.repo.site(site_id)
     if site is None:
-        raise NotFound(f"site {site_id} does not exist")
+        raise NotFound(f"站点 {site_id} 不存在")
     return site
 
 

@@ -19,13 +19,11 @@ async def add_subscription(
         channel = await channel_or_404(uow, channel_id)
         source = await uow.repo.channel(data.source_channel_id, site_id=data.source_site_id)
         if source is None:
-            raise InvalidInput(
-                "source_channel_id", f"site {data.source_site_id} has no channel {data.source_channel_id}"
-            )
+            raise InvalidInput("source_channel_id", f"站点 {data.source_site_id} 没有栏目 {data.source_channel_id}")
         if source.id == channel.id:
-            raise InvalidInput("source_channel_id", "a channel cannot subscribe to itself")
+            raise InvalidInput("source_channel_id", "栏目不能订阅自身")
         if any(s.source_channel_id == source.id for s in await uow.repo.subscriptions(site_id, channel_id)):
-            raise Conflict(f"channel {channel_id} already subscribes to channel {source.id}")
+            raise Conflict(f"栏目 {channel_id} 已订阅栏目 {source.id}")
         sub = ChannelSubscription(
             site_id=site_id,
             channel_id=channel_id,
@@ -52,7 +50,7 @@ async def remove_subscription(deps: ContentDeps, actor: Actor, site_id: str, cha
     async with deps.site_uow(site_id) as uow:
         sub = next((s for s in await uow.repo.subscriptions(site_id, channel_id) if s.id == sub_id), None)
         if sub is None:
-            raise NotFound(f"channel {channel_id} has no subscription {sub_id}")
+            raise NotFound(f"栏目 {channel_id} 没有订阅 {sub_id}")
         await uow.session.delete(sub)
         audit(
             uow, actor, site_id, "channel.unsubscribed", "channel", channel_id, source_channel_id=sub.source_channel_id

@@ -94,7 +94,7 @@ async def _check_replacement(uow: ContentUnitOfWork, request: ValidityChange, ma
     if request.replaced_by is None:
         return
     if request.replaced_by in marked:
-        raise InvalidInput("replaced_by", "a document cannot replace itself")
+        raise InvalidInput("replaced_by", "稿件不能替代自身")
     replacing = (await uow.repo.document_rows([request.replaced_by])).get(request.replaced_by)
     if replacing is None or not lifecycle.is_live(replacing):
-        raise InvalidInput("replaced_by", f"document {request.replaced_by} is not a live document")
+        raise InvalidInput("replaced_by", f"稿件 {request.replaced_by} 不是已上线的稿件")

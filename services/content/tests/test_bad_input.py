@@ -51,7 +51,7 @@ async def test_malformed_json_is_named(client, sites, hefei) -> None:
     )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "body"
-    assert "invalid JSON" in response.json()["error"]["details"][0]["message"]
+    assert "JSON 格式有误" in response.json()["error"]["details"][0]["message"]
 
 
 async def test_oversized_bodies_are_refused_before_reading(client, sites, hefei, settings) -> None:

@@ -38,7 +38,7 @@ async def test_edits_need_the_current_version(client, sites) -> None:
         headers=sites.editor("hefei"),
         json={"title": "另一个标题另一个标题", "version": doc["version"]},
     )
-    assert stale.status_code == 409 and "reload" in stale.json()["error"]["message"]
+    assert stale.status_code == 409 and "请刷新后重试" in stale.json()["error"]["message"]
     missing_version = await client.patch(
         f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"), json={"title": "缺少版本号的修改"}
     )
@@ -59,7 +59,7 @@ async def test_a_change_written_from_a_stale_read_is_refused_and_changes_nothing
     )
     assert edited.status_code == 200
     async with deps.site_uow("hefei") as uow:
-        with pytest.raises(Conflict, match="changed by someone else"):
+        with pytest.raises(Conflict, match="已被他人修改"):
             await uow.repo.change_document(stale, {"title": "从旧版本写回的标题"})
     current = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"))).json()
     assert current["title"] == "合肥市政府网站工作年度报表" and current["version"] == edited.json()["version"]
@@ -194,7 +194,7 @@ async def test_documents_only_go_into_channels_of_the_site_that_hold_content(cli
         headers=sites.editor("hefei"),
         json={"channel_id": link["id"], "title": "外链栏目不能放稿件", "body_html": "<p>正文</p>"},
     )
-    assert into_link.status_code == 422 and "link" in into_link.text
+    assert into_link.status_code == 422 and "外链栏目（link）" in into_link.text
     assert hefei.channels
 
 

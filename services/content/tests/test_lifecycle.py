@@ -44,7 +44,7 @@ def test_a_draft_enters_the_first_of_its_frozen_steps() -> None:
 
 @pytest.mark.parametrize("state", [WorkflowState.IN_REVIEW, WorkflowState.SCHEDULED, WorkflowState.PUBLISHED])
 def test_only_drafts_are_submitted(state: WorkflowState) -> None:
-    with pytest.raises(Conflict, match=f"only drafts can be submitted; document 7 is {state}"):
+    with pytest.raises(Conflict, match=f"只有草稿可以提交审核，稿件 7 当前为 {state} 状态"):
         lifecycle.enter_review(state, STEPS, 7)
 
 
@@ -56,7 +56,7 @@ def test_steps_pass_one_by_one_and_the_last_completes_the_review() -> None:
 
 @pytest.mark.parametrize("transition", [lifecycle.current_step, lifecycle.next_step, lifecycle.reject])
 def test_nobody_reviews_what_is_not_in_review(transition) -> None:  # noqa: ANN001 - a transition
-    with pytest.raises(Conflict, match="document 7 is draft, not in review"):
+    with pytest.raises(Conflict, match="稿件 7 当前为 draft 状态，不在审核中"):
         transition(Doc())
 
 
@@ -69,7 +69,7 @@ def test_a_rejection_sends_the_copy_back_to_draft_at_the_first_step() -> None:
 
 @pytest.mark.parametrize("state", [WorkflowState.IN_REVIEW, WorkflowState.SCHEDULED])
 def test_what_a_reviewer_holds_cannot_be_edited(state: WorkflowState) -> None:
-    with pytest.raises(Conflict, match=f"document is {state}; a reviewer must reject it"):
+    with pytest.raises(Conflict, match=f"稿件当前为 {state} 状态，须由审核人退回"):
         lifecycle.edit(Doc(workflow_state=state))
 
 
@@ -110,7 +110,7 @@ def test_a_live_copy_under_revision_stays_in_review_when_taken_down() -> None:
 
 
 def test_only_live_documents_are_taken_down() -> None:
-    with pytest.raises(Conflict, match="document 7 is unpublished, not live"):
+    with pytest.raises(Conflict, match="稿件 7 当前为 unpublished 状态，并未上线"):
         lifecycle.take_down(Doc(), WithdrawalKind.GONE, "删除", None)
 
 
@@ -124,8 +124,8 @@ def test_schedules_and_expiry_are_due_at_their_time_only() -> None:
 
 
 def test_a_published_document_is_never_deleted_and_never_emergency_published_twice() -> None:
-    with pytest.raises(Conflict, match="cannot be deleted"):
+    with pytest.raises(Conflict, match="已发布过的稿件不能删除"):
         lifecycle.check_deletable(LIVE)
     lifecycle.check_deletable(Doc())
-    with pytest.raises(Conflict, match="already published at revision 1"):
+    with pytest.raises(Conflict, match="已发布（修订版 1）"):
         lifecycle.check_emergency_publishable(LIVE)

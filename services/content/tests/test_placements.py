@@ -45,7 +45,7 @@ async def test_drafts_of_other_sites_cannot_be_reposted(client, sites) -> None:
         headers=sites.editor("hefei"),
         json={"document_id": draft["id"]},
     )
-    assert response.status_code == 422 and "not a live document" in response.text
+    assert response.status_code == 422 and "不是资源库中已上线的稿件" in response.text
 
 
 async def test_removing_a_repost_announces_where_it_was(client, sites, events) -> None:
@@ -93,7 +93,7 @@ async def test_higher_sites_push_only_downwards(client, sites) -> None:
         headers=sites.admin("hefei"),
         json={"targets": [{"site_id": "wuhu", "channel_id": wuhu.channels["zwdt/tzgg"]}]},
     )
-    assert sideways.status_code == 422 and "not below" in sideways.text
+    assert sideways.status_code == 422 and "站点 wuhu 不是站点 hefei 的下级站点" in sideways.text
     upwards = await client.post(
         f"{API}/sites/hefei/documents/{city_doc['id']}/push",
         headers=sites.admin("hefei"),
@@ -162,7 +162,7 @@ async def test_interpretations_link_both_ways(client, sites, events) -> None:
         headers=sites.editor("hefei"),
         json={"policy_ids": [draft["id"]]},
     )
-    assert unpublished.status_code == 422 and "neither live nor of this site" in unpublished.text
+    assert unpublished.status_code == 422 and "既未上线，也不属于本站点" in unpublished.text
 
 
 async def test_the_library_shows_other_sites_only_what_they_published(client, sites) -> None:

@@ -164,7 +164,7 @@ async def test_expiry_must_follow_publication(client, sites) -> None:
             "expires_at": (now + timedelta(days=1)).isoformat(),
         },
     )
-    assert response.status_code == 422 and "expires_at must be after publish_at" in response.text
+    assert response.status_code == 422 and "expires_at 须晚于 publish_at" in response.text
     naive = await client.post(
         f"{API}/sites/hefei/documents",
         headers=sites.editor("hefei"),

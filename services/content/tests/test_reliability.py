@@ -101,7 +101,7 @@ async def test_a_crash_in_the_middle_of_publishing_leaves_no_trace(app, client, 
     crashed = await client.post(
         f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=sites.reviewer("hefei", "审发")
     )
-    assert crashed.status_code == 500 and "request id" in crashed.json()["error"]["message"]
+    assert crashed.status_code == 500 and "请求 ID" in crashed.json()["error"]["message"]
     monkeypatch.undo()
 
     after = (await client.get(f"{API}/sites/hefei/documents/{doc['id']}", headers=sites.editor("hefei"))).json()

@@ -51,12 +51,12 @@ async def test_an_operator_opens_a_site_with_the_basic_channels(client, sites, e
         ("site_code", "bm1234567", "网站标识码"),
         ("icp_number", "ICP-12345", "ICP备案号"),
         ("police_number", "公安备案 123", "公安备案号"),
-        ("main_domain", "not a host", "not a host name"),
+        ("main_domain", "not a host", "不是有效的域名"),
         ("level", "village", "province"),
         ("id", "Ah", "string_pattern_mismatch"),
-        ("id", "platform", "reserved"),
+        ("id", "platform", "是保留标识"),
         ("org_code", "abc", "机构代码"),
-        ("name", "  ", "at least 1 character"),
+        ("name", "  ", "至少需要 1 个字符"),
     ],
 )
 async def test_bad_site_fields_are_named(client, sites, field, value, fragment) -> None:
@@ -87,7 +87,7 @@ async def test_duplicates_are_conflicts_that_name_the_field(client, sites) -> No
     same_host = await client.post(
         f"{API}/sites", json=site_body(id="ah3", site_code="3400000003", domains=[]), headers=sites.operator
     )
-    assert same_host.status_code == 409 and "www.ah.gov.cn already belongs to site ah" in same_host.text
+    assert same_host.status_code == 409 and "www.ah.gov.cn 已属于站点 ah" in same_host.text
 
 
 async def test_levels_need_the_right_parent(client, sites) -> None:
@@ -96,7 +96,7 @@ async def test_levels_need_the_right_parent(client, sites) -> None:
         id="feixi", level="county", parent_id="ah", site_code="3401230001", main_domain="www.feixi.gov.cn", domains=[]
     )
     response = await client.post(f"{API}/sites", json=county_under_province, headers=sites.operator)
-    assert response.status_code == 422 and "cannot sit under a province" in response.text
+    assert response.status_code == 422 and "不能隶属于 province 级站点" in response.text
     orphan = site_body(
         id="hefei", level="city", parent_id=None, site_code="3401000001", main_domain="www.hefei.gov.cn", domains=[]
     )
@@ -150,7 +150,7 @@ async def test_site_admins_change_contacts_but_not_identity(client, sites) -> No
     stale = await client.patch(f"{API}/sites/hefei", headers=sites.operator, json={"name": "合肥", "version": 1})
     assert stale.status_code == 409
     nulled = await client.patch(f"{API}/sites/hefei", headers=sites.operator, json={"name": None})
-    assert nulled.status_code == 422 and "name cannot be null" in nulled.text
+    assert nulled.status_code == 422 and "name 不能设为 null" in nulled.text
 
 
 async def test_operators_replace_domains(client, sites, events) -> None:

@@ -9,6 +9,7 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from services.identity.api import oauth_docs
 from services.identity.api.deps import deps_of
 from services.identity.service.discovery import provider_metadata
 from services.identity.service.errors import OAuthError
@@ -59,7 +60,7 @@ async def jwks(request: Request) -> JSONResponse:
     return JSONResponse(deps_of(request).keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
 
-@router.post("/token")
+@router.post("/token", **oauth_docs.TOKEN)
 async def token(request: Request) -> JSONResponse:
     try:
         body = await token_endpoint(deps_of(request), await _form(request), request.headers.get("authorization"))
@@ -68,7 +69,7 @@ async def token(request: Request) -> JSONResponse:
     return Response(orjson.dumps(body), media_type="application/json", headers=NO_STORE)
 
 
-@router.post("/introspect")
+@router.post("/introspect", **oauth_docs.INTROSPECT)
 async def introspection(request: Request) -> JSONResponse:
     try:
         body = await introspect(deps_of(request), await _form(request), request.headers.get("authorization"))
@@ -77,7 +78,7 @@ async def introspection(request: Request) -> JSONResponse:
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.post("/revoke")
+@router.post("/revoke", **oauth_docs.REVOKE)
 async def revocation(request: Request) -> Response:
     try:
         await revoke(deps_of(request), await _form(request), request.headers.get("authorization"))
@@ -86,12 +87,12 @@ async def revocation(request: Request) -> Response:
     return Response(status_code=200, headers=NO_STORE)
 
 
-@router.get("/userinfo")
+@router.get("/userinfo", **oauth_docs.USERINFO)
 async def user_info(request: Request) -> JSONResponse:
     return await _userinfo(request)
 
 
-@router.post("/userinfo")
+@router.post("/userinfo", **oauth_docs.USERINFO)
 async def user_info_by_post(request: Request) -> JSONResponse:
     return await _userinfo(request)
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from services.identity.api import page_docs
 from services.identity.api.deps import deps_of, http_of, templates_of
 from services.identity.api.oidc import NO_STORE
 from services.identity.service import authorize as authz
@@ -33,27 +34,27 @@ COOKIE_PATH = "/api/v1/identity"
 router = APIRouter(tags=["OpenID Connect pages"])
 
 
-@router.get("/authorize", response_model=None)
+@router.get("/authorize", response_model=None, response_class=HTMLResponse, **page_docs.AUTHORIZE)
 async def authorize(request: Request) -> Response:
     return await _authorize(request, dict(request.query_params))
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_model=None, response_class=HTMLResponse, **page_docs.LOGIN)
 async def login(request: Request) -> Response:
     return await _login(request)
 
 
-@router.post("/login/enrol", response_model=None)
+@router.post("/login/enrol", response_model=None, response_class=HTMLResponse, **page_docs.ENROL)
 async def enrol(request: Request) -> Response:
     return await _enrol(request)
 
 
-@router.post("/consent", response_model=None)
+@router.post("/consent", response_model=None, response_class=HTMLResponse, **page_docs.CONSENT)
 async def consent(request: Request) -> Response:
     return await _consent(request)
 
 
-@router.get("/logout", response_model=None)
+@router.get("/logout", response_model=None, response_class=HTMLResponse, **page_docs.LOGOUT)
 async def logout(request: Request) -> Response:
     return await _logout(request)
 

@@ -22,11 +22,11 @@ def check_password(deps: IdentityDeps, password: str, username: str) -> None:
     """Length, three character classes, and not the username: the rules 等保 2.0 auditors ask about."""
     minimum = deps.settings.password_min_length
     if len(password) < minimum:
-        raise InvalidInput("password", f"password must have at least {minimum} characters")
+        raise InvalidInput("password", f"密码至少需要 {minimum} 个字符")
     if sum(bool(re.search(c, password)) for c in _CLASSES) < 3:
-        raise InvalidInput("password", "password needs three of: lower case, upper case, digits, symbols")
+        raise InvalidInput("password", "密码须包含小写字母、大写字母、数字、符号中的至少三类")
     if username.lower() in password.lower():
-        raise InvalidInput("password", "password must not contain the username")
+        raise InvalidInput("password", "密码不能包含用户名")
 
 
 async def create_account(
@@ -34,7 +34,7 @@ async def create_account(
 ) -> Account:
     check_password(deps, password, username)
     if await uow.repo.account_by_username(username) is not None:
-        raise Conflict(f"username {username!r} is taken")
+        raise Conflict(f"用户名 {username!r} 已被使用")
     account = Account(id=f"u-{uuid.uuid4().hex[:20]}", username=username, password_hash=deps.passwords.hash(password))
     for name, value in fields.items():
         setattr(account, name, value)

@@ -30,7 +30,7 @@ from shared.errors import Forbidden, NotFound
 async def add_staff(deps: IdentityDeps, actor: Principal, body: AccountCreate) -> Account:
     """Security admins create staff accounts; a site admin may too (and then grant roles on their site)."""
     if not (actor.has_role(PLATFORM_SITE, SECURITY_ADMIN) or any(g.role == SITE_ADMIN for g in actor.grants)):
-        raise Forbidden("needs the security_admin or a site_admin role")
+        raise Forbidden("需要 security_admin 角色或某个站点的 site_admin 角色", code="needs_role")
     async with deps.uow() as uow:
         fields = body.model_dump(exclude={"username", "password"})
         account = await create_account(
@@ -46,7 +46,7 @@ async def grant_role(deps: IdentityDeps, actor: Principal, account_id: str, body
     async with deps.uow() as uow:
         account = await uow.repo.account(account_id)
         if account is None or account.kind != "staff":
-            raise NotFound(f"no staff account {account_id}")
+            raise NotFound(f"工作人员账号 {account_id} 不存在")
         check_separation({g.role for g in await uow.repo.grants_of(account_id)}, body.role)
         grant = RoleGrant(
             account_id=account_id,
@@ -78,7 +78,7 @@ async def revoke_role(deps: IdentityDeps, actor: Principal, account_id: str, sit
             )
         )
         if not result.rowcount:
-            raise NotFound(f"{account_id} holds no {role} on {site}")
+            raise NotFound(f"账号 {account_id} 在站点 {site} 上没有 {role} 角色")
         uow.audit(actor.subject, "role.revoked", target=account_id, site_id=site, detail=role)
         announce_revocation(uow, deps, "subject", account_id)  # tokens carrying the role stop now
         await uow.commit()
@@ -87,7 +87,7 @@ async def revoke_role(deps: IdentityDeps, actor: Principal, account_id: str, sit
 async def add_client(deps: IdentityDeps, actor: Principal, body: ClientCreate) -> tuple[Client, str | None]:
     """Sites and services are registered by the system admin or a platform operator."""
     if not actor.has_role(PLATFORM_SITE, (SYSTEM_ADMIN, PLATFORM_OPERATOR)):
-        raise Forbidden("needs the system_admin or platform_operator role")
+        raise Forbidden("需要 system_admin 或 platform_operator 角色", code="needs_role")
     async with deps.uow() as uow:
         fields: dict[str, Any] = body.model_dump(exclude={"client_id", "public"})
         client, secret = await register_client(
@@ -114,7 +114,7 @@ async def set_assurance(deps: IdentityDeps, actor: Principal, account_id: str, l
     async with deps.uow() as uow:
         account = await uow.repo.account(account_id)
         if account is None:
-            raise NotFound(f"no account {account_id}")
+            raise NotFound(f"账号 {account_id} 不存在")
         uow.audit(actor.subject, "assurance.set", target=account_id, detail=f"{account.assurance} → {level}")
         account.assurance = level
         await uow.commit()

@@ -17,7 +17,7 @@ def _check_uris(field: str, uris: list[str]) -> None:
     for uri in uris:
         local = uri.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
         if not (uri.startswith("https://") or local) or "#" in uri:
-            raise InvalidInput(field, f"{uri!r}: an https URI (http only on loopback) without a fragment")
+            raise InvalidInput(field, f"{uri!r}：须为不带片段（#）的 https 地址（仅本机回环地址可用 http）")
 
 
 async def register_client(
@@ -25,13 +25,13 @@ async def register_client(
 ) -> tuple[Client, str | None]:
     """The client and, for a confidential one, its secret (shown this once, stored hashed)."""
     if not CLIENT_ID.fullmatch(client_id):
-        raise InvalidInput("client_id", "3–64 characters: lower-case letters, digits and -, starting with a letter")
+        raise InvalidInput("client_id", "须为 3–64 个字符，由小写字母、数字和 - 组成，以字母开头")
     if await uow.repo.client(client_id) is not None:
-        raise Conflict(f"client {client_id!r} exists")
+        raise Conflict(f"客户端 {client_id!r} 已存在")
     _check_uris("redirect_uris", fields.get("redirect_uris", []))
     _check_uris("post_logout_redirect_uris", fields.get("post_logout_redirect_uris", []))
     if public and "client_credentials" in fields.get("grant_types", []):
-        raise InvalidInput("grant_types", "a public client cannot use client_credentials")
+        raise InvalidInput("grant_types", "公开客户端不能使用 client_credentials")
     secret = None if public else new_secret()
     client = Client(
         id=client_id,

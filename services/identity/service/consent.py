@@ -62,7 +62,7 @@ async def withdraw_consent(deps: IdentityDeps, account_id: str, client_id: str) 
             select(Consent).where(Consent.account_id == account_id, Consent.client_id == client_id)
         )
         if consent is None:
-            raise NotFound(f"no consent given to {client_id}")
+            raise NotFound(f"没有对应用 {client_id} 的授权")
         await uow.session.delete(consent)
         await uow.session.execute(
             update(RefreshToken)

@@ -34,7 +34,7 @@ async def create_application(deps: IdentityDeps, actor: Principal, name: str, de
     async with deps.uow() as uow:
         owner = await uow.repo.account(actor.subject)
         if owner is None or owner.kind not in ("citizen", "legal_person"):
-            raise Forbidden("applications belong to registered developers (public accounts)")
+            raise Forbidden("只有注册开发者（公众账号）才能创建应用")
         app = Application(
             id=f"app-{uuid.uuid4().hex[:12]}",
             owner_id=owner.id,
@@ -58,7 +58,7 @@ async def applications_of(deps: IdentityDeps, actor: Principal) -> list[tuple[Ap
 async def _own_application(uow, actor: Principal, application_id: str) -> Application:  # noqa: ANN001
     app = await uow.repo.application(application_id)
     if app is None or app.owner_id != actor.subject:
-        raise NotFound(f"no application {application_id} of yours")  # another's looks like none
+        raise NotFound(f"您名下没有应用 {application_id}")  # another's looks like none
     return app
 
 
@@ -70,7 +70,7 @@ async def issue_key(
         app = await _own_application(uow, actor, application_id)
         live = [k for k in await uow.repo.keys_of(app.id) if k.revoked_at is None]
         if len(live) >= MAX_KEYS:
-            raise Forbidden(f"an application has at most {MAX_KEYS} live keys; revoke one first")
+            raise Forbidden(f"每个应用最多有 {MAX_KEYS} 个有效密钥，请先撤销其中一个")
         key_id, secret = uuid.uuid4().hex[:12], new_secret()
         record = ApiKey(id=key_id, application_id=app.id, secret_hash=digest(secret), per_minute=per_minute)
         uow.session.add(record)
@@ -84,7 +84,7 @@ async def revoke_key(deps: IdentityDeps, actor: Principal, application_id: str, 
         app = await _own_application(uow, actor, application_id)
         key = await uow.repo.api_key(key_id)
         if key is None or key.application_id != app.id:
-            raise NotFound(f"no key {key_id} in {application_id}")
+            raise NotFound(f"应用 {application_id} 下没有密钥 {key_id}")
         if key.revoked_at is None:
             key.revoked_at = deps.now()
             uow.audit(actor.subject, "api_key.revoked", target=f"{app.id}/{key_id}")
@@ -97,7 +97,7 @@ GATEWAY_ROLE = "gateway"  # a service role: only clients get it (service_grants)
 async def check_key_for(deps: IdentityDeps, actor: Principal, presented: str) -> KeyCheck:
     """The gateway asks over HTTP (distributed mode) with its own client-credentials token."""
     if not actor.has_role("*", GATEWAY_ROLE):
-        raise Forbidden("only the gateway checks API keys")
+        raise Forbidden("只有网关（gateway 角色）可以校验 API 密钥", code="needs_role")
     return await verify_key(deps, presented)
 
 

@@ -83,13 +83,13 @@ async def revoke(deps: IdentityDeps, form: dict[str, str], authorization: str | 
 async def userinfo(deps: IdentityDeps, bearer: str | None) -> dict[str, Any]:
     claims = _access_claims(deps, bearer or "")
     if claims is None or "openid" not in str(claims.get("scope", "")).split():
-        raise Unauthenticated("a valid access token with the openid scope is required")
+        raise Unauthenticated("需要包含 openid 范围（scope）的有效访问令牌")
     async with deps.uow() as uow:
         if await _revoked(uow, deps, claims):
             raise Unauthenticated("访问令牌已被撤销，请重新登录", code="token_revoked")
         account = await uow.repo.account(claims["sub"])
         if account is None or account.disabled:
-            raise Unauthenticated("the account no longer exists")
+            raise Unauthenticated("该账号已不存在")
         info = userinfo_claims(account, set(claims["scope"].split()))
         if account.kind == "citizen" and "profile" in claims["scope"].split():
             represented = await uow.repo.represented_by(account.id)

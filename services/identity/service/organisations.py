@@ -29,20 +29,20 @@ async def add_organisation(
 ) -> Organisation:
     require(actor, SYSTEM_ADMIN)
     if not _ID.fullmatch(org_id):
-        raise InvalidInput("id", "2–40 characters: lower-case letters, digits and -, starting with a letter")
+        raise InvalidInput("id", "须为 2–40 个字符，由小写字母、数字和 - 组成，以字母开头")
     if level not in LEVELS:
-        raise InvalidInput("level", f"one of {', '.join(LEVELS)}")
+        raise InvalidInput("level", f"须为以下之一：{', '.join(LEVELS)}")
     async with deps.uow() as uow:
         if await uow.session.get(Organisation, org_id) is not None:
-            raise Conflict(f"organisation {org_id!r} exists")
+            raise Conflict(f"机构 {org_id!r} 已存在")
         if parent_id is not None:
             parent = await uow.session.get(Organisation, parent_id)
             if parent is None:
-                raise InvalidInput("parent_id", f"no organisation {parent_id!r}")
+                raise InvalidInput("parent_id", f"机构 {parent_id!r} 不存在")
             if LEVELS.index(level) <= LEVELS.index(parent.level) and level != "department":
-                raise InvalidInput("level", f"a {level} cannot sit under a {parent.level}")
+                raise InvalidInput("level", f"{level} 级机构不能隶属于 {parent.level} 级机构")
         elif level != "province":
-            raise InvalidInput("parent_id", f"a {level} belongs to a parent organisation")
+            raise InvalidInput("parent_id", f"{level} 级机构须有上级机构")
         org = Organisation(id=org_id, name=name, level=level, parent_id=parent_id, site_ids=list(site_ids))
         uow.session.add(org)
         uow.audit(actor.subject, "organisation.created", target=org_id, detail=f"{level} {name}")

@@ -35,12 +35,12 @@ async def register_public(
     credit_code = (credit_code or "").strip() or None  # an empty field is no code, never a code ""
     if kind == "legal_person":
         if not credit_code or not valid_credit_code(credit_code):
-            raise InvalidInput("credit_code", "not a valid 统一社会信用代码 (18 characters, check character last)")
+            raise InvalidInput("credit_code", "不是有效的统一社会信用代码（18 位，最后一位为校验码）")
     elif credit_code:
-        raise InvalidInput("credit_code", "only a legal person has a 统一社会信用代码")
+        raise InvalidInput("credit_code", "只有法人账号才有统一社会信用代码")
     async with deps.uow() as uow:
         if credit_code and await uow.repo.account_by_credit_code(credit_code) is not None:
-            raise Conflict(f"credit_code: an account with 统一社会信用代码 {credit_code} exists")
+            raise Conflict(f"credit_code：统一社会信用代码为 {credit_code} 的账号已存在")
         account = await create_account(
             uow,
             deps,
@@ -63,12 +63,12 @@ async def authorise_agent(deps: IdentityDeps, actor: Principal, agent_username: 
     async with deps.uow() as uow:
         legal = await uow.repo.account(actor.subject)
         if legal is None or legal.kind != "legal_person":
-            raise Forbidden("only a legal person authorises agents")
+            raise Forbidden("只有法人账号可以授权经办人")
         agent = await uow.repo.account_by_username(agent_username)
         if agent is None or agent.kind != "citizen":
-            raise NotFound(f"no citizen account {agent_username!r}")
+            raise NotFound(f"自然人账号 {agent_username!r} 不存在")
         if any(a.agent_id == agent.id for a in await uow.repo.agents_of(legal.id)):
-            raise Conflict(f"{agent_username} is already an agent of {legal.name}")
+            raise Conflict(f"{agent_username} 已是 {legal.name} 的经办人")
         link = Agent(legal_person_id=legal.id, agent_id=agent.id)
         uow.session.add(link)
         uow.audit(legal.id, "agent.authorised", target=agent.id)

@@ -25,12 +25,12 @@ def check_grant(site: str, role: str) -> None:
     """A role that exists, on the kind of site it belongs to."""
     if role in PLATFORM_ROLES:
         if site != PLATFORM_SITE:
-            raise InvalidInput("site", f"{role} is a platform role: its site is {PLATFORM_SITE}")
+            raise InvalidInput("site", f"{role} 是平台角色，站点须为 {PLATFORM_SITE}")
         return
     if role not in SITE_ROLES and not _REVIEWER.fullmatch(role):
-        raise InvalidInput("role", f"unknown role {role!r}")
+        raise InvalidInput("role", f"未知角色 {role!r}")
     if not _SITE.fullmatch(site):
-        raise InvalidInput("site", f"{role} is granted on one site, not {site!r}")
+        raise InvalidInput("site", f"{role} 须授予某个具体站点，不能是 {site!r}")
 
 
 def may_grant(actor: Principal, site: str, role: str) -> bool:
@@ -42,18 +42,18 @@ def may_grant(actor: Principal, site: str, role: str) -> bool:
 
 def require_grantor(actor: Principal, site: str, role: str, account_id: str) -> None:
     if account_id == actor.subject:
-        raise Forbidden("nobody grants roles to themselves")
+        raise Forbidden("不能给自己授予或撤销角色")
     if not may_grant(actor, site, role):
-        raise Forbidden(f"may not grant {role} on {site}")
+        raise Forbidden(f"无权在站点 {site} 上授予或撤销 {role} 角色", code="needs_role")
 
 
 def check_separation(held: set[str], role: str) -> None:
     """三员分立: system, security and audit administration never meet in one account."""
     clash = (held & SEPARATED) - {role}
     if role in SEPARATED and clash:
-        raise Conflict(f"{role} cannot be held together with {', '.join(sorted(clash))} (三员分立)")
+        raise Conflict(f"{role} 不能与 {'、'.join(sorted(clash))} 由同一账号兼任（三员分立）")
 
 
 def require(actor: Principal, role: str) -> None:
     if not actor.has_role(PLATFORM_SITE, role):
-        raise Forbidden(f"needs the {role} role")
+        raise Forbidden(f"需要 {role} 角色", code="needs_role")

@@ -102,7 +102,7 @@ async def reset_second_factor(deps: IdentityDeps, actor: Principal, account_id: 
     async with deps.uow() as uow:
         account = await uow.repo.account(account_id)
         if account is None:
-            raise NotFound(f"no account {account_id}")
+            raise NotFound(f"账号 {account_id} 不存在")
         account.totp_secret = account.totp_pending = None
         uow.audit(actor.subject, "totp.reset", target=account_id)
         await uow.commit()

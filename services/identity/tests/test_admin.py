@@ -61,7 +61,7 @@ async def test_a_site_admin_grants_only_the_other_roles_of_their_own_site(app, i
         answer = await idp.post(f"{API}/accounts/{target}/grants", headers=hefei_admin, json=body)
         assert answer.status_code == expected, (body, answer.text)
     mine = await idp.post(f"{API}/accounts/u-hefei-admin/grants", headers=hefei_admin, json=cases[0][0])
-    assert mine.status_code == 403 and "themselves" in mine.json()["error"]["message"]
+    assert mine.status_code == 403 and "给自己" in mine.json()["error"]["message"]
     roles = await idp.get(f"{API}/accounts/{target}/grants", headers=as_role(app, target))
     assert sorted(g["role"] for g in roles.json()) == ["editor", "letter_handler", "reviewer:审核"]
 

@@ -14,12 +14,12 @@ SITE_ADMIN = "site_admin"
 
 def require_site_admin(principal: Principal, site_id: str) -> None:
     if not (principal.is_platform_operator() or principal.has_role(site_id, (SITE_ADMIN,))):
-        raise Forbidden(f"needs role site_admin on site {site_id}")
+        raise Forbidden(f"需要站点 {site_id} 的 site_admin 角色", code="needs_role")
 
 
 def require_known_site(deps: RenderDeps, site_id: str) -> None:
     if deps.hosts.site(site_id) is None:
-        raise NotFound(f"no site {site_id}")
+        raise NotFound(f"站点 {site_id} 不存在")
 
 
 def _flush_site(deps: RenderDeps, uow: RenderUnitOfWork, site_id: str) -> None:
@@ -90,7 +90,7 @@ async def delete_redirect(deps: RenderDeps, principal: Principal, site_id: str, 
     require_site_admin(principal, site_id)
     async with deps.site_uow(site_id) as uow:
         if not await uow.repo.delete_redirect(old_path):
-            raise NotFound(f"no redirect for {old_path}")
+            raise NotFound(f"路径 {old_path} 没有重定向规则")
         _flush_site(deps, uow, site_id)
         await uow.commit()
 
