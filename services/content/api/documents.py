@@ -22,6 +22,7 @@ from services.content.schemas.documents import (
     PublicState,
     PushRequest,
     PushResult,
+    QueueEntry,
     Rejection,
     ReviewActionRead,
     ReviewDecision,
@@ -35,6 +36,7 @@ from services.content.schemas.documents import (
     WorkflowState,
 )
 from services.content.service import checks, documents, placements, publishing, workflow
+from services.content.service import review_queue as queue
 from services.content.service import validity as marks
 from shared.errors import Unprocessable
 from shared.web import ModelResponse
@@ -73,6 +75,18 @@ async def list_documents(
         page=page,
         size=size,
     )
+
+
+@router.get(
+    "/sites/{site_id}/review-queue",
+    response_model=Page[QueueEntry],
+    tags=["workflow"],
+    summary="My queue: documents whose current review step the caller may decide now",
+)
+async def review_queue(
+    deps: Deps, actor: CurrentActor, site_id: SitePath, page: PageNo = 1, size: PageSize = 20
+) -> Page[QueueEntry]:
+    return await queue.review_queue(deps, actor, site_id, page=page, size=size)
 
 
 @router.get(DOC, response_model=DocumentRead)

@@ -122,6 +122,12 @@ class DocumentSummary(ReadModel):
     version: int
 
 
+class QueueEntry(DocumentSummary):
+    """A document waiting for the caller's decision at its current review step."""
+
+    step_name: str = Field("", description="the step it waits at (初审, 审核, 审发 …)")
+
+
 class LibraryItem(ReadModel):
     """A document of the resource library as other sites' staff see it: its published face only."""
 

@@ -253,3 +253,23 @@ async def test_the_auditor_reads_every_sites_content_audit_trail(client, sites, 
     assert editor.status_code == 403 and editor.json()["error"]["code"] == "needs_role"
     changed = await client.patch(f"{API}/sites/hefei", json={"contact_phone": "0551-1"}, headers=auditor)
     assert changed.status_code == 403  # reading, never changing
+
+
+async def test_each_reviewers_queue_holds_what_they_may_decide_now(client, sites, tokens) -> None:
+    hefei = await sites.open("hefei")
+    doc = await sites.draft(hefei, submit=True)
+    two_steps = tokens.bearer("wangfang@hefei", ("hefei", "reviewer:初审"), ("hefei", "reviewer:审核"))
+
+    async def queue(headers) -> list[tuple[int, str]]:
+        answer = await client.get(f"{API}/sites/hefei/review-queue", headers=headers)
+        assert answer.status_code == 200
+        return [(d["id"], d["step_name"]) for d in answer.json()["items"]]
+
+    assert await queue(two_steps) == [(doc["id"], "初审")]
+    assert await queue(sites.reviewer("hefei", "审发")) == []  # not at that step yet
+    assert await queue(sites.editor("hefei")) == []  # the author reviews nothing
+    await client.post(f"{API}/sites/hefei/documents/{doc['id']}/approve", headers=two_steps)
+    assert await queue(two_steps) == []  # at 审核 now, but this person decided at 初审
+    assert await queue(sites.reviewer("hefei", "审核")) == [(doc["id"], "审核")]
+    outsider = await client.get(f"{API}/sites/hefei/review-queue", headers=sites.editor("wuhu"))
+    assert outsider.status_code == 403
