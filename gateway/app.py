@@ -27,6 +27,7 @@ WELL_KNOWN = {  # RFC 8414 §3 puts an issuer's path after the well-known name
     for name in ("oauth-authorization-server", "openid-configuration")
 }
 PAGES = "render"
+CONSOLE, CONSOLE_PREFIX = "console", "/console"  # the staff console, on every host it is asked on (it redirects)
 FILES_PREFIX = "/files/"  # documents' files on each site's own host, served by the content service
 FILES_SERVICE, FILES_PATH = "content", "/api/v1/content/public/files/"
 CORS_HEADERS = [
@@ -83,6 +84,9 @@ class Gateway:
             return
         if path.startswith(FILES_PREFIX):
             await self._files(scope, receive, send)
+            return
+        if (path == CONSOLE_PREFIX or path.startswith(CONSOLE_PREFIX + "/")) and CONSOLE in self.routes:
+            await self.routes[CONSOLE](scope, receive, send)
             return
         if self.pages is None:
             await _json(send, 503, error_envelope("service_unavailable", "未配置页面渲染服务（render）"))

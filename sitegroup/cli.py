@@ -23,7 +23,8 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
-SERVICES = ("content", "render", "identity", "gateway")
+SERVICES = ("content", "render", "identity", "console", "gateway")
+GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
 
 
 @app.command()
@@ -61,6 +62,10 @@ def _service_app(service: str):
         from services import identity
 
         return identity.create_app()
+    if service == "console":
+        from services import console
+
+        return console.create_app()
     from services import content
 
     return content.create_app()
@@ -72,7 +77,7 @@ def _gateway_alone():
     from gateway.config import GatewaySettings
 
     settings = GatewaySettings()
-    missing = [name for name in SERVICES[:-1] if name not in settings.service_urls]
+    missing = [name for name in GATEWAY_NEEDS if name not in settings.service_urls]
     if missing:
         console.print(
             f"[red]GATEWAY_SERVICE_URLS names no {', '.join(missing)}[/]: the gateway alone routes to the services' "
@@ -132,6 +137,7 @@ async def _on_ready(consolidated) -> None:
 def _print_welcome(platform: PlatformSettings, sites) -> None:
     console.print(f"\n[bold green]The platform is up[/] on {platform.base_url}")
     console.print(f"  site directory (JSON): {platform.base_url}/api/v1/content/sites")
+    console.print(f"  staff console (工作台): {platform.base_url}/console/")
     console.print(f"  API docs:             {platform.base_url}/api/v1/docs")
     console.print("  sites (each answers on its own host; *.localhost reaches this machine):")
     for site in sites:
@@ -152,8 +158,9 @@ def _progress() -> Progress:
 @app.command("migrate-db")
 def migrate_db(service: Annotated[str | None, typer.Argument(help="one service; default all")] = None) -> None:
     """Bring the service databases to the newest schema (safe to repeat)."""
+    from services import console as staff_console
     from services import content, identity, render
-    from sitegroup.settings import content_settings, identity_settings, render_settings
+    from sitegroup.settings import console_settings, content_settings, identity_settings, render_settings
 
     platform = PlatformSettings()
     if service is not None:
@@ -164,6 +171,8 @@ def migrate_db(service: Annotated[str | None, typer.Argument(help="one service; 
         asyncio.run(render.migrate(render_settings(platform)))
     if service in (None, "identity"):
         asyncio.run(identity.migrate(identity_settings(platform)))
+    if service in (None, "console"):
+        asyncio.run(staff_console.migrate(console_settings(platform)))
     console.print("[green]databases are up to date[/]")
 
 
@@ -254,6 +263,7 @@ def dev_token(
 def config_example(output: Annotated[Path, typer.Option()] = Path(".env.example")) -> None:
     """Write .env.example from the settings classes (every variable, its default and meaning)."""
     from gateway.config import GatewaySettings
+    from services.console import ConsoleSettings
     from services.content import ContentSettings
     from services.identity import IdentitySettings
     from services.render import RenderSettings
@@ -265,6 +275,7 @@ def config_example(output: Annotated[Path, typer.Option()] = Path(".env.example"
         ("CONTENT_", ContentSettings),
         ("RENDER_", RenderSettings),
         ("IDENTITY_", IdentitySettings),
+        ("CONSOLE_", ConsoleSettings),
     ):
         lines.append(f"# --- {model.__name__} ---")
         for name, field in model.model_fields.items():

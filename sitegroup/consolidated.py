@@ -11,18 +11,41 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
-from services import content, identity, render
+from services import console, content, identity, render
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
 from shared.runtime import run_together
 from sitegroup.devtokens import ProviderSigner
-from sitegroup.settings import PlatformSettings, content_settings, identity_settings, render_settings
+from sitegroup.settings import (
+    PlatformSettings,
+    console_settings,
+    content_settings,
+    identity_settings,
+    render_settings,
+)
+
+SYSTEM = "system:platform"
+UNLIMITED = GatewaySettings(rate_per_ip=0, rate_per_api_key=0, page_rate_per_ip=0, access_log=False)
+
+
+def console_client(settings: console.ConsoleSettings) -> identity.ClientCreate:
+    """The console at the provider: a confidential first-party client at the platform's own address."""
+    return identity.ClientCreate(
+        client_id=settings.client_id,
+        name="工作台",
+        redirect_uris=[settings.redirect_uri],
+        post_logout_redirect_uris=[settings.signed_out_uri],
+        backchannel_logout_uri=settings.backchannel_logout_uri,
+        grant_types=["authorization_code", "refresh_token"],
+        scopes=["openid", "profile", "offline_access"],
+    )
 
 
 async def migrate_all(platform: PlatformSettings) -> None:
     await content.migrate(content_settings(platform))
     await render.migrate(render_settings(platform))
     await identity.migrate(identity_settings(platform))
+    await console.migrate(console_settings(platform))
 
 
 class ConsolidatedApp:
@@ -35,14 +58,23 @@ class ConsolidatedApp:
         # The mirror copies attachments from the content service's public file URLs, in-process here.
         files = render.HttpFiles("http://content.internal", transport=httpx.ASGITransport(content_app))
         render_app = render.create_app(render_settings(platform), bus=self.bus, files=files, access_log=False)
-        identity_app = identity.create_app(identity_settings(platform), bus=self.bus, access_log=False)
+        # The provider's back-channel logout reaches the console in-process; other relying parties over HTTP.
+        own = OwnAddressTransport(platform.base_url, self._gateway_later)
+        identity_app = identity.create_app(identity_settings(platform), transport=own, bus=self.bus, access_log=False)
         self.content = content.ContentRuntime.of(content_app)
         self.render = render.RenderRuntime.of(render_app)
         self.identity = identity.IdentityRuntime.of(identity_app)
         self.signer = ProviderSigner(self.identity.deps)  # dev and test tokens, once started
+        services = {"content": content_app, "render": render_app, "identity": identity_app}
+        # The console calls the APIs in-process, with each person's own token, past the per-address rate limits
+        # (every console call would otherwise count against the one address of this process).
+        behind, self.behind_gateway = create_gateway(UNLIMITED, services, pages=self.render.pages)
+        self.console_settings = console_settings(platform)
+        console_app = console.create_app(self.console_settings, transport=httpx.ASGITransport(behind), access_log=False)
+        self.console = console.ConsoleRuntime.of(console_app)
         self.asgi, self.gateway = create_gateway(
             gateway or GatewaySettings(),
-            {"content": content_app, "render": render_app, "identity": identity_app},
+            {**services, "console": console_app},
             pages=self.render.pages,
             key_verifier=CachedKeyVerifier(self._verify_key),
         )
@@ -50,13 +82,20 @@ class ConsolidatedApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        async with run_together(self.bus, [self.content, self.render, self.identity]):
+        async with run_together(self.bus, [self.content, self.render, self.identity, self.console]):
+            await identity.provision_client(
+                self.identity.deps,
+                console_client(self.console_settings),
+                self.console_settings.client_secret.get_secret_value(),
+                actor=SYSTEM,
+            )
             try:
                 if self.on_ready is not None:
                     await self.on_ready(self)
                 yield
             finally:
                 await self.gateway.close()
+                await self.behind_gateway.close()
 
     async def _verify_key(self, key: str) -> ApiKeyInfo | None:
         """The gateway's key check, answered by the identity service in-process."""
@@ -75,11 +114,32 @@ class ConsolidatedApp:
                 await asyncio.sleep(0.01)
             await self.render.mirror.drain()
 
+    async def _gateway_later(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The gateway, built after the services that call it (the provider's notices to the console)."""
+        await self.asgi(scope, receive, send)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _run_lifespan(self.lifespan, receive, send)
             return
         await self.asgi(scope, receive, send)
+
+
+class OwnAddressTransport(httpx.AsyncBaseTransport):
+    """Requests to the platform's own address are answered in-process; any other goes out over the network."""
+
+    def __init__(self, base_url: str, app: ASGIApp) -> None:
+        self.base_url = httpx.URL(base_url)
+        self.inside = httpx.ASGITransport(app)
+        self.outside = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        own = (url.scheme, url.host, url.port) == (self.base_url.scheme, self.base_url.host, self.base_url.port)
+        return await (self.inside if own else self.outside).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.outside.aclose()
 
 
 async def _run_lifespan(lifespan, receive: Receive, send: Send) -> None:

@@ -4,12 +4,14 @@ defaults they imply: one SQLite file per service under the data directory, one i
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.console import ConsoleSettings
 from services.content import ContentSettings
 from services.identity import IdentitySettings
 from services.render import RenderSettings
@@ -102,3 +104,24 @@ def identity_settings(platform: PlatformSettings) -> IdentitySettings:
         "jwks_file": platform.keys_dir.resolve() / "jwks.json",
     }
     return with_defaults(IdentitySettings(), defaults)
+
+
+def console_settings(platform: PlatformSettings) -> ConsoleSettings:
+    """The console answers on the platform's own address and calls its APIs there (in-process)."""
+    defaults = {
+        **platform.service_defaults("console"),
+        "public_url": platform.base_url,
+        "api_url": platform.base_url,
+        "client_secret": SecretStr(console_secret(platform)),
+    }
+    return with_defaults(ConsoleSettings(), defaults)
+
+
+def console_secret(platform: PlatformSettings) -> str:
+    """The console's client secret at the provider: made once per data directory, readable by its owner only."""
+    path = platform.keys_dir / "console-client-secret"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()

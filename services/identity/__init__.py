@@ -13,6 +13,7 @@ from services.identity.service.developers import verify_key
 from services.identity.service.provisioning import (
     OrganisationSeed,
     StaffSeed,
+    provision_client,
     provision_organisations,
     provision_staff,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "add_client",
     "create_app",
     "migrate",
+    "provision_client",
     "provision_organisations",
     "provision_staff",
     "rotate_keys",

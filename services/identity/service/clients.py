@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from services.identity.models import Client
+from services.identity.schemas import ClientCreate
 from services.identity.service.context import IdentityDeps, IdentityUnitOfWork
 from services.identity.service.secrets import digest, new_secret
 from shared.errors import Conflict, InvalidInput
@@ -20,6 +21,12 @@ def _check_uris(field: str, uris: list[str]) -> None:
             raise InvalidInput(field, f"{uri!r}：须为不带片段（#）的 https 地址（仅本机回环地址可用 http）")
 
 
+def check_client_uris(spec: ClientCreate) -> None:
+    _check_uris("redirect_uris", spec.redirect_uris)
+    _check_uris("post_logout_redirect_uris", spec.post_logout_redirect_uris)
+    _check_uris("backchannel_logout_uri", [spec.backchannel_logout_uri] if spec.backchannel_logout_uri else [])
+
+
 async def register_client(
     uow: IdentityUnitOfWork, deps: IdentityDeps, *, actor: str, client_id: str, public: bool, **fields: Any
 ) -> tuple[Client, str | None]:
@@ -30,6 +37,7 @@ async def register_client(
         raise Conflict(f"客户端 {client_id!r} 已存在")
     _check_uris("redirect_uris", fields.get("redirect_uris", []))
     _check_uris("post_logout_redirect_uris", fields.get("post_logout_redirect_uris", []))
+    _check_uris("backchannel_logout_uri", [u for u in [fields.get("backchannel_logout_uri")] if u])
     if public and "client_credentials" in fields.get("grant_types", []):
         raise InvalidInput("grant_types", "公开客户端不能使用 client_credentials")
     secret = None if public else new_secret()

@@ -78,6 +78,10 @@ class ClientCache:
         self._seen[client_id] = (now + self.ttl, client)
         return client
 
+    def forget(self, client_id: str) -> None:
+        """A client this process changed is read afresh at its next use."""
+        self._seen.pop(client_id, None)
+
 
 @dataclass(slots=True)
 class IdentityDeps:

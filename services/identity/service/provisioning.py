@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from services.identity.models import Account, Organisation, RoleGrant
+from services.identity.models import Account, Client, Organisation, RoleGrant
+from services.identity.schemas import ClientCreate
 from services.identity.service.accounts import create_account
+from services.identity.service.clients import check_client_uris
 from services.identity.service.context import IdentityDeps
+from services.identity.service.secrets import digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +67,28 @@ async def provision_staff(
             made.append(account)
         await uow.commit()
     return made
+
+
+async def provision_client(deps: IdentityDeps, spec: ClientCreate, secret: str, *, actor: str) -> bool:
+    """One of the platform's own confidential clients (the staff console) as its composer describes it: registered
+    with the secret given, or brought up to date (its addresses follow the address the platform runs on).
+    True if anything was written."""
+    check_client_uris(spec)
+    fields = spec.model_dump(exclude={"client_id", "public", "service_grants"})
+    async with deps.uow() as uow:
+        client = await uow.repo.client(spec.client_id)
+        if client is None:
+            client = Client(id=spec.client_id, public=False, created_by=actor, service_grants=[], **fields)
+            uow.session.add(client)
+            action = "client.registered"
+        elif client.secret_hash == digest(secret) and all(getattr(client, k) == v for k, v in fields.items()):
+            return False
+        else:
+            for key, value in fields.items():
+                setattr(client, key, value)
+            action = "client.updated"
+        client.secret_hash = digest(secret)
+        uow.audit(actor, action, target=spec.client_id, detail="confidential (provisioned)")
+        await uow.commit()
+    deps.clients.forget(spec.client_id)
+    return True

@@ -1,0 +1,1 @@
+"""The console's sections, one package each (see services.console.registry)."""

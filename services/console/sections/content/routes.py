@@ -1,0 +1,207 @@
+"""稿件 pages: pick a site, list its documents by channel and state, write and edit, submit for review."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.console.api.deps import StaffDep, deps_of, done_at, form_of
+from services.console.api.rendering import pages_of
+from services.console.sections.content.channels import channel_tree
+from services.console.sections.content.forms import document_body, field_errors, form_of_document
+from services.console.service.platform_api import ApiError
+from services.console.service.sessions import Staff
+from services.console.service.workspace import CONTENT, my_sites, site_of
+
+router = APIRouter(prefix="/console/content", include_in_schema=False)
+SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
+DocId = Annotated[int, Path(ge=1, le=2**53)]
+STATES = {"draft": "草稿", "in_review": "审核中", "scheduled": "待发布", "published": "已发布"}
+PUBLIC = {"unpublished": "未发布", "live": "已上线", "withdrawn": "已撤稿", "redirected": "已转向", "gone": "已删除"}
+
+
+@router.get("/")
+async def sites(request: Request, staff: StaffDep) -> Response:
+    mine = await my_sites(deps_of(request), staff)
+    if len(mine) == 1:
+        return RedirectResponse(f"/console/content/{mine[0].id}/", status_code=303)
+    return pages_of(request).render(request, "content/sites.html", staff, sites=mine)
+
+
+@router.get("/new")
+async def new_anywhere(request: Request, staff: StaffDep) -> Response:
+    mine = await my_sites(deps_of(request), staff, ("editor", "site_admin"))
+    if len(mine) == 1:
+        return RedirectResponse(f"/console/content/{mine[0].id}/new", status_code=303)
+    return pages_of(request).render(request, "content/sites.html", staff, sites=mine, writing=True)
+
+
+@router.get("/{site_id}/")
+async def documents(
+    request: Request,
+    staff: StaffDep,
+    site_id: SiteId,
+    channel: Annotated[str, Query(alias="channel_id", pattern=r"^\d{0,16}$")] = "",
+    workflow_state: Annotated[str, Query(pattern="^(|draft|in_review|scheduled|published)$")] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """Filters come from a plain GET form: an empty select is "any" (sent as channel_id=)."""
+    deps = deps_of(request)
+    channel_id = int(channel) if channel else None
+    params = {"channel_id": channel_id, "workflow_state": workflow_state or None, "q": q or None, "page": page}
+    params = {k: v for k, v in params.items() if v is not None} | {"size": deps.settings.page_size}
+    site, channels, listing = await asyncio.gather(
+        _site(request, staff, site_id),
+        deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
+        deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/documents", params=params),
+    )
+    tree = channel_tree(channels)
+    return pages_of(request).render(
+        request,
+        "content/documents.html",
+        staff,
+        site=site,
+        tree=tree,
+        names={node.id: node.name for node in tree},
+        listing=listing,
+        filters={"channel_id": channel_id, "workflow_state": workflow_state, "q": q},
+        states=STATES,
+        public=PUBLIC,
+        pages=max(1, -(-listing["total"] // deps.settings.page_size)),
+    )
+
+
+@router.get("/{site_id}/new")
+async def new_document(
+    request: Request, staff: StaffDep, site_id: SiteId, channel_id: Annotated[str, Query(pattern=r"^\d{0,16}$")] = ""
+) -> Response:
+    values = {"channel_id": channel_id}
+    return await _editor(request, staff, site_id, values=values, errors={}, document=None)
+
+
+@router.post("/{site_id}/new")
+async def create_document(request: Request, staff: StaffDep, site_id: SiteId) -> Response:
+    form = await form_of(request, staff)
+    body = document_body(form, for_update=False) | {"submit": form.get("action") == "submit"}
+    try:
+        doc = await deps_of(request).api.call(staff.token, "POST", f"{CONTENT}/sites/{site_id}/documents", json=body)
+    except ApiError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return await _editor(
+            request, staff, site_id, values=form, errors=_errors(exc), document=None, status=exc.status
+        )
+    done = "已保存并提交审核" if body["submit"] else "草稿已保存"
+    return done_at(f"/console/content/{site_id}/{doc['id']}", done)
+
+
+@router.get("/{site_id}/{doc_id}")
+async def document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
+    deps = deps_of(request)
+    base = f"{CONTENT}/sites/{site_id}/documents/{doc_id}"
+    site, doc, reviews, channels = await asyncio.gather(
+        _site(request, staff, site_id),
+        deps.api.call(staff.token, "GET", base),
+        deps.api.call(staff.token, "GET", f"{base}/reviews"),
+        deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
+    )
+    names = {c["id"]: c["name"] for c in channels}
+    return pages_of(request).render(
+        request,
+        "content/document.html",
+        staff,
+        site=site,
+        doc=doc,
+        reviews=reviews,
+        rejection=_last_rejection(doc, reviews),
+        channel_name=names.get(doc["channel_id"], str(doc["channel_id"])),
+        states=STATES,
+        public=PUBLIC,
+    )
+
+
+@router.get("/{site_id}/{doc_id}/edit")
+async def edit_document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
+    doc = await deps_of(request).api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/documents/{doc_id}")
+    return await _editor(request, staff, site_id, values=form_of_document(doc), errors={}, document=doc)
+
+
+@router.post("/{site_id}/{doc_id}/edit")
+async def update_document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
+    deps = deps_of(request)
+    form = await form_of(request, staff)
+    path = f"{CONTENT}/sites/{site_id}/documents/{doc_id}"
+    try:
+        doc = await deps.api.call(staff.token, "PATCH", path, json=document_body(form, for_update=True))
+        if form.get("action") == "submit":
+            await deps.api.call(staff.token, "POST", f"{path}/submit")
+    except ApiError as exc:
+        if exc.status not in (409, 422):
+            raise
+        current = await deps.api.call(staff.token, "GET", path)
+        return await _editor(
+            request, staff, site_id, values=form, errors=_errors(exc), document=current, status=exc.status
+        )
+    done = "已保存并提交审核" if form.get("action") == "submit" else "修改已保存"
+    return done_at(f"/console/content/{site_id}/{doc['id']}", done)
+
+
+@router.post("/{site_id}/{doc_id}/submit")
+async def submit_document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
+    await form_of(request, staff)
+    path = f"{CONTENT}/sites/{site_id}/documents/{doc_id}/submit"
+    await deps_of(request).api.call(staff.token, "POST", path)
+    return done_at(f"/console/content/{site_id}/{doc_id}", "已提交审核")
+
+
+async def _editor(
+    request: Request,
+    staff: Staff,
+    site_id: str,
+    *,
+    values: dict[str, str],
+    errors: dict[str, str],
+    document: dict[str, Any] | None,
+    status: int = 200,
+) -> Response:
+    deps = deps_of(request)
+    site, channels, categories = await asyncio.gather(
+        _site(request, staff, site_id),
+        deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
+        deps.api.call(staff.token, "GET", f"{CONTENT}/topic-categories"),
+    )
+    return pages_of(request).render(
+        request,
+        "content/editor.html",
+        staff,
+        status=status,
+        site=site,
+        tree=channel_tree(channels),
+        categories=[c["name"] for c in categories],
+        values=values,
+        errors=errors,
+        doc=document,
+    )
+
+
+async def _site(request: Request, staff: Staff, site_id: str) -> Any:
+    site = site_of(await my_sites(deps_of(request), staff), site_id)
+    if site is None:  # the API would refuse every call anyway; say so plainly before making them
+        raise ApiError(403, "needs_role", f"您在站点 {site_id} 上没有角色")
+    return site
+
+
+def _errors(exc: ApiError) -> dict[str, str]:
+    return field_errors(exc) or {"": exc.message}
+
+
+def _last_rejection(doc: dict[str, Any], reviews: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The reviewer's comment the author must act on: the last decision, if it sent the draft back."""
+    decisions = [r for r in reviews if r["action"] in ("approve", "reject", "submit")]
+    if doc["workflow_state"] == "draft" and decisions and decisions[-1]["action"] == "reject":
+        return decisions[-1]
+    return None

@@ -1,0 +1,43 @@
+"""Where a person works: the sites their roles name (every site for a platform-wide role), with their names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.console.service.context import ConsoleDeps
+from services.console.service.sessions import Staff
+from shared.auth import PLATFORM_SITE
+
+CONTENT = "/api/v1/content"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRef:
+    id: str
+    name: str
+
+
+async def my_sites(deps: ConsoleDeps, staff: Staff, roles: tuple[str, ...] | None = None) -> list[SiteRef]:
+    """The sites on which the person holds one of `roles` (any role if None), in the directory's order."""
+    grants = [g for g in staff.principal.grants if roles is None or holds(g.role, roles)]
+    directory = await deps.api.call(staff.token, "GET", f"{CONTENT}/sites")
+    names = {site["id"]: site["name"] for site in directory}
+    if any(g.site == PLATFORM_SITE for g in grants):
+        return [SiteRef(site_id, name) for site_id, name in names.items()]
+    wanted = list(dict.fromkeys(g.site for g in grants))
+    return [SiteRef(site_id, names.get(site_id) or await _name(deps, staff, site_id)) for site_id in wanted]
+
+
+async def _name(deps: ConsoleDeps, staff: Staff, site_id: str) -> str:
+    """A site not in the public directory (still being built, or closed)."""
+    site = await deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}")
+    return site["name"]
+
+
+def holds(role: str, roles: tuple[str, ...]) -> bool:
+    """`role` is one of `roles`; "reviewer:*" stands for every review step's role."""
+    return role in roles or any(r.endswith(":*") and role.startswith(r[:-1]) for r in roles)
+
+
+def site_of(sites: list[SiteRef], site_id: str) -> SiteRef | None:
+    return next((site for site in sites if site.id == site_id), None)

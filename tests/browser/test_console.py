@@ -1,0 +1,135 @@
+"""The staff console in Chromium, as its people use it: signed in through the real login page, an editor
+writes a notice, three different reviewers pass it from their queues, the site shows it. Every console page on
+the way passes axe-core (no serious or critical violation) at 1280×800 and at a tablet's 768×1024, is worked
+with the keyboard, validates in the Nu HTML Checker, and is photographed for the issue's note."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.helpers import ROOT, axe_violations, format_violations, tab_through
+from tests.browser.test_html_validity import _validate
+
+PASSWORD = "Zhengwu@2026"
+SHOTS = ROOT / "var" / "browser" / "console"
+TITLE = "关于做好2027年元旦春节期间安全生产工作的通知"
+BODY = "各县（市）区人民政府，市政府各部门：为切实做好元旦春节期间安全生产工作，现将有关事项通知如下。"
+DESKTOP, TABLET = {"width": 1280, "height": 800}, {"width": 768, "height": 1024}
+
+
+class Visited:
+    """Pages seen on the way: each checked with axe-core, photographed, and kept for the Nu HTML Checker."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.html, self.problems = folder, {}, []
+        SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def check(self, page: Page, name: str) -> None:
+        violations = axe_violations(page)
+        if violations:
+            self.problems.append(f"{name} ({page.url}): {format_violations(violations)}")
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        path = self.folder / f"{name}.html"
+        path.write_text(page.content(), encoding="utf-8")
+        self.html[path] = name
+
+
+def sign_in(browser: Browser, live_server, username: str, viewport=DESKTOP) -> Page:
+    page = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
+    page.goto(f"{live_server}/console/")
+    assert page.locator("h1").inner_text() == "用户登录"
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/console/")
+    return page
+
+
+def tab_until(page: Page, text: str) -> int:
+    """Tabs from the top of the page until the element showing `text` has focus (a date input takes a Tab per
+    part, which tab_through, stopping at a repeat, does not follow)."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for presses in range(1, 100):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => (document.activeElement.innerText || '').trim()") == text:
+            return presses
+    raise AssertionError(f"{text} is not reached with Tab")
+
+
+def test_a_notice_written_and_reviewed_by_three_people_in_the_browser(
+    browser: Browser, live_server, tmp_path, browser_report
+) -> None:
+    seen = Visited(tmp_path)
+    editor = sign_in(browser, live_server, "hefei-editor")
+    seen.check(editor, "dashboard-editor")
+    editor.click("text=稿件列表")
+    editor.wait_for_url("**/console/content/hefei/")
+    seen.check(editor, "documents")
+    editor.click("a.button:has-text('写稿件')")
+    seen.check(editor, "editor")
+    editor.fill("#f-title", TITLE)
+    editor.select_option("#f-channel_id", label="　通知公告")
+    editor.fill("#f-body_html", f"<p>{BODY}</p>")
+    editor.fill("#f-document_number", "合政办〔2026〕30号")
+    editor.click("button:has-text('保存并提交审核')")
+    editor.wait_for_selector("text=已保存并提交审核")
+    seen.check(editor, "document-in-review")
+    document = editor.url.split("?")[0]
+    for username in ("hefei-chushen", "hefei-shenhe", "hefei-shenfa"):
+        reviewer = sign_in(browser, live_server, username)
+        seen.check(reviewer, f"dashboard-{username}")
+        reviewer.click("text=我的审核队列")
+        seen.check(reviewer, f"queue-{username}")
+        reviewer.click(f"text={TITLE}")
+        seen.check(reviewer, f"decide-{username}")
+        reviewer.click("button:has-text('审核通过')")
+        reviewer.wait_for_selector("text=已审核通过")
+        reviewer.context.close()
+    editor.goto(document)
+    assert "已上线" in editor.inner_text("main")
+    seen.check(editor, "document-published")
+    site = editor.context.new_page()
+    site.goto(live_server.site("hefei", "/zwdt/tzgg/"))
+    assert TITLE in site.inner_text("main")
+    errors = _validate(list(seen.html))
+    invalid = [f"{seen.html[Path(e['url'].removeprefix('file:'))]}: {e['message']}" for e in errors]
+    assert not seen.problems and not invalid, "\n".join(seen.problems + invalid)
+    browser_report(f"console: {len(seen.html)} pages, 0 axe violations, Nu checker clean; screenshots in {SHOTS}")
+
+
+def test_the_editor_and_the_queue_work_with_the_keyboard_and_on_a_tablet(
+    browser: Browser, live_server, tmp_path
+) -> None:
+    seen = Visited(tmp_path)
+    editor = sign_in(browser, live_server, "hefei-editor", viewport=TABLET)
+    editor.goto(f"{live_server}/console/content/hefei/new")
+    seen.check(editor, "tablet-editor")
+    assert tab_until(editor, "保存并提交审核") < 60  # every field on the way, the date's parts one Tab each
+    assert all(stop.focus_visible for stop in tab_through(editor))
+    editor.goto(f"{live_server}/console/content/hefei/")
+    seen.check(editor, "tablet-documents")
+    reviewer = sign_in(browser, live_server, "hefei-chushen", viewport=TABLET)
+    reviewer.goto(f"{live_server}/console/review/")
+    seen.check(reviewer, "tablet-queue")
+    assert all(stop.focus_visible for stop in tab_through(reviewer))
+    assert not seen.problems, "\n".join(seen.problems)
+
+
+def test_a_person_of_one_site_never_sees_another(browser: Browser, live_server) -> None:
+    editor = sign_in(browser, live_server, "feixi-editor")
+    editor.goto(f"{live_server}/console/content/")
+    assert "合肥市人民政府" not in editor.inner_text("main")
+    for path in ("/console/content/hefei/", "/console/content/hefei/new", "/console/review/hefei/1"):
+        answer = editor.goto(f"{live_server}{path}")
+        assert answer is not None and answer.status in (403, 404), path
+        assert "合肥" not in editor.inner_text("main").replace("hefei", ""), path
+
+
+@pytest.fixture(autouse=True)
+def _java() -> None:
+    if shutil.which("java") is None:
+        pytest.fail("the Nu HTML Checker needs Java (scripts/browser/setup.sh installs it)")

@@ -1,0 +1,202 @@
+"""The staff console end to end, in-process: people sign in through the provider's real login page, and
+everything they do goes through the APIs with their own tokens — 三审 by three people to a published page, a
+rejection the author sees in place, sites of others out of reach, forms without their token refused, and the
+session ending when the person signs out here or at the provider, or leaves it idle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+import pytest_asyncio
+
+from services import identity
+from services.console.tests.browsing import Person, browser, text_of
+from tests.test_consolidated import API, bearer, open_hefei
+
+BASE = "http://127.0.0.1:8765"
+PASSWORD = "Zhengwu@2026x"
+PEOPLE = {
+    "hf-editor": ("合肥编辑王芳", "hefei", "editor"),
+    "hf-chushen": ("合肥初审刘洋", "hefei", "reviewer:初审"),
+    "hf-shenhe": ("合肥审核陈静", "hefei", "reviewer:审核"),
+    "hf-shenfa": ("合肥审发赵磊", "hefei", "reviewer:审发"),
+    "ah-editor": ("省政府编辑孙丽", "ah", "editor"),
+}
+NOTICE = "关于做好2027年元旦春节期间安全生产工作的通知"
+BODY = "<p>各县（市）区人民政府，市政府各部门：</p><p>为切实做好元旦春节期间安全生产工作，现将有关事项通知如下。</p>"
+
+
+@pytest_asyncio.fixture
+async def province(http, platform) -> dict:
+    await open_hefei(http, platform)
+    seeds = [identity.StaffSeed(u, name, site, role) for u, (name, site, role) in PEOPLE.items()]
+    await identity.provision_staff(platform.identity.deps, seeds, PASSWORD, actor="test")
+    channels = (await http.get(f"{API}/sites/hefei/channels")).json()
+    return {"channel": next(c["id"] for c in channels if c["kind"] == "list")}
+
+
+@pytest_asyncio.fixture
+async def people(platform) -> AsyncIterator[dict[str, Person]]:
+    clients = {username: browser(platform, BASE) for username in PEOPLE}
+    signed = {}
+    for username, client in clients.items():
+        signed[username] = Person(client)
+    yield signed
+    for client in clients.values():
+        await client.aclose()
+
+
+async def write(editor: Person, channel: int, *, submit: bool) -> str:
+    form = await editor.get("/console/content/hefei/new")
+    fields = {"title": NOTICE, "channel_id": str(channel), "body_html": BODY, "document_number": "合政办〔2026〕30号"}
+    done = await editor.submit(form, "/console/content/hefei/new", fields | {"action": "submit" if submit else "save"})
+    assert done.status_code == 200 and NOTICE in done.text, text_of(done.text)[:400]
+    return done.url.path
+
+
+async def test_a_notice_goes_through_three_reviewers_to_its_page(province, people, http) -> None:
+    editor = people["hf-editor"]
+    home = await editor.sign_in("hf-editor", PASSWORD)
+    assert home.url.path == "/console/" and "合肥编辑王芳" in home.text and "写稿件" in home.text
+    assert "我的审核队列" not in home.text  # an editor is shown no review menu
+    document = await write(editor, province["channel"], submit=True)
+    for username in ("hf-chushen", "hf-shenhe", "hf-shenfa"):
+        reviewer = people[username]
+        await reviewer.sign_in(username, PASSWORD)
+        queue = await reviewer.get("/console/review/")
+        assert NOTICE in queue.text, text_of(queue.text)
+        decide = await reviewer.get(f"/console/review/hefei/{document.rsplit('/', 1)[-1]}")
+        assert "未发现敏感词" in decide.text
+        done = await reviewer.submit(decide, decide.url.path, {"action": "approve", "comment": ""})
+        assert "已审核通过" in done.text and NOTICE not in done.text  # gone from this person's queue
+    page = await editor.get(document)
+    assert "已上线" in page.text and "合肥审发赵磊" in page.text and "索引号" in page.text
+    live = await http.get("/", headers={"host": "www.hefei.gov.cn"})
+    assert NOTICE in live.text
+
+
+async def test_a_rejection_reaches_the_author_in_place(province, people) -> None:
+    editor, reviewer = people["hf-editor"], people["hf-chushen"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    document = await write(editor, province["channel"], submit=True)
+    await reviewer.sign_in("hf-chushen", PASSWORD)
+    decide = await reviewer.get(f"/console/review/hefei/{document.rsplit('/', 1)[-1]}")
+    silent = await reviewer.submit(decide, decide.url.path, {"action": "reject", "comment": ""})
+    assert silent.status_code == 422 and 'aria-invalid="true"' in silent.text  # a rejection must say why
+    why = "请补充春节期间值班安排和联系电话"
+    sent_back = await reviewer.submit(decide, decide.url.path, {"action": "reject", "comment": why})
+    assert "已退回作者修改" in sent_back.text
+    seen = await editor.get(document)
+    assert "初审退回" in seen.text and why in seen.text and "草稿" in seen.text
+
+
+async def test_nobody_reaches_another_sites_documents(province, people, http, platform) -> None:
+    other = bearer(platform, "ah-writer", ("ah", "editor"))
+    created = await http.post(
+        f"{API}/sites/ah/documents",
+        json={"channel_id": await _channel_of(http, "ah"), "title": "省政府内部草稿", "body_html": "<p>草稿</p>"},
+        headers=other,
+    )
+    assert created.status_code == 201
+    doc_id = created.json()["id"]
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    sites = await editor.get("/console/content/")
+    assert "安徽省人民政府" not in text_of(sites.text).replace("政府网站集约化平台", "")
+    for path in ("/console/content/ah/", f"/console/content/ah/{doc_id}", f"/console/review/ah/{doc_id}"):
+        refused = await editor.get(path)
+        assert refused.status_code == 403 and "省政府内部草稿" not in refused.text, path
+    edit = await editor.get("/console/content/hefei/new")
+    forged = await editor.submit(
+        edit, f"/console/content/ah/{doc_id}/edit", {"title": "改掉", "channel_id": "1", "body_html": "<p>x</p>"}
+    )
+    assert forged.status_code == 403
+    after = await http.get(f"{API}/sites/ah/documents/{doc_id}", headers=other)
+    assert after.json()["title"] == "省政府内部草稿"
+
+
+async def test_forms_without_the_session_token_change_nothing(province, people, http, platform) -> None:
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    fields = {"title": NOTICE, "channel_id": str(province["channel"]), "body_html": BODY, "action": "save"}
+    forged = await editor.post_raw("/console/content/hefei/new", fields | {"csrf": "guessed"})
+    assert forged.status_code == 403 and "表单已失效" in forged.text
+    other_origin = await editor.http.post(
+        "/console/content/hefei/new", data=fields, headers={"origin": "https://evil.example"}
+    )
+    assert other_origin.status_code == 403
+    staff = bearer(platform, "reader", ("hefei", "editor"))
+    listed = await http.get(f"{API}/sites/hefei/documents", params={"q": "元旦春节"}, headers=staff)
+    assert listed.json()["total"] == 0
+
+
+async def test_bad_input_comes_back_with_what_was_typed(province, people, http, platform) -> None:
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    form = await editor.get("/console/content/hefei/new")
+    too_long = "安全生产" * 60
+    fields = {"title": too_long, "channel_id": str(province["channel"]), "body_html": BODY, "action": "save"}
+    refused = await editor.submit(form, "/console/content/hefei/new", fields)
+    assert refused.status_code == 422
+    assert "不能超过 200 个字符" in refused.text and too_long in refused.text and "各县（市）区人民政府" in refused.text
+    staff = bearer(platform, "reader", ("hefei", "editor"))
+    assert (await http.get(f"{API}/sites/hefei/documents", headers=staff)).json()["total"] == 0
+
+
+async def test_signing_out_ends_the_session_here_and_at_the_provider(province, people) -> None:
+    editor = people["hf-editor"]
+    home = await editor.sign_in("hf-editor", PASSWORD)
+    out = await editor.submit(home, "/console/logout", {})
+    assert out.url.path == "/console/signed-out" and "您已安全退出" in out.text
+    again = await editor.get("/console/")
+    assert "用户登录" in again.text  # the provider's session ended too: the password is asked again
+
+
+async def test_a_logout_at_the_provider_ends_the_console_session(province, people) -> None:
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    await editor.get("/api/v1/identity/logout")  # signed out elsewhere: the provider tells the console
+    again = await editor.get("/console/")
+    assert "用户登录" in again.text
+
+
+async def test_an_idle_session_ends_and_a_busy_one_gets_fresh_tokens(province, people, platform) -> None:
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    deps = platform.console.deps
+    real_now = deps.now
+    try:
+        deps.now = lambda: real_now() + timedelta(minutes=9, seconds=30)  # the 10-minute access token nearly done
+        busy = await editor.get("/console/content/hefei/", follow_redirects=False)
+        assert busy.status_code == 200 and "稿件" in busy.text  # refreshed in passing, no sign-in
+        deps.now = lambda: real_now() + timedelta(minutes=45)  # 35 minutes after that, unused
+        idle = await editor.get("/console/content/hefei/")
+        assert "用户登录" in idle.text  # the password again, though the provider's own login still lasts
+        back = await editor.sign_in_here(idle, "hf-editor", PASSWORD)
+        assert back.url.path == "/console/content/hefei/", text_of(back.text)[:600]
+    finally:
+        deps.now = real_now
+
+
+async def test_the_console_lives_on_the_platforms_own_host(platform) -> None:
+    async with browser(platform, "http://hefei.localhost:8765") as visitor:
+        answer = await visitor.get("/console/", follow_redirects=False)
+    assert answer.status_code == 308 and answer.headers["location"] == f"{BASE}/console/"
+
+
+@pytest.mark.parametrize("path", ["/console/", "/console/content/hefei/", "/console/review/"])
+async def test_pages_ask_to_sign_in_and_send_strict_headers(platform, path) -> None:
+    async with browser(platform, BASE) as visitor:
+        answer = await visitor.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/console/login?next=")
+        login = await visitor.get(answer.headers["location"], follow_redirects=False)
+    assert login.status_code == 303 and "code_challenge_method=S256" in login.headers["location"]
+    cookie = login.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/console" in cookie
+
+
+async def _channel_of(http, site_id: str) -> int:
+    channels = (await http.get(f"{API}/sites/{site_id}/channels")).json()
+    return next(c["id"] for c in channels if c["kind"] == "list")
