@@ -10,6 +10,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
+	-$(BIN)/sitegroup console-assets
 	@touch $(STAMP)
 
 ## run: set up if needed, then start the whole platform on http://127.0.0.1:$${PORT:-8000} (demo seeded on first start)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 import uvicorn
 from rich.console import Console
@@ -257,6 +258,20 @@ def dev_token(
             return signer.mint(subject, grants, name=subject, lifetime=lifetime)
 
     typer.echo(asyncio.run(mint()))
+
+
+@app.command("console-assets")
+def console_assets() -> None:
+    """Fetch the console's pinned browser assets (the rich-text editor) from the npm registry, checksummed."""
+    from services.console import ASSETS, fetch_assets
+
+    try:
+        fetched = fetch_assets()
+    except (httpx.HTTPError, ValueError) as exc:
+        console.print(f"[yellow]console assets not fetched[/] ({exc}); the editor stays a plain HTML text box")
+        raise typer.Exit(1) from None
+    pins = ", ".join(sorted({f"{a.package}@{a.version}" for a in ASSETS}))
+    console.print(f"console assets: {pins} — {'fetched ' + ', '.join(fetched) if fetched else 'already in place'}")
 
 
 @app.command("config-example")

@@ -23,6 +23,7 @@ PEOPLE = {
     "hf-shenhe": ("合肥审核陈静", "hefei", "reviewer:审核"),
     "hf-shenfa": ("合肥审发赵磊", "hefei", "reviewer:审发"),
     "ah-editor": ("省政府编辑孙丽", "ah", "editor"),
+    "auditor1": ("审计管理员周敏", "*", "auditor"),
 }
 NOTICE = "关于做好2027年元旦春节期间安全生产工作的通知"
 BODY = "<p>各县（市）区人民政府，市政府各部门：</p><p>为切实做好元旦春节期间安全生产工作，现将有关事项通知如下。</p>"
@@ -200,3 +201,36 @@ async def test_pages_ask_to_sign_in_and_send_strict_headers(platform, path) -> N
 async def _channel_of(http, site_id: str) -> int:
     channels = (await http.get(f"{API}/sites/{site_id}/channels")).json()
     return next(c["id"] for c in channels if c["kind"] == "list")
+
+
+async def test_revisions_show_what_changed_between_them(province, people) -> None:
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    document = await write(editor, province["channel"], submit=False)
+    form = await editor.get(f"{document}/edit")
+    changed = BODY.replace("现将有关事项通知如下", "现就有关事项通知如下")
+    fields = {"title": NOTICE, "channel_id": str(province["channel"]), "body_html": changed, "action": "save"}
+    saved = await editor.submit(form, f"{document}/edit", fields | {"document_number": "合政办〔2026〕30号"})
+    assert "修改已保存" in saved.text
+    revisions = await editor.get(f"{document}/revisions")
+    assert revisions.status_code == 200 and "第 2 版" in revisions.text
+    assert "<del>将</del><ins>就</ins>" in revisions.text  # character by character: Chinese has no spaces
+
+
+async def test_the_auditor_searches_and_exports_both_logs(province, people) -> None:
+    editor, auditor = people["hf-editor"], people["auditor1"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    await write(editor, province["channel"], submit=True)
+    home = await auditor.sign_in("auditor1", PASSWORD)
+    assert "审计日志" in home.text and "稿件列表" not in home.text
+    content = await auditor.get("/console/audit/", params={"source": "content", "site_id": "hefei", "since": ""})
+    assert content.status_code == 200 and "document.submitted" in content.text
+    accounts = await auditor.get("/console/audit/", params={"source": "identity", "action": "role.granted"})
+    assert "role.granted" in accounts.text and "document.submitted" not in accounts.text
+    exported = await auditor.get("/console/audit/export.csv", params={"source": "content", "site_id": "hefei"})
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert exported.text.startswith("\ufeff时间（北京时间）,人员,操作") and "document.submitted" in exported.text
+    bad_day = await auditor.get("/console/audit/", params={"since": "2026-02-30"})
+    assert bad_day.status_code == 400 and "2026-02-30 不存在" in bad_day.text
+    refused = await editor.get("/console/audit/")
+    assert refused.status_code == 403 and "document.submitted" not in refused.text

@@ -44,6 +44,12 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   fi
 fi
 
+# --- the console's rich-text editor (npm registry, pinned and checksummed; see services/console/vendor.py) ---
+if ! .venv/bin/sitegroup console-assets; then
+  say "console assets missing: the console's editor tests need them"
+  missing=1
+fi
+
 # --- axe-core (npm registry, pinned and checksummed) -----------------------------------------------
 if [ -f "$AXE_JS" ] && ! echo "$AXE_SHA256  $AXE_JS" | sha256sum --check --status; then
   say "$AXE_JS is not axe-core $AXE_VERSION; fetching it again"

@@ -6,5 +6,6 @@ may use. Nothing else of the service is imported from outside it (the import con
 
 from services.console.config import ConsoleSettings
 from services.console.main import SCHEMA, ConsoleRuntime, create_app, migrate
+from services.console.vendor import ASSETS, fetch_assets
 
-__all__ = ["SCHEMA", "ConsoleRuntime", "ConsoleSettings", "create_app", "migrate"]
+__all__ = ["ASSETS", "SCHEMA", "ConsoleRuntime", "ConsoleSettings", "create_app", "fetch_assets", "migrate"]

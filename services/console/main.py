@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from services.console import vendor
 from services.console.api import auth, home
 from services.console.api.deps import ElsewhereHost, FormRefused, SignInNeeded, sign_in_url
 from services.console.api.rendering import ConsolePages, pages_of
@@ -46,6 +47,7 @@ class ConsoleRuntime(ServiceRuntime):
             self.api,
             ProviderTokens(keys, issuer=settings.auth_issuer, client_id=settings.client_id),
             TokenVerifier(keys, issuer=settings.auth_issuer, audience=settings.auth_audience),
+            rich_text=vendor.present(),
         )
 
     async def close(self) -> None:

@@ -31,7 +31,8 @@ class ConsoleSession(Base):
     refresh_token: Mapped[str | None] = mapped_column(Text)
     id_token: Mapped[str] = mapped_column(Text)
     csrf: Mapped[str] = mapped_column(String(64))
-    version: Mapped[int] = mapped_column(default=1)  # a refresh writes new tokens only over the version it read
+    # Even: settled. Odd: a refresh is under way (claimed by one process; the others wait for its tokens).
+    version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 

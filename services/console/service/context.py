@@ -31,6 +31,7 @@ class ConsoleDeps:
     api: PlatformApi
     provider: ProviderTokens
     access: TokenVerifier  # reads the grants of a person's access token, to draw only the menus they may use
+    rich_text: bool = False  # the editor's pinned assets are in place (services.console.vendor)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def uow(self) -> ConsoleUnitOfWork:

@@ -79,6 +79,8 @@ async def _refreshed(deps: ConsoleDeps, row: ConsoleSession) -> ConsoleSession |
     token used twice would end the whole grant at the provider); the others wait for what it writes."""
     if row.refresh_token is None:
         return None
+    if row.version % 2:  # another process has claimed this refresh
+        return await _written_by_another(deps, row)
     async with deps.uow() as uow:
         claim = update(ConsoleSession).where(ConsoleSession.id == row.id, ConsoleSession.version == row.version)
         claimed = (await uow.execute(claim.values(version=row.version + 1))).rowcount == 1
@@ -111,7 +113,7 @@ async def _written_by_another(deps: ConsoleDeps, row: ConsoleSession) -> Console
         await asyncio.sleep(0.1)
         async with deps.uow() as uow:
             fresh = await uow.session.get(ConsoleSession, row.id)
-        if fresh is None or fresh.version >= row.version + 2:
+        if fresh is None or (fresh.version > row.version and fresh.version % 2 == 0):
             return fresh
     return None
 

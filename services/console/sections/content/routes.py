@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from services.console.api.deps import StaffDep, deps_of, done_at, form_of
 from services.console.api.rendering import pages_of
 from services.console.sections.content.channels import channel_tree
+from services.console.sections.content.diffs import field_name, marked_changes
 from services.console.sections.content.forms import document_body, field_errors, form_of_document
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
@@ -124,6 +125,46 @@ async def document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: D
     )
 
 
+@router.get("/{site_id}/{doc_id}/revisions")
+async def revisions(
+    request: Request,
+    staff: StaffDep,
+    site_id: SiteId,
+    doc_id: DocId,
+    older: Annotated[int | None, Query(alias="from", ge=1, le=1_000_000)] = None,
+    newer: Annotated[int | None, Query(alias="to", ge=1, le=1_000_000)] = None,
+) -> Response:
+    """Every revision, and what changed between two of them (by default the last two)."""
+    deps = deps_of(request)
+    base = f"{CONTENT}/sites/{site_id}/documents/{doc_id}"
+    site, doc, listed = await asyncio.gather(
+        _site(request, staff, site_id),
+        deps.api.call(staff.token, "GET", base),
+        deps.api.call(staff.token, "GET", f"{base}/revisions"),
+    )
+    numbers = sorted(r["number"] for r in listed)
+    newer = newer or numbers[-1]
+    older = older or (numbers[-2] if len(numbers) > 1 else newer)
+    diff = None
+    if older != newer:
+        diff = await deps.api.call(staff.token, "GET", f"{base}/diff", params={"from": older, "to": newer})
+    changes = [
+        {"name": field_name(c["field"]), "marked": marked_changes(c["before"], c["after"])}
+        for c in (diff["changes"] if diff else [])
+    ]
+    return pages_of(request).render(
+        request,
+        "content/revisions.html",
+        staff,
+        site=site,
+        doc=doc,
+        revisions=sorted(listed, key=lambda r: r["number"], reverse=True),
+        older=older,
+        newer=newer,
+        changes=changes,
+    )
+
+
 @router.get("/{site_id}/{doc_id}/edit")
 async def edit_document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
     doc = await deps_of(request).api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/documents/{doc_id}")
@@ -185,6 +226,7 @@ async def _editor(
         values=values,
         errors=errors,
         doc=document,
+        rich_text=deps.rich_text,
     )
 
 
