@@ -24,6 +24,7 @@ PEOPLE = {
     "hf-shenfa": ("合肥审发赵磊", "hefei", "reviewer:审发"),
     "ah-editor": ("省政府编辑孙丽", "ah", "editor"),
     "auditor1": ("审计管理员周敏", "*", "auditor"),
+    "hf-admin": ("合肥网站管理员吴刚", "hefei", "site_admin"),
 }
 NOTICE = "关于做好2027年元旦春节期间安全生产工作的通知"
 BODY = "<p>各县（市）区人民政府，市政府各部门：</p><p>为切实做好元旦春节期间安全生产工作，现将有关事项通知如下。</p>"
@@ -234,3 +235,27 @@ async def test_the_auditor_searches_and_exports_both_logs(province, people) -> N
     assert bad_day.status_code == 400 and "2026-02-30 不存在" in bad_day.text
     refused = await editor.get("/console/audit/")
     assert refused.status_code == 403 and "document.submitted" not in refused.text
+
+
+async def test_a_site_admin_grants_a_role_and_the_grantee_gets_its_menu(province, people, platform) -> None:
+    admin, editor = people["hf-admin"], people["hf-editor"]
+    before = await editor.sign_in("hf-editor", PASSWORD)
+    assert "我的审核队列" not in before.text
+    await admin.sign_in("hf-admin", PASSWORD)
+    page = await admin.get("/console/site/")
+    assert (
+        page.url.path == "/console/site/hefei/people"
+        and "合肥编辑王芳" in page.text
+        and "省政府编辑孙丽" not in page.text
+    )
+    unknown = await admin.submit(page, "/console/site/hefei/grant", {"username": "nobody", "role": "editor"})
+    assert unknown.status_code == 422 and "没有用户名为 nobody 的工作人员账号" in unknown.text
+    granted = await admin.submit(page, "/console/site/hefei/grant", {"username": "hf-editor", "role": "reviewer:初审"})
+    assert "已授予合肥编辑王芳初审（审核）角色" in granted.text
+    promoted = await admin.submit(page, "/console/site/hefei/grant", {"username": "hf-editor", "role": "site_admin"})
+    assert promoted.status_code == 403  # only the security admin makes site admins
+    out = await editor.submit(before, "/console/logout", {})
+    assert "您已安全退出" in out.text
+    after = await editor.sign_in("hf-editor", PASSWORD)
+    assert "我的审核队列" in after.text
+    assert (await admin.get("/console/site/ah/people")).status_code == 403

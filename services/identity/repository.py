@@ -79,6 +79,19 @@ class IdentityRepository:
         query = select(RoleGrant).where(RoleGrant.account_id == account_id).order_by(RoleGrant.id)
         return list(await self.session.scalars(query))
 
+    async def staff_of_site(self, site_id: str) -> list[tuple[Account, list[str]]]:
+        """Every account holding a role on the site, with those roles, by name."""
+        query = (
+            select(Account, RoleGrant.role)
+            .join(RoleGrant, RoleGrant.account_id == Account.id)
+            .where(RoleGrant.site_id == site_id)
+            .order_by(Account.name, Account.id, RoleGrant.role)
+        )
+        found: dict[str, tuple[Account, list[str]]] = {}
+        for account, role in (await self.session.execute(query)).all():
+            found.setdefault(account.id, (account, []))[1].append(role)
+        return list(found.values())
+
     async def client(self, client_id: str) -> Client | None:
         return await self.session.get(Client, client_id)
 

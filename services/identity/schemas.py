@@ -31,6 +31,16 @@ class AccountView(BaseModel):
     created_at: datetime
 
 
+class SiteStaffView(BaseModel):
+    """A staff member as a site's admin sees them: who, and their roles on that site only."""
+
+    account_id: str
+    username: str
+    name: str
+    roles: list[str]
+    disabled: bool
+
+
 class GrantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

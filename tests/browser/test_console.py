@@ -174,3 +174,26 @@ def test_a_person_of_one_site_never_sees_another(browser: Browser, live_server) 
 def _java() -> None:
     if shutil.which("java") is None:
         pytest.fail("the Nu HTML Checker needs Java (scripts/browser/setup.sh installs it)")
+
+
+def test_the_desks_of_site_admins_and_auditors_are_accessible(browser: Browser, live_server, tmp_path) -> None:
+    seen = Visited(tmp_path)
+    admin = sign_in(browser, live_server, "hefei-admin")
+    admin.click("text=人员与角色")
+    admin.wait_for_url("**/console/site/hefei/people")
+    assert "合肥市人民政府信息编辑" in admin.inner_text("main")
+    seen.check(admin, "site-people")
+    auditor = sign_in(browser, live_server, "auditor")
+    auditor.click("text=审计日志")
+    auditor.select_option("#f-source", "identity")
+    auditor.click("button:has-text('查询')")
+    assert "role.granted" in auditor.inner_text("main")
+    seen.check(auditor, "audit")
+    editor = sign_in(browser, live_server, "hefei-editor")
+    editor.click("text=稿件列表")
+    editor.click("table.list a >> nth=0")
+    editor.click("text=修订记录")
+    seen.check(editor, "revisions")
+    errors = _validate(list(seen.html))
+    invalid = [f"{seen.html[Path(e['url'].removeprefix('file:'))]}: {e['message']}" for e in errors]
+    assert not seen.problems and not invalid, "\n".join(seen.problems + invalid)

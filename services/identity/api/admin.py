@@ -20,6 +20,7 @@ from services.identity.schemas import (
     GrantView,
     OrganisationCreate,
     SitePolicyView,
+    SiteStaffView,
 )
 from services.identity.service import admin, organisations, second_factor
 from services.identity.service.audit import EXPORT_LIMIT, audit_csv, search_audit
@@ -53,6 +54,20 @@ async def revoke(
 ) -> Response:
     await admin.revoke_role(deps, actor, account_id, site, role)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/sites/{site_id}/staff",
+    response_model=list[SiteStaffView],
+    summary="A site's staff and their roles there (its site admin, the security admin)",
+)
+async def site_staff(
+    deps: Deps,
+    actor: CurrentPrincipal,
+    site_id: SiteId,
+    username: str | None = Query(None, min_length=1, max_length=64, description="one staff account, roles or not"),
+) -> list[SiteStaffView]:
+    return await admin.site_staff(deps, actor, site_id, username=username)
 
 
 @router.put("/sites/{site_id}/policy", response_model=SitePolicyView)

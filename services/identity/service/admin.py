@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete
 
 from services.identity.models import Account, Client, RoleGrant
-from services.identity.schemas import AccountCreate, ClientCreate, GrantCreate
+from services.identity.schemas import AccountCreate, ClientCreate, GrantCreate, SiteStaffView
 from services.identity.service.accounts import create_account
 from services.identity.service.clients import register_client
 from services.identity.service.context import IdentityDeps
@@ -59,6 +59,29 @@ async def grant_role(deps: IdentityDeps, actor: Principal, account_id: str, body
         uow.audit(actor.subject, "role.granted", target=account_id, site_id=body.site, detail=body.role)
         await uow.commit()
     return grant
+
+
+async def site_staff(
+    deps: IdentityDeps, actor: Principal, site_id: str, *, username: str | None = None
+) -> list[SiteStaffView]:
+    """The people of a site with their roles there (its site admin, the security admin); with `username`, that one
+    staff account whatever its roles — to give it a first role on the site — showing none of its other sites."""
+    if not (actor.has_role(site_id, SITE_ADMIN) or actor.has_role(PLATFORM_SITE, SECURITY_ADMIN)):
+        raise Forbidden(f"需要站点 {site_id} 的 site_admin 角色或 security_admin 角色", code="needs_role")
+    async with deps.uow() as uow:
+        if username is not None:
+            account = await uow.repo.account_by_username(username)
+            if account is None or account.kind != "staff":
+                return []
+            roles = [g.role for g in await uow.repo.grants_of(account.id) if g.site_id == site_id]
+            return [_staff_view(account, roles)]
+        return [_staff_view(account, roles) for account, roles in await uow.repo.staff_of_site(site_id)]
+
+
+def _staff_view(account: Account, roles: list[str]) -> SiteStaffView:
+    return SiteStaffView(
+        account_id=account.id, username=account.username, name=account.name, roles=roles, disabled=account.disabled
+    )
 
 
 async def grants_of(deps: IdentityDeps, actor: Principal, account_id: str) -> list[RoleGrant]:

@@ -198,3 +198,24 @@ async def test_expired_codes_tokens_and_sessions_go_once_nothing_needs_them(app,
     removed = await purge_expired(deps)
     assert removed["refresh_tokens"] == live and removed["sessions"] == 1
     assert await purge_expired(deps) == {"codes": 0, "refresh_tokens": 0, "revoked_access_tokens": 0, "sessions": 0}
+
+
+async def test_a_site_admin_sees_the_people_of_their_site_and_no_other(app, idp, people) -> None:
+    security = as_role(app, "u-security", ("*", "security_admin"))
+    made = {}
+    for username, site, role in (("chenjing", "hefei", "editor"), ("liuyang", "wuhu", "editor")):
+        made[username] = (await idp.post(f"{API}/accounts", headers=security, json=staff(username))).json()["id"]
+        grant = {"site": site, "role": role}
+        await idp.post(f"{API}/accounts/{made[username]}/grants", headers=security, json=grant)
+    hefei_admin = as_role(app, "u-hefei-admin", ("hefei", "site_admin"))
+    listed = await idp.get(f"{API}/sites/hefei/staff", headers=hefei_admin)
+    assert listed.status_code == 200
+    people_of_hefei = {p["username"]: p["roles"] for p in listed.json()}
+    assert people_of_hefei["chenjing"] == ["editor"] and "liuyang" not in people_of_hefei
+    found = (await idp.get(f"{API}/sites/hefei/staff", params={"username": "liuyang"}, headers=hefei_admin)).json()
+    assert found == [
+        {"account_id": made["liuyang"], "username": "liuyang", "name": "王芳", "roles": [], "disabled": False}
+    ]
+    assert (await idp.get(f"{API}/sites/wuhu/staff", headers=hefei_admin)).status_code == 403
+    editor = as_role(app, "u-editor", ("hefei", "editor"))
+    assert (await idp.get(f"{API}/sites/hefei/staff", headers=editor)).status_code == 403

@@ -1,0 +1,15 @@
+"""站点管理: a site admin's desk — the people of their site and the roles they hold there."""
+
+from pathlib import Path
+
+from services.console.registry import MenuItem, Section, roles_anywhere
+from services.console.sections.site.routes import router
+
+SECTION = Section(
+    key="site",
+    title="站点管理",
+    order=30,
+    router=router,
+    menu=(MenuItem("人员与角色", "/console/site/", roles_anywhere("site_admin")),),
+    templates=Path(__file__).parent / "templates",
+)
