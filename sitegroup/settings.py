@@ -112,6 +112,7 @@ def console_settings(platform: PlatformSettings) -> ConsoleSettings:
         **platform.service_defaults("console"),
         "public_url": platform.base_url,
         "api_url": platform.base_url,
+        "site_url": f"http://{{site_id}}.localhost:{platform.port}",
         "client_secret": SecretStr(console_secret(platform)),
     }
     return with_defaults(ConsoleSettings(), defaults)

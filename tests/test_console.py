@@ -5,6 +5,7 @@ session ending when the person signs out here or at the provider, or leaves it i
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -259,3 +260,22 @@ async def test_a_site_admin_grants_a_role_and_the_grantee_gets_its_menu(province
     after = await editor.sign_in("hf-editor", PASSWORD)
     assert "我的审核队列" in after.text
     assert (await admin.get("/console/site/ah/people")).status_code == 403
+
+
+async def test_a_preview_link_shows_the_draft_on_its_site_until_it_expires(province, people, http) -> None:
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    document = await write(editor, province["channel"], submit=False)
+    page = await editor.get(document)
+    made = await editor.submit(page, f"{document}/preview", {"hours": "24"})
+    assert made.status_code == 200 and "预览链接" in made.text
+    link = re.search(r'id="f-link" type="text" value="([^"]+)"', made.text).group(1)
+    assert link.startswith("http://hefei.localhost:8765/preview/")
+    shown = await http.get(link.removeprefix("http://hefei.localhost:8765"), headers={"host": "hefei.localhost:8765"})
+    assert shown.status_code == 200 and NOTICE in shown.text and "本页尚未发布" in shown.text
+    assert "各县（市）区人民政府" in shown.text and "合政办〔2026〕30号" in shown.text
+    assert shown.headers["cache-control"] == "private, no-store" and shown.headers["x-robots-tag"].startswith("noindex")
+    unknown = await http.get("/preview/not-a-token", headers={"host": "hefei.localhost:8765"})
+    assert unknown.status_code == 404
+    elsewhere = await http.get(link.removeprefix("http://hefei.localhost:8765"), headers={"host": "ah.localhost:8765"})
+    assert elsewhere.status_code == 404  # a link is good on its own site only

@@ -18,6 +18,10 @@ class ConsoleSettings(ServiceSettings):
     api_url: str = Field("http://127.0.0.1:8000", description="where the platform's APIs answer (the gateway)")
     client_id: str = Field("console", description="the console's client at the identity provider")
     client_secret: SecretStr = Field(SecretStr(""), description="its client secret (confidential client)")
+    site_url: str = Field(
+        "https://{main_domain}",
+        description="a site's own address, from {main_domain} or {site_id} (previews open on the site's host)",
+    )
     idle_minutes: int = Field(30, ge=5, le=480, description="a session unused this long ends (等保: idle timeout)")
     session_hours: int = Field(10, ge=1, le=24, description="a session ends this long after sign-in, used or not")
     login_seconds: int = Field(600, ge=60, le=3600, description="how long a started sign-in may take")

@@ -12,13 +12,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from services.render.schemas import (
     CacheStats,
     MirrorRebuilt,
+    PreviewCreate,
+    PreviewRead,
     RedirectBatch,
     RedirectRead,
     RedirectsWritten,
     ThemeRead,
     ThemeUpdate,
 )
-from services.render.service import admin
+from services.render.service import admin, previews
 from services.render.service.context import RenderDeps
 from services.render.service.mirror import MirrorWriter
 from shared.errors import Forbidden
@@ -51,6 +53,19 @@ async def get_theme(deps: Deps, principal: CurrentPrincipal, site_id: SitePath) 
 @router.put("/sites/{site_id}/theme", response_model=ThemeRead, tags=["theme"], summary="Colours, logo, footer")
 async def put_theme(deps: Deps, principal: CurrentPrincipal, site_id: SitePath, body: ThemeUpdate) -> ThemeRead:
     return await admin.update_theme(deps, principal, site_id, body)
+
+
+@router.post(
+    "/sites/{site_id}/previews",
+    response_model=PreviewRead,
+    status_code=201,
+    tags=["previews"],
+    summary="A draft's page at a link that works until it expires (no sign-in needed to open it)",
+)
+async def create_preview(
+    deps: Deps, principal: CurrentPrincipal, site_id: SitePath, body: PreviewCreate
+) -> PreviewRead:
+    return await previews.create_preview(deps, principal, site_id, body)
 
 
 @router.get("/sites/{site_id}/redirects", response_model=list[RedirectRead], tags=["redirects"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.clock import utcnow
@@ -108,3 +108,18 @@ class Redirect(TenantScoped, Base):
     old_path: Mapped[str] = mapped_column(String(500))
     target: Mapped[str | None] = mapped_column(String(1000))  # None: 410 Gone
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Preview(TenantScoped, Base):
+    """A draft's page for whoever has the link, until it expires: the document as content described it then."""
+
+    __tablename__ = "previews"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_previews_token_hash"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the link's token: a leaked table opens nothing
+    document_id: Mapped[int] = mapped_column(BigInteger)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

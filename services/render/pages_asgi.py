@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 from services.render.cache import Page, PageCache
 from services.render.service.context import RenderDeps, SiteHost
 from services.render.service.pages import PageBuilder
+from services.render.service.previews import PREFIX as PREVIEW_PREFIX
 from services.render.service.site_context import PageRequest
 from services.render.themes import STATIC
 from shared.page_headers import page_headers
@@ -65,6 +66,11 @@ class PageServer:
             return
         if path.startswith("/_mode/"):
             await _switch_mode(send, path, scope)
+            return
+        if path.startswith(PREVIEW_PREFIX):  # a draft's link: before opening too (a site being built previews)
+            request = PageRequest(ref.site_id, path, _variant(headers), {})
+            page = await self.builder.preview(request, path.removeprefix(PREVIEW_PREFIX))
+            await _send_page(send, page, headers, head=scope["method"] == "HEAD")
             return
         if ref.status != "online":
             await _plain(send, 503, "网站建设中，暂未开通", extra=[(b"retry-after", b"3600")])

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.render.models import ChannelView, DocumentView, PageEntry, Redirect, SiteView, ThemeSettings
+from services.render.models import ChannelView, DocumentView, PageEntry, Preview, Redirect, SiteView, ThemeSettings
 from shared.clock import CHINA
 from shared.tenancy import TENANT_SITE, site_bound
 
@@ -218,6 +218,10 @@ class RenderRepository:
 
     async def redirect(self, old_path: str) -> Redirect | None:
         return await self.session.scalar(select(Redirect).where(Redirect.old_path == old_path))
+
+    async def preview(self, token_hash: str, now: datetime) -> Preview | None:
+        query = select(Preview).where(Preview.token_hash == token_hash, Preview.expires_at > now)
+        return await self.session.scalar(query)
 
     async def has_redirects(self) -> bool:
         return await self.session.scalar(select(Redirect.id).limit(1)) is not None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared.events.content import DocumentSnapshot
 
 HEX = r"^#[0-9a-fA-F]{6}$"
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for body text; white text on the primary colour, links on white
@@ -171,3 +174,15 @@ class CacheStats(BaseModel):
     hits: int
     misses: int
     mirror_files_written: int
+
+
+class PreviewCreate(Strict):
+    """A draft to show on its site's theme to whoever gets the link (the reviewer, the leader who signs it off)."""
+
+    document: DocumentSnapshot = Field(description="the working copy, as GET …/documents/{id}/preview gives it")
+    hours: int = Field(72, ge=1, le=168, description="how long the link works")
+
+
+class PreviewRead(BaseModel):
+    path: str = Field(description="/preview/<token> on the site's own host")
+    expires_at: datetime

@@ -15,23 +15,29 @@ CONTENT = "/api/v1/content"
 class SiteRef:
     id: str
     name: str
+    main_domain: str = ""
 
 
 async def my_sites(deps: ConsoleDeps, staff: Staff, roles: tuple[str, ...] | None = None) -> list[SiteRef]:
     """The sites on which the person holds one of `roles` (any role if None), in the directory's order."""
     grants = [g for g in staff.principal.grants if roles is None or holds(g.role, roles)]
     directory = await deps.api.call(staff.token, "GET", f"{CONTENT}/sites")
-    names = {site["id"]: site["name"] for site in directory}
+    known = {site["id"]: SiteRef(site["id"], site["name"], site["main_domain"]) for site in directory}
     if any(g.site == PLATFORM_SITE for g in grants):
-        return [SiteRef(site_id, name) for site_id, name in names.items()]
+        return list(known.values())
     wanted = list(dict.fromkeys(g.site for g in grants))
-    return [SiteRef(site_id, names.get(site_id) or await _name(deps, staff, site_id)) for site_id in wanted]
+    return [known.get(site_id) or await _unlisted(deps, staff, site_id) for site_id in wanted]
 
 
-async def _name(deps: ConsoleDeps, staff: Staff, site_id: str) -> str:
+async def _unlisted(deps: ConsoleDeps, staff: Staff, site_id: str) -> SiteRef:
     """A site not in the public directory (still being built, or closed)."""
     site = await deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}")
-    return site["name"]
+    return SiteRef(site_id, site["name"], site["main_domain"])
+
+
+def site_url(deps: ConsoleDeps, site: SiteRef) -> str:
+    """Where the site answers (the consolidated platform: <site>.localhost:<port>)."""
+    return deps.settings.site_url.format(site_id=site.id, main_domain=site.main_domain)
 
 
 def holds(role: str, roles: tuple[str, ...]) -> bool:

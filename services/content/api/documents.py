@@ -36,9 +36,11 @@ from services.content.schemas.documents import (
     WorkflowState,
 )
 from services.content.service import checks, documents, placements, publishing, workflow
+from services.content.service import preview as drafts
 from services.content.service import review_queue as queue
 from services.content.service import validity as marks
 from shared.errors import Unprocessable
+from shared.events.content import DocumentSnapshot
 from shared.web import ModelResponse
 
 router = APIRouter(tags=["documents"])
@@ -171,6 +173,15 @@ async def change_validity_of_many(
 @router.post(DOC + "/check", response_model=CheckReport, summary="Run the pre-publish checks now")
 async def check(deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath) -> CheckReport:
     return await checks.check_document(deps, actor, site_id, document_id)
+
+
+@router.get(
+    DOC + "/preview",
+    response_model=DocumentSnapshot,
+    summary="The working copy as the renderer takes it (to preview a draft on its site's theme)",
+)
+async def preview(deps: Deps, actor: CurrentActor, site_id: SitePath, document_id: IdPath) -> DocumentSnapshot:
+    return await drafts.preview_snapshot(deps, actor, site_id, document_id)
 
 
 @router.get(DOC + "/revisions", response_model=list[RevisionRead])

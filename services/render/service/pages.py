@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from services.render.cache import SITE_GROUP_TAG, Page, entries_tag, list_tag, site_tag
@@ -14,6 +15,7 @@ from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
 from services.render.service.home import configured_blocks, home_blocks
 from services.render.service.listing import entry_item, pager
+from services.render.service.previews import token_hash
 from services.render.service.site_context import PageRequest, SiteContext, site_context
 from services.render.themes import Themes
 from shared.events.content import PublicState
@@ -138,6 +140,25 @@ class PageBuilder:
             "source_site": source,
         }
         return self.html(ctx, "article.html", context, tags, column=channel, canonical=canonical, article=doc)
+
+    async def preview(self, request: PageRequest, token: str) -> Page:
+        """A draft at its preview link, on the site's theme as its page will be; private, never indexed."""
+        async with self.deps.site_uow(request.site_id) as uow:
+            ctx = await site_context(self.deps, uow, request)
+            found = await uow.repo.preview(token_hash(token), datetime.now(UTC))
+            if found is None:
+                page = self.error(ctx, 404, "预览链接不存在或已过期", set())
+            else:
+                doc = found.snapshot
+                channel = ctx.channel_by_id(doc["channel_id"])
+                context = {"doc": doc, "state": PublicState.LIVE, "notice": None, "source_site": None}
+                context |= {"channel": channel.snapshot if channel else None, "entry": {"kind": "primary"}}
+                context["preview"] = {"expires_at": found.expires_at}
+                canonical = ctx.url(doc["url_path"] or "/")
+                page = self.html(ctx, "article.html", context, set(), column=channel, canonical=canonical, article=doc)
+        private = Page(page.status, page.body, HTML, cache_control="private, no-store", styles=page.styles)
+        private.headers.append((b"x-robots-tag", b"noindex, nofollow"))
+        return private
 
     async def _document(self, uow: RenderUnitOfWork, entry: Entry) -> dict[str, Any] | None:
         view = await self._document_view(uow, entry.document_id)

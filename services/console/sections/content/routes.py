@@ -15,9 +15,10 @@ from services.console.sections.content.diffs import field_name, marked_changes
 from services.console.sections.content.forms import document_body, field_errors, form_of_document
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
-from services.console.service.workspace import CONTENT, my_sites, site_of
+from services.console.service.workspace import CONTENT, my_sites, site_of, site_url
 
 router = APIRouter(prefix="/console/content", include_in_schema=False)
+RENDER = "/api/v1/render"
 SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 DocId = Annotated[int, Path(ge=1, le=2**53)]
 STATES = {"draft": "草稿", "in_review": "审核中", "scheduled": "待发布", "published": "已发布"}
@@ -122,6 +123,23 @@ async def document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: D
         channel_name=names.get(doc["channel_id"], str(doc["channel_id"])),
         states=STATES,
         public=PUBLIC,
+    )
+
+
+@router.post("/{site_id}/{doc_id}/preview")
+async def preview(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
+    """The draft as its page will look, at a link on the site's own host that works for a few days."""
+    form = await form_of(request, staff)
+    deps = deps_of(request)
+    hours = int(form["hours"]) if form.get("hours", "").isdigit() else 72
+    site = await _site(request, staff, site_id)
+    snapshot = await deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/documents/{doc_id}/preview")
+    made = await deps.api.call(
+        staff.token, "POST", f"{RENDER}/sites/{site_id}/previews", json={"document": snapshot, "hours": hours}
+    )
+    link = site_url(deps, site) + made["path"]
+    return pages_of(request).render(
+        request, "content/preview.html", staff, site=site, doc=snapshot, link=link, expires_at=made["expires_at"]
     )
 
 
