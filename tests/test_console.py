@@ -26,6 +26,7 @@ PEOPLE = {
     "ah-editor": ("省政府编辑孙丽", "ah", "editor"),
     "auditor1": ("审计管理员周敏", "*", "auditor"),
     "hf-admin": ("合肥网站管理员吴刚", "hefei", "site_admin"),
+    "op1": ("平台运维人员钱峰", "*", "platform_operator"),
 }
 NOTICE = "关于做好2027年元旦春节期间安全生产工作的通知"
 BODY = "<p>各县（市）区人民政府，市政府各部门：</p><p>为切实做好元旦春节期间安全生产工作，现将有关事项通知如下。</p>"
@@ -279,3 +280,29 @@ async def test_a_preview_link_shows_the_draft_on_its_site_until_it_expires(provi
     assert unknown.status_code == 404
     elsewhere = await http.get(link.removeprefix("http://hefei.localhost:8765"), headers={"host": "ah.localhost:8765"})
     assert elsewhere.status_code == 404  # a link is good on its own site only
+
+
+async def test_a_site_admin_publishes_in_an_emergency_with_a_reason(province, people) -> None:
+    editor, admin = people["hf-editor"], people["hf-admin"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    document = await write(editor, province["channel"], submit=True)
+    assert "紧急发布" not in (await editor.get(document)).text  # an editor is not offered it
+    await admin.sign_in("hf-admin", PASSWORD)
+    page = await admin.get(document)
+    reason = "寒潮预警须立即发布"
+    done = await admin.submit(page, f"{document}/emergency-publish", {"reason": reason})
+    assert "已紧急发布" in done.text and "已上线" in done.text and reason in done.text
+
+
+async def test_the_operator_sees_every_sites_figures_and_its_freshness(province, people) -> None:
+    editor, operator = people["hf-editor"], people["op1"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    await write(editor, province["channel"], submit=True)
+    home = await operator.sign_in("op1", PASSWORD)
+    assert "网站群概览" in home.text
+    page = await operator.get("/console/operator/")
+    assert page.status_code == 200 and "<svg" in page.text
+    rows = text_of(page.text)
+    assert "合肥市人民政府 hefei 市级 运行 1 0 0 1" in rows  # one document, in review
+    assert "安徽省人民政府（从未发布）" in rows  # online and never published: flagged
+    assert (await editor.get("/console/operator/")).status_code == 403

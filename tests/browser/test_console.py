@@ -176,7 +176,7 @@ def _java() -> None:
         pytest.fail("the Nu HTML Checker needs Java (scripts/browser/setup.sh installs it)")
 
 
-def test_the_desks_of_site_admins_and_auditors_are_accessible(browser: Browser, live_server, tmp_path) -> None:
+def test_the_desks_of_site_admins_operators_and_auditors_are_accessible(browser: Browser, live_server, tmp_path) -> None:
     seen = Visited(tmp_path)
     admin = sign_in(browser, live_server, "hefei-admin")
     admin.click("text=人员与角色")
@@ -189,6 +189,10 @@ def test_the_desks_of_site_admins_and_auditors_are_accessible(browser: Browser, 
     auditor.click("button:has-text('查询')")
     assert "role.granted" in auditor.inner_text("main")
     seen.check(auditor, "audit")
+    operator = sign_in(browser, live_server, "operator")
+    operator.click("text=网站群概览")
+    assert "合肥市人民政府" in operator.inner_text("main")
+    seen.check(operator, "operator-overview")
     editor = sign_in(browser, live_server, "hefei-editor")
     editor.click("text=稿件列表")
     editor.click("table.list a >> nth=0")

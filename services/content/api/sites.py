@@ -15,11 +15,13 @@ from services.content.schemas.sites import (
     SiteChangeRead,
     SiteCreate,
     SiteDirectoryEntry,
+    SiteOverview,
     SiteRead,
     SiteUpdate,
 )
 from services.content.service import site_changes
 from services.content.service import sites as service
+from services.content.service.overview import sites_overview
 
 router = APIRouter(tags=["sites"])
 
@@ -31,6 +33,15 @@ async def directory(
     parent_id: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9-]{1,39}$")] = None,
 ) -> list[SiteDirectoryEntry]:
     return await service.site_directory(deps, level=level, parent_id=parent_id)
+
+
+@router.get(
+    "/overview",
+    response_model=list[SiteOverview],
+    summary="Every site's documents, review backlog and last publication (platform operators)",
+)
+async def overview(deps: Deps, actor: CurrentActor) -> list[SiteOverview]:
+    return await sites_overview(deps, actor)
 
 
 @router.get("/hosts/{host}", response_model=HostResolution, summary="Which site answers on a host (public)")

@@ -6,12 +6,19 @@ from services.content.repository.base import ALL_SITES, ContentCaches
 from services.content.repository.counters import CounterQueries
 from services.content.repository.dictionaries import DictionaryQueries
 from services.content.repository.documents import DocumentQueries
+from services.content.repository.overview import OverviewQueries
 from services.content.repository.placements import PlacementQueries
 from services.content.repository.sites import SiteQueries
 
 
 class ContentRepository(
-    SiteQueries, DocumentQueries, PlacementQueries, DictionaryQueries, AuditQueries, CounterQueries
+    SiteQueries,
+    DocumentQueries,
+    PlacementQueries,
+    DictionaryQueries,
+    AuditQueries,
+    CounterQueries,
+    OverviewQueries,
 ):
     """All the content service's queries on one session."""
 

@@ -233,3 +233,18 @@ __all__ = [
     "SiteRead",
     "SiteUpdate",
 ]
+
+
+class SiteOverview(ReadModel):
+    """A site's figures on the operator's dashboard."""
+
+    site_id: str
+    name: str
+    level: SiteLevel
+    status: SiteStatus
+    documents: int
+    live: int = Field(description="documents on the site now")
+    drafts: int
+    in_review: int = Field(description="documents waiting at a review step")
+    oldest_in_review: datetime | None = Field(description="since when the longest-waiting one has waited")
+    last_published: datetime | None = Field(description="the site's newest publication (home-page freshness)")
