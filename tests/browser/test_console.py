@@ -176,7 +176,9 @@ def _java() -> None:
         pytest.fail("the Nu HTML Checker needs Java (scripts/browser/setup.sh installs it)")
 
 
-def test_the_desks_of_site_admins_operators_and_auditors_are_accessible(browser: Browser, live_server, tmp_path) -> None:
+def test_the_desks_of_site_admins_operators_and_auditors_are_accessible(
+    browser: Browser, live_server, tmp_path
+) -> None:
     seen = Visited(tmp_path)
     admin = sign_in(browser, live_server, "hefei-admin")
     admin.click("text=人员与角色")
