@@ -27,6 +27,7 @@ PEOPLE = {
     "auditor1": ("审计管理员周敏", "*", "auditor"),
     "hf-admin": ("合肥网站管理员吴刚", "hefei", "site_admin"),
     "op1": ("平台运维人员钱峰", "*", "platform_operator"),
+    "sec1": ("安全管理员郑洁", "*", "security_admin"),
 }
 NOTICE = "关于做好2027年元旦春节期间安全生产工作的通知"
 BODY = "<p>各县（市）区人民政府，市政府各部门：</p><p>为切实做好元旦春节期间安全生产工作，现将有关事项通知如下。</p>"
@@ -306,3 +307,24 @@ async def test_the_operator_sees_every_sites_figures_and_its_freshness(province,
     assert "合肥市人民政府 hefei 市级 运行 1 0 0 1" in rows  # one document, in review
     assert "安徽省人民政府（从未发布）" in rows  # online and never published: flagged
     assert (await editor.get("/console/operator/")).status_code == 403
+
+
+async def test_the_security_admin_keeps_accounts_and_roles(province, people) -> None:
+    security = people["sec1"]
+    home = await security.sign_in("sec1", PASSWORD)
+    assert "账号与角色" in home.text and "稿件列表" not in home.text
+    page = await security.get("/console/security/")
+    weak = {"username": "hf-newadmin", "name": "合肥新管理员冯雪", "password": "123"}
+    refused = await security.submit(page, "/console/security/accounts", weak)
+    assert refused.status_code == 422 and "合肥新管理员冯雪" in refused.text  # what was typed stays
+    created = await security.submit(page, "/console/security/accounts", weak | {"password": "Hefei@2026-new"})
+    assert "账号已创建" in created.text and "没有角色" in created.text
+    granted = await security.submit(created, "/console/security/grant", {"site": "hefei", "role": "site_admin"})
+    assert "角色已授予" in granted.text and "site_admin" in granted.text
+    reset = await security.submit(granted, "/console/security/reset-totp", {})
+    assert "动态口令已重置" in reset.text
+    revoked = await security.submit(granted, "/console/security/revoke", {"site": "hefei", "role": "site_admin"})
+    assert "角色已撤销" in revoked.text and "没有角色" in revoked.text
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    assert (await editor.get("/console/security/", params={"username": "hf-newadmin"})).status_code == 403

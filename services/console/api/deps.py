@@ -70,7 +70,8 @@ async def form_of(request: Request, staff: Staff) -> dict[str, str]:
 
 def done_at(path: str, message: str) -> RedirectResponse:
     """After a POST, to the page that shows its result, with a line saying what was done (POST/redirect/GET)."""
-    return RedirectResponse(f"{path}?done={quote(message)}", status_code=303)
+    joint = "&" if "?" in path else "?"
+    return RedirectResponse(f"{path}{joint}done={quote(message)}", status_code=303)
 
 
 def sign_in_url(return_to: str, *, fresh: bool = False) -> str:

@@ -37,6 +37,13 @@ async def create_staff(deps: Deps, actor: CurrentPrincipal, body: AccountCreate)
     return AccountView.model_validate(await admin.add_staff(deps, actor, body))
 
 
+@router.get("/accounts", response_model=list[AccountView], summary="Find a staff account by username (security admin)")
+async def find_staff(
+    deps: Deps, actor: CurrentPrincipal, username: str = Query(min_length=1, max_length=64)
+) -> list[AccountView]:
+    return [AccountView.model_validate(a) for a in await admin.find_staff(deps, actor, username)]
+
+
 @router.get("/accounts/{account_id}/grants", response_model=list[GrantView])
 async def list_grants(deps: Deps, actor: CurrentPrincipal, account_id: str) -> list[GrantView]:
     grants = await admin.grants_of(deps, actor, account_id)

@@ -61,6 +61,14 @@ async def grant_role(deps: IdentityDeps, actor: Principal, account_id: str, body
     return grant
 
 
+async def find_staff(deps: IdentityDeps, actor: Principal, username: str) -> list[Account]:
+    """The staff account of that username, if any (the security admin's search)."""
+    require(actor, SECURITY_ADMIN)
+    async with deps.uow() as uow:
+        account = await uow.repo.account_by_username(username)
+    return [account] if account is not None and account.kind == "staff" else []
+
+
 async def site_staff(
     deps: IdentityDeps, actor: Principal, site_id: str, *, username: str | None = None
 ) -> list[SiteStaffView]:

@@ -219,3 +219,13 @@ async def test_a_site_admin_sees_the_people_of_their_site_and_no_other(app, idp,
     assert (await idp.get(f"{API}/sites/wuhu/staff", headers=hefei_admin)).status_code == 403
     editor = as_role(app, "u-editor", ("hefei", "editor"))
     assert (await idp.get(f"{API}/sites/hefei/staff", headers=editor)).status_code == 403
+
+
+async def test_only_the_security_admin_finds_accounts_by_username(app, idp, people) -> None:
+    security = as_role(app, "u-security", ("*", "security_admin"))
+    await idp.post(f"{API}/accounts", headers=security, json=staff("zhoumin"))
+    found = await idp.get(f"{API}/accounts", params={"username": "zhoumin"}, headers=security)
+    assert found.status_code == 200 and [a["name"] for a in found.json()] == ["王芳"]
+    assert (await idp.get(f"{API}/accounts", params={"username": "nobody"}, headers=security)).json() == []
+    site_admin = as_role(app, "u-admin", ("hefei", "site_admin"))
+    assert (await idp.get(f"{API}/accounts", params={"username": "zhoumin"}, headers=site_admin)).status_code == 403
