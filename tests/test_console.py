@@ -5,15 +5,17 @@ session ending when the person signs out here or at the provider, or leaves it i
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 import pytest_asyncio
+from PIL import Image
 
 from services import identity
-from services.console.tests.browsing import Person, browser, text_of
+from services.console.tests.browsing import Person, browser, hidden_fields, text_of
 from tests.test_consolidated import API, bearer, open_hefei
 
 BASE = "http://127.0.0.1:8765"
@@ -328,3 +330,34 @@ async def test_the_security_admin_keeps_accounts_and_roles(province, people) -> 
     editor = people["hf-editor"]
     await editor.sign_in("hf-editor", PASSWORD)
     assert (await editor.get("/console/security/", params={"username": "hf-newadmin"})).status_code == 403
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 360), (164, 0, 15)).save(out, format="PNG")
+    return out.getvalue()
+
+
+async def test_files_and_a_cover_go_with_the_form_and_bad_ones_are_named(province, people) -> None:
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    form = await editor.get("/console/content/hefei/new")
+    fields = {"title": NOTICE, "channel_id": str(province["channel"]), "body_html": BODY, "action": "save"}
+    fields |= hidden_fields(form.text)
+    table = "序号,单位,值班电话\n1,市应急管理局,0551-12345678\n".encode()
+    sent = await editor.http.post(
+        "/console/content/hefei/new",
+        data=fields,
+        files=[("cover", ("春节安全.png", png(), "image/png")), ("files", ("值班表.csv", table, "text/csv"))],
+    )
+    assert sent.status_code == 200 and "草稿已保存" in sent.text
+    edit = await editor.get(f"{sent.url.path}/edit")
+    assert "封面：春节安全.png" in edit.text and "值班表.csv" in edit.text
+    fake = await editor.http.post(
+        f"{sent.url.path}/edit",
+        data=hidden_fields(edit.text)
+        | {**fields, "title": NOTICE + "（修改）"}
+        | {"csrf": hidden_fields(edit.text)["csrf"]},
+        files=[("files", ("通知.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf"))],
+    )
+    assert fake.status_code == 415 and "通知.pdf" in fake.text and NOTICE + "（修改）" in fake.text

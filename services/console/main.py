@@ -69,7 +69,7 @@ def create_app(
         description="The web console of editors, reviewers, site admins, operators and auditors.",
         prefix="/console",
         routers=[auth.router, home.router, *(section.router for section in sections)],
-        limit_for=lambda _path: 1024 * 1024,
+        limit_for=_body_limit,
         access_log=access_log,
         deps=runtime.deps,
         pages=ConsolePages(sections),
@@ -77,6 +77,11 @@ def create_app(
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
     _install_page_errors(app)
     return app
+
+
+def _body_limit(path: str) -> int:
+    """Forms are small; the document form carries files (the content library takes up to 50 MB each)."""
+    return 200 * 1024 * 1024 if path.endswith(("/new", "/edit")) else 1024 * 1024
 
 
 def _install_page_errors(app: FastAPI) -> None:

@@ -142,6 +142,23 @@ def test_text_pasted_from_word_is_cleaned_and_saved_as_written(browser: Browser,
     assert "一、总体要求" in editor.inner_text(".ql-editor")  # the saved HTML comes back into the editor
 
 
+def test_files_are_uploaded_with_a_progress_bar(browser: Browser, live_server, tmp_path) -> None:
+    table = tmp_path / "春节值班表.csv"
+    table.write_text("序号,单位,值班电话\n" + "".join(f"{n},合肥市应急管理局,0551-6{n:07d}\n" for n in range(60_000)))
+    editor = sign_in(browser, live_server, "hefei-editor")
+    editor.goto(f"{live_server}/console/content/hefei/new")
+    editor.fill("#f-title", "关于做好2027年春节期间值班工作的通知")
+    editor.select_option("#f-channel_id", label="　通知公告")
+    editor.click(".ql-editor")
+    editor.keyboard.type("现将春节期间值班表印发给你们，请认真执行。")
+    editor.set_input_files("#f-files", str(table))
+    with editor.expect_request(lambda r: r.method == "POST" and r.resource_type == "xhr") as sent:
+        editor.click("button:has-text('保存草稿')")
+    assert sent.value.url.endswith("/console/content/hefei/new"), sent.value.url  # by XHR: the bar shows the bytes sent
+    editor.wait_for_selector("text=草稿已保存")
+    assert "春节值班表.csv" in editor.inner_text("main"), editor.inner_text("main")[:500]
+
+
 def test_the_editor_and_the_queue_work_with_the_keyboard_and_on_a_tablet(
     browser: Browser, live_server, tmp_path
 ) -> None:

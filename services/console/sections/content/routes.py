@@ -13,12 +13,14 @@ from services.console.api.rendering import pages_of
 from services.console.sections.content.channels import channel_tree
 from services.console.sections.content.diffs import field_name, marked_changes
 from services.console.sections.content.forms import document_body, field_errors, form_of_document
+from services.console.sections.content.uploads import Files, attachments_of, upload
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
 from services.console.service.workspace import CONTENT, my_sites, site_of, site_url
 
 router = APIRouter(prefix="/console/content", include_in_schema=False)
 RENDER = "/api/v1/render"
+REFUSED_INPUT = (409, 413, 415, 422)  # shown beside the form, with what was typed
 SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 DocId = Annotated[int, Path(ge=1, le=2**53)]
 STATES = {"draft": "草稿", "in_review": "审核中", "scheduled": "待发布", "published": "已发布"}
@@ -87,16 +89,17 @@ async def new_document(
 
 @router.post("/{site_id}/new")
 async def create_document(request: Request, staff: StaffDep, site_id: SiteId) -> Response:
+    api = deps_of(request).api
     form = await form_of(request, staff)
     body = document_body(form, for_update=False) | {"submit": form.get("action") == "submit"}
     try:
-        doc = await deps_of(request).api.call(staff.token, "POST", f"{CONTENT}/sites/{site_id}/documents", json=body)
+        body |= await upload(api, staff.token, site_id, Files.of(await request.form()))
+        doc = await api.call(staff.token, "POST", f"{CONTENT}/sites/{site_id}/documents", json=body)
     except ApiError as exc:
-        if exc.status not in (409, 422):
+        if exc.status not in REFUSED_INPUT:
             raise
-        return await _editor(
-            request, staff, site_id, values=form, errors=_errors(exc), document=None, status=exc.status
-        )
+        errors = _errors(exc)
+        return await _editor(request, staff, site_id, values=form, errors=errors, document=None, status=exc.status)
     done = "已保存并提交审核" if body["submit"] else "草稿已保存"
     return done_at(f"/console/content/{site_id}/{doc['id']}", done)
 
@@ -112,6 +115,7 @@ async def document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: D
         deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
     )
     names = {c["id"]: c["name"] for c in channels}
+    files = await attachments_of(deps.api, staff.token, site_id, doc)
     return pages_of(request).render(
         request,
         "content/document.html",
@@ -119,6 +123,7 @@ async def document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: D
         site=site,
         doc=doc,
         reviews=reviews,
+        files=files,
         rejection=_last_rejection(doc, reviews),
         channel_name=names.get(doc["channel_id"], str(doc["channel_id"])),
         site_admin=staff.principal.has_role(site_id, ("site_admin",)),
@@ -201,20 +206,20 @@ async def edit_document(request: Request, staff: StaffDep, site_id: SiteId, doc_
 
 @router.post("/{site_id}/{doc_id}/edit")
 async def update_document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
-    deps = deps_of(request)
+    api = deps_of(request).api
     form = await form_of(request, staff)
     path = f"{CONTENT}/sites/{site_id}/documents/{doc_id}"
     try:
-        doc = await deps.api.call(staff.token, "PATCH", path, json=document_body(form, for_update=True))
+        files = await upload(api, staff.token, site_id, Files.of(await request.form()))
+        doc = await api.call(staff.token, "PATCH", path, json=document_body(form, for_update=True) | files)
         if form.get("action") == "submit":
-            await deps.api.call(staff.token, "POST", f"{path}/submit")
+            await api.call(staff.token, "POST", f"{path}/submit")
     except ApiError as exc:
-        if exc.status not in (409, 422):
+        if exc.status not in REFUSED_INPUT:
             raise
-        current = await deps.api.call(staff.token, "GET", path)
-        return await _editor(
-            request, staff, site_id, values=form, errors=_errors(exc), document=current, status=exc.status
-        )
+        current = await api.call(staff.token, "GET", path)
+        errors = _errors(exc)
+        return await _editor(request, staff, site_id, values=form, errors=errors, document=current, status=exc.status)
     done = "已保存并提交审核" if form.get("action") == "submit" else "修改已保存"
     return done_at(f"/console/content/{site_id}/{doc['id']}", done)
 
@@ -238,10 +243,11 @@ async def _editor(
     status: int = 200,
 ) -> Response:
     deps = deps_of(request)
-    site, channels, categories = await asyncio.gather(
+    site, channels, categories, files = await asyncio.gather(
         _site(request, staff, site_id),
         deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
         deps.api.call(staff.token, "GET", f"{CONTENT}/topic-categories"),
+        attachments_of(deps.api, staff.token, site_id, document) if document else _nothing(),
     )
     return pages_of(request).render(
         request,
@@ -254,6 +260,7 @@ async def _editor(
         values=values,
         errors=errors,
         doc=document,
+        files=files,
         rich_text=deps.rich_text,
     )
 
@@ -263,6 +270,10 @@ async def _site(request: Request, staff: Staff, site_id: str) -> Any:
     if site is None:  # the API would refuse every call anyway; say so plainly before making them
         raise ApiError(403, "needs_role", f"您在站点 {site_id} 上没有角色")
     return site
+
+
+async def _nothing() -> list[Any]:
+    return []
 
 
 def _errors(exc: ApiError) -> dict[str, str]:
