@@ -30,6 +30,7 @@ PEOPLE = {
     "hf-admin": ("合肥网站管理员吴刚", "hefei", "site_admin"),
     "op1": ("平台运维人员钱峰", "*", "platform_operator"),
     "sec1": ("安全管理员郑洁", "*", "security_admin"),
+    "ah-admin": ("省政府网站管理员何平", "ah", "site_admin"),
 }
 NOTICE = "关于做好2027年元旦春节期间安全生产工作的通知"
 BODY = "<p>各县（市）区人民政府，市政府各部门：</p><p>为切实做好元旦春节期间安全生产工作，现将有关事项通知如下。</p>"
@@ -361,3 +362,38 @@ async def test_files_and_a_cover_go_with_the_form_and_bad_ones_are_named(provinc
         files=[("files", ("通知.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf"))],
     )
     assert fake.status_code == 415 and "通知.pdf" in fake.text and NOTICE + "（修改）" in fake.text
+
+
+async def live_document(http, platform, site_id: str, title: str) -> int:
+    """A document published at once (a site admin's emergency publication), set up through the API."""
+    writer = bearer(platform, f"{site_id}-writer", (site_id, "editor"))
+    body = {"channel_id": await _channel_of(http, site_id), "title": title, "body_html": BODY}
+    doc = (await http.post(f"{API}/sites/{site_id}/documents", json=body, headers=writer)).json()
+    admin = bearer(platform, f"{site_id}-boss", (site_id, "site_admin"))
+    done = await http.post(
+        f"{API}/sites/{site_id}/documents/{doc['id']}/emergency-publish", json={"reason": "测试准备"}, headers=admin
+    )
+    assert done.status_code == 200, done.text
+    return doc["id"]
+
+
+async def test_an_interpretation_is_linked_to_its_policy_and_a_notice_pushed_down(
+    province, people, http, platform
+) -> None:
+    policy = await live_document(http, platform, "hefei", "关于印发合肥市资源整合工作方案的通知")
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    reading = await write(editor, province["channel"], submit=False)
+    found = await editor.get(f"{reading}/links", params={"q": "资源整合工作方案"})
+    assert "关于印发合肥市资源整合工作方案的通知" in found.text
+    linked = await editor.submit(found, f"{reading}/links", {"policy_ids": str(policy)})
+    assert "已关联 1 个政策文件" in linked.text and "关于印发合肥市资源整合工作方案的通知" in linked.text
+    notice = await live_document(http, platform, "ah", "安徽省人民政府办公厅关于做好春运工作的通知")
+    admin = people["ah-admin"]
+    await admin.sign_in("ah-admin", PASSWORD)
+    form = await admin.get(f"/console/content/ah/{notice}/push")
+    assert "合肥市人民政府" in form.text
+    pushed = await admin.submit(form, f"/console/content/ah/{notice}/push", {"target": f"hefei:{province['channel']}"})
+    assert "已推送到 1 个栏目" in pushed.text
+    listed = await http.get(f"{API}/public/sites/hefei/channels/{province['channel']}/documents")
+    assert "安徽省人民政府办公厅关于做好春运工作的通知" in listed.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.console.service.context import ConsoleDeps
+from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
 from shared.auth import PLATFORM_SITE
 
@@ -43,6 +44,16 @@ def site_url(deps: ConsoleDeps, site: SiteRef) -> str:
 def holds(role: str, roles: tuple[str, ...]) -> bool:
     """`role` is one of `roles`; "reviewer:*" stands for every review step's role."""
     return role in roles or any(r.endswith(":*") and role.startswith(r[:-1]) for r in roles)
+
+
+async def site_in_reach(
+    deps: ConsoleDeps, staff: Staff, site_id: str, roles: tuple[str, ...] | None = None, *, what: str = "角色"
+) -> SiteRef:
+    """The site, if the person holds one of `roles` there; else a plain 403 before any call is made for it."""
+    site = site_of(await my_sites(deps, staff, roles), site_id)
+    if site is None:
+        raise ApiError(403, "needs_role", f"您在站点 {site_id} 上没有{what}")
+    return site
 
 
 def site_of(sites: list[SiteRef], site_id: str) -> SiteRef | None:

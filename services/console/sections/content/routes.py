@@ -10,15 +10,17 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.api.deps import StaffDep, deps_of, done_at, form_of
 from services.console.api.rendering import pages_of
+from services.console.sections.content import sharing
 from services.console.sections.content.channels import channel_tree
 from services.console.sections.content.diffs import field_name, marked_changes
 from services.console.sections.content.forms import document_body, field_errors, form_of_document
 from services.console.sections.content.uploads import Files, attachments_of, upload
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
-from services.console.service.workspace import CONTENT, my_sites, site_of, site_url
+from services.console.service.workspace import CONTENT, my_sites, site_in_reach, site_url
 
 router = APIRouter(prefix="/console/content", include_in_schema=False)
+router.include_router(sharing.router)
 RENDER = "/api/v1/render"
 REFUSED_INPUT = (409, 413, 415, 422)  # shown beside the form, with what was typed
 SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
@@ -59,7 +61,7 @@ async def documents(
     params = {"channel_id": channel_id, "workflow_state": workflow_state or None, "q": q or None, "page": page}
     params = {k: v for k, v in params.items() if v is not None} | {"size": deps.settings.page_size}
     site, channels, listing = await asyncio.gather(
-        _site(request, staff, site_id),
+        site_in_reach(deps_of(request), staff, site_id),
         deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
         deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/documents", params=params),
     )
@@ -109,7 +111,7 @@ async def document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: D
     deps = deps_of(request)
     base = f"{CONTENT}/sites/{site_id}/documents/{doc_id}"
     site, doc, reviews, channels = await asyncio.gather(
-        _site(request, staff, site_id),
+        site_in_reach(deps_of(request), staff, site_id),
         deps.api.call(staff.token, "GET", base),
         deps.api.call(staff.token, "GET", f"{base}/reviews"),
         deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
@@ -147,7 +149,7 @@ async def preview(request: Request, staff: StaffDep, site_id: SiteId, doc_id: Do
     form = await form_of(request, staff)
     deps = deps_of(request)
     hours = int(form["hours"]) if form.get("hours", "").isdigit() else 72
-    site = await _site(request, staff, site_id)
+    site = await site_in_reach(deps_of(request), staff, site_id)
     snapshot = await deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/documents/{doc_id}/preview")
     made = await deps.api.call(
         staff.token, "POST", f"{RENDER}/sites/{site_id}/previews", json={"document": snapshot, "hours": hours}
@@ -171,7 +173,7 @@ async def revisions(
     deps = deps_of(request)
     base = f"{CONTENT}/sites/{site_id}/documents/{doc_id}"
     site, doc, listed = await asyncio.gather(
-        _site(request, staff, site_id),
+        site_in_reach(deps_of(request), staff, site_id),
         deps.api.call(staff.token, "GET", base),
         deps.api.call(staff.token, "GET", f"{base}/revisions"),
     )
@@ -244,7 +246,7 @@ async def _editor(
 ) -> Response:
     deps = deps_of(request)
     site, channels, categories, files = await asyncio.gather(
-        _site(request, staff, site_id),
+        site_in_reach(deps_of(request), staff, site_id),
         deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
         deps.api.call(staff.token, "GET", f"{CONTENT}/topic-categories"),
         attachments_of(deps.api, staff.token, site_id, document) if document else _nothing(),
@@ -263,13 +265,6 @@ async def _editor(
         files=files,
         rich_text=deps.rich_text,
     )
-
-
-async def _site(request: Request, staff: Staff, site_id: str) -> Any:
-    site = site_of(await my_sites(deps_of(request), staff), site_id)
-    if site is None:  # the API would refuse every call anyway; say so plainly before making them
-        raise ApiError(403, "needs_role", f"您在站点 {site_id} 上没有角色")
-    return site
 
 
 async def _nothing() -> list[Any]:

@@ -90,7 +90,7 @@ async def _decision_page(
         deps.api.call(staff.token, "POST", f"{base}/check"),
     )
     site = site_of(sites, site_id)
-    if site is None:
+    if site is None:  # the API would refuse every call anyway; say so plainly
         raise ApiError(403, "needs_role", f"您在站点 {site_id} 上没有审核角色")
     return pages_of(request).render(
         request,
