@@ -397,3 +397,21 @@ async def test_an_interpretation_is_linked_to_its_policy_and_a_notice_pushed_dow
     assert "已推送到 1 个栏目" in pushed.text
     listed = await http.get(f"{API}/public/sites/hefei/channels/{province['channel']}/documents")
     assert "安徽省人民政府办公厅关于做好春运工作的通知" in listed.text
+
+
+async def test_saved_views_belong_to_their_person(province, people) -> None:
+    editor, reviewer = people["hf-editor"], people["hf-chushen"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    await write(editor, province["channel"], submit=False)
+    listing = await editor.get("/console/content/hefei/", params={"workflow_state": "draft", "q": "元旦"})
+    saved = await editor.submit(listing, "/console/content/hefei/views", {"name": "待提交的元旦通知"})
+    assert "视图已保存" in saved.text and "待提交的元旦通知" in saved.text and NOTICE in saved.text
+    view = re.search(r"/console/content/hefei/views/(\d+)/delete", saved.text).group(1)
+    await reviewer.sign_in("hf-chushen", PASSWORD)
+    theirs = await reviewer.get("/console/content/hefei/")
+    assert "待提交的元旦通知" not in theirs.text
+    await reviewer.submit(theirs, f"/console/content/hefei/views/{view}/delete", {})  # not theirs: nothing goes
+    assert "待提交的元旦通知" in (await editor.get("/console/content/hefei/")).text
+    page = await editor.get("/console/content/hefei/")
+    gone = await editor.submit(page, f"/console/content/hefei/views/{view}/delete", {})
+    assert "视图已删除" in gone.text and "待提交的元旦通知" not in gone.text

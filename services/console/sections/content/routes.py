@@ -17,6 +17,7 @@ from services.console.sections.content.forms import document_body, field_errors,
 from services.console.sections.content.uploads import Files, attachments_of, upload
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
+from services.console.service.views import views_of
 from services.console.service.workspace import CONTENT, my_sites, site_in_reach, site_url
 
 router = APIRouter(prefix="/console/content", include_in_schema=False)
@@ -66,6 +67,7 @@ async def documents(
         deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/documents", params=params),
     )
     tree = channel_tree(channels)
+    saved = await views_of(deps, staff.subject, f"content:{site_id}")
     return pages_of(request).render(
         request,
         "content/documents.html",
@@ -78,6 +80,7 @@ async def documents(
         states=STATES,
         public=PUBLIC,
         pages=max(1, -(-listing["total"] // deps.settings.page_size)),
+        views=saved,
     )
 
 

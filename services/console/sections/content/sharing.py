@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -12,6 +13,7 @@ from fastapi.responses import Response
 from services.console.api.deps import StaffDep, deps_of, done_at, form_of
 from services.console.api.rendering import pages_of
 from services.console.sections.content.channels import channel_tree
+from services.console.service.views import delete_view, save_view
 from services.console.service.workspace import CONTENT, site_in_reach
 
 router = APIRouter(include_in_schema=False)  # included by the content routes, under /console/content
@@ -73,6 +75,22 @@ async def push(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId
         f"，{len(result['already_present'])} 个栏目已有此文" if result["already_present"] else ""
     )
     return done_at(f"/console/content/{site_id}/{doc_id}", message)
+
+
+@router.post("/{site_id}/views")
+async def save_filter(request: Request, staff: StaffDep, site_id: SiteId) -> Response:
+    """The list's current filters under a name the person chooses, shown above the list from then on."""
+    form = await form_of(request, staff)
+    query = {k: form.get(k, "") for k in ("channel_id", "workflow_state", "q") if form.get(k)}
+    await save_view(deps_of(request), staff.subject, f"content:{site_id}", form.get("name", ""), query)
+    return done_at(f"/console/content/{site_id}/?{urlencode(query)}", "视图已保存")
+
+
+@router.post("/{site_id}/views/{view_id}/delete")
+async def forget_filter(request: Request, staff: StaffDep, site_id: SiteId, view_id: DocId) -> Response:
+    await form_of(request, staff)
+    await delete_view(deps_of(request), staff.subject, view_id)
+    return done_at(f"/console/content/{site_id}/", "视图已删除")
 
 
 def _below(directory: list[dict[str, Any]], site_id: str) -> list[dict[str, Any]]:
