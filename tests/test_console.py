@@ -415,3 +415,23 @@ async def test_saved_views_belong_to_their_person(province, people) -> None:
     page = await editor.get("/console/content/hefei/")
     gone = await editor.submit(page, f"/console/content/hefei/views/{view}/delete", {})
     assert "视图已删除" in gone.text and "待提交的元旦通知" not in gone.text
+
+
+async def test_a_site_admin_previews_home_blocks_then_saves_them(province, people, http) -> None:
+    admin = people["hf-admin"]
+    await admin.sign_in("hf-admin", PASSWORD)
+    page = await admin.get("/console/site/theme")
+    assert page.url.path == "/console/site/hefei/theme"
+    blocks = {"b0-kind": "links", "b0-order": "1", "b0-title": "友情链接", "b0-links": "中国政府网 https://www.gov.cn/"}
+    low_contrast = {"primary_color": "#ffff00", **blocks, "action": "save"}
+    refused = await admin.submit(page, page.url.path, low_contrast)
+    assert refused.status_code == 422 and "WCAG AA" in refused.text and "中国政府网 https://www.gov.cn/" in refused.text
+    tried = await admin.submit(page, page.url.path, {"primary_color": "#1d4f91", **blocks, "action": "preview"})
+    link = re.search(r'href="(http://hefei\.localhost:8765/preview/[^"]+)"', tried.text).group(1)
+    host = {"host": "hefei.localhost:8765"}
+    shown = await http.get(link.removeprefix("http://hefei.localhost:8765"), headers=host)
+    assert "友情链接" in shown.text and "本页尚未发布" in shown.text
+    assert "友情链接" not in (await http.get("/", headers=host)).text  # tried, not saved
+    saved = await admin.submit(page, page.url.path, {"primary_color": "#1d4f91", **blocks, "action": "save"})
+    assert "外观与首页布局已保存" in saved.text and "中国政府网 https://www.gov.cn/" in saved.text
+    assert "友情链接" in (await http.get("/", headers=host)).text

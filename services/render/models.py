@@ -111,15 +111,17 @@ class Redirect(TenantScoped, Base):
 
 
 class Preview(TenantScoped, Base):
-    """A draft's page for whoever has the link, until it expires: the document as content described it then."""
+    """A page not yet published, for whoever has the link until it expires: a draft document as content described
+    it then, or the site's home with theme settings its admin has not saved yet."""
 
     __tablename__ = "previews"
     __table_args__ = (UniqueConstraint("token_hash", name="uq_previews_token_hash"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     token_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the link's token: a leaked table opens nothing
-    document_id: Mapped[int] = mapped_column(BigInteger)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
+    kind: Mapped[str] = mapped_column(String(10), default="document")  # document | home (a theme not yet saved)
+    document_id: Mapped[int | None] = mapped_column(BigInteger)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)  # the document, or the proposed theme settings
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

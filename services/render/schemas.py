@@ -177,10 +177,18 @@ class CacheStats(BaseModel):
 
 
 class PreviewCreate(Strict):
-    """A draft to show on its site's theme to whoever gets the link (the reviewer, the leader who signs it off)."""
+    """What to show before it is published, to whoever gets the link: a draft on its site's theme (the reviewer,
+    the leader who signs it off), or the site's home with theme settings not saved yet (its admin)."""
 
-    document: DocumentSnapshot = Field(description="the working copy, as GET …/documents/{id}/preview gives it")
+    document: DocumentSnapshot | None = Field(None, description="the working copy (GET …/documents/{id}/preview)")
+    theme: ThemeUpdate | None = Field(None, description="colours, logo, footer and home blocks to try")
     hours: int = Field(72, ge=1, le=168, description="how long the link works")
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> PreviewCreate:
+        if (self.document is None) == (self.theme is None):
+            raise ValueError("须给出 document 或 theme 之一")
+        return self
 
 
 class PreviewRead(BaseModel):

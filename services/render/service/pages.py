@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from services.render.cache import SITE_GROUP_TAG, Page, entries_tag, list_tag, site_tag
-from services.render.models import ChannelView
+from services.render.models import ChannelView, Preview
 from services.render.repository import Entry
 from services.render.service import closed_sites
 from services.render.service.catalogue import BadParameter, catalogue_context, catalogue_filters
@@ -142,23 +143,30 @@ class PageBuilder:
         return self.html(ctx, "article.html", context, tags, column=channel, canonical=canonical, article=doc)
 
     async def preview(self, request: PageRequest, token: str) -> Page:
-        """A draft at its preview link, on the site's theme as its page will be; private, never indexed."""
+        """A page at its preview link — a draft, or the home with theme settings not saved — on the site's theme as
+        it will be; private, never indexed."""
         async with self.deps.site_uow(request.site_id) as uow:
             ctx = await site_context(self.deps, uow, request)
             found = await uow.repo.preview(token_hash(token), datetime.now(UTC))
             if found is None:
                 page = self.error(ctx, 404, "预览链接不存在或已过期", set())
+            elif found.kind == "home":
+                ctx = replace(ctx, theme=ctx.theme | found.snapshot)
+                blocks = await home_blocks(self.deps, uow, ctx)
+                page = self.html(ctx, "home.html", {"home": blocks, "preview": _until(found)}, set(), column=None)
             else:
-                doc = found.snapshot
-                channel = ctx.channel_by_id(doc["channel_id"])
-                context = {"doc": doc, "state": PublicState.LIVE, "notice": None, "source_site": None}
-                context |= {"channel": channel.snapshot if channel else None, "entry": {"kind": "primary"}}
-                context["preview"] = {"expires_at": found.expires_at}
-                canonical = ctx.url(doc["url_path"] or "/")
-                page = self.html(ctx, "article.html", context, set(), column=channel, canonical=canonical, article=doc)
+                page = self._draft(ctx, found)
         private = Page(page.status, page.body, HTML, cache_control="private, no-store", styles=page.styles)
         private.headers.append((b"x-robots-tag", b"noindex, nofollow"))
         return private
+
+    def _draft(self, ctx: SiteContext, found: Preview) -> Page:
+        doc = found.snapshot
+        channel = ctx.channel_by_id(doc["channel_id"])
+        context = {"doc": doc, "state": PublicState.LIVE, "notice": None, "source_site": None, "preview": _until(found)}
+        context |= {"channel": channel.snapshot if channel else None, "entry": {"kind": "primary"}}
+        canonical = ctx.url(doc["url_path"] or "/")
+        return self.html(ctx, "article.html", context, set(), column=channel, canonical=canonical, article=doc)
 
     async def _document(self, uow: RenderUnitOfWork, entry: Entry) -> dict[str, Any] | None:
         view = await self._document_view(uow, entry.document_id)
@@ -180,6 +188,10 @@ class PageBuilder:
         s = self.deps.settings
         stale = s.stale_seconds
         return f"public, max-age={s.max_age_seconds}, stale-while-revalidate={stale}, stale-if-error={stale}"
+
+
+def _until(found: Preview) -> dict[str, Any]:
+    return {"expires_at": found.expires_at}
 
 
 def notice_only(snapshot: dict[str, Any]) -> dict[str, Any]:

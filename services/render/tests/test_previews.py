@@ -56,3 +56,27 @@ async def test_only_the_sites_staff_make_previews_of_its_own_drafts(api, feeder,
         f"{API}/sites/hefei/previews", json=body | {"hours": 1000}, headers=tokens.bearer("u-e", ("hefei", "editor"))
     )
     assert too_long.status_code == 422 and too_long.json()["error"]["details"][0]["field"] == "body.hours"
+
+
+async def test_a_site_admin_tries_new_home_blocks_before_saving_them(api, feeder, pages, tokens) -> None:
+    await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    theme = {"primary_color": "#1d4f91", "home_blocks": [{"kind": "links", "title": "友情链接", "links": LINKS}]}
+    admin = tokens.bearer("u-admin", ("hefei", "site_admin"))
+    editor = tokens.bearer("u-editor", ("hefei", "editor"))
+    assert (await api.post(f"{API}/sites/hefei/previews", json={"theme": theme}, headers=editor)).status_code == 403
+    made = await api.post(f"{API}/sites/hefei/previews", json={"theme": theme}, headers=admin)
+    assert made.status_code == 201, made.text
+    shown = await pages.get(made.json()["path"], headers={"host": HEFEI.main_domain})
+    assert shown.status_code == 200 and "友情链接" in shown.text and "--primary:#1d4f91" in shown.text
+    assert '<meta name="robots" content="noindex, nofollow">' in shown.text
+    home = await pages.get("/", headers={"host": HEFEI.main_domain})
+    assert "友情链接" not in home.text and "#1d4f91" not in home.text  # nothing saved
+    nowhere = {"theme": {"home_blocks": [{"kind": "picture_news", "channel": "no/such"}]}}
+    refused = await api.post(f"{API}/sites/hefei/previews", json=nowhere, headers=admin)
+    assert refused.status_code == 422 and refused.json()["error"]["details"][0]["field"] == "home_blocks[0].channel"
+    both = await api.post(f"{API}/sites/hefei/previews", json={}, headers=admin)
+    assert both.status_code == 422
+
+
+LINKS = [{"name": "中国政府网", "url": "https://www.gov.cn/"}]

@@ -10,6 +10,9 @@ SECTION = Section(
     title="站点管理",
     order=30,
     router=router,
-    menu=(MenuItem("人员与角色", "/console/site/", roles_anywhere("site_admin")),),
+    menu=(
+        MenuItem("人员与角色", "/console/site/", roles_anywhere("site_admin")),
+        MenuItem("外观与首页", "/console/site/theme", roles_anywhere("site_admin")),
+    ),
     templates=Path(__file__).parent / "templates",
 )
