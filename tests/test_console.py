@@ -435,3 +435,23 @@ async def test_a_site_admin_previews_home_blocks_then_saves_them(province, peopl
     saved = await admin.submit(page, page.url.path, {"primary_color": "#1d4f91", **blocks, "action": "save"})
     assert "外观与首页布局已保存" in saved.text and "中国政府网 https://www.gov.cn/" in saved.text
     assert "友情链接" in (await http.get("/", headers=host)).text
+
+
+async def test_a_site_admin_keeps_old_addresses_working(province, people, http) -> None:
+    admin = people["hf-admin"]
+    await admin.sign_in("hf-admin", PASSWORD)
+    page = await admin.get("/console/site/redirects")
+    assert page.url.path == "/console/site/hefei/redirects"
+    bad = "/art/2019/1.html /zwdt/tzgg/\n/art/2019/2.html javascript:alert(1)"
+    refused = await admin.submit(page, page.url.path, {"lines": bad})
+    assert refused.status_code == 422 and "第 2 行" in refused.text and "/art/2019/1.html" in refused.text
+    written = await admin.submit(
+        page, page.url.path, {"lines": "/art/2019/1.html /zwdt/tzgg/\n/col/col9/index.html 410"}
+    )
+    assert "已写入 2 条" in written.text and "410 已删除" in written.text
+    host = {"host": "www.hefei.gov.cn"}
+    moved = await http.get("/art/2019/1.html", headers=host, follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"].endswith("/zwdt/tzgg/")
+    assert (await http.get("/col/col9/index.html", headers=host)).status_code == 410
+    removed = await admin.submit(written, f"{page.url.path}/delete", {"old_path": "/col/col9/index.html"})
+    assert "已删除 /col/col9/index.html" in removed.text

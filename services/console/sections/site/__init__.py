@@ -13,6 +13,7 @@ SECTION = Section(
     menu=(
         MenuItem("人员与角色", "/console/site/", roles_anywhere("site_admin")),
         MenuItem("外观与首页", "/console/site/theme", roles_anywhere("site_admin")),
+        MenuItem("跳转规则", "/console/site/redirects", roles_anywhere("site_admin")),
     ),
     templates=Path(__file__).parent / "templates",
 )

@@ -11,13 +11,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.api.deps import StaffDep, deps_of, done_at, form_of
 from services.console.api.rendering import pages_of
-from services.console.sections.site import theme
+from services.console.sections.site import redirects, theme
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
 from services.console.service.workspace import CONTENT, my_sites, site_of
 
 router = APIRouter(prefix="/console/site", include_in_schema=False)
 router.include_router(theme.router)
+router.include_router(redirects.router)
 IDENTITY = "/api/v1/identity"
 SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 ROLE_NAMES = {
@@ -42,12 +43,15 @@ async def sites(request: Request, staff: StaffDep) -> Response:
     return pages_of(request).render(request, "site/sites.html", staff, sites=mine, page="people")
 
 
-@router.get("/theme")
-async def theme_of_my_site(request: Request, staff: StaffDep) -> Response:
+@router.get("/{page}")
+async def desk_of_my_site(
+    request: Request, staff: StaffDep, page: Annotated[str, Path(pattern="^(theme|redirects)$")]
+) -> Response:
+    """The menu's entries go straight to the desk of the admin's one site, or let them pick."""
     mine = await my_sites(deps_of(request), staff, ("site_admin",))
     if len(mine) == 1:
-        return RedirectResponse(f"/console/site/{mine[0].id}/theme", status_code=303)
-    return pages_of(request).render(request, "site/sites.html", staff, sites=mine, page="theme")
+        return RedirectResponse(f"/console/site/{mine[0].id}/{page}", status_code=303)
+    return pages_of(request).render(request, "site/sites.html", staff, sites=mine, page=page)
 
 
 @router.get("/{site_id}/people")
