@@ -455,3 +455,24 @@ async def test_a_site_admin_keeps_old_addresses_working(province, people, http) 
     assert (await http.get("/col/col9/index.html", headers=host)).status_code == 410
     removed = await admin.submit(written, f"{page.url.path}/delete", {"old_path": "/col/col9/index.html"})
     assert "已删除 /col/col9/index.html" in removed.text
+
+
+async def test_the_operator_closes_a_site_with_a_reason_and_its_visitors_go_on(
+    province, people, http, platform
+) -> None:
+    operator = people["op1"]
+    await operator.sign_in("op1", PASSWORD)
+    page = await operator.get("/console/operator/changes")
+    merge = {"site_id": "hefei", "kind": "merge", "reason": "按照集约化要求整合"}
+    refused = await operator.submit(page, "/console/operator/changes", merge)
+    assert (
+        refused.status_code == 422
+        and "整合（merge）须指明并入的站点" in refused.text
+        and "按照集约化要求整合" in refused.text
+    )
+    close = {"site_id": "hefei", "kind": "close", "reason": "按照集约化要求关停，访问者转至省政府门户网站"}
+    done = await operator.submit(page, "/console/operator/changes", close)
+    assert "已执行" in done.text and "关停" in done.text
+    await platform.settle()  # the renderer hears of it on the bus
+    away = await http.get("/zwdt/tzgg/", headers={"host": "www.hefei.gov.cn"}, follow_redirects=False)
+    assert away.status_code == 301 and "www.ah.gov.cn" in away.headers["location"]

@@ -11,6 +11,9 @@ SECTION = Section(
     title="平台运维",
     order=50,
     router=router,
-    menu=(MenuItem("网站群概览", "/console/operator/", roles_anywhere("platform_operator")),),
+    menu=(
+        MenuItem("网站群概览", "/console/operator/", roles_anywhere("platform_operator")),
+        MenuItem("网站开通与关停", "/console/operator/changes", roles_anywhere("platform_operator")),
+    ),
     templates=Path(__file__).parent / "templates",
 )
