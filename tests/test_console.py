@@ -476,3 +476,24 @@ async def test_the_operator_closes_a_site_with_a_reason_and_its_visitors_go_on(
     await platform.settle()  # the renderer hears of it on the bus
     away = await http.get("/zwdt/tzgg/", headers={"host": "www.hefei.gov.cn"}, follow_redirects=False)
     assert away.status_code == 301 and "www.ah.gov.cn" in away.headers["location"]
+
+
+async def test_a_site_admin_adds_renames_and_deletes_channels(province, people) -> None:
+    admin = people["hf-admin"]
+    await admin.sign_in("hf-admin", PASSWORD)
+    page = await admin.get("/console/site/channels")
+    assert page.url.path == "/console/site/hefei/channels" and "基本栏目" in page.text
+    bad = await admin.submit(page, page.url.path, {"name": "春运专题", "slug": "Chun Yun", "kind": "topic"})
+    assert bad.status_code == 422 and "春运专题" in bad.text
+    added = await admin.submit(page, page.url.path, {"name": "春运专题", "slug": "cyzt", "kind": "topic"})
+    assert "已添加栏目“春运专题”" in added.text and "/cyzt/" in added.text
+    channel = re.search(
+        r'/console/site/hefei/channels/(\d+)/rename" class="inline">\s*<input[^>]*>\s*<input type="text" name="name" value="春运专题"',
+        added.text,
+    )
+    renamed = await admin.submit(
+        added, f"/console/site/hefei/channels/{channel.group(1)}/rename", {"name": "2027年春运专题"}
+    )
+    assert "已改名为“2027年春运专题”" in renamed.text
+    gone = await admin.submit(renamed, f"/console/site/hefei/channels/{channel.group(1)}/delete", {})
+    assert "栏目已删除" in gone.text and "2027年春运专题" not in gone.text.replace("已改名", "")

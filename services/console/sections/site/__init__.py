@@ -12,6 +12,7 @@ SECTION = Section(
     router=router,
     menu=(
         MenuItem("人员与角色", "/console/site/", roles_anywhere("site_admin")),
+        MenuItem("栏目管理", "/console/site/channels", roles_anywhere("site_admin")),
         MenuItem("外观与首页", "/console/site/theme", roles_anywhere("site_admin")),
         MenuItem("跳转规则", "/console/site/redirects", roles_anywhere("site_admin")),
     ),

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.api.deps import StaffDep, deps_of, done_at, form_of
 from services.console.api.rendering import pages_of
-from services.console.sections.site import redirects, theme
+from services.console.sections.site import channels, redirects, theme
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
 from services.console.service.workspace import CONTENT, my_sites, site_of
@@ -19,6 +19,7 @@ from services.console.service.workspace import CONTENT, my_sites, site_of
 router = APIRouter(prefix="/console/site", include_in_schema=False)
 router.include_router(theme.router)
 router.include_router(redirects.router)
+router.include_router(channels.router)
 IDENTITY = "/api/v1/identity"
 SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 ROLE_NAMES = {
@@ -45,7 +46,7 @@ async def sites(request: Request, staff: StaffDep) -> Response:
 
 @router.get("/{page}")
 async def desk_of_my_site(
-    request: Request, staff: StaffDep, page: Annotated[str, Path(pattern="^(theme|redirects)$")]
+    request: Request, staff: StaffDep, page: Annotated[str, Path(pattern="^(theme|redirects|channels)$")]
 ) -> Response:
     """The menu's entries go straight to the desk of the admin's one site, or let them pick."""
     mine = await my_sites(deps_of(request), staff, ("site_admin",))
