@@ -497,3 +497,17 @@ async def test_a_site_admin_adds_renames_and_deletes_channels(province, people) 
     assert "已改名为“2027年春运专题”" in renamed.text
     gone = await admin.submit(renamed, f"/console/site/hefei/channels/{channel.group(1)}/delete", {})
     assert "栏目已删除" in gone.text and "2027年春运专题" not in gone.text.replace("已改名", "")
+
+
+async def test_the_operator_extends_the_basic_channel_template(province, people) -> None:
+    operator = people["op1"]
+    await operator.sign_in("op1", PASSWORD)
+    page = await operator.get("/console/operator/template")
+    assert "政府信息公开" in page.text
+    item = {"key": "zwdt.cyzt", "parent_key": "zwdt", "slug": "cyzt", "name": "春运专题", "kind": "topic"}
+    added = await operator.submit(page, "/console/operator/template", item)
+    assert "已添加“春运专题”" in added.text
+    again = await operator.submit(added, "/console/operator/template", item)
+    assert again.status_code == 422 and "key 不能重复" in again.text and "春运专题" in again.text
+    removed = await operator.submit(added, "/console/operator/template/remove", {"key": "zwdt.cyzt"})
+    assert "已从模板中移除" in removed.text and "春运专题" not in removed.text

@@ -14,6 +14,7 @@ SECTION = Section(
     menu=(
         MenuItem("网站群概览", "/console/operator/", roles_anywhere("platform_operator")),
         MenuItem("网站开通与关停", "/console/operator/changes", roles_anywhere("platform_operator")),
+        MenuItem("基本栏目模板", "/console/operator/template", roles_anywhere("platform_operator")),
     ),
     templates=Path(__file__).parent / "templates",
 )

@@ -12,11 +12,12 @@ from fastapi.responses import Response
 
 from services.console.api.deps import StaffDep, deps_of
 from services.console.api.rendering import pages_of
-from services.console.sections.operator import changes
+from services.console.sections.operator import changes, template
 from services.console.service.workspace import CONTENT
 
 router = APIRouter(prefix="/console/operator", include_in_schema=False)
 router.include_router(changes.router)
+router.include_router(template.router)
 STALE_DAYS = 14  # 首页两周未更新: a single-veto item of the national inspection
 LEVELS = {"province": "省级", "city": "市级", "county": "县级", "department": "部门"}
 STATUSES = {"building": "建设中", "online": "运行", "closed": "已关停"}
