@@ -111,6 +111,18 @@ def _count_statement(shape: tuple[bool, ...]) -> Select[Any]:
     return select(func.count()).select_from(inner).execution_options(site_bound=True)  # the inner one filters
 
 
+@functools.cache
+def _newest_statement() -> Select[Any]:
+    """The newest entries of each of several channels (exactly those channels), `limit` of each: one statement."""
+    newest = func.row_number().over(
+        partition_by=PageEntry.channel_path, order_by=(PageEntry.published_at.desc(), PageEntry.id.desc())
+    )
+    where = (PageEntry.listed.is_(True), PageEntry.channel_path.in_(bindparam("paths", expanding=True)))
+    inner = site_bound(select(*ENTRY_COLUMNS, PageEntry.channel_path, newest.label("rank")).where(*where), PageEntry)
+    ranked = inner.subquery()
+    return select(ranked).where(ranked.c.rank <= bindparam("limit")).execution_options(site_bound=True)
+
+
 ENTRY_AT = site_bound(select(*ENTRY_COLUMNS).where(PageEntry.url_path == bindparam("url_path")), PageEntry)
 # A repost shows another site's document: this read crosses sites on purpose (found through an own entry).
 PLACED_DOCUMENT = (
@@ -174,6 +186,16 @@ class RenderRepository:
             return [], 0
         total = await self.session.scalar(_count_statement(filters.shape), params)
         return [], int(total or 0)
+
+    async def newest_by_channel(self, paths: list[str], limit: int) -> dict[str, list[Entry]]:
+        """Each channel's own newest `limit` listed entries (not its subchannels'), newest first, by channel path."""
+        if not paths:
+            return {}
+        params = {TENANT_SITE: self.site_id, "paths": paths, "limit": limit}
+        found: dict[str, list[Entry]] = {}
+        for row in (await self.session.execute(_newest_statement(), params)).all():
+            found.setdefault(row.channel_path, []).append(row)
+        return found
 
     async def entry_on(self, document_id: int, site_id: str) -> str | None:
         """Where another site shows the document (a closed site's page found there after its content moved)."""

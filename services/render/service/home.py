@@ -106,11 +106,15 @@ async def _picture_news(uow: RenderUnitOfWork, ctx: SiteContext, path: str, limi
 
 
 async def _channel_lists(uow: RenderUnitOfWork, ctx: SiteContext, paths: list[str], limit: int) -> Block | None:
-    """The channels named, in that order, else the site's news lists (at most six that have something)."""
+    """The channels named, in that order, else the site's news lists (at most six that have something). A list
+    shows its channel's entries and its subchannels': all read in one statement, each channel's newest few."""
     channels = [c for p in paths if (c := ctx.channel_by_path(p)) is not None] if paths else ctx.home_channels()
+    trees = {c.path: [c.path, *(d.path for d in ctx.channels if d.path.startswith(c.path + "/"))] for c in channels}
+    newest = await uow.repo.newest_by_channel(sorted({p for tree in trees.values() for p in tree}), limit)
     sections = []
     for channel in channels:
-        items, _ = await uow.repo.listed(channel.path, 0, limit)
+        rows = [row for path in trees[channel.path] for row in newest.get(path, [])]
+        items = sorted(rows, key=lambda r: (r.published_at, r.id), reverse=True)[:limit]
         if items:
             sections.append({"channel": channel.snapshot, "items": [entry_item(e) for e in items]})
         if len(sections) == MAX_LISTS:

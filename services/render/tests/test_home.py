@@ -176,3 +176,18 @@ def test_the_themes_a_site_may_choose_are_the_ones_the_renderer_ships() -> None:
     """Content refuses a theme outside the contract's list (422); each name on it has its templates here."""
     assert Themes().names() == sorted(get_args(SiteTheme))
     assert all(theme_stylesheet(name) for name in get_args(SiteTheme) if name != "default")
+
+
+async def test_a_home_list_holds_its_subchannels_newest_entries(api, pages, tokens, feeder) -> None:
+    channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    older = feeder.document(HEFEI, (channels["zwdt/yw"], "zwdt/yw"), "合肥市召开政务公开工作会议")
+    newer = feeder.document(HEFEI, (channels["zwdt/tzgg"], "zwdt/tzgg"), "关于做好2027年元旦春节期间安全生产工作的通知")
+    own = feeder.document(HEFEI, (channels["zcjd"], "zcjd"), "一图读懂合肥市资源整合工作方案")
+    for doc in (older, newer, own):
+        await feeder.publish(doc)
+    blocks = [{"kind": "channel_lists", "channels": ["zwdt", "zcjd"], "limit": 1}]
+    admin = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    assert (await api.put(f"{API}/sites/hefei/theme", json={"home_blocks": blocks}, headers=admin)).status_code == 200
+    page = await home(pages, HEFEI.main_domain, "一图读懂")
+    assert newer.title in page and older.title not in page  # 政务动态 shows the newest of its subchannels, one
