@@ -21,6 +21,10 @@ class ApiError(Exception):
     def __str__(self) -> str:
         return f"{self.status} {self.code}: {self.message}"
 
+    def beside_fields(self) -> dict[str, str]:
+        """Messages by form field ('body.title' → 'title'), or the whole message above the form ('')."""
+        return {name.rsplit(".", 1)[-1]: message for name, message in self.fields.items()} or {"": self.message}
+
 
 class PlatformApi:
     """One pooled client onto the gateway (or, in the consolidated process, the services in-process)."""

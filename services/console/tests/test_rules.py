@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.console.registry import roles_anywhere
-from services.console.sections.content.forms import document_body, field_errors, form_of_document
+from services.console.sections.content.forms import document_body, form_of_document
 from services.console.sections.review.highlight import marked_body
 from services.console.service.platform_api import ApiError
 from services.console.service.signin import safe_return
@@ -44,7 +44,8 @@ def test_a_documents_times_come_back_to_the_form_in_china_time() -> None:
 
 def test_refusals_land_beside_their_fields() -> None:
     error = ApiError(422, "invalid_input", "输入有误", {"body.title": "不能超过 200 个字符"})
-    assert field_errors(error) == {"title": "不能超过 200 个字符"}
+    assert error.beside_fields() == {"title": "不能超过 200 个字符"}
+    assert ApiError(409, "invalid_state", "稿件已发布").beside_fields() == {"": "稿件已发布"}
 
 
 def test_findings_are_marked_in_the_text_and_never_in_tags() -> None:

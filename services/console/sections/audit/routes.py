@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from services.console.api.deps import StaffDep, deps_of
@@ -28,19 +28,28 @@ Day = Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]  # a date input s
 SOURCES = {"content": "内容管理", "identity": "账号与权限"}
 
 
-@router.get("/")
-async def search(
-    request: Request,
-    staff: StaffDep,
-    source: Source = "content",
+def audit_query(
     who: Text = "",
     action: Annotated[str, Query(pattern=r"^[a-z_.]{0,60}$")] = "",
     site_id: Annotated[str, Query(pattern=r"^([a-z][a-z0-9-]{1,39}|platform)?$")] = "",
     since: Day = "",
     until: Day = "",
+) -> dict[str, str]:
+    """The search form's narrowing, the same for the page and its export."""
+    return {"who": who, "action": action, "site_id": site_id, "since": since, "until": until}
+
+
+AuditQuery = Annotated[dict[str, str], Depends(audit_query)]
+
+
+@router.get("/")
+async def search(
+    request: Request,
+    staff: StaffDep,
+    query: AuditQuery,
+    source: Source = "content",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    query = {"who": who, "action": action, "site_id": site_id, "since": since, "until": until}
     rows, more = await _rows(request, staff, source, query, page)
     return pages_of(request).render(
         request,
@@ -57,17 +66,7 @@ async def search(
 
 
 @router.get("/export.csv")
-async def export(
-    request: Request,
-    staff: StaffDep,
-    source: Source = "content",
-    who: Text = "",
-    action: Annotated[str, Query(pattern=r"^[a-z_.]{0,60}$")] = "",
-    site_id: Annotated[str, Query(pattern=r"^([a-z][a-z0-9-]{1,39}|platform)?$")] = "",
-    since: Day = "",
-    until: Day = "",
-) -> Response:
-    query = {"who": who, "action": action, "site_id": site_id, "since": since, "until": until}
+async def export(request: Request, staff: StaffDep, query: AuditQuery, source: Source = "content") -> Response:
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 Chinese correctly only with the BOM
     writer = csv.writer(out)

@@ -7,8 +7,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.console.service.platform_api import ApiError
-
 CHINA = ZoneInfo("Asia/Shanghai")
 TEXT_FIELDS = (
     "title",
@@ -55,11 +53,6 @@ def _china_time(value: str) -> str:
         return datetime.fromisoformat(value).replace(tzinfo=CHINA).isoformat()
     except ValueError:
         return value
-
-
-def field_errors(error: ApiError) -> dict[str, str]:
-    """'body.title' → 'title': the message beside its input; others go above the form."""
-    return {name.rsplit(".", 1)[-1]: message for name, message in error.fields.items()}
 
 
 def form_of_document(doc: dict[str, Any]) -> dict[str, str]:

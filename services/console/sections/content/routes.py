@@ -13,7 +13,7 @@ from services.console.api.rendering import pages_of
 from services.console.sections.content import sharing
 from services.console.sections.content.channels import channel_tree
 from services.console.sections.content.diffs import field_name, marked_changes
-from services.console.sections.content.forms import document_body, field_errors, form_of_document
+from services.console.sections.content.forms import document_body, form_of_document
 from services.console.sections.content.uploads import Files, attachments_of, upload
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
@@ -103,7 +103,7 @@ async def create_document(request: Request, staff: StaffDep, site_id: SiteId) ->
     except ApiError as exc:
         if exc.status not in REFUSED_INPUT:
             raise
-        errors = _errors(exc)
+        errors = exc.beside_fields()
         return await _editor(request, staff, site_id, values=form, errors=errors, document=None, status=exc.status)
     done = "已保存并提交审核" if body["submit"] else "草稿已保存"
     return done_at(f"/console/content/{site_id}/{doc['id']}", done)
@@ -223,7 +223,7 @@ async def update_document(request: Request, staff: StaffDep, site_id: SiteId, do
         if exc.status not in REFUSED_INPUT:
             raise
         current = await api.call(staff.token, "GET", path)
-        errors = _errors(exc)
+        errors = exc.beside_fields()
         return await _editor(request, staff, site_id, values=form, errors=errors, document=current, status=exc.status)
     done = "已保存并提交审核" if form.get("action") == "submit" else "修改已保存"
     return done_at(f"/console/content/{site_id}/{doc['id']}", done)
@@ -272,10 +272,6 @@ async def _editor(
 
 async def _nothing() -> list[Any]:
     return []
-
-
-def _errors(exc: ApiError) -> dict[str, str]:
-    return field_errors(exc) or {"": exc.message}
 
 
 def _last_rejection(doc: dict[str, Any], reviews: list[dict[str, Any]]) -> dict[str, Any] | None:

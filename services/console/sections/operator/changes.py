@@ -37,7 +37,7 @@ async def ask(request: Request, staff: StaffDep) -> Response:
     except ApiError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = {k.rsplit(".", 1)[-1]: v for k, v in exc.fields.items()} or {"": exc.message}
+        errors = exc.beside_fields()
         return await _page(request, staff, values=form, errors=errors, status=exc.status)
     message = "已执行" if made["status"] == "approved" else "已提交，待另一位运维人员审批"
     return done_at("/console/operator/changes", message)

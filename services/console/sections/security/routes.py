@@ -33,7 +33,7 @@ async def create(request: Request, staff: StaffDep) -> Response:
     except ApiError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = {name.rsplit(".", 1)[-1]: message for name, message in exc.fields.items()} or {"": exc.message}
+        errors = exc.beside_fields()
         return await _page(request, staff, "", errors=errors, values=form, status=exc.status)
     return done_at(f"/console/security/?username={quote(body['username'])}", "账号已创建")
 

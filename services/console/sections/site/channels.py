@@ -39,7 +39,7 @@ async def add_channel(request: Request, staff: StaffDep, site_id: SiteId) -> Res
     except ApiError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = {k.rsplit(".", 1)[-1]: v for k, v in exc.fields.items()} or {"": exc.message}
+        errors = exc.beside_fields()
         return await _page(request, staff, site_id, values=form, errors=errors, status=exc.status)
     return done_at(f"/console/site/{site_id}/channels", f"已添加栏目“{body['name']}”")
 
