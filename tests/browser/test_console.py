@@ -223,3 +223,38 @@ def test_the_desks_of_site_admins_operators_and_auditors_are_accessible(
     errors = _validate(list(seen.html))
     invalid = [f"{seen.html[Path(e['url'].removeprefix('file:'))]}: {e['message']}" for e in errors]
     assert not seen.problems and not invalid, "\n".join(seen.problems + invalid)
+
+
+def test_a_notice_written_and_passed_with_the_keyboard_alone(browser: Browser, live_server) -> None:
+    title = "关于做好2027年春节期间森林防火工作的通知"
+    editor = sign_in(browser, live_server, "hefei-editor")
+    editor.goto(f"{live_server}/console/content/hefei/new")
+    tab_until_field(editor, "f-title")
+    editor.keyboard.type(title)
+    editor.keyboard.press("Tab")  # the channel
+    for _ in range(4):  # 概况信息 → 政务动态 → 要闻动态 → 通知公告 (the disabled ones are skipped)
+        editor.keyboard.press("ArrowDown")
+    tab_until_field(editor, None, ".ql-editor")
+    editor.keyboard.type("各县（市）区人民政府：春节期间是森林火灾易发期，现就做好防火工作通知如下。")
+    assert tab_until(editor, "保存并提交审核") < 80
+    editor.keyboard.press("Enter")
+    editor.wait_for_selector("text=已保存并提交审核")
+    reviewer = sign_in(browser, live_server, "hefei-chushen")
+    reviewer.goto(f"{live_server}/console/review/")
+    assert tab_until(reviewer, title) < 40
+    reviewer.keyboard.press("Enter")
+    reviewer.wait_for_selector("text=发布前检查")
+    assert tab_until(reviewer, "审核通过") < 60
+    reviewer.keyboard.press("Enter")
+    reviewer.wait_for_selector("text=已审核通过")
+
+
+def tab_until_field(page: Page, field_id: str | None, selector: str | None = None) -> None:
+    """Tabs from the top until the field (by id, or the first element matching `selector`) has focus."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    check = f"() => document.activeElement === document.querySelector('{selector or '#' + field_id}')"
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        if page.evaluate(check):
+            return
+    raise AssertionError(f"{selector or field_id} is not reached with Tab")
