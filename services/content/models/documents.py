@@ -43,7 +43,9 @@ class Document(TenantScoped, Timestamps, Base):
 
     __tablename__ = "documents"
     __table_args__ = (
-        Index("ix_documents_site_workflow", "site_id", "workflow_state"),
+        # The staff lists: newest change first, of a site, or of a site in one state (drafts, in review).
+        Index("ix_documents_site_updated", "site_id", "updated_at", "id"),
+        Index("ix_documents_site_workflow_updated", "site_id", "workflow_state", "updated_at", "id"),
         Index("ix_documents_due", "workflow_state", "publish_at"),
         Index("ix_documents_expiring", "public_state", "expires_at"),
     )

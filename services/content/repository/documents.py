@@ -31,10 +31,10 @@ _ROWS_ANY_SITE_FOR_UPDATE = (
 )
 _INSERT_DOCUMENT = insert(Document).returning(*_COLUMNS)
 _DELETE_DOCUMENT = site_bound(delete(Document).where(_BY_ID), Document)
-_ROUND = site_bound(
-    select(ReviewAction.actor, ReviewAction.action)
-    .where(ReviewAction.document_id == bindparam("doc_id"), ReviewAction.revision == bindparam("revision"))
-    .order_by(ReviewAction.id),
+_ROUNDS = site_bound(
+    select(ReviewAction.document_id, ReviewAction.revision, ReviewAction.actor, ReviewAction.action)
+    .where(ReviewAction.document_id.in_(bindparam("doc_ids", expanding=True)))
+    .order_by(ReviewAction.document_id, ReviewAction.id),
     ReviewAction,
 )
 _DROP_LIVE_FILES = site_bound(delete(LiveFile).where(LiveFile.document_id == bindparam("doc_id")), LiveFile)
@@ -139,15 +139,23 @@ class DocumentQueries(Queries):
 
     async def review_round(self, doc: Row) -> tuple[set[str], set[str]]:
         """Who submitted the document's review now under way, and who has decided at its earlier steps."""
-        submitters: set[str] = set()
-        deciders: set[str] = set()
-        params = {TENANT_SITE: doc.site_id, "doc_id": doc.id, "revision": doc.revision}
-        for actor, action in await self.run(_ROUND, params):
+        return (await self.review_rounds([doc]))[doc.id]
+
+    async def review_rounds(self, docs: list[Row]) -> dict[int, tuple[set[str], set[str]]]:
+        """review_round of many documents in one statement (a reviewer's queue)."""
+        if not docs:
+            return {}
+        revision_of = {doc.id: doc.revision for doc in docs}
+        rounds: dict[int, tuple[set[str], set[str]]] = {doc.id: (set(), set()) for doc in docs}
+        params = {TENANT_SITE: docs[0].site_id, "doc_ids": list(revision_of)}
+        for doc_id, revision, actor, action in await self.run(_ROUNDS, params):
+            if revision != revision_of[doc_id]:
+                continue
             if action == "submit":  # a new round begins (a rejected draft submitted again)
-                submitters, deciders = {actor}, set()
+                rounds[doc_id] = ({actor}, set())
             elif action == "approve":
-                deciders.add(actor)
-        return submitters, deciders
+                rounds[doc_id][1].add(actor)
+        return rounds
 
     async def review_actions(self, doc_id: int) -> list[ReviewAction]:
         stmt = select(ReviewAction).where(ReviewAction.document_id == doc_id).order_by(ReviewAction.id)

@@ -27,11 +27,13 @@ async def review_queue(deps: ContentDeps, actor: Actor, site_id: str, *, page: i
             size=MAX_IN_REVIEW,
         )
         mine = []
-        for doc in rows:
+        held = [
+            d for d in rows if has_site_role(actor, site_id, (d.review_steps[d.review_step]["role"],), d.channel_id)
+        ]
+        rounds = await uow.repo.review_rounds(held)
+        for doc in held:
             step = doc.review_steps[doc.review_step]
-            if not has_site_role(actor, site_id, (step["role"],), doc.channel_id):
-                continue
-            submitters, deciders = await uow.repo.review_round(doc)
+            submitters, deciders = rounds[doc.id]
             try:
                 lifecycle.check_separation(step, actor.id, {doc.created_by, doc.updated_by, *submitters}, deciders)
             except Forbidden:
