@@ -101,7 +101,7 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 async def _unavailable(send: Send, name: str) -> None:
-    payload = orjson.dumps(error_envelope("service_unavailable", f"the {name} service does not answer"))
+    payload = orjson.dumps(error_envelope("service_unavailable", f"{name} 服务暂时无法访问，请稍后重试"))
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(payload)).encode()),

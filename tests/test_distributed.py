@@ -1,6 +1,7 @@
-"""The distributed mode as an operator runs it: content, render, identity and the gateway each a process of its
-own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and everything reached through the gateway only:
-people sign in, a notice goes through 三审 to its page, a revoked token stops at every service."""
+"""The distributed mode as an operator runs it: content, render, identity, the console and the gateway each a
+process of its own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and everything reached through the
+gateway only: people sign in, a notice goes through 三审 to its page, a revoked token stops at every service, an
+editor works in the console and signs out of it and of the provider."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services import content, identity, render
+from services import console, content, identity, render
+from services.console.tests.browsing import Person
 from services.identity import IdentityRuntime, IdentitySettings
 from services.identity.tests.flows import code_flow, metadata
 from services.identity.tests.support import People, seed_people
@@ -39,6 +41,7 @@ PROVINCE = {
     "status": "online",
 }
 NOTICE = "关于做好2026年度政府网站年度报表发布工作的通知"
+CONSOLE_SECRET = "console-secret-" + uuid.uuid4().hex
 
 
 @dataclass
@@ -66,14 +69,24 @@ def serving(service: str, port: int, env: dict[str, str], log_dir: Path) -> Iter
         stop(process)
 
 
-async def _prepared_identity(settings: IdentitySettings) -> People:
-    """The provider's people before it starts: a portal client, 张伟, the demo's staff of every site."""
+async def _prepared_identity(settings: IdentitySettings, gateway: str) -> People:
+    """The provider's people before it starts: a portal client, 张伟, the demo's staff of every site, and the
+    console as its operator registers it, at the gateway's address."""
     runtime = IdentityRuntime(settings.model_copy(update={"bus_url": "memory://"}))
     await runtime.start()
     try:
         people = await seed_people(runtime.deps)
         await seed_organisations(runtime.deps)
         await seed_accounts(runtime.deps)
+        the_console = identity.ClientCreate(
+            client_id="console",
+            name="工作台",
+            redirect_uris=[f"{gateway}/console/callback"],
+            post_logout_redirect_uris=[f"{gateway}/console/signed-out"],
+            backchannel_logout_uri=f"{gateway}/console/backchannel-logout",
+            scopes=["openid", "profile", "offline_access"],
+        )
+        await identity.provision_client(runtime.deps, the_console, CONSOLE_SECRET, actor="test")
         return people
     finally:
         await runtime.stop()
@@ -83,7 +96,7 @@ async def _prepared_identity(settings: IdentitySettings) -> People:
 async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Platform]:
     if not (backends.database_url and backends.bus_url and backends.blob_url):
         pytest.skip("the distributed mode runs on the real servers (SG_TEST_DATABASE_URL, _BUS_URL, _BLOB_URL)")
-    ports = {name: free_port() for name in ("content", "render", "identity", "gateway")}
+    ports = {name: free_port() for name in ("content", "render", "identity", "console", "gateway")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     issuer = f"{urls['gateway']}/api/v1/identity"
     namespace = f"dist{uuid.uuid4().hex[:8]}"
@@ -101,20 +114,28 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
     }
     base["SITEGROUP_DATA_DIR"] = str(tmp_path / "var")
     envs = {}
-    for name, schema in (("content", content.SCHEMA), ("render", render.SCHEMA), ("identity", identity.SCHEMA)):
+    schemas = {
+        "content": content.SCHEMA,
+        "render": render.SCHEMA,
+        "identity": identity.SCHEMA,
+        "console": console.SCHEMA,
+    }
+    for name, schema in schemas.items():
         prefix = name.upper() + "_"
         envs[name] = (
             base | {prefix + k: v for k, v in shared.items()} | {prefix + "DATABASE_URL": await databases.fresh(schema)}
         )
     envs["identity"]["IDENTITY_ISSUER"] = issuer
     envs["render"]["RENDER_MIRROR_FILES_URL"] = urls["content"]
+    envs["console"] |= {f"CONSOLE_{k}": urls["gateway"] for k in ("PUBLIC_URL", "API_URL")}
+    envs["console"]["CONSOLE_CLIENT_SECRET"] = CONSOLE_SECRET
     envs["gateway"] = base | {
-        "GATEWAY_SERVICE_URLS": json.dumps({n: urls[n] for n in ("content", "render", "identity")})
+        "GATEWAY_SERVICE_URLS": json.dumps({n: urls[n] for n in ("content", "render", "identity", "console")})
     }
     identity_settings = IdentitySettings(database_url=envs["identity"]["IDENTITY_DATABASE_URL"], issuer=issuer)
-    people = await _prepared_identity(identity_settings)
+    people = await _prepared_identity(identity_settings, urls["gateway"])
     with ExitStack() as running:
-        for name in ("identity", "content", "render", "gateway"):  # the gateway last: ready means all answer
+        for name in ("identity", "content", "render", "console", "gateway"):  # the gateway last: all answer
             running.enter_context(serving(name, ports[name], envs[name], tmp_path))
         yield Platform(urls["gateway"], people, tmp_path)
     await backends.drop_namespace(namespace)
@@ -128,7 +149,8 @@ async def signed_in(http: httpx.AsyncClient, people: People, username: str) -> d
 
 async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platform: Platform) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as http:
-        assert (await http.get("/readyz")).json()["services"] == {"content": True, "identity": True, "render": True}
+        ready = (await http.get("/readyz")).json()["services"]
+        assert ready == dict.fromkeys(("console", "content", "identity", "render"), True)
         operator = await signed_in(http, platform.people, "operator")
         opened = await http.post(f"{API}/sites", headers=operator, json=PROVINCE)
         assert opened.status_code == 201, opened.text
@@ -172,3 +194,23 @@ async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platfor
             return answer.status_code == 401 and answer.json()["error"]["code"] == "token_revoked"
 
         await eventually(refused, timeout=15)  # identity → Kafka → content, within seconds
+
+
+async def test_an_editor_works_in_the_console_behind_the_gateway(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as http:
+        operator = await signed_in(http, platform.people, "operator")
+        assert (await http.post(f"{API}/sites", headers=operator, json=PROVINCE)).status_code == 201
+        channels = (await http.get(f"{API}/sites/ah/channels")).json()
+    async with httpx.AsyncClient(base_url=platform.gateway, timeout=30, follow_redirects=True) as browser:
+        editor = Person(browser)
+        home = await editor.sign_in("ah-editor", DEMO_PASSWORD)
+        assert home.url.path == "/console/" and "安徽省人民政府信息编辑" in home.text
+        form = await editor.get("/console/content/ah/new")
+        channel = next(c["id"] for c in channels if c["path"] == "zwdt/tzgg")
+        fields = {"title": NOTICE, "channel_id": str(channel), "body_html": "<p>各县（市）区人民政府：</p>"}
+        saved = await editor.submit(form, "/console/content/ah/new", fields | {"action": "submit"})
+        assert "已保存并提交审核" in saved.text and NOTICE in saved.text
+        out = await editor.submit(saved, "/console/logout", {})
+        assert out.url.path == "/console/signed-out"  # out of the console, then of the provider
+        again = await editor.get("/console/")
+        assert "用户登录" in again.text
