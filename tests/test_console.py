@@ -511,3 +511,39 @@ async def test_the_operator_extends_the_basic_channel_template(province, people)
     assert again.status_code == 422 and "key 不能重复" in again.text and "春运专题" in again.text
     removed = await operator.submit(added, "/console/operator/template/remove", {"key": "zwdt.cyzt"})
     assert "已从模板中移除" in removed.text and "春运专题" not in removed.text
+
+
+async def test_an_image_in_the_text_is_a_file_of_the_document_and_public_once_it_is(
+    province, people, http, platform
+) -> None:
+    editor, admin = people["hf-editor"], people["hf-admin"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    form = await editor.get("/console/content/hefei/new")
+    csrf = hidden_fields(form.text)["csrf"]
+    picture = [("files", ("值班现场.png", png(), "image/png"))]
+    forged = await editor.http.post("/console/content/hefei/images", files=picture, headers={"x-csrf-token": "x"})
+    assert forged.status_code == 403
+    sent = await editor.http.post("/console/content/hefei/images", files=picture, headers={"x-csrf-token": csrf})
+    assert sent.status_code == 201, sent.text
+    image = sent.json()
+    assert (await editor.get(image["src"])).headers["content-type"].startswith("image/")
+    body = f'<p>春节期间值班现场：</p><p><img src="{image["src"]}" alt="值班现场"></p>'
+    fields = {"title": NOTICE, "channel_id": str(province["channel"]), "body_html": body, "action": "save"}
+    saved = await editor.submit(form, "/console/content/hefei/new", fields | {"attachment_ids": str(image["id"])})
+    assert "草稿已保存" in saved.text and image["src"] in saved.text  # staff see it before publication
+    doc_id = int(saved.url.path.rsplit("/", 1)[-1])
+    stored = (
+        await http.get(f"{API}/sites/hefei/documents/{doc_id}", headers=bearer(platform, "r", ("hefei", "editor")))
+    ).json()
+    public = re.search(r'src="(/files/[^"]+)"', stored["body_html"]).group(1)
+    host = {"host": "www.hefei.gov.cn"}
+    assert (await http.get(public, headers=host)).status_code == 404  # not public while a draft
+    await admin.sign_in("hf-admin", PASSWORD)
+    await admin.submit(await admin.get(saved.url.path), f"{saved.url.path}/emergency-publish", {"reason": "测试图片"})
+    await platform.settle()
+    assert (await http.get(public, headers=host)).headers["content-type"].startswith("image/")
+    live = (
+        await http.get(f"{API}/sites/hefei/documents/{doc_id}", headers=bearer(platform, "r", ("hefei", "editor")))
+    ).json()
+    article = await http.get(live["url_path"], headers=host)
+    assert public in article.text and "值班现场.png" not in article.text  # shown in the text, not listed again

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from tests.browser.helpers import ROOT, axe_violations, format_violations, tab_through
@@ -157,6 +158,25 @@ def test_files_are_uploaded_with_a_progress_bar(browser: Browser, live_server, t
     assert sent.value.url.endswith("/console/content/hefei/new"), sent.value.url  # by XHR: the bar shows the bytes sent
     editor.wait_for_selector("text=草稿已保存")
     assert "春节值班表.csv" in editor.inner_text("main"), editor.inner_text("main")[:500]
+
+
+def test_a_picture_goes_into_the_text_from_the_image_button(browser: Browser, live_server, tmp_path) -> None:
+    picture = tmp_path / "春运现场.png"
+    Image.new("RGB", (1200, 675), (29, 79, 145)).save(picture)
+    editor = sign_in(browser, live_server, "hefei-editor")
+    editor.goto(f"{live_server}/console/content/hefei/new")
+    editor.fill("#f-title", "2027年春运首日客流平稳有序")
+    editor.select_option("#f-channel_id", label="　要闻动态")
+    editor.click(".ql-editor")
+    editor.keyboard.type("1月24日，春运首日，全市各客运站秩序井然。")
+    with editor.expect_file_chooser() as chooser:
+        editor.click(".ql-toolbar button[aria-label='插入图片']")
+    chooser.value.set_files(str(picture))
+    editor.wait_for_selector(".ql-editor img")
+    editor.click("button:has-text('保存草稿')")
+    editor.wait_for_selector("text=草稿已保存")
+    shown = editor.locator(".body img")
+    assert shown.count() == 1 and shown.evaluate("img => img.naturalWidth") == 800  # the 800-pixel rendition
 
 
 def test_the_editor_and_the_queue_work_with_the_keyboard_and_on_a_tablet(

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.api.deps import StaffDep, deps_of, done_at, form_of
 from services.console.api.rendering import pages_of
-from services.console.sections.content import sharing
+from services.console.sections.content import images, sharing
 from services.console.sections.content.channels import channel_tree
 from services.console.sections.content.diffs import field_name, marked_changes
 from services.console.sections.content.forms import document_body, form_of_document
@@ -22,6 +22,7 @@ from services.console.service.workspace import CONTENT, my_sites, site_in_reach,
 
 router = APIRouter(prefix="/console/content", include_in_schema=False)
 router.include_router(sharing.router)
+router.include_router(images.router)
 RENDER = "/api/v1/render"
 REFUSED_INPUT = (409, 413, 415, 422)  # shown beside the form, with what was typed
 SiteId = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
@@ -98,7 +99,7 @@ async def create_document(request: Request, staff: StaffDep, site_id: SiteId) ->
     form = await form_of(request, staff)
     body = document_body(form, for_update=False) | {"submit": form.get("action") == "submit"}
     try:
-        body |= await upload(api, staff.token, site_id, Files.of(await request.form()))
+        body = await _with_files(request, staff, site_id, body)
         doc = await api.call(staff.token, "POST", f"{CONTENT}/sites/{site_id}/documents", json=body)
     except ApiError as exc:
         if exc.status not in REFUSED_INPUT:
@@ -121,6 +122,7 @@ async def document(request: Request, staff: StaffDep, site_id: SiteId, doc_id: D
     )
     names = {c["id"]: c["name"] for c in channels}
     files = await attachments_of(deps.api, staff.token, site_id, doc)
+    doc["body_html"] = images.to_console(site_id, doc["body_html"], files)
     return pages_of(request).render(
         request,
         "content/document.html",
@@ -215,8 +217,11 @@ async def update_document(request: Request, staff: StaffDep, site_id: SiteId, do
     form = await form_of(request, staff)
     path = f"{CONTENT}/sites/{site_id}/documents/{doc_id}"
     try:
-        files = await upload(api, staff.token, site_id, Files.of(await request.form()))
-        doc = await api.call(staff.token, "PATCH", path, json=document_body(form, for_update=True) | files)
+        body = document_body(form, for_update=True) | await upload(
+            api, staff.token, site_id, Files.of(await request.form())
+        )
+        body["body_html"] = await images.to_public(api, staff.token, site_id, body["body_html"])
+        doc = await api.call(staff.token, "PATCH", path, json=body)
         if form.get("action") == "submit":
             await api.call(staff.token, "POST", f"{path}/submit")
     except ApiError as exc:
@@ -262,12 +267,19 @@ async def _editor(
         site=site,
         tree=channel_tree(channels),
         categories=[c["name"] for c in categories],
-        values=values,
+        values=values | {"body_html": images.to_console(site_id, values.get("body_html", ""), files)},
         errors=errors,
         doc=document,
         files=files,
         rich_text=deps.rich_text,
     )
+
+
+async def _with_files(request: Request, staff: Staff, site_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The form's files uploaded and named in the body; its images at their public addresses."""
+    api = deps_of(request).api
+    body = body | await upload(api, staff.token, site_id, Files.of(await request.form()))
+    return body | {"body_html": await images.to_public(api, staff.token, site_id, body["body_html"])}
 
 
 async def _nothing() -> list[Any]:

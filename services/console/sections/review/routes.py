@@ -11,6 +11,8 @@ from fastapi.responses import Response
 from services.console.api.deps import StaffDep, deps_of, done_at, form_of
 from services.console.api.rendering import pages_of
 from services.console.registry import Waiting
+from services.console.sections.content.images import to_console
+from services.console.sections.content.uploads import attachments_of
 from services.console.sections.review.highlight import marked_body
 from services.console.service.context import ConsoleDeps
 from services.console.service.platform_api import ApiError
@@ -89,6 +91,7 @@ async def _decision_page(
         deps.api.call(staff.token, "GET", f"{base}/reviews"),
         deps.api.call(staff.token, "POST", f"{base}/check"),
     )
+    files = await attachments_of(deps.api, staff.token, site_id, doc)
     site = site_of(sites, site_id)
     if site is None:  # the API would refuse every call anyway; say so plainly
         raise ApiError(403, "needs_role", f"您在站点 {site_id} 上没有审核角色")
@@ -101,7 +104,7 @@ async def _decision_page(
         doc=doc,
         reviews=reviews,
         findings=findings,
-        marked=marked_body(doc["body_html"], findings["findings"]),
+        marked=marked_body(to_console(site_id, doc["body_html"], files), findings["findings"]),
         errors=errors,
         comment=comment,
     )
