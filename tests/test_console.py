@@ -308,6 +308,7 @@ async def test_the_operator_sees_every_sites_figures_and_its_freshness(province,
     assert page.status_code == 200 and "<svg" in page.text
     rows = text_of(page.text)
     assert "合肥市人民政府 hefei 市级 运行 1 0 0 1" in rows  # one document, in review
+    assert "空白或半年未更新的栏目" in rows
     assert "安徽省人民政府（从未发布）" in rows  # online and never published: flagged
     assert (await editor.get("/console/operator/")).status_code == 403
 
@@ -547,3 +548,30 @@ async def test_an_image_in_the_text_is_a_file_of_the_document_and_public_once_it
     ).json()
     article = await http.get(live["url_path"], headers=host)
     assert public in article.text and "值班现场.png" not in article.text  # shown in the text, not listed again
+
+
+async def test_validity_is_marked_and_a_document_of_another_site_reposted(province, people, http, platform) -> None:
+    policy = await live_document(http, platform, "hefei", "合肥市政府网站管理办法")
+    successor = await live_document(http, platform, "hefei", "合肥市政府网站管理办法（2027年修订）")
+    admin = people["hf-admin"]
+    await admin.sign_in("hf-admin", PASSWORD)
+    page = await admin.get(f"/console/content/hefei/{policy}")
+    mark = {"validity": "废止", "note": "已被2027年修订版替代", "replaced_by": str(successor)}
+    marked = await admin.submit(page, f"/console/content/hefei/{policy}/validity", mark)
+    assert "已标记为废止" in marked.text and "已被2027年修订版替代" in marked.text
+    await platform.settle()
+    live = (await http.get(f"{API}/public/sites/hefei/documents/{policy}")).json()
+    assert live["document"]["disclosure"]["validity"] == "废止"
+    notice = await live_document(http, platform, "ah", "安徽省人民政府办公厅关于做好春运工作的通知")
+    editor = people["hf-editor"]
+    await editor.sign_in("hf-editor", PASSWORD)
+    found = await editor.get("/console/content/library")
+    assert found.url.path == "/console/content/hefei/library"
+    found = await editor.get("/console/content/hefei/library", params={"q": "春运"})
+    assert "安徽省人民政府办公厅关于做好春运工作的通知" in found.text
+    fields = {"document_id": str(notice), "channel_id": str(province["channel"])}
+    reposted = await editor.submit(found, "/console/content/hefei/library", fields)
+    assert "已转载到本站栏目" in reposted.text
+    await platform.settle()
+    listed = await http.get(f"{API}/public/sites/hefei/channels/{province['channel']}/documents")
+    assert "安徽省人民政府办公厅关于做好春运工作的通知" in listed.text

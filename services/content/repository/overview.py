@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from services.content.lifecycle import WorkflowState
-from services.content.models import Document, Site
+from services.content.models import Channel, Document, Site
 from services.content.repository.base import ALL_SITES, Queries
 from shared.events.content import PublicState
 
@@ -25,11 +25,31 @@ class SiteFigures:
     in_review: int
     oldest_in_review: datetime | None  # when the longest-waiting document in review was last changed
     last_published: datetime | None
+    stale_channels: int = 0  # list channels empty, or without a publication since `stale_before`
 
 
 class OverviewQueries(Queries):
-    async def site_figures(self) -> list[SiteFigures]:
-        """One row per site, every site (one grouped query, however many sites)."""
+    async def site_figures(self, stale_before: datetime) -> list[SiteFigures]:
+        """One row per site, every site (two grouped queries, however many sites)."""
+        stale = await self._stale_channels(stale_before)
+        return [replace(f, stale_channels=stale.get(f.site_id, 0)) for f in await self._figures()]
+
+    async def _stale_channels(self, before: datetime) -> dict[str, int]:
+        """Per site, the list channels that are empty or whose newest live document is older than `before`."""
+        live = Document.public_state == PublicState.LIVE
+        newest = select(Document.channel_id, func.max(Document.published_at).label("newest")).where(live)
+        newest = newest.group_by(Document.channel_id).subquery()
+        quiet = or_(newest.c.newest.is_(None), newest.c.newest < before)
+        stmt = (
+            select(Channel.site_id, func.count())
+            .outerjoin(newest, newest.c.channel_id == Channel.id)
+            .where(Channel.kind == "list", quiet)
+            .group_by(Channel.site_id)
+            .execution_options(**ALL_SITES)
+        )
+        return {site_id: count for site_id, count in (await self.session.execute(stmt)).all()}
+
+    async def _figures(self) -> list[SiteFigures]:
         in_review = Document.workflow_state == WorkflowState.IN_REVIEW
         counts = (
             select(

@@ -248,3 +248,4 @@ class SiteOverview(ReadModel):
     in_review: int = Field(description="documents waiting at a review step")
     oldest_in_review: datetime | None = Field(description="since when the longest-waiting one has waited")
     last_published: datetime | None = Field(description="the site's newest publication (home-page freshness)")
+    stale_channels: int = Field(description="list channels empty or with nothing new for six months")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 
 from services.content.schemas.sites import SiteOverview
 from services.content.service.context import Actor, ContentDeps
 from services.content.service.permissions import require_operator
 
+STALE_AFTER = timedelta(days=180)  # notices and policies: six months (news: two weeks, judged on the home page)
+
 
 async def sites_overview(deps: ContentDeps, actor: Actor) -> list[SiteOverview]:
     require_operator(actor)
     async with deps.platform_uow() as uow:
-        return [SiteOverview(**asdict(figures)) for figures in await uow.repo.site_figures()]
+        figures = await uow.repo.site_figures(deps.now() - STALE_AFTER)
+    return [SiteOverview(**asdict(site)) for site in figures]

@@ -167,3 +167,14 @@ async def test_operators_replace_domains(client, sites, events) -> None:
     )
     assert taken.status_code == 409
     await events.wait_for("content.site.updated.v1")
+
+
+async def test_the_operator_sees_every_sites_figures(client, sites) -> None:
+    hefei = await sites.open("hefei")
+    await sites.draft(hefei, submit=True)
+    overview = await client.get(f"{API}/overview", headers=sites.operator)
+    assert overview.status_code == 200, overview.text
+    row = next(s for s in overview.json() if s["site_id"] == "hefei")
+    assert (row["documents"], row["in_review"], row["live"]) == (1, 1, 0) and row["oldest_in_review"]
+    assert row["stale_channels"] >= 5  # a new site: every list channel still empty
+    assert (await client.get(f"{API}/overview", headers=sites.editor("hefei"))).status_code == 403

@@ -16,6 +16,7 @@ SECTION = Section(
     menu=(
         MenuItem("稿件列表", "/console/content/", roles_anywhere(*STAFF_ROLES, "reviewer:*")),
         MenuItem("写稿件", "/console/content/new", roles_anywhere("editor", "site_admin")),
+        MenuItem("从资源库转载", "/console/content/library", roles_anywhere("editor", "site_admin")),
     ),
     templates=Path(__file__).parent / "templates",
     waiting=waiting,

@@ -39,12 +39,15 @@ async def sites(request: Request, staff: StaffDep) -> Response:
     return pages_of(request).render(request, "content/sites.html", staff, sites=mine)
 
 
-@router.get("/new")
-async def new_anywhere(request: Request, staff: StaffDep) -> Response:
+@router.get("/{page}")
+async def desk_of_my_site(
+    request: Request, staff: StaffDep, page: Annotated[str, Path(pattern="^(new|library)$")]
+) -> Response:
+    """The menu's 写稿件 and 转载 go straight to the editor's one site, or let them pick."""
     mine = await my_sites(deps_of(request), staff, ("editor", "site_admin"))
     if len(mine) == 1:
-        return RedirectResponse(f"/console/content/{mine[0].id}/new", status_code=303)
-    return pages_of(request).render(request, "content/sites.html", staff, sites=mine, writing=True)
+        return RedirectResponse(f"/console/content/{mine[0].id}/{page}", status_code=303)
+    return pages_of(request).render(request, "content/sites.html", staff, sites=mine, writing=page)
 
 
 @router.get("/{site_id}/")

@@ -77,6 +77,44 @@ async def push(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId
     return done_at(f"/console/content/{site_id}/{doc_id}", message)
 
 
+@router.post("/{site_id}/{doc_id}/validity")
+async def mark_validity(request: Request, staff: StaffDep, site_id: SiteId, doc_id: DocId) -> Response:
+    """有效 / 修改 / 废止 / 失效, with the note the page shows and the document that replaces it."""
+    form = await form_of(request, staff)
+    body: dict[str, Any] = {"validity": form.get("validity", ""), "note": form.get("note", "").strip() or None}
+    if form.get("replaced_by", "").strip().isdigit():
+        body["replaced_by"] = int(form["replaced_by"])
+    path = f"{CONTENT}/sites/{site_id}/documents/{doc_id}/validity"
+    await deps_of(request).api.call(staff.token, "POST", path, json=body)
+    return done_at(f"/console/content/{site_id}/{doc_id}", f"已标记为{body['validity']}")
+
+
+@router.get("/{site_id}/library")
+async def library(
+    request: Request, staff: StaffDep, site_id: SiteId, q: Annotated[str, Query(max_length=100)] = ""
+) -> Response:
+    """转载: published documents of the whole group, found by title, to show in one of this site's channels."""
+    deps = deps_of(request)
+    site, found, channels = await asyncio.gather(
+        site_in_reach(deps, staff, site_id),
+        deps.api.call(staff.token, "GET", f"{CONTENT}/library", params={"q": q, "size": 20}) if q else _none(),
+        deps.api.call(staff.token, "GET", f"{CONTENT}/sites/{site_id}/channels"),
+    )
+    items = [item for item in found["items"] if item["site_id"] != site_id] if q else []
+    nodes = [n for n in channel_tree(channels) if n.writable]
+    return pages_of(request).render(request, "content/library.html", staff, site=site, q=q, items=items, nodes=nodes)
+
+
+@router.post("/{site_id}/library")
+async def repost(request: Request, staff: StaffDep, site_id: SiteId) -> Response:
+    form = await form_of(request, staff)
+    channel, document = form.get("channel_id", ""), form.get("document_id", "")
+    path = f"{CONTENT}/sites/{site_id}/channels/{channel}/placements"
+    body = {"document_id": int(document) if document.isdigit() else document}
+    await deps_of(request).api.call(staff.token, "POST", path, json=body)
+    return done_at(f"/console/content/{site_id}/?channel_id={channel}", "已转载到本站栏目")
+
+
 @router.post("/{site_id}/views")
 async def save_filter(request: Request, staff: StaffDep, site_id: SiteId) -> Response:
     """The list's current filters under a name the person chooses, shown above the list from then on."""
