@@ -323,12 +323,19 @@ def warn_if_busy() -> None:
     console.print(f"[dim]CPU probe (fixed pure-Python workload, best of 3): {probe:.0f} ms[/]")
 
 
+def portable(text: str) -> str:
+    """This machine's paths as the repository names them: relative to it, or to ../shared beside it."""
+    return text.replace(f"{ROOT.parent}/shared/", "../shared/").replace(f"{ROOT}/", "")
+
+
 def write_json(path: Path | None, payload: dict[str, Any]) -> None:
+    """The results, with no absolute path of this machine in them (they are committed)."""
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    console.print(f"[dim]wrote {path}[/]")
+    text = json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+    path.write_text(portable(text), encoding="utf-8")
+    console.print(f"[dim]wrote {portable(str(path.resolve()))}[/]")
 
 
 def quiet_logs() -> None:
