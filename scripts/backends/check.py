@@ -9,9 +9,13 @@
   `kafka.sh start`, and the messages and the group's committed offsets are still there.
 - S3 (minio): make a bucket, put/get an object with a Chinese key, fetch it through a
   presigned URL with httpx, check that a wrong secret is refused, remove everything.
+- Elasticsearch (httpx, its REST API): an index whose text field uses the `whitespace`
+  analyzer (Chinese segmented before indexing, as the search service will do), 100 documents
+  through _bulk, a match query with highlighting, a terms aggregation, an alias; then the
+  index is deleted.
 
-Reads SG_TEST_DATABASE_URL, SG_TEST_BUS_URL, SG_TEST_BLOB_URL and SG_TEST_KAFKA_CTL
-(defaults: the values up.sh writes). Exits 1 when any check fails.
+Reads SG_TEST_DATABASE_URL, SG_TEST_BUS_URL, SG_TEST_BLOB_URL, SG_TEST_KAFKA_CTL and
+SG_TEST_SEARCH_URL (defaults: the values up.sh writes). Exits 1 when any check fails.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import logging
 import os
 import subprocess
@@ -34,6 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 if TYPE_CHECKING:  # the clients are imported where they are used, so one missing client fails only its check
+    import httpx
     from aiokafka import AIOKafkaProducer
     from minio import Minio
 
@@ -47,6 +53,7 @@ BLOB_URL = os.environ.get(
     "s3://minioadmin:minioadmin@127.0.0.1:18333/sitegroup-test?secure=false",
 )
 KAFKA_CTL = os.environ.get("SG_TEST_KAFKA_CTL", str(HERE / "kafka.sh"))
+SEARCH_URL = os.environ.get("SG_TEST_SEARCH_URL", "http://127.0.0.1:19250")
 
 N_MESSAGES = 1000
 KAFKA_TOTAL = N_MESSAGES + 100  # what the produce step writes: the pipelined batch and 100 one by one
@@ -452,6 +459,113 @@ def s3_wrong_secret_refused(target: S3Target, bucket: str) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- Elasticsearch
+
+
+class SearchSeen(NamedTuple):
+    """What the check index gave back, read before it is deleted."""
+
+    tokens: list[str]  # the whitespace analyzer on one segmented title
+    indexed: int
+    hits: list[str]  # ids matching 营商, best first
+    highlight: str
+    sites: dict[str, int]  # terms aggregation on the keyword field
+    via_alias: int
+
+
+def check_search() -> None:
+    """Create an index with a whitespace-analyzed field, index, search, aggregate, alias, delete."""
+    import httpx
+
+    t0 = time.perf_counter()
+    with httpx.Client(base_url=SEARCH_URL, timeout=30) as es:
+        health = es.get("/_cluster/health").raise_for_status().json()
+        nodes = es.get("/_nodes/_local", params={"filter_path": "nodes.*.version"}).raise_for_status().json()
+        version = next(iter(nodes["nodes"].values()))["version"]
+        index = f"sg-check-{uuid.uuid4().hex[:8]}"
+        es.put(
+            f"/{index}",
+            json={
+                "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+                "mappings": {
+                    "properties": {"title": {"type": "text", "analyzer": "whitespace"}, "site": {"type": "keyword"}}
+                },
+            },
+        ).raise_for_status()
+        try:
+            seen = search_round_trip(es, index)
+        finally:
+            es.delete(f"/{index}").raise_for_status()
+        gone = es.head(f"/{index}").status_code == 404
+    ok = (
+        seen.tokens == ["关于", "优化", "营商", "环境", "的", "通知"]
+        and seen.indexed == 100
+        and len(seen.hits) == 50
+        and "<em>营商</em>" in seen.highlight
+        and seen.sites == {"site-a": 50, "site-b": 50}
+        and seen.via_alias == 100
+        and gone
+    )
+    record(
+        "elasticsearch",
+        ok,
+        f"Elasticsearch {version}, cluster {health['cluster_name']} {health['status']}; whitespace analyzer "
+        f"{' '.join(seen.tokens)!r}, _bulk {seen.indexed} docs, match 营商 {len(seen.hits)} hits, highlight "
+        f"{seen.highlight!r}, terms agg {seen.sites}, alias {seen.via_alias}, index deleted {gone} "
+        f"({time.perf_counter() - t0:.2f}s)",
+    )
+
+
+def search_round_trip(es: httpx.Client, index: str) -> SearchSeen:
+    """Analyze, bulk-index 100 segmented Chinese titles, then query them every way the check needs."""
+    analyzed = es.post(f"/{index}/_analyze", json={"field": "title", "text": "关于 优化 营商 环境 的 通知"})
+    tokens = [t["token"] for t in analyzed.raise_for_status().json()["tokens"]]
+    titles = ["关于 优化 营商 环境 的 通知", "一网通办 政务 服务 指南"]
+    lines = []
+    for i in range(100):
+        lines.append(json.dumps({"index": {"_index": index, "_id": str(i)}}))
+        lines.append(json.dumps({"title": titles[i % 2], "site": "site-a" if i < 50 else "site-b"}, ensure_ascii=False))
+    bulk = (
+        es.post(
+            "/_bulk",
+            params={"refresh": "wait_for"},
+            content=("\n".join(lines) + "\n").encode(),
+            headers={"Content-Type": "application/x-ndjson"},
+        )
+        .raise_for_status()
+        .json()
+    )
+    indexed = sum(1 for item in bulk["items"] if item["index"]["status"] in (200, 201))
+    found = (
+        es.post(
+            f"/{index}/_search",
+            json={
+                "query": {"match": {"title": "营商"}},
+                "highlight": {"fields": {"title": {}}},
+                "size": 100,
+                "aggs": {"sites": {"terms": {"field": "site"}}},
+            },
+        )
+        .raise_for_status()
+        .json()
+    )
+    hits = [h["_id"] for h in found["hits"]["hits"]]
+    highlight = found["hits"]["hits"][0]["highlight"]["title"][0] if hits else ""
+    # The aggregation runs over the query's hits (25 per site); the totals come from match_all.
+    totals = (
+        es.post(
+            f"/{index}/_search",
+            json={"size": 0, "aggs": {"sites": {"terms": {"field": "site"}}}},
+        )
+        .raise_for_status()
+        .json()
+    )
+    sites = {b["key"]: b["doc_count"] for b in totals["aggregations"]["sites"]["buckets"]}
+    es.post("/_aliases", json={"actions": [{"add": {"index": index, "alias": f"{index}-alias"}}]}).raise_for_status()
+    via_alias = es.get(f"/{index}-alias/_count").raise_for_status().json()["count"]
+    return SearchSeen(tokens, indexed, hits, highlight, sites, via_alias)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -475,6 +589,7 @@ def main() -> int:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     run("postgres", check_postgres)
     run("s3", check_s3)
+    run("elasticsearch", check_search)
     run("kafka", check_kafka)
     print_times()
     return print_results()
