@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
-from services import console, content, identity, render
+from services import console, content, identity, render, search
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
 from shared.runtime import run_together
@@ -22,6 +22,7 @@ from sitegroup.settings import (
     content_settings,
     identity_settings,
     render_settings,
+    search_settings,
 )
 
 SYSTEM = "system:platform"
@@ -46,6 +47,7 @@ async def migrate_all(platform: PlatformSettings) -> None:
     await render.migrate(render_settings(platform))
     await identity.migrate(identity_settings(platform))
     await console.migrate(console_settings(platform))
+    await search.migrate(search_settings(platform))
 
 
 class ConsolidatedApp:
@@ -61,11 +63,14 @@ class ConsolidatedApp:
         # The provider's back-channel logout reaches the console in-process; other relying parties over HTTP.
         own = OwnAddressTransport(platform.base_url, self._gateway_later)
         identity_app = identity.create_app(identity_settings(platform), transport=own, bus=self.bus, access_log=False)
+        content_files = httpx.ASGITransport(content_app)  # attachments' text, from the public file URLs
+        search_app = search.create_app(search_settings(platform), bus=self.bus, files=content_files, access_log=False)
+        self.search = search.SearchRuntime.of(search_app)
         self.content = content.ContentRuntime.of(content_app)
         self.render = render.RenderRuntime.of(render_app)
         self.identity = identity.IdentityRuntime.of(identity_app)
         self.signer = ProviderSigner(self.identity.deps)  # dev and test tokens, once started
-        services = {"content": content_app, "render": render_app, "identity": identity_app}
+        services = {"content": content_app, "render": render_app, "identity": identity_app, "search": search_app}
         # The console calls the APIs in-process, with each person's own token, past the per-address rate limits
         # (every console call would otherwise count against the one address of this process).
         behind, self.behind_gateway = create_gateway(UNLIMITED, services, pages=self.render.pages)
@@ -82,7 +87,7 @@ class ConsolidatedApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        async with run_together(self.bus, [self.content, self.render, self.identity, self.console]):
+        async with run_together(self.bus, [self.content, self.render, self.identity, self.search, self.console]):
             await identity.provision_client(
                 self.identity.deps,
                 console_client(self.console_settings),
@@ -113,6 +118,7 @@ class ConsolidatedApp:
                 relay.wake()
                 await asyncio.sleep(0.01)
             await self.render.mirror.drain()
+            await self.search.indexer.drain()
 
     async def _gateway_later(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The gateway, built after the services that call it (the provider's notices to the console)."""

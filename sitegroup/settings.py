@@ -15,6 +15,7 @@ from services.console import ConsoleSettings
 from services.content import ContentSettings
 from services.identity import IdentitySettings
 from services.render import RenderSettings
+from services.search import SearchSettings
 from shared.config import ServiceSettings, sqlite_url
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -94,6 +95,15 @@ def render_settings(platform: PlatformSettings) -> RenderSettings:
         "mirror_files_url": platform.base_url,
     }
     return with_defaults(RenderSettings(), defaults)
+
+
+def search_settings(platform: PlatformSettings) -> SearchSettings:
+    """The embedded engine's index beside the databases; attachments read from content in-process."""
+    defaults = {
+        **platform.service_defaults("search"),
+        "index_dir": platform.data_dir.resolve() / "data" / "search-index",
+    }
+    return with_defaults(SearchSettings(), defaults)
 
 
 def identity_settings(platform: PlatformSettings) -> IdentitySettings:

@@ -1,0 +1,166 @@
+"""Segmentation (rjieba with the government-term dictionary) and pinyin, one place for both engines.
+
+Documents are cut in search mode (政府信息公开 → 政府, 信息, 公开, 信息公开, 政府信息公开), so a query for any
+part finds the whole; a query is cut in precise mode and each word becomes its smallest parts (all required)
+plus the whole word (a bonus), which keeps recall without losing the exact phrase's rank.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import rjieba
+from pypinyin import lazy_pinyin
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"\w", re.UNICODE)
+_PINYIN_QUERY = re.compile(r"^[a-z]{2,40}$")
+# Words of a question that carry no topic ("怎么申请政府信息公开" asks about 申请 and 政府信息公开).
+QUESTION_WORDS = frozenset(
+    (
+        "怎么", "怎样", "如何", "哪里", "哪儿", "哪些", "哪个", "什么", "多少", "是否",
+        "能否", "可以", "能不能", "需要", "要", "想", "我", "我们", "你", "您",
+        "吗", "呢", "吧", "啊", "的", "了", "在", "去", "到", "和",
+        "与", "及", "或", "请问", "请", "一下", "有", "有没有", "是", "是不是",
+        "为什么", "办理", "流程", "怎么办",
+    )
+)  # fmt: skip
+
+
+def default_terms() -> list[str]:
+    """The platform's government-term dictionary shipped with the service (analysis/terms.txt)."""
+    text = resources.files(__package__).joinpath("terms.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    """One word of a query: its smallest parts (all must match) and the word itself (ranks exact matches up)."""
+
+    word: str
+    atoms: tuple[str, ...]
+    pinyin: bool = False  # letters only: matched against the pinyin fields
+
+
+class Analyzer:
+    """Text → index tokens, query words and pinyin; one instance per process (the dictionary loads once)."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._jieba = rjieba.Jieba()
+        self.terms: set[str] = set()
+        self.add_terms([*default_terms(), *terms])
+
+    def add_terms(self, terms: Iterable[str]) -> None:
+        for term in terms:
+            if term and term not in self.terms:
+                self._jieba.add_word(term, None, "n")
+                self.terms.add(term)
+
+    def index_tokens(self, text: str) -> list[str]:
+        """Every token a document is found by, in order (search mode; letters lowercased)."""
+        return [tok.lower() for tok in self._jieba.cut_for_search(text) if _WORD.search(tok)]
+
+    def index_text(self, text: str) -> str:
+        """The tokens joined by spaces: what both engines index with a plain whitespace analyzer."""
+        return " ".join(self.index_tokens(text))
+
+    def query_words(self, text: str) -> list[QueryWord]:
+        words: list[QueryWord] = []
+        for raw in self._jieba.cut(text):
+            word = raw.strip().lower()
+            if not _WORD.search(word) or word in QUESTION_WORDS:
+                continue
+            if _PINYIN_QUERY.match(word):
+                words.append(QueryWord(word, (word,), pinyin=True))
+            else:
+                words.append(QueryWord(word, self.atoms(word)))
+        return words
+
+    def knows(self, word: str) -> bool:
+        """The segmenter's dictionary has the word (a homophone swap that makes one is a real word)."""
+        return self._jieba.has_word(word)
+
+    def atoms(self, word: str) -> tuple[str, ...]:
+        """The smallest search-mode parts covering a word (政府信息公开 → 政府, 信息, 公开)."""
+        parts = self.index_tokens(word)
+        smallest = [p for p in parts if not any(o != p and o in p for o in parts)]
+        return tuple(dict.fromkeys(smallest)) or (word,)
+
+    def pinyin_tokens(self, tokens: Iterable[str]) -> tuple[list[str], list[str]]:
+        """Full pinyin (医保 → yibao) and initials (yb, words of two or more characters) of the Chinese tokens."""
+        full: list[str] = []
+        initials: list[str] = []
+        for token in dict.fromkeys(tokens):
+            if _HAN.search(token):
+                spelled, first = pinyin_of(token)
+                full.append(spelled)
+                if len(token) >= 2:
+                    initials.append(first)
+        return full, initials
+
+
+@functools.lru_cache(maxsize=200_000)
+def pinyin_of(word: str) -> tuple[str, str]:
+    syllables = lazy_pinyin(word, errors="ignore")
+    return "".join(syllables), "".join(s[0] for s in syllables if s)
+
+
+def is_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+class Lexicon:
+    """Words a typo may be corrected to (政俯 → 政府, 公幵 → 公开): the words of what is indexed, found by shape
+    (all characters but one), and the dictionary's words that sound the same (one character swapped for a
+    homophone). Capped in size; words seen first stay."""
+
+    def __init__(self, known: Callable[[str], bool], limit: int = 300_000) -> None:
+        self.known = known
+        self.limit = limit
+        self.by_pattern: dict[str, set[str]] = {}
+        self.words: set[str] = set()
+
+    def add_all(self, words: Iterable[str]) -> None:
+        for word in words:
+            if word not in self.words and 2 <= len(word) <= 4 and len(self.words) < self.limit and _all_han(word):
+                self.words.add(word)
+                for i in range(len(word)):
+                    self.by_pattern.setdefault(word[:i] + "?" + word[i + 1 :], set()).add(word)
+
+    def candidates(self, span: str) -> dict[str, bool]:
+        """Known words one character off the span, each with whether it sounds the same."""
+        sound = pinyin_of(span)[0]
+        found: dict[str, bool] = {}
+        for i in range(len(span)):
+            for word in self.by_pattern.get(span[:i] + "?" + span[i + 1 :], ()):
+                found[word] = pinyin_of(word)[0] == sound
+            for char in homophones(span[i]):
+                word = span[:i] + char + span[i + 1 :]
+                if word not in found and self.known(word):
+                    found[word] = True
+        found.pop(span, None)
+        return found
+
+
+def _all_han(word: str) -> bool:
+    return all(_HAN.match(ch) for ch in word)
+
+
+@functools.cache
+def _chars_by_sound() -> dict[str, tuple[str, ...]]:
+    """Common characters (the basic CJK block) by toneless pinyin, from pypinyin's character table."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    by_sound: dict[str, list[str]] = {}
+    for code in pinyin_dict:
+        if 0x4E00 <= code <= 0x9FA5:  # the reading pypinyin gives alone, toneless: what a typist typed
+            by_sound.setdefault(lazy_pinyin(chr(code))[0], []).append(chr(code))
+    return {sound: tuple(chars) for sound, chars in by_sound.items()}
+
+
+def homophones(char: str) -> tuple[str, ...]:
+    return _chars_by_sound().get(pinyin_of(char)[0], ())

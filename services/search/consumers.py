@@ -1,0 +1,38 @@
+"""Event handlers the search service runs: sites (for scopes) and documents (for the index)."""
+
+from __future__ import annotations
+
+from services.search.models import Inbox
+from services.search.service.context import SearchDeps, SearchUnitOfWork
+from services.search.service.entries import on_document_event, on_site_event
+from shared.bus import EventBus
+from shared.events.content import (
+    DOCUMENTS_TOPIC,
+    SITES_TOPIC,
+    DocumentEvent,
+    DocumentExpired,
+    DocumentPublished,
+    DocumentUpdated,
+    DocumentWithdrawn,
+    SiteCreated,
+    SiteEvent,
+    SiteUpdated,
+)
+from shared.messaging.consumer import InboxConsumer
+
+INDEX_GROUP = "search.index"
+
+
+def register_consumers(bus: EventBus, deps: SearchDeps) -> None:
+    async def on_document(uow: SearchUnitOfWork, event: DocumentEvent) -> bool:
+        return await on_document_event(uow, event, deps.wake_indexer.set)
+
+    async def on_site(uow: SearchUnitOfWork, event: SiteEvent) -> bool:
+        return await on_site_event(uow, event, lambda site: deps.sites.__setitem__(site["id"], site))
+
+    handlers = {
+        **{t.type: on_site for t in (SiteCreated, SiteUpdated)},
+        **{t.type: on_document for t in (DocumentPublished, DocumentUpdated, DocumentWithdrawn, DocumentExpired)},
+    }
+    consumer = InboxConsumer(name=INDEX_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers)
+    bus.subscribe(INDEX_GROUP, [SITES_TOPIC, DOCUMENTS_TOPIC], consumer)

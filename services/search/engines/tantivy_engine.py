@@ -1,0 +1,278 @@
+"""The embedded engine: tantivy in-process over the analyzer's tokens, one directory per generation.
+
+`<dir>/CURRENT` names the live generation; a rebuild fills the next one while the live one answers, then
+rewrites CURRENT (an atomic rename) and drops the old. Writes and commits run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Order, Query
+
+from services.search.engines.base import (
+    PINYIN_FIELDS,
+    TEXT_FIELDS,
+    WHOLE_WORD_BONUS,
+    Alternative,
+    Clause,
+    EngineHits,
+    EngineQuery,
+    Filters,
+    Hit,
+    IndexDoc,
+)
+
+RAW_FIELDS = (
+    "id",
+    "key",
+    "kind",
+    "site_id",
+    "site_level",
+    "channel_path",
+    "channel",
+    "doc_type",
+    "topic",
+    "validity",
+    "state",
+    "year",
+)
+STORED_ONLY = ("title", "summary", "body", "url", "url_path", "channel_name")
+STORED_RAW = ("id", "key", "site_id", "doc_type", "validity", "state")
+STORED = (*STORED_RAW, *STORED_ONLY, "published_ts")
+WRITER_HEAP = 128_000_000
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in RAW_FIELDS:
+        builder.add_text_field(name, stored=name in STORED_RAW, fast=True, tokenizer_name="raw", index_option="basic")
+    for name in (*TEXT_FIELDS, *PINYIN_FIELDS):
+        builder.add_text_field(name, tokenizer_name="ws", index_option="position" if name in TEXT_FIELDS else "freq")
+    for name in STORED_ONLY:
+        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_boolean_field("primary", indexed=True, fast=True)
+    builder.add_integer_field("published_ts", indexed=True, fast=True, stored=True)
+    builder.add_integer_field("sort_key", indexed=True, fast=True, stored=True)
+    builder.add_float_field("popularity", fast=True)
+    return builder.build()
+
+
+SCHEMA = _schema()
+WHITESPACE = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.lowercase()).build()
+
+
+class TantivyEngine:
+    name = "tantivy"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.index: tantivy.Index | None = None
+        self._writer: Any = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        current = self.directory / "CURRENT"
+        generation = current.read_text().strip() if current.exists() else self._new_generation()
+        self._use(self._open_generation(generation))
+        if not current.exists():
+            _write_atomically(current, generation)
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._writer is not None:
+                await asyncio.to_thread(self._writer.wait_merging_threads)
+                self._writer = None
+
+    def _new_generation(self) -> str:
+        taken = [int(p.name) for p in self.directory.iterdir() if p.is_dir() and p.name.isdigit()]
+        return str(max(taken, default=0) + 1)
+
+    def _open_generation(self, generation: str) -> tantivy.Index:
+        path = self.directory / generation
+        path.mkdir(exist_ok=True)
+        index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+        index.register_tokenizer("ws", WHITESPACE)
+        return index
+
+    def _use(self, index: tantivy.Index) -> None:
+        self.index = index
+        self._writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+
+    async def write(self, docs: list[IndexDoc], removed_keys: list[str]) -> None:
+        async with self._lock:
+            await asyncio.to_thread(_write, self._writer, docs, removed_keys)
+            self.index.reload()
+
+    async def search(self, query: EngineQuery) -> EngineHits:
+        searcher = self.index.searcher()
+        tq = build_query(query)
+        kwargs: dict[str, Any] = {"limit": query.limit, "offset": query.offset, "count": True}
+        if query.sort == "date":
+            kwargs.update(order_by_field="sort_key", order=Order.Desc, offset=0 if query.after else query.offset)
+        result = searcher.search(tq, **kwargs)
+        addresses = [address for _, address in result.hits]
+        keys = searcher.fast_field_values("sort_key", addresses) if addresses else []
+        hits = [
+            Hit(id="", score=float(score) if query.sort == "relevance" else 0.0, sort_key=key, ref=(searcher, address))
+            for (score, address), key in zip(result.hits, keys, strict=True)
+        ]
+        facets = _facets(searcher, tq, query.facets) if query.facets else {}
+        return EngineHits(total=result.count or 0, hits=hits, facets=facets)
+
+    async def stored(self, hits: list[Hit]) -> list[dict[str, Any]]:
+        found = []
+        for hit in hits:
+            searcher, address = hit.ref
+            values = searcher.doc(address).to_dict()
+            found.append({name: values[name][0] for name in STORED if values.get(name)})
+        return found
+
+    async def doc_freqs(self, tokens: list[str]) -> dict[str, int]:
+        searcher = self.index.searcher()
+        return {token: max(searcher.doc_freq(field, token) for field in TEXT_FIELDS) for token in tokens}
+
+    async def title_prefix(self, prefix: str, filters: Filters, limit: int) -> list[str]:
+        searcher = self.index.searcher()
+        tq = Query.boolean_query(
+            [(Occur.Must, Query.phrase_prefix_query(SCHEMA, "title_t", prefix.split())), *_filter_clauses(filters)]
+        )
+        found = searcher.search(tq, limit=limit)
+        return [searcher.doc(address).to_dict()["title"][0] for _, address in found.hits]
+
+    async def vocabulary(self, limit: int) -> list[str]:
+        searcher = self.index.searcher()
+        words = [
+            term for name in ("title_t", "body_t") for term, _ in searcher.terms_with_prefix(name, "", limit=limit)
+        ]
+        return list(dict.fromkeys(words))
+
+    async def count(self) -> int:
+        return self.index.searcher().num_docs
+
+    async def rebuild(self, docs: AsyncIterator[list[IndexDoc]]) -> int:
+        generation = self._new_generation()
+        index = self._open_generation(generation)
+        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        written = 0
+        async for batch in docs:
+            await asyncio.to_thread(_add_all, writer, batch)
+            written += len(batch)
+        await asyncio.to_thread(writer.commit)
+        await asyncio.to_thread(writer.wait_merging_threads)
+        del writer  # releases the new generation's writer lock before the live writer reopens it
+        async with self._lock:
+            await asyncio.to_thread(self._writer.wait_merging_threads)
+            self._use(self._open_generation(generation))
+            _write_atomically(self.directory / "CURRENT", generation)
+        for path in self.directory.iterdir():
+            if path.is_dir() and path.name != generation:
+                shutil.rmtree(path, ignore_errors=True)
+        return written
+
+
+def _write(writer: Any, docs: list[IndexDoc], removed_keys: list[str]) -> None:
+    for key in {*removed_keys, *(doc.key for doc in docs)}:
+        writer.delete_documents_by_term("key", key)
+    _add_all(writer, docs)
+    writer.commit()
+
+
+def _add_all(writer: Any, docs: list[IndexDoc]) -> None:
+    for doc in docs:
+        writer.add_document(tantivy.Document(**_fields(doc)))
+
+
+def _fields(doc: IndexDoc) -> dict[str, Any]:
+    fields = {name: getattr(doc, name) for name in (*RAW_FIELDS, *TEXT_FIELDS, *PINYIN_FIELDS, *STORED_ONLY)}
+    fields.update(primary=doc.primary, published_ts=doc.published_ts, sort_key=doc.sort_key, popularity=doc.popularity)
+    return fields
+
+
+def build_query(query: EngineQuery) -> Query:
+    occur = Occur.Should if query.match_any else Occur.Must
+    parts = [(occur, _clause(clause)) for clause in query.clauses]
+    parts += _filter_clauses(query.filters)
+    if query.after is not None:
+        below = Query.range_query(SCHEMA, "sort_key", tantivy.FieldType.Integer, None, query.after, True, False)
+        parts.append((Occur.Must, below))
+    if not query.clauses:
+        parts.append((Occur.Must, Query.all_query()))
+    return Query.boolean_query(parts)
+
+
+def _clause(clause: Clause) -> Query:
+    alternatives = [_alternative(alt) for alt in clause.alternatives]
+    return alternatives[0] if len(alternatives) == 1 else Query.boolean_query([(Occur.Should, q) for q in alternatives])
+
+
+def _alternative(alt: Alternative) -> Query:
+    if alt.pinyin:
+        return Query.boost_query(_any_field(alt.atoms[0], PINYIN_FIELDS), alt.weight)
+    parts = [(Occur.Must, _any_field(atom, TEXT_FIELDS)) for atom in alt.atoms]
+    if alt.whole and alt.atoms != (alt.whole,):
+        parts.append((Occur.Should, Query.boost_query(_any_field(alt.whole, TEXT_FIELDS), WHOLE_WORD_BONUS)))
+    return Query.boost_query(Query.boolean_query(parts), alt.weight)
+
+
+def _any_field(token: str, fields: dict[str, float]) -> Query:
+    return Query.disjunction_max_query(
+        [Query.boost_query(Query.term_query(SCHEMA, name, token), weight) for name, weight in fields.items()]
+    )
+
+
+def _filter_clauses(filters: Filters) -> list[tuple[Occur, Query]]:
+    wanted = {
+        "site_id": filters.sites,
+        "site_level": filters.levels,
+        "channel_path": filters.channel_paths,
+        "doc_type": filters.doc_types,
+        "topic": filters.topics,
+        "validity": filters.validity,
+        "kind": filters.kinds,
+        "state": filters.states,
+    }
+    parts = [(Occur.Must, _zero(_one_of(name, values))) for name, values in wanted.items() if values]
+    if filters.primary_only:
+        parts.append((Occur.Must, _zero(Query.term_query(SCHEMA, "primary", True))))
+    if filters.published_from is not None or filters.published_to is not None:
+        window = Query.range_query(
+            SCHEMA,
+            "published_ts",
+            tantivy.FieldType.Integer,
+            filters.published_from,
+            filters.published_to,
+            True,
+            filters.published_to is None,
+        )
+        parts.append((Occur.Must, _zero(window)))
+    return parts
+
+
+def _one_of(name: str, values: tuple[str, ...]) -> Query:
+    if len(values) == 1:
+        return Query.term_query(SCHEMA, name, values[0])
+    return Query.boolean_query([(Occur.Should, Query.term_query(SCHEMA, name, v)) for v in values])
+
+
+def _zero(query: Query) -> Query:
+    return Query.const_score_query(query, 0.0)
+
+
+def _facets(searcher: Any, query: Query, names: tuple[str, ...]) -> dict[str, list[tuple[str, int]]]:
+    spec = {name: {"terms": {"field": name, "size": 200}} for name in names}
+    result = searcher.aggregate(query, spec)
+    return {name: [(b["key"], b["doc_count"]) for b in result[name]["buckets"]] for name in names}
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)

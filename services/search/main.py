@@ -1,0 +1,102 @@
+"""The composition root of the search service: create_app(settings) builds everything, nothing before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from services.search.api.public import PREFIX, router
+from services.search.config import SearchSettings
+from services.search.consumers import register_consumers
+from services.search.engines import create_engine
+from services.search.engines.base import SearchEngine
+from services.search.service.analytics import QueryRecorder
+from services.search.service.attachments import AttachmentReader
+from services.search.service.context import SearchDeps
+from services.search.service.indexer import Indexer
+from shared.bus import EventBus
+from shared.db.migrate import Schema
+from shared.events.content import DOCUMENTS_TOPIC, SITES_TOPIC
+from shared.runtime import ServiceRuntime
+from shared.web import ReadinessCheck
+
+SCHEMA = Schema("search", Path(__file__).parent / "migrations")
+
+
+async def migrate(settings: SearchSettings) -> None:
+    await SCHEMA.upgrade(settings.database_url)
+
+
+class SearchRuntime(ServiceRuntime):
+    """The search database (entries, curation, query log), the engine, the bus it follows; the indexer."""
+
+    name = "search"
+
+    def __init__(
+        self,
+        settings: SearchSettings,
+        *,
+        bus: EventBus | None = None,
+        engine: SearchEngine | None = None,
+        files: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(settings)
+        self.settings = settings
+        self.use_bus(settings, bus)
+        self.deps = SearchDeps(self.database, engine or create_engine(settings), settings, QueryRecorder(self.database))
+        attachments = None
+        if settings.files_url or files is not None:
+            attachments = AttachmentReader(
+                settings.files_url or "http://content.internal",
+                transport=files,
+                max_bytes=settings.attachment_max_bytes,
+                max_chars=settings.attachment_max_chars,
+            )
+        self.attachments = attachments
+        self.indexer = Indexer(self.deps, attachments)
+        self.workers += [self.indexer, self.deps.recorder]
+
+    async def prepare(self) -> None:
+        await self.deps.engine.open()
+        self.deps.lexicon.add_all(await self.deps.engine.vocabulary(self.deps.lexicon.limit // 2))
+        async with self.deps.platform_uow() as uow:
+            self.deps.sites.update({site.id: site.snapshot for site in await uow.repo.sites()})
+        self.bus.declare([SITES_TOPIC, DOCUMENTS_TOPIC])
+        if self.settings.consumers_enabled:
+            register_consumers(self.bus, self.deps)
+
+    async def close(self) -> None:
+        await self.deps.engine.close()
+        if self.attachments is not None:
+            await self.attachments.close()
+
+    def readiness(self) -> dict[str, ReadinessCheck]:
+        return {**super().readiness(), "engine": self._engine_ready}
+
+    async def _engine_ready(self) -> bool:
+        await self.deps.engine.count()
+        return True
+
+
+def create_app(
+    settings: SearchSettings | None = None,
+    *,
+    bus: EventBus | None = None,
+    engine: SearchEngine | None = None,
+    files: httpx.AsyncBaseTransport | None = None,
+    access_log: bool = True,
+) -> FastAPI:
+    """Build the search service's app; `files` answers the public file URLs (attachments' text)."""
+    settings = settings or SearchSettings()
+    runtime = SearchRuntime(settings, bus=bus, engine=engine, files=files)
+    return runtime.app(
+        title="搜索 Search",
+        description="Search a site or the whole site group: Chinese words, pinyin, typos, synonyms, facets.",
+        prefix=PREFIX,
+        routers=[router],
+        limit_for=lambda _path: settings.max_body_bytes,
+        access_log=access_log,
+        deps=runtime.deps,
+    )

@@ -1,0 +1,87 @@
+"""Reads and writes of the search tables; the use cases own the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.search.models import (
+    PLATFORM_WIDE,
+    AttachmentText,
+    BestBet,
+    Entry,
+    QaPair,
+    QueryLog,
+    SiteEntry,
+    Synonym,
+)
+
+
+class SearchRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def site(self, site_id: str) -> SiteEntry | None:
+        return await self.session.get(SiteEntry, site_id)
+
+    async def sites(self) -> Sequence[SiteEntry]:
+        return (await self.session.scalars(select(SiteEntry).order_by(SiteEntry.id))).all()
+
+    async def entry_for_update(self, key: str) -> Entry | None:
+        return await self.session.get(Entry, key, with_for_update=True)
+
+    async def pending_entries(self, limit: int) -> Sequence[Entry]:
+        query = select(Entry).where(Entry.pending.is_(True)).order_by(Entry.updated_at).limit(limit)
+        return (await self.session.scalars(query)).all()
+
+    async def entries_after(self, key: str, limit: int, site_id: str | None = None) -> Sequence[Entry]:
+        query = select(Entry).where(Entry.key > key).order_by(Entry.key).limit(limit)
+        if site_id is not None:
+            query = query.where(Entry.site_id == site_id)
+        return (await self.session.scalars(query)).all()
+
+    async def entries_of_site(self, site_id: str) -> Sequence[Entry]:
+        return (await self.session.scalars(select(Entry).where(Entry.site_id == site_id))).all()
+
+    async def mark_indexed(self, versions: dict[str, int]) -> None:
+        """Clear `pending` of entries still at the version indexed (a newer event keeps its own mark)."""
+        for key, version in versions.items():
+            await self.session.execute(
+                update(Entry).where(Entry.key == key, Entry.version == version).values(pending=False)
+            )
+
+    async def count_pending(self) -> int:
+        return await self.session.scalar(select(func.count()).select_from(Entry).where(Entry.pending.is_(True))) or 0
+
+    async def attachment_texts(self, blob_keys: list[str]) -> dict[str, str]:
+        if not blob_keys:
+            return {}
+        rows = await self.session.execute(
+            select(AttachmentText.blob_key, AttachmentText.text).where(AttachmentText.blob_key.in_(blob_keys))
+        )
+        return dict(rows.tuples().all())
+
+    async def synonyms(self, site_ids: list[str]) -> Sequence[Synonym]:
+        query = select(Synonym).where(Synonym.site_id.in_([PLATFORM_WIDE, *site_ids])).order_by(Synonym.id)
+        return (await self.session.scalars(query)).all()
+
+    async def all_best_bets(self, site_id: str) -> Sequence[BestBet]:
+        found = select(BestBet).where(BestBet.site_id.in_([site_id, PLATFORM_WIDE]))
+        return (await self.session.scalars(found.order_by(BestBet.position, BestBet.id))).all()
+
+    async def qa_pairs(self, site_id: str) -> Sequence[QaPair]:
+        return (await self.session.scalars(select(QaPair).where(QaPair.site_id == site_id))).all()
+
+    async def recent_queries(self, site_id: str, since: datetime, prefix: str, limit: int) -> list[str]:
+        query = (
+            select(QueryLog.query, func.count().label("n"))
+            .where(QueryLog.site_id == site_id, QueryLog.at >= since, QueryLog.results > 0)
+            .where(QueryLog.query.startswith(prefix, autoescape=True))
+            .group_by(QueryLog.query)
+            .order_by(func.count().desc(), QueryLog.query)
+            .limit(limit)
+        )
+        return [row.query for row in await self.session.execute(query)]

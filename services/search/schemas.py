@@ -1,0 +1,99 @@
+"""The search API's request and response models (the public contract, in the one OpenAPI)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Scope = Literal["site", "group"]
+SortOrder = Literal["relevance", "date"]
+SITE_ID = r"^[a-z][a-z0-9-]{1,39}$"
+
+
+class SearchParams(BaseModel):
+    """What a searcher asks: the words, where, narrowed how, in which order, which page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    q: str = Field(min_length=1, max_length=100, description="the words, in Chinese, pinyin or initials")
+    site: str = Field(pattern=SITE_ID, description="the site the search is made on")
+    scope: Scope = Field("site", description="this site (with what it reposts) or the whole site group")
+    level: Literal["province", "city", "county", "department"] | None = Field(
+        None, description="group scope: only sites of this level (all county portals …)"
+    )
+    sites: list[str] = Field(default_factory=list, max_length=50, description="group scope: only these sites")
+    channel: str | None = Field(None, max_length=400, description="site scope: only this channel (its path)")
+    doc_type: Literal["article", "policy", "interpretation", "disclosure"] | None = None
+    topic: str | None = Field(None, max_length=40, description="主题分类")
+    validity: Literal["有效", "修改", "废止", "失效"] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: SortOrder = "relevance"
+    page: int = Field(1, ge=1, le=1000)
+    size: int = Field(10, ge=1, le=50)
+    cursor: str | None = Field(None, max_length=40, description="sort=date: next_cursor of the previous page")
+    facets: bool = True
+
+    @field_validator("q")
+    @classmethod
+    def _plain_words(cls, value: str) -> str:
+        """Full-width letters become half-width (ＹＢ → YB), runs of spaces one; control characters are refused."""
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise ValueError("control characters are not allowed in a query")
+        value = " ".join(unicodedata.normalize("NFKC", value).split())
+        if not value:
+            raise ValueError("the query is empty")
+        return value
+
+
+class SearchResult(BaseModel):
+    title: str
+    title_html: str = Field(description="the title with the query's words in <em>")
+    snippet_html: str = Field(description="the passage with the most query words, words in <em>, text escaped")
+    url: str = Field(description="canonical address on the site's main domain")
+    url_path: str
+    site_id: str
+    site_name: str
+    channel_name: str
+    doc_type: str
+    published_on: date | None = None
+    validity: str | None = None
+    withdrawn: bool = Field(False, description="taken off line; listed because the site keeps such documents")
+    pinned: bool = Field(False, description="置顶 by the site's editors for this query")
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int
+
+
+class Answer(BaseModel):
+    """智能问答: the site's answer to the question asked, above the results."""
+
+    question: str
+    answer: str
+    url: str | None = None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    corrected: str | None = Field(None, description="did you mean: the results are for this spelling")
+    scope: Scope
+    site: str
+    total: int
+    page: int
+    size: int
+    took_ms: float
+    next_cursor: str | None = None
+    answer: Answer | None = None
+    results: list[SearchResult]
+    facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+
+
+class Suggestions(BaseModel):
+    query: str
+    suggestions: list[str]

@@ -1,0 +1,98 @@
+"""A document entry → the index documents of its placements (one per site it appears on)."""
+
+from __future__ import annotations
+
+import html
+import re
+import zlib
+from datetime import datetime
+from typing import Any
+
+import nh3
+
+from services.search.analysis import Analyzer
+from services.search.engines.base import IndexDoc
+from shared.events.content import PublicState
+
+BODY_KEPT = 20_000  # characters of the body kept for snippets (the whole body is indexed)
+# Taken off line but still a page (a notice stands in for it): kept and flagged where the site wants it.
+FLAGGABLE = {PublicState.WITHDRAWN.value, PublicState.EXPIRED.value}
+_SPACES = re.compile(r"\s+")
+
+
+def doc_type(document: dict[str, Any]) -> str:
+    """Policy, interpretation, disclosure or article: the kinds a searcher narrows to."""
+    disclosure = document.get("disclosure") or {}
+    if document.get("interprets"):
+        return "interpretation"
+    if disclosure.get("document_number"):
+        return "policy"
+    return "disclosure" if disclosure else "article"
+
+
+def plain_text(body_html: str) -> str:
+    return _SPACES.sub(" ", html.unescape(nh3.clean(body_html, tags=set()))).strip()
+
+
+def document_index_docs(
+    key: str,
+    state: str,
+    snapshot: dict[str, Any],
+    *,
+    levels: dict[str, str],
+    keep_withdrawn: bool,
+    texts: dict[str, str],
+    analyzer: Analyzer,
+) -> list[IndexDoc]:
+    """What to index for a document in this state; nothing when it must leave the index."""
+    if state != PublicState.LIVE.value and not (state in FLAGGABLE and keep_withdrawn):
+        return []
+    document = snapshot["document"]
+    body = plain_text(document["body_html"])
+    attachments = " ".join(texts.get(a["blob_key"], "") for a in document.get("attachments", []))
+    title_tokens = analyzer.index_tokens(document["title"])
+    keyword_tokens = analyzer.index_tokens(" ".join(document.get("keywords") or []))
+    body_tokens = analyzer.index_tokens(
+        " ".join(filter(None, [document.get("subtitle"), document.get("summary"), body]))
+    )
+    full, initials = analyzer.pinyin_tokens([*title_tokens, *keyword_tokens, *body_tokens])
+    published = datetime.fromisoformat(document["published_at"])
+    disclosure = document.get("disclosure") or {}
+    common = {
+        "key": key,
+        "kind": "document",
+        "doc_type": doc_type(document),
+        "topic": disclosure.get("topic_category") or "",
+        "validity": disclosure.get("validity") or "",
+        "state": "live" if state == PublicState.LIVE.value else "withdrawn",
+        "published_ts": int(published.timestamp()),
+        "year": str(published.year),
+        "title": document["title"],
+        "summary": (document.get("summary") or body[:160]),
+        "body": body[:BODY_KEPT],
+        "title_t": " ".join(title_tokens),
+        "keywords_t": " ".join(keyword_tokens),
+        "body_t": " ".join(body_tokens),
+        "attach_t": analyzer.index_text(attachments) if attachments.strip() else "",
+        "py": " ".join(full),
+        "pyi": " ".join(initials),
+    }
+    return [_placement_doc(common, placement, document["site_id"], levels) for placement in snapshot["placements"]]
+
+
+def _placement_doc(common: dict[str, Any], placement: dict[str, Any], owner: str, levels: dict[str, str]) -> IndexDoc:
+    site_id = placement["site_id"]
+    doc_id = f"{common['key']}@{site_id}"
+    return IndexDoc(
+        id=doc_id,
+        site_id=site_id,
+        site_level=levels.get(site_id, ""),
+        primary=site_id == owner,
+        channel_path=placement["channel_path"],
+        channel_name=placement["channel_name"],
+        channel=f"{placement['channel_path']}|{placement['channel_name']}",
+        url=f"https://{placement['site_main_domain']}{placement['url_path']}",
+        url_path=placement["url_path"],
+        sort_key=common["published_ts"] * 1024 + (zlib.crc32(doc_id.encode()) & 1023),
+        **common,
+    )

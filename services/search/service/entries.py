@@ -1,0 +1,71 @@
+"""Event handlers: sites and documents as the content events describe them, marked for the indexer.
+
+Idempotent and version-aware: an event whose aggregate version is not newer than the entry's changes nothing,
+so a redelivered or out-of-order event never brings back an older text or a withdrawn document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from services.search.models import Entry, SiteEntry
+from services.search.service.context import SearchUnitOfWork
+from shared.clock import utcnow
+from shared.events.content import (
+    DocumentEvent,
+    DocumentExpired,
+    DocumentWithdrawn,
+    PublicState,
+    SiteEvent,
+)
+
+DOCUMENT = "document"
+
+
+async def on_site_event(uow: SearchUnitOfWork, event: SiteEvent, remember: Callable[[dict], None]) -> bool:
+    """Keep the site's newest snapshot; `remember` puts it in the process's site table once committed."""
+    site = await uow.repo.site(event.site.id)
+    if site is not None and site.version >= event.aggregate_version:
+        return False
+    snapshot = event.site.model_dump(mode="json")
+    if site is None:
+        uow.session.add(SiteEntry(id=event.site.id, version=event.aggregate_version, snapshot=snapshot))
+    else:
+        site.version, site.snapshot = event.aggregate_version, snapshot
+    uow.after_commit(lambda: remember(snapshot))
+    return True
+
+
+async def on_document_event(uow: SearchUnitOfWork, event: DocumentEvent, wake: Callable[[], None]) -> bool:
+    """Keep the document's newest snapshot and mark it for the indexer, woken once the event commits."""
+    key = f"{DOCUMENT}:{event.document.id}"
+    entry = await uow.repo.entry_for_update(key)
+    if entry is not None and entry.version >= event.aggregate_version:
+        return False
+    values = {
+        "kind": DOCUMENT,
+        "version": event.aggregate_version,
+        "state": public_state(event),
+        "snapshot": {
+            "document": event.document.model_dump(mode="json"),
+            "site": event.site.model_dump(mode="json"),
+            "placements": [p.model_dump(mode="json") for p in event.placements],
+        },
+        "pending": True,
+        "updated_at": utcnow(),
+    }
+    if entry is None:
+        uow.session.add(Entry(key=key, site_id=event.document.site_id, **values))
+    else:
+        for name, value in values.items():
+            setattr(entry, name, value)
+    uow.after_commit(wake)
+    return True
+
+
+def public_state(event: DocumentEvent) -> str:
+    if isinstance(event, DocumentWithdrawn):
+        return event.kind.public_state.value
+    if isinstance(event, DocumentExpired):
+        return PublicState.EXPIRED.value
+    return PublicState.LIVE.value

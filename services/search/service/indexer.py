@@ -1,0 +1,116 @@
+"""The indexer: pending entries into the engine, a batch per engine commit, then marked indexed.
+
+The database is the source of truth and the engine its projection: the consumer marks an entry pending in
+the event's transaction; here the engine takes it and commits before the mark is cleared. A crash in between
+repeats a write that replaces the same documents, so nothing is lost and nothing is doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+
+from services.search.engines.base import IndexDoc
+from services.search.models import Entry
+from services.search.service.attachments import AttachmentReader
+from services.search.service.context import SearchDeps, SearchUnitOfWork
+from services.search.service.documents import document_index_docs
+from shared.logs import get_logger
+
+log = get_logger("search.indexer")
+IDLE_POLL_SECONDS = 1.0
+
+
+class Indexer:
+    def __init__(self, deps: SearchDeps, attachments: AttachmentReader | None = None) -> None:
+        self.deps = deps
+        self.attachments = attachments
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="search-indexer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        wake = self.deps.wake_indexer
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), IDLE_POLL_SECONDS)
+            wake.clear()
+            try:
+                await self.drain()
+            except Exception:  # the next wake or poll tries again; the entries stay pending
+                log.exception("indexing failed")
+                await asyncio.sleep(IDLE_POLL_SECONDS)
+
+    async def drain(self) -> int:
+        """Index until nothing is pending; the number of entries taken."""
+        total = 0
+        while taken := await self.index_pending():
+            total += taken
+        return total
+
+    async def index_pending(self) -> int:
+        deps = self.deps
+        async with deps.platform_uow() as uow:
+            entries = await uow.repo.pending_entries(deps.settings.index_batch)
+            if not entries:
+                return 0
+            if self.attachments is not None:
+                await self.attachments.read_missing(uow, entries)
+            docs, removed = await build_docs(uow, deps, entries)
+            versions = {entry.key: entry.version for entry in entries}
+            await uow.commit()  # the attachments' texts read on the way
+        await deps.engine.write(docs, removed)
+        deps.lexicon.add_all(token for doc in docs for token in (*doc.title_t.split(), *doc.body_t.split()))
+        async with deps.platform_uow() as uow:
+            await uow.repo.mark_indexed(versions)
+            await uow.commit()
+        return len(versions)
+
+
+async def build_docs(
+    uow: SearchUnitOfWork, deps: SearchDeps, entries: Sequence[Entry]
+) -> tuple[list[IndexDoc], list[str]]:
+    """The index documents of the entries, and the keys of those that must leave the index."""
+    sites = {site.id: site for site in await uow.repo.sites()}
+    levels = {site_id: site.snapshot.get("level", "") for site_id, site in sites.items()}
+    blob_keys = [a["blob_key"] for e in entries for a in e.snapshot["document"].get("attachments", [])]
+    texts = await uow.repo.attachment_texts(blob_keys)
+    docs: list[IndexDoc] = []
+    removed: list[str] = []
+    for entry in entries:
+        owner = sites.get(entry.site_id)
+        built = document_index_docs(
+            entry.key,
+            entry.state,
+            entry.snapshot,
+            levels=levels,
+            texts=texts,
+            analyzer=deps.analyzer,
+            keep_withdrawn=bool(owner and owner.keep_withdrawn),
+        )
+        docs.extend(built)
+        if not built:
+            removed.append(entry.key)
+    return docs, removed
+
+
+async def all_docs(deps: SearchDeps, site_id: str | None = None) -> AsyncIterator[list[IndexDoc]]:
+    """Every entry's index documents in batches, for a rebuild (from the entries this service keeps)."""
+    last = ""
+    while True:
+        async with deps.platform_uow() as uow:
+            entries = await uow.repo.entries_after(last, deps.settings.index_batch, site_id)
+            if not entries:
+                return
+            docs, _ = await build_docs(uow, deps, entries)
+            last = entries[-1].key
+        yield docs

@@ -1,0 +1,157 @@
+"""Search behaviour, the same on the embedded engine and on Elasticsearch: Chinese words, pinyin, typos,
+scopes, versions of events, and refusals of bad queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.events.content import DocumentUpdated, DocumentWithdrawn, WithdrawalKind
+from shared.events.samples import Feeder, eventually, message, site
+
+HEFEI = site("hefei", "合肥市人民政府", "3401000001")
+MAS = site("mas", "马鞍山市人民政府", "3405000001")
+FEIXI = site("feixi", "肥西县人民政府", "3401230001", level="county", parent_id="hefei")
+TZGG = "zwdt/tzgg"
+
+
+def body(*paragraphs: str) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+async def hits(api, q: str, site_id: str = "hefei", **params) -> dict:
+    response = await api.get("/api/v1/search", params={"q": q, "site": site_id, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def titles(api, q: str, site_id: str = "hefei", **params) -> list[str]:
+    return [r["title"] for r in (await hits(api, q, site_id, **params))["results"]]
+
+
+async def found(api, q: str, title: str, site_id: str = "hefei", **params) -> None:
+    async def check() -> bool:
+        return title in await titles(api, q, site_id, **params)
+
+    await eventually(check)
+
+
+@pytest.fixture
+async def province(feeder: Feeder) -> dict[str, dict[str, int]]:
+    return {s.id: await feeder.open_site(s) for s in (HEFEI, MAS, FEIXI)}
+
+
+async def publish(feeder: Feeder, province, owner, title: str, paragraphs: list[str], **fields):
+    doc = feeder.document(owner, (province[owner.id][TZGG], TZGG), title, body_html=body(*paragraphs), **fields)
+    await feeder.publish(doc)
+    return doc
+
+
+async def test_chinese_words_pinyin_and_initials_find_the_document(api, feeder, province) -> None:
+    await publish(
+        feeder, province, HEFEI, "关于提高城乡居民医保报销比例的通知", ["城乡居民医保住院报销比例提高到百分之七十。"]
+    )
+    await publish(feeder, province, HEFEI, "住房公积金提取办法", ["职工租房可以提取住房公积金，按月办理。"])
+    await found(api, "医保", "关于提高城乡居民医保报销比例的通知")
+    await found(api, "公积金", "住房公积金提取办法")
+    assert await titles(api, "yibao") == ["关于提高城乡居民医保报销比例的通知"]
+    assert "关于提高城乡居民医保报销比例的通知" in await titles(api, "yb")
+    assert await titles(api, "gongjijin") == ["住房公积金提取办法"]
+    assert await titles(api, "公积金 提取") == ["住房公积金提取办法"]
+    result = await hits(api, "住房公积金")
+    assert "<em>住房公积金</em>" in result["results"][0]["title_html"]
+    assert "<em>" in result["results"][0]["snippet_html"]
+
+
+async def test_a_wrong_character_is_corrected(api, feeder, province) -> None:
+    await publish(feeder, province, HEFEI, "合肥市政府信息公开工作年度报告", ["本机关政府信息公开工作情况如下。"])
+    await found(api, "政府信息公开", "合肥市政府信息公开工作年度报告")
+    result = await hits(api, "政俯信息公开")
+    assert result["corrected"] == "政府信息公开"
+    assert [r["title"] for r in result["results"]] == ["合肥市政府信息公开工作年度报告"]
+    shape = await hits(api, "信息公幵")
+    assert shape["corrected"] == "信息公开"
+    assert shape["total"] == 1
+
+
+async def test_site_scope_never_leaks_another_site_and_group_scope_shows_each_once(api, feeder, province) -> None:
+    ours = await publish(feeder, province, HEFEI, "合肥市优化营商环境若干措施", ["持续优化营商环境。"])
+    await publish(feeder, province, MAS, "马鞍山市优化营商环境行动方案", ["马鞍山市持续优化营商环境。"])
+    await found(api, "营商环境", "马鞍山市优化营商环境行动方案", site_id="mas")
+    await found(api, "营商环境", "合肥市优化营商环境若干措施")
+    assert await titles(api, "营商环境") == ["合肥市优化营商环境若干措施"]
+    assert await titles(api, "马鞍山", site_id="hefei") == []
+    group = await hits(api, "营商环境", scope="group")
+    assert sorted(r["title"] for r in group["results"]) == [
+        "合肥市优化营商环境若干措施",
+        "马鞍山市优化营商环境行动方案",
+    ]
+    assert {f["value"]: f["count"] for f in group["facets"]["site"]} == {"hefei": 1, "mas": 1}
+    # reposted to 肥西: found on 肥西's own search, at 肥西's address; still once in the group
+    reposted = ours.model_copy()
+    feeder._placements[ours.id] = (HEFEI, [*feeder._placements[ours.id][1], _repost(feeder, ours, province)])
+    await feeder.send(feeder.event(DocumentUpdated, reposted, change="placements"))
+    await found(api, "营商环境", "合肥市优化营商环境若干措施", site_id="feixi")
+    (result,) = (await hits(api, "营商环境", site_id="feixi"))["results"]
+    assert result["site_id"] == "feixi" and result["url"].startswith("https://www.feixi.gov.cn/")
+    assert (await hits(api, "营商环境", scope="group"))["total"] == 2
+
+
+def _repost(feeder: Feeder, doc, province):
+    from shared.events.content import Placement
+
+    return Placement(
+        site_id="feixi",
+        site_main_domain=FEIXI.main_domain,
+        channel_id=province["feixi"][TZGG],
+        channel_path=TZGG,
+        channel_name="通知公告",
+        kind="repost",
+        url_path=f"/{TZGG}/repost_{doc.id}.html",
+    )
+
+
+async def test_withdrawn_leaves_and_a_stale_event_never_brings_it_back(api, app, feeder, province) -> None:
+    doc = await publish(feeder, province, HEFEI, "关于暂停办理不动产登记业务的通知", ["不动产登记中心暂停办理业务。"])
+    published = feeder.event(DocumentUpdated, doc, change="revision")  # version 2, kept for a late redelivery
+    await feeder.send(published)
+    await found(api, "不动产登记", "关于暂停办理不动产登记业务的通知")
+    await feeder.send(
+        feeder.event(DocumentWithdrawn, doc, kind=WithdrawalKind.WITHDRAW, reason="已过时", redirect_url=None)
+    )
+
+    async def gone() -> bool:
+        return await titles(api, "不动产登记") == []
+
+    await eventually(gone)
+    await feeder.bus.publish_batch([message(published)])  # the older version arrives again, late
+    await feeder.publish(feeder.document(HEFEI, (province["hefei"][TZGG], TZGG), "合肥市公积金缴存通知"))
+    await found(api, "公积金", "合肥市公积金缴存通知")  # everything before it has been handled
+    assert await titles(api, "不动产登记") == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": ""}, "q"),
+        ({"q": "   "}, "q"),
+        ({"q": "医" * 3_500}, "q"),  # 10 KB of UTF-8
+        ({"q": "医保\x00\x07"}, "q"),
+        ({"q": "医保", "page": 10**9}, "page"),
+        ({"q": "医保", "page": 200, "size": 50}, "page"),
+        ({"q": "医保", "size": 0}, "size"),
+        ({"q": "医保", "sort": "popular"}, "sort"),
+        ({"q": "医保", "cursor": "abc", "sort": "date"}, "cursor"),
+        ({"q": "医保", "date_from": "2026-13-01"}, "date_from"),
+        ({"q": "医保", "site": "../etc"}, "site"),
+    ],
+)
+async def test_bad_queries_get_a_4xx_naming_the_field(api, province, params, field) -> None:
+    response = await api.get("/api/v1/search", params={"site": "hefei", **params})
+    assert 400 <= response.status_code < 500, response.text
+    assert field in response.text
+
+
+async def test_an_unknown_site_is_404(api, province) -> None:
+    response = await api.get("/api/v1/search", params={"q": "医保", "site": "nowhere"})
+    assert response.status_code == 404
+    assert "site" in response.json()["error"]["message"]
