@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from services.search.api import curation
 from services.search.api.public import PREFIX, router
 from services.search.config import SearchSettings
 from services.search.consumers import register_consumers
@@ -16,6 +17,8 @@ from services.search.service.analytics import QueryRecorder
 from services.search.service.attachments import AttachmentReader
 from services.search.service.context import SearchDeps
 from services.search.service.indexer import Indexer
+from shared.auth import JwksSource, TokenVerifier
+from shared.auth.revocations import follow_revocations
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import DOCUMENTS_TOPIC, SITES_TOPIC
@@ -56,6 +59,9 @@ class SearchRuntime(ServiceRuntime):
             )
         self.attachments = attachments
         self.indexer = Indexer(self.deps, attachments)
+        self.verifier = TokenVerifier(
+            JwksSource(settings.auth_jwks_url), issuer=settings.auth_issuer, audience=settings.auth_audience
+        )
         self.workers += [self.indexer, self.deps.recorder]
 
     async def prepare(self) -> None:
@@ -64,6 +70,7 @@ class SearchRuntime(ServiceRuntime):
         async with self.deps.platform_uow() as uow:
             self.deps.sites.update({site.id: site.snapshot for site in await uow.repo.sites()})
         self.bus.declare([SITES_TOPIC, DOCUMENTS_TOPIC])
+        follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)
 
@@ -95,8 +102,9 @@ def create_app(
         title="搜索 Search",
         description="Search a site or the whole site group: Chinese words, pinyin, typos, synonyms, facets.",
         prefix=PREFIX,
-        routers=[router],
+        routers=[router, curation.router],
         limit_for=lambda _path: settings.max_body_bytes,
         access_log=access_log,
         deps=runtime.deps,
+        verifier=runtime.verifier,
     )

@@ -62,7 +62,7 @@ class SearchRepository:
         rows = await self.session.execute(
             select(AttachmentText.blob_key, AttachmentText.text).where(AttachmentText.blob_key.in_(blob_keys))
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
     async def synonyms(self, site_ids: list[str]) -> Sequence[Synonym]:
         query = select(Synonym).where(Synonym.site_id.in_([PLATFORM_WIDE, *site_ids])).order_by(Synonym.id)

@@ -97,3 +97,84 @@ class SearchResponse(BaseModel):
 class Suggestions(BaseModel):
     query: str
     suggestions: list[str]
+
+
+class SynonymCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    words: list[str] = Field(min_length=2, max_length=10, description="words a searcher may use for one another")
+
+    @field_validator("words")
+    @classmethod
+    def _distinct_words(cls, words: list[str]) -> list[str]:
+        cleaned = list(dict.fromkeys(" ".join(w.split()).lower() for w in words))
+        if any(not w or len(w) > 20 for w in cleaned):
+            raise ValueError("each word has 1 to 20 characters")
+        if len(cleaned) < 2:
+            raise ValueError("at least two different words")
+        return cleaned
+
+
+class SynonymRead(SynonymCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    site_id: str
+    created_by: str
+
+
+class BestBetCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=100, description="the query it answers, as searchers type it")
+    title: str = Field(min_length=1, max_length=200)
+    url: str = Field(pattern=r"^(https?://[^\s]+|/[^\s]*)$", max_length=500, description="the page shown first")
+    position: int = Field(0, ge=0, le=100)
+
+    @field_validator("query")
+    @classmethod
+    def _normal(cls, query: str) -> str:
+        return " ".join(query.lower().split())
+
+
+class BestBetRead(BestBetCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    site_id: str
+    created_by: str
+
+
+class QaCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=2, max_length=200)
+    answer: str = Field(min_length=1, max_length=2000)
+    url: str | None = Field(None, pattern=r"^(https?://[^\s]+|/[^\s]*)$", max_length=500)
+
+
+class QaRead(QaCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    site_id: str
+    created_by: str
+
+
+class QueryStat(BaseModel):
+    query: str
+    searches: int
+    zero_results: int
+    clicks: int
+    click_through: float = Field(description="clicks per search")
+
+
+class SearchAnalytics(BaseModel):
+    site_id: str
+    month: str
+    searches: int
+    zero_result_searches: int
+    clicks: int
+    top_queries: list[QueryStat]
+    zero_result_queries: list[QueryStat]
+    corrected_queries: list[QueryStat]

@@ -197,8 +197,11 @@ def _fields(doc: IndexDoc) -> dict[str, Any]:
 
 
 def build_query(query: EngineQuery) -> Query:
-    occur = Occur.Should if query.match_any else Occur.Must
-    parts = [(occur, _clause(clause)) for clause in query.clauses]
+    clauses = [_clause(clause) for clause in query.clauses]
+    if query.match_any and clauses:  # one of the words: an OR nested as a must (beside musts, a should is optional)
+        parts = [(Occur.Must, Query.boolean_query([(Occur.Should, clause) for clause in clauses]))]
+    else:
+        parts = [(Occur.Must, clause) for clause in clauses]
     parts += _filter_clauses(query.filters)
     if query.after is not None:
         below = Query.range_query(SCHEMA, "sort_key", tantivy.FieldType.Integer, None, query.after, True, False)

@@ -27,13 +27,24 @@ async def correct(deps: SearchDeps, query: str) -> str | None:
 
 
 async def _unknown_chars(deps: SearchDeps, query: str) -> set[int]:
-    """Positions of the characters of the query's parts that no document holds: where a typo must be."""
+    """Positions where a typo must be: parts that no document holds and no dictionary knows, and runs of
+    single characters (a wrong character leaves its word in pieces: 公幵 → 公, 幵)."""
     atoms = [atom for word in deps.analyzer.query_words(query) if not word.pinyin for atom in word.atoms]
     freqs = await deps.engine.doc_freqs(sorted(set(atoms)))
     positions: set[int] = set()
+    singles: list[int] = []
+    at = 0
     for atom in atoms:
-        if not freqs.get(atom) and (at := query.find(atom)) != -1:
+        at = query.find(atom, at)
+        if at == -1:
+            at = 0
+            continue
+        if len(atom) == 1:
+            singles.append(at)
+        elif not freqs.get(atom) and not deps.analyzer.knows(atom):
             positions.update(range(at, at + len(atom)))
+        at += len(atom)
+    positions.update(p for p in singles if p - 1 in singles or p + 1 in singles)
     return positions
 
 

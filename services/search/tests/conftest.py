@@ -13,6 +13,7 @@ import pytest_asyncio
 
 from services.search.config import SearchSettings
 from services.search.main import SCHEMA, SearchRuntime, create_app
+from services.search.tests.support import FEIXI, HEFEI, MAS
 from shared.events.samples import Feeder
 from shared.testing import Backends, TestDatabases, Tokens, running, service_settings
 
@@ -53,3 +54,9 @@ async def feeder(app, api) -> Feeder:
     bus = SearchRuntime.of(app).bus
     await bus.wait_ready()
     return Feeder(bus)
+
+
+@pytest_asyncio.fixture
+async def province(feeder: Feeder) -> dict[str, dict[str, int]]:
+    """Three sites opened (合肥, 马鞍山, and 肥西 under 合肥): site id → channel path → channel id."""
+    return {s.id: await feeder.open_site(s) for s in (HEFEI, MAS, FEIXI)}
