@@ -59,13 +59,21 @@ class ConsolidatedApp:
         content_app = content.create_app(content_settings(platform), bus=self.bus, access_log=False)
         # The mirror copies attachments from the content service's public file URLs, in-process here.
         files = render.HttpFiles("http://content.internal", transport=httpx.ASGITransport(content_app))
-        render_app = render.create_app(render_settings(platform), bus=self.bus, files=files, access_log=False)
+        # Search reads attachments' text from the same public file URLs; the sites' search pages ask it in-process.
+        search_app = search.create_app(
+            search_settings(platform), bus=self.bus, files=httpx.ASGITransport(content_app), access_log=False
+        )
+        render_app = render.create_app(
+            render_settings(platform),
+            bus=self.bus,
+            files=files,
+            search=httpx.ASGITransport(search_app),
+            access_log=False,
+        )
+        self.search = search.SearchRuntime.of(search_app)
         # The provider's back-channel logout reaches the console in-process; other relying parties over HTTP.
         own = OwnAddressTransport(platform.base_url, self._gateway_later)
         identity_app = identity.create_app(identity_settings(platform), transport=own, bus=self.bus, access_log=False)
-        content_files = httpx.ASGITransport(content_app)  # attachments' text, from the public file URLs
-        search_app = search.create_app(search_settings(platform), bus=self.bus, files=content_files, access_log=False)
-        self.search = search.SearchRuntime.of(search_app)
         self.content = content.ContentRuntime.of(content_app)
         self.render = render.RenderRuntime.of(render_app)
         self.identity = identity.IdentityRuntime.of(identity_app)

@@ -186,3 +186,24 @@ async def test_a_closed_site_sends_every_visitor_on_with_a_301_never_a_503(http,
     assert other_domain.status_code == 301 and other_domain.headers["location"] == "http://www.hefei.gov.cn/"
     for path in ("/", "/zwdt/tzgg/", "/sitemap.xml", "/robots.txt"):
         assert (await http.get(path, headers=feixi)).status_code == 301, path
+
+
+async def test_every_site_has_a_search_box_and_a_search_page_that_finds_what_it_published(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    doc = await publish(http, platform, channels["zwdt/tzgg"], "关于开展住房公积金缴存基数调整工作的通知")
+    await platform.settle()
+    home = await http.get("/", headers=HOST)
+    assert 'action="/search/"' in home.text and 'role="search"' in home.text
+    found = await http.get("/search/", params={"q": "公积金"}, headers=HOST)
+    assert found.status_code == 200
+    assert f'href="{doc["url_path"]}"' in found.text and "<em>公积金</em>" in found.text
+    assert found.headers["cache-control"] == "no-store" and "noindex" in found.headers["x-robots-tag"]
+    assert 'ping="/api/v1/search/clicks?' in found.text
+    pinyin = await http.get("/search/", params={"q": "gongjijin"}, headers=HOST)
+    assert doc["title"] in pinyin.text
+    corrected = await http.get("/search/", params={"q": "住房公积今"}, headers=HOST)
+    assert "已为您显示“住房公积金”的搜索结果" in corrected.text
+    nothing = await http.get("/search/", params={"q": "火星移民"}, headers=HOST)
+    assert "没有找到与“火星移民”相关的结果" in nothing.text
+    refused = await http.get("/search/", params={"q": "公积金", "page": "0"}, headers=HOST)
+    assert refused.status_code == 422 and 'role="alert"' in refused.text and "page" in refused.text

@@ -32,4 +32,7 @@ class RenderSettings(ServiceSettings):
     mirror_files_url: str | None = Field(
         None, description="where the public file URLs answer (the gateway), to copy attachments into the mirror"
     )
+    search_url: str | None = Field(
+        None, description="where the search API answers (the gateway): every site gets a search box and /search/"
+    )
     public_base_scheme: str = Field("https", description="scheme of canonical URLs on the sites' own domains")

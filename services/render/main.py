@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -16,6 +17,7 @@ from services.render.service.context import HostTable, RenderDeps
 from services.render.service.mirror import MirrorWriter
 from services.render.service.mirror_files import HttpFiles
 from services.render.service.pages import PageBuilder
+from services.render.service.search_client import SearchClient
 from services.render.themes import Themes
 from shared.auth import JwksSource, TokenVerifier
 from shared.auth.revocations import follow_revocations
@@ -45,6 +47,7 @@ class RenderRuntime(ServiceRuntime):
         bus: EventBus | None = None,
         blobs: BlobStore | None = None,
         files: HttpFiles | None = None,
+        search: httpx.AsyncBaseTransport | None = None,
     ):
         super().__init__(settings)
         self.settings = settings
@@ -57,6 +60,8 @@ class RenderRuntime(ServiceRuntime):
             self.deps,
             PageBuilder(self.deps, Themes(settings.templates_dir, auto_reload=settings.templates_auto_reload)),
         )
+        if search is not None or settings.search_url:
+            self.deps.search = SearchClient(settings.search_url or "http://search.internal", transport=search)
         self.files = files or (HttpFiles(settings.mirror_files_url) if settings.mirror_files_url else None)
         self.mirror = MirrorWriter(
             self.deps,
@@ -83,6 +88,8 @@ class RenderRuntime(ServiceRuntime):
     async def close(self) -> None:
         if self.files is not None:
             await self.files.close()
+        if self.deps.search is not None:
+            await self.deps.search.close()
 
 
 def create_app(
@@ -91,12 +98,14 @@ def create_app(
     bus: EventBus | None = None,
     blobs: BlobStore | None = None,
     files: HttpFiles | None = None,
+    search: httpx.AsyncBaseTransport | None = None,
     access_log: bool = True,
 ) -> FastAPI:
     """Build the render service's API app; its page server is `RenderRuntime.of(app).pages` (plain ASGI).
-    `files` is where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP)."""
+    `files` is where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP); `search`
+    answers the search API in-process (default: RENDER_SEARCH_URL over HTTP)."""
     settings = settings or RenderSettings()
-    runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files)
+    runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files, search=search)
     return runtime.app(
         title="站点渲染 Site rendering",
         description="Every site's pages, rendered from content events: themes, redirect table, static mirror.",

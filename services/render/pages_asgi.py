@@ -16,6 +16,8 @@ from services.render.cache import Page, PageCache
 from services.render.service.context import RenderDeps, SiteHost
 from services.render.service.pages import PageBuilder
 from services.render.service.previews import PREFIX as PREVIEW_PREFIX
+from services.render.service.search_page import PARAMS as SEARCH_PARAMS
+from services.render.service.search_page import PATH as SEARCH_PATH
 from services.render.service.site_context import PageRequest
 from services.render.themes import STATIC
 from shared.page_headers import page_headers
@@ -74,6 +76,10 @@ class PageServer:
             return
         if ref.status != "online":
             await _plain(send, 503, "网站建设中，暂未开通", extra=[(b"retry-after", b"3600")])
+            return
+        if path == SEARCH_PATH:  # the answer to a question: built every time, never cached
+            request = PageRequest(ref.site_id, path, _variant(headers), _params(scope, SEARCH_PARAMS))
+            await _send_page(send, await self.builder.search(request), headers, head=scope["method"] == "HEAD")
             return
         page = await self.page(ref, path, _variant(headers), _params(scope))
         await _send_page(send, page, headers, head=scope["method"] == "HEAD")
@@ -138,12 +144,13 @@ def _variant(headers: dict[bytes, bytes]) -> str:
     return "elder" if MODE_COOKIE in cookie and cookie[MODE_COOKIE].value == "elder" else "std"
 
 
-def _params(scope: Scope) -> dict[str, str]:
+def _params(scope: Scope, known: dict[str, int] = PAGE_PARAMS) -> dict[str, str]:
+    """The query parameters a page reads, each at most its length (the rest of a query string is ignored)."""
     raw = scope.get("query_string", b"")
     if not raw:
         return {}
     pairs = parse_qsl(raw.decode("utf-8", "replace"))
-    return {k: v for k, v in pairs if k in PAGE_PARAMS and v and len(v) <= PAGE_PARAMS[k]}
+    return {k: v for k, v in pairs if k in known and v and len(v) <= known[k]}
 
 
 def _qs(scope: Scope) -> str:

@@ -30,6 +30,10 @@ PAGES = {  # (site, path) → what it is; the three themes' homes, every page ty
     ("hefei", "/zfxxgk/zn/"): "single page",
     ("hefei", "/zfxxgk/fdzdgknr/ldxx/"): "负责人信息",
     ("hefei", "/sitemap.html"): "site map",
+    ("hefei", "/search/"): "search form",
+    ("hefei", "/search/?" + urlencode({"q": "政务公开"})): "search results with facets",
+    ("hefei", "/search/?" + urlencode({"q": "政俯信息公开", "scope": "group", "sort": "date"})): "group search",
+    ("hefei", "/search/?" + urlencode({"q": "政务公开", "page": "0"})): "search, bad page (422)",
     ("hefei", "/no/such/page.html"): "not found (404)",
 }
 

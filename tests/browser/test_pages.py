@@ -19,6 +19,9 @@ PAGE_TYPES = {
     "disclosure catalogue": "/zfxxgk/",
     "single page": "/zfxxgk/zn/",
     "site map": "/sitemap.html",
+    "search form": "/search/",
+    "search results with facets": "/search/?q=政务公开",
+    "search of the whole group, corrected": "/search/?q=政俯信息公开&scope=group",
 }
 
 

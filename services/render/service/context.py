@@ -9,6 +9,7 @@ from typing import Any, Self
 from services.render.cache import PageCache, site_of
 from services.render.config import RenderSettings
 from services.render.repository import RenderRepository
+from services.render.service.search_client import SearchClient
 from shared.blobs import BlobStore
 from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
@@ -90,6 +91,7 @@ class RenderDeps:
     cache: PageCache
     hosts: HostTable
     on_change: Callable[[str, set[str]], None] = lambda site_id, tags: None
+    search: SearchClient | None = None  # where the sites' search page asks (none: no search box, no page)
     frames: dict[str, SiteFrame] = field(default_factory=dict)
 
     def changed(self, site_id: str, tags: set[str]) -> None:

@@ -17,6 +17,7 @@ from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
 from services.render.service.home import configured_blocks, home_blocks
 from services.render.service.listing import entry_item, pager
 from services.render.service.previews import token_hash
+from services.render.service.search_page import search_context
 from services.render.service.site_context import PageRequest, SiteContext, site_context
 from services.render.themes import Themes
 from shared.events.content import PublicState
@@ -141,6 +142,21 @@ class PageBuilder:
             "source_site": source,
         }
         return self.html(ctx, "article.html", context, tags, column=channel, canonical=canonical, article=doc)
+
+    async def search(self, request: PageRequest) -> Page:
+        """The site's search page: its frame, and what the search service answers (or why it cannot)."""
+        async with self.deps.site_uow(request.site_id) as uow:
+            ctx = await site_context(self.deps, uow, request)
+        if self.deps.search is None:
+            return self.error(ctx, 404, ctx.t["not_found"], set())
+        status, context = await search_context(self.deps.search, ctx, request.params)
+        title = f"{ctx.t['search']}：{context['q']}" if context["q"] else ctx.t["search"]
+        body = self.themes.render(
+            ctx.theme_name, ctx.site_id, "search.html", ctx.template_context(context, column=None, title=title)
+        )
+        page = Page(status, body.encode(), HTML, cache_control="no-store", styles=(ctx.theme_style,))
+        page.headers.append((b"x-robots-tag", b"noindex, follow"))  # results pages are not content
+        return page
 
     async def preview(self, request: PageRequest, token: str) -> Page:
         """A page at its preview link — a draft, or the home with theme settings not saved — on the site's theme as

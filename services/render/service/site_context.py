@@ -44,6 +44,7 @@ class SiteContext:
     path: str
     scheme: str
     other_sites: Callable[[str], dict[str, Any] | None] = lambda _site_id: None
+    search_box: bool = False
     _by_path: dict[str, ChannelView] = field(default_factory=dict)
     _by_id: dict[int, ChannelView] = field(default_factory=dict)
 
@@ -148,6 +149,7 @@ class SiteContext:
             "site_url": self.url,
             "ref_url": self.ref_url,
             "theme_style": self.theme_style,
+            "search_box": self.search_box,
             **extra,
         }
 
@@ -181,4 +183,5 @@ async def site_context(deps: RenderDeps, uow: RenderUnitOfWork, request: PageReq
         path=request.path,
         scheme=deps.settings.public_base_scheme,
         other_sites=deps.hosts.site,
+        search_box=deps.search is not None,
     )

@@ -19,6 +19,7 @@ from pypinyin import lazy_pinyin
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"\w", re.UNICODE)
 _PINYIN_QUERY = re.compile(r"^[a-z]{2,40}$")
+MAX_TERM = 8  # longest dictionary term looked for inside a longer token
 # Words of a question that carry no topic ("怎么申请政府信息公开" asks about 申请 and 政府信息公开).
 QUESTION_WORDS = frozenset(
     (
@@ -61,8 +62,25 @@ class Analyzer:
                 self.terms.add(term)
 
     def index_tokens(self, text: str) -> list[str]:
-        """Every token a document is found by, in order (search mode; letters lowercased)."""
-        return [tok.lower() for tok in self._jieba.cut_for_search(text) if _WORD.search(tok)]
+        """Every token a document is found by, in order (search mode; letters lowercased), and the dictionary's
+        terms inside a longer token (search mode gives only two- and three-character parts: 工作年度报告 hides
+        年度报告)."""
+        tokens: list[str] = []
+        for tok in self._jieba.cut_for_search(text):
+            if _WORD.search(tok):
+                tokens.append(tok.lower())
+                if len(tok) >= 4:
+                    tokens.extend(self._inner_terms(tok))
+        return tokens
+
+    def _inner_terms(self, token: str) -> list[str]:
+        size = len(token)
+        return [
+            token[i:j]
+            for i in range(size)
+            for j in range(i + 4, min(size, i + MAX_TERM) + 1)
+            if j - i < size and token[i:j] in self.terms
+        ]
 
     def index_text(self, text: str) -> str:
         """The tokens joined by spaces: what both engines index with a plain whitespace analyzer."""
@@ -85,10 +103,21 @@ class Analyzer:
         return self._jieba.has_word(word)
 
     def atoms(self, word: str) -> tuple[str, ...]:
-        """The smallest search-mode parts covering a word (政府信息公开 → 政府, 信息, 公开)."""
-        parts = self.index_tokens(word)
+        """The word's longest proper parts laid end to end (信息资源库 → 信息, 资源库), or, where they leave a
+        gap, its smallest parts (政府信息公开 → 政府, 信息, 公开); the word itself when it has no parts."""
+        parts = {p for p in self.index_tokens(word) if p != word}
+        tiles: list[str] = []
+        at = 0
+        while at < len(word):
+            longest = max((p for p in parts if word.startswith(p, at)), key=len, default=None)
+            if longest is None:
+                break
+            tiles.append(longest)
+            at += len(longest)
+        if tiles and at == len(word):
+            return tuple(tiles)
         smallest = [p for p in parts if not any(o != p and o in p for o in parts)]
-        return tuple(dict.fromkeys(smallest)) or (word,)
+        return tuple(dict.fromkeys(sorted(smallest, key=word.find))) or (word,)
 
     def pinyin_tokens(self, tokens: Iterable[str]) -> tuple[list[str], list[str]]:
         """Full pinyin (医保 → yibao) and initials (yb, words of two or more characters) of the Chinese tokens."""

@@ -13,7 +13,7 @@ from typing import Any, Literal, Protocol
 
 # Text fields and their weights: a word in the title counts three times one in the body.
 TEXT_FIELDS: dict[str, float] = {"title_t": 3.0, "keywords_t": 2.0, "body_t": 1.0, "attach_t": 0.5}
-PINYIN_FIELDS: dict[str, float] = {"py": 1.0, "pyi": 0.6}
+PINYIN_FIELDS: dict[str, float] = {"title_py": 3.0, "py": 1.0, "pyi": 0.6}  # title_py: the title's, both kinds
 WHOLE_WORD_BONUS = 1.5  # the exact word (信息公开) beyond its parts (信息, 公开)
 FACETS = ("site_id", "channel", "doc_type", "topic", "validity", "year")
 Sort = Literal["relevance", "date"]
@@ -48,6 +48,7 @@ class IndexDoc:
     keywords_t: str
     body_t: str
     attach_t: str
+    title_py: str
     py: str
     pyi: str
     popularity: float = 0.0

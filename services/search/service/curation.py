@@ -72,6 +72,7 @@ async def _load(deps: SearchDeps, site_id: str) -> Curation:
     curation = Curation(loaded_at=time.monotonic())
     async with deps.platform_uow() as uow:
         for group in await uow.repo.synonyms([site_id]):
+            deps.analyzer.add_terms(group.words)  # a query keeps a synonym whole (等保, not 等 + 保)
             for word in group.words:
                 curation.synonyms.setdefault(word, []).extend(w for w in group.words if w != word)
         for bet in await uow.repo.all_best_bets(site_id):

@@ -74,6 +74,7 @@ def document_index_docs(
         "keywords_t": " ".join(keyword_tokens),
         "body_t": " ".join(body_tokens),
         "attach_t": analyzer.index_text(attachments) if attachments.strip() else "",
+        "title_py": " ".join(word for kind in analyzer.pinyin_tokens(title_tokens) for word in kind),
         "py": " ".join(full),
         "pyi": " ".join(initials),
     }

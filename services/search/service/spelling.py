@@ -1,5 +1,6 @@
 """Did you mean: replace a span no document holds by a known word one character off or sounding alike
-(政俯 → 政府, 公幵 → 公开), the candidate the most documents hold winning; homophones count three times."""
+(政俯 → 政府, 公幵 → 公开). The candidate that repairs the most of the suspect characters wins, then one that
+sounds the same, then the longer, then the one more documents hold."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import re
 from services.search.service.context import SearchDeps
 
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
-SOUND_BONUS = 3
 MAX_FIXES = 2
 
 
@@ -16,10 +16,12 @@ async def correct(deps: SearchDeps, query: str) -> str | None:
     """The query with up to two spans corrected, or None when nothing better is known."""
     fixed = query
     for _ in range(MAX_FIXES):
-        unknown = await _unknown_chars(deps, fixed)
-        if not unknown:
-            break
-        better = await _one_fix(deps, fixed, unknown)
+        suspects = await _unknown_chars(deps, fixed)
+        # Nothing looks wrong, yet nothing was found: any character may be a homophone typed by pinyin (适老话).
+        homophones_only = not suspects and fixed == query
+        if homophones_only:
+            suspects = {m.start() + i for m in _HAN_RUN.finditer(fixed) for i in range(len(m.group()))}
+        better = await _one_fix(deps, fixed, suspects, homophones_only=homophones_only) if suspects else None
         if better is None:
             break
         fixed = better
@@ -48,31 +50,36 @@ async def _unknown_chars(deps: SearchDeps, query: str) -> set[int]:
     return positions
 
 
-async def _one_fix(deps: SearchDeps, query: str, unknown: set[int]) -> str | None:
+async def _one_fix(deps: SearchDeps, query: str, suspects: set[int], *, homophones_only: bool) -> str | None:
     spans = {
         (m.start() + i, length)
         for m in _HAN_RUN.finditer(query)
         for length in (2, 3, 4)
         for i in range(len(m.group()) - length + 1)
-        if unknown & set(range(m.start() + i, m.start() + i + length))
+        if suspects & set(range(m.start() + i, m.start() + i + length))
     }
-    texts = {query[start : start + length] for start, length in spans}
-    known = await deps.engine.doc_freqs(sorted(texts))
-    unheld = [(start, length) for start, length in sorted(spans) if not known.get(query[start : start + length])]
+    held = await deps.engine.doc_freqs(sorted({query[start : start + length] for start, length in spans}))
     candidates = {
         (start, length, word): sounds
-        for start, length in unheld
+        for start, length in spans
+        if not held.get(query[start : start + length])
         for word, sounds in deps.lexicon.candidates(query[start : start + length]).items()
+        if sounds or not homophones_only
     }
     if not candidates:
         return None
     freqs = await deps.engine.doc_freqs(sorted({word for _, _, word in candidates}))
     scored = [
-        (freqs.get(word, 0) * (SOUND_BONUS if sounds else 1), -start, start, length, word)
+        (len(suspects & _repaired(query, start, word)), sounds, length, freqs[word], -start, start, word)
         for (start, length, word), sounds in candidates.items()
-        if freqs.get(word, 0) > 0
+        if freqs.get(word)
     ]
     if not scored:
         return None
-    _, _, start, length, word = max(scored)
-    return query[:start] + word + query[start + length :]
+    *_, start, word = max(scored)
+    return query[:start] + word + query[start + len(word) :]
+
+
+def _repaired(query: str, start: int, word: str) -> set[int]:
+    """The positions a candidate changes or confirms: its span (a longer fitting word repairs more)."""
+    return set(range(start, start + len(word)))
