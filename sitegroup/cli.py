@@ -17,6 +17,7 @@ from shared.auth import Grant
 from shared.logs import configure_logging
 from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 from sitegroup.identity_cli import identity_app
+from sitegroup.search_cli import search_app
 from sitegroup.settings import PlatformSettings
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
+app.add_typer(search_app, name="search")
 SERVICES = ("content", "render", "identity", "console", "search", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
 

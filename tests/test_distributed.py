@@ -1,4 +1,4 @@
-"""The distributed mode as an operator runs it: content, render, identity, the console and the gateway each a
+"""The distributed mode as an operator runs it: content, render, identity, search, the console and the gateway each a
 process of its own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and everything reached through the
 gateway only: people sign in, a notice goes through 三审 to its page, a revoked token stops at every service, an
 editor works in the console and signs out of it and of the provider."""
@@ -18,7 +18,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services import console, content, identity, render
+from services import console, content, identity, render, search
 from services.console.tests.browsing import Person
 from services.identity import IdentityRuntime, IdentitySettings
 from services.identity.tests.flows import code_flow, metadata
@@ -96,7 +96,7 @@ async def _prepared_identity(settings: IdentitySettings, gateway: str) -> People
 async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Platform]:
     if not (backends.database_url and backends.bus_url and backends.blob_url):
         pytest.skip("the distributed mode runs on the real servers (SG_TEST_DATABASE_URL, _BUS_URL, _BLOB_URL)")
-    ports = {name: free_port() for name in ("content", "render", "identity", "console", "gateway")}
+    ports = {name: free_port() for name in ("content", "render", "identity", "console", "search", "gateway")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     issuer = f"{urls['gateway']}/api/v1/identity"
     namespace = f"dist{uuid.uuid4().hex[:8]}"
@@ -110,7 +110,7 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SITEGROUP_", "CONTENT_", "RENDER_", "IDENTITY_", "GATEWAY_", "SG_TEST_"))
+        if not k.startswith(("SITEGROUP_", "CONTENT_", "RENDER_", "IDENTITY_", "GATEWAY_", "SEARCH_", "SG_TEST_"))
     }
     base["SITEGROUP_DATA_DIR"] = str(tmp_path / "var")
     envs = {}
@@ -119,6 +119,7 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
         "render": render.SCHEMA,
         "identity": identity.SCHEMA,
         "console": console.SCHEMA,
+        "search": search.SCHEMA,
     }
     for name, schema in schemas.items():
         prefix = name.upper() + "_"
@@ -127,15 +128,19 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
         )
     envs["identity"]["IDENTITY_ISSUER"] = issuer
     envs["render"]["RENDER_MIRROR_FILES_URL"] = urls["content"]
+    envs["render"]["RENDER_SEARCH_URL"] = urls["search"]
+    envs["search"] |= {"SEARCH_FILES_URL": urls["content"], "SEARCH_INDEX_DIR": str(tmp_path / "search-index")}
+    if engine := os.environ.get("SG_TEST_SEARCH_URL"):  # the real Elasticsearch when the tests have one
+        envs["search"] |= {"SEARCH_ENGINE_URL": engine, "SEARCH_INDEX_NAME": namespace}
     envs["console"] |= {f"CONSOLE_{k}": urls["gateway"] for k in ("PUBLIC_URL", "API_URL")}
     envs["console"]["CONSOLE_CLIENT_SECRET"] = CONSOLE_SECRET
     envs["gateway"] = base | {
-        "GATEWAY_SERVICE_URLS": json.dumps({n: urls[n] for n in ("content", "render", "identity", "console")})
+        "GATEWAY_SERVICE_URLS": json.dumps({n: urls[n] for n in ("content", "render", "identity", "console", "search")})
     }
     identity_settings = IdentitySettings(database_url=envs["identity"]["IDENTITY_DATABASE_URL"], issuer=issuer)
     people = await _prepared_identity(identity_settings, urls["gateway"])
     with ExitStack() as running:
-        for name in ("identity", "content", "render", "console", "gateway"):  # the gateway last: all answer
+        for name in ("identity", "content", "search", "render", "console", "gateway"):  # the gateway last: all answer
             running.enter_context(serving(name, ports[name], envs[name], tmp_path))
         yield Platform(urls["gateway"], people, tmp_path)
     await backends.drop_namespace(namespace)
@@ -150,7 +155,7 @@ async def signed_in(http: httpx.AsyncClient, people: People, username: str) -> d
 async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platform: Platform) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as http:
         ready = (await http.get("/readyz")).json()["services"]
-        assert ready == dict.fromkeys(("console", "content", "identity", "render"), True)
+        assert ready == dict.fromkeys(("console", "content", "identity", "render", "search"), True)
         operator = await signed_in(http, platform.people, "operator")
         opened = await http.post(f"{API}/sites", headers=operator, json=PROVINCE)
         assert opened.status_code == 201, opened.text
@@ -180,6 +185,14 @@ async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platfor
 
         await eventually(on_the_page, timeout=60)  # content → Kafka → render, three processes apart
         assert NOTICE in (await http.get("/zwdt/tzgg/", headers=site)).text
+
+        async def searchable() -> bool:  # content → Kafka → search, and the site's search page asks it
+            page = await http.get("/search/", params={"q": "年度报表"}, headers=site)
+            return page.status_code == 200 and url_path in page.text
+
+        await eventually(searchable, timeout=60)
+        found = await http.get("/api/v1/search", params={"q": "baobiao", "site": "ah"})
+        assert [r["url_path"] for r in found.json()["results"]] == [url_path]
         meta = await metadata(http)
         assert meta["issuer"] == f"{platform.gateway}/api/v1/identity"
         revoked = await http.post(

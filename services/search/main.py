@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from services.search.api import curation
+from services.search.api import curation, operations
 from services.search.api.public import PREFIX, router
 from services.search.config import SearchSettings
 from services.search.consumers import register_consumers
@@ -16,7 +16,8 @@ from services.search.engines.base import SearchEngine
 from services.search.service.analytics import QueryRecorder
 from services.search.service.attachments import AttachmentReader
 from services.search.service.context import SearchDeps
-from services.search.service.indexer import Indexer
+from services.search.service.indexer import Indexer, mark_all_pending
+from services.search.service.rebuild import Rebuilder
 from shared.auth import JwksSource, TokenVerifier
 from shared.auth.revocations import follow_revocations
 from shared.bus import EventBus
@@ -59,13 +60,15 @@ class SearchRuntime(ServiceRuntime):
             )
         self.attachments = attachments
         self.indexer = Indexer(self.deps, attachments)
+        self.rebuilder = Rebuilder(self.deps)
         self.verifier = TokenVerifier(
             JwksSource(settings.auth_jwks_url), issuer=settings.auth_issuer, audience=settings.auth_audience
         )
         self.workers += [self.indexer, self.deps.recorder]
 
     async def prepare(self) -> None:
-        await self.deps.engine.open()
+        if await self.deps.engine.open():
+            await mark_all_pending(self.deps)  # a new or widened index: the indexer fills it from the entries
         self.deps.lexicon.add_all(await self.deps.engine.vocabulary(self.deps.lexicon.limit // 2))
         async with self.deps.platform_uow() as uow:
             self.deps.sites.update({site.id: site.snapshot for site in await uow.repo.sites()})
@@ -102,9 +105,10 @@ def create_app(
         title="搜索 Search",
         description="Search a site or the whole site group: Chinese words, pinyin, typos, synonyms, facets.",
         prefix=PREFIX,
-        routers=[router, curation.router],
+        routers=[router, curation.router, operations.router],
         limit_for=lambda _path: settings.max_body_bytes,
         access_log=access_log,
         deps=runtime.deps,
         verifier=runtime.verifier,
+        rebuilder=runtime.rebuilder,
     )

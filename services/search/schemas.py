@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -178,3 +178,29 @@ class SearchAnalytics(BaseModel):
     top_queries: list[QueryStat]
     zero_result_queries: list[QueryStat]
     corrected_queries: list[QueryStat]
+
+
+class RebuildRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site: str | None = Field(None, pattern=SITE_ID, description="only this site's documents (in place); none: all")
+
+
+class RebuildRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    state: Literal["idle", "running", "done", "failed"]
+    site: str | None
+    total: int
+    indexed: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    problem: str | None
+
+
+class SiteSearchSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    keep_withdrawn: bool = Field(
+        description="withdrawn and expired documents stay findable, flagged 已撤回 (else they leave the index)"
+    )

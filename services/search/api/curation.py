@@ -17,6 +17,7 @@ from services.search.schemas import (
     QaCreate,
     QaRead,
     SearchAnalytics,
+    SiteSearchSettings,
     SynonymCreate,
     SynonymRead,
 )
@@ -81,3 +82,16 @@ async def analytics(
 ) -> SearchAnalytics:
     first = date.fromisoformat(f"{month}-01") if month else china_time(utcnow()).date().replace(day=1)
     return await reports.site_analytics(deps, principal, site_id, first)
+
+
+@router.get("/sites/{site_id}/settings", response_model=SiteSearchSettings, tags=["search curation"])
+async def get_settings(deps: Deps, principal: CurrentPrincipal, site_id: SitePath) -> SiteSearchSettings:
+    return SiteSearchSettings(keep_withdrawn=await curating.site_settings(deps, principal, site_id))
+
+
+@router.put("/sites/{site_id}/settings", response_model=SiteSearchSettings, tags=["search curation"])
+async def put_settings(
+    deps: Deps, principal: CurrentPrincipal, site_id: SitePath, body: SiteSearchSettings
+) -> SiteSearchSettings:
+    keep = await curating.set_keep_withdrawn(deps, principal, site_id, body.keep_withdrawn)
+    return SiteSearchSettings(keep_withdrawn=keep)

@@ -120,7 +120,8 @@ class SearchEngine(Protocol):
 
     name: str
 
-    async def open(self) -> None: ...
+    async def open(self) -> bool:
+        """Open (or create) the index; True when it is new or gained fields, so everything must be indexed again."""
 
     async def close(self) -> None: ...
 

@@ -76,12 +76,24 @@ class ElasticEngine:
         self.alias = alias
         self.client = AsyncElasticsearch(url, node_class="httpxasync", request_timeout=30)
 
-    async def open(self) -> None:
+    async def open(self) -> bool:
+        fresh = False
         if not await self.client.indices.exists_alias(name=self.alias):
             index = self._generation_name()
             await self.client.indices.create(index=index, settings=INDEX_SETTINGS, mappings=MAPPINGS)
             await self.client.indices.put_alias(index=index, name=self.alias)
+            fresh = True
         await self.client.cluster.health(index=self.alias, wait_for_status="yellow", timeout="30s")
+        return fresh or await self._add_new_fields()
+
+    async def _add_new_fields(self) -> bool:
+        """Fields this version maps that the live index lacks are added (its documents must be indexed again)."""
+        found = await self.client.indices.get_mapping(index=self.alias)
+        known = {name for index in found.values() for name in index["mappings"].get("properties", {})}
+        missing = {name: spec for name, spec in MAPPINGS["properties"].items() if name not in known}
+        if missing:
+            await self.client.indices.put_mapping(index=self.alias, properties=missing)
+        return bool(missing)
 
     async def close(self) -> None:
         await self.client.close()

@@ -7,6 +7,7 @@ rewrites CURRENT (an atomic rename) and drops the old. Writes and commits run in
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -76,16 +77,30 @@ class TantivyEngine:
         self.index: tantivy.Index | None = None
         self._writer: Any = None
         self._lock = asyncio.Lock()
+        self._busy: asyncio.Future[None] | None = None  # the write a worker thread is doing (runs to its end)
 
-    async def open(self) -> None:
+    async def open(self) -> bool:
         self.directory.mkdir(parents=True, exist_ok=True)
         current = self.directory / "CURRENT"
-        generation = current.read_text().strip() if current.exists() else self._new_generation()
-        self._use(self._open_generation(generation))
-        if not current.exists():
+        generation = current.read_text().strip() if current.exists() else None
+        index = None
+        if generation is not None:
+            try:
+                index = self._open_generation(generation)
+            except ValueError:  # written by a version with other fields: start a new generation, indexed again
+                index = None
+        fresh = index is None
+        if index is None:
+            generation = self._new_generation()
+            index = self._open_generation(generation)
             _write_atomically(current, generation)
+        self._use(index)
+        return fresh
 
     async def close(self) -> None:
+        if self._busy is not None:  # a write its caller stopped waiting for still holds the writer
+            with contextlib.suppress(Exception):
+                await self._busy
         async with self._lock:
             if self._writer is not None:
                 await asyncio.to_thread(self._writer.wait_merging_threads)
@@ -108,7 +123,8 @@ class TantivyEngine:
 
     async def write(self, docs: list[IndexDoc], removed_keys: list[str]) -> None:
         async with self._lock:
-            await asyncio.to_thread(_write, self._writer, docs, removed_keys)
+            self._busy = asyncio.ensure_future(asyncio.to_thread(_write, self._writer, docs, removed_keys))
+            await asyncio.shield(self._busy)
             self.index.reload()
 
     async def search(self, query: EngineQuery) -> EngineHits:

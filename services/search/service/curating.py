@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.search.models import PLATFORM_WIDE, BestBet, QaPair, Synonym
+from services.search.models import PLATFORM_WIDE, BestBet, Entry, QaPair, Synonym
 from services.search.service.context import SearchDeps
 from services.search.service.curation import forget
 from shared.auth import Principal
@@ -60,3 +60,26 @@ async def delete_row(deps: SearchDeps, principal: Principal, model: Curated, sit
         await uow.session.delete(row)
         await uow.commit()
     forget(deps, site_id)
+
+
+async def site_settings(deps: SearchDeps, principal: Principal, site_id: str) -> bool:
+    check_curator(deps, principal, site_id)
+    async with deps.platform_uow() as uow:
+        site = await uow.repo.site(site_id)
+        return bool(site and site.keep_withdrawn)
+
+
+async def set_keep_withdrawn(deps: SearchDeps, principal: Principal, site_id: str, keep: bool) -> bool:
+    """The site admin's choice; the site's documents are indexed again to follow it."""
+    if not (principal.is_platform_operator() or principal.has_role(site_id, "site_admin")):
+        check_curator(deps, principal, site_id)  # 404 for an unknown site before the 403
+        raise Forbidden(f"需要站点 {site_id} 的 site_admin 角色", code="needs_role")
+    async with deps.platform_uow() as uow:
+        site = await uow.repo.site(site_id)
+        if site is None:
+            raise NotFound(f"site: 平台上没有站点 {site_id}")
+        site.keep_withdrawn = keep
+        await uow.session.execute(update(Entry).where(Entry.site_id == site_id).values(pending=True))
+        await uow.commit()
+    deps.wake_indexer.set()
+    return keep

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 
+from sqlalchemy import update
+
 from services.search.engines.base import IndexDoc
 from services.search.models import Entry
 from services.search.service.attachments import AttachmentReader
@@ -114,3 +116,11 @@ async def all_docs(deps: SearchDeps, site_id: str | None = None) -> AsyncIterato
             docs, _ = await build_docs(uow, deps, entries)
             last = entries[-1].key
         yield docs
+
+
+async def mark_all_pending(deps: SearchDeps) -> None:
+    """Every entry to the indexer again (an index made new: a first start, or fields this version adds)."""
+    async with deps.platform_uow() as uow:
+        await uow.session.execute(update(Entry).values(pending=True))
+        await uow.commit()
+    deps.wake_indexer.set()
