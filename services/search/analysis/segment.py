@@ -8,6 +8,7 @@ plus the whole word (a bonus), which keeps recall without losing the exact phras
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -118,6 +119,11 @@ class Analyzer:
             return tuple(tiles)
         smallest = [p for p in parts if not any(o != p and o in p for o in parts)]
         return tuple(dict.fromkeys(sorted(smallest, key=word.find))) or (word,)
+
+    def word_pairs(self, text: str) -> list[str]:
+        """Two neighbouring words as one (外语 + 网站 → 外语网站), so pinyin or initials typed as one string
+        (waiyuwangzhan, wywz) find a phrase the dictionary does not hold."""
+        return [a + b for a, b in itertools.pairwise(self._jieba.cut(text)) if len(a + b) <= 6 and _all_han(a + b)]
 
     def pinyin_tokens(self, tokens: Iterable[str]) -> tuple[list[str], list[str]]:
         """Full pinyin (医保 → yibao) and initials (yb, words of two or more characters) of the Chinese tokens."""

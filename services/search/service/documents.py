@@ -56,6 +56,8 @@ def document_index_docs(
         " ".join(filter(None, [document.get("subtitle"), document.get("summary"), body]))
     )
     full, initials = analyzer.pinyin_tokens([*title_tokens, *keyword_tokens, *body_tokens])
+    title_pairs = analyzer.word_pairs(document["title"])
+    full += analyzer.pinyin_tokens(analyzer.word_pairs(body))[0]
     published = datetime.fromisoformat(document["published_at"])
     disclosure = document.get("disclosure") or {}
     common = {
@@ -74,7 +76,7 @@ def document_index_docs(
         "keywords_t": " ".join(keyword_tokens),
         "body_t": " ".join(body_tokens),
         "attach_t": analyzer.index_text(attachments) if attachments.strip() else "",
-        "title_py": " ".join(word for kind in analyzer.pinyin_tokens(title_tokens) for word in kind),
+        "title_py": " ".join(word for kind in analyzer.pinyin_tokens([*title_tokens, *title_pairs]) for word in kind),
         "py": " ".join(full),
         "pyi": " ".join(initials),
     }
