@@ -215,6 +215,33 @@ def mirror(site: Annotated[str, typer.Argument(help="the site whose static mirro
 
 
 @app.command()
+def replay(
+    site: Annotated[str | None, typer.Option(help="one site (default: every site)")] = None,
+    url: Annotated[str | None, typer.Option(help="the platform's address (default: where it was last served)")] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="SITEGROUP_TOKEN", help="a platform operator's token (default: minted here)")
+    ] = None,
+) -> None:
+    """Announce every site, channel and public document again, so a read model rebuilt from nothing (the
+    renderer's, search's) fills itself from the content library; consumers that have them drop the repeats."""
+    from sitegroup.operator_api import operator_client
+
+    async def run() -> httpx.Response:
+        async with operator_client(url, token) as client:
+            return await client.post("/api/v1/content/replay", json={"site": site} if site else {})
+
+    answer = asyncio.run(run())
+    if answer.status_code != 200:
+        console.print(f"[red]refused ({answer.status_code})[/]: {answer.text[:300]}")
+        raise typer.Exit(1)
+    counts = answer.json()
+    console.print(
+        f"[green]announced again[/]: {counts['sites']} sites, {counts['channels']} channels, "
+        f"{counts['documents']} documents"
+    )
+
+
+@app.command()
 def relay(service: Annotated[str, typer.Argument(help="whose outbox to relay")] = "content") -> None:
     """Run only the outbox relay of a service (distributed mode: its own process)."""
     _check_service(service)

@@ -13,8 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shared.auth import PLATFORM_SITE, Grant
-from sitegroup.settings import PlatformSettings
+from sitegroup.operator_api import operator_client
 
 search_app = typer.Typer(help="Search: rebuild the index.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -30,25 +29,15 @@ def reindex(
     ] = None,
 ) -> None:
     """Rebuild the search index while search keeps answering: a new index is filled, then swapped in."""
-    platform = PlatformSettings().as_served()
-    base = url or platform.base_url
-    status = asyncio.run(_reindex(base, token or asyncio.run(_operator_token(platform)), site))
+    status = asyncio.run(_reindex(operator_client(url, token), site))
     if status["state"] != "done":
         console.print(f"[red]rebuild {status['state']}[/]: {status.get('problem') or ''}")
         raise typer.Exit(1)
     console.print(f"[green]{status['indexed']} entries indexed[/] ({'site ' + site if site else 'whole index'})")
 
 
-async def _operator_token(platform: PlatformSettings) -> str:
-    from sitegroup.devtokens import provider_signer
-
-    async with provider_signer(platform) as signer:
-        return signer.mint("cli:operator", [Grant(site=PLATFORM_SITE, role="platform_operator")], name="命令行")
-
-
-async def _reindex(base: str, token: str, site: str | None) -> dict:
-    headers = {"authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+async def _reindex(client: httpx.AsyncClient, site: str | None) -> dict:
+    async with client:
         started = await client.post(REINDEX, json={"site": site} if site else {})
         if started.status_code != 202:
             console.print(f"[red]refused ({started.status_code})[/]: {started.text[:300]}")

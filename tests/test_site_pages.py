@@ -9,6 +9,7 @@ import re
 from urllib.parse import quote, unquote
 
 from PIL import Image
+from sqlalchemy import text
 
 from tests.test_consolidated import API, bearer, open_hefei, publish
 
@@ -207,3 +208,28 @@ async def test_every_site_has_a_search_box_and_a_search_page_that_finds_what_it_
     assert "没有找到与“火星移民”相关的结果" in nothing.text
     refused = await http.get("/search/", params={"q": "公积金", "page": "0"}, headers=HOST)
     assert refused.status_code == 422 and 'role="alert"' in refused.text and "page" in refused.text
+
+
+async def test_a_replay_fills_a_search_index_that_lost_everything_and_changes_nothing_elsewhere(
+    http, platform
+) -> None:
+    channels = await open_hefei(http, platform)
+    doc = await publish(http, platform, channels["zwdt/tzgg"], "关于做好义务教育阶段学校招生工作的通知")
+    await platform.settle()
+    search = {"q": "义务教育", "site": "hefei"}
+    assert (await http.get("/api/v1/search", params=search)).json()["total"] == 1
+    async with platform.search.database.engine.begin() as conn:  # search loses its copy of everything
+        await conn.execute(text("DELETE FROM entries"))
+    await platform.search.deps.engine.write([], [f"document:{doc['id']}"])
+    assert (await http.get("/api/v1/search", params=search)).json()["total"] == 0
+    editor = bearer(platform, "editor", ("hefei", "editor"))
+    assert (await http.post(f"{API}/replay", json={}, headers=editor)).status_code == 403
+    operator = bearer(platform, "operator", ("*", "platform_operator"))
+    counts = await http.post(f"{API}/replay", json={"site": "hefei"}, headers=operator)
+    assert counts.status_code == 200 and counts.json()["documents"] == 1 and counts.json()["sites"] == 1
+    await platform.settle()
+    found = (await http.get("/api/v1/search", params=search)).json()
+    assert [r["url_path"] for r in found["results"]] == [doc["url_path"]]
+    page = await http.get(doc["url_path"], headers=HOST)  # the renderer had it: the repeat changed nothing
+    assert page.status_code == 200 and doc["title"] in page.text
+    assert (await http.post(f"{API}/replay", json={"site": "nowhere"}, headers=operator)).status_code == 404

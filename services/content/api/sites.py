@@ -10,6 +10,8 @@ from services.content.api.deps import CurrentActor, Deps, IdPath, SitePath
 from services.content.schemas.sites import (
     DomainsUpdate,
     HostResolution,
+    ReplayCounts,
+    ReplayRequest,
     SiteChangeCreate,
     SiteChangeDecision,
     SiteChangeRead,
@@ -22,6 +24,7 @@ from services.content.schemas.sites import (
 from services.content.service import site_changes
 from services.content.service import sites as service
 from services.content.service.overview import sites_overview
+from services.content.service.replay import replay
 
 router = APIRouter(tags=["sites"])
 
@@ -101,3 +104,12 @@ async def approve_change(
 @router.post("/site-changes/{change_id}/reject", response_model=SiteChangeRead, summary="Reject, with a comment")
 async def reject_change(deps: Deps, actor: CurrentActor, change_id: IdPath, body: SiteChangeDecision) -> SiteChangeRead:
     return await site_changes.decide(deps, actor, change_id, body, approve=False)
+
+
+@router.post(
+    "/replay",
+    response_model=ReplayCounts,
+    summary="Announce every site, channel and public document again (consumers rebuild what they lost)",
+)
+async def replay_events(deps: Deps, actor: CurrentActor, body: ReplayRequest) -> ReplayCounts:
+    return ReplayCounts(**await replay(deps, actor, body.site))

@@ -25,6 +25,13 @@ _DOCUMENT_ROW_FOR_UPDATE = site_bound(select(*_COLUMNS).where(_BY_ID).with_for_u
 _BY_ID_IN = Document.id.in_(bindparam("doc_ids", expanding=True))
 _SITE_ROWS = site_bound(select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id), Document)
 _SITE_ROWS_FOR_UPDATE = site_bound(select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).with_for_update(), Document)
+_SEEN_AFTER = site_bound(  # a replay's pages: what the public has seen of a site, by id
+    select(*_COLUMNS)
+    .where(Document.public_state != PublicState.UNPUBLISHED, Document.id > bindparam("after"))
+    .order_by(Document.id)
+    .limit(bindparam("limit")),
+    Document,
+)
 _ROWS_ANY_SITE = select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).execution_options(**ALL_SITES)
 _ROWS_ANY_SITE_FOR_UPDATE = (
     select(*_COLUMNS).where(_BY_ID_IN).order_by(Document.id).with_for_update().execution_options(**ALL_SITES)
@@ -65,6 +72,10 @@ class DocumentQueries(Queries):
         this way before `change_document`, so that a concurrent change waits instead of failing)."""
         stmt = _DOCUMENT_ROW_FOR_UPDATE if for_update else _DOCUMENT_ROW
         return (await self.run(stmt, {TENANT_SITE: self.site_id, "doc_id": doc_id})).first()
+
+    async def seen_rows_after(self, after: int, limit: int) -> list[Row]:
+        """The scope site's documents that were ever public (any state but unpublished), after an id."""
+        return list(await self.run(_SEEN_AFTER, {TENANT_SITE: self.site_id, "after": after, "limit": limit}))
 
     async def site_document_rows(self, doc_ids: Sequence[int], *, for_update: bool = False) -> dict[int, Row]:
         """Documents of the scope's site by id, locked in id order if for_update (bulk marks)."""

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from services.content.schemas.common import Name, ReadModel, Schema, ShortText, SiteId, reject_explicit_nulls, text
 from shared.events.content import THEME_OF_LEVEL, SiteTheme
@@ -249,3 +249,15 @@ class SiteOverview(ReadModel):
     oldest_in_review: datetime | None = Field(description="since when the longest-waiting one has waited")
     last_published: datetime | None = Field(description="the site's newest publication (home-page freshness)")
     stale_channels: int = Field(description="list channels empty or with nothing new for six months")
+
+
+class ReplayRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site: str | None = Field(None, pattern=r"^[a-z][a-z0-9-]{1,39}$", description="one site; none: every site")
+
+
+class ReplayCounts(BaseModel):
+    sites: int = 0
+    channels: int = 0
+    documents: int = 0
