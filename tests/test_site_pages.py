@@ -210,9 +210,7 @@ async def test_every_site_has_a_search_box_and_a_search_page_that_finds_what_it_
     assert refused.status_code == 422 and 'role="alert"' in refused.text and "page" in refused.text
 
 
-async def test_a_replay_fills_a_search_index_that_lost_everything_and_changes_nothing_elsewhere(
-    http, platform
-) -> None:
+async def test_a_replay_fills_a_search_index_that_lost_everything_and_changes_nothing_elsewhere(http, platform) -> None:
     channels = await open_hefei(http, platform)
     doc = await publish(http, platform, channels["zwdt/tzgg"], "关于做好义务教育阶段学校招生工作的通知")
     await platform.settle()

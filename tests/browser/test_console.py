@@ -255,9 +255,40 @@ def test_the_desks_of_site_admins_operators_and_auditors_are_accessible(
     seen.check(editor, "links")
     editor.goto(f"{live_server}/console/content/hefei/library?q=政务公开")
     seen.check(editor, "library")
+    search_desk(editor, live_server, seen)
     errors = _validate(list(seen.html))
     invalid = [f"{seen.html[Path(e['url'].removeprefix('file:'))]}: {e['message']}" for e in errors]
     assert not seen.problems and not invalid, "\n".join(seen.problems + invalid)
+
+
+def search_desk(editor: Page, live_server, seen: Visited) -> None:
+    """站内搜索: a synonym group added, a best bet refused beside its field, a Q&A pair, the month's analytics."""
+    editor.click("nav.menu >> text=同义词")
+    editor.wait_for_url("**/console/search/hefei/synonyms")
+    editor.fill("#f-words", "医保、基本医疗保险")
+    editor.click("form.form button:has-text('添加')")
+    editor.wait_for_selector("text=已添加同义词")
+    seen.check(editor, "search-synonyms")
+    editor.goto(f"{live_server}/console/search/hefei/best-bets")
+    editor.fill("#f-query", "医保")
+    editor.fill("#f-title", "医保服务")
+    editor.fill("#f-url", "javascript:alert(1)")
+    editor.click("form.form button:has-text('添加')")
+    editor.wait_for_selector("#e-url")
+    seen.check(editor, "search-best-bets")
+    editor.goto(f"{live_server}/console/search/hefei/qa")
+    seen.check(editor, "search-qa")
+    site = editor.context.new_page()
+    for q in ("医保", "政务公开", "火星移民"):
+        site.goto(live_server.site("hefei", f"/search/?q={q}"))
+    editor.goto(f"{live_server}/console/search/hefei/analytics")
+    for _ in range(20):  # the search service writes its query log every two seconds
+        if "火星移民" in editor.inner_text("main"):
+            break
+        editor.wait_for_timeout(500)
+        editor.reload()
+    assert "火星移民" in editor.inner_text("main") and editor.locator("svg.chart[role=img] title").count() == 1
+    seen.check(editor, "search-analytics")
 
 
 def test_a_notice_written_and_passed_with_the_keyboard_alone(browser: Browser, live_server) -> None:

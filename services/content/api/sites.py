@@ -110,6 +110,7 @@ async def reject_change(deps: Deps, actor: CurrentActor, change_id: IdPath, body
     "/replay",
     response_model=ReplayCounts,
     summary="Announce every site, channel and public document again (consumers rebuild what they lost)",
+    responses={404: {"description": "no such site"}},
 )
 async def replay_events(deps: Deps, actor: CurrentActor, body: ReplayRequest) -> ReplayCounts:
     return ReplayCounts(**await replay(deps, actor, body.site))

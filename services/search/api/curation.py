@@ -27,6 +27,7 @@ from shared.web import CurrentPrincipal
 
 router = APIRouter(prefix=PREFIX)
 SitePath = Annotated[str, Path(pattern=SITE_ID, description="site id")]
+RowId = Annotated[int, Path(ge=1, le=2**62, description="the entry's id")]
 KINDS = {  # path segment → (table, what is written, what is read)
     "synonyms": (Synonym, SynonymCreate, SynonymRead),
     "best-bets": (BestBet, BestBetCreate, BestBetRead),
@@ -49,7 +50,7 @@ def _routes(segment: str, model, create, read) -> None:
         return await curating.add_row(deps, principal, model, site_id, body.model_dump())
 
     @router.delete(f"/sites/{{site_id}}/{segment}/{{row_id}}", status_code=204, tags=tag, name=f"delete_site_{segment}")
-    async def delete_site(deps: Deps, principal: CurrentPrincipal, site_id: SitePath, row_id: int) -> Response:
+    async def delete_site(deps: Deps, principal: CurrentPrincipal, site_id: SitePath, row_id: RowId) -> Response:
         await curating.delete_row(deps, principal, model, site_id, row_id)
         return Response(status_code=204)
 
@@ -62,7 +63,7 @@ def _routes(segment: str, model, create, read) -> None:
         return await curating.add_row(deps, principal, model, PLATFORM_WIDE, body.model_dump())
 
     @router.delete(f"/platform/{segment}/{{row_id}}", status_code=204, tags=tag, name=f"delete_platform_{segment}")
-    async def delete_platform(deps: Deps, principal: CurrentPrincipal, row_id: int) -> Response:
+    async def delete_platform(deps: Deps, principal: CurrentPrincipal, row_id: RowId) -> Response:
         await curating.delete_row(deps, principal, model, PLATFORM_WIDE, row_id)
         return Response(status_code=204)
 
@@ -77,7 +78,7 @@ async def analytics(
     principal: CurrentPrincipal,
     site_id: SitePath,
     month: Annotated[
-        str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM (default: this month)")
+        str | None, Query(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$", description="YYYY-MM (default: this month)")
     ] = None,
 ) -> SearchAnalytics:
     first = date.fromisoformat(f"{month}-01") if month else china_time(utcnow()).date().replace(day=1)

@@ -20,7 +20,13 @@ def _rebuilder(request: Request, principal: Principal) -> Rebuilder:
     return request.app.state.rebuilder
 
 
-@router.post("/reindex", response_model=RebuildRead, status_code=202, summary="Rebuild the index (new + swap)")
+@router.post(
+    "/reindex",
+    response_model=RebuildRead,
+    status_code=202,
+    summary="Rebuild the index (new + swap)",
+    responses={404: {"description": "no such site"}, 409: {"description": "a rebuild is running"}},
+)
 async def reindex(request: Request, principal: CurrentPrincipal, body: RebuildRequest) -> RebuildRead:
     return RebuildRead.model_validate(await _rebuilder(request, principal).start(body.site))
 

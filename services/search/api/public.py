@@ -68,12 +68,15 @@ async def search_params(
         ) from None
 
 
-@router.get("", response_model=SearchResponse, summary="Search a site or the whole site group")
+NO_SITE = {404: {"description": "no such site on this platform"}}
+
+
+@router.get("", response_model=SearchResponse, summary="Search a site or the whole site group", responses=NO_SITE)
 async def search(deps: Deps, params: Annotated[SearchParams, Depends(search_params)]) -> SearchResponse:
     return await querying.search(deps, params)
 
 
-@router.get("/suggest", response_model=Suggestions, summary="Completions while typing")
+@router.get("/suggest", response_model=Suggestions, summary="Completions while typing", responses=NO_SITE)
 async def suggest(
     deps: Deps,
     q: Annotated[str, Query(min_length=1, max_length=40)],
@@ -83,7 +86,7 @@ async def suggest(
     return await suggesting.suggest(deps, q, site, scope)
 
 
-@router.post("/clicks", status_code=204, summary="A result followed (the search page's link ping)")
+@router.post("/clicks", status_code=204, summary="A result followed (the search page's link ping)", responses=NO_SITE)
 async def click(
     deps: Deps,
     site: Annotated[str, Query(pattern=SITE_ID)],
