@@ -231,3 +231,17 @@ async def test_a_replay_fills_a_search_index_that_lost_everything_and_changes_no
     page = await http.get(doc["url_path"], headers=HOST)  # the renderer had it: the repeat changed nothing
     assert page.status_code == 200 and doc["title"] in page.text
     assert (await http.post(f"{API}/replay", json={"site": "nowhere"}, headers=operator)).status_code == 404
+
+
+async def test_the_pages_read_are_counted_for_search(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    doc = await publish(http, platform, channels["zwdt/tzgg"], "关于公布2026年度政府网站考评结果的通知")
+    await platform.settle()
+    for _ in range(3):
+        assert (await http.get(doc["url_path"], headers=HOST)).status_code == 200
+    await http.get("/zwdt/tzgg/", headers=HOST)  # a list is no document's page
+    assert await platform.render.pages.views.flush() == 1
+    await platform.settle()
+    async with platform.search.database.engine.connect() as conn:
+        views = await conn.execute(text("SELECT views FROM entries WHERE key = :k"), {"k": f"document:{doc['id']}"})
+        assert views.scalar_one() == 3

@@ -32,6 +32,9 @@ class RenderSettings(ServiceSettings):
     mirror_files_url: str | None = Field(
         None, description="where the public file URLs answer (the gateway), to copy attachments into the mirror"
     )
+    views_every_seconds: float = Field(
+        60.0, ge=0, description="how often the count of each document's pages read is sent (search ranks by it); 0: off"
+    )
     search_url: str | None = Field(
         None, description="where the search API answers (the gateway): every site gets a search box and /search/"
     )

@@ -18,6 +18,7 @@ from services.render.service.mirror import MirrorWriter
 from services.render.service.mirror_files import HttpFiles
 from services.render.service.pages import PageBuilder
 from services.render.service.search_client import SearchClient
+from services.render.service.views import ViewCounter
 from services.render.themes import Themes
 from shared.auth import JwksSource, TokenVerifier
 from shared.auth.revocations import follow_revocations
@@ -25,6 +26,7 @@ from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import CHANNELS_TOPIC, DOCUMENTS_TOPIC, SITES_TOPIC
+from shared.events.render import VIEWS_TOPIC
 from shared.runtime import ServiceRuntime
 from shared.web import RequestContextMiddleware
 
@@ -69,6 +71,9 @@ class RenderRuntime(ServiceRuntime):
             self.pages.asset_files(),
             files=self.files,
         )
+        if settings.views_every_seconds:
+            self.pages.views = ViewCounter(self.bus, settings.views_every_seconds)
+            self.workers.append(self.pages.views)
         if settings.mirror_enabled:
             self.deps.on_change = self.mirror.changed
             self.workers.append(self.mirror)
@@ -80,7 +85,7 @@ class RenderRuntime(ServiceRuntime):
         async with self.deps.platform_uow() as uow:
             for site in await uow.repo.all_sites():
                 self.deps.hosts.load(site.snapshot)
-        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC])
+        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC])
         follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)

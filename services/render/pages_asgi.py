@@ -19,6 +19,7 @@ from services.render.service.previews import PREFIX as PREVIEW_PREFIX
 from services.render.service.search_page import PARAMS as SEARCH_PARAMS
 from services.render.service.search_page import PATH as SEARCH_PATH
 from services.render.service.site_context import PageRequest
+from services.render.service.views import ViewCounter
 from services.render.themes import STATIC
 from shared.page_headers import page_headers
 
@@ -44,6 +45,7 @@ class PageServer:
         self.builder = builder
         self.caching = deps.settings.cache_enabled
         self._building: dict[str, PendingBuild] = {}
+        self.views: ViewCounter | None = None  # counts the documents' pages read (search's popularity)
         self._assets = {f"/_static/{p.relative_to(STATIC)}": p.read_bytes() for p in STATIC.rglob("*") if p.is_file()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,6 +84,8 @@ class PageServer:
             await _send_page(send, await self.builder.search(request), headers, head=scope["method"] == "HEAD")
             return
         page = await self.page(ref, path, _variant(headers), _params(scope))
+        if self.views is not None and page.status == 200:
+            self.views.seen(ref.site_id, page.tags)
         await _send_page(send, page, headers, head=scope["method"] == "HEAD")
 
     async def page(self, ref: SiteHost | str, path: str, variant: str, params: dict[str, str]) -> Page:

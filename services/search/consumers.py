@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.search.models import Inbox
 from services.search.service.context import SearchDeps, SearchUnitOfWork
-from services.search.service.entries import on_document_event, on_site_event
+from services.search.service.entries import on_document_event, on_pages_viewed, on_site_event
 from shared.bus import EventBus
 from shared.events.content import (
     DOCUMENTS_TOPIC,
@@ -18,6 +18,7 @@ from shared.events.content import (
     SiteEvent,
     SiteUpdated,
 )
+from shared.events.render import VIEWS_TOPIC, PagesViewed
 from shared.messaging.consumer import InboxConsumer
 
 INDEX_GROUP = "search.index"
@@ -30,9 +31,13 @@ def register_consumers(bus: EventBus, deps: SearchDeps) -> None:
     async def on_site(uow: SearchUnitOfWork, event: SiteEvent) -> bool:
         return await on_site_event(uow, event, lambda site: deps.sites.__setitem__(site["id"], site))
 
+    async def on_views(uow: SearchUnitOfWork, event: PagesViewed) -> bool:
+        return await on_pages_viewed(uow, event, deps.wake_indexer.set)
+
     handlers = {
+        PagesViewed.type: on_views,
         **{t.type: on_site for t in (SiteCreated, SiteUpdated)},
         **{t.type: on_document for t in (DocumentPublished, DocumentUpdated, DocumentWithdrawn, DocumentExpired)},
     }
     consumer = InboxConsumer(name=INDEX_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers)
-    bus.subscribe(INDEX_GROUP, [SITES_TOPIC, DOCUMENTS_TOPIC], consumer)
+    bus.subscribe(INDEX_GROUP, [SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC], consumer)

@@ -51,6 +51,9 @@ class Entry(TenantScoped, Base):
     state: Mapped[str] = mapped_column(String(12))
     snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
     pending: Mapped[bool] = mapped_column(Boolean, default=True)
+    views: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # its pages read (the renderer's counts): popularity
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

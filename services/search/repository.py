@@ -33,6 +33,12 @@ class SearchRepository:
     async def entry_for_update(self, key: str) -> Entry | None:
         return await self.session.get(Entry, key, with_for_update=True)
 
+    async def entries_for_update(self, keys: list[str]) -> Sequence[Entry]:
+        if not keys:
+            return []
+        query = select(Entry).where(Entry.key.in_(keys)).order_by(Entry.key).with_for_update()
+        return (await self.session.scalars(query)).all()
+
     async def pending_entries(self, limit: int) -> Sequence[Entry]:
         query = select(Entry).where(Entry.pending.is_(True)).order_by(Entry.updated_at).limit(limit)
         return (await self.session.scalars(query)).all()

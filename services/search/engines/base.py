@@ -106,6 +106,7 @@ class Hit:
     score: float
     sort_key: int
     ref: Any = None
+    popularity: float = 0.0
 
 
 @dataclass(slots=True)

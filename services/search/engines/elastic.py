@@ -128,7 +128,7 @@ class ElasticEngine:
             "size": query.limit,
             "track_total_hits": True,
             "_source": False,
-            "docvalue_fields": ["sort_key"],
+            "docvalue_fields": ["sort_key", "popularity"],
         }
         if query.sort == "date":
             body["sort"] = [{"sort_key": "desc"}]
@@ -143,7 +143,11 @@ class ElasticEngine:
         found = await self.client.search(index=self.alias, **body)
         hits = [
             Hit(
-                id=h["_id"], score=float(h.get("_score") or 0.0), sort_key=int(h["fields"]["sort_key"][0]), ref=h["_id"]
+                id=h["_id"],
+                score=float(h.get("_score") or 0.0),
+                sort_key=int(h["fields"]["sort_key"][0]),
+                ref=h["_id"],
+                popularity=float(h["fields"].get("popularity", [0.0])[0]),
             )
             for h in found["hits"]["hits"]
         ]

@@ -136,9 +136,16 @@ class TantivyEngine:
         result = searcher.search(tq, **kwargs)
         addresses = [address for _, address in result.hits]
         keys = searcher.fast_field_values("sort_key", addresses) if addresses else []
+        read = searcher.fast_field_values("popularity", addresses) if addresses else []
         hits = [
-            Hit(id="", score=float(score) if query.sort == "relevance" else 0.0, sort_key=key, ref=(searcher, address))
-            for (score, address), key in zip(result.hits, keys, strict=True)
+            Hit(
+                id="",
+                score=float(score) if query.sort == "relevance" else 0.0,
+                sort_key=key,
+                ref=(searcher, address),
+                popularity=views or 0.0,
+            )
+            for (score, address), key, views in zip(result.hits, keys, read, strict=True)
         ]
         facets = _facets(searcher, tq, query.facets) if query.facets else {}
         return EngineHits(total=result.count or 0, hits=hits, facets=facets)

@@ -43,6 +43,7 @@ def document_index_docs(
     keep_withdrawn: bool,
     texts: dict[str, str],
     analyzer: Analyzer,
+    views: int = 0,
 ) -> list[IndexDoc]:
     """What to index for a document in this state; nothing when it must leave the index."""
     if state != PublicState.LIVE.value and not (state in FLAGGABLE and keep_withdrawn):
@@ -76,6 +77,7 @@ def document_index_docs(
         "keywords_t": " ".join(keyword_tokens),
         "body_t": " ".join(body_tokens),
         "attach_t": analyzer.index_text(attachments) if attachments.strip() else "",
+        "popularity": float(views),
         "title_py": " ".join(word for kind in analyzer.pinyin_tokens([*title_tokens, *title_pairs]) for word in kind),
         "py": " ".join(full),
         "pyi": " ".join(initials),

@@ -6,6 +6,7 @@ so a redelivered or out-of-order event never brings back an older text or a with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from services.search.models import Entry, SiteEntry
@@ -18,6 +19,7 @@ from shared.events.content import (
     PublicState,
     SiteEvent,
 )
+from shared.events.render import PagesViewed
 
 DOCUMENT = "document"
 
@@ -69,3 +71,17 @@ def public_state(event: DocumentEvent) -> str:
     if isinstance(event, DocumentExpired):
         return PublicState.EXPIRED.value
     return PublicState.LIVE.value
+
+
+async def on_pages_viewed(uow: SearchUnitOfWork, event: PagesViewed, wake: Callable[[], None]) -> bool:
+    """Add the pages read to each document's count; one whose count reaches the next power of two is indexed
+    again (popularity ranks on a log scale, so smaller changes would not move it)."""
+    keys = {f"{DOCUMENT}:{doc_id}": views for doc_id, views in event.views.items() if views > 0}
+    entries = await uow.repo.entries_for_update(sorted(keys))
+    for entry in entries:
+        before = entry.views
+        entry.views = before + keys[entry.key]
+        if int(math.log2(before + 1)) != int(math.log2(entry.views + 1)):
+            entry.pending = True
+            uow.after_commit(wake)
+    return bool(entries)

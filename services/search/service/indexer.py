@@ -98,6 +98,7 @@ async def build_docs(
             texts=texts,
             analyzer=deps.analyzer,
             keep_withdrawn=bool(owner and owner.keep_withdrawn),
+            views=entry.views,
         )
         docs.extend(built)
         if not built:

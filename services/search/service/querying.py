@@ -125,13 +125,15 @@ def _filters(params: SearchParams) -> Filters:
 
 
 def _rerank(deps: SearchDeps, hits: EngineHits) -> list:
-    """Relevance times a recency boost that halves every half-life (a tunable, the same for every engine)."""
+    """Relevance times a recency boost that halves every half-life and a popularity boost on a log scale of the
+    pages read (both tunable, the same for every engine)."""
     settings = deps.settings
     now = time.time()
 
     def final(hit) -> float:
         age_days = max(0.0, (now - (hit.sort_key >> 10)) / SECONDS_PER_DAY)
-        return hit.score * (1 + settings.recency_weight * math.pow(0.5, age_days / settings.recency_half_life_days))
+        fresh = 1 + settings.recency_weight * math.pow(0.5, age_days / settings.recency_half_life_days)
+        return hit.score * fresh * (1 + settings.popularity_weight * math.log1p(hit.popularity))
 
     return sorted(hits.hits, key=final, reverse=True)
 

@@ -8,7 +8,8 @@ import asyncio
 from services.search.main import SearchRuntime
 from services.search.tests.support import HEFEI, MAS, found, hits, publish, titles
 from shared.events.content import DocumentWithdrawn, WithdrawalKind
-from shared.events.samples import eventually
+from shared.events.render import PagesViewed
+from shared.events.samples import eventually, message
 
 API = "/api/v1/search"
 
@@ -63,3 +64,32 @@ async def test_a_site_may_keep_withdrawn_documents_findable_and_flagged(api, fee
     assert (
         await api.put(f"{API}/sites/hefei/settings", json={"keep_withdrawn": "maybe"}, headers=admin)
     ).status_code == 422
+
+
+async def test_the_pages_people_read_rank_higher(api, app, feeder, province) -> None:
+    read = await publish(feeder, province, HEFEI, "关于开展政务公开工作考核的通知", ["政务公开考核。"])
+    await publish(feeder, province, HEFEI, "关于做好政务公开工作考核的通知", ["政务公开考核。"])
+    await found(api, "政务公开考核", read.title)
+    await found(api, "政务公开考核", "关于做好政务公开工作考核的通知")
+    first = (await hits(api, "政务公开考核"))["results"][0]["title"]
+    assert first != read.title  # same text, and the other is newer
+    views = PagesViewed(
+        site_id="hefei",
+        aggregate_id="hefei",
+        aggregate_version=1,
+        views={read.id: 5000},
+        period_start=feeder.clock,
+        period_end=feeder.clock,
+    )
+    delivery = message(views)
+    await feeder.bus.publish_batch([delivery])
+
+    async def read_first() -> bool:
+        return (await hits(api, "政务公开考核"))["results"][0]["title"] == read.title
+
+    await eventually(read_first)
+    await feeder.bus.publish_batch([delivery])  # the same message again: a redelivery counts once
+    await SearchRuntime.of(app).indexer.drain()
+    async with SearchRuntime.of(app).deps.platform_uow() as uow:
+        (entry,) = await uow.repo.entries_for_update([f"document:{read.id}"])
+        assert entry.views == 5000
