@@ -199,7 +199,7 @@ async def test_every_site_has_a_search_box_and_a_search_page_that_finds_what_it_
     assert found.status_code == 200
     assert f'href="{doc["url_path"]}"' in found.text and "<em>公积金</em>" in found.text
     assert found.headers["cache-control"] == "no-store" and "noindex" in found.headers["x-robots-tag"]
-    assert 'ping="/api/v1/search/clicks?' in found.text
+    assert 'ping="http://www.hefei.gov.cn/api/v1/search/clicks?' in found.text
     pinyin = await http.get("/search/", params={"q": "gongjijin"}, headers=HOST)
     assert doc["title"] in pinyin.text
     corrected = await http.get("/search/", params={"q": "住房公积今"}, headers=HOST)

@@ -26,7 +26,12 @@ from shared.page_headers import page_headers
 MODE_COOKIE = "sg_mode"
 # The only query parameters a page reads (the catalogue's filters, page numbers), and their longest value.
 PAGE_PARAMS = {"topic": 40, "year": 4, "page": 5, "q": 40, "org": 100, "validity": 11}
-_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+_STATIC_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+}
 _ASSET_HEADERS_CACHE = b"public, max-age=31536000, immutable"
 
 

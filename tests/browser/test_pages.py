@@ -137,3 +137,23 @@ def test_the_api_documentation_renders_without_any_outside_host(page, live_serve
     assert "集约化政府网站平台 API" in page.locator(".swagger-ui .info .title").inner_text()
     assert page.locator(".opblock").count() > 50 and not outside, outside
     browser_report(f"{live_server}/api/v1/docs: Swagger UI drawn, {page.locator('.opblock').count()} operations")
+
+
+def test_the_search_box_suggests_while_typing_and_searches_without_scripts(browser, live_server) -> None:
+    for scripts in (True, False):
+        context = browser.new_context(java_script_enabled=scripts)
+        page = context.new_page()
+        page.goto(live_server.site("hefei", "/"))
+        box = page.locator("#site-search-q")
+        box.fill("政务公开")
+        if scripts:
+            options = page.locator("datalist option")
+            options.first.wait_for(state="attached", timeout=5000)
+            assert any(
+                "政务公开" in text
+                for text in options.all_inner_texts() + [o.get_attribute("value") or "" for o in options.all()]
+            )
+        box.press("Enter")
+        page.wait_for_url("**/search/?q=*")
+        assert "找到相关结果约" in page.locator(".search-summary").inner_text()
+        context.close()

@@ -73,7 +73,8 @@ def _refusal(response: httpx.Response) -> str:
 def _shown(ctx: SiteContext, result: dict[str, Any], query: str, position: int) -> dict[str, Any]:
     href = ctx.ref_url({"site_id": result["site_id"], "url_path": result["url_path"]})
     click = {"site": ctx.site_id, "q": query, "url": result["url"], "position": position}
-    return result | {"href": href, "ping": f"{SEARCH_API}/clicks?{urlencode(click)}"}
+    # A ping must be an absolute http(s) address: the site's own canonical one.
+    return result | {"href": href, "ping": ctx.url(f"{SEARCH_API}/clicks?{urlencode(click)}")}
 
 
 def _facet_links(facets: dict[str, list[dict[str, Any]]], chosen: dict[str, str]) -> list[dict[str, Any]]:
