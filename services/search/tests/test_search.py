@@ -119,3 +119,36 @@ async def test_an_unknown_site_is_404(api, province) -> None:
     response = await api.get("/api/v1/search", params={"q": "医保", "site": "nowhere"})
     assert response.status_code == 404
     assert "site" in response.json()["error"]["message"]
+
+
+async def test_filters_facets_and_a_date_cursor_that_pages_to_the_end(api, feeder, province) -> None:
+    from datetime import UTC, datetime
+
+    for n in range(7):
+        await publish(
+            feeder,
+            province,
+            HEFEI,
+            f"政务服务事项清单第{n}批",
+            ["公布政务服务事项清单。"],
+            published=datetime(2024 + n % 2, 3, n + 1, tzinfo=UTC),
+        )
+    await publish(feeder, province, HEFEI, "关于废止政务服务事项清单的决定", ["政务服务事项清单废止。"])
+    await found(api, "政务服务事项", "关于废止政务服务事项清单的决定")
+    await found(api, "政务服务事项", "政务服务事项清单第6批")
+    everything = await hits(api, "政务服务事项")
+    assert everything["total"] == 8
+    assert {f["value"]: f["count"] for f in everything["facets"]["year"]} == {"2024": 4, "2025": 3, "2026": 1}
+    assert (await hits(api, "政务服务事项", date_from="2025-01-01", date_to="2025-12-31"))["total"] == 3
+    assert (await hits(api, "政务服务事项", doc_type="policy"))["total"] == 8  # the samples carry a 文号
+    assert (await hits(api, "政务服务事项", validity="废止"))["total"] == 0
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = await hits(api, "政务服务事项", sort="date", size=3, **({"cursor": cursor} if cursor else {}))
+        seen += [r["url_path"] for r in page["results"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    dates = [p.split("/t")[1][:8] for p in seen]
+    assert len(seen) == len(set(seen)) == 8 and dates == sorted(dates, reverse=True)
