@@ -245,3 +245,23 @@ async def test_the_pages_read_are_counted_for_search(http, platform) -> None:
     async with platform.search.database.engine.connect() as conn:
         views = await conn.execute(text("SELECT views FROM entries WHERE key = :k"), {"k": f"document:{doc['id']}"})
         assert views.scalar_one() == 3
+
+
+async def test_an_attachments_text_is_searchable_with_its_document(http, platform) -> None:
+    from docx import Document as WordDocument
+
+    channels = await open_hefei(http, platform)
+    word = WordDocument()
+    word.add_paragraph("合肥市人才公寓申请表")
+    table = word.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "申请人", "工作单位"
+    table.cell(1, 0).text, table.cell(1, 1).text = "住房困难情况", "高层次人才认定等级"
+    buffer = io.BytesIO()
+    word.save(buffer)
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    form = await upload(http, platform, "人才公寓申请表.docx", buffer.getvalue(), docx)
+    title = "关于受理人才公寓申请的通知"
+    doc = await publish(http, platform, channels["zwdt/tzgg"], title, attachment_ids=[form["id"]])
+    await platform.settle()
+    found = (await http.get("/api/v1/search", params={"q": "高层次人才认定", "site": "hefei"})).json()
+    assert [r["url_path"] for r in found["results"]] == [doc["url_path"]]  # words only the attachment holds
