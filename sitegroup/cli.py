@@ -17,6 +17,7 @@ from shared.auth import Grant
 from shared.logs import configure_logging
 from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 from sitegroup.identity_cli import identity_app
+from sitegroup.operator_api import TokenOption, UrlOption, operator_client, run_against_platform
 from sitegroup.search_cli import search_app
 from sitegroup.settings import PlatformSettings
 
@@ -217,20 +218,19 @@ def mirror(site: Annotated[str, typer.Argument(help="the site whose static mirro
 @app.command()
 def replay(
     site: Annotated[str | None, typer.Option(help="one site (default: every site)")] = None,
-    url: Annotated[str | None, typer.Option(help="the platform's address (default: where it was last served)")] = None,
-    token: Annotated[
-        str | None, typer.Option(envvar="SITEGROUP_TOKEN", help="a platform operator's token (default: minted here)")
-    ] = None,
+    url: UrlOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Announce every site, channel and public document again, so a read model rebuilt from nothing (the
     renderer's, search's) fills itself from the content library; consumers that have them drop the repeats."""
-    from sitegroup.operator_api import operator_client
+
+    client = operator_client(url, token)  # mints its token on a loop of its own, before this one runs
 
     async def run() -> httpx.Response:
-        async with operator_client(url, token) as client:
+        async with client:
             return await client.post("/api/v1/content/replay", json={"site": site} if site else {})
 
-    answer = asyncio.run(run())
+    answer = run_against_platform(client, run)
     if answer.status_code != 200:
         console.print(f"[red]refused ({answer.status_code})[/]: {answer.text[:300]}")
         raise typer.Exit(1)

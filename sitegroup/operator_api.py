@@ -4,11 +4,25 @@ this data directory's provider key (consolidated), or given (SITEGROUP_TOKEN, di
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import httpx
+import typer
+from rich.console import Console
 
 from shared.auth import PLATFORM_SITE, Grant
 from sitegroup.settings import PlatformSettings
+
+T = TypeVar("T")
+# The options of every such command.
+UrlOption = Annotated[
+    str | None, typer.Option("--url", help="the platform's address (default: where it was last served)")
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option("--token", envvar="SITEGROUP_TOKEN", help="a platform operator's token (default: minted here)"),
+]
 
 
 def operator_client(url: str | None, token: str | None) -> httpx.AsyncClient:
@@ -25,3 +39,15 @@ async def _minted(platform: PlatformSettings) -> str:
 
     async with provider_signer(platform) as signer:
         return signer.mint("cli:operator", [Grant(site=PLATFORM_SITE, role="platform_operator")], name="命令行")
+
+
+def run_against_platform(client: httpx.AsyncClient, work: Callable[[], Awaitable[T]]) -> T:
+    """Run a command's calls; a platform that does not answer is said plainly (exit 1), not as a traceback."""
+    try:
+        return asyncio.run(work())
+    except httpx.TransportError as exc:
+        Console(stderr=True).print(
+            f"[red]the platform does not answer at {client.base_url}[/] ({exc.__class__.__name__}): "
+            "start it (make run), or name it with --url"
+        )
+        raise typer.Exit(1) from None

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sitegroup.operator_api import operator_client
+from sitegroup.operator_api import TokenOption, UrlOption, operator_client, run_against_platform
 
 search_app = typer.Typer(help="Search: rebuild the index.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -23,13 +23,12 @@ REINDEX = "/api/v1/search/reindex"
 @search_app.command("reindex")
 def reindex(
     site: Annotated[str | None, typer.Option(help="only this site's documents (re-indexed in place)")] = None,
-    url: Annotated[str | None, typer.Option(help="the platform's address (default: where it was last served)")] = None,
-    token: Annotated[
-        str | None, typer.Option(envvar="SITEGROUP_TOKEN", help="a platform operator's token (default: minted here)")
-    ] = None,
+    url: UrlOption = None,
+    token: TokenOption = None,
 ) -> None:
     """Rebuild the search index while search keeps answering: a new index is filled, then swapped in."""
-    status = asyncio.run(_reindex(operator_client(url, token), site))
+    client = operator_client(url, token)
+    status = run_against_platform(client, lambda: _reindex(client, site))
     if status["state"] != "done":
         console.print(f"[red]rebuild {status['state']}[/]: {status.get('problem') or ''}")
         raise typer.Exit(1)

@@ -137,3 +137,10 @@ def test_the_consolidated_platform_refuses_service_urls_it_would_ignore(tmp_path
     monkeypatch.setenv("GATEWAY_SERVICE_URLS", '{"content": "http://127.0.0.1:8001"}')
     result = runner.invoke(app, ["serve", "--port", "0"])
     assert result.exit_code == 2 and "sitegroup serve gateway" in result.output
+
+
+def test_commands_on_the_running_platform_say_plainly_when_it_does_not_answer(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SITEGROUP_DATA_DIR", str(tmp_path))
+    for command in (["replay"], ["search", "reindex"]):
+        result = runner.invoke(app, [*command, "--url", "http://127.0.0.1:9", "--token", "x"])
+        assert result.exit_code == 1 and "does not answer at http://127.0.0.1:9" in result.output, result.output

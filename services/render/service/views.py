@@ -3,8 +3,6 @@ documents people read higher). In memory until sent: a count lost in a crash is 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
 import time
 from collections import Counter
@@ -14,6 +12,7 @@ from shared.bus import EventBus, Message
 from shared.events.envelope import encode_event, envelope_bytes
 from shared.events.render import PagesViewed
 from shared.logs import get_logger
+from shared.tasks import Periodic
 
 log = get_logger("render.views")
 DOC_TAG = "doc:"
@@ -28,7 +27,7 @@ class ViewCounter:
         self.counts: dict[str, Counter[int]] = {}
         self.since = datetime.now(UTC)
         self._sequence = itertools.count(int(time.time()))  # versions only order one process's reports
-        self._task: asyncio.Task[None] | None = None
+        self._periodic = Periodic("render-views", every_seconds, self.flush)
 
     def seen(self, site_id: str, tags: frozenset[str]) -> None:
         for tag in tags:
@@ -52,19 +51,11 @@ class ViewCounter:
         return len(messages)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="render-views")
+        await self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._periodic.stop()
         await self.flush()
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.every_seconds)
-            await self.flush()
 
 
 def _message(site_id: str, views: dict[int, int], start: datetime, end: datetime, version: int) -> Message:

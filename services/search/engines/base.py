@@ -16,6 +16,23 @@ TEXT_FIELDS: dict[str, float] = {"title_t": 3.0, "keywords_t": 2.0, "body_t": 1.
 PINYIN_FIELDS: dict[str, float] = {"title_py": 3.0, "py": 1.0, "pyi": 0.6}  # title_py: the title's, both kinds
 WHOLE_WORD_BONUS = 1.5  # the exact word (信息公开) beyond its parts (信息, 公开)
 FACETS = ("site_id", "channel", "doc_type", "topic", "validity", "year")
+# Exact-value fields (filters and facets), and what a result page reads back of a hit.
+KEYWORDS = (
+    "id",
+    "key",
+    "kind",
+    "site_id",
+    "site_level",
+    "channel_path",
+    "channel",
+    "doc_type",
+    "topic",
+    "validity",
+    "state",
+    "year",
+)
+STORED_ONLY = ("title", "summary", "body", "url", "url_path", "channel_name")
+STORED = ("id", "key", "site_id", "doc_type", "validity", "state", *STORED_ONLY, "published_ts")
 Sort = Literal["relevance", "date"]
 
 

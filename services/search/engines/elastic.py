@@ -14,7 +14,10 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch, NotFoundError
 
 from services.search.engines.base import (
+    KEYWORDS,
     PINYIN_FIELDS,
+    STORED,
+    STORED_ONLY,
     TEXT_FIELDS,
     WHOLE_WORD_BONUS,
     Alternative,
@@ -26,22 +29,6 @@ from services.search.engines.base import (
     IndexDoc,
 )
 
-KEYWORDS = (
-    "id",
-    "key",
-    "kind",
-    "site_id",
-    "site_level",
-    "channel_path",
-    "channel",
-    "doc_type",
-    "topic",
-    "validity",
-    "state",
-    "year",
-)
-STORED_ONLY = ("title", "summary", "body", "url", "url_path", "channel_name")
-STORED = ("id", "key", "site_id", "doc_type", "validity", "state", *STORED_ONLY, "published_ts")
 FILTER_FIELDS = {
     "sites": "site_id",
     "levels": "site_level",

@@ -18,7 +18,10 @@ import tantivy
 from tantivy import Occur, Order, Query
 
 from services.search.engines.base import (
+    KEYWORDS,
     PINYIN_FIELDS,
+    STORED,
+    STORED_ONLY,
     TEXT_FIELDS,
     WHOLE_WORD_BONUS,
     Alternative,
@@ -30,29 +33,13 @@ from services.search.engines.base import (
     IndexDoc,
 )
 
-RAW_FIELDS = (
-    "id",
-    "key",
-    "kind",
-    "site_id",
-    "site_level",
-    "channel_path",
-    "channel",
-    "doc_type",
-    "topic",
-    "validity",
-    "state",
-    "year",
-)
-STORED_ONLY = ("title", "summary", "body", "url", "url_path", "channel_name")
-STORED_RAW = ("id", "key", "site_id", "doc_type", "validity", "state")
-STORED = (*STORED_RAW, *STORED_ONLY, "published_ts")
+STORED_RAW = tuple(name for name in KEYWORDS if name in STORED)  # raw fields a result reads back
 WRITER_HEAP = 128_000_000
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in RAW_FIELDS:
+    for name in KEYWORDS:
         builder.add_text_field(name, stored=name in STORED_RAW, fast=True, tokenizer_name="raw", index_option="basic")
     for name in (*TEXT_FIELDS, *PINYIN_FIELDS):
         builder.add_text_field(name, tokenizer_name="ws", index_option="position" if name in TEXT_FIELDS else "freq")
@@ -214,7 +201,7 @@ def _add_all(writer: Any, docs: list[IndexDoc]) -> None:
 
 
 def _fields(doc: IndexDoc) -> dict[str, Any]:
-    fields = {name: getattr(doc, name) for name in (*RAW_FIELDS, *TEXT_FIELDS, *PINYIN_FIELDS, *STORED_ONLY)}
+    fields = {name: getattr(doc, name) for name in (*KEYWORDS, *TEXT_FIELDS, *PINYIN_FIELDS, *STORED_ONLY)}
     fields.update(primary=doc.primary, published_ts=doc.published_ts, sort_key=doc.sort_key, popularity=doc.popularity)
     return fields
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from services.search.models import QueryLog
 from shared.clock import utcnow
 from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
 from shared.logs import get_logger
+from shared.tasks import Periodic
 from shared.tenancy import PLATFORM
 
 log = get_logger("search.analytics")
@@ -23,7 +21,10 @@ BUFFER_LIMIT = 10_000  # beyond this (the database away for long) the oldest unw
 class QueryRecorder:
     database: Database
     _buffer: list[dict] = field(default_factory=list)
-    _task: asyncio.Task[None] | None = None
+    _periodic: Periodic = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._periodic = Periodic("search-query-log", FLUSH_SECONDS, self.flush)
 
     def record(self, site_id: str, query: str, scope: str, results: int, corrected: str | None) -> None:
         if len(self._buffer) >= BUFFER_LIMIT:
@@ -55,20 +56,8 @@ class QueryRecorder:
         return len(rows)
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="search-query-log")
+        await self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._periodic.stop()
         await self.flush()
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
-            await self.flush()
-
-
-def month_start(moment: datetime) -> datetime:
-    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
