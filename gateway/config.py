@@ -15,7 +15,7 @@ class GatewaySettings(BaseSettings):
     )
     proxy_timeout_seconds: float = Field(10.0, gt=0, description="how long the gateway waits for a service")
     cors_public_prefixes: list[str] = Field(
-        ["/api/v1/content/public/", "/api/v1/content/sites"],
+        ["/api/v1/content/public/", "/api/v1/content/sites", "/api/v1/search", "/api/v1/search/suggest"],
         description="API paths any web page may read (CORS *; a path ending in / covers all below it)",
     )
     rate_per_ip: float = Field(100.0, ge=0, description="API requests per second per client IP (0: no limit)")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from services.search.models import Inbox
 from services.search.service.context import SearchDeps, SearchUnitOfWork
-from services.search.service.entries import on_document_event, on_pages_viewed, on_site_event
+from services.search.service.entries import (
+    on_document_event,
+    on_pages_viewed,
+    on_searchable_event,
+    on_site_event,
+)
 from shared.bus import EventBus
 from shared.events.content import (
     DOCUMENTS_TOPIC,
@@ -19,6 +24,7 @@ from shared.events.content import (
     SiteUpdated,
 )
 from shared.events.render import VIEWS_TOPIC, PagesViewed
+from shared.events.searchable import SEARCHABLE_TOPIC, SearchableEvent, SearchableRemoved, SearchableUpdated
 from shared.messaging.consumer import InboxConsumer
 
 INDEX_GROUP = "search.index"
@@ -34,10 +40,14 @@ def register_consumers(bus: EventBus, deps: SearchDeps) -> None:
     async def on_views(uow: SearchUnitOfWork, event: PagesViewed) -> bool:
         return await on_pages_viewed(uow, event, deps.wake_indexer.set)
 
+    async def on_searchable(uow: SearchUnitOfWork, event: SearchableEvent) -> bool:
+        return await on_searchable_event(uow, event, deps.wake_indexer.set)
+
     handlers = {
         PagesViewed.type: on_views,
+        **{t.type: on_searchable for t in (SearchableUpdated, SearchableRemoved)},
         **{t.type: on_site for t in (SiteCreated, SiteUpdated)},
         **{t.type: on_document for t in (DocumentPublished, DocumentUpdated, DocumentWithdrawn, DocumentExpired)},
     }
     consumer = InboxConsumer(name=INDEX_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers)
-    bus.subscribe(INDEX_GROUP, [SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC], consumer)
+    bus.subscribe(INDEX_GROUP, [SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC, SEARCHABLE_TOPIC], consumer)

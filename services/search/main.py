@@ -24,6 +24,7 @@ from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import DOCUMENTS_TOPIC, SITES_TOPIC
 from shared.events.render import VIEWS_TOPIC
+from shared.events.searchable import SEARCHABLE_TOPIC
 from shared.runtime import ServiceRuntime
 from shared.web import ReadinessCheck
 
@@ -73,7 +74,7 @@ class SearchRuntime(ServiceRuntime):
         self.deps.lexicon.add_all(await self.deps.engine.vocabulary(self.deps.lexicon.limit // 2))
         async with self.deps.platform_uow() as uow:
             self.deps.sites.update({site.id: site.snapshot for site in await uow.repo.sites()})
-        self.bus.declare([SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC])
+        self.bus.declare([SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC, SEARCHABLE_TOPIC])
         follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)

@@ -26,7 +26,7 @@ class SearchParams(BaseModel):
     )
     sites: list[str] = Field(default_factory=list, max_length=50, description="group scope: only these sites")
     channel: str | None = Field(None, max_length=400, description="site scope: only this channel (its path)")
-    doc_type: Literal["article", "policy", "interpretation", "disclosure"] | None = None
+    doc_type: Literal["article", "policy", "interpretation", "disclosure", "letter", "dataset"] | None = None
     topic: str | None = Field(None, max_length=40, description="主题分类")
     validity: Literal["有效", "修改", "废止", "失效"] | None = None
     date_from: date | None = None

@@ -31,7 +31,7 @@ async def search_params(
     level: Annotated[Literal["province", "city", "county", "department"] | None, Query()] = None,
     sites: Annotated[list[str] | None, Query(description="group scope: only these sites")] = None,
     channel: str | None = None,
-    doc_type: Literal["article", "policy", "interpretation", "disclosure"] | None = None,
+    doc_type: Literal["article", "policy", "interpretation", "disclosure", "letter", "dataset"] | None = None,
     topic: str | None = None,
     validity: Literal["有效", "修改", "废止", "失效"] | None = None,
     date_from: date | None = None,

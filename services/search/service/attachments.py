@@ -35,7 +35,7 @@ class AttachmentReader:
         wanted = {
             a["blob_key"]: a
             for entry in entries
-            if entry.state == PublicState.LIVE.value
+            if entry.kind == "document" and entry.state == PublicState.LIVE.value
             for a in entry.snapshot["document"].get("attachments", [])
             if a.get("public_id")
         }

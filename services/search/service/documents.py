@@ -18,6 +18,7 @@ BODY_KEPT = 20_000  # characters of the body kept for snippets (the whole body i
 # Taken off line but still a page (a notice stands in for it): kept and flagged where the site wants it.
 FLAGGABLE = {PublicState.WITHDRAWN.value, PublicState.EXPIRED.value}
 _SPACES = re.compile(r"\s+")
+KIND_LABELS = {"letter": "互动交流", "dataset": "数据开放"}
 
 
 def doc_type(document: dict[str, Any]) -> str:
@@ -56,9 +57,7 @@ def document_index_docs(
     body_tokens = analyzer.index_tokens(
         " ".join(filter(None, [document.get("subtitle"), document.get("summary"), body]))
     )
-    full, initials = analyzer.pinyin_tokens([*title_tokens, *keyword_tokens, *body_tokens])
-    title_pairs = analyzer.word_pairs(document["title"])
-    full += analyzer.pinyin_tokens(analyzer.word_pairs(body))[0]
+    spelled = pinyin_fields(analyzer, document["title"], body, title_tokens, [*keyword_tokens, *body_tokens])
     published = datetime.fromisoformat(document["published_at"])
     disclosure = document.get("disclosure") or {}
     common = {
@@ -78,11 +77,24 @@ def document_index_docs(
         "body_t": " ".join(body_tokens),
         "attach_t": analyzer.index_text(attachments) if attachments.strip() else "",
         "popularity": float(views),
-        "title_py": " ".join(word for kind in analyzer.pinyin_tokens([*title_tokens, *title_pairs]) for word in kind),
+        **spelled,
+    }
+    return [_placement_doc(common, placement, document["site_id"], levels) for placement in snapshot["placements"]]
+
+
+def pinyin_fields(
+    analyzer: Analyzer, title: str, body: str, title_tokens: list[str], other_tokens: list[str]
+) -> dict[str, str]:
+    """The pinyin fields: the title's words and word pairs (full and initials), every word's full pinyin and
+    initials, and the body's word pairs in full (外语网站 found by waiyuwangzhan even if no dictionary has it)."""
+    title_words = [*title_tokens, *analyzer.word_pairs(title)]
+    full, initials = analyzer.pinyin_tokens([*title_tokens, *other_tokens])
+    full += analyzer.pinyin_tokens(analyzer.word_pairs(body))[0]
+    return {
+        "title_py": " ".join(word for kind in analyzer.pinyin_tokens(title_words) for word in kind),
         "py": " ".join(full),
         "pyi": " ".join(initials),
     }
-    return [_placement_doc(common, placement, document["site_id"], levels) for placement in snapshot["placements"]]
 
 
 def _placement_doc(common: dict[str, Any], placement: dict[str, Any], owner: str, levels: dict[str, str]) -> IndexDoc:
@@ -101,3 +113,49 @@ def _placement_doc(common: dict[str, Any], placement: dict[str, Any], owner: str
         sort_key=common["published_ts"] * 1024 + (zlib.crc32(doc_id.encode()) & 1023),
         **common,
     )
+
+
+def searchable_index_docs(
+    key: str, state: str, snapshot: dict[str, Any], *, levels: dict[str, str], analyzer: Analyzer, views: int = 0
+) -> list[IndexDoc]:
+    """Another service's public thing (shared.events.searchable): one placement, on its own site."""
+    if state != PublicState.LIVE.value:
+        return []
+    entry = snapshot["entry"]
+    title_tokens = analyzer.index_tokens(entry["title"])
+    body_tokens = analyzer.index_tokens(" ".join(filter(None, [entry.get("summary"), entry["text"]])))
+    keyword_tokens = analyzer.index_tokens(" ".join(entry.get("keywords") or []))
+    spelled = pinyin_fields(analyzer, entry["title"], entry["text"], title_tokens, [*keyword_tokens, *body_tokens])
+    published = datetime.fromisoformat(entry["published_at"])
+    doc_id = f"{key}@{entry['site_id']}"
+    return [
+        IndexDoc(
+            id=doc_id,
+            key=key,
+            kind=entry["kind"],
+            site_id=entry["site_id"],
+            site_level=levels.get(entry["site_id"], ""),
+            primary=True,
+            channel_path=entry["kind"],
+            channel_name=KIND_LABELS.get(entry["kind"], entry["kind"]),
+            channel=f"{entry['kind']}|{KIND_LABELS.get(entry['kind'], entry['kind'])}",
+            doc_type=entry["kind"],
+            topic=entry.get("category") or "",
+            validity="",
+            state="live",
+            published_ts=int(published.timestamp()),
+            sort_key=int(published.timestamp()) * 1024 + (zlib.crc32(doc_id.encode()) & 1023),
+            year=str(published.year),
+            title=entry["title"],
+            summary=entry.get("summary") or entry["text"][:160],
+            body=entry["text"][:BODY_KEPT],
+            url=f"https://{entry['site_main_domain']}{entry['url_path']}",
+            url_path=entry["url_path"],
+            title_t=" ".join(title_tokens),
+            keywords_t=" ".join(keyword_tokens),
+            body_t=" ".join(body_tokens),
+            attach_t="",
+            **spelled,
+            popularity=float(views),
+        )
+    ]

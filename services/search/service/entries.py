@@ -20,6 +20,7 @@ from shared.events.content import (
     SiteEvent,
 )
 from shared.events.render import PagesViewed
+from shared.events.searchable import SearchableEvent, SearchableRemoved
 
 DOCUMENT = "document"
 
@@ -85,3 +86,28 @@ async def on_pages_viewed(uow: SearchUnitOfWork, event: PagesViewed, wake: Calla
             entry.pending = True
             uow.after_commit(wake)
     return bool(entries)
+
+
+async def on_searchable_event(uow: SearchUnitOfWork, event: SearchableEvent, wake: Callable[[], None]) -> bool:
+    """Another service's public thing (a letter, a dataset): kept and indexed like a document."""
+    entry_data = event.entry
+    key = f"{entry_data.kind}:{entry_data.id}"
+    entry = await uow.repo.entry_for_update(key)
+    if entry is not None and entry.version >= event.aggregate_version:
+        return False
+    state = PublicState.GONE.value if isinstance(event, SearchableRemoved) else PublicState.LIVE.value
+    values = {
+        "kind": entry_data.kind,
+        "version": event.aggregate_version,
+        "state": state,
+        "snapshot": {"entry": entry_data.model_dump(mode="json")},
+        "pending": True,
+        "updated_at": utcnow(),
+    }
+    if entry is None:
+        uow.session.add(Entry(key=key, site_id=entry_data.site_id, **values))
+    else:
+        for name, value in values.items():
+            setattr(entry, name, value)
+    uow.after_commit(wake)
+    return True

@@ -17,7 +17,7 @@ from services.search.engines.base import IndexDoc
 from services.search.models import Entry
 from services.search.service.attachments import AttachmentReader
 from services.search.service.context import SearchDeps, SearchUnitOfWork
-from services.search.service.documents import document_index_docs
+from services.search.service.documents import document_index_docs, searchable_index_docs
 from shared.logs import get_logger
 
 log = get_logger("search.indexer")
@@ -84,22 +84,29 @@ async def build_docs(
     """The index documents of the entries, and the keys of those that must leave the index."""
     sites = {site.id: site for site in await uow.repo.sites()}
     levels = {site_id: site.snapshot.get("level", "") for site_id, site in sites.items()}
-    blob_keys = [a["blob_key"] for e in entries for a in e.snapshot["document"].get("attachments", [])]
+    documents = [e for e in entries if e.kind == "document"]
+    blob_keys = [a["blob_key"] for e in documents for a in e.snapshot["document"].get("attachments", [])]
     texts = await uow.repo.attachment_texts(blob_keys)
     docs: list[IndexDoc] = []
     removed: list[str] = []
     for entry in entries:
-        owner = sites.get(entry.site_id)
-        built = document_index_docs(
-            entry.key,
-            entry.state,
-            entry.snapshot,
-            levels=levels,
-            texts=texts,
-            analyzer=deps.analyzer,
-            keep_withdrawn=bool(owner and owner.keep_withdrawn),
-            views=entry.views,
-        )
+        if entry.kind == "document":
+            owner = sites.get(entry.site_id)
+            keep = bool(owner and owner.keep_withdrawn)
+            built = document_index_docs(
+                entry.key,
+                entry.state,
+                entry.snapshot,
+                levels=levels,
+                texts=texts,
+                analyzer=deps.analyzer,
+                keep_withdrawn=keep,
+                views=entry.views,
+            )
+        else:  # a letter, a dataset (shared.events.searchable)
+            built = searchable_index_docs(
+                entry.key, entry.state, entry.snapshot, levels=levels, analyzer=deps.analyzer, views=entry.views
+            )
         docs.extend(built)
         if not built:
             removed.append(entry.key)

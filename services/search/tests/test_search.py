@@ -152,3 +152,36 @@ async def test_filters_facets_and_a_date_cursor_that_pages_to_the_end(api, feede
             break
     dates = [p.split("/t")[1][:8] for p in seen]
     assert len(seen) == len(set(seen)) == 8 and dates == sorted(dates, reverse=True)
+
+
+async def test_another_services_public_things_are_found_through_the_searchable_contract(api, feeder, province) -> None:
+    from datetime import UTC, datetime
+
+    from shared.events.searchable import SearchableEntry, SearchableRemoved, SearchableUpdated
+
+    letter = SearchableEntry(
+        kind="letter",
+        id="L2026001",
+        site_id="hefei",
+        site_main_domain=HEFEI.main_domain,
+        url_path="/hdjl/xx/L2026001.html",
+        title="关于小区加装电梯补贴的咨询",
+        text="问：老旧小区加装电梯有补贴吗？答：按照合肥市既有住宅增设电梯补贴办法，每台补贴二十万元。",
+        category="城乡建设",
+        published_at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    await feeder.send(
+        SearchableUpdated(site_id="hefei", aggregate_id="letter:L2026001", aggregate_version=1, entry=letter)
+    )
+    await found(api, "加装电梯", "关于小区加装电梯补贴的咨询")
+    result = (await hits(api, "jiazhuangdianti"))["results"][0]
+    assert result["doc_type"] == "letter" and result["url_path"] == "/hdjl/xx/L2026001.html"
+    assert (await hits(api, "加装电梯", doc_type="letter"))["total"] == 1
+    assert (await hits(api, "加装电梯", doc_type="policy"))["total"] == 0
+    removed = SearchableRemoved(site_id="hefei", aggregate_id="letter:L2026001", aggregate_version=2, entry=letter)
+    await feeder.send(removed)
+
+    async def gone() -> bool:
+        return await titles(api, "加装电梯") == []
+
+    await eventually(gone)
