@@ -11,7 +11,7 @@ def after(params: SearchParams) -> int | None:
     if params.cursor is None:
         return None
     if not params.cursor.isdigit():
-        raise InvalidInput("cursor", "not a cursor this search gave (use next_cursor as it came)")
+        raise InvalidInput("cursor", "不是本搜索给出的游标（请原样使用 next_cursor）")
     return int(params.cursor)
 
 

@@ -26,7 +26,7 @@ SECONDS_PER_DAY = 86_400
 async def search(deps: SearchDeps, params: SearchParams) -> SearchResponse:
     started = time.perf_counter()
     if params.site not in deps.sites:
-        raise NotFound(f"site: no site {params.site!r} on this platform")
+        raise NotFound(f"site: 平台上没有站点 {params.site}")
     _check_paging(deps, params)
     curation = await curation_for(deps, params.site)
     filters = _filters(params)
@@ -65,10 +65,10 @@ async def search(deps: SearchDeps, params: SearchParams) -> SearchResponse:
 
 def _check_paging(deps: SearchDeps, params: SearchParams) -> None:
     if params.cursor is not None and params.sort != "date":
-        raise InvalidInput("cursor", "only sort=date pages on with a cursor")
+        raise InvalidInput("cursor", "只有按时间排序（sort=date）时才能用游标翻页")
     if params.sort == "relevance" and params.page * params.size > deps.settings.max_offset:
         raise InvalidInput(
-            "page", f"relevance results go {deps.settings.max_offset} deep; sort=date with its cursor goes further"
+            "page", f"按相关度最多翻到第 {deps.settings.max_offset} 条；更深请按时间排序（sort=date）并用游标"
         )
 
 

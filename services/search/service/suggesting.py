@@ -17,7 +17,7 @@ LIMIT = 8
 
 async def suggest(deps: SearchDeps, prefix: str, site_id: str, scope: str) -> Suggestions:
     if site_id not in deps.sites:
-        raise NotFound(f"site: no site {site_id!r} on this platform")
+        raise NotFound(f"site: 平台上没有站点 {site_id}")
     prefix = " ".join(prefix.split())
     async with deps.platform_uow() as uow:
         asked = await uow.repo.recent_queries(site_id, utcnow() - QUERY_MEMORY, prefix, LIMIT)
@@ -37,7 +37,7 @@ def _precise(deps: SearchDeps, prefix: str) -> list[str]:
 
 async def record_click(deps: SearchDeps, site_id: str, query: str, url: str, position: int) -> None:
     if site_id not in deps.sites:
-        raise NotFound(f"site: no site {site_id!r} on this platform")
+        raise NotFound(f"site: 平台上没有站点 {site_id}")
     async with deps.platform_uow() as uow:
         uow.record(Click, site_id=site_id, query=query, url=url, position=position, at=utcnow())
         await uow.commit()
