@@ -17,7 +17,7 @@ from shared.auth import Grant
 from shared.logs import configure_logging
 from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 from sitegroup.identity_cli import identity_app
-from sitegroup.operator_api import TokenOption, UrlOption, operator_client, run_against_platform
+from sitegroup.operator_api import replay
 from sitegroup.search_cli import search_app
 from sitegroup.settings import PlatformSettings
 
@@ -27,6 +27,7 @@ app = typer.Typer(
 console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
 app.add_typer(search_app, name="search")
+app.command()(replay)
 SERVICES = ("content", "render", "identity", "console", "search", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
 
@@ -213,32 +214,6 @@ def mirror(site: Annotated[str, typer.Argument(help="the site whose static mirro
 
     files = asyncio.run(run())
     console.print(f"[green]{files} pages written[/] to the mirror of {site}")
-
-
-@app.command()
-def replay(
-    site: Annotated[str | None, typer.Option(help="one site (default: every site)")] = None,
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Announce every site, channel and public document again, so a read model rebuilt from nothing (the
-    renderer's, search's) fills itself from the content library; consumers that have them drop the repeats."""
-
-    client = operator_client(url, token)  # mints its token on a loop of its own, before this one runs
-
-    async def run() -> httpx.Response:
-        async with client:
-            return await client.post("/api/v1/content/replay", json={"site": site} if site else {})
-
-    answer = run_against_platform(client, run)
-    if answer.status_code != 200:
-        console.print(f"[red]refused ({answer.status_code})[/]: {answer.text[:300]}")
-        raise typer.Exit(1)
-    counts = answer.json()
-    console.print(
-        f"[green]announced again[/]: {counts['sites']} sites, {counts['channels']} channels, "
-        f"{counts['documents']} documents"
-    )
 
 
 @app.command()
