@@ -90,27 +90,9 @@ resolve_dirs() {
     LOG=$LOGS/$CLUSTER.log
 }
 
-find_java() {
-    local j major
-    for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null || true)"; do
-        if [ -z "$j" ] || [ ! -x "$j" ]; then continue; fi
-        major=$("$j" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
-        if [ -n "$major" ] && [ "$major" -ge 17 ]; then
-            printf '%s\n' "$j"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# ensure_java: JAVA (a java 17+) and ES_JAVA_HOME (its home, for bin/elasticsearch).
-ensure_java() {
-    JAVA=$(find_java || true)
-    if [ -z "$JAVA" ]; then
-        apt_install openjdk-17-jre-headless
-        JAVA=$(find_java || true)
-        [ -n "$JAVA" ] || die "no Java 17+ found (set JAVA_HOME)"
-    fi
+# ensure_es_java: JAVA (a java 17+) and ES_JAVA_HOME (its home, for bin/elasticsearch).
+ensure_es_java() {
+    ensure_java
     ES_JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$JAVA")")")
 }
 
@@ -131,7 +113,7 @@ cmd_install() {
         dl_s=0.0
     else
         command -v mvn >/dev/null 2>&1 || apt_install maven
-        ensure_java
+        ensure_es_java
         say "fetching $ARTIFACT from Maven Central ..."
         rm -rf "$CACHE/dl.tmp"
         local mvn_args=(-B -q --no-transfer-progress -Dstyle.color=never
@@ -246,7 +228,7 @@ cmd_start() {
             port_open "$HOST" "$p" && die "port $HOST:$p is taken by another process (not our node)"
         done
         dist_installed || cmd_install
-        ensure_java
+        ensure_es_java
         write_config
         log_offset=$(stat -c %s "$LOG" 2>/dev/null || echo 0)
         rm -f "$PIDFILE"

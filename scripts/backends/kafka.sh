@@ -48,27 +48,6 @@ kafka_version() {
     sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM" | head -n 1
 }
 
-find_java() {
-    local j major
-    for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null || true)"; do
-        if [ -z "$j" ] || [ ! -x "$j" ]; then continue; fi
-        major=$("$j" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
-        if [ -n "$major" ] && [ "$major" -ge 17 ]; then
-            printf '%s\n' "$j"
-            return 0
-        fi
-    done
-    return 1
-}
-
-ensure_java() {
-    JAVA=$(find_java || true)
-    if [ -z "$JAVA" ]; then
-        apt_install openjdk-17-jre-headless
-        JAVA=$(find_java || true)
-        [ -n "$JAVA" ] || die "no Java 17+ found (set JAVA_HOME)"
-    fi
-}
 
 libs_installed() {
     [ -f "$LIBS/.installed" ] && [ "$(cat "$LIBS/.installed")" = "$(kafka_version)" ]

@@ -132,3 +132,27 @@ take_lock() {
         flock -w 300 9 || die "could not lock $1 within 300s"
     fi
 }
+
+# find_java: print a java 17+ (JAVA_HOME's, else the PATH's); fail when there is none.
+find_java() {
+    local j major
+    for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null || true)"; do
+        if [ -z "$j" ] || [ ! -x "$j" ]; then continue; fi
+        major=$("$j" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+        if [ -n "$major" ] && [ "$major" -ge 17 ]; then
+            printf '%s\n' "$j"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# ensure_java: JAVA, a java 17+, installed with apt when there is none (Kafka and Elasticsearch run on it).
+ensure_java() {
+    JAVA=$(find_java || true)
+    if [ -z "$JAVA" ]; then
+        apt_install openjdk-17-jre-headless
+        JAVA=$(find_java || true)
+        [ -n "$JAVA" ] || die "no Java 17+ found (set JAVA_HOME)"
+    fi
+}
