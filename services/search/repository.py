@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.search.models import (
@@ -17,6 +17,13 @@ from services.search.models import (
     QueryLog,
     SiteEntry,
     Synonym,
+)
+
+_ENTRIES = Entry.__table__
+_MARK_INDEXED = (
+    update(_ENTRIES)
+    .where(_ENTRIES.c.key == bindparam("indexed_key"), _ENTRIES.c.version == bindparam("indexed_version"))
+    .values(pending=False)
 )
 
 
@@ -53,11 +60,11 @@ class SearchRepository:
         return (await self.session.scalars(select(Entry).where(Entry.site_id == site_id))).all()
 
     async def mark_indexed(self, versions: dict[str, int]) -> None:
-        """Clear `pending` of entries still at the version indexed (a newer event keeps its own mark)."""
-        for key, version in versions.items():
-            await self.session.execute(
-                update(Entry).where(Entry.key == key, Entry.version == version).values(pending=False)
-            )
+        """Clear `pending` of entries still at the version indexed (a newer event keeps its own mark): one
+        statement for the batch, executed for each entry."""
+        rows = [{"indexed_key": key, "indexed_version": version} for key, version in versions.items()]
+        if rows:
+            await self.session.execute(_MARK_INDEXED, rows)
 
     async def count_pending(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(Entry).where(Entry.pending.is_(True))) or 0
