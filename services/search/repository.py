@@ -22,7 +22,7 @@ from services.search.models import (
 _ENTRIES = Entry.__table__
 _MARK_INDEXED = (
     update(_ENTRIES)
-    .where(_ENTRIES.c.key == bindparam("indexed_key"), _ENTRIES.c.version == bindparam("indexed_version"))
+    .where(_ENTRIES.c.key == bindparam("indexed_key"), _ENTRIES.c.updated_at == bindparam("indexed_at"))
     .values(pending=False)
 )
 
@@ -59,10 +59,10 @@ class SearchRepository:
     async def entries_of_site(self, site_id: str) -> Sequence[Entry]:
         return (await self.session.scalars(select(Entry).where(Entry.site_id == site_id))).all()
 
-    async def mark_indexed(self, versions: dict[str, int]) -> None:
-        """Clear `pending` of entries still at the version indexed (a newer event keeps its own mark): one
-        statement for the batch, executed for each entry."""
-        rows = [{"indexed_key": key, "indexed_version": version} for key, version in versions.items()]
+    async def mark_indexed(self, taken: dict[str, datetime]) -> None:
+        """Clear `pending` of the entries as they were taken (each mark sets `updated_at`: an entry marked again
+        meanwhile — a newer event, a site's new choice, a rebuild — keeps its mark): one statement for the batch."""
+        rows = [{"indexed_key": key, "indexed_at": marked} for key, marked in taken.items()]
         if rows:
             await self.session.execute(_MARK_INDEXED, rows)
 

@@ -13,6 +13,7 @@ from services.search.models import PLATFORM_WIDE, BestBet, Entry, QaPair, Synony
 from services.search.service.context import SearchDeps
 from services.search.service.curation import forget
 from shared.auth import Principal
+from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 
 CURATORS = ("site_admin", "editor")
@@ -79,7 +80,8 @@ async def set_keep_withdrawn(deps: SearchDeps, principal: Principal, site_id: st
         if site is None:
             raise NotFound(f"site: 平台上没有站点 {site_id}")
         site.keep_withdrawn = keep
-        await uow.session.execute(update(Entry).where(Entry.site_id == site_id).values(pending=True))
+        marked = {"pending": True, "updated_at": utcnow()}
+        await uow.session.execute(update(Entry).where(Entry.site_id == site_id).values(**marked))
         await uow.commit()
     deps.wake_indexer.set()
     return keep

@@ -83,7 +83,7 @@ async def on_pages_viewed(uow: SearchUnitOfWork, event: PagesViewed, wake: Calla
         before = entry.views
         entry.views = before + keys[entry.key]
         if int(math.log2(before + 1)) != int(math.log2(entry.views + 1)):
-            entry.pending = True
+            entry.pending, entry.updated_at = True, utcnow()
             uow.after_commit(wake)
     return bool(entries)
 

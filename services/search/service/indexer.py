@@ -18,6 +18,7 @@ from services.search.models import Entry
 from services.search.service.attachments import AttachmentReader
 from services.search.service.context import SearchDeps, SearchUnitOfWork
 from services.search.service.documents import document_index_docs, searchable_index_docs
+from shared.clock import utcnow
 from shared.logs import get_logger
 
 log = get_logger("search.indexer")
@@ -68,14 +69,14 @@ class Indexer:
             if self.attachments is not None:
                 await self.attachments.read_missing(uow, entries)
             docs, removed = await build_docs(uow, deps, entries)
-            versions = {entry.key: entry.version for entry in entries}
+            taken = {entry.key: entry.updated_at for entry in entries}
             await uow.commit()  # the attachments' texts read on the way
         await deps.engine.write(docs, removed)
         deps.lexicon.add_all(token for doc in docs for token in (*doc.title_t.split(), *doc.body_t.split()))
         async with deps.platform_uow() as uow:
-            await uow.repo.mark_indexed(versions)
+            await uow.repo.mark_indexed(taken)
             await uow.commit()
-        return len(versions)
+        return len(taken)
 
 
 async def build_docs(
@@ -129,6 +130,6 @@ async def all_docs(deps: SearchDeps, site_id: str | None = None) -> AsyncIterato
 async def mark_all_pending(deps: SearchDeps) -> None:
     """Every entry to the indexer again (an index made new: a first start, or fields this version adds)."""
     async with deps.platform_uow() as uow:
-        await uow.session.execute(update(Entry).values(pending=True))
+        await uow.session.execute(update(Entry).values(pending=True, updated_at=utcnow()))
         await uow.commit()
     deps.wake_indexer.set()

@@ -86,6 +86,6 @@ class Rebuilder:
     async def _mark(self, which) -> None:
         """Give these entries to the indexer again (changed during the rebuild, or the site's own)."""
         async with self.deps.platform_uow() as uow:
-            await uow.session.execute(update(Entry).where(which).values(pending=True))
+            await uow.session.execute(update(Entry).where(which).values(pending=True, updated_at=utcnow()))
             await uow.commit()
         self.deps.wake_indexer.set()
