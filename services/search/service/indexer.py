@@ -30,6 +30,7 @@ class Indexer:
         self.deps = deps
         self.attachments = attachments
         self._task: asyncio.Task[None] | None = None
+        self._taking = asyncio.Lock()  # one batch at a time, whoever asks (the loop, a test's or a bench's drain)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="search-indexer")
@@ -61,6 +62,10 @@ class Indexer:
         return total
 
     async def index_pending(self) -> int:
+        async with self._taking:
+            return await self._index_batch()
+
+    async def _index_batch(self) -> int:
         deps = self.deps
         async with deps.platform_uow() as uow:
             entries = await uow.repo.pending_entries(deps.settings.index_batch)
