@@ -12,14 +12,18 @@ document's position, so the same N gives the same documents; nothing but the 100
 
 from __future__ import annotations
 
+import hashlib
 import random
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from pathlib import Path
 
 from shared.bus import Message
 from shared.events.content import (
+    DOCUMENTS_TOPIC,
     DisclosureSnapshot,
     DocumentPublished,
     DocumentRef,
@@ -178,6 +182,43 @@ def site_messages() -> list[Message]:
 def message(event) -> Message:
     """The event as the content service's relay puts it on the bus."""
     return Message(event.topic, event.aggregate_id, envelope_bytes(encode_event(event, source="/content")), ())
+
+
+_FRAME = struct.Struct(">HI")  # key length, value length
+
+
+def events_file(count: int, directory: Path) -> Path:
+    """Documents 0 … count-1 as the bytes the relay puts on the bus, written once and kept beside the indexes,
+    so a measured run spends its clock on indexing them, not on generating them.
+    Named by a digest of this module, so changed documents are never read from an older file."""
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    path = directory / f"events-{count}-{digest}.bin"
+    if path.exists():
+        return path
+    directory.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as out:
+        for doc in documents(count):
+            m = message(published_event(doc))
+            key = m.key.encode()
+            out.write(_FRAME.pack(len(key), len(m.value)) + key + m.value)
+    partial.rename(path)
+    return path
+
+
+def read_events(path: Path, batch: int) -> Iterator[list[Message]]:
+    """The kept events in batches of `batch` messages."""
+    found: list[Message] = []
+    with path.open("rb") as source:
+        while header := source.read(_FRAME.size):
+            key_size, value_size = _FRAME.unpack(header)
+            key = source.read(key_size).decode()
+            found.append(Message(DOCUMENTS_TOPIC, key, source.read(value_size), ()))
+            if len(found) == batch:
+                yield found
+                found = []
+    if found:
+        yield found
 
 
 def published_event(doc: GeneratedDoc, *, site: SyntheticSite | None = None) -> DocumentPublished:

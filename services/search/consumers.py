@@ -28,6 +28,7 @@ from shared.events.searchable import SEARCHABLE_TOPIC, SearchableEvent, Searchab
 from shared.messaging.consumer import InboxConsumer
 
 INDEX_GROUP = "search.index"
+EVENT_BATCH = 500  # events handled in one transaction when they pile up (a bulk publish, a replay)
 
 
 def register_consumers(bus: EventBus, deps: SearchDeps) -> None:
@@ -49,5 +50,7 @@ def register_consumers(bus: EventBus, deps: SearchDeps) -> None:
         **{t.type: on_site for t in (SiteCreated, SiteUpdated)},
         **{t.type: on_document for t in (DocumentPublished, DocumentUpdated, DocumentWithdrawn, DocumentExpired)},
     }
-    consumer = InboxConsumer(name=INDEX_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers)
+    consumer = InboxConsumer(
+        name=INDEX_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers, batch_size=EVENT_BATCH
+    )
     bus.subscribe(INDEX_GROUP, [SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC, SEARCHABLE_TOPIC], consumer)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.search.models import (
@@ -18,8 +19,13 @@ from services.search.models import (
     SiteEntry,
     Synonym,
 )
+from shared.db.uow import CoreRunner
 
 _ENTRIES = Entry.__table__
+# An event's entry is read and written in Core (prebuilt statements): the consumer does it once per event.
+_ENTRY_VERSION = select(_ENTRIES.c.version).where(_ENTRIES.c.key == bindparam("key")).with_for_update()
+_INSERT_ENTRY = insert(_ENTRIES)
+_UPDATE_ENTRY = update(_ENTRIES).where(_ENTRIES.c.key == bindparam("entry_key"))
 _MARK_INDEXED = (
     update(_ENTRIES)
     .where(_ENTRIES.c.key == bindparam("indexed_key"), _ENTRIES.c.updated_at == bindparam("indexed_at"))
@@ -28,8 +34,9 @@ _MARK_INDEXED = (
 
 
 class SearchRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, run: CoreRunner) -> None:
         self.session = session
+        self._run = run
 
     async def site(self, site_id: str) -> SiteEntry | None:
         return await self.session.get(SiteEntry, site_id)
@@ -37,8 +44,15 @@ class SearchRepository:
     async def sites(self) -> Sequence[SiteEntry]:
         return (await self.session.scalars(select(SiteEntry).order_by(SiteEntry.id))).all()
 
-    async def entry_for_update(self, key: str) -> Entry | None:
-        return await self.session.get(Entry, key, with_for_update=True)
+    async def entry_version(self, key: str) -> int | None:
+        """The kept version of an entry (locked until the transaction ends), or None when there is none."""
+        return (await self._run(_ENTRY_VERSION, {"key": key})).scalar()
+
+    async def put_entry(self, key: str, site_id: str, values: dict[str, Any], *, exists: bool) -> None:
+        if exists:
+            await self._run(_UPDATE_ENTRY, {"entry_key": key, **values})
+        else:
+            await self._run(_INSERT_ENTRY, {"key": key, "site_id": site_id, "views": 0, **values})
 
     async def entries_for_update(self, keys: list[str]) -> Sequence[Entry]:
         if not keys:

@@ -94,6 +94,26 @@ class EventBus(ABC):
                     continue
                 await self.dead_letter(sub, message, exc)
 
+    async def deliver_all(self, sub: Subscription, messages: Sequence[Message]) -> None:
+        """Hand a run of messages over, in order: in batches where the handler takes them (its `batch_size`),
+        else one by one. A batch that fails changed nothing; its messages are then delivered one by one."""
+        size = getattr(sub.handler, "batch_size", 1)
+        if size <= 1 or len(messages) == 1:
+            for message in messages:
+                await self.deliver(sub, message)
+            return
+        for start in range(0, len(messages), size):
+            chunk = messages[start : start + size]
+            try:
+                await sub.handler.handle_batch(chunk)  # type: ignore[attr-defined]
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # nothing of the batch committed: find the failing message one at a time
+                log.warning("batch failed, delivering one by one", group=sub.group, size=len(chunk), error=repr(exc))
+            for message in chunk:
+                await self.deliver(sub, message)
+
     async def dead_letter(self, sub: Subscription, message: Message, exc: Exception) -> None:
         EVENTS_DEAD_LETTERED.labels(sub.group, message.topic).inc()
         log.error("event dead-lettered", group=sub.group, topic=message.topic, key=message.key, error=repr(exc))

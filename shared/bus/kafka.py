@@ -192,14 +192,16 @@ class KafkaBus(EventBus):
         while True:
             batches = await consumer.getmany(timeout_ms=500, max_records=500)
             for tp, records in batches.items():
-                for record in records:
-                    message = Message(
+                messages = [
+                    Message(
                         self._logical(record.topic),
                         (record.key or b"").decode(),
                         record.value or b"",
                         tuple(record.headers or ()),
                     )
-                    await self.deliver(sub, message)
+                    for record in records
+                ]
+                await self.deliver_all(sub, messages)
                 await consumer.commit({TopicPartition(tp.topic, tp.partition): records[-1].offset + 1})
 
 

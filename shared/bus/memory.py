@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from shared.bus.base import BusUnavailable, EventBus, Handler, Message, Subscription
 
 _STOP = object()
+MAX_RUN = 500  # messages a group takes off its queue at once (a handler with batch_size takes them together)
 
 
 class MemoryBus(EventBus):
@@ -65,13 +66,22 @@ class MemoryBus(EventBus):
             await asyncio.gather(*pending)
 
     async def _work(self, sub: Subscription, queue: asyncio.Queue) -> None:
-        while (item := await queue.get()) is not _STOP:
-            message, done = item
+        stopping = False
+        while not stopping and (item := await queue.get()) is not _STOP:
+            items = [item]
+            while len(items) < MAX_RUN and not queue.empty():  # what has piled up goes over together
+                more = queue.get_nowait()
+                if more is _STOP:
+                    stopping = True
+                    break
+                items.append(more)
             try:
-                await self.deliver(sub, message)
-            except Exception as exc:  # even the dead-letter publish failed: the publisher retries
-                if not done.done():
-                    done.set_exception(BusUnavailable(repr(exc)))
+                await self.deliver_all(sub, [message for message, _ in items])
+            except Exception as exc:  # even the dead-letter publish failed: the publishers retry
+                for _, done in items:
+                    if not done.done():
+                        done.set_exception(BusUnavailable(repr(exc)))
                 continue
-            if not done.done():
-                done.set_result(None)
+            for _, done in items:
+                if not done.done():
+                    done.set_result(None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -10,7 +10,7 @@ from sqlalchemy import Select, bindparam, select
 
 from shared.bus import Message
 from shared.db.uow import UnitOfWork
-from shared.events.envelope import decode_event, parse_envelope
+from shared.events.envelope import CloudEvent, decode_event, parse_envelope
 from shared.logs import correlation_id_var, get_logger
 from shared.messaging.tables import InboxBase
 from shared.metrics import EVENTS_DUPLICATE, EVENTS_HANDLED
@@ -25,28 +25,41 @@ EventHandler = Callable[[U, Any], Awaitable[bool | None]]
 
 @dataclass
 class InboxConsumer(Generic[U]):
-    """Decodes a message, skips it if already handled, else runs the handler and records it, atomically."""
+    """Decodes a message, skips it if already handled, else runs the handler and records it, atomically.
+
+    With `batch_size` > 1 the bus may hand it several messages at once (`handle_batch`): their effects and inbox
+    rows commit in one transaction, which is what lets a read model keep up with a bulk of events. Only for
+    handlers that read what an earlier one wrote through the session (its autoflush), never through `record`.
+    """
 
     name: str
     uow_factory: Callable[[], U]
     inbox: type[InboxBase]
     handlers: Mapping[str, EventHandler[U]]
+    batch_size: int = 1
     _seen: Select = field(init=False, repr=False)
+    _seen_any: Select = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Built once: every message asks it (see UnitOfWork.execute for why Core).
         self._seen = select(self.inbox.event_id).where(
             self.inbox.consumer == self.name, self.inbox.event_id == bindparam("event_id")
         )
+        self._seen_any = select(self.inbox.event_id).where(
+            self.inbox.consumer == self.name, self.inbox.event_id.in_(bindparam("event_ids", expanding=True))
+        )
 
-    async def __call__(self, message: Message) -> None:
+    def _decoded(self, message: Message) -> tuple[CloudEvent, EventHandler[U], Any] | None:
         envelope = parse_envelope(message.value)
         handler = self.handlers.get(envelope.type)
-        if handler is None:
+        event = decode_event(envelope) if handler is not None else None
+        return None if event is None else (envelope, handler, event)
+
+    async def __call__(self, message: Message) -> None:
+        decoded = self._decoded(message)
+        if decoded is None:
             return
-        event = decode_event(envelope)
-        if event is None:
-            return
+        envelope, handler, event = decoded
         token = correlation_id_var.set(envelope.correlationid or envelope.id)
         try:
             async with self.uow_factory() as uow:
@@ -60,3 +73,30 @@ class InboxConsumer(Generic[U]):
             EVENTS_HANDLED.labels(self.name, envelope.type).inc()
         finally:
             correlation_id_var.reset(token)
+
+    async def handle_batch(self, messages: Sequence[Message]) -> None:
+        """The messages in order, in one transaction: all their effects commit, or none (the bus then hands
+        them over one by one, so one bad message is retried and dead-lettered alone)."""
+        decoded = [found for message in messages if (found := self._decoded(message)) is not None]
+        if not decoded:
+            return
+        handled: list[str] = []
+        async with self.uow_factory() as uow:
+            ids = [envelope.id for envelope, _, _ in decoded]
+            seen = set((await uow.execute(self._seen_any, {"event_ids": ids})).scalars())
+            for envelope, handler, event in decoded:
+                if envelope.id in seen:
+                    EVENTS_DUPLICATE.labels(self.name).inc()
+                    continue
+                seen.add(envelope.id)
+                token = correlation_id_var.set(envelope.correlationid or envelope.id)
+                try:
+                    if await handler(uow, event) is False:
+                        continue
+                finally:
+                    correlation_id_var.reset(token)
+                uow.record(self.inbox, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+                handled.append(envelope.type)
+            await uow.commit()
+        for event_type in handled:
+            EVENTS_HANDLED.labels(self.name, event_type).inc()

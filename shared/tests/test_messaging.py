@@ -337,6 +337,51 @@ async def test_a_failing_handler_commits_neither_the_effect_nor_the_inbox_row(da
     assert await effects(database) == ["半成品"]
 
 
+def batch_consumer(database: Database, handler, uows: list | None = None) -> InboxConsumer:
+    def counted() -> OutboxUnitOfWork:
+        work = uow(database, PLATFORM)
+        if uows is not None:
+            uows.append(work)
+        return work
+
+    return InboxConsumer(
+        name="notes", uow_factory=counted, inbox=Inbox, handlers={NoteWritten.type: handler}, batch_size=50
+    )
+
+
+async def add_effect(work: UnitOfWork, event: NoteWritten) -> None:
+    work.session.add(Effect(event_id=event.aggregate_id, note=event.text))
+
+
+async def test_a_batch_commits_its_events_in_one_transaction_and_skips_those_already_handled(database) -> None:
+    uows: list = []
+    consumer = batch_consumer(database, add_effect, uows)
+    first, second, third = (
+        as_message(encode_event(note("hefei", f"doc-{i}", text), source="/t")) for i, text in enumerate("甲乙丙")
+    )
+    await consumer(first)
+    await consumer.handle_batch([first, second, second, third])
+    assert await effects(database) == ["甲", "乙", "丙"]
+    assert len(uows) == 2  # the single message, then the whole batch in one unit of work
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Inbox)) == 3
+
+
+async def test_a_bad_message_in_a_batch_is_dead_lettered_alone_and_the_rest_commit_once(database, bus) -> None:
+    async def picky(work: UnitOfWork, event: NoteWritten) -> None:
+        if event.text == "坏":
+            raise ValueError("无法处理")
+        await add_effect(work, event)
+
+    bus.subscribe("notes", [NOTES_TOPIC], batch_consumer(database, picky))
+    await bus.start()
+    texts_in = ["一", "二", "坏", "三", "四"]
+    messages = [as_message(encode_event(note("hefei", f"doc-{i}", t), source="/t")) for i, t in enumerate(texts_in)]
+    await bus.publish_batch(messages)
+    assert await effects(database) == ["一", "二", "三", "四"]
+    assert [parse_envelope(m.value).data["text"] for m in bus.dead_letters] == ["坏"]
+
+
 # --- the real broker -----------------------------------------------------------------------------------
 
 

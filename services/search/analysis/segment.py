@@ -18,9 +18,11 @@ import rjieba
 from pypinyin import lazy_pinyin
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_ONLY = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"\w", re.UNICODE)
 _PINYIN_QUERY = re.compile(r"^[a-z]{2,40}$")
 MAX_TERM = 8  # longest dictionary term looked for inside a longer token
+MAX_CACHED_TOKENS = 500_000  # a token's index expansion is remembered (text repeats its words; bounded memory)
 # Words of a question that carry no topic ("怎么申请政府信息公开" asks about 申请 and 政府信息公开).
 QUESTION_WORDS = frozenset(
     (
@@ -54,6 +56,7 @@ class Analyzer:
     def __init__(self, terms: Iterable[str] = ()) -> None:
         self._jieba = rjieba.Jieba()
         self.terms: set[str] = set()
+        self._expansions: dict[str, tuple[str, ...]] = {}
         self.add_terms([*default_terms(), *terms])
 
     def add_terms(self, terms: Iterable[str]) -> None:
@@ -61,18 +64,28 @@ class Analyzer:
             if term and term not in self.terms:
                 self._jieba.add_word(term, None, "n")
                 self.terms.add(term)
+                self._expansions.clear()  # a new term may now hide inside a longer token
 
     def index_tokens(self, text: str) -> list[str]:
         """Every token a document is found by, in order (search mode; letters lowercased), and the dictionary's
         terms inside a longer token (search mode gives only two- and three-character parts: 工作年度报告 hides
         年度报告)."""
         tokens: list[str] = []
+        known = self._expansions
         for tok in self._jieba.cut_for_search(text):
-            if _WORD.search(tok):
-                tokens.append(tok.lower())
-                if len(tok) >= 4:
-                    tokens.extend(self._inner_terms(tok))
+            expansion = known.get(tok)
+            if expansion is None:
+                expansion = self._expand(tok)
+                if len(known) >= MAX_CACHED_TOKENS:
+                    known.clear()
+                known[tok] = expansion
+            tokens.extend(expansion)
         return tokens
+
+    def _expand(self, tok: str) -> tuple[str, ...]:
+        if not _WORD.search(tok):
+            return ()
+        return (tok.lower(), *self._inner_terms(tok)) if len(tok) >= 4 else (tok.lower(),)
 
     def _inner_terms(self, token: str) -> list[str]:
         size = len(token)
@@ -123,19 +136,29 @@ class Analyzer:
     def word_pairs(self, text: str) -> list[str]:
         """Two neighbouring words as one (外语 + 网站 → 外语网站), so pinyin or initials typed as one string
         (waiyuwangzhan, wywz) find a phrase the dictionary does not hold."""
-        return [a + b for a, b in itertools.pairwise(self._jieba.cut(text)) if len(a + b) <= 6 and _all_han(a + b)]
+        words = [word if len(word) < 6 and _all_han(word) else "" for word in self._jieba.cut(text)]
+        return [a + b for a, b in itertools.pairwise(words) if a and b and len(a) + len(b) <= 6]
 
     def pinyin_tokens(self, tokens: Iterable[str]) -> tuple[list[str], list[str]]:
         """Full pinyin (医保 → yibao) and initials (yb, words of two or more characters) of the Chinese tokens."""
         full: list[str] = []
         initials: list[str] = []
         for token in dict.fromkeys(tokens):
-            if _HAN.search(token):
-                spelled, first = pinyin_of(token)
-                full.append(spelled)
-                if len(token) >= 2:
-                    initials.append(first)
+            spelled = _spelling(token)
+            if spelled is not None:
+                full.append(spelled[0])
+                if spelled[1]:
+                    initials.append(spelled[1])
         return full, initials
+
+
+@functools.lru_cache(maxsize=200_000)
+def _spelling(token: str) -> tuple[str, str] | None:
+    """A Chinese token's full pinyin and (two characters or more) its initials; None without Chinese."""
+    if not _HAN.search(token):
+        return None
+    spelled, first = pinyin_of(token)
+    return spelled, first if len(token) >= 2 else ""
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -160,6 +183,8 @@ class Lexicon:
         self.words: set[str] = set()
 
     def add_all(self, words: Iterable[str]) -> None:
+        if len(self.words) >= self.limit:
+            return
         for word in words:
             if word not in self.words and 2 <= len(word) <= 4 and len(self.words) < self.limit and _all_han(word):
                 self.words.add(word)
@@ -181,8 +206,9 @@ class Lexicon:
         return found
 
 
+@functools.lru_cache(maxsize=200_000)
 def _all_han(word: str) -> bool:
-    return all(_HAN.match(ch) for ch in word)
+    return _HAN_ONLY.fullmatch(word) is not None
 
 
 @functools.cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from html import escape
 
 from markupsafe import Markup
@@ -26,15 +28,21 @@ def highlight(text: str, terms: list[str]) -> Markup:
     return Markup(_mark(text, sorted({t for t in terms if t}, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1024)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """The terms as one alternation, longest first (a regex takes the first alternative that matches)."""
+    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+
+
 def _occurrences(text: str, terms: list[str]) -> list[int]:
-    lowered = text.lower()
+    if not terms:
+        return []
     found: list[int] = []
-    for term in terms:
-        at = lowered.find(term)
-        while at != -1 and len(found) < 500:
-            found.append(at)
-            at = lowered.find(term, at + len(term))
-    return sorted(found)
+    for match in _pattern(tuple(terms)).finditer(text):
+        found.append(match.start())
+        if len(found) == 500:
+            break
+    return found
 
 
 def _best_window(hits: list[int], size: int, length: int) -> int:
@@ -52,15 +60,13 @@ def _best_window(hits: list[int], size: int, length: int) -> int:
 
 def _mark(text: str, terms: list[str]) -> str:
     """Escape the text and wrap every (longest-first, non-overlapping) term occurrence in <em>."""
-    lowered = text.lower()
+    if not terms:
+        return escape(text, quote=False)
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        term = next((t for t in terms if lowered.startswith(t, i)), None)
-        if term is None:
-            out.append(escape(text[i], quote=False))
-            i += 1
-        else:
-            out.append(f"<em>{escape(text[i : i + len(term)], quote=False)}</em>")
-            i += len(term)
+    at = 0
+    for match in _pattern(tuple(terms)).finditer(text):
+        out.append(escape(text[at : match.start()], quote=False))
+        out.append(f"<em>{escape(match.group(), quote=False)}</em>")
+        at = match.end()
+    out.append(escape(text[at:], quote=False))
     return "".join(out)

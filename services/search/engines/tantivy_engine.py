@@ -35,6 +35,11 @@ from services.search.engines.base import (
 
 STORED_RAW = tuple(name for name in KEYWORDS if name in STORED)  # raw fields a result reads back
 WRITER_HEAP = 128_000_000
+# A word must be in the document: one catch-all field every text token is in (intersecting two posting lists
+# is ~2.5× cheaper per matching document than a best-of-four-fields for each word); where it also is in the
+# title or keywords is then a bonus, looked up only for the documents that match.
+MATCH_FIELD = "all_t"
+FIELD_BONUS = {name: weight for name, weight in TEXT_FIELDS.items() if weight > 1.0}
 
 
 def _schema() -> tantivy.Schema:
@@ -43,6 +48,7 @@ def _schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=name in STORED_RAW, fast=True, tokenizer_name="raw", index_option="basic")
     for name in (*TEXT_FIELDS, *PINYIN_FIELDS):
         builder.add_text_field(name, tokenizer_name="ws", index_option="position" if name in TEXT_FIELDS else "freq")
+    builder.add_text_field(MATCH_FIELD, tokenizer_name="ws", index_option="freq")
     for name in STORED_ONLY:
         builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_boolean_field("primary", indexed=True, fast=True)
@@ -203,6 +209,7 @@ def _add_all(writer: Any, docs: list[IndexDoc]) -> None:
 def _fields(doc: IndexDoc) -> dict[str, Any]:
     fields = {name: getattr(doc, name) for name in (*KEYWORDS, *TEXT_FIELDS, *PINYIN_FIELDS, *STORED_ONLY)}
     fields.update(primary=doc.primary, published_ts=doc.published_ts, sort_key=doc.sort_key, popularity=doc.popularity)
+    fields[MATCH_FIELD] = " ".join(filter(None, (fields[name] for name in TEXT_FIELDS)))
     return fields
 
 
@@ -229,9 +236,11 @@ def _clause(clause: Clause) -> Query:
 def _alternative(alt: Alternative) -> Query:
     if alt.pinyin:
         return Query.boost_query(_any_field(alt.atoms[0], PINYIN_FIELDS), alt.weight)
-    parts = [(Occur.Must, _any_field(atom, TEXT_FIELDS)) for atom in alt.atoms]
+    parts = [(Occur.Must, Query.term_query(SCHEMA, MATCH_FIELD, atom)) for atom in alt.atoms]
+    parts += [(Occur.Should, _any_field(atom, FIELD_BONUS)) for atom in alt.atoms]
     if alt.whole and alt.atoms != (alt.whole,):
-        parts.append((Occur.Should, Query.boost_query(_any_field(alt.whole, TEXT_FIELDS), WHOLE_WORD_BONUS)))
+        whole = _any_field(alt.whole, {**FIELD_BONUS, MATCH_FIELD: 1.0})
+        parts.append((Occur.Should, Query.boost_query(whole, WHOLE_WORD_BONUS)))
     return Query.boost_query(Query.boolean_query(parts), alt.weight)
 
 
@@ -253,8 +262,8 @@ def _filter_clauses(filters: Filters) -> list[tuple[Occur, Query]]:
         "state": filters.states,
     }
     parts = [(Occur.Must, _zero(_one_of(name, values))) for name, values in wanted.items() if values]
-    if filters.primary_only:
-        parts.append((Occur.Must, _zero(Query.term_query(SCHEMA, "primary", True))))
+    if filters.primary_only:  # "not a repost": skipping the few reposts is cheaper than walking every original
+        parts.append((Occur.MustNot, Query.term_query(SCHEMA, "primary", False)))
     if filters.published_from is not None or filters.published_to is not None:
         window = Query.range_query(
             SCHEMA,

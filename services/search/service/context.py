@@ -23,7 +23,7 @@ class SearchUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.repo = SearchRepository(self.session)
+        self.repo = SearchRepository(self.session, self.execute)
         return self
 
 

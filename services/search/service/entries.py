@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from services.search.models import Entry, SiteEntry
+from services.search.models import SiteEntry
 from services.search.service.context import SearchUnitOfWork
 from shared.clock import utcnow
 from shared.events.content import (
@@ -42,8 +42,8 @@ async def on_site_event(uow: SearchUnitOfWork, event: SiteEvent, remember: Calla
 async def on_document_event(uow: SearchUnitOfWork, event: DocumentEvent, wake: Callable[[], None]) -> bool:
     """Keep the document's newest snapshot and mark it for the indexer, woken once the event commits."""
     key = f"{DOCUMENT}:{event.document.id}"
-    entry = await uow.repo.entry_for_update(key)
-    if entry is not None and entry.version >= event.aggregate_version:
+    kept = await uow.repo.entry_version(key)
+    if kept is not None and kept >= event.aggregate_version:
         return False
     values = {
         "kind": DOCUMENT,
@@ -57,11 +57,7 @@ async def on_document_event(uow: SearchUnitOfWork, event: DocumentEvent, wake: C
         "pending": True,
         "updated_at": utcnow(),
     }
-    if entry is None:
-        uow.session.add(Entry(key=key, site_id=event.document.site_id, **values))
-    else:
-        for name, value in values.items():
-            setattr(entry, name, value)
+    await uow.repo.put_entry(key, event.document.site_id, values, exists=kept is not None)
     uow.after_commit(wake)
     return True
 
@@ -92,8 +88,8 @@ async def on_searchable_event(uow: SearchUnitOfWork, event: SearchableEvent, wak
     """Another service's public thing (a letter, a dataset): kept and indexed like a document."""
     entry_data = event.entry
     key = f"{entry_data.kind}:{entry_data.id}"
-    entry = await uow.repo.entry_for_update(key)
-    if entry is not None and entry.version >= event.aggregate_version:
+    kept = await uow.repo.entry_version(key)
+    if kept is not None and kept >= event.aggregate_version:
         return False
     state = PublicState.GONE.value if isinstance(event, SearchableRemoved) else PublicState.LIVE.value
     values = {
@@ -104,10 +100,6 @@ async def on_searchable_event(uow: SearchUnitOfWork, event: SearchableEvent, wak
         "pending": True,
         "updated_at": utcnow(),
     }
-    if entry is None:
-        uow.session.add(Entry(key=key, site_id=entry_data.site_id, **values))
-    else:
-        for name, value in values.items():
-            setattr(entry, name, value)
+    await uow.repo.put_entry(key, entry_data.site_id, values, exists=kept is not None)
     uow.after_commit(wake)
     return True

@@ -77,11 +77,20 @@ class Indexer:
             taken = {entry.key: entry.updated_at for entry in entries}
             await uow.commit()  # the attachments' texts read on the way
         await deps.engine.write(docs, removed)
-        deps.lexicon.add_all(token for doc in docs for token in (*doc.title_t.split(), *doc.body_t.split()))
+        deps.lexicon.add_all(_words_of(docs))
         async with deps.platform_uow() as uow:
             await uow.repo.mark_indexed(taken)
             await uow.commit()
         return len(taken)
+
+
+def _words_of(docs: list[IndexDoc]) -> set[str]:
+    """The distinct words of the documents' titles and bodies: what a typo may be corrected to."""
+    words: set[str] = set()
+    for doc in docs:
+        words.update(doc.title_t.split())
+        words.update(doc.body_t.split())
+    return words
 
 
 async def build_docs(

@@ -117,7 +117,7 @@ def _filters(params: SearchParams) -> Filters:
         doc_types=one(params.doc_type),
         topics=one(params.topic),
         validity=one(params.validity),
-        states=("live", "withdrawn"),
+        states=(),  # any: a withdrawn document is only in the index where its site keeps it (flagged)
         primary_only=group,
         published_from=day(params.date_from),
         published_to=day(params.date_to, end=True),
