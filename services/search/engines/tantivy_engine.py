@@ -122,25 +122,23 @@ class TantivyEngine:
 
     async def search(self, query: EngineQuery) -> EngineHits:
         searcher = self.index.searcher()
-        tq = build_query(query)
-        kwargs: dict[str, Any] = {"limit": query.limit, "offset": query.offset, "count": True}
+        matching = build_query(query, bonus=False)
         if query.sort == "date":
-            kwargs.update(order_by_field="sort_key", order=Order.Desc, offset=0 if query.after else query.offset)
-        result = searcher.search(tq, **kwargs)
-        addresses = [address for _, address in result.hits]
+            offset = 0 if query.after else query.offset
+            order = {"order_by_field": "sort_key", "order": Order.Desc}
+            result = searcher.search(matching, limit=query.limit, offset=offset, count=True, **order)
+            scored = [(0.0, address) for _, address in result.hits]
+        else:
+            result = searcher.search(build_query(query), limit=query.limit, offset=query.offset, count=True)
+            scored = result.hits
+        addresses = [address for _, address in scored]
         keys = searcher.fast_field_values("sort_key", addresses) if addresses else []
         read = searcher.fast_field_values("popularity", addresses) if addresses else []
         hits = [
-            Hit(
-                id="",
-                score=float(score) if query.sort == "relevance" else 0.0,
-                sort_key=key,
-                ref=(searcher, address),
-                popularity=views or 0.0,
-            )
-            for (score, address), key, views in zip(result.hits, keys, read, strict=True)
+            Hit(id="", score=float(score), sort_key=key, ref=(searcher, address), popularity=views or 0.0)
+            for (score, address), key, views in zip(scored, keys, read, strict=True)
         ]
-        facets = _facets(searcher, tq, query.facets) if query.facets else {}
+        facets = _facets(searcher, matching, query.facets) if query.facets else {}
         return EngineHits(total=result.count or 0, hits=hits, facets=facets)
 
     async def stored(self, hits: list[Hit]) -> list[dict[str, Any]]:
@@ -213,7 +211,8 @@ def _fields(doc: IndexDoc) -> dict[str, Any]:
     return fields
 
 
-def build_query(query: EngineQuery) -> Query:
+def build_query(query: EngineQuery, *, bonus: bool = True) -> Query:
+    """The query; without `bonus`, only what decides whether a document matches (and its catch-all score)."""
     clauses = [_clause(clause) for clause in query.clauses]
     if query.match_any and clauses:  # one of the words: an OR nested as a must (beside musts, a should is optional)
         parts = [(Occur.Must, Query.boolean_query([(Occur.Should, clause) for clause in clauses]))]
@@ -225,6 +224,8 @@ def build_query(query: EngineQuery) -> Query:
         parts.append((Occur.Must, below))
     if not query.clauses:
         parts.append((Occur.Must, Query.all_query()))
+    if bonus:
+        parts += [(Occur.Should, extra) for clause in query.clauses for extra in _bonuses(clause)]
     return Query.boolean_query(parts)
 
 
@@ -237,11 +238,25 @@ def _alternative(alt: Alternative) -> Query:
     if alt.pinyin:
         return Query.boost_query(_any_field(alt.atoms[0], PINYIN_FIELDS), alt.weight)
     parts = [(Occur.Must, Query.term_query(SCHEMA, MATCH_FIELD, atom)) for atom in alt.atoms]
-    parts += [(Occur.Should, _any_field(atom, FIELD_BONUS)) for atom in alt.atoms]
-    if alt.whole and alt.atoms != (alt.whole,):
-        whole = _any_field(alt.whole, {**FIELD_BONUS, MATCH_FIELD: 1.0})
-        parts.append((Occur.Should, Query.boost_query(whole, WHOLE_WORD_BONUS)))
     return Query.boost_query(Query.boolean_query(parts), alt.weight)
+
+
+def _bonuses(clause: Clause) -> list[Query]:
+    """A word's parts in the title or keywords, and the whole word anywhere, rank a match up. Flat optional
+    clauses on the top level: nested in each word's own clause they cost twice as much per matching document."""
+    found: list[Query] = []
+    for alt in clause.alternatives:
+        if alt.pinyin:
+            continue
+        found += [
+            Query.boost_query(Query.term_query(SCHEMA, name, atom), weight * alt.weight)
+            for atom in alt.atoms
+            for name, weight in FIELD_BONUS.items()
+        ]
+        if alt.whole and alt.atoms != (alt.whole,):
+            whole = _any_field(alt.whole, {**FIELD_BONUS, MATCH_FIELD: 1.0})
+            found.append(Query.boost_query(whole, WHOLE_WORD_BONUS * alt.weight))
+    return found
 
 
 def _any_field(token: str, fields: dict[str, float]) -> Query:
