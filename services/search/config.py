@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -30,3 +31,9 @@ class SearchSettings(ServiceSettings):
     rescore_window: int = Field(100, ge=10, le=1000, description="top results re-ranked by recency and popularity")
     max_offset: int = Field(1000, ge=10, description="deepest relevance page; sort=date pages on with a cursor")
     index_batch: int = Field(200, ge=1, le=5000, description="entries the indexer takes per engine commit")
+    analysis_workers: int = Field(
+        default_factory=lambda: min(2, (os.cpu_count() or 1) - 1),
+        ge=0,
+        le=16,
+        description="processes that segment and spell documents for the index (0: the service's own process)",
+    )

@@ -80,6 +80,7 @@ class SearchRuntime(ServiceRuntime):
             register_consumers(self.bus, self.deps)
 
     async def close(self) -> None:
+        self.deps.analysis.close()
         await self.deps.engine.close()
         if self.attachments is not None:
             await self.attachments.close()

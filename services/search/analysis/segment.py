@@ -70,17 +70,15 @@ class Analyzer:
         """Every token a document is found by, in order (search mode; letters lowercased), and the dictionary's
         terms inside a longer token (search mode gives only two- and three-character parts: 工作年度报告 hides
         年度报告)."""
-        tokens: list[str] = []
+        cut = self._jieba.cut_for_search(text)
         known = self._expansions
-        for tok in self._jieba.cut_for_search(text):
-            expansion = known.get(tok)
-            if expansion is None:
-                expansion = self._expand(tok)
-                if len(known) >= MAX_CACHED_TOKENS:
-                    known.clear()
-                known[tok] = expansion
-            tokens.extend(expansion)
-        return tokens
+        new = [tok for tok in set(cut) if tok not in known]
+        if len(known) + len(new) > MAX_CACHED_TOKENS:
+            known.clear()
+            new = list(set(cut))
+        for tok in new:
+            known[tok] = self._expand(tok)
+        return list(itertools.chain.from_iterable(map(known.__getitem__, cut)))
 
     def _expand(self, tok: str) -> tuple[str, ...]:
         if not _WORD.search(tok):
@@ -133,23 +131,19 @@ class Analyzer:
         smallest = [p for p in parts if not any(o != p and o in p for o in parts)]
         return tuple(dict.fromkeys(sorted(smallest, key=word.find))) or (word,)
 
-    def word_pairs(self, text: str) -> list[str]:
-        """Two neighbouring words as one (外语 + 网站 → 外语网站), so pinyin or initials typed as one string
-        (waiyuwangzhan, wywz) find a phrase the dictionary does not hold."""
-        words = [word if len(word) < 6 and _all_han(word) else "" for word in self._jieba.cut(text)]
-        return [a + b for a, b in itertools.pairwise(words) if a and b and len(a) + len(b) <= 6]
+    def pair_pinyin(self, text: str) -> tuple[list[str], list[str]]:
+        """Two neighbouring Chinese words spelled as one (外语 + 网站 → waiyuwangzhan, wywz), full and initials, so
+        pinyin typed as one string finds a phrase the dictionary does not hold. Spelled from the words' own
+        (cached) readings: pairs hardly repeat, and pypinyin per pair was most of a document's analysis."""
+        words = list(map(_short_han, self._jieba.cut(text)))
+        pairs = dict.fromkeys((a, b) for a, b in itertools.pairwise(words) if a and b and len(a) + len(b) <= 6)
+        spelled = [(pinyin_of(a), pinyin_of(b)) for a, b in pairs]
+        return [a[0] + b[0] for a, b in spelled], [a[1] + b[1] for a, b in spelled]
 
     def pinyin_tokens(self, tokens: Iterable[str]) -> tuple[list[str], list[str]]:
         """Full pinyin (医保 → yibao) and initials (yb, words of two or more characters) of the Chinese tokens."""
-        full: list[str] = []
-        initials: list[str] = []
-        for token in dict.fromkeys(tokens):
-            spelled = _spelling(token)
-            if spelled is not None:
-                full.append(spelled[0])
-                if spelled[1]:
-                    initials.append(spelled[1])
-        return full, initials
+        spelled = [found for found in map(_spelling, dict.fromkeys(tokens)) if found is not None]
+        return [full for full, _ in spelled], [initials for _, initials in spelled if initials]
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -204,6 +198,12 @@ class Lexicon:
                     found[word] = True
         found.pop(span, None)
         return found
+
+
+@functools.lru_cache(maxsize=200_000)
+def _short_han(word: str) -> str:
+    """The word if it is Chinese and short enough to pair with a neighbour, else ""."""
+    return word if len(word) < 6 and _all_han(word) else ""
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -10,6 +10,7 @@ from services.search.analysis import Analyzer, Lexicon
 from services.search.config import SearchSettings
 from services.search.engines.base import SearchEngine
 from services.search.repository import SearchRepository
+from services.search.service.analysis_pool import AnalysisPool
 from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM, TenantScope, site_scope
@@ -41,10 +42,12 @@ class SearchDeps:
     indexed: asyncio.Event = field(default_factory=asyncio.Event)  # set when the indexer has caught up
     wake_indexer: asyncio.Event = field(default_factory=asyncio.Event)
     lexicon: Lexicon = field(init=False)
+    analysis: AnalysisPool = field(init=False)
 
     def __post_init__(self) -> None:
         self.lexicon = Lexicon(self.analyzer.knows)
         self.lexicon.add_all(self.analyzer.terms)
+        self.analysis = AnalysisPool(self.analyzer, self.settings.analysis_workers)
 
     def uow(self, scope: TenantScope) -> SearchUnitOfWork:
         return SearchUnitOfWork(self.database, scope=scope)

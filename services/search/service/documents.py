@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,36 @@ BODY_KEPT = 20_000  # characters of the body kept for snippets (the whole body i
 FLAGGABLE = {PublicState.WITHDRAWN.value, PublicState.EXPIRED.value}
 _SPACES = re.compile(r"\s+")
 KIND_LABELS = {"letter": "互动交流", "dataset": "数据开放"}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexJob:
+    """What the index documents of one entry are built from (plain data: it may go to a worker process)."""
+
+    kind: str  # document, or another service's kind (letter, dataset)
+    key: str
+    state: str
+    snapshot: dict[str, Any]
+    keep_withdrawn: bool
+    views: int
+
+
+def index_docs_for(
+    job: IndexJob, *, levels: dict[str, str], texts: dict[str, str], analyzer: Analyzer
+) -> list[IndexDoc]:
+    """The entry's index documents; none when it must leave the index."""
+    if job.kind == "document":
+        return document_index_docs(
+            job.key,
+            job.state,
+            job.snapshot,
+            levels=levels,
+            texts=texts,
+            analyzer=analyzer,
+            keep_withdrawn=job.keep_withdrawn,
+            views=job.views,
+        )
+    return searchable_index_docs(job.key, job.state, job.snapshot, levels=levels, analyzer=analyzer, views=job.views)
 
 
 def doc_type(document: dict[str, Any]) -> str:
@@ -87,11 +118,12 @@ def pinyin_fields(
 ) -> dict[str, str]:
     """The pinyin fields: the title's words and word pairs (full and initials), every word's full pinyin and
     initials, and the body's word pairs in full (外语网站 found by waiyuwangzhan even if no dictionary has it)."""
-    title_words = [*title_tokens, *analyzer.word_pairs(title)]
+    title_full, title_initials = analyzer.pinyin_tokens(title_tokens)
+    pairs_full, pairs_initials = analyzer.pair_pinyin(title)
     full, initials = analyzer.pinyin_tokens([*title_tokens, *other_tokens])
-    full += analyzer.pinyin_tokens(analyzer.word_pairs(body))[0]
+    full += analyzer.pair_pinyin(body)[0]
     return {
-        "title_py": " ".join(word for kind in analyzer.pinyin_tokens(title_words) for word in kind),
+        "title_py": " ".join([*title_full, *pairs_full, *title_initials, *pairs_initials]),
         "py": " ".join(full),
         "pyi": " ".join(initials),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import update
 
@@ -17,7 +18,7 @@ from services.search.engines.base import IndexDoc
 from services.search.models import Entry
 from services.search.service.attachments import AttachmentReader
 from services.search.service.context import SearchDeps, SearchUnitOfWork
-from services.search.service.documents import document_index_docs, searchable_index_docs
+from services.search.service.documents import IndexJob
 from shared.clock import utcnow
 from shared.logs import get_logger
 
@@ -73,9 +74,10 @@ class Indexer:
                 return 0
             if self.attachments is not None:
                 await self.attachments.read_missing(uow, entries)
-            docs, removed = await build_docs(uow, deps, entries)
+            batch = await read_batch(uow, entries)
             taken = {entry.key: entry.updated_at for entry in entries}
             await uow.commit()  # the attachments' texts read on the way
+        docs, removed = await batch.build(deps)
         await deps.engine.write(docs, removed)
         deps.lexicon.add_all(_words_of(docs))
         async with deps.platform_uow() as uow:
@@ -93,39 +95,41 @@ def _words_of(docs: list[IndexDoc]) -> set[str]:
     return words
 
 
-async def build_docs(
-    uow: SearchUnitOfWork, deps: SearchDeps, entries: Sequence[Entry]
-) -> tuple[list[IndexDoc], list[str]]:
-    """The index documents of the entries, and the keys of those that must leave the index."""
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Entries read for the index, with what building their documents needs from the database."""
+
+    jobs: list[IndexJob]
+    levels: dict[str, str]
+    texts: dict[str, str]
+
+    async def build(self, deps: SearchDeps) -> tuple[list[IndexDoc], list[str]]:
+        """The index documents of the entries, and the keys of those that must leave the index (analysis is
+        CPU only: called after the transaction that read the entries has ended)."""
+        docs: list[IndexDoc] = []
+        removed: list[str] = []
+        for job, built in zip(self.jobs, await deps.analysis.build(self.jobs, self.levels, self.texts), strict=True):
+            docs.extend(built)
+            if not built:
+                removed.append(job.key)
+        return docs, removed
+
+
+async def read_batch(uow: SearchUnitOfWork, entries: Sequence[Entry]) -> Batch:
     sites = {site.id: site for site in await uow.repo.sites()}
     levels = {site_id: site.snapshot.get("level", "") for site_id, site in sites.items()}
     documents = [e for e in entries if e.kind == "document"]
     blob_keys = [a["blob_key"] for e in documents for a in e.snapshot["document"].get("attachments", [])]
-    texts = await uow.repo.attachment_texts(blob_keys)
-    docs: list[IndexDoc] = []
-    removed: list[str] = []
-    for entry in entries:
-        if entry.kind == "document":
-            owner = sites.get(entry.site_id)
-            keep = bool(owner and owner.keep_withdrawn)
-            built = document_index_docs(
-                entry.key,
-                entry.state,
-                entry.snapshot,
-                levels=levels,
-                texts=texts,
-                analyzer=deps.analyzer,
-                keep_withdrawn=keep,
-                views=entry.views,
-            )
-        else:  # a letter, a dataset (shared.events.searchable)
-            built = searchable_index_docs(
-                entry.key, entry.state, entry.snapshot, levels=levels, analyzer=deps.analyzer, views=entry.views
-            )
-        docs.extend(built)
-        if not built:
-            removed.append(entry.key)
-    return docs, removed
+    jobs = [
+        IndexJob(entry.kind, entry.key, entry.state, entry.snapshot, _keeps_withdrawn(sites, entry), entry.views)
+        for entry in entries
+    ]
+    return Batch(jobs, levels, await uow.repo.attachment_texts(blob_keys))
+
+
+def _keeps_withdrawn(sites: dict, entry: Entry) -> bool:
+    owner = sites.get(entry.site_id)
+    return bool(owner and owner.keep_withdrawn)
 
 
 async def all_docs(deps: SearchDeps, site_id: str | None = None) -> AsyncIterator[list[IndexDoc]]:
@@ -136,8 +140,9 @@ async def all_docs(deps: SearchDeps, site_id: str | None = None) -> AsyncIterato
             entries = await uow.repo.entries_after(last, deps.settings.index_batch, site_id)
             if not entries:
                 return
-            docs, _ = await build_docs(uow, deps, entries)
+            batch = await read_batch(uow, entries)
             last = entries[-1].key
+        docs, _ = await batch.build(deps)
         yield docs
 
 
