@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.search.models import (
@@ -60,8 +60,13 @@ class SearchRepository:
         query = select(Entry).where(Entry.key.in_(keys)).order_by(Entry.key).with_for_update()
         return (await self.session.scalars(query)).all()
 
-    async def pending_entries(self, limit: int) -> Sequence[Entry]:
-        query = select(Entry).where(Entry.pending.is_(True)).order_by(Entry.updated_at).limit(limit)
+    async def pending_entries(self, limit: int, after: tuple[datetime, str] | None = None) -> Sequence[Entry]:
+        """The oldest marks first; `after` (a batch still being written): only those marked later. An entry marked
+        again meanwhile has a newer mark, so it comes round again."""
+        query = select(Entry).where(Entry.pending.is_(True)).order_by(Entry.updated_at, Entry.key).limit(limit)
+        if after is not None:
+            marked, key = after
+            query = query.where(or_(Entry.updated_at > marked, and_(Entry.updated_at == marked, Entry.key > key)))
         return (await self.session.scalars(query)).all()
 
     async def entries_after(self, key: str, limit: int, site_id: str | None = None) -> Sequence[Entry]:

@@ -176,8 +176,12 @@ class Lexicon:
         self.by_pattern: dict[str, set[str]] = {}
         self.words: set[str] = set()
 
+    @property
+    def full(self) -> bool:
+        return len(self.words) >= self.limit
+
     def add_all(self, words: Iterable[str]) -> None:
-        if len(self.words) >= self.limit:
+        if self.full:
             return
         for word in words:
             if word not in self.words and 2 <= len(word) <= 4 and len(self.words) < self.limit and _all_han(word):

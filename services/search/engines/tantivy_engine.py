@@ -18,6 +18,7 @@ import tantivy
 from tantivy import Occur, Order, Query
 
 from services.search.engines.base import (
+    FACETS,
     KEYWORDS,
     PINYIN_FIELDS,
     STORED,
@@ -40,15 +41,24 @@ WRITER_HEAP = 128_000_000
 # title or keywords is then a bonus, looked up only for the documents that match.
 MATCH_FIELD = "all_t"
 FIELD_BONUS = {name: weight for name, weight in TEXT_FIELDS.items() if weight > 1.0}
+# Indexed text fields: the catch-all, the bonus fields, and the pinyin. The body and attachments are only in the
+# catch-all (indexing them twice cost a third of the engine's time); only the title keeps positions (its
+# phrase-prefix gives the suggestions).
+OWN_TEXT_FIELDS = {
+    MATCH_FIELD: "freq",
+    **{name: "freq" for name in (*FIELD_BONUS, *PINYIN_FIELDS)},
+    "title_t": "position",
+}
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in KEYWORDS:
-        builder.add_text_field(name, stored=name in STORED_RAW, fast=True, tokenizer_name="raw", index_option="basic")
-    for name in (*TEXT_FIELDS, *PINYIN_FIELDS):
-        builder.add_text_field(name, tokenizer_name="ws", index_option="position" if name in TEXT_FIELDS else "freq")
-    builder.add_text_field(MATCH_FIELD, tokenizer_name="ws", index_option="freq")
+        builder.add_text_field(
+            name, stored=name in STORED_RAW, fast=name in FACETS, tokenizer_name="raw", index_option="basic"
+        )
+    for name, option in OWN_TEXT_FIELDS.items():
+        builder.add_text_field(name, tokenizer_name="ws", index_option=option)
     for name in STORED_ONLY:
         builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_boolean_field("primary", indexed=True, fast=True)
@@ -151,7 +161,7 @@ class TantivyEngine:
 
     async def doc_freqs(self, tokens: list[str]) -> dict[str, int]:
         searcher = self.index.searcher()
-        return {token: max(searcher.doc_freq(field, token) for field in TEXT_FIELDS) for token in tokens}
+        return {token: searcher.doc_freq(MATCH_FIELD, token) for token in tokens}
 
     async def title_prefix(self, prefix: str, filters: Filters, limit: int) -> list[str]:
         searcher = self.index.searcher()
@@ -164,7 +174,7 @@ class TantivyEngine:
     async def vocabulary(self, limit: int) -> list[str]:
         searcher = self.index.searcher()
         words = [
-            term for name in ("title_t", "body_t") for term, _ in searcher.terms_with_prefix(name, "", limit=limit)
+            term for name in ("title_t", MATCH_FIELD) for term, _ in searcher.terms_with_prefix(name, "", limit=limit)
         ]
         return list(dict.fromkeys(words))
 
@@ -205,9 +215,9 @@ def _add_all(writer: Any, docs: list[IndexDoc]) -> None:
 
 
 def _fields(doc: IndexDoc) -> dict[str, Any]:
-    fields = {name: getattr(doc, name) for name in (*KEYWORDS, *TEXT_FIELDS, *PINYIN_FIELDS, *STORED_ONLY)}
+    fields = {name: getattr(doc, name) for name in (*KEYWORDS, *FIELD_BONUS, *PINYIN_FIELDS, *STORED_ONLY)}
     fields.update(primary=doc.primary, published_ts=doc.published_ts, sort_key=doc.sort_key, popularity=doc.popularity)
-    fields[MATCH_FIELD] = " ".join(filter(None, (fields[name] for name in TEXT_FIELDS)))
+    fields[MATCH_FIELD] = " ".join(filter(None, (getattr(doc, name) for name in TEXT_FIELDS)))
     return fields
 
 

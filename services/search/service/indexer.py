@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import update
 
@@ -56,34 +57,66 @@ class Indexer:
                 await asyncio.sleep(IDLE_POLL_SECONDS)
 
     async def drain(self) -> int:
-        """Index until nothing is pending; the number of entries taken."""
+        """Index until nothing is pending; the number of entries taken. Two batches are in hand at once: while
+        one is written to the engine (a thread), the next is read and analysed (a worker process)."""
         total = 0
-        while taken := await self.index_pending():
-            total += taken
+        async with self._taking:
+            ahead = await self._prepare(None)
+            while ahead is not None:
+                following = asyncio.create_task(self._prepare(ahead.cursor))
+                try:
+                    await self._store(ahead)
+                except BaseException:
+                    following.cancel()
+                    with contextlib.suppress(BaseException):
+                        await following
+                    raise
+                total += len(ahead.taken)
+                ahead = await following
         return total
 
     async def index_pending(self) -> int:
+        """One batch (the oldest pending entries); the number taken."""
         async with self._taking:
-            return await self._index_batch()
+            prepared = await self._prepare(None)
+            if prepared is None:
+                return 0
+            await self._store(prepared)
+            return len(prepared.taken)
 
-    async def _index_batch(self) -> int:
+    async def _prepare(self, after: tuple[datetime, str] | None) -> Prepared | None:
+        """The next pending entries (after the batch still being written) as index documents."""
         deps = self.deps
         async with deps.platform_uow() as uow:
-            entries = await uow.repo.pending_entries(deps.settings.index_batch)
+            entries = await uow.repo.pending_entries(deps.settings.index_batch, after)
             if not entries:
-                return 0
+                return None
             if self.attachments is not None:
                 await self.attachments.read_missing(uow, entries)
             batch = await read_batch(uow, entries)
             taken = {entry.key: entry.updated_at for entry in entries}
             await uow.commit()  # the attachments' texts read on the way
         docs, removed = await batch.build(deps)
-        await deps.engine.write(docs, removed)
-        deps.lexicon.add_all(_words_of(docs))
+        return Prepared(taken, docs, removed, (entries[-1].updated_at, entries[-1].key))
+
+    async def _store(self, prepared: Prepared) -> None:
+        deps = self.deps
+        await deps.engine.write(prepared.docs, prepared.removed)
+        if not deps.lexicon.full:
+            deps.lexicon.add_all(_words_of(prepared.docs))
         async with deps.platform_uow() as uow:
-            await uow.repo.mark_indexed(taken)
+            await uow.repo.mark_indexed(prepared.taken)
             await uow.commit()
-        return len(taken)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A batch ready for the engine: the entries taken (as marked), their documents, where the next starts."""
+
+    taken: dict[str, datetime]
+    docs: list[IndexDoc]
+    removed: list[str]
+    cursor: tuple[datetime, str]
 
 
 def _words_of(docs: list[IndexDoc]) -> set[str]:
