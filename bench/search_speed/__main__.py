@@ -59,6 +59,9 @@ async def run_engine(engine: str, args: argparse.Namespace, pin: bool) -> dict[s
         before = loadavg()
         out["freshness"] = await freshness.measure(built, args.freshness)
         out["load"]["freshness"] = [before, loadavg()]
+        if args.kafka:
+            console.print(f"[bold]{engine}[/]: freshness through Kafka ({args.kafka}), {args.freshness} documents")
+            out["freshness_kafka"] = await freshness.measure(built, args.freshness, kafka_url=args.kafka)
     if engine == "elasticsearch" and not args.keep:
         await indexing.drop_es(args.es_url, built.index_name)
         shutil.rmtree(directory, ignore_errors=True)
@@ -126,6 +129,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     run.add_argument("--seconds", type=float, default=20.0, help="duration of each saturated row")
     run.add_argument("--warmup-seconds", type=float, default=5.0)
     run.add_argument("--freshness", type=int, default=50, help="documents published one at a time (0: skip)")
+    run.add_argument("--kafka", help="also measure freshness through this Kafka broker (kafka://127.0.0.1:19092)")
     run.add_argument("--no-queries", action="store_true")
     run.add_argument("--quiet-minutes", type=float, default=10.0, help="per query row: wait this long for quiet")
     run.add_argument("--quiet-minutes-indexing", type=float, default=2.0, help="wait this long for a quiet machine")

@@ -50,14 +50,14 @@ class Built:
         }
 
     def settings(self, **extra: Any) -> search.SearchSettings:
-        return search.SearchSettings(
-            database_url=self.database_url,
-            engine_url=self.engine_url,
-            index_dir=self.index_dir,
-            index_name=self.index_name,
-            bus_url="memory://",
-            **extra,
-        )
+        values = {
+            "database_url": self.database_url,
+            "engine_url": self.engine_url,
+            "index_dir": self.index_dir,
+            "index_name": self.index_name,
+            "bus_url": "memory://",
+        }
+        return search.SearchSettings(**{**values, **extra})
 
     def save(self) -> None:
         record = {
