@@ -32,7 +32,7 @@ class Indexer:
         self.deps = deps
         self.attachments = attachments
         self._task: asyncio.Task[None] | None = None
-        self._taking = asyncio.Lock()  # one batch at a time, whoever asks (the loop, a test's or a bench's drain)
+        self._taking = asyncio.Lock()  # one drain at a time, whoever asks (the loop, a test or the consolidated settle)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="search-indexer")
@@ -74,15 +74,6 @@ class Indexer:
                 total += len(ahead.taken)
                 ahead = await following
         return total
-
-    async def index_pending(self) -> int:
-        """One batch (the oldest pending entries); the number taken."""
-        async with self._taking:
-            prepared = await self._prepare(None)
-            if prepared is None:
-                return 0
-            await self._store(prepared)
-            return len(prepared.taken)
 
     async def _prepare(self, after: tuple[datetime, str] | None) -> Prepared | None:
         """The next pending entries (after the batch still being written) as index documents."""
