@@ -145,8 +145,8 @@ async def build(built: Built) -> dict[str, Any]:
 
 
 async def until_indexed(runtime: search.SearchRuntime, docs: int, began: float, limit: float = 7200.0) -> None:
-    """Wait until the engine holds every document: the service's own indexer takes them (calling
-    `indexer.drain()` beside it would index the batches it is writing a second time)."""
+    """Wait until the engine holds every document: the service's own indexer takes them, as it would in
+    production (a second `indexer.drain()` would only wait for the indexer's lock)."""
     last = time.perf_counter()
     while (indexed := await runtime.deps.engine.count()) < docs:
         now = time.perf_counter()
