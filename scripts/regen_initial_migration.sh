@@ -12,7 +12,7 @@ db=$(mktemp -u --suffix .db)
 import asyncio, importlib, sys
 from shared.db.migrate import autogenerate_revision
 main = importlib.import_module(f"services.{sys.argv[1]}.main")
-asyncio.run(autogenerate_revision(f"sqlite+aiosqlite:///{sys.argv[2]}", main.MIGRATIONS, main.VERSION_TABLE, "initial schema"))
+asyncio.run(autogenerate_revision(f"sqlite+aiosqlite:///{sys.argv[2]}", main.SCHEMA.script_location, main.SCHEMA.version_table, "initial schema"))
 PY
 f=$(ls "$dir"/*_initial_schema.py)
 sed -i "s/^revision = '[0-9a-f]*'/revision = '0001'/; s/^Revision ID: [0-9a-f]*/Revision ID: 0001/; s/astext_type=Text()/astext_type=sa.Text()/g; s/shared.db.types.UtcDateTime(timezone=True)/sa.DateTime(timezone=True)/g; /### commands auto generated/d; /### end Alembic commands/d" "$f"

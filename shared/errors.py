@@ -57,6 +57,10 @@ class UnsupportedMediaType(ProblemError):
     status, code = 415, "unsupported_media_type"
 
 
+class TooManyRequests(ProblemError):
+    status, code = 429, "too_many_requests"
+
+
 class Unprocessable(ProblemError):
     """Well-formed input that the business rules refuse (e.g. pre-publish check findings)."""
 
