@@ -28,7 +28,7 @@ console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
 app.add_typer(search_app, name="search")
 app.command()(replay)
-SERVICES = ("content", "render", "identity", "console", "search", "gateway")
+SERVICES = ("content", "render", "identity", "console", "search", "interaction", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
 
 
@@ -75,6 +75,10 @@ def _service_app(service: str):
         from services import search
 
         return search.create_app()
+    if service == "interaction":
+        from services import interaction
+
+        return interaction.create_app()
     from services import content
 
     return content.create_app()
@@ -168,11 +172,12 @@ def _progress() -> Progress:
 def migrate_db(service: Annotated[str | None, typer.Argument(help="one service; default all")] = None) -> None:
     """Bring the service databases to the newest schema (safe to repeat)."""
     from services import console as staff_console
-    from services import content, identity, render, search
+    from services import content, identity, interaction, render, search
     from sitegroup.settings import (
         console_settings,
         content_settings,
         identity_settings,
+        interaction_settings,
         render_settings,
         search_settings,
     )
@@ -190,6 +195,8 @@ def migrate_db(service: Annotated[str | None, typer.Argument(help="one service; 
         asyncio.run(staff_console.migrate(console_settings(platform)))
     if service in (None, "search"):
         asyncio.run(search.migrate(search_settings(platform)))
+    if service in (None, "interaction"):
+        asyncio.run(interaction.migrate(interaction_settings(platform)))
     console.print("[green]databases are up to date[/]")
 
 

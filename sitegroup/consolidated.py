@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
-from services import console, content, identity, render, search
+from services import console, content, identity, interaction, render, search
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
 from shared.runtime import run_together
@@ -21,6 +21,7 @@ from sitegroup.settings import (
     console_settings,
     content_settings,
     identity_settings,
+    interaction_settings,
     render_settings,
     search_settings,
 )
@@ -48,6 +49,7 @@ async def migrate_all(platform: PlatformSettings) -> None:
     await identity.migrate(identity_settings(platform))
     await console.migrate(console_settings(platform))
     await search.migrate(search_settings(platform))
+    await interaction.migrate(interaction_settings(platform))
 
 
 class ConsolidatedApp:
@@ -71,6 +73,8 @@ class ConsolidatedApp:
             access_log=False,
         )
         self.search = search.SearchRuntime.of(search_app)
+        interaction_app = interaction.create_app(interaction_settings(platform), bus=self.bus, access_log=False)
+        self.interaction = interaction.InteractionRuntime.of(interaction_app)
         # The provider's back-channel logout reaches the console in-process; other relying parties over HTTP.
         own = OwnAddressTransport(platform.base_url, self._gateway_later)
         identity_app = identity.create_app(identity_settings(platform), transport=own, bus=self.bus, access_log=False)
@@ -78,7 +82,13 @@ class ConsolidatedApp:
         self.render = render.RenderRuntime.of(render_app)
         self.identity = identity.IdentityRuntime.of(identity_app)
         self.signer = ProviderSigner(self.identity.deps)  # dev and test tokens, once started
-        services = {"content": content_app, "render": render_app, "identity": identity_app, "search": search_app}
+        services = {
+            "content": content_app,
+            "render": render_app,
+            "identity": identity_app,
+            "search": search_app,
+            "interaction": interaction_app,
+        }
         # The console calls the APIs in-process, with each person's own token, past the per-address rate limits
         # (every console call would otherwise count against the one address of this process).
         behind, self.behind_gateway = create_gateway(UNLIMITED, services, pages=self.render.pages)
@@ -95,7 +105,8 @@ class ConsolidatedApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        async with run_together(self.bus, [self.content, self.render, self.identity, self.search, self.console]):
+        runtimes = [self.content, self.render, self.identity, self.search, self.interaction, self.console]
+        async with run_together(self.bus, runtimes):
             await identity.provision_client(
                 self.identity.deps,
                 console_client(self.console_settings),
@@ -120,11 +131,11 @@ class ConsolidatedApp:
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every event written so far has been handled and mirrored (tests, benchmarks): the
         in-process bus marks an outbox row published only once every consumer has handled it."""
-        relay = self.content.relay
         async with asyncio.timeout(timeout):
-            while await relay.pending():
-                relay.wake()
-                await asyncio.sleep(0.01)
+            for relay in (self.content.relay, self.interaction.relay):
+                while await relay.pending():
+                    relay.wake()
+                    await asyncio.sleep(0.01)
             await self.render.mirror.drain()
             await self.search.indexer.drain()
 

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.console import ConsoleSettings
 from services.content import ContentSettings
 from services.identity import IdentitySettings
+from services.interaction import InteractionSettings
 from services.render import RenderSettings
 from services.search import SearchSettings
 from shared.config import ServiceSettings, sqlite_url
@@ -106,6 +107,16 @@ def search_settings(platform: PlatformSettings) -> SearchSettings:
     return with_defaults(SearchSettings(), defaults)
 
 
+def interaction_settings(platform: PlatformSettings) -> InteractionSettings:
+    """Mail links point at each site's own host here; its signing secret is made once per data directory."""
+    defaults = {
+        **platform.service_defaults("interaction"),
+        "site_url_template": f"http://{{site}}.localhost:{platform.port}",
+        "secret": SecretStr(_secret_file(platform, "interaction-secret")),
+    }
+    return with_defaults(InteractionSettings(), defaults)
+
+
 def identity_settings(platform: PlatformSettings) -> IdentitySettings:
     # The provider answers where the platform is served; the other services read its keys from a file.
     defaults = {
@@ -130,7 +141,12 @@ def console_settings(platform: PlatformSettings) -> ConsoleSettings:
 
 def console_secret(platform: PlatformSettings) -> str:
     """The console's client secret at the provider: made once per data directory, readable by its owner only."""
-    path = platform.keys_dir / "console-client-secret"
+    return _secret_file(platform, "console-client-secret")
+
+
+def _secret_file(platform: PlatformSettings, name: str) -> str:
+    """A random secret made once per data directory, readable by its owner only."""
+    path = platform.keys_dir / name
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)

@@ -18,6 +18,7 @@ PLATFORM_ROLES: Final = SEPARATED | {PLATFORM_OPERATOR}
 SITE_ADMIN: Final = "site_admin"
 SITE_ROLES: Final = frozenset({SITE_ADMIN, "editor", "letter_handler", "data_publisher"})
 _REVIEWER = re.compile(r"reviewer:[\w\u4e00-\u9fff-]{1,20}")  # one per workflow step: reviewer:初审 …
+_DEPARTMENT_HANDLER = re.compile(r"letter_handler:[a-z][a-z0-9-]{0,39}")  # one department's letters: …:jyj
 _SITE = re.compile(r"[a-z][a-z0-9-]{1,39}")
 
 
@@ -27,7 +28,7 @@ def check_grant(site: str, role: str) -> None:
         if site != PLATFORM_SITE:
             raise InvalidInput("site", f"{role} 是平台角色，站点须为 {PLATFORM_SITE}")
         return
-    if role not in SITE_ROLES and not _REVIEWER.fullmatch(role):
+    if role not in SITE_ROLES and not _REVIEWER.fullmatch(role) and not _DEPARTMENT_HANDLER.fullmatch(role):
         raise InvalidInput("role", f"未知角色 {role!r}")
     if not _SITE.fullmatch(site):
         raise InvalidInput("site", f"{role} 须授予某个具体站点，不能是 {site!r}")

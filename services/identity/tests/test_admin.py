@@ -53,6 +53,8 @@ async def test_a_site_admin_grants_only_the_other_roles_of_their_own_site(app, i
     cases = [
         ({"site": "hefei", "role": "reviewer:审核"}, 201),
         ({"site": "hefei", "role": "letter_handler"}, 201),
+        ({"site": "hefei", "role": "letter_handler:jyj"}, 201),
+        ({"site": "hefei", "role": "letter_handler:教育局"}, 422),
         ({"site": "wuhu", "role": "editor"}, 403),  # another site
         ({"site": "hefei", "role": "site_admin"}, 403),  # an equal
         ({"site": "*", "role": "platform_operator"}, 403),  # the platform
@@ -63,7 +65,12 @@ async def test_a_site_admin_grants_only_the_other_roles_of_their_own_site(app, i
     mine = await idp.post(f"{API}/accounts/u-hefei-admin/grants", headers=hefei_admin, json=cases[0][0])
     assert mine.status_code == 403 and "给自己" in mine.json()["error"]["message"]
     roles = await idp.get(f"{API}/accounts/{target}/grants", headers=as_role(app, target))
-    assert sorted(g["role"] for g in roles.json()) == ["editor", "letter_handler", "reviewer:审核"]
+    assert sorted(g["role"] for g in roles.json()) == [
+        "editor",
+        "letter_handler",
+        "letter_handler:jyj",
+        "reviewer:审核",
+    ]
 
 
 async def test_system_security_and_audit_administration_never_meet(app, idp, people) -> None:

@@ -105,7 +105,12 @@ async def test_a_site_that_asks_for_a_captcha_gets_one_answer_once(api, sites, t
     answer = runtime.deps.captchas._answer(runtime.deps.captchas._open(challenge["token"])[0])  # what the image shows
     wrong = await api.post(URL, json={**LETTER, "captcha_token": challenge["token"], "captcha_answer": "XXXX"})
     assert field_of(wrong) == "captcha_answer"
-    body = {**LETTER, "body": LETTER["body"] + "垃圾堆放", "captcha_token": challenge["token"], "captcha_answer": answer}
+    body = {
+        **LETTER,
+        "body": LETTER["body"] + "垃圾堆放",
+        "captcha_token": challenge["token"],
+        "captcha_answer": answer,
+    }
     sent = await api.post(URL, json=body)
     assert sent.status_code == 201, sent.text
     assert field_of(await api.post(URL, json={**body, "title": "再来一次"})) == "captcha_answer"  # no replay
