@@ -139,11 +139,15 @@ async def _on_ready(consolidated) -> None:
             task = bar.add_task("seeding the demo province", total=total_documents())
             await seed_province(deps, lambda n: bar.advance(task, n))
         await consolidated.settle(timeout=300)  # the pages are rendered from the seed's events: wait for them
+    await consolidated.catch_up()
     if platform.seed_demo:
         from sitegroup.demo.accounts import seed_accounts, seed_organisations
+        from sitegroup.demo.letters import seed_letters
 
         await seed_organisations(consolidated.identity.deps)
         await seed_accounts(consolidated.identity.deps)
+        await seed_letters(consolidated.interaction.deps)
+        await consolidated.settle(timeout=60)
     _print_welcome(platform, PROVINCE)
 
 

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
 from services import console, content, identity, interaction, render, search
+from shared.auth import Grant, Principal
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
 from shared.runtime import run_together
@@ -65,16 +66,18 @@ class ConsolidatedApp:
         search_app = search.create_app(
             search_settings(platform), bus=self.bus, files=httpx.ASGITransport(content_app), access_log=False
         )
+        # The sites' 互动交流 pages ask the interaction desk in-process, and post visitors' letters to it.
+        interaction_app = interaction.create_app(interaction_settings(platform), bus=self.bus, access_log=False)
+        self.interaction = interaction.InteractionRuntime.of(interaction_app)
         render_app = render.create_app(
             render_settings(platform),
             bus=self.bus,
             files=files,
             search=httpx.ASGITransport(search_app),
+            letters=httpx.ASGITransport(interaction_app),
             access_log=False,
         )
         self.search = search.SearchRuntime.of(search_app)
-        interaction_app = interaction.create_app(interaction_settings(platform), bus=self.bus, access_log=False)
-        self.interaction = interaction.InteractionRuntime.of(interaction_app)
         # The provider's back-channel logout reaches the console in-process; other relying parties over HTTP.
         own = OwnAddressTransport(platform.base_url, self._gateway_later)
         identity_app = identity.create_app(identity_settings(platform), transport=own, bus=self.bus, access_log=False)
@@ -138,6 +141,15 @@ class ConsolidatedApp:
                     await asyncio.sleep(0.01)
             await self.render.mirror.drain()
             await self.search.indexer.drain()
+
+    async def catch_up(self) -> None:
+        """A service added after the sites were opened (a data directory from an older version) has heard of no
+        site: the content library announces them all again, and the services that know them drop the repeats."""
+        if await interaction.known_sites(self.interaction.deps) or not await content.has_sites(self.content.deps):
+            return
+        operator = Principal(subject=SYSTEM, name="平台", grants=(Grant(site="*", role="platform_operator"),))
+        await content.replay(self.content.deps, content.Actor(operator))
+        await self.settle(timeout=300)
 
     async def _gateway_later(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The gateway, built after the services that call it (the provider's notices to the console)."""

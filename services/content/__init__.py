@@ -21,6 +21,7 @@ from services.content.service.channels import list_channels
 from services.content.service.context import Actor, ContentDeps
 from services.content.service.documents import create_document
 from services.content.service.placements import push, set_interprets
+from services.content.service.replay import replay
 from services.content.service.sites import create_site, has_sites
 from services.content.service.subscriptions import add_subscription
 from services.content.service.workflow import approve_document
@@ -48,6 +49,7 @@ __all__ = [
     "list_channels",
     "migrate",
     "push",
+    "replay",
     "set_interprets",
     "upload_attachment",
 ]

@@ -78,6 +78,9 @@ class InteractionRepository:
         )
         return await self.session.scalar(query)
 
+    async def letter_count(self) -> int:
+        return await self.session.scalar(select(func.count(Letter.id))) or 0
+
     async def letters_from(self, client_hash: str, since: datetime) -> int:
         query = select(func.count(Letter.id)).where(Letter.client_hash == client_hash, Letter.received_at >= since)
         return await self.session.scalar(query) or 0

@@ -35,6 +35,10 @@ class RenderSettings(ServiceSettings):
     views_every_seconds: float = Field(
         60.0, ge=0, description="how often the count of each document's pages read is sent (search ranks by it); 0: off"
     )
+    interaction_url: str | None = Field(
+        None, description="where the interaction API answers (the gateway): every site gets its 互动交流 pages"
+    )
+    form_max_bytes: int = Field(52 * 1024 * 1024, ge=1024, description="largest letter form (with files) taken")
     search_url: str | None = Field(
         None, description="where the search API answers (the gateway): every site gets a search box and /search/"
     )

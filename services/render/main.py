@@ -14,6 +14,7 @@ from services.render.config import RenderSettings
 from services.render.consumers import register_consumers
 from services.render.pages_asgi import PageServer
 from services.render.service.context import HostTable, RenderDeps
+from services.render.service.letters_client import LettersClient
 from services.render.service.mirror import MirrorWriter
 from services.render.service.mirror_files import HttpFiles
 from services.render.service.pages import PageBuilder
@@ -50,6 +51,7 @@ class RenderRuntime(ServiceRuntime):
         blobs: BlobStore | None = None,
         files: HttpFiles | None = None,
         search: httpx.AsyncBaseTransport | None = None,
+        letters: httpx.AsyncBaseTransport | None = None,
     ):
         super().__init__(settings)
         self.settings = settings
@@ -64,6 +66,9 @@ class RenderRuntime(ServiceRuntime):
         )
         if search is not None or settings.search_url:
             self.deps.search = SearchClient(settings.search_url or "http://search.internal", transport=search)
+        if letters is not None or settings.interaction_url:
+            base = settings.interaction_url or "http://interaction.internal"
+            self.deps.letters = LettersClient(base, transport=letters)
         self.files = files or (HttpFiles(settings.mirror_files_url) if settings.mirror_files_url else None)
         self.mirror = MirrorWriter(
             self.deps,
@@ -95,6 +100,8 @@ class RenderRuntime(ServiceRuntime):
             await self.files.close()
         if self.deps.search is not None:
             await self.deps.search.close()
+        if self.deps.letters is not None:
+            await self.deps.letters.close()
 
 
 def create_app(
@@ -104,13 +111,14 @@ def create_app(
     blobs: BlobStore | None = None,
     files: HttpFiles | None = None,
     search: httpx.AsyncBaseTransport | None = None,
+    letters: httpx.AsyncBaseTransport | None = None,
     access_log: bool = True,
 ) -> FastAPI:
     """Build the render service's API app; its page server is `RenderRuntime.of(app).pages` (plain ASGI).
-    `files` is where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP); `search`
-    answers the search API in-process (default: RENDER_SEARCH_URL over HTTP)."""
+    `files` is where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP); `search` and
+    `letters` answer the search and interaction APIs in-process (default: RENDER_SEARCH_URL, _INTERACTION_URL)."""
     settings = settings or RenderSettings()
-    runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files, search=search)
+    runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files, search=search, letters=letters)
     return runtime.app(
         title="站点渲染 Site rendering",
         description="Every site's pages, rendered from content events: themes, redirect table, static mirror.",

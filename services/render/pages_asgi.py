@@ -14,6 +14,9 @@ from starlette.types import Receive, Scope, Send
 
 from services.render.cache import Page, PageCache
 from services.render.service.context import RenderDeps, SiteHost
+from services.render.service.letters_pages import PARAMS as LETTER_PARAMS
+from services.render.service.letters_pages import POSTS as LETTER_FORMS
+from services.render.service.letters_pages import is_letters_path, read_form
 from services.render.service.pages import PageBuilder
 from services.render.service.previews import PREFIX as PREVIEW_PREFIX
 from services.render.service.search_page import PARAMS as SEARCH_PARAMS
@@ -54,7 +57,8 @@ class PageServer:
         self._assets = {f"/_static/{p.relative_to(STATIC)}": p.read_bytes() for p in STATIC.rglob("*") if p.is_file()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] not in ("GET", "HEAD"):
+        posted = scope["method"] == "POST" and scope["path"] in LETTER_FORMS  # the only forms of a site's pages
+        if scope["method"] not in ("GET", "HEAD") and not posted:
             await _plain(send, 405, "只支持 GET 与 HEAD 请求", extra=[(b"allow", b"GET, HEAD")])
             return
         headers = dict(scope["headers"])
@@ -84,6 +88,9 @@ class PageServer:
         if ref.status != "online":
             await _plain(send, 503, "网站建设中，暂未开通", extra=[(b"retry-after", b"3600")])
             return
+        if is_letters_path(path):  # a visitor's own letter, a form, live figures: built every time, never cached
+            await self._letters(scope, receive, send, PageRequest(ref.site_id, path, _variant(headers), {}), posted)
+            return
         if path == SEARCH_PATH:  # the answer to a question: built every time, never cached
             request = PageRequest(ref.site_id, path, _variant(headers), _params(scope, SEARCH_PARAMS))
             await _send_page(send, await self.builder.search(request), headers, head=scope["method"] == "HEAD")
@@ -92,6 +99,17 @@ class PageServer:
         if self.views is not None and page.status == 200:
             self.views.seen(ref.site_id, page.tags)
         await _send_page(send, page, headers, head=scope["method"] == "HEAD")
+
+    async def _letters(self, scope: Scope, receive: Receive, send: Send, request: PageRequest, posted: bool) -> None:
+        request = PageRequest(request.site_id, request.path, request.variant, _params(scope, LETTER_PARAMS))
+        submitted = None
+        if posted:
+            submitted = await read_form(scope, receive, self.deps.settings.form_max_bytes)
+            if submitted is None:
+                await _plain(send, 413, "提交的内容（含附件）过大")
+                return
+        page = await self.builder.letters(request, submitted)
+        await _send_page(send, page, dict(scope["headers"]), head=scope["method"] == "HEAD")
 
     async def page(self, ref: SiteHost | str, path: str, variant: str, params: dict[str, str]) -> Page:
         """From the cache, or built once however many requests ask for it at the same moment."""

@@ -41,13 +41,15 @@ DeskDep = Annotated[Desk, Depends(get_desk)]
 
 
 def client_address(request: Request, deps: InteractionDeps) -> str:
-    """The writer's address: the peer, or the last X-Forwarded-For entry when the peer is a trusted proxy."""
-    peer = request.client.host if request.client else "unknown"
-    forwarded = request.headers.getlist("x-forwarded-for")
-    if forwarded and peer in deps.settings.trusted_proxies:
-        last = forwarded[-1].split(",")[-1].strip()
+    """The writer's address: walking X-Forwarded-For from the right past trusted proxies (the gateway, the
+    renderer that forwards a page's form), the first address not theirs; the peer when it is not trusted."""
+    trusted = set(deps.settings.trusted_proxies)
+    address = request.client.host if request.client else "unknown"
+    hops = [h.strip() for value in request.headers.getlist("x-forwarded-for") for h in value.split(",")]
+    while address in trusted and hops:
+        hop = hops.pop()
         try:
-            return str(ipaddress.ip_address(last))
+            address = str(ipaddress.ip_address(hop))
         except ValueError:
-            return peer
-    return peer
+            break
+    return address

@@ -108,3 +108,14 @@ def _day(moment: datetime | None):  # noqa: ANN202 - a date
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+async def known_sites(deps: InteractionDeps) -> int:
+    """How many sites the desk has heard of (none: it started after them, and needs them announced again)."""
+    async with deps.platform_uow() as uow:
+        return len(await uow.repo.sites())
+
+
+async def letters_on(deps: InteractionDeps, site_id: str) -> int:
+    async with deps.site_uow(site_id) as uow:
+        return await uow.repo.letter_count()

@@ -15,6 +15,7 @@ from services.render.service.catalogue import BadParameter, catalogue_context, c
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
 from services.render.service.home import configured_blocks, home_blocks
+from services.render.service.letters_pages import DISCLOSURE, LOOKUP, WRITE, SubmittedForm, letters_answer
 from services.render.service.listing import entry_item, pager
 from services.render.service.previews import token_hash
 from services.render.service.search_page import search_context
@@ -156,6 +157,21 @@ class PageBuilder:
         )
         page = Page(status, body.encode(), HTML, cache_control="no-store", styles=(ctx.theme_style,))
         page.headers.append((b"x-robots-tag", b"noindex, follow"))  # results pages are not content
+        return page
+
+    async def letters(self, request: PageRequest, submitted: SubmittedForm | None = None) -> Page:
+        """A 互动交流 page (or the answer to its form): the site's frame around what the interaction desk says."""
+        async with self.deps.site_uow(request.site_id) as uow:
+            ctx = await site_context(self.deps, uow, request)
+        if self.deps.letters is None:
+            return self.error(ctx, 404, ctx.t["not_found"], set())
+        view = await letters_answer(self.deps.letters, ctx.site_id, request, submitted)
+        column = ctx.channel_by_path("zfxxgk" if request.path.startswith("/zfxxgk/") else "hdjl")
+        context = ctx.template_context(view.context, column=column, title=view.title)
+        body = self.themes.render(ctx.theme_name, ctx.site_id, view.template, context)
+        page = Page(view.status, body.encode(), HTML, cache_control="no-store", styles=(ctx.theme_style,))
+        if submitted is not None or request.path in (LOOKUP, WRITE, DISCLOSURE):
+            page.headers.append((b"x-robots-tag", b"noindex, nofollow"))  # forms and one person's letter
         return page
 
     async def preview(self, request: PageRequest, token: str) -> Page:

@@ -1,0 +1,90 @@
+"""Issue 13's proof through the gateway: a letter written on a site's own form (no JavaScript), routed to a
+department by the office, answered and published with personal data masked, rated on the 查询码 page; the
+public pages and statistics show it; another site's handlers never see it."""
+
+from __future__ import annotations
+
+import re
+
+from tests.test_consolidated import bearer, open_hefei
+
+LETTERS = "/api/v1/interaction"
+HOST = {"host": "www.hefei.gov.cn"}
+FORM = {
+    "name": "王建国",
+    "phone": "13955512345",
+    "address": "合肥市蜀山区长江西路88号5栋",
+    "addressee": "leader",
+    "category": "建议",
+    "title": "建议在地铁站出口增设非机动车停放点",
+    "body": "长江西路地铁站B出口没有非机动车停放点，电动车乱停乱放堵塞人行道，建议增设停放点。我的电话13955512345。",
+    "public": "true",
+    "website": "",
+}
+
+
+async def desk_of_hefei(http, platform) -> None:
+    await open_hefei(http, platform)
+    await platform.settle()  # the desk hears of the site from the content library's events
+    admin = bearer(platform, "hefei-admin", ("hefei", "site_admin"))
+    for code, name, kind in (("leader", "市长信箱", "leader"), ("jtj", "市交通运输局", "department")):
+        body = {"name": name, "kind": kind}
+        assert (await http.put(f"{LETTERS}/sites/hefei/units/{code}", json=body, headers=admin)).status_code == 200
+
+
+async def test_a_letter_from_the_sites_form_to_its_published_answer(http, platform) -> None:
+    await desk_of_hefei(http, platform)
+    form = await http.get("/hdjl/xx/write.html", headers=HOST)
+    assert form.status_code == 200 and 'enctype="multipart/form-data"' in form.text and "市长信箱" in form.text
+
+    refused = await http.post(
+        "/hdjl/xx/write.html", headers=HOST, files={"x": ("", b"")}, data={**FORM, "title": "<b>停车</b>"}
+    )
+    assert refused.status_code == 422 and 'href="#f-title"' in refused.text and 'aria-invalid="true"' in refused.text
+    assert "长江西路地铁站B出口" in refused.text  # what was typed is kept
+
+    sent = await http.post("/hdjl/xx/write.html", headers=HOST, files={"x": ("", b"")}, data=FORM)
+    assert sent.status_code == 200 and "查询码" in sent.text
+    code = re.search(r'class="tracking-code"><strong>([A-Z0-9]+)<', sent.text)[1]
+
+    office = bearer(platform, "hefei-letters", ("hefei", "letter_handler"))
+    queue = (await http.get(f"{LETTERS}/sites/hefei/desk/letters", headers=office)).json()
+    letter_id = queue["items"][0]["id"]
+    other = bearer(platform, "feixi-letters", ("feixi", "letter_handler"))
+    assert (await http.get(f"{LETTERS}/sites/hefei/desk/letters", headers=other)).status_code == 403
+    url = f"{LETTERS}/sites/hefei/desk/letters/{letter_id}"
+    assert (await http.post(f"{url}/accept", json={"unit": "jtj"}, headers=office)).status_code == 200
+    department = bearer(platform, "hefei-jtj", ("hefei", "letter_handler:jtj"))
+    reply = {"reply": "经研究，将于下月在B出口东侧增设非机动车停放区，感谢您的建议。"}
+    assert (await http.post(f"{url}/draft", json=reply, headers=department)).status_code == 200
+    assert (await http.post(f"{url}/approve", json={}, headers=office)).status_code == 200
+    assert (await http.post(f"{url}/publish", json={}, headers=office)).status_code == 200
+
+    listing = await http.get("/hdjl/xx/", headers=HOST)
+    assert f'href="/hdjl/xx/{letter_id}.html"' in listing.text and "市交通运输局" in listing.text
+    page = await http.get(f"/hdjl/xx/{letter_id}.html", headers=HOST)
+    assert page.status_code == 200 and "增设非机动车停放区" in page.text
+    assert "13955512345" not in page.text and "王建国" not in page.text and "王**" not in page.text
+
+    looked = await http.post("/hdjl/cx/", headers=HOST, data={"code": code.lower()})
+    assert looked.status_code == 200 and "已答复" in looked.text and "提交评价" in looked.text
+    rated = await http.post("/hdjl/cx/", headers=HOST, data={"code": code, "action": "rate", "rating": "满意"})
+    assert "感谢您的评价" in rated.text and "已办结" in rated.text
+
+    stats = await http.get("/hdjl/tj/", headers=HOST)
+    assert stats.status_code == 200 and "<svg" in stats.text and "市交通运输局" in stats.text
+    await platform.settle()
+    found = (await http.get("/api/v1/search", params={"q": "非机动车停放", "site": "hefei"})).json()
+    assert any(r["url_path"] == f"/hdjl/xx/{letter_id}.html" for r in found["results"])
+
+
+async def test_the_disclosure_form_and_unknown_letters(http, platform) -> None:
+    await desk_of_hefei(http, platform)
+    form = await http.get("/zfxxgk/ysqgk/", headers=HOST)
+    assert form.status_code == 200 and "20 个工作日" in form.text and 'name="id_number"' in form.text
+    data = {**FORM, "title": "申请公开2025年老旧小区改造项目清单", "id_number": "340104199001011234"}
+    sent = await http.post("/zfxxgk/ysqgk/", headers=HOST, files={"x": ("", b"")}, data=data)
+    assert sent.status_code == 200 and "您的申请已提交" in sent.text
+    assert (await http.get("/hdjl/xx/999999.html", headers=HOST)).status_code == 404
+    assert (await http.post("/hdjl/cx/", headers=HOST, data={"code": "NOSUCHCODE12"})).status_code == 404
+    assert (await http.post("/zwdt/tzgg/", headers=HOST, data={"a": "b"})).status_code == 405
