@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,6 +36,11 @@ PAGES = {  # (site, path) → what it is; the three themes' homes, every page ty
     ("hefei", "/search/?" + urlencode({"q": "政俯信息公开", "scope": "group", "sort": "date"})): "group search",
     ("hefei", "/search/?" + urlencode({"q": "政务公开", "page": "0"})): "search, bad page (422)",
     ("hefei", "/no/such/page.html"): "not found (404)",
+    ("feixi", "/hdjl/xx/"): "published letters",
+    ("feixi", "/hdjl/xx/write.html"): "letter form",
+    ("feixi", "/hdjl/cx/"): "letter lookup",
+    ("feixi", "/hdjl/tj/"): "letter statistics",
+    ("feixi", "/zfxxgk/ysqgk/"): "依申请公开 form",
 }
 
 
@@ -52,6 +58,7 @@ def test_every_page_type_validates_in_the_nu_html_checker(live_server, tmp_path,
         article = _first_article(http, live_server)
         files[_save(tmp_path, 200, http.get(article[1], headers=article[0]).text)] = f"article {article[1]}"
         files[_save(tmp_path, 201, http.get(authorize_url(live_server)).text)] = "identity: sign-in page"
+        files.update(_letter_pages(http, live_server, tmp_path))
     errors = _validate(list(files))
     report = [f"{files[Path(e['url'].removeprefix('file:'))]} line {e.get('lastLine')}: {e['message']}" for e in errors]
     assert not report, "\n".join(report)
@@ -81,3 +88,18 @@ def _validate(paths: list[Path]) -> list[dict]:
         check=True,
     )
     return [m for m in json.loads(done.stderr or '{"messages": []}')["messages"] if m["type"] == "error"]
+
+
+def _letter_pages(http: httpx.Client, live_server, tmp_path: Path) -> dict[Path, str]:
+    """A published letter, the form sent back with its errors, a receipt and a letter found by its 查询码."""
+    host = {"host": f"feixi.localhost:{live_server.port}"}
+    first = re.search(r'href="(/hdjl/xx/\d+\.html)"', http.get("/hdjl/xx/", headers=host).text)[1]
+    bad = {"name": "张三", "title": "<b>x</b>", "body": "短"}
+    good = {"name": "张三", "phone": "13955500000", "title": "路灯不亮", "body": "金寨路路灯不亮，请修理。"}
+    refused = http.post("/hdjl/xx/write.html", headers=host, data=bad, files={"x": ("", b"")})
+    receipt = http.post("/hdjl/xx/write.html", headers=host, data=good, files={"x": ("", b"")})
+    code = re.search(r'class="tracking-code"><strong>([A-Z0-9]+)<', receipt.text)[1]
+    found = http.post("/hdjl/cx/", headers=host, data={"code": code})
+    pages = [(first, http.get(first, headers=host).text), ("form with errors", refused.text)]
+    pages += [("receipt", receipt.text), ("letter by its code", found.text)]
+    return {_save(tmp_path, 300 + n, text): f"feixi {label}" for n, (label, text) in enumerate(pages)}

@@ -22,6 +22,11 @@ PAGE_TYPES = {
     "search form": "/search/",
     "search results with facets": "/search/?q=政务公开",
     "search of the whole group, corrected": "/search/?q=政俯信息公开&scope=group",
+    "published letters": "/hdjl/xx/",
+    "letter form": "/hdjl/xx/write.html",
+    "letter lookup": "/hdjl/cx/",
+    "letter statistics": "/hdjl/tj/",
+    "依申请公开 form": "/zfxxgk/ysqgk/",
 }
 
 
