@@ -1,0 +1,113 @@
+"""The console's 信件办理 desk end to end, in-process: the 合肥 letters office finds a new letter in its queue,
+accepts it and routes it to a department; the department's handler replies from a template; the office approves
+and publishes; a 马鞍山 handler sees none of it; an operator keeps the holiday table and the 3-month list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from services import identity
+from services.console.tests.browsing import Person, browser, text_of
+from tests.test_console_search import MAS
+from tests.test_consolidated import API, bearer, open_hefei
+from tests.test_letters_pages import FORM, HOST, LETTERS
+
+BASE = "http://127.0.0.1:8765"
+PASSWORD = "Zhengwu@2026x"
+PEOPLE = {
+    "hf-letters": ("合肥信访办张敏", "hefei", "letter_handler"),
+    "hf-jtj": ("合肥市交通运输局刘洋", "hefei", "letter_handler:jtj"),
+    "mas-letters": ("马鞍山信访办李强", "mas", "letter_handler"),
+    "op1": ("平台运维人员钱峰", "*", "platform_operator"),
+}
+
+
+@pytest_asyncio.fixture
+async def desk(http, platform) -> None:
+    await open_hefei(http, platform)
+    operator = bearer(platform, "operator", ("*", "platform_operator"))
+    assert (await http.post(f"{API}/sites", json=MAS, headers=operator)).status_code == 201
+    await platform.settle()
+    for site, code, name, kind in (("hefei", "leader", "市长信箱", "leader"), ("hefei", "jtj", "市交通运输局", "department"),
+                                   ("mas", "leader", "市长信箱", "leader")):  # fmt: skip
+        answer = await http.put(
+            f"{LETTERS}/sites/{site}/units/{code}", json={"name": name, "kind": kind}, headers=operator
+        )
+        assert answer.status_code == 200, answer.text
+    template = {"title": "已采纳建议", "body": "您好！您的建议已被采纳，我局将于下月实施。感谢您的支持。"}
+    office = bearer(platform, "hf-letters", ("hefei", "letter_handler"))
+    assert (await http.post(f"{LETTERS}/sites/hefei/desk/templates", json=template, headers=office)).status_code == 201
+    seeds = [identity.StaffSeed(u, name, site, role) for u, (name, site, role) in PEOPLE.items()]
+    await identity.provision_staff(platform.identity.deps, seeds, PASSWORD, actor="test")
+
+
+@pytest_asyncio.fixture
+async def people(platform) -> AsyncIterator[dict[str, Person]]:
+    clients = {username: browser(platform, BASE) for username in PEOPLE}
+    yield {username: Person(client) for username, client in clients.items()}
+    for client in clients.values():
+        await client.aclose()
+
+
+async def test_a_letter_is_routed_answered_and_published_through_the_console(desk, people, http) -> None:
+    sent = await http.post("/hdjl/xx/write.html", headers=HOST, files={"x": ("", b"")}, data=FORM)
+    code = re.search(r'class="tracking-code"><strong>([A-Z0-9]+)<', sent.text)[1]
+    office = people["hf-letters"]
+    queue = await office.sign_in("hf-letters", PASSWORD, start="/console/letters/")
+    assert queue.url.path == "/console/letters/hefei/" and FORM["title"] in queue.text and "待受理" in queue.text
+    link = re.search(r'href="(/console/letters/hefei/\d+)"', queue.text)[1]
+    letter = await office.get(link)
+    assert FORM["phone"] in letter.text and "受理" in letter.text  # the office sees the writer's contact
+    accepted = await office.submit(letter, f"{link}/accept", {"unit": "jtj", "note": "转市交通运输局办理"})
+    assert "已受理" in accepted.text and "市交通运输局" in text_of(accepted.text)
+    assert re.search(r"剩 \d+ 个工作日", accepted.text)
+
+    department = people["hf-jtj"]
+    mine = await department.sign_in("hf-jtj", PASSWORD, start="/console/letters/")
+    assert FORM["title"] in mine.text
+    page = await department.get(link)
+    template_id = re.search(r'<option value="(\d+)"[^>]*>已采纳建议</option>', page.text)[1]
+    filled = await department.get(f"{link}?template={template_id}")
+    assert "我局将于下月实施" in filled.text
+    drafted = await department.submit(
+        filled, f"{link}/draft", {"reply": "您好！您的建议已被采纳，我局将于下月在B出口增设停放区。"}
+    )
+    assert "已提交答复审核" in drafted.text and "答复草稿（待审核）" in drafted.text
+
+    refused = await office.submit(await office.get(link), f"{link}/return", {"note": ""})
+    assert refused.status_code == 422 and "未办理" in refused.text
+    approved = await office.submit(await office.get(link), f"{link}/approve", {})
+    assert "已审核通过并答复" in approved.text
+    published = await office.submit(approved, f"{link}/publish", {})
+    assert "已公开" in published.text
+    status = (await http.get(f"{LETTERS}/letters/by-code/{code}")).json()
+    assert status["status"] == "replied" and status["published"]
+
+
+async def test_another_sites_handler_sees_none_of_it(desk, people, http) -> None:
+    await http.post("/hdjl/xx/write.html", headers=HOST, files={"x": ("", b"")}, data=FORM)
+    other = people["mas-letters"]
+    own = await other.sign_in("mas-letters", PASSWORD, start="/console/letters/")
+    assert own.url.path == "/console/letters/mas/" and FORM["title"] not in own.text
+    for path in ("/console/letters/hefei/", "/console/letters/hefei/1", "/console/letters/hefei/stats"):
+        refused = await other.get(path)
+        assert refused.status_code == 403 and FORM["title"] not in refused.text, path
+    forged = await other.submit(own, "/console/letters/hefei/1/accept", {"unit": ""})
+    assert forged.status_code in (403, 404)
+
+
+async def test_an_operator_keeps_the_holiday_table(desk, people) -> None:
+    operator = people["op1"]
+    page = await operator.sign_in("op1", PASSWORD, start="/console/letters/calendar?year=2027")
+    assert "尚未录入" in page.text
+    saved = await operator.submit(
+        page, "/console/letters/calendar", {"day": "2027-02-06", "workday": "false", "name": "春节"}
+    )
+    assert "已将 2027-02-06 设为放假日" in saved.text and "春节" in text_of(saved.text) and "尚未录入" not in saved.text
+    bad = await operator.submit(saved, "/console/letters/calendar", {"day": "明年", "workday": "false", "name": "春节"})
+    assert bad.status_code == 422 and "格式" in bad.text
+    overview = await operator.get("/console/letters/overview")
+    assert overview.status_code == 200 and "没有超过 3 个月未答复" in overview.text
