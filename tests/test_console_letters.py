@@ -31,8 +31,8 @@ async def desk(http, platform) -> None:
     operator = bearer(platform, "operator", ("*", "platform_operator"))
     assert (await http.post(f"{API}/sites", json=MAS, headers=operator)).status_code == 201
     await platform.settle()
-    for site, code, name, kind in (("hefei", "leader", "市长信箱", "leader"), ("hefei", "jtj", "市交通运输局", "department"),
-                                   ("mas", "leader", "市长信箱", "leader")):  # fmt: skip
+    units = [("hefei", "leader", "市长信箱", "leader"), ("hefei", "jtj", "市交通运输局", "department")]
+    for site, code, name, kind in [*units, ("mas", "leader", "市长信箱", "leader")]:
         answer = await http.put(
             f"{LETTERS}/sites/{site}/units/{code}", json={"name": name, "kind": kind}, headers=operator
         )

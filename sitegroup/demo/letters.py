@@ -127,7 +127,9 @@ async def _open_desk(deps: InteractionDeps, site: DemoSite) -> None:
 
 
 async def _send_and_handle(deps: InteractionDeps, site: DemoSite, letter: DemoLetter, index: int) -> None:
-    age = timedelta(days=1) if letter.ends == "submitted" else timedelta(days=9 + index * 11, hours=index * 3)
+    # Letters still open are recent (near due, or not yet), so the demo does not fail its own inspection.
+    days = {"submitted": 1, "processing": 4 + 4 * (index % 3)}.get(letter.ends, 9 + index * 11)
+    age = timedelta(days=days, hours=index * 3)
     start = datetime.now(UTC) - age
     unit = letter.unit if site.level != "department" else ("bgs", "zcfg", "fwc")[index % 3]
     desk = Desk.of(SEEDER, site.id)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import Path
 
 from services.console.service.context import ConsoleDeps
 from services.console.service.sessions import Staff
 from services.console.service.workspace import SiteRef, site_in_reach
+from shared.clock import china_time
 
 LETTERS = "/api/v1/interaction"
 HANDLERS = ("letter_handler", "letter_handler:*", "site_admin", "platform_operator")
@@ -47,6 +49,20 @@ URGENCY = {"overdue": "已超期", "near": "即将到期", "ok": "正常", "paus
 
 async def handled_site(deps: ConsoleDeps, staff: Staff, site_id: str) -> SiteRef:
     return await site_in_reach(deps, staff, site_id, HANDLERS, what="信件办理角色")
+
+
+def beijing(moment: str | None) -> str | None:
+    """An API timestamp as staff read it: Beijing time to the minute."""
+    if not moment:
+        return None
+    return f"{china_time(datetime.fromisoformat(moment)):%Y-%m-%d %H:%M}"
+
+
+def with_local_times(letter: dict[str, Any]) -> dict[str, Any]:
+    """The letter with its moments (and its steps') in Beijing time, under the same names."""
+    moments = {k: beijing(letter.get(k)) for k in ("received_at", "replied_at", "published_at") if k in letter}
+    steps = [step | {"at": beijing(step["at"])} for step in letter.get("steps", [])]
+    return letter | moments | ({"steps": steps} if "steps" in letter else {})
 
 
 def days_left(row: dict) -> str:

@@ -19,6 +19,7 @@ from services.console.sections.letters.desk import (
     SiteId,
     days_left,
     handled_site,
+    with_local_times,
 )
 from services.console.service.platform_api import ApiError
 from services.console.service.sessions import Staff
@@ -51,7 +52,7 @@ async def queue(
     site = await handled_site(deps, staff, site_id)
     params = {"queue": queue, "page": page, "size": 30} | ({"q": q.strip()} if q.strip() else {})
     found = await deps.api.call(staff.token, "GET", f"{LETTERS}/sites/{site_id}/desk/letters", params=params)
-    rows = [row | {"clock": days_left(row)} for row in found["items"]]
+    rows = [with_local_times(row) | {"clock": days_left(row)} for row in found["items"]]
     pages = max(1, -(-found["total"] // 30))
     return pages_of(request).render(
         request, "letters/queue.html", staff, site=site, rows=rows, total=found["total"], queue=queue,
@@ -119,8 +120,9 @@ async def _letter_page(
     templates = await deps.api.call(staff.token, "GET", f"{LETTERS}/sites/{site_id}/desk/templates")
     chosen = next((t for t in templates if t["id"] == template), None)
     reply = (values or {}).get("reply") or (chosen["body"] if chosen else found["reply_draft"] or "")
+    shown = with_local_times(found) | {"clock": days_left(found)}
     return pages_of(request).render(
-        request, "letters/letter.html", staff, status=status, site=site, letter=found | {"clock": days_left(found)},
+        request, "letters/letter.html", staff, status=status, site=site, letter=shown,
         units=[u for u in units if u["active"]], templates=templates, chosen=template, reply=reply,
         forms=STEP_FORMS, errors=errors or {}, values=values or {}, quote=quote,
     )  # fmt: skip
