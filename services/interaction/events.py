@@ -81,6 +81,13 @@ def step_event(action: str, letter: Letter, units: Mapping[int, Unit], actor: st
     )
 
 
+def _summary(reply: str, limit: int = 200) -> str:
+    """The answer's opening, whole sentences where they fit: what the search answer box shows."""
+    head = reply[:limit]
+    end = head.rfind("。")
+    return head[: end + 1] if end > 0 and len(reply) > limit else head
+
+
 def searchable_event(letter: Letter, site: SiteEntry | None, units: Mapping[int, Unit]):
     """A published letter as the group search finds it (masked text only); removed once unpublished."""
     entry = SearchableEntry(
@@ -91,7 +98,7 @@ def searchable_event(letter: Letter, site: SiteEntry | None, units: Mapping[int,
         url_path=PUBLIC_PATH.format(id=letter.id),
         title=letter.public_title or "",
         text=f"{letter.public_body or ''}\n答复：{letter.public_reply or ''}",
-        summary=(letter.public_reply or "")[:120],
+        summary=_summary(letter.public_reply or ""),
         category=f"互动交流·{letter.category}",
         keywords=[letter.category, units[letter.addressee_id].name],
         published_at=letter.published_at or datetime.combine(letter.received_at.date(), time(), UTC),

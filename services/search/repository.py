@@ -78,6 +78,10 @@ class SearchRepository:
     async def entries_of_site(self, site_id: str) -> Sequence[Entry]:
         return (await self.session.scalars(select(Entry).where(Entry.site_id == site_id))).all()
 
+    async def live_entries(self, site_id: str, kind: str) -> Sequence[Entry]:
+        query = select(Entry).where(Entry.site_id == site_id, Entry.kind == kind, Entry.state == "live")
+        return (await self.session.scalars(query)).all()
+
     async def mark_indexed(self, taken: dict[str, datetime]) -> None:
         """Clear `pending` of the entries as they were taken (each mark sets `updated_at`: an entry marked again
         meanwhile — a newer event, a site's new choice, a rebuild — keeps its mark): one statement for the batch."""

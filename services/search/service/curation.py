@@ -80,6 +80,10 @@ async def _load(deps: SearchDeps, site_id: str) -> Curation:
         for pair in await uow.repo.qa_pairs(site_id):
             words = question_words(pair.question, deps.analyzer)
             curation.qa.append(QaEntry(pair.question, pair.answer, pair.url, words))
+        for letter in await uow.repo.live_entries(site_id, "letter"):  # answered public letters teach it too
+            entry = letter.snapshot["entry"]
+            words = question_words(entry["title"], deps.analyzer)
+            curation.qa.append(QaEntry(entry["title"], entry["summary"], entry["url_path"], words))
     return curation
 
 
