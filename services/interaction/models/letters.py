@@ -1,40 +1,17 @@
-"""The interaction desk's own tables: letters and every step taken on them, the departments they go to, reply
-templates, the holiday table, each site's desk settings, mail waiting to be sent, and the sites it follows."""
+"""Letters and every step taken on them, the departments they go to, reply templates and each site's desk
+settings."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from services.interaction.models.base import Base
 from shared.clock import utcnow
-from shared.db.types import BigId, Json, UtcDateTime, service_metadata
-from shared.messaging.tables import InboxBase, OutboxBase
+from shared.db.types import BigId, Json, UtcDateTime
 from shared.tenancy import TenantScoped
-
-
-class Base(DeclarativeBase):
-    metadata = service_metadata()
-
-
-class Outbox(OutboxBase, Base):
-    pass
-
-
-class Inbox(InboxBase, Base):
-    pass
-
-
-class SiteEntry(Base):
-    """A site as its latest content.site event described it: letters are only taken for sites that exist."""
-
-    __tablename__ = "sites"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
 class Unit(TenantScoped, Base):
@@ -155,38 +132,3 @@ class DeskSettings(TenantScoped, Base):
     captcha: Mapped[bool] = mapped_column(Boolean, default=False)
     sensitive_words: Mapped[list[str]] = mapped_column(Json, default=list)
     office_email: Mapped[str | None] = mapped_column(String(200), default=None)
-
-
-class Holiday(Base):
-    """The platform's holiday table: a day off or a make-up workday, overriding the package's calendar."""
-
-    __tablename__ = "holidays"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    workday: Mapped[bool] = mapped_column(Boolean)
-    name: Mapped[str] = mapped_column(String(40))
-
-
-class Mail(Base):
-    """An e-mail written in the transaction of the step it tells about; the mailer sends it afterwards."""
-
-    __tablename__ = "mails"
-    __table_args__ = (Index("ix_mails_pending", "sent_at", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    site_id: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str] = mapped_column(String(200))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    last_error: Mapped[str | None] = mapped_column(String(300), default=None)
-
-
-class UsedCaptcha(Base):
-    __tablename__ = "used_captchas"
-
-    nonce: Mapped[str] = mapped_column(String(40), primary_key=True)
-    used_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

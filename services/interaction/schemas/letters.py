@@ -1,41 +1,24 @@
-"""Request and response models of the interaction desk; each refusal names the field and the rule."""
+"""Letters as they are sent, followed, published and handled: the requests and answers of the letter API."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from services.interaction.lifecycle import CATEGORIES, DISCLOSURE, DISCLOSURE_DECISIONS, RATINGS
-from services.interaction.screening import plain_text
-
-T = TypeVar("T")
-
-
-def text(max_length: int, min_length: int = 1) -> type[str]:
-    """Plain text a person typed: stripped, length-checked, no markup."""
-    return Annotated[  # type: ignore[return-value]
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(plain_text),
-    ]
-
-
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
-Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^@\s<>]{1,64}@[^@\s<>]+\.[^@\s<>]{2,}$")
-]
-IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{17}[0-9Xx]$")]
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
-Category = Literal["咨询", "投诉", "建议", "求助", "依申请公开"]
-Decision = Literal[tuple(DISCLOSURE_DECISIONS)]  # type: ignore[valid-type]
-Rating = Literal[tuple(RATINGS)]  # type: ignore[valid-type]
-assert set(CATEGORIES) | {DISCLOSURE} == set(Category.__args__)  # one list of categories
-
-
-class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from services.interaction.schemas.common import (
+    Category,
+    Code,
+    Decision,
+    Email,
+    IdNumber,
+    Phone,
+    Rating,
+    Schema,
+    text,
+)
+from services.interaction.schemas.desk import UnitRead
 
 
 class LetterCreate(Schema):
@@ -201,105 +184,6 @@ class RatingCreate(Schema):
 
 class SupplementCreate(Schema):
     text: text(5000)  # type: ignore[valid-type]
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    page: int
-    size: int
-
-
-class UnitWrite(Schema):
-    name: text(100)  # type: ignore[valid-type]
-    kind: Literal["leader", "department"] = "department"
-    email: Email | None = None
-    position: int = Field(0, ge=0, le=10_000)
-    active: bool = True
-
-
-class UnitRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    code: str
-    name: str
-    kind: str
-    position: int
-    active: bool
-
-
-class TemplateWrite(Schema):
-    title: text(100)  # type: ignore[valid-type]
-    body: text(20000)  # type: ignore[valid-type]
-
-
-class TemplateRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    title: str
-    body: str
-
-
-class HolidayWrite(Schema):
-    workday: bool = Field(description="true: a make-up workday (调休上班); false: a day off")
-    name: text(40)  # type: ignore[valid-type]
-
-
-class CalendarDay(BaseModel):
-    day: date
-    workday: bool
-    name: str | None
-    source: Literal["table", "official", "estimate"]
-
-
-class CalendarYear(BaseModel):
-    year: int
-    estimated: bool = Field(description="neither the official package nor the table has this year's schedule")
-    overrides: list[CalendarDay]
-
-
-class DeskSettingsWrite(Schema):
-    captcha: bool = False
-    sensitive_words: list[text(20)] = Field(default_factory=list, max_length=500)  # type: ignore[valid-type]
-    office_email: Email | None = None
-
-
-class DeskSettingsRead(DeskSettingsWrite):
-    model_config = ConfigDict(from_attributes=True, extra="ignore")
-
-
-class Tally(BaseModel):
-    """Counts of one site, department or month."""
-
-    key: str
-    label: str
-    received: int
-    answered: int
-    on_time: int
-    on_time_rate: float | None
-    rated: int
-    satisfied: int
-    satisfaction_rate: float | None
-    average_workdays: float | None
-
-
-class Statistics(BaseModel):
-    site_id: str
-    year: int
-    total: Tally
-    by_unit: list[Tally]
-    by_month: list[Tally]
-    by_category: list[Tally]
-
-
-class OverdueLetter(BaseModel):
-    site_id: str
-    id: int
-    title: str
-    received_at: datetime
-    status: str
-    unit: str | None
 
 
 class LetterForm(BaseModel):
