@@ -81,7 +81,9 @@ async def open_desk(runtime: Any) -> None:
     from shared.events.samples import Feeder, eventually, site
 
     await runtime.bus.wait_ready()
-    await Feeder(runtime.bus).open_site(site(SITE_ID, "肥西县人民政府", "3401230001", level="county", parent_id="hefei"))
+    await Feeder(runtime.bus).open_site(
+        site(SITE_ID, "肥西县人民政府", "3401230001", level="county", parent_id="hefei")
+    )
 
     async def known() -> bool:
         return await known_sites(runtime.deps) >= 1

@@ -39,4 +39,8 @@ class InteractionSettings(ServiceSettings):
     trusted_proxies: list[str] = Field(
         ["127.0.0.1", "::1"], description="peers whose X-Forwarded-For names the writer's address (gateway, renderer)"
     )
+    posts_per_hour_per_address: int = Field(
+        30, ge=0, description="comments and interview questions one address may post in an hour (0: no limit)"
+    )
+    auto_hide_reports: int = Field(3, ge=1, description="reports from different addresses that hide an item")
     page_size_max: int = Field(100, ge=1, le=1000)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Final, Literal
 
@@ -113,3 +114,17 @@ DISCLOSURE_DECISIONS: Final = {
     "非本机关负责公开": False,
     "不予处理": True,
 }
+
+
+def phase(status: str, opens_at: datetime, closes_at: datetime, now: datetime) -> tuple[str, str, bool]:
+    """Where a consultation or survey stands now: its status, its label, and whether it takes contributions."""
+    if status in ("draft", "reported"):
+        return status, {"draft": "未发布", "reported": "已公布结果"}[status], False
+    if status == "closed" or now >= closes_at:
+        return "closed", "已结束", False
+    if now < opens_at:
+        return "upcoming", "即将开始", False
+    return "open", "进行中", True
+
+
+INTERVIEW_LABELS: Final = {"scheduled": "预告", "live": "正在直播", "archived": "往期回顾"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.interaction.api import desk, public
+from services.interaction.api import consultations, desk, interviews, moderation, public, surveys
 from services.interaction.config import InteractionSettings
 from services.interaction.consumers import register_consumers
 from services.interaction.models import Outbox
@@ -20,7 +20,7 @@ from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import SITES_TOPIC
-from shared.events.interaction import LETTERS_TOPIC
+from shared.events.interaction import ENGAGEMENT_TOPIC, LETTERS_TOPIC
 from shared.events.searchable import SEARCHABLE_TOPIC
 from shared.runtime import ServiceRuntime
 
@@ -57,7 +57,7 @@ class InteractionRuntime(ServiceRuntime):
 
     async def prepare(self) -> None:
         await load_calendar(self.deps)
-        self.bus.declare([SITES_TOPIC, LETTERS_TOPIC, SEARCHABLE_TOPIC])
+        self.bus.declare([SITES_TOPIC, LETTERS_TOPIC, ENGAGEMENT_TOPIC, SEARCHABLE_TOPIC])
         follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)
@@ -82,9 +82,16 @@ def create_app(
 
     return runtime.app(
         title="互动交流 Interaction",
-        description="领导信箱、咨询投诉、依申请公开: letters with deadlines in working days, handled and published.",
+        description="互动交流: letters (领导信箱, 依申请公开) in working days, consultations, surveys, interviews.",
         prefix=public.PREFIX,
-        routers=[public.router, desk.router],
+        routers=[
+            public.router,
+            desk.router,
+            consultations.router,
+            surveys.router,
+            interviews.router,
+            moderation.router,
+        ],
         limit_for=limit_for,
         access_log=access_log,
         deps=runtime.deps,

@@ -101,3 +101,42 @@ class LetterReopened(LetterEvent):
 
 class LetterSupervised(LetterEvent):
     type = "interaction.letter.supervised.v1"
+
+
+ENGAGEMENT_TOPIC = "interaction.engagement"
+
+
+class EngagementEvent(Event):
+    """A consultation, survey or interview as the public sees it, at a turn of its life."""
+
+    topic = ENGAGEMENT_TOPIC
+    kind: Literal["consultation", "survey", "interview"]
+    item_id: int
+    title: str
+    status: str
+    url_path: str = Field(description="its public page on its site")
+    at: datetime
+
+
+class ConsultationOpened(EngagementEvent):
+    type = "interaction.consultation.opened.v1"
+
+
+class ConsultationReported(EngagementEvent):
+    type = "interaction.consultation.reported.v1"
+
+
+class SurveyOpened(EngagementEvent):
+    type = "interaction.survey.opened.v1"
+
+
+class SurveyClosed(EngagementEvent):
+    type = "interaction.survey.closed.v1"
+
+
+class InterviewScheduled(EngagementEvent):
+    type = "interaction.interview.scheduled.v1"
+
+
+class InterviewStatusChanged(EngagementEvent):
+    type = "interaction.interview.status_changed.v1"

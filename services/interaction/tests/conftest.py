@@ -13,7 +13,7 @@ import pytest_asyncio
 from services.interaction.config import InteractionSettings
 from services.interaction.main import SCHEMA, InteractionRuntime, create_app
 from services.interaction.tests.support import FEIXI, HEFEI, Inbox, open_units, smtp_server
-from shared.events.interaction import LETTERS_TOPIC
+from shared.events.interaction import ENGAGEMENT_TOPIC, LETTERS_TOPIC
 from shared.events.samples import Feeder, eventually
 from shared.events.searchable import SEARCHABLE_TOPIC
 from shared.testing import Backends, EventLog, TestDatabases, Tokens, running, service_settings
@@ -56,7 +56,9 @@ async def app(settings: InteractionSettings):
 def events(app) -> EventLog:
     """Every event the desk publishes (its letters' steps, its search entries), as a consumer sees it."""
     log = EventLog()
-    InteractionRuntime.of(app).bus.subscribe("tests.collector", [LETTERS_TOPIC, SEARCHABLE_TOPIC], log.handle)
+    InteractionRuntime.of(app).bus.subscribe(
+        "tests.collector", [LETTERS_TOPIC, ENGAGEMENT_TOPIC, SEARCHABLE_TOPIC], log.handle
+    )
     return log
 
 

@@ -1,4 +1,4 @@
-"""Queries of the interaction desk; the unit of work's tenant scope filters every site's rows."""
+"""Queries of letters, their departments, templates and settings, the holiday table, mail and CAPTCHAs."""
 
 from __future__ import annotations
 
@@ -22,9 +22,8 @@ from services.interaction.models import (
 )
 
 
-class InteractionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class LetterQueries:
+    session: AsyncSession
 
     async def site(self, site_id: str) -> SiteEntry | None:
         return await self.session.get(SiteEntry, site_id)
