@@ -142,11 +142,13 @@ async def _on_ready(consolidated) -> None:
     await consolidated.catch_up()
     if platform.seed_demo:
         from sitegroup.demo.accounts import seed_accounts, seed_organisations
+        from sitegroup.demo.engagement import seed_engagement
         from sitegroup.demo.letters import seed_letters
 
         await seed_organisations(consolidated.identity.deps)
         await seed_accounts(consolidated.identity.deps)
         await seed_letters(consolidated.interaction.deps)
+        await seed_engagement(consolidated.interaction.deps)
         await consolidated.settle(timeout=60)
     _print_welcome(platform, PROVINCE)
 

@@ -128,3 +128,49 @@ async def test_the_disclosure_form_and_unknown_letters(http, platform) -> None:
     assert (await http.get("/hdjl/xx/999999.html", headers=HOST)).status_code == 404
     assert (await http.post("/hdjl/cx/", headers=HOST, data={"code": "NOSUCHCODE12"})).status_code == 404
     assert (await http.post("/zwdt/tzgg/", headers=HOST, data={"a": "b"})).status_code == 405
+
+
+async def test_consultation_survey_and_interview_pages_take_part_without_javascript(http, platform) -> None:
+    from services.interaction.tests.test_engagement import DRAFT, INTERVIEW, SURVEY
+
+    await desk_of_hefei(http, platform)
+    office = bearer(platform, "feixi-letters", ("feixi", "letter_handler"))
+    desk = f"{LETTERS}/sites/feixi/desk"
+    consultation = (await http.post(f"{desk}/consultations", json=DRAFT, headers=office)).json()["id"]
+    await http.post(f"{desk}/consultations/{consultation}/open", headers=office)
+    survey = (await http.post(f"{desk}/surveys", json={**SURVEY, "live_results": True}, headers=office)).json()["id"]
+    await http.post(f"{desk}/surveys/{survey}/status", json={"status": "open"}, headers=office)
+    interview = (await http.post(f"{desk}/interviews", json=INTERVIEW, headers=office)).json()["id"]
+
+    listed = await http.get("/hdjl/zj/", headers=COUNTY)
+    assert listed.status_code == 200 and f'href="/hdjl/zj/{consultation}.html"' in listed.text
+    page = f"/hdjl/zj/{consultation}.html"
+    said = {"section": "2", "name": "李明", "body": "建议将答复时限明确为7个工作日。", "website": ""}
+    commented = await http.post(page, headers=COUNTY, data=said)
+    assert (
+        commented.status_code == 200 and "您的意见已提交" in commented.text and "建议将答复时限明确" in commented.text
+    )
+    empty = await http.post(page, headers=COUNTY, data={**said, "body": ""})
+    assert empty.status_code == 422 and "提交未成功" in empty.text
+
+    form = await http.get(f"/hdjl/dc/{survey}.html", headers=COUNTY)
+    assert 'name="q.use"' in form.text and 'name="q.grid.内容更新"' in form.text
+    assert http.cookies.get("sg_device"), "the first page visited set the device mark, sent back from then on"
+    answers = {"q.often": "每周", "q.use": ["信息公开", "互动交流"], "q.score": "4", "q.grid.内容更新": "好",
+               "q.grid.查找信息": "一般", "website": ""}  # fmt: skip
+    marked = COUNTY
+    sent = await http.post(f"/hdjl/dc/{survey}.html", headers=marked, data=answers)
+    assert sent.status_code == 200 and "您的答卷已提交" in sent.text
+    again = await http.post(f"/hdjl/dc/{survey}.html", headers=marked, data=answers)
+    assert again.status_code == 409 and "已参与" in again.text
+    results = await http.get(f"/hdjl/dc/{survey}/results.html", headers=COUNTY)
+    assert results.status_code == 200 and "<svg" in results.text and "共 1 人参与" in results.text
+
+    asked = await http.post(
+        f"/hdjl/ft/{interview}.html", headers=COUNTY, data={"name": "网友", "body": "原网址还能用吗？"}
+    )
+    assert asked.status_code == 200 and "审核后显示" in asked.text
+    reported = await http.post(
+        "/hdjl/jb/", headers=COUNTY, data={"target": "comment", "id": "1", "reason": "广告", "back": page}
+    )
+    assert reported.status_code == 200 and "已收到您的举报" in reported.text

@@ -28,6 +28,8 @@ def _checked(question: Question, value: Any) -> Any:
         return None
     if question.kind == "single" and value in question.options:
         return value
+    if question.kind == "multiple" and isinstance(value, str):  # one box ticked, as a form sends it
+        value = [value]
     if question.kind == "multiple" and isinstance(value, list) and set(value) <= set(question.options):
         return list(dict.fromkeys(value))
     if question.kind == "text" and isinstance(value, str) and len(value) <= 2000:

@@ -6,6 +6,8 @@ No framework on this path on purpose: a cached page costs a dict lookup and two 
 from __future__ import annotations
 
 import asyncio
+import re
+import secrets
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, quote, urlencode
@@ -15,8 +17,7 @@ from starlette.types import Receive, Scope, Send
 from services.render.cache import Page, PageCache
 from services.render.service.context import RenderDeps, SiteHost
 from services.render.service.letters_pages import PARAMS as LETTER_PARAMS
-from services.render.service.letters_pages import POSTS as LETTER_FORMS
-from services.render.service.letters_pages import is_letters_path, read_form
+from services.render.service.letters_pages import is_letters_path, read_form, takes_post
 from services.render.service.pages import PageBuilder
 from services.render.service.previews import PREFIX as PREVIEW_PREFIX
 from services.render.service.search_page import PARAMS as SEARCH_PARAMS
@@ -27,6 +28,7 @@ from services.render.themes import STATIC
 from shared.page_headers import page_headers
 
 MODE_COOKIE = "sg_mode"
+DEVICE_COOKIE = "sg_device"
 # The only query parameters a page reads (the catalogue's filters, page numbers), and their longest value.
 PAGE_PARAMS = {"topic": 40, "year": 4, "page": 5, "q": 40, "org": 100, "validity": 11}
 _STATIC_TYPES = {
@@ -57,7 +59,7 @@ class PageServer:
         self._assets = {f"/_static/{p.relative_to(STATIC)}": p.read_bytes() for p in STATIC.rglob("*") if p.is_file()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        posted = scope["method"] == "POST" and scope["path"] in LETTER_FORMS  # the only forms of a site's pages
+        posted = scope["method"] == "POST" and takes_post(scope["path"])  # the only forms of a site's pages
         if scope["method"] not in ("GET", "HEAD") and not posted:
             await _plain(send, 405, "只支持 GET 与 HEAD 请求", extra=[(b"allow", b"GET, HEAD")])
             return
@@ -108,7 +110,13 @@ class PageServer:
             if submitted is None:
                 await _plain(send, 413, "提交的内容（含附件）过大")
                 return
+        device, new = _device(dict(scope["headers"]))
+        if submitted is not None:
+            submitted.fields["device"] = device  # a survey takes one answer per device (and per account)
         page = await self.builder.letters(request, submitted)
+        if new:
+            cookie = f"{DEVICE_COOKIE}={device}; Path=/hdjl/; Max-Age=31536000; SameSite=Lax; HttpOnly"
+            page.headers.append((b"set-cookie", cookie.encode()))
         await _send_page(send, page, dict(scope["headers"]), head=scope["method"] == "HEAD")
 
     async def page(self, ref: SiteHost | str, path: str, variant: str, params: dict[str, str]) -> Page:
@@ -160,6 +168,17 @@ class PageServer:
 
     def asset_files(self) -> dict[str, bytes]:
         return dict(self._assets)
+
+
+def _device(headers: dict[bytes, bytes]) -> tuple[str, bool]:
+    """The visitor's device mark for surveys (a cookie), and whether it is new and must be set."""
+    raw = headers.get(b"cookie", b"").decode("latin-1")
+    if DEVICE_COOKIE in raw:
+        cookie = SimpleCookie()
+        cookie.load(raw)
+        if DEVICE_COOKIE in cookie and re.fullmatch(r"[A-Za-z0-9_-]{16,64}", cookie[DEVICE_COOKIE].value):
+            return cookie[DEVICE_COOKIE].value, False
+    return secrets.token_urlsafe(18), True
 
 
 def _variant(headers: dict[bytes, bytes]) -> str:

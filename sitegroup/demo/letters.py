@@ -137,26 +137,26 @@ async def _send_and_handle(deps: InteractionDeps, site: DemoSite, letter: DemoLe
         category=letter.category, addressee="leader", title=letter.title, body=letter.body, name=letter.writer,
         phone=f"139{index:04d}{abs(hash(site.id)) % 10000:04d}"[:11], public=True,
     )  # fmt: skip
-    receipt = await _at(deps, start, lambda: submit_letter(deps, site.id, data, address=f"demo-{site.id}-{index}"))
+    receipt = await at(deps, start, lambda: submit_letter(deps, site.id, data, address=f"demo-{site.id}-{index}"))
     if letter.ends == "submitted":
         return
     step = _stepper(deps, desk, receipt.id)
-    await _at(deps, start + timedelta(hours=20), lambda: step("accept", StepRequest(unit=unit)))
+    await at(deps, start + timedelta(hours=20), lambda: step("accept", StepRequest(unit=unit)))
     if letter.ends == "processing":
         return
-    await _at(deps, start + timedelta(days=3), lambda: step("draft", StepRequest(reply=letter.reply)))
-    await _at(deps, start + timedelta(days=4), lambda: step("approve", StepRequest()))
-    await _at(deps, start + timedelta(days=4, hours=1), lambda: step("publish", StepRequest()))
+    await at(deps, start + timedelta(days=3), lambda: step("draft", StepRequest(reply=letter.reply)))
+    await at(deps, start + timedelta(days=4), lambda: step("approve", StepRequest()))
+    await at(deps, start + timedelta(days=4, hours=1), lambda: step("publish", StepRequest()))
     if letter.ends == "rated":
         rating = RatingCreate(rating=letter.rating)
-        await _at(deps, start + timedelta(days=6), lambda: rate_letter(deps, receipt.tracking_code, rating))
+        await at(deps, start + timedelta(days=6), lambda: rate_letter(deps, receipt.tracking_code, rating))
 
 
 def _stepper(deps: InteractionDeps, desk: Desk, letter_id: int) -> Callable[[str, StepRequest], Awaitable[object]]:
     return lambda action, request: take_step(deps, desk, letter_id, action, request)
 
 
-async def _at(deps: InteractionDeps, moment: datetime, work: Callable[[], Awaitable[object]]):  # noqa: ANN202
+async def at(deps: InteractionDeps, moment: datetime, work: Callable[[], Awaitable[object]]):  # noqa: ANN202
     """Run one step as if at `moment` (the seed writes history; nothing else runs meanwhile)."""
     clock = deps.clock
     deps.clock = lambda: moment

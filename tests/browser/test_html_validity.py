@@ -41,6 +41,9 @@ PAGES = {  # (site, path) → what it is; the three themes' homes, every page ty
     ("feixi", "/hdjl/cx/"): "letter lookup",
     ("feixi", "/hdjl/tj/"): "letter statistics",
     ("feixi", "/zfxxgk/ysqgk/"): "依申请公开 form",
+    ("feixi", "/hdjl/zj/"): "consultations",
+    ("feixi", "/hdjl/dc/"): "surveys",
+    ("feixi", "/hdjl/ft/"): "interviews",
 }
 
 
@@ -102,4 +105,9 @@ def _letter_pages(http: httpx.Client, live_server, tmp_path: Path) -> dict[Path,
     found = http.post("/hdjl/cx/", headers=host, data={"code": code})
     pages = [(first, http.get(first, headers=host).text), ("form with errors", refused.text)]
     pages += [("receipt", receipt.text), ("letter by its code", found.text)]
+    for kind in ("zj", "dc", "ft"):
+        for item in re.findall(rf'href="(/hdjl/{kind}/\d+\.html)"', http.get(f"/hdjl/{kind}/", headers=host).text):
+            pages.append((item, http.get(item, headers=host).text))
+            if kind == "dc":
+                pages.append((item + " results", http.get(item.replace(".html", "/results.html"), headers=host).text))
     return {_save(tmp_path, 300 + n, text): f"feixi {label}" for n, (label, text) in enumerate(pages)}

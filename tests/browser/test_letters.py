@@ -65,3 +65,14 @@ def test_a_published_letter_is_accessible(page: Page, live_server, browser_repor
     page.goto(live_server.site("feixi", "/hdjl/xx/"))
     first = page.locator("table.letters a").first.get_attribute("href")
     check_page(page, live_server.site("feixi", first), browser_report)
+
+
+@pytest.mark.parametrize("kind", ["zj", "dc", "ft"])
+def test_each_consultation_survey_and_interview_page_is_accessible(
+    page: Page, live_server, browser_report, kind
+) -> None:
+    page.goto(live_server.site("feixi", f"/hdjl/{kind}/"))
+    for href in page.locator("ul.engagements a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        check_page(page, live_server.site("feixi", href), browser_report)
+        if kind == "dc":
+            check_page(page, live_server.site("feixi", href.replace(".html", "/results.html")), browser_report)

@@ -27,6 +27,9 @@ PAGE_TYPES = {
     "letter lookup": "/hdjl/cx/",
     "letter statistics": "/hdjl/tj/",
     "依申请公开 form": "/zfxxgk/ysqgk/",
+    "consultations": "/hdjl/zj/",
+    "surveys": "/hdjl/dc/",
+    "interviews": "/hdjl/ft/",
 }
 
 

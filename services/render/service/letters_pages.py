@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.types import Receive, Scope
 
+from services.render.service import engagement_pages
 from services.render.service.charts import bar_chart
 from services.render.service.letters_client import LettersClient
 from services.render.service.listing import pager
@@ -45,6 +46,8 @@ class SubmittedForm:
 
 async def letters_answer(client: LettersClient, site_id: str, request: Any, submitted: SubmittedForm | None):
     """The view of a letters page asked for, or of the answer to a form posted to it."""
+    if engagement_pages.handles(request.path):
+        return await _engagement(client, site_id, request.path, submitted)
     if submitted is None:
         return await letters_view(client, site_id, request.path, request.params)
     if request.path == LOOKUP:
@@ -71,7 +74,10 @@ async def read_form(scope: Scope, receive: Receive, limit: int) -> SubmittedForm
         return {"type": "http.request", "body": bytes(body), "more_body": False}
 
     form = await Request(scope, replay).form(max_files=10, max_fields=60)
-    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    fields: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):  # a repeated field (a multiple choice) keeps every value
+            fields[key] = f"{fields[key]}\x1f{value}" if key in fields else value
     files = [
         ("attachments", (f.filename, await f.read(), f.content_type or "application/octet-stream"))
         for f in form.getlist("attachments")
@@ -81,8 +87,27 @@ async def read_form(scope: Scope, receive: Receive, limit: int) -> SubmittedForm
     return SubmittedForm(fields, files, client[0] if client else None)
 
 
+async def _engagement(client: LettersClient, site_id: str, path: str, submitted: SubmittedForm | None) -> LettersView:
+    try:
+        if submitted is None:
+            template, title, status, context = await engagement_pages.view(client, site_id, path)
+        else:
+            answer = await engagement_pages.submit(client, site_id, path, submitted.fields, submitted.address)
+            template, title, status, context = answer
+    except httpx.HTTPError as exc:
+        log.warning("interaction unavailable", problem=str(exc))
+        return LettersView("error.html", UNAVAILABLE, 503, {"status": 503, "message": UNAVAILABLE})
+    return LettersView(template, title, status, context)
+
+
 def is_letters_path(path: str) -> bool:
-    return path in PATHS or path == WRITE or bool(_ONE.match(path))
+    """A 互动交流 page: the mailbox, lookup, statistics, 依申请公开, consultations, surveys, interviews."""
+    return path in PATHS or path == WRITE or bool(_ONE.match(path)) or engagement_pages.handles(path)
+
+
+def takes_post(path: str) -> bool:
+    """The paths a visitor's form is posted to (the only POSTs a site's pages take)."""
+    return path in POSTS or engagement_pages.takes_post(path)
 
 
 @dataclass
