@@ -111,3 +111,61 @@ async def test_an_operator_keeps_the_holiday_table(desk, people) -> None:
     assert bad.status_code == 422 and "格式" in bad.text
     overview = await operator.get("/console/letters/overview")
     assert overview.status_code == 200 and "没有超过 3 个月未答复" in overview.text
+
+
+async def test_consultations_surveys_interviews_and_moderation_at_the_desk(desk, people, http) -> None:
+    office = people["hf-letters"]
+    page = await office.sign_in("hf-letters", PASSWORD, start="/console/engagement/")
+    assert page.url.path == "/console/engagement/hefei/" and "新建意见征集" in page.text
+    form = await office.get("/console/engagement/hefei/consultations/new")
+    bad = await office.submit(
+        form, form.url.path, {"title": "征求意见", "opens_at": "明天", "closes_at": "2027-01-31", "sections": "第一条"}
+    )
+    assert bad.status_code == 422 and "请按 2026-12-01" in bad.text
+    articles = "第一条 为规范政府网站管理，制定本办法。\n第二条 本办法适用于本市各级政府网站。"
+    draft = {
+        "title": "《合肥市政府网站管理办法（征求意见稿）》征求意见",
+        "summary": "公开征求意见。",
+        "sections": articles,
+    }
+    draft |= {"opens_at": "2026-01-01", "closes_at": "2099-12-31"}
+    made = await office.submit(form, form.url.path, draft)
+    assert "已创建意见征集" in made.text and "第二条 本办法适用于" in made.text
+    opened = await office.submit(made, f"{made.url.path}/open", {})
+    assert "已发布征集" in opened.text
+    item = made.url.path.rsplit("/", 1)[-1]
+    said = {"name": "李明", "body": "建议增加网站年度报表的公开要求。", "section": 1}
+    assert (await http.post(f"{LETTERS}/sites/hefei/consultations/{item}/comments", json=said)).status_code == 201
+    spam = {"name": "推广", "body": "代开发票请联系"}
+    assert (await http.post(f"{LETTERS}/sites/hefei/consultations/{item}/comments", json=spam)).status_code == 201
+    weighed = await office.get(made.url.path)
+    comment_id = re.search(r'name="comment" value="(\d+)"', weighed.text)[1]
+    adopted = await office.submit(
+        weighed, f"{made.url.path}/adopt", {"comment": comment_id, "adopted": "true", "response": "已采纳。"}
+    )
+    assert "已记录" in adopted.text
+
+    queue = await office.get("/console/engagement/hefei/moderation")
+    assert "代开发票请联系" in queue.text and "已隐藏" in queue.text
+
+    survey_form = await office.get("/console/engagement/hefei/surveys/new")
+    lines = "单选：您多久访问一次本网站？：每天／每周／很少\n评分：总体满意度\n文字：您的建议（选答）"
+    fields = {"title": "网站满意度调查", "opens_at": "2026-01-01", "closes_at": "2099-12-31", "questions": lines}
+    survey = await office.submit(survey_form, survey_form.url.path, fields)
+    assert "已创建网上调查" in survey.text and "您多久访问一次本网站" in survey.text
+    started = await office.submit(survey, f"{survey.url.path}/open", {})
+    assert "已开始调查" in started.text
+    exported = await office.get(f"{survey.url.path}/export.csv")
+    assert exported.status_code == 200 and exported.text.startswith("\ufeff序号")
+
+    interview_form = await office.get("/console/engagement/hefei/interviews/new")
+    fields = {"title": "在线访谈：政府网站集约化", "guests": "张伟", "starts_at": "2026-12-20 10:00"}
+    interview = await office.submit(interview_form, interview_form.url.path, fields)
+    live = await office.submit(interview, f"{interview.url.path}/live", {})
+    line = await office.submit(
+        live, f"{interview.url.path}/line", {"speaker": "张伟", "text": "各位网友好。", "question": ""}
+    )
+    assert "已记录" in line.text and "各位网友好。" in line.text
+    other = people["mas-letters"]
+    await other.sign_in("mas-letters", PASSWORD)
+    assert (await other.get(made.url.path)).status_code == 403
