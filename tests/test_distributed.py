@@ -1,7 +1,8 @@
-"""The distributed mode as an operator runs it: content, render, identity, search, the console and the gateway each a
-process of its own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and everything reached through the
-gateway only: people sign in, a notice goes through 三审 to its page, a revoked token stops at every service, an
-editor works in the console and signs out of it and of the provider."""
+"""The distributed mode as an operator runs it: content, render, identity, search, interaction, the console and the
+gateway each a process of its own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and everything reached
+through the gateway only: people sign in, a notice goes through 三审 to its page, a revoked token stops at every
+service, a letter written on a site's form is accepted, an editor works in the console and signs out of it and of the
+provider."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services import console, content, identity, render, search
+from services import console, content, identity, interaction, render, search
 from services.console.tests.browsing import Person
 from services.identity import IdentityRuntime, IdentitySettings
 from services.identity.tests.flows import code_flow, metadata
@@ -29,6 +30,7 @@ from sitegroup.demo.accounts import DEMO_PASSWORD, seed_accounts, seed_organisat
 from tests.processes import free_port, sitegroup_command, stop, wait_ready
 
 pytestmark = [pytest.mark.real_backends, pytest.mark.slow]
+SERVICES = ("console", "content", "identity", "interaction", "render", "search")
 API = "/api/v1/content"
 PROVINCE = {
     "id": "ah",
@@ -96,7 +98,7 @@ async def _prepared_identity(settings: IdentitySettings, gateway: str) -> People
 async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path) -> AsyncIterator[Platform]:
     if not (backends.database_url and backends.bus_url and backends.blob_url):
         pytest.skip("the distributed mode runs on the real servers (SG_TEST_DATABASE_URL, _BUS_URL, _BLOB_URL)")
-    ports = {name: free_port() for name in ("content", "render", "identity", "console", "search", "gateway")}
+    ports = {name: free_port() for name in (*SERVICES, "gateway")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     issuer = f"{urls['gateway']}/api/v1/identity"
     namespace = f"dist{uuid.uuid4().hex[:8]}"
@@ -110,7 +112,7 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SITEGROUP_", "CONTENT_", "RENDER_", "IDENTITY_", "GATEWAY_", "SEARCH_", "SG_TEST_"))
+        if not k.startswith(("SITEGROUP_", "GATEWAY_", "SG_TEST_", *(f"{n.upper()}_" for n in SERVICES)))
     }
     base["SITEGROUP_DATA_DIR"] = str(tmp_path / "var")
     envs = {}
@@ -120,6 +122,7 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
         "identity": identity.SCHEMA,
         "console": console.SCHEMA,
         "search": search.SCHEMA,
+        "interaction": interaction.SCHEMA,
     }
     for name, schema in schemas.items():
         prefix = name.upper() + "_"
@@ -129,18 +132,18 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
     envs["identity"]["IDENTITY_ISSUER"] = issuer
     envs["render"]["RENDER_MIRROR_FILES_URL"] = urls["content"]
     envs["render"]["RENDER_SEARCH_URL"] = urls["search"]
+    envs["render"]["RENDER_INTERACTION_URL"] = urls["gateway"]  # visitors' forms go on through the gateway
+    envs["interaction"]["INTERACTION_LETTERS_PER_HOUR_PER_ADDRESS"] = "0"
     envs["search"] |= {"SEARCH_FILES_URL": urls["content"], "SEARCH_INDEX_DIR": str(tmp_path / "search-index")}
     if engine := os.environ.get("SG_TEST_SEARCH_URL"):  # the real Elasticsearch when the tests have one
         envs["search"] |= {"SEARCH_ENGINE_URL": engine, "SEARCH_INDEX_NAME": namespace}
     envs["console"] |= {f"CONSOLE_{k}": urls["gateway"] for k in ("PUBLIC_URL", "API_URL")}
     envs["console"]["CONSOLE_CLIENT_SECRET"] = CONSOLE_SECRET
-    envs["gateway"] = base | {
-        "GATEWAY_SERVICE_URLS": json.dumps({n: urls[n] for n in ("content", "render", "identity", "console", "search")})
-    }
+    envs["gateway"] = base | {"GATEWAY_SERVICE_URLS": json.dumps({n: urls[n] for n in SERVICES})}
     identity_settings = IdentitySettings(database_url=envs["identity"]["IDENTITY_DATABASE_URL"], issuer=issuer)
     people = await _prepared_identity(identity_settings, urls["gateway"])
     with ExitStack() as running:
-        for name in ("identity", "content", "search", "render", "console", "gateway"):  # the gateway last: all answer
+        for name in ("identity", "content", "search", "interaction", "render", "console", "gateway"):  # gateway last
             running.enter_context(serving(name, ports[name], envs[name], tmp_path))
         yield Platform(urls["gateway"], people, tmp_path)
     await backends.drop_namespace(namespace)
@@ -155,7 +158,7 @@ async def signed_in(http: httpx.AsyncClient, people: People, username: str) -> d
 async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platform: Platform) -> None:
     async with httpx.AsyncClient(base_url=platform.gateway, timeout=30) as http:
         ready = (await http.get("/readyz")).json()["services"]
-        assert ready == dict.fromkeys(("console", "content", "identity", "render", "search"), True)
+        assert ready == dict.fromkeys(SERVICES, True)
         operator = await signed_in(http, platform.people, "operator")
         opened = await http.post(f"{API}/sites", headers=operator, json=PROVINCE)
         assert opened.status_code == 201, opened.text
@@ -207,6 +210,7 @@ async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platfor
             return answer.status_code == 401 and answer.json()["error"]["code"] == "token_revoked"
 
         await eventually(refused, timeout=15)  # identity → Kafka → content, within seconds
+        await _a_letter_through_the_gateway(http, platform, operator, site)
 
 
 async def test_an_editor_works_in_the_console_behind_the_gateway(platform: Platform) -> None:
@@ -227,3 +231,32 @@ async def test_an_editor_works_in_the_console_behind_the_gateway(platform: Platf
         assert out.url.path == "/console/signed-out"  # out of the console, then of the provider
         again = await editor.get("/console/")
         assert "用户登录" in again.text
+
+
+async def _a_letter_through_the_gateway(http: httpx.AsyncClient, platform: Platform, operator, site) -> None:  # noqa: ANN001
+    """A letter on the site's own form: render → gateway → interaction, its event through Kafka; the office accepts
+    it in working days and the writer's 查询码 finds it."""
+
+    async def desk_knows_the_site() -> bool:  # content → Kafka → interaction
+        unit = {"name": "省长信箱", "kind": "leader"}
+        return (
+            await http.put("/api/v1/interaction/sites/ah/units/leader", json=unit, headers=operator)
+        ).status_code == 200
+
+    await eventually(desk_knows_the_site, timeout=60)
+    form = {
+        "name": "王建国",
+        "phone": "13955512345",
+        "title": "建议公开政府网站年度报表",
+        "body": "建议在首页显著位置公开网站年度报表。",
+    }
+    sent = await http.post("/hdjl/xx/write.html", headers=site, data=form, files={"x": ("", b"")})
+    assert sent.status_code == 200 and "查询码" in sent.text, sent.text[-500:]
+    code = sent.text.split('class="tracking-code"><strong>', 1)[1].split("<", 1)[0]
+    queue = (await http.get("/api/v1/interaction/sites/ah/desk/letters", headers=operator)).json()
+    accepted = await http.post(
+        f"/api/v1/interaction/sites/ah/desk/letters/{queue['items'][0]['id']}/accept", json={}, headers=operator
+    )
+    assert accepted.status_code == 200 and accepted.json()["due_on"]
+    status = (await http.get(f"/api/v1/interaction/letters/by-code/{code}")).json()
+    assert status["status_label"] == "已受理" and "13955512345" not in str(status)
