@@ -48,6 +48,16 @@ def test_a_letter_is_routed_replied_and_published_at_the_desk(browser: Browser, 
     for path, name in (("stats", "letters-stats"), ("templates", "letters-templates")):
         office.goto(f"{live_server}/console/letters/feixi/{path}")
         seen.check(office, name)
+    office.goto(f"{live_server}/console/engagement/feixi/")
+    seen.check(office, "engagement-overview")
+    for kind in ("consultations", "surveys", "interviews"):
+        office.click(f"table.list a[href*='/{kind}/'] >> nth=0")
+        seen.check(office, f"engagement-{kind}")
+        office.goto(f"{live_server}/console/engagement/feixi/{kind}/new")
+        seen.check(office, f"engagement-{kind}-new")
+        office.goto(f"{live_server}/console/engagement/feixi/")
+    office.goto(f"{live_server}/console/engagement/feixi/moderation")
+    seen.check(office, "engagement-moderation")
     operator = sign_in(browser, live_server, "operator")
     for path, name in (("calendar?year=2027", "letters-calendar"), ("overview", "letters-overview")):
         operator.goto(f"{live_server}/console/letters/{path}")
