@@ -12,7 +12,7 @@ relay); afterwards the rows of the `letters` table are counted in the database i
 201s = rows stored = letters whose event reached the collector.
 
     .venv/bin/python -m bench.letters [--backend sqlite|postgres-kafka|both] [--letters 3000]
-                                      [--concurrency 200] [--warmup 100] [--unpinned] [--json PATH]
+                                      [--concurrency 200] [--warmup 100] [--rate R] [--unpinned] [--json PATH]
 """
 
 from bench.common import Target

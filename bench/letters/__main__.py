@@ -15,6 +15,7 @@ from bench.processes import CLIENT_CORE, pin_this_process, pinning_possible
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The issue's load by default: 3,000 letters from 200 submitters after 100."""
     parser = argparse.ArgumentParser(prog="python -m bench.letters", description=bench.letters.__doc__.split("\n\n")[0])
     parser.add_argument(
         "--backend",
@@ -73,6 +74,7 @@ async def main(args: argparse.Namespace) -> int:
 
 
 def cli(argv: list[str] | None = None) -> int:
+    """Pinned to the load generator's core before anything starts a thread."""
     args = parse_args(argv)
     if not args.unpinned:
         pin_this_process(CLIENT_CORE)  # the server is started under `taskset -c 0`

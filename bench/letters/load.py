@@ -34,6 +34,8 @@ COUNTS = text(
 
 @dataclass
 class Server:
+    """The server process, and what the run reports of it."""
+
     process: Any
     port: int
     log: Path
@@ -68,8 +70,7 @@ async def server_process(tmp: Path, database_url: str, bus_url: str, jwks_url: s
 
 
 def letter_bodies(count: int) -> list[dict[str, Any]]:
-    """`count` letters from the demo's (sitegroup.demo.letters); each title numbered, so the duplicate check
-    runs on every letter and finds none."""
+    """Demo letters with numbered titles: the duplicate check runs on every one and finds none."""
     from sitegroup.demo.letters import LETTERS
 
     bodies = []
@@ -122,7 +123,7 @@ class Submitters:
         queue = iter(bodies)
 
         async def submitter() -> None:
-            for body in queue:
+            for body in queue:  # one shared iterator: each submitter takes the next letter
                 await self.submit(body)
 
         began = time.perf_counter()
@@ -130,8 +131,7 @@ class Submitters:
         return time.perf_counter() - began
 
     async def drive_open(self, bodies: list[dict[str, Any]], rate: float) -> float:
-        """Open loop: letter i starts at i/rate s whatever is in flight (at most the pool's connections at once,
-        the rest wait for one); the wall seconds until the last answer."""
+        """Open loop, letter i at i/rate s (waiting for a free connection counts): latency at a given load."""
         began, wall_began = time.perf_counter(), time.time()
         tasks = []
         for i, body in enumerate(bodies):
@@ -144,14 +144,14 @@ class Submitters:
 
 
 async def wait_events(control: httpx.AsyncClient, count: int, timeout: float) -> int:
+    """How many letters' events reached the collector, once `count` have or `timeout` passed."""
     response = await control.get("/bench/wait", params={"count": count, "timeout": timeout}, timeout=timeout + 30)
     response.raise_for_status()
     return response.json()["received"]
 
 
 async def stored_counts(database_url: str) -> dict[str, int]:
-    """Rows in the desk's own database, read apart from the service: letters, their received events in the
-    outbox, outbox rows not yet relayed, mails queued."""
+    """What the database holds, read apart from the service: the other side of "none lost"."""
     engine = create_engine(database_url)
     try:
         async with engine.connect() as conn:
@@ -212,8 +212,7 @@ async def measure(name: str, args: argparse.Namespace, server: Server) -> dict[s
 
 
 async def warm_up(control: httpx.AsyncClient, warm: Submitters, bodies: list, args: argparse.Namespace) -> Submitters:
-    """The warm-up letters, all answered 201 and their events arrived, or the run stops: a broken desk is not
-    measured. Every connection has answered a request before the clock starts (uvicorn accepts new ones slowly)."""
+    """Every connection used and the warm-up letters' events in, or the run stops: a broken desk is not measured."""
     touched = await asyncio.gather(*(warm.client.get("/healthz") for _ in range(warm.client.size)))
     if any(r.status_code != 200 for r in touched):
         raise SystemExit("warm-up failed: GET /healthz did not answer 200 on every connection")
@@ -226,7 +225,7 @@ async def warm_up(control: httpx.AsyncClient, warm: Submitters, bodies: list, ar
 
 
 def latency_ms(seconds: Iterable[float]) -> dict[str, float]:
-    """summary_ms with p90 too."""
+    """summary_ms plus the p90 this bench reports."""
     values = list(seconds)
     return summary_ms(values) | ({"p90": percentile([v * 1000 for v in values], 90)} if values else {})
 

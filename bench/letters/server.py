@@ -8,9 +8,9 @@ uvicorn as `bench.server` does (1 worker, httptools, log level warning, no acces
 startup). Settings for a load from one address: no rate limit per address, no deadline watch, no SMTP relay
 (mail stays in its table). Before the lifespan starts, a collector group subscribes to `interaction.letters`
 and notes `time.time_ns()` when each letter's interaction.letter.received.v1 arrives. Once the app has
-started, and before uvicorn listens, the desk learns 肥西县 from a content.sites event (as it would from the
-content library) and gets its 县长信箱 through the `put_unit` use case. Two routes for the load generator (not
-in the OpenAPI schema, no authentication):
+started, and before uvicorn listens, the desk learns 肥西县 from a SiteCreated event on content.sites (as it
+would from the content library; no channel events: the desk follows none) and gets its 县长信箱 through the
+`put_unit` use case. Two routes for the load generator (not in the OpenAPI schema, no authentication):
 
     GET /bench/wait?count=N&timeout=S   long-poll: returns when N letters' events have arrived (or S passed)
     GET /bench/events                   {"events": {"letter:<id>": arrival ns}, "messages", "repeats", "pid"}
@@ -55,8 +55,7 @@ class Received(Arrivals):
 
 
 class OpenDeskOnStartup:
-    """Pure ASGI: the site and its mailbox exist before `lifespan.startup.complete`, i.e. before uvicorn listens,
-    so a server that answers /readyz takes letters."""
+    """Pure ASGI: the desk opens before uvicorn listens, so a server that answers /readyz takes letters."""
 
     def __init__(self, app: Any, runtime: Any) -> None:
         self.app, self.runtime = app, runtime
@@ -78,12 +77,12 @@ async def open_desk(runtime: Any) -> None:
     """肥西县 announced on the bus as the content library would, then its mailbox made through the use case."""
     from services.interaction import UnitWrite, known_sites, put_unit
     from shared.auth import Grant, Principal
+    from shared.events.content import SiteCreated
     from shared.events.samples import Feeder, eventually, site
 
     await runtime.bus.wait_ready()
-    await Feeder(runtime.bus).open_site(
-        site(SITE_ID, "肥西县人民政府", "3401230001", level="county", parent_id="hefei")
-    )
+    feixi = site(SITE_ID, "肥西县人民政府", "3401230001", level="county", parent_id="hefei")
+    await Feeder(runtime.bus).send(SiteCreated(site_id=SITE_ID, aggregate_id=SITE_ID, aggregate_version=1, site=feixi))
 
     async def known() -> bool:
         return await known_sites(runtime.deps) >= 1
@@ -133,6 +132,7 @@ def build(settings) -> Any:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The load generator names the database and bus of the run."""
     parser = argparse.ArgumentParser(prog="python -m bench.letters.server", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")

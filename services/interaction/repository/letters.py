@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Row, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.interaction.models import (
@@ -20,10 +20,50 @@ from services.interaction.models import (
     Unit,
     UsedCaptcha,
 )
+from shared.db.uow import CoreRunner
+from shared.tenancy import TENANT_SITE, site_bound
+
+# The reads of a letter's submission, built once (the busiest path: every letter sent runs each of them).
+_SINCE = bindparam("since")
+SITE = select(SiteEntry.id, SiteEntry.snapshot).where(SiteEntry.id == bindparam("id"))
+DESK = site_bound(select(DeskSettings.captcha, DeskSettings.sensitive_words, DeskSettings.office_email), DeskSettings)
+_UNIT = select(Unit.id, Unit.code, Unit.name, Unit.kind, Unit.email, Unit.active)
+UNIT = site_bound(_UNIT.where(Unit.code == bindparam("code")), Unit)
+FIRST_UNIT = site_bound(_UNIT.where(Unit.active.is_(True)).order_by(Unit.position, Unit.id).limit(1), Unit)
+SAME = (
+    site_bound(
+        select(Letter.id).where(Letter.fingerprint == bindparam("fingerprint"), Letter.received_at >= _SINCE), Letter
+    )
+    .order_by(Letter.id)
+    .limit(1)
+)
+SENT = site_bound(
+    select(func.count(Letter.id)).where(Letter.client_hash == bindparam("hash"), Letter.received_at >= _SINCE), Letter
+)
 
 
 class LetterQueries:
     session: AsyncSession
+    run: CoreRunner
+
+    async def intake_site(self, site_id: str) -> Row | None:
+        """The site a letter is sent to, and its desk settings, as the submission reads them (Core rows)."""
+        return (await self.run(SITE, {"id": site_id})).first()
+
+    async def intake_settings(self, site_id: str) -> Row | None:
+        return (await self.run(DESK, {TENANT_SITE: site_id})).first()
+
+    async def intake_unit(self, site_id: str, code: str | None) -> Row | None:
+        """The mailbox written to: by its code, or the first active one."""
+        query, params = (FIRST_UNIT, {}) if code is None else (UNIT, {"code": code})
+        return (await self.run(query, {TENANT_SITE: site_id, **params})).first()
+
+    async def intake_duplicate(self, site_id: str, fingerprint: str, since: datetime) -> int | None:
+        params = {TENANT_SITE: site_id, "fingerprint": fingerprint, "since": since}
+        return (await self.run(SAME, params)).scalar()
+
+    async def intake_count(self, site_id: str, client_hash: str, since: datetime) -> int:
+        return (await self.run(SENT, {TENANT_SITE: site_id, "hash": client_hash, "since": since})).scalar() or 0
 
     async def site(self, site_id: str) -> SiteEntry | None:
         return await self.session.get(SiteEntry, site_id)
@@ -79,14 +119,6 @@ class LetterQueries:
 
     async def letter_count(self) -> int:
         return await self.session.scalar(select(func.count(Letter.id))) or 0
-
-    async def letters_from(self, client_hash: str, since: datetime) -> int:
-        query = select(func.count(Letter.id)).where(Letter.client_hash == client_hash, Letter.received_at >= since)
-        return await self.session.scalar(query) or 0
-
-    async def same_letter(self, fingerprint: str, since: datetime) -> int | None:
-        query = select(Letter.id).where(Letter.fingerprint == fingerprint, Letter.received_at >= since)
-        return await self.session.scalar(query.order_by(Letter.id).limit(1))
 
     async def page(self, query: Select, page: int, size: int) -> tuple[Sequence, int]:
         counted = select(func.count()).select_from(query.order_by(None).subquery())

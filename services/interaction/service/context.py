@@ -31,7 +31,7 @@ class InteractionUnitOfWork(OutboxUnitOfWork):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.repo = InteractionRepository(self.session)
+        self.repo = InteractionRepository(self.session, self.execute)
         return self
 
 

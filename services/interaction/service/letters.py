@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import filetype
+from sqlalchemy import Row
 
 from services.interaction.lifecycle import DISCLOSURE, STATUS_LABELS, Status
-from services.interaction.models import Letter, LetterAttachment, Unit, UsedCaptcha
+from services.interaction.models import Letter, LetterAttachment, UsedCaptcha
 from services.interaction.schemas import LetterCreate, LetterReceipt
 from services.interaction.screening import fingerprint, sensitive_words
 from services.interaction.service.context import InteractionDeps, InteractionUnitOfWork
@@ -65,7 +66,8 @@ async def submit_letter(
     stored = [await _store(deps, site_id, upload) for upload in uploads]  # before the transaction: no lock held
     try:
         async with deps.site_uow(site_id) as uow:
-            letter, addressee = await _new_letter(uow, deps, site_id, data, address, writer)
+            intake = await _new_letter(uow, deps, site_id, data, address, writer)
+            letter = intake.letter
             for upload, key in zip(uploads, stored, strict=True):
                 uow.session.add(
                     LetterAttachment(
@@ -77,7 +79,7 @@ async def submit_letter(
                         blob_key=key,
                     )
                 )
-            await _announce(uow, deps, letter, addressee)
+            _announce(uow, deps, intake)
             await uow.commit()
     except BaseException:
         for key in stored:
@@ -136,6 +138,16 @@ def _safe_name(filename: str) -> str:
     return name.lstrip(".") or "file"
 
 
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """A letter being taken in, with what was read for it once: its site, the desk's settings, its mailbox."""
+
+    letter: Letter
+    site: Row
+    settings: Row | None
+    addressee: Row
+
+
 async def _new_letter(
     uow: InteractionUnitOfWork,
     deps: InteractionDeps,
@@ -143,16 +155,17 @@ async def _new_letter(
     data: LetterCreate,
     address: str,
     writer: Principal | None,
-) -> tuple[Letter, Unit]:
-    site = await uow.repo.site(site_id)
+) -> Intake:
+    repo = uow.repo
+    site = await repo.intake_site(site_id)
     if site is None or site.snapshot.get("status") == "closed":
         raise NotFound(f"没有站点 {site_id}，或它已关停")
-    settings = await uow.repo.desk_settings(site_id)
+    settings = await repo.intake_settings(site_id)
     if settings is not None and settings.captcha:
         await _check_captcha(uow, deps, data)
     hashed = client_hash(deps, address)
-    await _check_rate(uow, deps, hashed)
-    addressee = await _addressee(uow, data.addressee)
+    await _check_rate(uow, deps, site_id, hashed)
+    addressee = await _addressee(uow, site_id, data.addressee)
     now = deps.now()
     window = now - timedelta(days=deps.settings.duplicate_window_days)
     print_ = fingerprint(site_id, data.title, data.body)
@@ -163,12 +176,12 @@ async def _new_letter(
         organisation=data.organisation or None, submitter=writer.subject if writer else None,
         wants_public=data.public and data.kind == "letter", tracking_code=new_tracking_code(),
         status=Status.SUBMITTED, received_at=now, fingerprint=print_, client_hash=hashed,
-        duplicate_of=await uow.repo.same_letter(print_, window),
+        duplicate_of=await repo.intake_duplicate(site_id, print_, window),
         flagged_words=sensitive_words((data.title, data.body), settings.sensitive_words if settings else ()),
     )  # fmt: skip
     uow.session.add(letter)
     await uow.session.flush()
-    return letter, addressee
+    return Intake(letter, site, settings, addressee)
 
 
 async def _check_captcha(uow: InteractionUnitOfWork, deps: InteractionDeps, data: LetterCreate) -> None:
@@ -178,32 +191,29 @@ async def _check_captcha(uow: InteractionUnitOfWork, deps: InteractionDeps, data
     uow.session.add(UsedCaptcha(nonce=nonce, used_at=deps.now()))
 
 
-async def _check_rate(uow: InteractionUnitOfWork, deps: InteractionDeps, hashed: str) -> None:
+async def _check_rate(uow: InteractionUnitOfWork, deps: InteractionDeps, site_id: str, hashed: str) -> None:
     limit = deps.settings.letters_per_hour_per_address
-    if limit and await uow.repo.letters_from(hashed, deps.now() - timedelta(hours=1)) >= limit:
+    if limit and await uow.repo.intake_count(site_id, hashed, deps.now() - timedelta(hours=1)) >= limit:
         raise TooManyRequests(f"同一地址一小时内最多提交 {limit} 件，请稍后再试", details={"retry_after": 3600})
 
 
-async def _addressee(uow: InteractionUnitOfWork, code: str | None) -> Unit:
-    if code is None:
-        units = await uow.repo.units(active_only=True)
-        if not units:
-            raise InvalidInput("addressee", "本站尚未开设信箱")
-        return units[0]
-    unit = await uow.repo.unit_by_code(code)
+async def _addressee(uow: InteractionUnitOfWork, site_id: str, code: str | None) -> Row:
+    unit = await uow.repo.intake_unit(site_id, code)
+    if unit is None and code is None:
+        raise InvalidInput("addressee", "本站尚未开设信箱")
     if unit is None or not unit.active:
         raise InvalidInput("addressee", f"本站没有信箱或部门 {code!r}")
     return unit
 
 
-async def _announce(uow: InteractionUnitOfWork, deps: InteractionDeps, letter: Letter, addressee: Unit) -> None:
-    units = {addressee.id: addressee}
-    record_step(uow, deps, letter, units, "receive", actor=f"writer:{letter.id}", actor_name="来信人")
-    site = await uow.repo.site(letter.site_id)
-    what = "依申请公开申请" if letter.kind == "disclosure" else "来信"
-    to_writer(
-        uow, deps, letter, site, f"您的{what}已收到", f"您写给「{addressee.name}」的{what}已收到，我们将尽快受理。"
+def _announce(uow: InteractionUnitOfWork, deps: InteractionDeps, intake: Intake) -> None:
+    letter, addressee = intake.letter, intake.addressee
+    record_step(
+        uow, deps, letter, {addressee.id: addressee}, "receive", actor=f"writer:{letter.id}", actor_name="来信人"
     )
-    desk = await uow.repo.desk_settings(letter.site_id)
-    to_handlers(uow, deps, letter.site_id, desk.office_email if desk else None, f"新{what}待受理：第 {letter.id} 号",
-                [f"「{addressee.name}」收到新{what}：第 {letter.id} 号《{letter.title}》，请及时受理。"])  # fmt: skip
+    what = "依申请公开申请" if letter.kind == "disclosure" else "来信"
+    received = f"您写给「{addressee.name}」的{what}已收到，我们将尽快受理。"
+    to_writer(uow, deps, letter, intake.site, f"您的{what}已收到", received)
+    office = intake.settings.office_email if intake.settings else None
+    line = f"「{addressee.name}」收到新{what}：第 {letter.id} 号《{letter.title}》，请及时受理。"
+    to_handlers(uow, deps, letter.site_id, office, f"新{what}待受理：第 {letter.id} 号", [line])
