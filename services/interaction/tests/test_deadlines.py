@@ -89,3 +89,30 @@ async def test_a_change_to_the_holiday_table_moves_running_deadlines(api, sites,
     assert (await api.delete(day, headers=operator)).status_code == 204
     back = (await api.get(f"{API}/sites/feixi/desk/letters/{receipt['id']}", headers=office(tokens))).json()
     assert back["due_on"] == due.isoformat()
+
+
+async def test_near_due_and_overdue_letters_are_told_once_each(api, sites, tokens: Tokens, runtime, mail) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from services.interaction.service.watch import send_alerts
+
+    settings = {"captcha": False, "sensitive_words": [], "office_email": "xinfang@feixi.gov.cn"}
+    admin = tokens.bearer("feixi-admin", ("feixi", "site_admin"))
+    assert (await api.put(f"{API}/sites/feixi/settings", json=settings, headers=admin)).status_code == 200
+    receipt = await send_letter(api)
+    due = date.fromisoformat((await step(api, office(tokens), receipt["id"], "accept", unit="jyj"))["due_on"])
+    deps = runtime.deps
+    deps.clock = lambda: datetime.combine(due, datetime.min.time(), UTC) - timedelta(hours=8)  # the due day, Beijing
+    assert await send_alerts(deps) == 1 and await send_alerts(deps) == 0  # near due: told once
+    near = (await mail.wait_for("jyj@feixi.gov.cn", count=2))[-1]
+    assert "即将到期" in near["Subject"] + near.get_content() and "张三丰" not in near.get_content()
+    deps.clock = lambda: datetime.combine(due + timedelta(days=3), datetime.min.time(), UTC)
+    assert await send_alerts(deps) == 1 and await send_alerts(deps) == 0  # overdue: told once more
+    late = await mail.wait_for("xinfang@feixi.gov.cn", count=3)
+    assert any("已超期" in m.get_content() for m in late)
+    queue = (await api.get(f"{API}/sites/feixi/desk/letters", headers=office(tokens))).json()
+    assert queue["items"][0]["urgency"] == "overdue"
+    operator = tokens.bearer("operator", ("*", "platform_operator"))
+    deps.clock = lambda: datetime.now(UTC) + timedelta(days=100)
+    overdue = (await api.get(f"{API}/overview/unanswered", headers=operator)).json()
+    assert [x["id"] for x in overdue] == [receipt["id"]]  # unanswered for over three months: the single veto
