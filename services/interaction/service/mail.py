@@ -19,6 +19,7 @@ from shared.logs import get_logger
 log = get_logger("interaction.mail")
 BATCH = 50
 MAX_ATTEMPTS = 10
+STOP_SECONDS = 25.0  # a message being sent gets its SMTP timeout (20 s) to finish
 
 
 def site_url(deps: InteractionDeps, site: SiteEntry | None, site_id: str) -> str:
@@ -64,26 +65,40 @@ class Mailer:
     def __init__(self, deps: InteractionDeps) -> None:
         self.deps = deps
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         if self.deps.settings.smtp_url:
             self._task = asyncio.create_task(self._run(), name="interaction:mailer")
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Finish the message in hand, then end (a cancellation alone may be eaten by the SMTP client, which
+        turns it into a lost connection; the mailer would then go on)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self.deps.wake_mailer.set()
+        done, _ = await asyncio.wait({self._task}, timeout=STOP_SECONDS)
+        if not done:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
-                while await self.send_due():
+                while not self._stopping and await self.send_due():
                     pass
             except Exception as exc:  # the relay is down or the database busy: the next round tries again
                 log.error("mailer round failed", error=repr(exc))
+            if self._stopping:
+                break
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the cancellation of stop() when the
+            # event is set at the same moment, and the mailer then never ends
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.deps.wake_mailer.wait(), self.deps.settings.mail_poll_seconds)
+                async with asyncio.timeout(self.deps.settings.mail_poll_seconds):
+                    await self.deps.wake_mailer.wait()
             self.deps.wake_mailer.clear()
 
     async def send_due(self) -> int:
@@ -92,6 +107,8 @@ class Mailer:
             mails = list(await uow.repo.mails_due(self.deps.now(), BATCH))
         outcomes: dict[int, str | None] = {}
         for mail in mails:
+            if self._stopping:
+                break
             try:
                 await self._send(mail)
                 outcomes[mail.id] = None

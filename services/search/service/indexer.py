@@ -47,8 +47,9 @@ class Indexer:
     async def _run(self) -> None:
         wake = self.deps.wake_indexer
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), IDLE_POLL_SECONDS)
+            with contextlib.suppress(TimeoutError):  # not wait_for: on 3.11 it can swallow stop()'s cancellation
+                async with asyncio.timeout(IDLE_POLL_SECONDS):
+                    await wake.wait()
             wake.clear()
             try:
                 await self.drain()
