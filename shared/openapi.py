@@ -93,7 +93,7 @@ def _statuses(route: Any, method: str, operation: dict[str, Any], secured: bool)
     statuses = {"422"} if operation.get("parameters") or operation.get("requestBody") else set()
     if secured:
         statuses |= {"401", "403"}
-    if route.dependant.path_params:
+    if "{" in route.path:  # a path naming something (its parameter may be read by a dependency, not the route)
         statuses.add("404")
     if operation.get("requestBody"):
         statuses |= {"400", "413"}
