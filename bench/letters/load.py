@@ -20,6 +20,7 @@ from sqlalchemy import text
 from bench.common import console, fresh_database, percentile, summary_ms
 from bench.letters import API, SITE_ID, UNIT_CODE
 from bench.processes import backend_pids, cpu_between, cpu_sample, free_port, spawn, stop, taskset, tree_cpu, wait_ready
+from bench.publish.http import ServerProcess  # the server process as bench.publish reports it
 from bench.publish.workload import bench_environment
 from bench.rawhttp import RawClient, RawHttpError
 from shared.db.engine import create_engine
@@ -32,22 +33,6 @@ COUNTS = text(
 )
 
 
-@dataclass
-class Server:
-    """The server process, and what the run reports of it."""
-
-    process: Any
-    port: int
-    log: Path
-    command: list[str]
-    ready_seconds: float = 0.0
-    log_lines: list[str] = field(default_factory=list)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
 @contextlib.asynccontextmanager
 async def server_process(tmp: Path, database_url: str, bus_url: str, jwks_url: str, *, pin: bool):
     """`bench.letters.server` in a process of its own (pinned to core 0), migrated and its desk open."""
@@ -57,7 +42,7 @@ async def server_process(tmp: Path, database_url: str, bus_url: str, jwks_url: s
     command += ["--blob-url", f"file://{tmp / 'blobs'}"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("INTERACTION_", "SITEGROUP_"))}
     log = tmp / "server.log"
-    server = Server(spawn(command, log, env), port, log, command)
+    server = ServerProcess(spawn(command, log, env), port, log, command)
     try:
         server.ready_seconds = await wait_ready(server.process, f"{server.base_url}/readyz", log)
         yield server
@@ -178,7 +163,7 @@ async def run_config(name: str, args: argparse.Namespace, backends) -> dict[str,
 
 
 @contextlib.asynccontextmanager
-async def clients(server: Server, concurrency: int) -> AsyncIterator[tuple[httpx.AsyncClient, RawClient]]:
+async def clients(server: ServerProcess, concurrency: int) -> AsyncIterator[tuple[httpx.AsyncClient, RawClient]]:
     """httpx for the /bench routes, the raw pool (one connection per submitter) for the letters."""
     async with (
         httpx.AsyncClient(base_url=server.base_url, timeout=60.0) as control,
@@ -187,7 +172,7 @@ async def clients(server: Server, concurrency: int) -> AsyncIterator[tuple[httpx
         yield control, raw
 
 
-async def measure(name: str, args: argparse.Namespace, server: Server) -> dict[str, Any]:
+async def measure(name: str, args: argparse.Namespace, server: ServerProcess) -> dict[str, Any]:
     """Warm-up letters (events awaited), then the measured ones with the server's CPU read around them."""
     bodies = letter_bodies(args.warmup + args.letters)
     async with clients(server, args.concurrency) as (control, raw):
