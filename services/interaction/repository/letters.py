@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Row, Select, bindparam, case, func, or_, select
+from sqlalchemy import Row, Select, bindparam, case, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.interaction.models import (
@@ -37,6 +37,7 @@ SAME = (
     .order_by(Letter.id)
     .limit(1)
 )
+INSERT_LETTER = insert(Letter).returning(Letter.id)
 SENT = site_bound(
     select(func.count(Letter.id)).where(Letter.client_hash == bindparam("hash"), Letter.received_at >= _SINCE), Letter
 )
@@ -64,6 +65,10 @@ class LetterQueries:
 
     async def intake_count(self, site_id: str, client_hash: str, since: datetime) -> int:
         return (await self.run(SENT, {TENANT_SITE: site_id, "hash": client_hash, "since": since})).scalar() or 0
+
+    async def insert_letter(self, values: dict) -> int:
+        """A new letter's row, written at once: its id names the steps, mails and attachments that follow."""
+        return (await self.run(INSERT_LETTER, values)).scalar_one()
 
     async def site(self, site_id: str) -> SiteEntry | None:
         return await self.session.get(SiteEntry, site_id)

@@ -26,18 +26,17 @@ def record_step(
     if action != "receive":
         letter.version += 1
     unit = units.get(letter.unit_id) if letter.unit_id else None
-    uow.session.add(
-        LetterStep(
-            site_id=letter.site_id,
-            letter_id=letter.id,
-            at=deps.now(),
-            actor=actor,
-            actor_name=actor_name,
-            action=action,
-            status=letter.status,
-            unit=unit.name if unit else None,
-            note=note,
-            public=public,
-        )
-    )
+    uow.record(
+        LetterStep,
+        site_id=letter.site_id,
+        letter_id=letter.id,
+        at=deps.now(),
+        actor=actor,
+        actor_name=actor_name,
+        action=action,
+        status=letter.status,
+        unit=unit.name if unit else None,
+        note=note,
+        public=public,
+    )  # append-only: one INSERT at commit, not tracked by the ORM
     uow.emit(step_event(action, letter, units, actor, note if public else None))
