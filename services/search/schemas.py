@@ -8,8 +8,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.events.searchable import SearchableKind
+
 Scope = Literal["site", "group"]
 SortOrder = Literal["relevance", "date"]
+# The content library's kinds of document, then the other services' searchable kinds (flattened into one).
+DocType = Literal["article", "policy", "interpretation", "disclosure", SearchableKind]
 SITE_ID = r"^[a-z][a-z0-9-]{1,39}$"
 
 
@@ -26,7 +30,7 @@ class SearchParams(BaseModel):
     )
     sites: list[str] = Field(default_factory=list, max_length=50, description="group scope: only these sites")
     channel: str | None = Field(None, max_length=400, description="site scope: only this channel (its path)")
-    doc_type: Literal["article", "policy", "interpretation", "disclosure", "letter", "dataset"] | None = None
+    doc_type: DocType | None = None
     topic: str | None = Field(None, max_length=40, description="主题分类")
     validity: Literal["有效", "修改", "废止", "失效"] | None = None
     date_from: date | None = None

@@ -1,5 +1,6 @@
 """The contract by which a service makes its public things findable in the group search, beside the content
-library's documents: the interaction desk's answered public letters, the open-data portal's datasets.
+library's documents: the interaction desk's answered public letters, consultations, surveys and interviews,
+the open-data portal's datasets.
 
 A producer publishes `SearchableUpdated` with the entry as the public sees it (each newer version replacing the
 last) and `SearchableRemoved` when it is no longer public; search keeps the newest by aggregate version."""
@@ -14,7 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.events.envelope import Event
 
 SEARCHABLE_TOPIC = "search.entries"
-SearchableKind = Literal["letter", "dataset"]
+SearchableKind = Literal["letter", "consultation", "survey", "interview", "dataset"]
+# What each kind is called where people see it (its column in the results, its filter).
+KIND_LABELS: dict[str, str] = {
+    "letter": "互动交流",
+    "consultation": "意见征集",
+    "survey": "网上调查",
+    "interview": "在线访谈",
+    "dataset": "数据开放",
+}
 
 
 class SearchableEntry(BaseModel):

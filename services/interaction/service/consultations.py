@@ -55,7 +55,7 @@ async def open_consultation(deps: InteractionDeps, desk: Desk, item_id: int) -> 
         if item.status != "draft":
             raise Conflict("意见征集已发布", code="already_open")
         item.status, item.version = "open", item.version + 1
-        announce(uow, deps, "consultation", item, PATH)
+        await announce(uow, deps, "consultation", item, PATH)
         await uow.commit()
         return view(item, deps, 0)
 
@@ -117,7 +117,7 @@ async def publish_report(deps: InteractionDeps, desk: Desk, item_id: int, data: 
             raise Conflict("征集结束后才能发布意见采纳情况", code="still_open")
         item.report, item.reported_at, item.status = data.report, deps.now(), "reported"
         item.version += 1
-        announce(uow, deps, "consultation", item, PATH)
+        await announce(uow, deps, "consultation", item, PATH)
         comments = await uow.repo.comment_counts([item.id], visible_only=True)
         await uow.commit()
         return view(item, deps, comments.get(item.id, 0))

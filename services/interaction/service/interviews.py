@@ -48,7 +48,7 @@ async def schedule_interview(deps: InteractionDeps, desk: Desk, data: InterviewW
         item = Interview(site_id=desk.site_id, created_by=desk.actor, **values)
         uow.session.add(item)
         await uow.session.flush()
-        announce(uow, deps, "interview", item, PATH)
+        await announce(uow, deps, "interview", item, PATH)
         await uow.commit()
         return view(item, [], [])
 
@@ -62,7 +62,7 @@ async def set_interview_status(deps: InteractionDeps, desk: Desk, item_id: int, 
         if order.index(status) != order.index(item.status) + 1:
             raise Conflict(f"访谈当前为{INTERVIEW_LABELS[item.status]}，不能改为{INTERVIEW_LABELS[status]}")
         item.status, item.version = status, item.version + 1
-        announce(uow, deps, "interview", item, PATH)
+        await announce(uow, deps, "interview", item, PATH)
         await uow.commit()
     return await interview(deps, desk.site_id, item_id, desk=desk)
 

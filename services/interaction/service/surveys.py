@@ -58,7 +58,7 @@ async def set_survey_status(deps: InteractionDeps, desk: Desk, item_id: int, sta
         if allowed.get(status) != item.status:
             raise Conflict(f"调查当前为 {item.status}，不能改为 {status}", code="wrong_status")
         item.status, item.version = status, item.version + 1
-        announce(uow, deps, "survey", item, PATH)
+        await announce(uow, deps, "survey", item, PATH)
         count = (await uow.repo.response_counts([item.id])).get(item.id, 0)
         await uow.commit()
         return view(item, deps, count)

@@ -65,6 +65,11 @@ async def test_a_consultation_from_draft_to_feedback_report(api, sites, tokens: 
     assert published["consultation"]["report"] == report["report"] and published["comments"][0]["adopted"] is True
     await events.wait_for("interaction.consultation.reported.v1")
     assert events.of_type("interaction.consultation.opened.v1")
+    found = await events.wait_for("search.entry.updated.v1", count=2)  # the group search finds it, report and all
+    entries = [e.data["entry"] for e in found if e.data["entry"]["kind"] == "consultation"]
+    assert [e["url_path"] for e in entries] == [f"/hdjl/zj/{item}.html"] * 2
+    assert entries[-1]["category"] == "互动交流·意见征集" and "共收到有效意见1条" in entries[-1]["text"]
+    assert "13800001234" not in str(entries)
 
 
 SURVEY = {
@@ -140,7 +145,7 @@ INTERVIEW = {
 }
 
 
-async def test_an_interview_from_questions_to_archive(api, sites, tokens: Tokens) -> None:
+async def test_an_interview_from_questions_to_archive(api, sites, tokens: Tokens, events: EventLog) -> None:
     item = (await api.post(f"{SITE}/desk/interviews", json=INTERVIEW, headers=office(tokens))).json()["id"]
     asked = await api.post(
         f"{SITE}/interviews/{item}/questions", json={"name": "网友", "body": "集约化后原来的网址还能用吗？"}
@@ -178,6 +183,8 @@ async def test_an_interview_from_questions_to_archive(api, sites, tokens: Tokens
     await api.post(f"{SITE}/desk/interviews/{item}/status", json={"status": "archived"}, headers=office(tokens))
     closed = await api.post(f"{SITE}/interviews/{item}/questions", json={"name": "网友", "body": "还能提问吗？"})
     assert closed.status_code == 409
+    archived = (await events.wait_for("search.entry.updated.v1", count=3))[-1].data["entry"]
+    assert archived["kind"] == "interview" and "张伟：原网址全部保留并自动跳转到新页面。" in archived["text"]
 
 
 async def test_reports_hide_and_a_blocked_writer_is_refused(api, sites, tokens: Tokens) -> None:

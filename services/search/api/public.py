@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from services.search.schemas import SITE_ID, SearchParams, SearchResponse, Suggestions
+from services.search.schemas import SITE_ID, DocType, SearchParams, SearchResponse, Suggestions
 from services.search.service import querying, suggesting
 from services.search.service.context import SearchDeps
 
@@ -31,7 +31,7 @@ async def search_params(
     level: Annotated[Literal["province", "city", "county", "department"] | None, Query()] = None,
     sites: Annotated[list[str] | None, Query(description="group scope: only these sites")] = None,
     channel: str | None = None,
-    doc_type: Literal["article", "policy", "interpretation", "disclosure", "letter", "dataset"] | None = None,
+    doc_type: DocType | None = None,
     topic: str | None = None,
     validity: Literal["有效", "修改", "废止", "失效"] | None = None,
     date_from: date | None = None,

@@ -14,12 +14,12 @@ import nh3
 from services.search.analysis import Analyzer
 from services.search.engines.base import IndexDoc
 from shared.events.content import PublicState
+from shared.events.searchable import KIND_LABELS
 
 BODY_KEPT = 20_000  # characters of the body kept for snippets (the whole body is indexed)
 # Taken off line but still a page (a notice stands in for it): kept and flagged where the site wants it.
 FLAGGABLE = {PublicState.WITHDRAWN.value, PublicState.EXPIRED.value}
 _SPACES = re.compile(r"\s+")
-KIND_LABELS = {"letter": "互动交流", "dataset": "数据开放"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,14 @@ from markupsafe import escape
 
 from services.search.schemas import FacetValue, SearchResult
 from services.search.service.context import SearchDeps
+from shared.events.searchable import KIND_LABELS
 
 DOC_TYPE_LABELS = {
     "article": "文章",
     "policy": "政策文件",
     "interpretation": "政策解读",
     "disclosure": "信息公开",
-    "letter": "互动交流",
-    "dataset": "数据开放",
+    **KIND_LABELS,
 }
 FACET_NAMES = {
     "site_id": "site",

@@ -185,3 +185,19 @@ async def test_another_services_public_things_are_found_through_the_searchable_c
         return await titles(api, "加装电梯") == []
 
     await eventually(gone)
+    interview = letter.model_copy(
+        update={
+            "kind": "interview",
+            "id": "7",
+            "url_path": "/hdjl/ft/7.html",
+            "title": "政务服务“一网通办”在线访谈",
+            "text": "嘉宾：市数据资源局局长\n主持人：企业开办现在需要多长时间？",
+            "category": "互动交流·在线访谈",
+        }
+    )
+    await feeder.send(
+        SearchableUpdated(site_id="hefei", aggregate_id="interview:7", aggregate_version=3, entry=interview)
+    )
+    await found(api, "一网通办", "政务服务“一网通办”在线访谈")
+    assert (await hits(api, "企业开办", doc_type="interview"))["total"] == 1
+    assert (await hits(api, "企业开办", doc_type="letter"))["total"] == 0
