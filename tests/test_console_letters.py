@@ -169,3 +169,36 @@ async def test_consultations_surveys_interviews_and_moderation_at_the_desk(desk,
     other = people["mas-letters"]
     await other.sign_in("mas-letters", PASSWORD)
     assert (await other.get(made.url.path)).status_code == 403
+
+
+async def test_a_citizen_finds_their_letters_in_the_personal_centre(desk, people, http, platform) -> None:
+    account = {"username": "li.ming", "password": PASSWORD, "name": "李明", "kind": "citizen"}
+    registered = await http.post("/api/v1/identity/register", json=account)
+    assert registered.status_code == 201, registered.text
+    citizen = bearer(platform, registered.json()["id"])
+    letter = {"category": "建议", "addressee": "jtj", "title": "建议延长地铁末班车时间", "body": "建议周五延长至23点。"}
+    letter |= {"name": "李明", "phone": "13800005678"}
+    sent = await http.post(f"{LETTERS}/sites/hefei/letters", json=letter, headers=citizen)
+    assert sent.status_code == 201, sent.text
+    from_site = await http.post("/hdjl/xx/write.html", headers=HOST, files={"x": ("", b"")}, data=FORM)
+    site_code = re.search(r'class="tracking-code"><strong>([A-Z0-9]+)<', from_site.text)[1]  # no account there
+
+    person = Person(browser(platform, BASE))
+    try:
+        dashboard = await person.sign_in("li.ming", PASSWORD)
+        assert "我的信件（办理中）" in dashboard.text and "没有网站管理角色" in dashboard.text
+        page = await person.get("/console/account/letters")
+        assert letter["title"] in page.text and "市交通运输局" in page.text and "待受理" in page.text
+        assert sent.json()["tracking_code"] in page.text and FORM["title"] not in page.text
+        assert "/hdjl/cx/?code=" in page.text
+        assert (await person.get("/console/letters/hefei/")).status_code == 403  # a citizen handles nothing
+        wrong = await person.submit(page, "/console/account/letters", {"tracking_code": "ACDEFGHJKLMN"})
+        assert wrong.status_code == 404 and "查询码不正确" in wrong.text
+        added = await person.submit(page, "/console/account/letters", {"tracking_code": site_code})
+        assert "已加入我的信件" in added.text and FORM["title"] in added.text
+    finally:
+        await person.http.aclose()
+    staff = await people["mas-letters"].sign_in("mas-letters", PASSWORD, start="/console/account/letters")
+    assert "您还没有以本账号提交或加入的信件" in staff.text and letter["title"] not in staff.text
+    taken = await people["mas-letters"].submit(staff, "/console/account/letters", {"tracking_code": site_code})
+    assert taken.status_code == 409 and "已加入另一个账号" in taken.text

@@ -14,11 +14,12 @@ from starlette.datastructures import UploadFile
 from services.interaction.api.deps import CodePath, Deps, IdPath, PageNo, PageSize, SitePath, Writer, client_address
 from services.interaction.schemas import (
     Captcha,
+    LetterClaim,
     LetterCreate,
     LetterForm,
     LetterReceipt,
     LetterStatusView,
-    LetterSummary,
+    MyLetter,
     Page,
     PublicLetter,
     RatingCreate,
@@ -121,12 +122,21 @@ async def supplement(deps: Deps, tracking_code: CodePath, body: SupplementCreate
     return await writers.supplement_letter(deps, tracking_code, body)
 
 
-@router.get("/my/letters", response_model=list[LetterSummary], tags=["interaction/letters"],
+@router.get("/my/letters", response_model=list[MyLetter], tags=["interaction/letters"],
             summary="The signed-in citizen's or legal person's own letters")  # fmt: skip
-async def mine(deps: Deps, principal: CurrentPrincipal) -> list[LetterSummary]:
+async def mine(deps: Deps, principal: CurrentPrincipal) -> list[MyLetter]:
     if principal.subject.startswith("system:"):
         raise Unauthenticated("需要以来信人的账号登录")
     return await writers.my_letters(deps, principal)
+
+
+@router.post("/my/letters", response_model=MyLetter, tags=["interaction/letters"],
+             summary="Add a letter sent without an account to one's own, by its 查询码",
+             responses={**NOT_FOUND, 409: {"description": "the letter is already in another account"}})  # fmt: skip
+async def claim(deps: Deps, principal: CurrentPrincipal, body: LetterClaim) -> MyLetter:
+    if principal.subject.startswith("system:"):
+        raise Unauthenticated("需要以来信人的账号登录")
+    return await writers.claim_letter(deps, principal, body.tracking_code)
 
 
 @router.get("/sites/{site_id}/letters/public", response_model=Page[PublicLetter], tags=["interaction/letters"],

@@ -103,6 +103,24 @@ class PublicLetter(BaseModel):
     rating: str | None
 
 
+class MyLetter(BaseModel):
+    """One of the signed-in writer's own letters: where it went, where it stands, and where to follow it."""
+
+    id: int
+    site_id: str
+    site_name: str
+    kind: str
+    category: str
+    title: str
+    addressee: str
+    status: str
+    status_label: str
+    received_at: datetime
+    replied_at: datetime | None
+    tracking_code: str
+    status_url: str = Field(description="the letter's page on its site, opened by its 查询码")
+
+
 class LetterSummary(BaseModel):
     """A row of the desk's queue."""
 
@@ -180,6 +198,10 @@ class StepRequest(Schema):
 class RatingCreate(Schema):
     rating: Rating
     note: text(500, 0) | None = None  # type: ignore[valid-type]
+
+
+class LetterClaim(Schema):
+    tracking_code: str = Field(pattern=r"^[A-Za-z0-9 -]{4,40}$", description="the 查询码 the receipt gave")
 
 
 class SupplementCreate(Schema):

@@ -27,6 +27,11 @@ def site_url(deps: InteractionDeps, site: SiteEntry | None, site_id: str) -> str
     return deps.settings.site_url_template.format(domain=domain, site=site_id).rstrip("/")
 
 
+def status_link(deps: InteractionDeps, site: SiteEntry | None, letter: Letter) -> str:
+    """The letter's page on its site, opened by its 查询码 (for its writer only)."""
+    return f"{site_url(deps, site, letter.site_id)}/hdjl/cx/?code={quote(letter.tracking_code)}"
+
+
 def site_name(site: SiteEntry | None) -> str:
     return site.snapshot.get("name", "") if site else ""
 
@@ -42,7 +47,7 @@ def to_writer(
     """A message to the letter's writer about their own letter, with its 查询码 and where to follow it."""
     if not letter.contact_email:
         return
-    link = f"{site_url(deps, site, letter.site_id)}/hdjl/cx/?code={quote(letter.tracking_code)}"
+    link = status_link(deps, site, letter)
     body = (
         f"{letter.contact_name}：\n\n{text}\n\n信件标题：{letter.title}\n查询码：{letter.tracking_code}\n"
         f"查询办理进度：{link}\n\n{site_name(site)}\n（本邮件由系统自动发送，请勿直接回复。）\n"

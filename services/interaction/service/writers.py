@@ -4,18 +4,20 @@ the answer. A 查询码 opens one letter and nothing of anyone else's."""
 from __future__ import annotations
 
 from services.interaction import deadlines
-from services.interaction.lifecycle import Status, step_for
-from services.interaction.models import Letter, Unit
-from services.interaction.schemas import LetterStatusView, LetterSummary, RatingCreate, SupplementCreate
+from services.interaction.lifecycle import STATUS_LABELS, Status, step_for
+from services.interaction.models import Letter, SiteEntry, Unit
+from services.interaction.schemas import LetterStatusView, MyLetter, RatingCreate, SupplementCreate
 from services.interaction.service.context import InteractionDeps, InteractionUnitOfWork
 from services.interaction.service.history import record_step
 from services.interaction.service.letters import normal_code
-from services.interaction.service.mail import to_handlers
-from services.interaction.service.views import status_view, summary
+from services.interaction.service.mail import site_name, status_link, to_handlers
+from services.interaction.service.views import status_view
 from shared.auth import Principal
-from shared.errors import NotFound
+from shared.errors import Conflict, NotFound
+from shared.logs import get_logger
 
 MY_LETTERS = 200
+log = get_logger("interaction.writers")
 
 
 async def _by_code(uow: InteractionUnitOfWork, code: str, *, for_update: bool = False) -> tuple[Letter, dict]:
@@ -65,9 +67,43 @@ async def supplement_letter(deps: InteractionDeps, code: str, supplement: Supple
     return await letter_by_code(deps, code)
 
 
-async def my_letters(deps: InteractionDeps, writer: Principal) -> list[LetterSummary]:
-    """A signed-in citizen's or legal person's letters, across the sites they wrote to."""
+async def my_letters(deps: InteractionDeps, writer: Principal) -> list[MyLetter]:
+    """A signed-in citizen's or legal person's letters, across the sites they wrote to, newest first."""
     async with deps.platform_uow() as uow:
         letters = await uow.repo.letters_of(writer.subject, MY_LETTERS)
-        units = {u.id: u for s in {x.site_id for x in letters} for u in await uow.repo.units_of_site(s)}
-        return [summary(letter, units, deps) for letter in letters]
+        site_ids = {x.site_id for x in letters}
+        sites = {s: await uow.repo.site(s) for s in site_ids}
+        units = {u.id: u for s in site_ids for u in await uow.repo.units_of_site(s)}
+        return [_mine(deps, letter, units, sites[letter.site_id]) for letter in letters]
+
+
+async def claim_letter(deps: InteractionDeps, writer: Principal, code: str) -> MyLetter:
+    """A letter sent without an account joins the writer's account by its 查询码 (the code is the key to it)."""
+    async with deps.platform_uow() as uow:
+        letter, units = await _by_code(uow, code, for_update=True)
+        if letter.submitter not in (None, writer.subject):
+            raise Conflict("这封信件已加入另一个账号", code="claimed")
+        letter.submitter = writer.subject
+        site = await uow.repo.site(letter.site_id)
+        mine = _mine(deps, letter, units, site)
+        await uow.commit()
+    log.info("letter_claimed", letter_id=letter.id, site_id=letter.site_id)
+    return mine
+
+
+def _mine(deps: InteractionDeps, letter: Letter, units: dict[int, Unit], site: SiteEntry | None) -> MyLetter:
+    return MyLetter(
+        id=letter.id,
+        site_id=letter.site_id,
+        site_name=site_name(site),
+        kind=letter.kind,
+        category=letter.category,
+        title=letter.title,
+        addressee=units[letter.addressee_id].name,
+        status=letter.status,
+        status_label=STATUS_LABELS[Status(letter.status)],
+        received_at=letter.received_at,
+        replied_at=letter.replied_at,
+        tracking_code=letter.tracking_code,
+        status_url=status_link(deps, site, letter),
+    )

@@ -127,3 +127,33 @@ async def test_concurrent_submissions_are_all_kept(api, sites, tokens: Tokens) -
     assert len({r["tracking_code"] for r in receipts}) == 8
     queue = (await api.get(f"{API}/sites/feixi/desk/letters", params={"size": 50}, headers=office(tokens))).json()
     assert queue["total"] == 8
+
+
+async def test_a_signed_in_writer_sees_their_own_letters_and_no_one_elses(api, sites, tokens: Tokens) -> None:
+    citizen = tokens.bearer("citizen-li", account_kind="citizen")
+    sent = await api.post(f"{API}/sites/feixi/letters", json=LETTER, headers=citizen)
+    assert sent.status_code == 201, sent.text
+    await send_letter(api)  # the same letter without an account: not theirs
+    mine = (await api.get(f"{API}/my/letters", headers=citizen)).json()
+    assert [x["id"] for x in mine] == [sent.json()["id"]]
+    assert mine[0]["tracking_code"] == sent.json()["tracking_code"] and mine[0]["status_label"] == "待受理"
+    assert mine[0]["status_url"].endswith(f"/hdjl/cx/?code={mine[0]['tracking_code']}")
+    assert mine[0]["site_name"] and "flagged_words" not in mine[0]
+    other = tokens.bearer("citizen-wang", account_kind="citizen")
+    assert (await api.get(f"{API}/my/letters", headers=other)).json() == []
+    assert (await api.get(f"{API}/my/letters")).status_code == 401
+
+
+async def test_a_letter_sent_without_an_account_joins_one_by_its_code(api, sites, tokens: Tokens) -> None:
+    code = (await send_letter(api))["tracking_code"]
+    citizen, other = tokens.bearer("citizen-zhao"), tokens.bearer("citizen-qian")
+    claimed = await api.post(f"{API}/my/letters", json={"tracking_code": code.lower()}, headers=citizen)
+    assert claimed.status_code == 200 and claimed.json()["tracking_code"] == code
+    again = await api.post(f"{API}/my/letters", json={"tracking_code": code}, headers=citizen)
+    assert again.status_code == 200  # already theirs: nothing changes
+    taken = await api.post(f"{API}/my/letters", json={"tracking_code": code}, headers=other)
+    assert taken.status_code == 409 and (await api.get(f"{API}/my/letters", headers=other)).json() == []
+    wrong = await api.post(f"{API}/my/letters", json={"tracking_code": "ACDEFGHJKLMN"}, headers=other)
+    assert wrong.status_code == 404
+    assert (await api.post(f"{API}/my/letters", json={"tracking_code": "<script>"}, headers=other)).status_code == 422
+    assert [x["tracking_code"] for x in (await api.get(f"{API}/my/letters", headers=citizen)).json()] == [code]
