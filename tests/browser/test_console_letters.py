@@ -58,6 +58,11 @@ def test_a_letter_is_routed_replied_and_published_at_the_desk(browser: Browser, 
         office.goto(f"{live_server}/console/engagement/feixi/")
     office.goto(f"{live_server}/console/engagement/feixi/moderation")
     seen.check(office, "engagement-moderation")
+    office.goto(f"{live_server}/console/account/letters")  # 个人中心: a wrong 查询码 named beside its field
+    office.fill("#f-code", "ACDEFGHJKLMN")
+    office.click("button:has-text('加入我的信件')")
+    office.wait_for_selector("#f-code-problem")
+    seen.check(office, "account-letters")
     operator = sign_in(browser, live_server, "operator")
     for path, name in (("calendar?year=2027", "letters-calendar"), ("overview", "letters-overview")):
         operator.goto(f"{live_server}/console/letters/{path}")
