@@ -7,21 +7,15 @@ from services.interaction.service.context import InteractionDeps, InteractionUni
 from shared.bus import EventBus
 from shared.events.content import SITES_TOPIC, SiteCreated, SiteEvent, SiteUpdated
 from shared.messaging.consumer import InboxConsumer
+from shared.messaging.snapshots import keep_newest
 
 SITES_GROUP = "interaction.sites"
 
 
 async def on_site_event(uow: InteractionUnitOfWork, event: SiteEvent) -> bool:
     """Keep the site's newest snapshot (its name and main domain go into mail and search entries)."""
-    site = await uow.repo.site(event.site.id)
-    if site is not None and site.version >= event.aggregate_version:
-        return False
     snapshot = event.site.model_dump(mode="json")
-    if site is None:
-        uow.session.add(SiteEntry(id=event.site.id, version=event.aggregate_version, snapshot=snapshot))
-    else:
-        site.version, site.snapshot = event.aggregate_version, snapshot
-    return True
+    return await keep_newest(uow.session, SiteEntry, event.site.id, event.aggregate_version, snapshot)
 
 
 def register_consumers(bus: EventBus, deps: InteractionDeps) -> None:

@@ -21,20 +21,16 @@ from shared.events.content import (
 )
 from shared.events.render import PagesViewed
 from shared.events.searchable import SearchableEvent, SearchableRemoved
+from shared.messaging.snapshots import keep_newest
 
 DOCUMENT = "document"
 
 
 async def on_site_event(uow: SearchUnitOfWork, event: SiteEvent, remember: Callable[[dict], None]) -> bool:
     """Keep the site's newest snapshot; `remember` puts it in the process's site table once committed."""
-    site = await uow.repo.site(event.site.id)
-    if site is not None and site.version >= event.aggregate_version:
-        return False
     snapshot = event.site.model_dump(mode="json")
-    if site is None:
-        uow.session.add(SiteEntry(id=event.site.id, version=event.aggregate_version, snapshot=snapshot))
-    else:
-        site.version, site.snapshot = event.aggregate_version, snapshot
+    if not await keep_newest(uow.session, SiteEntry, event.site.id, event.aggregate_version, snapshot):
+        return False
     uow.after_commit(lambda: remember(snapshot))
     return True
 

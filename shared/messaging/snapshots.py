@@ -1,0 +1,29 @@
+"""Projections of another service's aggregate kept as its newest snapshot (the sites a service follows from
+content.sites): a row of (id, version, snapshot) that an older or repeated event never overwrites."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class SnapshotRow(Protocol):
+    id: Any
+    version: int
+    snapshot: dict[str, Any]
+
+
+async def keep_newest(
+    session: AsyncSession, model: type[SnapshotRow], key: Any, version: int, snapshot: dict[str, Any]
+) -> bool:
+    """Insert or replace the row of `key` with `snapshot` unless it already holds `version` or a newer one;
+    True when it changed (at-least-once delivery repeats events, and partitions may bring an older one late)."""
+    row = await session.get(model, key)
+    if row is not None and row.version >= version:
+        return False
+    if row is None:
+        session.add(model(id=key, version=version, snapshot=snapshot))
+    else:
+        row.version, row.snapshot = version, snapshot
+    return True
