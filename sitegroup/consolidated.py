@@ -129,7 +129,7 @@ class ConsolidatedApp:
         check = await identity.verify_key(self.identity.deps, key)
         if not check.active:
             return None
-        return ApiKeyInfo(check.key_id or "", check.application_id or "", check.per_minute)
+        return ApiKeyInfo(check.key_id or "", check.application_id or "", check.per_minute, check.owner_id or "")
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every event written so far has been handled and mirrored (tests, benchmarks): the

@@ -79,7 +79,8 @@ async def test_a_developer_registers_makes_a_key_and_the_gateway_holds_it_to_its
     await open_hefei(http, platform)
     people = await seed_people(platform.identity.deps)
     me = {"kind": "citizen", "username": "liqiang", "password": "Kaifa-2026-shuju", "name": "李强"}
-    assert (await http.post(f"{ID}/register", json=me)).status_code == 201
+    account = await http.post(f"{ID}/register", json=me)
+    assert account.status_code == 201
     _, token, _ = await code_flow(http, people.portal_secret, username="liqiang", password=me["password"])
     dev = {"authorization": f"Bearer {token['access_token']}"}
     app = (await http.post(f"{ID}/apps", headers=dev, json={"name": "合肥公交到站查询"})).json()
@@ -149,7 +150,8 @@ async def test_in_distributed_mode_the_gateway_checks_keys_with_its_own_client(h
     registered = await http.post(f"{ID}/clients", headers=system_admin, json=gateway_client)
     assert registered.status_code == 201, registered.text
     me = {"kind": "citizen", "username": "liqiang", "password": "Kaifa-2026-shuju", "name": "李强"}
-    assert (await http.post(f"{ID}/register", json=me)).status_code == 201
+    account = await http.post(f"{ID}/register", json=me)
+    assert account.status_code == 201
     _, token, _ = await code_flow(http, people.portal_secret, username="liqiang", password=me["password"])
     developer = {"authorization": f"Bearer {token['access_token']}"}
     application = (await http.post(f"{ID}/apps", headers=developer, json={"name": "合肥公交到站查询"})).json()
@@ -159,7 +161,7 @@ async def test_in_distributed_mode_the_gateway_checks_keys_with_its_own_client(h
     key = issued["key"]
     transport = httpx.ASGITransport(platform)
     remote = RemoteKeyVerifier(str(http.base_url), "gateway", registered.json()["client_secret"], transport=transport)
-    assert await remote(key) == ApiKeyInfo(issued["id"], application["id"], 120)
+    assert await remote(key) == ApiKeyInfo(issued["id"], application["id"], 120, account.json()["id"])
     assert await remote(key[:-2] + "xx") is None and await remote("not-a-key") is None
     other = RemoteKeyVerifier(str(http.base_url), "search-indexer", people.service_secret, transport=transport)
     with pytest.raises(httpx.HTTPStatusError):  # another service may not ask

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from pathlib import Path
 
 
 class BlobNotFound(KeyError):
@@ -29,6 +30,14 @@ class BlobStore(ABC):
 
     @abstractmethod
     async def get(self, key: str) -> bytes: ...
+
+    @abstractmethod
+    async def put_file(self, key: str, path: Path, content_type: str) -> None:
+        """A large blob from a file, never whole in memory (open-data uploads of hundreds of MB)."""
+
+    @abstractmethod
+    async def get_file(self, key: str, path: Path) -> None:
+        """A blob into a file, streamed."""
 
     @abstractmethod
     async def delete(self, key: str) -> None: ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from minio import Minio
@@ -68,6 +69,17 @@ class S3BlobStore(BlobStore):
                 response.release_conn()
 
         return await asyncio.to_thread(read)
+
+    async def put_file(self, key: str, path: Path, content_type: str) -> None:
+        await asyncio.to_thread(self.client.fput_object, self.bucket, check_key(key), str(path), content_type)
+
+    async def get_file(self, key: str, path: Path) -> None:
+        try:
+            await asyncio.to_thread(self.client.fget_object, self.bucket, check_key(key), str(path))
+        except S3Error as exc:
+            if exc.code in {"NoSuchKey", "NoSuchObject"}:
+                raise BlobNotFound(key) from None
+            raise
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.client.remove_object, self.bucket, check_key(key))

@@ -52,6 +52,19 @@ async def test_put_get_exists_delete_round_trip(store: BlobStore, prefix: str) -
     assert await store.ping()
 
 
+async def test_files_go_in_and_out_streamed(store: BlobStore, prefix: str, tmp_path: Path) -> None:
+    source = tmp_path / "人口.csv"
+    source.write_bytes("地区,年份,常住人口（万人）\n".encode() + "合肥市,2025,1000.2\n".encode() * 50_000)
+    key = f"{prefix}/人口.csv"
+    await store.put_file(key, source, "text/csv")
+    copy = tmp_path / "copy.csv"
+    await store.get_file(key, copy)
+    assert copy.read_bytes() == source.read_bytes() == await store.get(key)
+    with pytest.raises(BlobNotFound):
+        await store.get_file(f"{prefix}/没有.csv", tmp_path / "none.csv")
+    await store.delete(key)
+
+
 async def test_a_missing_blob_raises_blob_not_found(store: BlobStore, prefix: str) -> None:
     with pytest.raises(BlobNotFound) as raised:
         await store.get(f"{prefix}/不存在.pdf")
