@@ -1,0 +1,42 @@
+"""The CKAN Action API, at /api/action/{name} and /api/3/action/{name}: what CKAN's clients (ckanapi, the
+harvesters, a portal's own scripts) call, answered from this portal's catalogue and datastore."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.opendata.api.ckan.actions import ACTIONS, SQL_ACTIONS, Call
+from services.opendata.api.ckan.transport import BadRequest, bad_request, failed, ok, parameters
+from services.opendata.api.deps import CatalogueDep, DataDep, Deps, get_reader
+from shared.errors import ProblemError
+
+router = APIRouter(tags=["opendata/ckan"])
+DESCRIPTION = (
+    "CKAN 兼容的 Action API（与 CKAN 2.11 相同的请求与应答格式）：package_search、package_show、package_list、"
+    "organization_list、organization_show、group_list、tag_list、resource_show、datastore_search、datastore_info、"
+    "status_show，以及平台开放时的 datastore_search_sql。密钥放在 Authorization 或 X-CKAN-API-Key 头中。"
+)
+
+
+async def call_action(name: str, request: Request, deps: Deps, catalogue: CatalogueDep, data: DataDep) -> Response:
+    actions = ACTIONS | (SQL_ACTIONS if deps.settings.sql_enabled else {})
+    action = actions.get(name)
+    if action is None:
+        return bad_request(f"Bad request - Action name not known: {name}")
+    try:
+        params = await parameters(request)
+        reader = await get_reader(request)
+        result = await action(Call(request, deps, reader, catalogue, data, params))
+    except BadRequest as exc:
+        return bad_request(str(exc))
+    except ProblemError as exc:
+        return failed(request, name, exc)
+    return ok(request, name, result)
+
+
+for prefix in ("/api/action", "/api/3/action"):
+    router.add_api_route(
+        prefix + "/{name}", call_action, methods=["GET", "POST"], summary="CKAN action", description=DESCRIPTION,
+        response_class=Response, include_in_schema=prefix == "/api/3/action",
+    )  # fmt: skip
