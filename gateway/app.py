@@ -4,6 +4,8 @@ path lean: rate limit, then hand over."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -30,6 +32,10 @@ PAGES = "render"
 CONSOLE, CONSOLE_PREFIX = "console", "/console"  # the staff console, on every host it is asked on (it redirects)
 FILES_PREFIX = "/files/"  # documents' files on each site's own host, served by the content service
 FILES_SERVICE, FILES_PATH = "content", "/api/v1/content/public/files/"
+# The open-data portal answers where CKAN's clients and DCAT harvesters look: CKAN's Action API and the catalogue
+OPEN_DATA = "opendata"
+CKAN_PREFIXES = ("/api/action/", "/api/3/action/")
+DCAT_PATH = re.compile(r"^/(catalog|dataset/[^/]{2,100})\.(ttl|jsonld|rdf)$")
 CORS_HEADERS = [
     (b"access-control-allow-origin", b"*"),
     (b"access-control-allow-methods", b"GET, HEAD, OPTIONS"),
@@ -76,6 +82,10 @@ class Gateway:
             path = scope["path"]
         if path.startswith(API_PREFIX):
             await self._api(scope, receive, send, path)
+            return
+        if OPEN_DATA in self.routes and (path.startswith(CKAN_PREFIXES) or DCAT_PATH.match(path)):
+            if not await self._over_quota(scope, send):
+                await self.routes[OPEN_DATA](scope, receive, _with_cors(send))
             return
         if path in ("/healthz", "/readyz", "/metrics"):
             await self._ops(send, path)
@@ -217,8 +227,9 @@ def _client_ip(scope: Scope) -> str:
 
 
 def _api_key(scope: Scope) -> str | None:
+    """X-API-Key, or as CKAN's clients send a key: X-CKAN-API-Key, or a bare key in Authorization."""
     for name, value in scope["headers"]:
-        if name == b"x-api-key":
+        if name in (b"x-api-key", b"x-ckan-api-key") or (name == b"authorization" and value.startswith(b"sgk_")):
             return value.decode("latin-1")[:200]
     return None
 

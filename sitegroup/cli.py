@@ -28,7 +28,7 @@ console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
 app.add_typer(search_app, name="search")
 app.command()(replay)
-SERVICES = ("content", "render", "identity", "console", "search", "interaction", "gateway")
+SERVICES = ("content", "render", "identity", "console", "search", "interaction", "opendata", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
 
 
@@ -79,6 +79,10 @@ def _service_app(service: str):
         from services import interaction
 
         return interaction.create_app()
+    if service == "opendata":
+        from services import opendata
+
+        return opendata.create_app()
     from services import content
 
     return content.create_app()
@@ -178,12 +182,13 @@ def _progress() -> Progress:
 def migrate_db(service: Annotated[str | None, typer.Argument(help="one service; default all")] = None) -> None:
     """Bring the service databases to the newest schema (safe to repeat)."""
     from services import console as staff_console
-    from services import content, identity, interaction, render, search
+    from services import content, identity, interaction, opendata, render, search
     from sitegroup.settings import (
         console_settings,
         content_settings,
         identity_settings,
         interaction_settings,
+        opendata_settings,
         render_settings,
         search_settings,
     )
@@ -203,6 +208,8 @@ def migrate_db(service: Annotated[str | None, typer.Argument(help="one service; 
         asyncio.run(search.migrate(search_settings(platform)))
     if service in (None, "interaction"):
         asyncio.run(interaction.migrate(interaction_settings(platform)))
+    if service in (None, "opendata"):
+        asyncio.run(opendata.migrate(opendata_settings(platform)))
     console.print("[green]databases are up to date[/]")
 
 
@@ -310,6 +317,8 @@ def config_example(output: Annotated[Path, typer.Option()] = Path(".env.example"
     from services.console import ConsoleSettings
     from services.content import ContentSettings
     from services.identity import IdentitySettings
+    from services.interaction import InteractionSettings
+    from services.opendata import OpendataSettings
     from services.render import RenderSettings
     from services.search import SearchSettings
 
@@ -322,6 +331,8 @@ def config_example(output: Annotated[Path, typer.Option()] = Path(".env.example"
         ("IDENTITY_", IdentitySettings),
         ("CONSOLE_", ConsoleSettings),
         ("SEARCH_", SearchSettings),
+        ("INTERACTION_", InteractionSettings),
+        ("OPENDATA_", OpendataSettings),
     ):
         lines.append(f"# --- {model.__name__} ---")
         for name, field in model.model_fields.items():

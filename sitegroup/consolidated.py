@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
-from services import console, content, identity, interaction, render, search
+from services import console, content, identity, interaction, opendata, render, search
 from shared.auth import Grant, Principal
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
@@ -23,6 +23,7 @@ from sitegroup.settings import (
     content_settings,
     identity_settings,
     interaction_settings,
+    opendata_settings,
     render_settings,
     search_settings,
 )
@@ -51,6 +52,7 @@ async def migrate_all(platform: PlatformSettings) -> None:
     await console.migrate(console_settings(platform))
     await search.migrate(search_settings(platform))
     await interaction.migrate(interaction_settings(platform))
+    await opendata.migrate(opendata_settings(platform))
 
 
 class ConsolidatedApp:
@@ -69,6 +71,12 @@ class ConsolidatedApp:
         # The sites' 互动交流 pages ask the interaction desk in-process, and post visitors' letters to it.
         interaction_app = interaction.create_app(interaction_settings(platform), bus=self.bus, access_log=False)
         self.interaction = interaction.InteractionRuntime.of(interaction_app)
+        # The open-data portal reads API keys as CKAN's clients send them, checked by the provider in-process.
+        self.keys = CachedKeyVerifier(self._verify_key)
+        opendata_app = opendata.create_app(
+            opendata_settings(platform), bus=self.bus, key_verifier=self.keys, access_log=False
+        )
+        self.opendata = opendata.OpendataRuntime.of(opendata_app)
         render_app = render.create_app(
             render_settings(platform),
             bus=self.bus,
@@ -91,6 +99,7 @@ class ConsolidatedApp:
             "identity": identity_app,
             "search": search_app,
             "interaction": interaction_app,
+            "opendata": opendata_app,
         }
         # The console calls the APIs in-process, with each person's own token, past the per-address rate limits
         # (every console call would otherwise count against the one address of this process).
@@ -102,13 +111,14 @@ class ConsolidatedApp:
             gateway or GatewaySettings(),
             {**services, "console": console_app},
             pages=self.render.pages,
-            key_verifier=CachedKeyVerifier(self._verify_key),
+            key_verifier=self.keys,
         )
         self.on_ready = on_ready
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        runtimes = [self.content, self.render, self.identity, self.search, self.interaction, self.console]
+        runtimes = [self.content, self.render, self.identity, self.search, self.interaction, self.opendata]
+        runtimes.append(self.console)
         async with run_together(self.bus, runtimes):
             await identity.provision_client(
                 self.identity.deps,
@@ -135,7 +145,7 @@ class ConsolidatedApp:
         """Wait until every event written so far has been handled and mirrored (tests, benchmarks): the
         in-process bus marks an outbox row published only once every consumer has handled it."""
         async with asyncio.timeout(timeout):
-            for relay in (self.content.relay, self.interaction.relay):
+            for relay in (self.content.relay, self.interaction.relay, self.opendata.relay):
                 while await relay.pending():
                     relay.wake()
                     await asyncio.sleep(0.01)
@@ -145,7 +155,8 @@ class ConsolidatedApp:
     async def catch_up(self) -> None:
         """A service added after the sites were opened (a data directory from an older version) has heard of no
         site: the content library announces them all again, and the services that know them drop the repeats."""
-        if await interaction.known_sites(self.interaction.deps) or not await content.has_sites(self.content.deps):
+        known = [await interaction.known_sites(self.interaction.deps), await opendata.known_sites(self.opendata.deps)]
+        if all(known) or not await content.has_sites(self.content.deps):
             return
         operator = Principal(subject=SYSTEM, name="平台", grants=(Grant(site="*", role="platform_operator"),))
         await content.replay(self.content.deps, content.Actor(operator))

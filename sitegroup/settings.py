@@ -15,6 +15,7 @@ from services.console import ConsoleSettings
 from services.content import ContentSettings
 from services.identity import IdentitySettings
 from services.interaction import InteractionSettings
+from services.opendata import OpendataSettings
 from services.render import RenderSettings
 from services.search import SearchSettings
 from shared.config import ServiceSettings, sqlite_url
@@ -115,6 +116,16 @@ def interaction_settings(platform: PlatformSettings) -> InteractionSettings:
         "secret": SecretStr(_secret_file(platform, "interaction-secret")),
     }
     return with_defaults(InteractionSettings(), defaults)
+
+
+def opendata_settings(platform: PlatformSettings) -> OpendataSettings:
+    """The datastore in a SQLite file of its own beside the catalogue; the portal answers at the platform."""
+    defaults = {
+        **platform.service_defaults("opendata"),
+        "datastore_url": f"sqlite:///{platform.data_dir.resolve() / 'data' / 'datastore.db'}",
+        "portal_url": platform.base_url.rstrip("/") + "/",
+    }
+    return with_defaults(OpendataSettings(), defaults)
 
 
 def identity_settings(platform: PlatformSettings) -> IdentitySettings:

@@ -11,6 +11,7 @@ from services.opendata.schemas import AccessDecision, DatasetWrite, DictionaryWr
 from services.opendata.service.access import decide
 from services.opendata.service.context import OpendataDeps, Publisher
 from services.opendata.service.datasets import create_dataset, publish_dataset
+from services.opendata.service.public import known_sites
 from services.opendata.service.resources import Upload, add_resource
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "create_app",
     "create_dataset",
     "decide",
+    "known_sites",
     "migrate",
     "publish_dataset",
 ]

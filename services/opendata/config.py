@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
@@ -29,4 +29,4 @@ class OpendataSettings(ServiceSettings):
         None, description="the identity service (the gateway) to check API keys at; unset: keys are not accepted"
     )
     client_id: str = Field("opendata", description="this service's client at the identity provider (key checks)")
-    client_secret: str = Field("change-me-opendata-secret", description="its secret")
+    client_secret: SecretStr = Field(SecretStr(""), description="its secret (the client holds the gateway role)")

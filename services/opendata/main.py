@@ -54,7 +54,8 @@ class OpendataRuntime(ServiceRuntime):
         self.relay = self.use_relay(settings, Outbox)
         self.remote_keys = None
         if key_verifier is None and settings.identity_url:
-            self.remote_keys = RemoteKeyVerifier(settings.identity_url, settings.client_id, settings.client_secret)
+            secret = settings.client_secret.get_secret_value()
+            self.remote_keys = RemoteKeyVerifier(settings.identity_url, settings.client_id, secret)
             key_verifier = self.remote_keys
         assert self.blobs is not None
         self.datastore = create_datastore(settings.datastore_url)

@@ -26,3 +26,9 @@ async def datasets_of(deps: OpendataDeps, site_id: str) -> list[DatasetRead]:
         resources = await uow.repo.resources([d.id for d in found])
         usage = await uow.repo.usage_totals([d.id for d in found])
     return [dataset_read(d, resources[d.id], usage) for d in found]
+
+
+async def known_sites(deps: OpendataDeps) -> int:
+    """How many sites the portal has heard of (none: it started after them, and needs them announced again)."""
+    async with deps.platform_uow() as uow:
+        return len(await uow.repo.sites())
