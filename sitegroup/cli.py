@@ -148,11 +148,13 @@ async def _on_ready(consolidated) -> None:
         from sitegroup.demo.accounts import seed_accounts, seed_organisations
         from sitegroup.demo.engagement import seed_engagement
         from sitegroup.demo.letters import seed_letters
+        from sitegroup.demo.opendata import seed_opendata
 
         await seed_organisations(consolidated.identity.deps)
         await seed_accounts(consolidated.identity.deps)
         await seed_letters(consolidated.interaction.deps)
         await seed_engagement(consolidated.interaction.deps)
+        await seed_opendata(consolidated.opendata.deps)
         await consolidated.settle(timeout=60)
     _print_welcome(platform, PROVINCE)
 

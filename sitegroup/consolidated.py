@@ -83,6 +83,7 @@ class ConsolidatedApp:
             files=files,
             search=httpx.ASGITransport(search_app),
             letters=httpx.ASGITransport(interaction_app),
+            data=httpx.ASGITransport(opendata_app),
             access_log=False,
         )
         self.search = search.SearchRuntime.of(search_app)

@@ -38,6 +38,9 @@ class RenderSettings(ServiceSettings):
     interaction_url: str | None = Field(
         None, description="where the interaction API answers (the gateway): every site gets its 互动交流 pages"
     )
+    opendata_url: str | None = Field(
+        None, description="where the open-data API answers (the gateway): every site gets its 数据开放 pages"
+    )
     form_max_bytes: int = Field(52 * 1024 * 1024, ge=1024, description="largest letter form (with files) taken")
     search_url: str | None = Field(
         None, description="where the search API answers (the gateway): every site gets a search box and /search/"

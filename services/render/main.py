@@ -14,6 +14,7 @@ from services.render.config import RenderSettings
 from services.render.consumers import register_consumers
 from services.render.pages_asgi import PageServer
 from services.render.service.context import HostTable, RenderDeps
+from services.render.service.data_pages import DataClient
 from services.render.service.letters_client import LettersClient
 from services.render.service.mirror import MirrorWriter
 from services.render.service.mirror_files import HttpFiles
@@ -52,6 +53,7 @@ class RenderRuntime(ServiceRuntime):
         files: HttpFiles | None = None,
         search: httpx.AsyncBaseTransport | None = None,
         letters: httpx.AsyncBaseTransport | None = None,
+        data: httpx.AsyncBaseTransport | None = None,
     ):
         super().__init__(settings)
         self.settings = settings
@@ -69,6 +71,8 @@ class RenderRuntime(ServiceRuntime):
         if letters is not None or settings.interaction_url:
             base = settings.interaction_url or "http://interaction.internal"
             self.deps.letters = LettersClient(base, transport=letters)
+        if data is not None or settings.opendata_url:
+            self.deps.data = DataClient(settings.opendata_url or "http://opendata.internal", transport=data)
         self.files = files or (HttpFiles(settings.mirror_files_url) if settings.mirror_files_url else None)
         self.mirror = MirrorWriter(
             self.deps,
@@ -102,6 +106,8 @@ class RenderRuntime(ServiceRuntime):
             await self.deps.search.close()
         if self.deps.letters is not None:
             await self.deps.letters.close()
+        if self.deps.data is not None:
+            await self.deps.data.close()
 
 
 def create_app(
@@ -112,13 +118,15 @@ def create_app(
     files: HttpFiles | None = None,
     search: httpx.AsyncBaseTransport | None = None,
     letters: httpx.AsyncBaseTransport | None = None,
+    data: httpx.AsyncBaseTransport | None = None,
     access_log: bool = True,
 ) -> FastAPI:
     """Build the render service's API app; its page server is `RenderRuntime.of(app).pages` (plain ASGI).
     `files` is where the mirror fetches attachments (default: RENDER_MIRROR_FILES_URL over HTTP); `search` and
-    `letters` answer the search and interaction APIs in-process (default: RENDER_SEARCH_URL, _INTERACTION_URL)."""
+    `letters` and `data` answer the search, interaction and open-data APIs in-process (default: RENDER_SEARCH_URL,
+    _INTERACTION_URL, _OPENDATA_URL)."""
     settings = settings or RenderSettings()
-    runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files, search=search, letters=letters)
+    runtime = RenderRuntime(settings, bus=bus, blobs=blobs, files=files, search=search, letters=letters, data=data)
     return runtime.app(
         title="站点渲染 Site rendering",
         description="Every site's pages, rendered from content events: themes, redirect table, static mirror.",

@@ -16,6 +16,8 @@ from starlette.types import Receive, Scope, Send
 
 from services.render.cache import Page, PageCache
 from services.render.service.context import RenderDeps, SiteHost
+from services.render.service.data_pages import PARAMS as DATA_PARAMS
+from services.render.service.data_pages import is_data_path
 from services.render.service.letters_pages import PARAMS as LETTER_PARAMS
 from services.render.service.letters_pages import is_letters_path, read_form, takes_post
 from services.render.service.pages import PageBuilder
@@ -92,6 +94,10 @@ class PageServer:
             return
         if is_letters_path(path):  # a visitor's own letter, a form, live figures: built every time, never cached
             await self._letters(scope, receive, send, PageRequest(ref.site_id, path, _variant(headers), {}), posted)
+            return
+        if is_data_path(path):  # the catalogue and a dataset's page, as the portal answers now
+            request = PageRequest(ref.site_id, path, _variant(headers), _params(scope, DATA_PARAMS))
+            await _send_page(send, await self.builder.data(request), headers, head=scope["method"] == "HEAD")
             return
         if path == SEARCH_PATH:  # the answer to a question: built every time, never cached
             request = PageRequest(ref.site_id, path, _variant(headers), _params(scope, SEARCH_PARAMS))

@@ -44,6 +44,9 @@ PAGES = {  # (site, path) → what it is; the three themes' homes, every page ty
     ("feixi", "/hdjl/zj/"): "consultations",
     ("feixi", "/hdjl/dc/"): "surveys",
     ("feixi", "/hdjl/ft/"): "interviews",
+    ("ah", "/sjkf/"): "data catalogue (the province's)",
+    ("hefei-sthjj", "/sjkf/hefei-air-quality.html"): "dataset with preview and chart",
+    ("mas-sjzyj", "/sjkf/mas-enterprises.html"): "有条件开放 dataset",
 }
 
 

@@ -30,6 +30,8 @@ PAGE_TYPES = {
     "consultations": "/hdjl/zj/",
     "surveys": "/hdjl/dc/",
     "interviews": "/hdjl/ft/",
+    "data catalogue": "/sjkf/",
+    "dataset": "/sjkf/hefei-population.html",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, Self
 from services.render.cache import PageCache, site_of
 from services.render.config import RenderSettings
 from services.render.repository import RenderRepository
+from services.render.service.data_pages import DataClient
 from services.render.service.letters_client import LettersClient
 from services.render.service.search_client import SearchClient
 from shared.blobs import BlobStore
@@ -94,6 +95,7 @@ class RenderDeps:
     on_change: Callable[[str, set[str]], None] = lambda site_id, tags: None
     search: SearchClient | None = None  # where the sites' search page asks (none: no search box, no page)
     letters: LettersClient | None = None  # where the 互动交流 pages ask (none: those pages answer 404)
+    data: DataClient | None = None  # where the 数据开放 pages ask (none: those pages answer 404)
     frames: dict[str, SiteFrame] = field(default_factory=dict)
 
     def changed(self, site_id: str, tags: set[str]) -> None:

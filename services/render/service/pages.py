@@ -13,6 +13,7 @@ from services.render.repository import Entry
 from services.render.service import closed_sites
 from services.render.service.catalogue import BadParameter, catalogue_context, catalogue_filters
 from services.render.service.context import RenderDeps, RenderUnitOfWork
+from services.render.service.data_pages import data_view
 from services.render.service.feeds import channel_rss, robots_txt, sitemap_xml
 from services.render.service.home import configured_blocks, home_blocks
 from services.render.service.letters_pages import DISCLOSURE, LOOKUP, WRITE, SubmittedForm, letters_answer
@@ -173,6 +174,17 @@ class PageBuilder:
         if submitted is not None or request.path in (LOOKUP, WRITE, DISCLOSURE):
             page.headers.append((b"x-robots-tag", b"noindex, nofollow"))  # forms and one person's letter
         return page
+
+    async def data(self, request: PageRequest) -> Page:
+        """A 数据开放 page: the site's frame around what the open-data portal says (built on every request)."""
+        async with self.deps.site_uow(request.site_id) as uow:
+            ctx = await site_context(self.deps, uow, request)
+        if self.deps.data is None:
+            return self.error(ctx, 404, ctx.t["not_found"], set())
+        view = await data_view(self.deps.data, ctx.site, ctx.url("/").rstrip("/"), request.path, request.params)
+        context = ctx.template_context(view.context, column=ctx.channel_by_path("sjkf"), title=view.title)
+        body = self.themes.render(ctx.theme_name, ctx.site_id, view.template, context)
+        return Page(view.status, body.encode(), HTML, cache_control="no-store", styles=(ctx.theme_style,))
 
     async def preview(self, request: PageRequest, token: str) -> Page:
         """A page at its preview link — a draft, or the home with theme settings not saved — on the site's theme as
