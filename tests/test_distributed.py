@@ -1,8 +1,8 @@
-"""The distributed mode as an operator runs it: content, render, identity, search, interaction, the console and the
-gateway each a process of its own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and everything reached
-through the gateway only: people sign in, a notice goes through 三审 to its page, a revoked token stops at every
-service, a letter written on a site's form is accepted, an editor works in the console and signs out of it and of the
-provider."""
+"""The distributed mode as an operator runs it: content, render, identity, search, interaction, open data, the
+console and the gateway each a process of its own (`sitegroup serve <service>`) on PostgreSQL, Kafka and S3, and
+everything reached through the gateway only: people sign in, a notice goes through 三审 to its page, a revoked token
+stops at every service, a letter written on a site's form is accepted, a dataset is loaded into PostgreSQL and read
+as CKAN's clients read it, an editor works in the console and signs out of it and of the provider."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from services import console, content, identity, interaction, render, search
+from services import console, content, identity, interaction, opendata, render, search
 from services.console.tests.browsing import Person
 from services.identity import IdentityRuntime, IdentitySettings
 from services.identity.tests.flows import code_flow, metadata
@@ -30,7 +30,7 @@ from sitegroup.demo.accounts import DEMO_PASSWORD, seed_accounts, seed_organisat
 from tests.processes import free_port, sitegroup_command, stop, wait_ready
 
 pytestmark = [pytest.mark.real_backends, pytest.mark.slow]
-SERVICES = ("console", "content", "identity", "interaction", "render", "search")
+SERVICES = ("console", "content", "identity", "interaction", "opendata", "render", "search")
 API = "/api/v1/content"
 PROVINCE = {
     "id": "ah",
@@ -123,6 +123,7 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
         "console": console.SCHEMA,
         "search": search.SCHEMA,
         "interaction": interaction.SCHEMA,
+        "opendata": opendata.SCHEMA,
     }
     for name, schema in schemas.items():
         prefix = name.upper() + "_"
@@ -134,6 +135,9 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
     envs["render"]["RENDER_SEARCH_URL"] = urls["search"]
     envs["render"]["RENDER_INTERACTION_URL"] = urls["gateway"]  # visitors' forms go on through the gateway
     envs["interaction"]["INTERACTION_LETTERS_PER_HOUR_PER_ADDRESS"] = "0"
+    envs["render"]["RENDER_OPENDATA_URL"] = urls["gateway"]
+    data = envs["opendata"]  # the datastore's tables in the portal's own PostgreSQL database
+    data |= {"OPENDATA_DATASTORE_URL": data["OPENDATA_DATABASE_URL"], "OPENDATA_PORTAL_URL": urls["gateway"]}
     envs["search"] |= {"SEARCH_FILES_URL": urls["content"], "SEARCH_INDEX_DIR": str(tmp_path / "search-index")}
     if engine := os.environ.get("SG_TEST_SEARCH_URL"):  # the real Elasticsearch when the tests have one
         envs["search"] |= {"SEARCH_ENGINE_URL": engine, "SEARCH_INDEX_NAME": namespace}
@@ -143,7 +147,7 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
     identity_settings = IdentitySettings(database_url=envs["identity"]["IDENTITY_DATABASE_URL"], issuer=issuer)
     people = await _prepared_identity(identity_settings, urls["gateway"])
     with ExitStack() as running:
-        for name in ("identity", "content", "search", "interaction", "render", "console", "gateway"):  # gateway last
+        for name in ("identity", "content", "search", "interaction", "opendata", "render", "console", "gateway"):
             running.enter_context(serving(name, ports[name], envs[name], tmp_path))
         yield Platform(urls["gateway"], people, tmp_path)
     await backends.drop_namespace(namespace)
@@ -211,6 +215,7 @@ async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platfor
 
         await eventually(refused, timeout=15)  # identity → Kafka → content, within seconds
         await _a_letter_through_the_gateway(http, platform, operator, site)
+        await _a_dataset_through_the_gateway(http, platform, site)
 
 
 async def test_an_editor_works_in_the_console_behind_the_gateway(platform: Platform) -> None:
@@ -260,3 +265,33 @@ async def _a_letter_through_the_gateway(http: httpx.AsyncClient, platform: Platf
     assert accepted.status_code == 200 and accepted.json()["due_on"]
     status = (await http.get(f"/api/v1/interaction/letters/by-code/{code}")).json()
     assert status["status_label"] == "已受理" and "13955512345" not in str(status)
+
+
+async def _a_dataset_through_the_gateway(http: httpx.AsyncClient, platform: Platform, site) -> None:  # noqa: ANN001
+    """A department's dataset: uploaded and COPYed into PostgreSQL, published, read as CKAN's clients read it, on
+    the site's 数据开放 pages (render → gateway → opendata), and found by the group search (opendata → Kafka)."""
+    publisher = await signed_in(http, platform.people, "ah-data")
+    body = {"name": "ah-universities", "title": "安徽省普通高等学校名单", "publisher": "安徽省教育厅", "theme": "教育"}
+
+    async def portal_knows_the_site() -> bool:  # content → Kafka → opendata
+        made = await http.post("/api/v1/opendata/sites/ah/desk/datasets", json=body, headers=publisher)
+        return made.status_code == 201
+
+    await eventually(portal_knows_the_site, timeout=60)
+    rows = "学校名称,所在地,建校年份\n中国科学技术大学,合肥市,1958\n安徽大学,合肥市,1928\n安徽师范大学,芜湖市,1928\n"
+    files = {"file": ("高校名单.csv", rows.encode(), "text/csv")}
+    sent = await http.post("/api/v1/opendata/sites/ah/desk/datasets/ah-universities/resources", files=files,
+                           headers=publisher)  # fmt: skip
+    assert sent.status_code == 201, sent.text
+    done = await http.post("/api/v1/opendata/sites/ah/desk/datasets/ah-universities/publish", headers=publisher)
+    assert done.status_code == 200, done.text
+    query = {"resource_id": sent.json()["id"], "sort": "建校年份, 学校名称", "limit": 2}
+    found = (await http.post("/api/action/datastore_search", json=query)).json()["result"]
+    assert [r["学校名称"] for r in found["records"]] == ["安徽大学", "安徽师范大学"] and found["total"] == 3
+    assert "安徽省普通高等学校名单" in (await http.get("/sjkf/", headers=site)).text
+
+    async def searchable() -> bool:
+        answer = await http.get("/api/v1/search", params={"q": "高等学校", "site": "ah", "doc_type": "dataset"})
+        return answer.status_code == 200 and answer.json()["total"] == 1
+
+    await eventually(searchable, timeout=60)
