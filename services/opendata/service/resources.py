@@ -85,7 +85,7 @@ async def _put(
 
 async def _checked(deps: OpendataDeps, upload: Upload, types: dict[str, str] | None) -> TableFile:
     if upload.size > deps.settings.max_upload_bytes:
-        raise PayloadTooLarge(f"file: 文件超过 {deps.settings.max_upload_bytes // 2**20} MB")
+        raise PayloadTooLarge(f"file: 文件超过 {_size(deps.settings.max_upload_bytes)}，请拆分后上传")
     try:
         return await asyncio.to_thread(
             open_table, upload.path, filename=upload.filename, types=types, max_bytes=deps.settings.max_upload_bytes
@@ -210,6 +210,10 @@ async def _resource_of(uow, dataset_id: str, resource_id: str) -> Resource:  # n
     if resource is None or resource.dataset_id != dataset_id:
         raise NotFound(f"数据集中没有资源 {resource_id}")
     return resource
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
 
 
 def _safe(filename: str) -> str:
