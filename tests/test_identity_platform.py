@@ -106,6 +106,22 @@ async def test_a_developer_registers_makes_a_key_and_the_gateway_holds_it_to_its
     assert (await http.get(f"{API}/sites", headers=key)).status_code == 401
 
 
+async def test_a_key_sent_as_ckan_clients_send_it_is_held_to_its_quota_too(http, platform) -> None:
+    await open_hefei(http, platform)
+    people = await seed_people(platform.identity.deps)
+    me = {"kind": "citizen", "username": "zhaolei", "password": "Kaifa-2026-shuju", "name": "赵磊"}
+    assert (await http.post(f"{ID}/register", json=me)).status_code == 201
+    _, token, _ = await code_flow(http, people.portal_secret, username="zhaolei", password=me["password"])
+    dev = {"authorization": f"Bearer {token['access_token']}"}
+    app = (await http.post(f"{ID}/apps", headers=dev, json={"name": "空气质量小程序"})).json()
+    key = (await http.post(f"{ID}/apps/{app['id']}/keys", headers=dev, json={"per_minute": 6})).json()["key"]
+    ckan = {"authorization": key}  # ckanapi sends the bare key, and X-CKAN-API-Key
+    assert (await http.get("/api/3/action/package_list", headers=ckan)).status_code == 200
+    assert (await http.get("/api/3/action/package_list", headers={"x-ckan-api-key": key})).status_code == 429
+    forged = await http.get("/api/action/package_list", headers={"authorization": key[:-4] + "AAAA"})
+    assert forged.status_code == 401
+
+
 async def test_a_legal_person_registers_with_a_valid_credit_code_and_names_its_agent(http, platform) -> None:
     bad = {
         "kind": "legal_person",
