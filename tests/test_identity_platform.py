@@ -3,6 +3,8 @@ login with authlib's client — and nothing else; a token's site roles are what 
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
@@ -195,3 +197,22 @@ async def test_the_provider_metadata_is_found_where_rfc_8414_and_oidc_discovery_
         answer = await http.get(path)
         assert answer.status_code == 200 and answer.json()["issuer"] == issuer, path
     AuthorizationServerMetadata(answer.json()).validate()
+
+
+async def test_a_developer_signs_up_on_the_providers_page(http, platform) -> None:
+    page = await http.get("/api/v1/identity/signup", params={"next": "/console/account/developer"})
+    assert page.status_code == 200 and "注册账号" in page.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)[1]
+    form = {"csrf": csrf, "next": "/console/account/developer", "kind": "legal_person", "username": "hfzx"}
+    form |= {"name": "合肥智行科技有限公司", "password": "Kaifa-2026-shuju", "credit_code": "91340100MA2RMLXP3X"}
+    bad = await http.post("/api/v1/identity/signup", data=form)
+    assert bad.status_code == 422 and "统一社会信用代码" in bad.text and 'aria-invalid="true"' in bad.text
+    made = await http.post("/api/v1/identity/signup", data=form | {"credit_code": CREDIT_CODE})
+    assert made.status_code == 200, re.findall(r"class=\"alert\"[^<]*<", made.text)
+    assert "注册成功" in made.text and 'href="/console/account/developer"' in made.text
+    again = await http.post("/api/v1/identity/signup", data=form | {"credit_code": "", "kind": "citizen"})
+    assert again.status_code == 409 and "已被使用" in again.text
+    elsewhere = await http.get("/api/v1/identity/signup", params={"next": "//evil.example/"})
+    assert "evil.example" not in elsewhere.text  # never an open redirect
+    forged = await http.post("/api/v1/identity/signup", data=form | {"csrf": "x"})
+    assert forged.status_code == 400

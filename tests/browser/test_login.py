@@ -60,7 +60,7 @@ def test_the_login_page_is_accessible_and_signs_a_demo_account_in(page: Page, li
     violations = axe_violations(page)
     assert not violations, format_violations(violations)
     stops = tab_through(page)
-    assert [s.tag for s in stops] == ["a", "input", "input", "input", "button"], stops
+    assert [s.tag for s in stops] == ["a", "input", "input", "input", "button", "a"], stops
     assert all(s.focus_visible for s in stops), stops
     page.fill("#username", "hefei-editor")
     page.fill("#password", "wrong-password")
@@ -74,6 +74,30 @@ def test_the_login_page_is_accessible_and_signs_a_demo_account_in(page: Page, li
     page.wait_for_url(f"{live_server}/oidc/callback?*")
     assert "code=" in page.url and "state=st-42" in page.url and "iss=" in page.url
     browser_report(f"login page: axe clean, {len(stops)} Tab stops, error announced, demo account signed in")
+
+
+def test_a_citizen_signs_up_from_the_login_page_and_comes_back_to_it(page: Page, live_server, browser_report) -> None:
+    register_client(live_server, "data-portal")
+    page.goto(authorize_url(live_server, "data-portal"), wait_until="load")
+    page.click("text=注册自然人或法人账号")
+    assert page.locator("h1").inner_text() == "注册账号"
+    assert not axe_violations(page), format_violations(axe_violations(page))
+    page.fill("#username", "wangfang")
+    page.fill("#name", "王芳")
+    page.fill("#password", "short")
+    page.press("#password", "Enter")
+    assert "密码至少需要" in page.locator("#e-password").inner_text()
+    assert not axe_violations(page), format_violations(axe_violations(page))
+    page.fill("#password", "Shuju-Kaifang-2026")
+    page.press("#password", "Enter")
+    assert page.locator("h1").inner_text() == "注册成功"
+    page.click("text=继续登录")
+    assert page.locator("h1").inner_text() == "用户登录"
+    page.fill("#username", "wangfang")
+    page.fill("#password", "Shuju-Kaifang-2026")
+    page.press("#password", "Enter")
+    page.wait_for_url(f"{live_server}/oidc/callback?*")
+    browser_report("sign-up page: axe clean with and without errors, back to the login it came from, signed in")
 
 
 def test_the_consent_page_is_accessible_and_answers_the_client(page: Page, live_server, browser_report) -> None:

@@ -69,11 +69,11 @@ def _answer(request: Request, params: dict[str, str], decision: Authorization) -
     if decision.redirect_to is not None:
         return RedirectResponse(decision.redirect_to, status_code=302, headers=NO_STORE)
     if decision.page == "login":
-        return _form_page(request, "login.html", params, {"error": None})
+        return form_page(request, "login.html", params, {"error": None})
     if decision.page == "consent":
         context = {"client_name": decision.client_name, "scopes": decision.scopes}
-        return _form_page(request, "consent.html", params, context)
-    return _page(request, "error.html", {"message": decision.message}, status=400)
+        return form_page(request, "consent.html", params, context)
+    return page(request, "error.html", {"message": decision.message}, status=400)
 
 
 async def _posted(request: Request) -> tuple[dict[str, str], dict[str, str], bool]:
@@ -88,27 +88,27 @@ async def _posted(request: Request) -> tuple[dict[str, str], dict[str, str], boo
 async def _login(request: Request) -> Response:
     fields, params, fresh = await _posted(request)
     if not fresh:
-        return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
+        return form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
     ip = request.client.host if request.client else None
     try:
         cookie, _ = await authz.log_in(
             deps_of(request), fields.get("username", ""), fields.get("password", ""), fields.get("otp") or None, ip
         )
     except LoginFailed as exc:
-        return _form_page(request, "login.html", params, {"error": str(exc)}, status=401)
+        return form_page(request, "login.html", params, {"error": str(exc)}, status=401)
     except EnrolmentNeeded as step:
-        return _form_page(request, "enrol.html", params, {"enrolment": step.enrolment})
+        return form_page(request, "enrol.html", params, {"enrolment": step.enrolment})
     return _signed_in(request, params, cookie)
 
 
 async def _enrol(request: Request) -> Response:
     fields, params, fresh = await _posted(request)
     if not fresh:
-        return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
+        return form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
     try:
         cookie, _ = await finish_enrolment(deps_of(request), fields.get("ticket", ""), fields.get("otp", ""))
     except LoginFailed as exc:
-        return _form_page(request, "login.html", params, {"error": str(exc)}, status=401)
+        return form_page(request, "login.html", params, {"error": str(exc)}, status=401)
     return _signed_in(request, params, cookie)
 
 
@@ -116,7 +116,7 @@ async def _consent(request: Request) -> Response:
     fields, params, fresh = await _posted(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not fresh or not cookie:
-        return _form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
+        return form_page(request, "login.html", params, {"error": "页面已过期，请重新登录"})
     deps = deps_of(request)
     if fields.get("decision") != "allow":
         return _answer(request, params, await decline(deps, params))
@@ -145,22 +145,22 @@ async def _logout(request: Request) -> Response:
     try:
         result = await log_out(deps_of(request), request.cookies.get(SESSION_COOKIE), dict(request.query_params))
     except AuthorizeRefused as exc:
-        return _page(request, "error.html", {"message": str(exc)}, status=400)
+        return page(request, "error.html", {"message": str(exc)}, status=400)
     await notify(http_of(request), result.notices)
     if result.redirect_to:
         response: Response = RedirectResponse(result.redirect_to, status_code=302)
     else:
-        response = _page(request, "logged_out.html", {})
+        response = page(request, "logged_out.html", {})
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
     return response
 
 
-def _form_page(
+def form_page(
     request: Request, template: str, params: dict[str, str], context: dict[str, Any], status: int = 200
 ) -> Response:
     """A page with a form: it carries the request and the CSRF token (set as a cookie alongside)."""
     csrf = request.cookies.get(CSRF_COOKIE) or new_secret(16)
-    response = _page(request, template, context | {"params": params, "csrf": csrf}, status=status)
+    response = page(request, template, context | {"params": params, "csrf": csrf}, status=status)
     settings = deps_of(request).settings
     response.set_cookie(
         CSRF_COOKIE, csrf, httponly=True, secure=settings.cookie_secure, samesite="strict", path=COOKIE_PATH
@@ -168,7 +168,7 @@ def _form_page(
     return response
 
 
-def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+def page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     body = templates_of(request).get_template(template).render(context)
     return HTMLResponse(body, status_code=status, headers=NO_STORE | _security_headers())
 
