@@ -17,7 +17,10 @@ SECTION = Section(
     title="个人中心",
     order=90,
     router=router,
-    menu=(MenuItem("我的信件", "/console/account/letters", everyone),),
+    menu=(
+        MenuItem("我的信件", "/console/account/letters", everyone),
+        MenuItem("开发者", "/console/account/developer", everyone),
+    ),
     templates=Path(__file__).parent / "templates",
     waiting=waiting_letters,
 )
