@@ -40,6 +40,11 @@ async def create(deps: Deps, publisher: PublisherDep, body: DatasetWrite) -> Dat
     return await datasets.create_dataset(deps, publisher, body)
 
 
+@router.get("/datasets/{name}", response_model=DatasetRead, summary="One of the site's datasets, drafts included")
+async def one(deps: Deps, publisher: PublisherDep, name: NamePath) -> DatasetRead:
+    return await datasets.desk_dataset(deps, publisher, name)
+
+
 @router.put("/datasets/{name}", response_model=DatasetRead, summary="Change a dataset's description")
 async def update(deps: Deps, publisher: PublisherDep, name: NamePath, body: DatasetWrite) -> DatasetRead:
     return await datasets.update_dataset(deps, publisher, name, body)

@@ -107,11 +107,14 @@ async def apply_for(deps: OpendataDeps, reader: Reader, data: AccessRequestCreat
 
 
 async def requests_of(deps: OpendataDeps, reader: Reader) -> list[AccessRequestRead]:
-    if reader.key is None:
-        raise Unauthenticated("请使用您的应用的 API 密钥（X-API-Key）", code="key_required")
+    """With a key: its application's requests; signed in: every request of the developer's applications."""
     async with deps.platform_uow() as uow:
-        found = await uow.repo.access_requests()
-        return [_read(r) for r in found if r.application_id == reader.key.application_id]
+        if reader.key is not None:
+            found = await uow.repo.access_requests()
+            return [_read(r) for r in found if r.application_id == reader.key.application_id]
+        if reader.principal is not None:
+            return [_read(r) for r in await uow.repo.requests_of_owner(reader.principal.subject)]
+    raise Unauthenticated("请使用您的应用的 API 密钥（X-API-Key）或登录后查看", code="key_required")
 
 
 async def desk_requests(deps: OpendataDeps, publisher: Publisher, status: str | None) -> list[AccessRequestRead]:

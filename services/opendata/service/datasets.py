@@ -41,6 +41,15 @@ async def site_datasets(deps: OpendataDeps, publisher: Publisher) -> list[Datase
     return [dataset_read(d, resources[d.id], usage) for d in found]
 
 
+async def desk_dataset(deps: OpendataDeps, publisher: Publisher, name: str) -> DatasetRead:
+    """One of the site's datasets, draft or not, with its call counts."""
+    async with deps.site_uow(publisher.site_id) as uow:
+        dataset = await owned(uow, name)
+        resources = (await uow.repo.resources([dataset.id]))[dataset.id]
+        usage = await uow.repo.usage_totals([dataset.id])
+    return dataset_read(dataset, resources, usage)
+
+
 async def update_dataset(deps: OpendataDeps, publisher: Publisher, name: str, data: DatasetWrite) -> DatasetRead:
     """The description changes (not its address); a published dataset tells the change."""
     async with deps.site_uow(publisher.site_id) as uow:

@@ -18,6 +18,7 @@ async def test_another_sites_publisher_touches_nothing(api, sites, tokens: Token
     feixi = publisher(tokens, "feixi", "fx-tjj")
     attempts = [
         ("GET", f"{API}/sites/hefei/desk/datasets", None),
+        ("GET", f"{API}/sites/hefei/desk/datasets/{name}", None),
         ("POST", f"{API}/sites/hefei/desk/datasets", POPULATION | {"name": "stolen"}),
         ("PUT", f"{API}/sites/hefei/desk/datasets/{name}", POPULATION),
         ("POST", f"{API}/sites/hefei/desk/datasets/{name}/publish", None),
@@ -65,6 +66,10 @@ async def test_only_the_owning_site_decides_applications(api, sites, tokens: Tok
     assert (await api.get(data, headers={"x-api-key": DEVELOPER_KEY})).status_code == 403
     mine = await api.get(f"{API}/my/access-requests", headers={"x-api-key": DEVELOPER_KEY})
     assert [r["status"] for r in mine.json()] == ["revoked"]
+    signed_in = await api.get(f"{API}/my/access-requests", headers=tokens.bearer("dev-zhang"))
+    assert [r["applicant"] for r in signed_in.json()] == ["安徽某征信服务有限公司"]
+    assert (await api.get(f"{API}/my/access-requests", headers=tokens.bearer("dev-wang"))).json() == []
+    assert (await api.get(f"{API}/my/access-requests")).status_code == 401
     forged = await api.get(data, headers={"x-api-key": "sgk_cccccccccccc_" + "x" * 43})
     assert forged.status_code == 403 and "API 密钥无效" in forged.text
 
