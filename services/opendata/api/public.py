@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import Response, StreamingResponse
 
 from services.opendata.api.ckan.actions import data_request
-from services.opendata.api.deps import CatalogueDep, DataDep, Deps, NamePath, ReaderDep, ResourcePath
+from services.opendata.api.deps import CatalogueDep, DataDep, Deps, NamePath, ReaderDep, ResourcePath, SitePath
 from services.opendata.schemas import AccessRequestCreate, AccessRequestRead, DatasetRead, UsageRow
 from services.opendata.service import access, statistics
 from services.opendata.service.catalogue import PackageQuery
@@ -25,6 +25,12 @@ from services.opendata.service.public import dataset_of, datasets_of
 PREFIX = "/api/v1/opendata"
 router = APIRouter(prefix=PREFIX, tags=["opendata/data"])
 NOT_FOUND = {404: {"description": "no such dataset or resource (or not published)"}}
+KEYED = {
+    401: {"description": "no key (or sign-in) given"},
+    403: {"description": "the key is not valid"},
+    404: {"description": "no such dataset"},
+    409: {"description": "not a 有条件开放 dataset, or applied for already"},
+}
 READ_REFUSED = {
     401: {"description": "有条件开放: a key is needed"},
     403: {"description": "不予开放, or the key's application is not approved for it"},
@@ -54,7 +60,7 @@ async def dataset(deps: Deps, reader: ReaderDep, name: NamePath) -> DatasetRead:
 
 
 @router.get("/sites/{site_id}/datasets", response_model=list[DatasetRead], summary="A site's published datasets")
-async def site_catalogue(deps: Deps, site_id: str) -> list[DatasetRead]:
+async def site_catalogue(deps: Deps, site_id: SitePath) -> list[DatasetRead]:
     return await datasets_of(deps, site_id)
 
 
@@ -133,16 +139,18 @@ async def download(deps: Deps, data: DataDep, reader: ReaderDep, resource_id: Re
 
 
 @router.post("/access-requests", response_model=AccessRequestRead, status_code=status.HTTP_201_CREATED,
-             summary="Apply to use a 有条件开放 dataset (with your application's key)")  # fmt: skip
+             summary="Apply to use a 有条件开放 dataset (with your application's key)", responses=KEYED)  # fmt: skip
 async def apply(deps: Deps, reader: ReaderDep, body: AccessRequestCreate) -> AccessRequestRead:
     return await access.apply_for(deps, reader, body)
 
 
-@router.get("/my/access-requests", response_model=list[AccessRequestRead], summary="Your application's requests")
+@router.get("/my/access-requests", response_model=list[AccessRequestRead], summary="Your application's requests",
+            responses=KEYED)  # fmt: skip
 async def my_requests(deps: Deps, reader: ReaderDep) -> list[AccessRequestRead]:
     return await access.requests_of(deps, reader)
 
 
-@router.get("/my/usage", response_model=list[UsageRow], summary="Your key's calls per day and dataset")
+@router.get("/my/usage", response_model=list[UsageRow], summary="Your key's calls per day and dataset",
+            responses=KEYED)  # fmt: skip
 async def my_usage(deps: Deps, reader: ReaderDep, days: Annotated[int, Query(ge=1, le=366)] = 30) -> list[UsageRow]:
     return await statistics.key_usage(deps, reader, days)

@@ -12,6 +12,13 @@ from services.opendata.api.deps import CatalogueDep, DataDep, Deps, get_reader
 from shared.errors import ProblemError
 
 router = APIRouter(tags=["opendata/ckan"])
+CKAN_ERRORS = {
+    400: {"description": "no such action, or a body that is not a JSON object (a bare JSON string, as CKAN answers)"},
+    403: {"description": "Authorization Error: a key not valid, or data not open to the caller"},
+    404: {"description": "Not Found Error"},
+    409: {"description": "Validation Error: each parameter at fault named"},
+    429: {"description": "over the key's quota"},
+}
 DESCRIPTION = (
     "CKAN 兼容的 Action API（与 CKAN 2.11 相同的请求与应答格式）：package_search、package_show、package_list、"
     "organization_list、organization_show、group_list、tag_list、resource_show、datastore_search、datastore_info、"
@@ -38,5 +45,5 @@ async def call_action(name: str, request: Request, deps: Deps, catalogue: Catalo
 for prefix in ("/api/action", "/api/3/action"):
     router.add_api_route(
         prefix + "/{name}", call_action, methods=["GET", "POST"], summary="CKAN action", description=DESCRIPTION,
-        response_class=Response, include_in_schema=prefix == "/api/3/action",
+        response_class=Response, include_in_schema=prefix == "/api/3/action", responses=CKAN_ERRORS,
     )  # fmt: skip
