@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.clock import utcnow
 from shared.db.types import BigId, Json, UtcDateTime, service_metadata
+from shared.messaging.snapshots import SiteSnapshot
 from shared.messaging.tables import InboxBase
 from shared.tenancy import TenantScoped
 
@@ -25,14 +26,11 @@ class Inbox(InboxBase, Base):
     pass
 
 
-class SiteEntry(Base):
+class SiteEntry(SiteSnapshot, Base):
     """A site as its latest content.site event described it: its level and parent give the search scopes."""
 
     __tablename__ = "sites"
 
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
     keep_withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)  # the site's choice, kept across events
 
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from sqlalchemy import Integer, String
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.db.types import Json
+
+
+class SiteSnapshot:
+    """The columns of a service's `sites` table: each site as its newest content.site event described it."""
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
 class SnapshotRow(Protocol):

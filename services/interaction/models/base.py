@@ -4,13 +4,13 @@ it follows, the holiday table, mail waiting to be sent, CAPTCHA challenges used.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.clock import utcnow
-from shared.db.types import BigId, Json, UtcDateTime, service_metadata
+from shared.db.types import BigId, UtcDateTime, service_metadata
+from shared.messaging.snapshots import SiteSnapshot
 from shared.messaging.tables import InboxBase, OutboxBase
 
 
@@ -26,14 +26,10 @@ class Inbox(InboxBase, Base):
     pass
 
 
-class SiteEntry(Base):
+class SiteEntry(SiteSnapshot, Base):
     """A site as its latest content.site event described it: letters are only taken for sites that exist."""
 
     __tablename__ = "sites"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
 class Holiday(Base):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db.types import Json, service_metadata
+from shared.db.types import service_metadata
+from shared.messaging.snapshots import SiteSnapshot
 from shared.messaging.tables import InboxBase, OutboxBase
 
 
@@ -24,14 +24,10 @@ class Inbox(InboxBase, Base):
     pass
 
 
-class SiteEntry(Base):
+class SiteEntry(SiteSnapshot, Base):
     """A site as its latest content.site event described it: datasets belong to sites that exist."""
 
     __tablename__ = "sites"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(Json)
 
 
 class Usage(Base):
