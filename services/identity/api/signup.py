@@ -27,7 +27,15 @@ async def signup_page(request: Request, next: str = "") -> Response:
     return form_page(request, "signup.html", {}, context | _rules(request))
 
 
-@router.post("/signup", response_model=None, response_class=HTMLResponse, summary="Sign up (the page's form)")
+REFUSED = {
+    400: {"description": "the page's form expired (its CSRF token is missing or wrong): shown again"},
+    409: {"description": "the username or credit code is taken: shown beside the field"},
+    422: {"description": "a field is missing or malformed: shown beside it"},
+}
+
+
+@router.post("/signup", response_model=None, response_class=HTMLResponse, summary="Sign up (the page's form)",
+             responses=REFUSED)  # fmt: skip
 async def signup(request: Request) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     values, back = {k: form.get(k, "").strip() for k in FIELDS}, _safe(form.get("next", ""))
