@@ -82,11 +82,11 @@ class SqliteDatastore:
     async def search(self, table: str, search: Search, *, include_total: bool) -> Page:
         def run(connection: sqlite3.Connection) -> Page:
             query = _builder().select(search, check_table(table))
-            rows = connection.execute(query.text, query.params).fetchall()
+            rows = connection.execute(query.text, _bound(query.params)).fetchall()
             total = None
             if include_total:
                 counted = _builder().count(search, table)
-                total = connection.execute(counted.text, counted.params).fetchone()[0]
+                total = connection.execute(counted.text, _bound(counted.params)).fetchone()[0]
             return Page(_typed(rows, search), total)
 
         return await self._guarded(run)
@@ -119,6 +119,11 @@ class SqliteDatastore:
             if "no such table" in str(exc):
                 raise DatastoreUnavailable("数据表不存在（可能正在重新加载），请稍后重试") from exc
             raise
+
+
+def _bound(params: list[Any]) -> list[Any]:
+    """Values compared as they are stored (a time as ISO text with its "T", not sqlite3's own format)."""
+    return [_stored(value) for value in params]
 
 
 def _builder() -> Builder:

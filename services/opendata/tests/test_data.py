@@ -70,6 +70,26 @@ async def test_keyset_paging_walks_the_table_exactly_once(api, sites, tokens: To
     assert [r["_id"] for r in seen] == [r["_id"] for r in by_offset["records"]] and len(seen) == 90
 
 
+async def test_keyset_paging_on_a_time_column_with_ties(api, sites, tokens: Tokens) -> None:
+    lines = ["监测站点,监测时间,AQI"] + [
+        f"{station},2025-01-{1 + hour // 24:02d} {hour % 24:02d}:00:00,{(hour * 7 + i) % 150}"
+        for hour in range(48)
+        for i, station in enumerate(["琥珀山庄", "董铺水库", "长江中路"])
+    ]
+    _, resource = await open_dataset(api, tokens, csv="\n".join(lines) + "\n", filename="空气质量小时数据.csv")
+    assert [c["type"] for c in resource["columns"]] == ["text", "timestamp", "integer"]
+    whole = await search(api, resource, sort="监测时间 desc", limit=1000)
+    seen, page = [], await search(api, resource, sort="监测时间 desc", limit=10)
+    while True:
+        seen += page["records"]
+        if "next_page" not in page:
+            break
+        page = await search(api, resource, sort="监测时间 desc", limit=10, next_page=page["next_page"])
+    assert [r["_id"] for r in seen] == [r["_id"] for r in whole["records"]] and len(seen) == 144
+    ranged = await search(api, resource, filters={"监测时间": {"gte": "2025-01-02T00:00:00"}}, limit=0)
+    assert ranged["total"] == 72
+
+
 async def test_exports_stream_the_whole_table(api, sites, tokens: Tokens) -> None:
     _, resource = await open_dataset(api, tokens, csv=population_csv(range(1990, 2026)))
     exported = await api.get(f"{API}/resources/{resource['id']}/export.csv", params={"bom": "true"})
