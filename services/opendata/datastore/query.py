@@ -200,14 +200,17 @@ class Builder:
         values = search.after or []
         alternatives = []
         for i, key in enumerate(keys):
-            equal = [self.equal(k.column, v) for k, v in zip(keys[:i], values[:i], strict=True)]
+            equal = [self.equal(k.column, v, search.columns) for k, v in zip(keys[:i], values[:i], strict=True)]
             beyond = self.beyond(key, values[i], search.columns)
             if beyond:
                 alternatives.append(" AND ".join([*equal, beyond]))
         return " OR ".join(f"({a})" for a in alternatives) or "1 = 0"
 
-    def equal(self, column: str, value: Any) -> str:
-        return f"{quote(column)} IS NULL" if value is None else f"{quote(column)} = {self.bind(value)}"
+    def equal(self, column: str, value: Any, columns: Mapping[str, str]) -> str:
+        if value is None:
+            return f"{quote(column)} IS NULL"
+        kind = "int" if column == ROW_ID else columns[column]
+        return f"{quote(column)} = {self.bind(self.typed(column, kind, value))}"
 
     def beyond(self, key: SortKey, value: Any, columns: Mapping[str, str]) -> str:
         column = quote(key.column)
