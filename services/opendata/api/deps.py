@@ -17,6 +17,7 @@ KEY_PREFIX = "sgk_"
 SitePath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{1,39}$", description="site id")]
 NamePath = Annotated[str, Path(min_length=2, max_length=100, description="the dataset's name (or id)")]
 ResourcePath = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$", description="the resource's id")]
+RequestId = Annotated[int, Path(ge=1, le=2**53, description="an application's number")]
 
 
 async def get_deps(request: Request) -> OpendataDeps:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
-from services.opendata.api.deps import DataDep, Deps, NamePath, PublisherDep, ResourcePath
+from services.opendata.api.deps import DataDep, Deps, NamePath, PublisherDep, RequestId, ResourcePath
 from services.opendata.schemas import (
     AccessDecision,
     AccessRequestRead,
@@ -127,7 +127,7 @@ async def requests(
 
 @router.post("/access-requests/{request_id}", response_model=AccessRequestRead, summary="Approve, refuse or revoke")
 async def decide(
-    deps: Deps, publisher: PublisherDep, request_id: int, body: AccessDecision, data: DataDep
+    deps: Deps, publisher: PublisherDep, request_id: RequestId, body: AccessDecision, data: DataDep
 ) -> AccessRequestRead:
     return await access.decide(deps, publisher, request_id, body, data.cache)
 
