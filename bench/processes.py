@@ -12,7 +12,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +192,23 @@ def cpu_between(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float]:
     known = out["server_pct"] + out["loadgen_pct"] + sum(out[f"{name}_pct"] for name in b["backends"])
     out["other_pct"] = out["machine_pct"] - known
     return out
+
+
+class PrepareBeforeListening:
+    """Pure ASGI: `prepare()` runs once the app has started and before uvicorn listens, so a server that answers
+    /readyz already knows what the load needs (a site announced, a mailbox opened)."""
+
+    def __init__(self, app: Any, prepare: Callable[[], Awaitable[None]]) -> None:
+        self.app, self.prepare = app, prepare
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def prepare_first(message: dict) -> None:
+            if message["type"] == "lifespan.startup.complete":
+                await self.prepare()
+            await send(message)
+
+        await self.app(scope, receive, prepare_first)

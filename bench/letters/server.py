@@ -27,6 +27,7 @@ import time
 from typing import Any
 
 from bench.letters import COLLECTOR_GROUP, RECEIVED, SITE_ID, UNIT_CODE
+from bench.processes import PrepareBeforeListening
 from bench.publish.arrivals import Arrivals
 from shared.bus import Message
 from shared.events.interaction import LETTERS_TOPIC
@@ -52,25 +53,6 @@ class Received(Arrivals):
         self.received[message.key] = now
         self.sizes.append(len(message.value))
         self._changed.set()
-
-
-class OpenDeskOnStartup:
-    """Pure ASGI: the desk opens before uvicorn listens, so a server that answers /readyz takes letters."""
-
-    def __init__(self, app: Any, runtime: Any) -> None:
-        self.app, self.runtime = app, runtime
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
-
-        async def open_desk_first(message: dict) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                await open_desk(self.runtime)
-            await send(message)
-
-        await self.app(scope, receive, open_desk_first)
 
 
 async def open_desk(runtime: Any) -> None:
@@ -128,7 +110,7 @@ def build(settings) -> Any:
 
     app.add_api_route("/bench/wait", bench_wait, methods=["GET"], include_in_schema=False)
     app.add_api_route("/bench/events", bench_events, methods=["GET"], include_in_schema=False)
-    return OpenDeskOnStartup(app, runtime)
+    return PrepareBeforeListening(app, lambda: open_desk(runtime))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -19,26 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.opendata import SITE_ID
+from bench.processes import PrepareBeforeListening
 from shared.testing import TEST_AUDIENCE, TEST_ISSUER
-
-
-class OpenSiteOnStartup:
-    """Pure ASGI: the site is known before uvicorn listens."""
-
-    def __init__(self, app: Any, runtime: Any) -> None:
-        self.app, self.runtime = app, runtime
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
-
-        async def open_site_first(message: dict) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                await open_site(self.runtime)
-            await send(message)
-
-        await self.app(scope, receive, open_site_first)
 
 
 async def open_site(runtime: Any) -> None:
@@ -79,7 +61,8 @@ def build(settings) -> Any:
     from services.opendata import OpendataRuntime, create_app
 
     app = create_app(settings, access_log=False)
-    return OpenSiteOnStartup(app, OpendataRuntime.of(app))
+    runtime = OpendataRuntime.of(app)
+    return PrepareBeforeListening(app, lambda: open_site(runtime))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
