@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.opendata.models import AccessRequest, Dataset, Resource, SiteEntry, Usage
@@ -47,11 +47,6 @@ class OpendataRepository:
     async def resource(self, resource_id: str, *, for_update: bool = False) -> Resource | None:
         query = select(Resource).where(Resource.id == resource_id)
         return await self.session.scalar(query.with_for_update() if for_update else query)
-
-    async def page(self, query: Select, offset: int, limit: int) -> tuple[Sequence[Dataset], int]:
-        total = await self.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        rows = (await self.session.scalars(query.offset(offset).limit(limit))).all()
-        return rows, total or 0
 
     async def datasets_of_site(self) -> Sequence[Dataset]:
         """The unit of work's site's datasets (its scope filters the rows), newest first."""

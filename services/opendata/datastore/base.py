@@ -36,6 +36,8 @@ class SqlAnswer:
 class Datastore(Protocol):
     """Tables of loaded resources: created whole, searched, streamed out, dropped."""
 
+    dialect: str  # sqlglot's name of its SQL: "sqlite" or "postgres" (SQL searches are written out in it)
+
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -64,10 +66,6 @@ def check_table(name: str) -> str:
     if not TABLE_NAME.fullmatch(name):
         raise ValueError(f"not a datastore table name: {name!r}")
     return name
-
-
-def index_name(table: str, position: int) -> str:
-    return f"{table}_i{position}"
 
 
 async def export_batches(store: Datastore, table: str, search: Search) -> AsyncIterator[list[tuple]]:

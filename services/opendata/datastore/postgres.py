@@ -17,6 +17,8 @@ COPY_BATCH = 50_000
 
 
 class PostgresDatastore:
+    dialect = "postgres"
+
     def __init__(self, dsn: str, *, pool_size: int = 10) -> None:
         self.dsn = dsn
         self.pool_size = pool_size

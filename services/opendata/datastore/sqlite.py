@@ -32,6 +32,8 @@ def _stored(value: Any) -> Any:
 
 
 class SqliteDatastore:
+    dialect = "sqlite"
+
     def __init__(self, path: Path, *, readers: int = 2) -> None:
         self.path = path
         self._local = threading.local()

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from services.opendata.models import AccessRequest, Dataset
+from services.opendata.models import AccessRequest
 from services.opendata.schemas import AccessDecision, AccessRequestCreate, AccessRequestRead
 from services.opendata.service.context import OpendataDeps, Publisher, Reader
-from services.opendata.service.datasets import owned
 from shared.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from shared.logs import get_logger
 
@@ -54,7 +53,7 @@ class TtlCache:
         self._items.clear()
 
 
-def may_read(deps: OpendataDeps, reader: Reader, item: Readable, approved: set[str]) -> None:
+def may_read(reader: Reader, item: Readable, approved: set[str]) -> None:
     """Refuse, saying why and what to do, unless the reader may read the item's data."""
     if reader.publishes(item.site_id):
         return
@@ -147,8 +146,3 @@ _LABELS = {"pending": "待审批", "approved": "批准", "rejected": "拒绝", "
 
 def _read(request: AccessRequest) -> AccessRequestRead:
     return AccessRequestRead.model_validate(request, from_attributes=True)
-
-
-async def dataset_for_publisher(deps: OpendataDeps, publisher: Publisher, name: str) -> Dataset:
-    async with deps.site_uow(publisher.site_id) as uow:
-        return await owned(uow, name)

@@ -3,6 +3,7 @@ SQL searches — each checked against who reads it and counted against their key
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,8 @@ from services.opendata.datastore.sql import checked_sql
 from services.opendata.service.access import Readable, TtlCache, approvals, may_read
 from services.opendata.service.context import OpendataDeps, Reader
 from shared.errors import InvalidInput, NotFound, ServiceUnavailable
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(slots=True)
@@ -60,7 +63,7 @@ class DataReader:
         item = self.cache.get(("resource", resource_id)) or self.cache.put(
             ("resource", resource_id), await self._lookup(resource_id)
         )
-        may_read(self.deps, reader, item, await approvals(self.deps, self.cache, reader))
+        may_read(reader, item, await approvals(self.deps, self.cache, reader))
         return item
 
     async def _lookup(self, resource_id: str) -> Readable:
@@ -130,9 +133,8 @@ class DataReader:
             if item.table:
                 tables[resource_id] = item.table
                 self.count(item, reader, "api")
-        dialect = "postgres" if self.deps.datastore.__class__.__name__.startswith("Postgres") else "sqlite"
         try:
-            rewritten = checked_sql(statement, tables, dialect=dialect)
+            rewritten = checked_sql(statement, tables, dialect=self.deps.datastore.dialect)
             answer = await self.deps.datastore.sql(
                 rewritten, timeout_ms=settings.sql_timeout_ms, row_limit=settings.rows_max
             )
@@ -168,6 +170,4 @@ def _cursor(search: Search, rows: list[tuple], fields: list[str]) -> str | None:
 
 def _resource_ids(statement: str) -> list[str]:
     """The resource ids a statement names (UUIDs), to check each before the statement is even parsed."""
-    import re
-
-    return list(dict.fromkeys(re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", statement)))
+    return list(dict.fromkeys(_UUID.findall(statement)))
