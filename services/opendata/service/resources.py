@@ -6,6 +6,7 @@ file leaves the old data served and a report of its bad rows."""
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,9 +178,9 @@ async def edit_dictionary(
         if sorted(given) != sorted(known):
             raise Unprocessable(f"columns: 数据项应与文件的列一致：{'、'.join(known)}", code="columns_mismatch")
         retype = {c.id: c.type for c in data.columns} != {c["id"]: c["type"] for c in resource.columns}
-        key, filename, size = resource.blob_key, resource.filename, resource.size
+        kept = (resource.blob_key, resource.filename, resource.size)
     if retype:
-        await _reload_typed(deps, publisher, name, resource_id, key, filename, size, data)
+        await _reload_typed(deps, publisher, name, resource_id, kept, {c.id: c.type for c in data.columns})
     async with deps.site_uow(publisher.site_id) as uow:
         dataset = await owned(uow, name, lock=True)
         resource = await _resource_of(uow, dataset.id, resource_id)
@@ -192,15 +193,22 @@ async def edit_dictionary(
         return resource_read(resource)
 
 
-async def _reload_typed(deps, publisher, name, resource_id, key, filename, size, data) -> None:  # noqa: ANN001
-    """The kept file read again with the publisher's types; any value that does not fit is reported."""
-    import tempfile
-
+async def _reload_typed(
+    deps: OpendataDeps,
+    publisher: Publisher,
+    name: str,
+    resource_id: str,
+    kept: tuple[str, str, int],
+    types: dict[str, str],
+) -> None:
+    """The kept file (blob key, name, size) read again with the publisher's types; a value that does not fit is
+    reported, and the data served stays as it was."""
+    key, filename, size = kept
     with tempfile.TemporaryDirectory(prefix="opendata-") as tmp:
         path = Path(tmp) / "source"
         await deps.blobs.get_file(key, path)
         upload = Upload(filename, path, size)
-        table_file = await _checked(deps, upload, {c.id: c.type for c in data.columns})
+        table_file = await _checked(deps, upload, types)
         loaded = Loaded(await _load(deps, resource_id, table_file), key, table_file, upload, new_blob=False)
         await _switch(deps, publisher, name, resource_id, loaded, None, None)
 
