@@ -16,6 +16,9 @@ class OpendataSettings(ServiceSettings):
         "sqlite:///var/data/datastore.db",
         description="where loaded tables live: a SQLite file of their own, or a PostgreSQL database (postgresql://…)",
     )
+    datastore_slow_ms: float = Field(
+        20.0, ge=0, description="a kind of search slower than this, three times, gets a composite index on its table"
+    )
     max_upload_bytes: int = Field(200 * 2**20, ge=1024, description="largest file a publisher uploads")
     rows_max: int = Field(32_000, ge=100, description="most records one datastore_search returns (CKAN's rows_max)")
     sql_enabled: bool = Field(False, description="datastore_search_sql: off unless the portal chooses to offer it")

@@ -58,7 +58,7 @@ class OpendataRuntime(ServiceRuntime):
             self.remote_keys = RemoteKeyVerifier(settings.identity_url, settings.client_id, secret)
             key_verifier = self.remote_keys
         assert self.blobs is not None
-        self.datastore = create_datastore(settings.datastore_url)
+        self.datastore = create_datastore(settings.datastore_url, slow_ms=settings.datastore_slow_ms)
         self.deps = OpendataDeps(
             self.database, self.blobs, self.datastore, settings, wake_relay=self.relay.wake,
             key_verifier=CachedKeyVerifier(key_verifier, ttl=settings.key_check_ttl_seconds) if key_verifier else None,
@@ -112,7 +112,7 @@ def create_app(
         title="数据开放 Open data",
         description="数据开放: datasets, a datastore API, the CKAN Action API, DCAT, keys and 有条件开放 applications.",
         prefix=public.PREFIX,
-        routers=[publish.router, public.router, ckan.router, dcat.router],
+        routers=[ckan.router, public.router, publish.router, dcat.router],  # the busiest routes matched first
         limit_for=limit_for,
         access_log=access_log,
         deps=runtime.deps,

@@ -54,11 +54,11 @@ async def get_reader(request: Request) -> Reader:
     return Reader(principal=principal)
 
 
-def data_reader(request: Request) -> DataReader:
+async def data_reader(request: Request) -> DataReader:
     return request.app.state.data
 
 
-def catalogue(request: Request) -> Catalogue:
+async def catalogue(request: Request) -> Catalogue:
     return request.app.state.catalogue
 
 

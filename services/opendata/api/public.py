@@ -100,13 +100,15 @@ async def export(
     fields: str | None = None,
     bom: Annotated[bool, Query(description="CSV: a UTF-8 BOM first, for Excel")] = False,
 ) -> StreamingResponse:
+    media = "text/csv; charset=utf-8" if kind == "csv" else "application/json"
+    headers = {"content-disposition": f"attachment; filename*=UTF-8''{quote(f'{resource_id}.{kind}')}"}
+    whole = kind == "csv" and filters is None and fields is None
+    if whole and (kept := await data.kept_csv(reader, resource_id, bom=bom)):
+        return StreamingResponse(kept, media_type=media, headers=headers)
     given = {"resource_id": resource_id, "filters": filters, "fields": fields, "limit": 0}
     request = data_request(data.deps, {k: v for k, v in given.items() if v is not None})
     page, batches = await data.export(reader, request)
     body = _csv(page, batches, bom) if kind == "csv" else _json(page, batches)
-    media = "text/csv; charset=utf-8" if kind == "csv" else "application/json"
-    name = quote(f"{resource_id}.{kind}")
-    headers = {"content-disposition": f"attachment; filename*=UTF-8''{name}"}
     return StreamingResponse(body, media_type=media, headers=headers)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from services.opendata.datastore.query import ROW_ID, Search
+from services.opendata.datastore.query import ROW_ID, Search, quote
 
 TABLE_NAME = re.compile(r"^ds_[0-9a-f]{32}_[0-9]{1,6}$")  # ds_<resource id>_<load number>: nothing from input
 EXPORT_BATCH = 5_000
@@ -60,6 +60,29 @@ class Datastore(Protocol):
         ...
 
     async def ready(self) -> bool: ...
+
+
+class NotNullMemory:
+    """Which columns of each table hold no NULL, asked once per table: a loaded table never changes (a new
+    load is a new table), and keyset paging needs to know (see Builder.start)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, frozenset[str]] = {}
+
+    def get(self, table: str) -> frozenset[str] | None:
+        return self._known.get(table)
+
+    def put(self, table: str, columns: Iterable[str]) -> frozenset[str]:
+        found = self._known[table] = frozenset(columns)
+        return found
+
+    def forget(self, table: str) -> None:
+        self._known.pop(table, None)
+
+
+def null_probe(table: str, column: str) -> str:
+    """Whether a column holds a NULL: one look into its index."""
+    return f"SELECT 1 FROM {quote(check_table(table))} WHERE {quote(column)} IS NULL LIMIT 1"
 
 
 def check_table(name: str) -> str:

@@ -53,9 +53,15 @@ class Search:
     offset: int = 0
     distinct: bool = False
     after: list[Any] | None = None  # the keyset cursor's values: the last row's sort values and its _id
+    not_null: frozenset[str] = frozenset()  # columns known to hold no NULL (the datastore knows its tables)
 
     def output_fields(self) -> list[str]:
         return self.fields or [ROW_ID, *self.columns]
+
+    def selected(self) -> list[str]:
+        """The columns of each row returned: the output fields, less _id when rows are distinct."""
+        names = self.output_fields()
+        return [n for n in names if n != ROW_ID] if self.distinct else names
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +112,7 @@ class Builder:
         return self.placeholder(len(self.params))
 
     def select(self, search: Search, table: str) -> Sql:
-        names = search.output_fields()
-        if search.distinct:
-            names = [n for n in names if n != ROW_ID]
-        columns = ", ".join(quote(n) for n in names)
+        columns = ", ".join(quote(n) for n in search.selected())
         head = f"SELECT {'DISTINCT ' if search.distinct else ''}{columns} FROM {quote(table)}"
         where = self.where(search)
         order = self.order(search)
@@ -120,7 +123,7 @@ class Builder:
         where = self.where(search)
         inner = f"SELECT 1 FROM {quote(table)}" + (f" WHERE {where}" if where else "")
         if search.distinct:
-            names = ", ".join(quote(n) for n in search.output_fields() if n != ROW_ID)
+            names = ", ".join(quote(n) for n in search.selected())
             inner = f"SELECT DISTINCT {names} FROM {quote(table)}" + (f" WHERE {where}" if where else "")
         return Sql(f"SELECT count(*) FROM ({inner}) AS counted", self.params)
 
@@ -195,16 +198,34 @@ class Builder:
         return " AND ".join(f"({t})" for t in terms)
 
     def after(self, search: Search) -> str:
-        """Rows strictly after the cursor in (sort keys…, _id) order, NULLs where the database puts them."""
+        """Rows strictly after the cursor in (sort keys…, _id) order, NULLs where the database puts them.
+
+        The alternatives (k1 beyond, or k1 equal and k2 beyond, …) are exact but an OR: alone, they make SQLite
+        sort every row before the cursor. A range on the first key that they imply (k1 at or beyond its value)
+        lets the index of that column find the start and walk on in order instead.
+        """
         keys = [*search.sort, SortKey(ROW_ID)]
         values = search.after or []
+        start = self.start(keys[0], values[0], search) if len(keys) > 1 else ""  # bound first: it is written first
         alternatives = []
         for i, key in enumerate(keys):
             equal = [self.equal(k.column, v, search.columns) for k, v in zip(keys[:i], values[:i], strict=True)]
-            beyond = self.beyond(key, values[i], search.columns)
+            beyond = self.beyond(key, values[i], search)
             if beyond:
                 alternatives.append(" AND ".join([*equal, beyond]))
-        return " OR ".join(f"({a})" for a in alternatives) or "1 = 0"
+        exact = " OR ".join(f"({a})" for a in alternatives) or "1 = 0"
+        return f"{start} AND ({exact})" if start else exact
+
+    def start(self, key: SortKey, value: Any, search: Search) -> str:
+        """The first key at or beyond the cursor's value: a plain range, or nothing where it would need an OR."""
+        column = quote(key.column)
+        nulls_come_first = self.nulls_smallest != key.descending
+        if value is None:
+            return "" if nulls_come_first else f"{column} IS NULL"
+        if not nulls_come_first and key.column not in search.not_null and key.column != ROW_ID:
+            return ""  # NULLs follow every value: "≥ v OR IS NULL" would defeat the index again
+        kind = "int" if key.column == ROW_ID else search.columns[key.column]
+        return f"{column} {'<=' if key.descending else '>='} {self.bind(self.typed(key.column, kind, value))}"
 
     def equal(self, column: str, value: Any, columns: Mapping[str, str]) -> str:
         if value is None:
@@ -212,14 +233,15 @@ class Builder:
         kind = "int" if column == ROW_ID else columns[column]
         return f"{quote(column)} = {self.bind(self.typed(column, kind, value))}"
 
-    def beyond(self, key: SortKey, value: Any, columns: Mapping[str, str]) -> str:
+    def beyond(self, key: SortKey, value: Any, search: Search) -> str:
         column = quote(key.column)
         nulls_come_first = self.nulls_smallest != key.descending
         if value is None:
             return f"{column} IS NOT NULL" if nulls_come_first else ""
-        kind = "int" if key.column == ROW_ID else columns[key.column]
+        kind = "int" if key.column == ROW_ID else search.columns[key.column]
         bound = f"{column} {'<' if key.descending else '>'} {self.bind(self.typed(key.column, kind, value))}"
-        return bound if nulls_come_first else f"({bound} OR {column} IS NULL)"
+        no_nulls = nulls_come_first or key.column == ROW_ID or key.column in search.not_null
+        return bound if no_nulls else f"({bound} OR {column} IS NULL)"
 
 
 def quote(name: str) -> str:

@@ -20,6 +20,7 @@ from services.opendata.datastore.query import parse_sort
 from services.opendata.datastore.sql import checked_sql
 from services.opendata.service.access import Readable, TtlCache, approvals, may_read
 from services.opendata.service.context import OpendataDeps, Reader
+from services.opendata.service.exports import kept_export
 from shared.errors import InvalidInput, NotFound, ServiceUnavailable
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -89,7 +90,7 @@ class DataReader:
         except DatastoreUnavailable as exc:
             raise ServiceUnavailable(str(exc)) from exc
         self.count(item, reader, "api")
-        fields = search.output_fields() if not search.distinct else [f for f in search.output_fields() if f != ROW_ID]
+        fields = search.selected()
         following = _cursor(search, page.rows, fields) if len(page.rows) == search.limit else None
         return DataPage(item, fields, page.rows, page.total, search.limit, search.offset, following)
 
@@ -121,6 +122,16 @@ class DataReader:
         self.count(item, reader, "download")
         fields = search.output_fields()
         return DataPage(item, fields, [], None, 0, 0, None), self.deps.datastore.export(item.table, search)
+
+    async def kept_csv(self, reader: Reader, resource_id: str, *, bom: bool) -> AsyncIterator[bytes] | None:
+        """The whole table's CSV as written at its load (counted as one download); None if none was kept."""
+        item = await self.readable(reader, resource_id)
+        if item.table is None:
+            return None
+        chunks = await kept_export(self.deps.blobs, item.site_id, item.table, bom=bom)
+        if chunks is not None:
+            self.count(item, reader, "download")
+        return chunks
 
     async def sql(self, reader: Reader, statement: str) -> tuple[list[str], list[tuple], bool]:
         """One read-only SELECT over the resources the reader may read (off unless the portal offers it)."""

@@ -17,6 +17,7 @@ from services.opendata.models import Resource
 from services.opendata.schemas import DictionaryWrite, LoadReport, Problem, ResourceRead
 from services.opendata.service.context import OpendataDeps, Publisher
 from services.opendata.service.datasets import owned, touch
+from services.opendata.service.exports import ExportWriter, drop_export, keep_export
 from services.opendata.service.views import resource_read
 from shared.errors import NotFound, PayloadTooLarge, Unprocessable
 from shared.logs import get_logger
@@ -80,7 +81,7 @@ async def _put(
     resource_id = resource_id or str(uuid.uuid4())
     key = site_blob_key(publisher.site_id, "opendata", resource_id, uuid.uuid4().hex[:8], _safe(upload.filename))
     await deps.blobs.put_file(key, upload.path, MEDIA_TYPES[table_file.format])
-    loaded = Loaded(await _load(deps, resource_id, table_file), key, table_file, upload)
+    loaded = Loaded(await _load(deps, publisher.site_id, resource_id, table_file), key, table_file, upload)
     return await _switch(deps, publisher, name, resource_id, loaded, title, description)
 
 
@@ -104,13 +105,26 @@ def vars_of(problem: object) -> dict:
     return {name: getattr(problem, name) for name in ("row", "column", "value", "message")}
 
 
-async def _load(deps: OpendataDeps, resource_id: str, table_file: TableFile) -> str:
-    """A table of its own for this load (ds_<resource>_<n>), filled before anyone can see it."""
+async def _load(deps: OpendataDeps, site_id: str, resource_id: str, table_file: TableFile) -> str:
+    """A table of its own for this load (ds_<resource>_<n>), filled before anyone can see it, and its whole
+    export written on the way (services.opendata.service.exports)."""
     table = f"ds_{uuid.UUID(resource_id).hex}_{uuid.uuid4().int % 1_000_000}"
     columns = [(c.name, c.type) for c in table_file.columns]
-    loaded = await deps.datastore.load(table, columns, storable(table_file.rows()))
+    with tempfile.TemporaryDirectory(prefix="opendata-export-") as tmp:
+        with ExportWriter(Path(tmp) / "export.csv", columns) as export:
+            loaded = await deps.datastore.load(table, columns, export.tee(storable(table_file.rows())))
+        try:
+            await keep_export(deps.blobs, site_id, table, export.path)
+        except BaseException:
+            await deps.datastore.drop(table)
+            raise
     log.info("datastore_loaded", resource_id=resource_id, table=table, rows=loaded)
     return table
+
+
+async def _drop(deps: OpendataDeps, site_id: str, table: str) -> None:
+    await deps.datastore.drop(table)
+    await drop_export(deps.blobs, site_id, table)
 
 
 async def _switch(
@@ -141,12 +155,12 @@ async def _switch(
             await touch(uow, deps, dataset, publisher.actor)
             await uow.commit()
     except BaseException:
-        await deps.datastore.drop(loaded.table)
+        await _drop(deps, publisher.site_id, loaded.table)
         if loaded.new_blob:
             await deps.blobs.delete(loaded.key)
         raise
     if old_table:
-        await deps.datastore.drop(old_table)
+        await _drop(deps, publisher.site_id, old_table)
     if old_key and loaded.new_blob:
         await deps.blobs.delete(old_key)
     return resource_read(resource)
@@ -209,7 +223,8 @@ async def _reload_typed(
         await deps.blobs.get_file(key, path)
         upload = Upload(filename, path, size)
         table_file = await _checked(deps, upload, types)
-        loaded = Loaded(await _load(deps, resource_id, table_file), key, table_file, upload, new_blob=False)
+        table = await _load(deps, publisher.site_id, resource_id, table_file)
+        loaded = Loaded(table, key, table_file, upload, new_blob=False)
         await _switch(deps, publisher, name, resource_id, loaded, None, None)
 
 

@@ -106,6 +106,29 @@ async def test_exports_stream_the_whole_table(api, sites, tokens: Tokens) -> Non
     assert original.status_code == 200 and original.content.decode() == population_csv(range(1990, 2026))
 
 
+MIXED = (
+    "监测站点,监测时间,AQI,PM2.5浓度,是否超标,说明\n"
+    '琥珀山庄,2025-01-05 08:00,117,88.5,是,"轻度污染，""建议""减少户外活动"\n'
+    "董铺水库,2025-01-05 09:30:15,,12,否,\n"
+    "长江中路,2025-01-05,42,0.1,否,优\n"
+)
+
+
+async def test_the_kept_whole_export_says_what_the_live_one_says(api, sites, tokens: Tokens) -> None:
+    _, resource = await open_dataset(api, tokens, csv=MIXED, filename="空气质量.csv")
+    assert [c["type"] for c in resource["columns"]] == ["text", "timestamp", "integer", "numeric", "boolean", "text"]
+    url = f"{API}/resources/{resource['id']}/export.csv"
+    kept = await api.get(url)
+    every = ",".join(["_id", *(c["id"] for c in resource["columns"])])
+    live = await api.get(url, params={"fields": every})  # chosen fields: formatted from the datastore
+    assert kept.status_code == live.status_code == 200 and kept.content == live.content
+    rows = list(csv.reader(io.StringIO(kept.text)))
+    assert rows[1] == ["1", "琥珀山庄", "2025-01-05T08:00:00", "117", "88.5", "True", '轻度污染，"建议"减少户外活动']
+    assert rows[2][3] == "" and rows[3][2] == "2025-01-05T00:00:00" and len(rows) == 4
+    with_bom = await api.get(url, params={"bom": "true"})
+    assert with_bom.content == "\ufeff".encode() + kept.content
+
+
 async def test_gbk_files_are_read_as_gbk(api, sites, tokens: Tokens) -> None:
     headers = publisher(tokens)
     dataset, _ = await open_dataset(api, tokens, publish=False)

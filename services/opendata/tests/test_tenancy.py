@@ -55,11 +55,14 @@ async def test_only_the_owning_site_decides_applications(api, sites, tokens: Tok
     url = f"{API}/sites/feixi/desk/access-requests/{asked.json()['id']}"
     assert (await api.post(url, json={"approve": True}, headers=publisher(tokens, "feixi", "fx"))).status_code == 404
     data = f"{API}/resources/{resource['id']}/data"
-    assert (await api.get(data)).status_code == 401
+    whole = f"{API}/resources/{resource['id']}/export.csv"  # served from the file kept at load: checked the same
+    assert (await api.get(data)).status_code == 401 and (await api.get(whole)).status_code == 401
     assert (await api.get(data, headers={"x-api-key": DEVELOPER_KEY})).status_code == 403
+    assert (await api.get(whole, headers={"x-api-key": DEVELOPER_KEY})).status_code == 403
     own = f"{API}/sites/hefei/desk/access-requests/{asked.json()['id']}"
     assert (await api.post(own, json={"approve": True}, headers=publisher(tokens))).status_code == 200
     assert (await api.get(data, headers={"x-api-key": DEVELOPER_KEY})).status_code == 200
+    assert (await api.get(whole, headers={"x-api-key": DEVELOPER_KEY})).text.startswith("_id,")
     assert (await api.get(data, headers={"x-api-key": OTHER_KEY})).status_code == 403  # another application
     revoked = await api.post(own, json={"approve": False, "reason": "超出申请用途使用"}, headers=publisher(tokens))
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"

@@ -28,7 +28,7 @@ Day = Annotated[str, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")]  # a date input s
 SOURCES = {"content": "内容管理", "identity": "账号与权限"}
 
 
-def audit_query(
+async def audit_query(  # async: FastAPI would run a plain def in its thread pool
     who: Text = "",
     action: Annotated[str, Query(pattern=r"^[a-z_.]{0,60}$")] = "",
     site_id: Annotated[str, Query(pattern=r"^([a-z][a-z0-9-]{1,39}|platform)?$")] = "",
