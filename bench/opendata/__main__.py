@@ -11,12 +11,12 @@ from pathlib import Path
 import bench.opendata
 from bench.common import console, machine, quiet_logs, warn_if_busy, write_json
 from bench.opendata import PAGE, start
-from bench.opendata.data import cache_dir, ensure_csv, ensure_database
+from bench.opendata.data import cache_dir, ensure_csv, ensure_database, ensure_indexed_database
 from bench.opendata.floor import floor
 from bench.opendata.profile import profile
 from bench.opendata.quiet import wait_quiet
 from bench.opendata.report import failed, load_line, print_report
-from bench.opendata.runs import run_side, search_walkers
+from bench.opendata.runs import indexed_run, run_side, search_walkers
 from bench.opendata.sides import Datasette, Ours
 from bench.opendata.truth import Truth
 from bench.opendata.verify import Plan
@@ -52,8 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-async def sides(args: argparse.Namespace, plan: Plan, csv_path: Path, database: Path) -> dict:
-    """Ours, then Datasette, each alone on core 0."""
+async def sides(args: argparse.Namespace, plan: Plan, csv_path: Path, database: Path, indexed: Path) -> dict:
+    """Ours, then Datasette, then Datasette on the file with the composite index, each alone on core 0."""
     results: dict = {}
     pin = not args.unpinned
     with tempfile.TemporaryDirectory(prefix="sgbench-opendata-") as tmp_name:
@@ -74,6 +74,9 @@ async def sides(args: argparse.Namespace, plan: Plan, csv_path: Path, database: 
             console.rule(f"Datasette {bench.opendata.DATASETTE_VERSION}")
             results["datasette"] = await run_side(server, Datasette(), plan, args)
         results["datasette"]["log_lines"] = server.log_lines[-20:]
+        async with start.datasette(indexed, tmp, pin=pin) as server:
+            console.rule(f"Datasette {bench.opendata.DATASETTE_VERSION}, the composite index added to its file")
+            results["datasette"]["runs"].append(await indexed_run(server, plan, args))
     return results
 
 
@@ -83,6 +86,7 @@ async def main(args: argparse.Namespace) -> int:
     warn_if_busy()
     csv_path = ensure_csv(args.rows)
     database = ensure_database(args.rows, csv_path)
+    indexed = ensure_indexed_database(args.rows, database)
     version = start.ensure_datasette()
     truth = Truth(database, args.rows)
     try:
@@ -91,8 +95,8 @@ async def main(args: argparse.Namespace) -> int:
         truth.close()
     starts = f"{plan.starts[0]:,} … {plan.starts[-1]:,}"
     console.print(f"[dim]{len(plan.combos)} filter pairs; walkers start at rows {starts}[/]")
-    alone = floor(database, plan)
-    results = await sides(args, plan, csv_path, database)
+    alone = floor(database, indexed, plan)
+    results = await sides(args, plan, csv_path, database, indexed)
     arguments = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     payload = {"bench": "opendata", "machine": machine(), "datasette": version, "args": arguments,
                "depth": plan.starts[0], "data": str(cache_dir(args.rows)), "filter_pairs": plan.combos,

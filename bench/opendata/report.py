@@ -22,11 +22,14 @@ SIDES = {
     ("datasette", "nosuggest"): "DS _nosuggest=1",
     ("datasette", "nocount"): "DS _nosuggest=1&_nocount=1",
     ("datasette", "default"): "DS default (suggestions on)",
+    ("datasette", "indexed"): "DS _nosuggest=1, composite index added",
 }
 PROFILED = {"a": "(a)", "export": "(c) the export"}
 LEGEND = (
     "ours = services.opendata, CKAN datastore_search (include_total=false); DS = Datasette {version} table JSON "
-    "(_nosuggest: no facet suggestions; _nocount: no count of the filtered rows)."
+    "(_nosuggest: no facet suggestions; _nocount: no count of the filtered rows). Both files start with one index "
+    "per column; ours builds the composite index (区县, 等级, 监测时间) itself once (a) has been slow three times "
+    "(during the answer checks); 'composite index added' is Datasette on a copy of its file with that index."
 )
 
 
@@ -83,8 +86,15 @@ def export_table(results: dict[str, Any]) -> Table:
     table = Table(title="(c) the whole table as CSV, streamed on one connection; server VmRSS sampled every 100 ms")
     for column in ("server", "MB", "s", "MB/s", "first byte s", "rows", "RSS before → peak → after MiB", "CPU %"):
         table.add_column(column, justify="left" if column == "server" else "right")
-    for side, label in (("ours", "ours: export.csv"), ("datasette", "DS: .csv?_stream=on&_size=max")):
-        e = results[side]["export"]
+    exports = (
+        ("ours", "export", "ours: export.csv (the file kept at load)"),
+        ("ours", "export_live", "ours: export.csv?fields=… (formatted live)"),
+        ("datasette", "export", "DS: .csv?_stream=on&_size=max"),
+    )
+    for side, key, label in exports:
+        if key not in results[side]:
+            continue
+        e = results[side][key]
         rss = " → ".join(fmt(e["rss_kib"][k] / 1024, 0) for k in ("before", "peak", "after"))
         table.add_row(
             label, fmt(e["bytes"] / 1e6), fmt(e["seconds"], 2), fmt(e["mb_per_s"]), fmt(e["first_byte_s"], 3),
@@ -167,8 +177,9 @@ def print_report(payload: dict[str, Any]) -> None:
     for line in legend(payload["depth"], payload["datasette"]):
         console.print(line, highlight=False)
     console.print(export_table(results))
-    same = results["ours"]["export"]["sha1"] == results["datasette"]["export"]["sha1"]
-    console.print(f"The two CSV exports are {'byte for byte the same' if same else '[bold red]different[/]'}.")
+    sums = {results["ours"]["export"]["sha1"], results["datasette"]["export"]["sha1"]}
+    sums.add(results["ours"].get("export_live", results["ours"]["export"])["sha1"])
+    console.print(f"The CSV exports are {'byte for byte the same' if len(sums) == 1 else '[bold red]different[/]'}.")
     console.print(load_line(results["loaded"]))
     console.print(checks_table(results))
     console.print(floor_table(payload["sqlite_alone"]))

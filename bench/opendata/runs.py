@@ -82,22 +82,43 @@ async def run_side(server: ServerProcess, side: Ours | Datasette, plan: Plan, ar
             f"p99 {latency['p99']:.1f} ms, {result['errors']} errors, server {result['cpu']['server_pct']:.0f} %[/]"
         )
     exported = await undisturbed(server.process.pid, args.quiet_minutes, functools.partial(export, server, side))
-    return {"checks": checks, "runs": runs, "export": exported, "ready_seconds": server.ready_seconds,
-            "command": server.command}  # fmt: skip
+    found = {"checks": checks, "runs": runs, "export": exported, "ready_seconds": server.ready_seconds,
+             "command": server.command}  # fmt: skip
+    if isinstance(side, Ours):
+        live = functools.partial(export, server, side, side.export_live())
+        found["export_live"] = await undisturbed(server.process.pid, args.quiet_minutes, live)
+    return found
 
 
-async def export(server: ServerProcess, side: Ours | Datasette) -> dict[str, Any]:
+async def indexed_run(server: ServerProcess, plan: Plan, args: argparse.Namespace) -> dict[str, Any]:
+    """(a) on Datasette again, its file given the composite index our datastore builds for itself."""
+    side = Datasette()
+    make = search_walkers(side, plan, "nosuggest", args.connections)
+    measured = functools.partial(measure, server, make, args.seconds, args.warmup)
+    result = await undisturbed(server.process.pid, args.quiet_minutes, measured)
+    result |= {"query": "a", "side": side.name, "variant": "indexed", "example": make()[0].path()}
+    latency = result["latency_ms"]
+    console.print(
+        f"[dim]datasette a indexed: {result['requests_per_s']:,.1f} req/s, p50 {latency['p50']:.1f} "
+        f"p99 {latency['p99']:.1f} ms, {result['errors']} errors[/]"
+    )
+    return result
+
+
+async def export(server: ServerProcess, side: Ours | Datasette, path: str | None = None) -> dict[str, Any]:
     """The whole table as CSV on one connection; the server's VmRSS every 100 ms and its CPU meanwhile."""
     pid = server.process.pid
     before = cpu_sample(pid)
+    path = path or side.export()
     async with rss_watch(pid) as rss:
-        got = await stream(server.port, side.export())
+        got = await stream(server.port, path)
     cpu = cpu_between(before, cpu_sample(pid))
     console.print(
-        f"[dim]{side.name} export: {got.bytes / 1e6:,.1f} MB in {got.seconds:.1f} s = {got.mb_per_s:.1f} MB/s, "
+        f"[dim]{side.name} export {path[-40:]}: {got.bytes / 1e6:,.1f} MB in {got.seconds:.1f} s = "
+        f"{got.mb_per_s:.1f} MB/s, "
         f"RSS {rss[0] / 1024:.0f} → peak {max(rss) / 1024:.0f} MiB[/]"
     )
-    return {"path": side.export(), "status": got.status, "bytes": got.bytes, "lines": got.lines,
+    return {"path": path, "status": got.status, "bytes": got.bytes, "lines": got.lines,
             "rows": got.lines - 1, "seconds": got.seconds, "first_byte_s": got.first_byte_s,
             "mb_per_s": got.mb_per_s, "sha1": got.sha1, "header": got.head,
             "rss_kib": {"before": rss[0], "peak": max(rss), "after": rss[-1], "samples": len(rss)},

@@ -49,6 +49,10 @@ class Ours:
     def export(self) -> str:
         return f"{API}/resources/{self.resource_id}/export.csv"
 
+    def export_live(self) -> str:
+        """The same table with every field named: formatted from the datastore as it streams, not the kept file."""
+        return f"{self.export()}?{query({'fields': ','.join(COLUMN_NAMES)})}"
+
     @staticmethod
     def page(body: bytes) -> tuple[list[int], str | None]:
         """The records' _ids and next_page (keyset: pass it back to continue after this page's last row)."""
