@@ -192,7 +192,7 @@ async def a_developers_key(http, platform) -> tuple[Person, str]:
     later = await dev.get("/console/account/developer")
     assert key not in later.text and f"sgk_{key[4:16]}_…" in later.text and "120 次" in later.text
     assert "有效" in later.text and "datastore_search(resource_id=" in later.text and "ckanapi.RemoteCKAN" in later.text
-    assert "不提供按密钥统计的调用次数" in later.text
+    assert "还没有使用申请" in later.text and "0 次" in later.text  # nothing called yet
     return dev, key
 
 
@@ -226,6 +226,9 @@ async def test_a_developer_applies_with_a_key_and_the_publisher_approves(portal,
     assert "没有待审批的申请" in (await tjj.get(f"{DESK}/requests")).text
 
     await flush_usage(platform)
+    mine = await dev.get("/console/account/developer")  # the developer's own figures: per key, and the decision
+    assert re.search(r"<td>120 次</td>\s*<td>[1-9]\d* 次</td>\s*<td>0 次</td>", mine.text)  # limit, calls, downloads
+    assert "合肥市公交线路日客流量" in mine.text and "已批准" in mine.text
     stats = await tjj.get(f"{DESK}/stats")
     assert '<svg class="chart" role="img"' in stats.text and "每日接口调用量和文件下载量" in stats.text
     assert re.search(r"接口调用 <strong>[1-9]\d*</strong> 次", stats.text) and "调用 1 次" in stats.text

@@ -79,8 +79,17 @@ class OpendataRepository:
         )
         return set((await self.session.scalars(query)).all())
 
-    async def usage(self, since: date, *, dataset_ids: Collection[str] | None = None, key_id: str | None = None):  # noqa: ANN201
+    async def usage(  # noqa: ANN201 - Usage rows
+        self,
+        since: date,
+        *,
+        dataset_ids: Collection[str] | None = None,
+        key_id: str | None = None,
+        owner_id: str | None = None,
+    ):
         query = select(Usage).where(Usage.day >= since).order_by(Usage.day)
+        if owner_id is not None:
+            query = query.where(Usage.owner_id == owner_id)
         if dataset_ids is not None:
             query = query.where(Usage.dataset_id.in_(list(dataset_ids)))
         if key_id is not None:

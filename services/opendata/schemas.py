@@ -144,6 +144,8 @@ class AccessRequestRead(BaseModel):
     reason: str | None
     decided_at: datetime | None
     created_at: datetime
+    dataset_name: str | None = None
+    dataset_title: str | None = None
 
 
 class UsageRow(BaseModel):
@@ -151,3 +153,4 @@ class UsageRow(BaseModel):
     dataset_id: str
     kind: str
     count: int
+    key_id: str | None = Field(None, description="the key that made the calls (a developer's own figures only)")

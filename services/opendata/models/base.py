@@ -42,3 +42,4 @@ class Usage(Base):
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # api | download
     site_id: Mapped[str] = mapped_column(String(40), index=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+    owner_id: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)  # the key's owner

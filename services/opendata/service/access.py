@@ -5,11 +5,11 @@ departments decide here."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.opendata.models import AccessRequest
+from services.opendata.models import AccessRequest, Dataset
 from services.opendata.schemas import AccessDecision, AccessRequestCreate, AccessRequestRead
 from services.opendata.service.context import OpendataDeps, Publisher, Reader
 from shared.errors import Conflict, Forbidden, NotFound, Unauthenticated
@@ -110,15 +110,15 @@ async def requests_of(deps: OpendataDeps, reader: Reader) -> list[AccessRequestR
     async with deps.platform_uow() as uow:
         if reader.key is not None:
             found = await uow.repo.access_requests()
-            return [_read(r) for r in found if r.application_id == reader.key.application_id]
+            return await _described(uow, [r for r in found if r.application_id == reader.key.application_id])
         if reader.principal is not None:
-            return [_read(r) for r in await uow.repo.requests_of_owner(reader.principal.subject)]
+            return await _described(uow, await uow.repo.requests_of_owner(reader.principal.subject))
     raise Unauthenticated("请使用您的应用的 API 密钥（X-API-Key）或登录后查看", code="key_required")
 
 
 async def desk_requests(deps: OpendataDeps, publisher: Publisher, status: str | None) -> list[AccessRequestRead]:
     async with deps.site_uow(publisher.site_id) as uow:
-        return [_read(r) for r in await uow.repo.access_requests(status=status)]
+        return await _described(uow, await uow.repo.access_requests(status=status))
 
 
 async def decide(
@@ -144,5 +144,12 @@ async def decide(
 _LABELS = {"pending": "待审批", "approved": "批准", "rejected": "拒绝", "revoked": "撤销"}
 
 
-def _read(request: AccessRequest) -> AccessRequestRead:
-    return AccessRequestRead.model_validate(request, from_attributes=True)
+def _read(request: AccessRequest, dataset: Dataset | None = None) -> AccessRequestRead:
+    named = {"dataset_name": dataset.name, "dataset_title": dataset.title} if dataset else {}
+    return AccessRequestRead.model_validate(request, from_attributes=True).model_copy(update=named)
+
+
+async def _described(uow, requests: Sequence[AccessRequest]) -> list[AccessRequestRead]:  # noqa: ANN001 - a unit of work
+    """Requests with their dataset's name and title (what a developer and a department recognise them by)."""
+    datasets = {key: await uow.repo.dataset(key) for key in {r.dataset_id for r in requests}}
+    return [_read(r, datasets[r.dataset_id]) for r in requests]

@@ -64,6 +64,10 @@ class Reader:
     def key_id(self) -> str:
         return self.key.key_id if self.key else ""
 
+    @property
+    def owner_id(self) -> str:
+        return self.key.owner_id if self.key else ""
+
     def publishes(self, site_id: str) -> bool:
         return self.principal is not None and self.principal.has_role(site_id, PUBLISHER_ROLES)
 

@@ -156,7 +156,7 @@ class DataReader:
         return answer.columns, answer.rows, answer.truncated
 
     def count(self, item: Readable, reader: Reader, kind: str) -> None:
-        self.deps.usage.add(self.deps.today(), item.dataset_id, item.site_id, reader.key_id, kind)
+        self.deps.usage.add(self.deps.today(), item.dataset_id, item.site_id, reader.key_id, kind, reader.owner_id)
 
 
 def _fields(fields: list[str] | None, columns: dict[str, str]) -> list[str] | None:

@@ -16,12 +16,12 @@ from shared.errors import Unauthenticated
 async def write_usage(deps: OpendataDeps, counts: Counter[UsageKey]) -> None:
     """Add the counts to their rows (one transaction per flush)."""
     async with deps.platform_uow() as uow:
-        for (day, dataset_id, key_id, kind, site_id), count in counts.items():
+        for (day, dataset_id, key_id, kind, site_id, owner_id), count in counts.items():
             row = await uow.session.get(Usage, (day, dataset_id, key_id, kind))
             if row is None:
-                uow.session.add(
-                    Usage(day=day, dataset_id=dataset_id, key_id=key_id, kind=kind, site_id=site_id, count=count)
-                )
+                kept = Usage(day=day, dataset_id=dataset_id, key_id=key_id, kind=kind, site_id=site_id, count=count)
+                kept.owner_id = owner_id
+                uow.session.add(kept)
             else:
                 row.count += count
         await uow.commit()
@@ -37,17 +37,21 @@ async def site_usage(deps: OpendataDeps, publisher: Publisher, days: int) -> lis
 
 
 async def key_usage(deps: OpendataDeps, reader: Reader, days: int) -> list[UsageRow]:
-    """A developer's own calls with one key, per day and dataset."""
-    if reader.key is None:
-        raise Unauthenticated("请使用您的 API 密钥（X-API-Key）查看调用量", code="key_required")
+    """A developer's own calls per day and dataset: with a key, that key's; signed in, every key of theirs."""
     since = deps.today() - timedelta(days=days - 1)
     async with deps.platform_uow() as uow:
-        rows = await uow.repo.usage(since, key_id=reader.key.key_id)
-    return _summed(rows)
+        if reader.key is not None:
+            return _summed(await uow.repo.usage(since, key_id=reader.key.key_id), by_key=True)
+        if reader.principal is not None:
+            return _summed(await uow.repo.usage(since, owner_id=reader.principal.subject), by_key=True)
+    raise Unauthenticated("请使用您的 API 密钥（X-API-Key）或登录后查看调用量", code="key_required")
 
 
-def _summed(rows) -> list[UsageRow]:  # noqa: ANN001 - Usage rows
-    totals: Counter[tuple[str, str, str]] = Counter()
+def _summed(rows, *, by_key: bool = False) -> list[UsageRow]:  # noqa: ANN001 - Usage rows
+    totals: Counter[tuple[str, str, str, str]] = Counter()
     for row in rows:
-        totals[(row.day.isoformat(), row.dataset_id, row.kind)] += row.count
-    return [UsageRow(day=d, dataset_id=ds, kind=k, count=n) for (d, ds, k), n in sorted(totals.items())]
+        totals[(row.day.isoformat(), row.dataset_id, row.kind, row.key_id if by_key else "")] += row.count
+    return [
+        UsageRow(day=d, dataset_id=ds, kind=k, count=n, key_id=key or None)
+        for (d, ds, k, key), n in sorted(totals.items())
+    ]

@@ -12,15 +12,15 @@ from datetime import date
 from shared.logs import get_logger
 
 log = get_logger("opendata.usage")
-UsageKey = tuple[date, str, str, str, str]  # day, dataset, key ('' without one), kind (api | download), site
+UsageKey = tuple[date, str, str, str, str, str]  # day, dataset, key ('' without one), kind (api|download), site, owner
 
 
 class UsageCounter:
     def __init__(self) -> None:
         self._counts: Counter[UsageKey] = Counter()
 
-    def add(self, day: date, dataset_id: str, site_id: str, key_id: str, kind: str) -> None:
-        self._counts[(day, dataset_id, key_id, kind, site_id)] += 1
+    def add(self, day: date, dataset_id: str, site_id: str, key_id: str, kind: str, owner_id: str = "") -> None:
+        self._counts[(day, dataset_id, key_id, kind, site_id, owner_id)] += 1
 
     def take(self) -> Counter[UsageKey]:
         counts, self._counts = self._counts, Counter()

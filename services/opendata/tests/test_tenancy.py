@@ -87,6 +87,13 @@ async def test_calls_and_downloads_are_counted_per_key(api, sites, tokens: Token
     shown = (await api.get(f"{API}/datasets/{dataset['name']}")).json()
     assert shown["api_calls"] == 4 and shown["downloads"] == 1
     mine = (await api.get(f"{API}/my/usage", headers={"x-api-key": DEVELOPER_KEY})).json()
-    assert [(r["kind"], r["count"]) for r in mine] == [("api", 3)]
+    assert [(r["kind"], r["count"], r["key_id"]) for r in mine] == [("api", 3, "aaaaaaaaaaaa")]
     site = (await api.get(f"{API}/sites/hefei/desk/usage", headers=publisher(tokens))).json()
     assert sorted((r["kind"], r["count"]) for r in site) == [("api", 4), ("download", 1)]
+    await api.get(f"{API}/resources/{resource['id']}/data", headers={"x-api-key": OTHER_KEY})
+    await runtime.workers[-1].flush()
+    signed_in = (await api.get(f"{API}/my/usage", headers=tokens.bearer("dev-zhang"))).json()  # every key of theirs
+    assert [(r["key_id"], r["count"]) for r in signed_in] == [("aaaaaaaaaaaa", 3)]
+    other = (await api.get(f"{API}/my/usage", headers=tokens.bearer("dev-wang"))).json()
+    assert [(r["key_id"], r["count"]) for r in other] == [("bbbbbbbbbbbb", 1)]
+    assert (await api.get(f"{API}/my/usage")).status_code == 401

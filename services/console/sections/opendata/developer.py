@@ -1,8 +1,10 @@
 """个人中心 → 开发者: a registered developer's applications and their API keys for the open-data portal — an
-application created, a key issued (shown once: the platform keeps only its hash) or revoked, and how to call."""
+application created, a key issued (shown once: the platform keeps only its hash) or revoked, each key's calls and
+downloads of the last 30 days, the 有条件开放 applications' decisions, and how to call."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -19,6 +21,9 @@ HERE = "/console/account/developer"
 AppId = Annotated[str, Path(pattern=r"^app-[0-9a-f]{12}$")]
 KeyId = Annotated[str, Path(pattern=r"^[a-z0-9]{12}$")]
 DEFAULT_PER_MINUTE = 600
+USAGE = "/api/v1/opendata/my/usage"  # every key of the signed-in developer, counted by the open-data portal
+REQUESTS = "/api/v1/opendata/my/access-requests"
+USAGE_DAYS = 30
 
 
 @router.get("")
@@ -74,18 +79,30 @@ async def _page(
     status: int = 200,
 ) -> Response:
     deps = deps_of(request)
-    apps = [_app(app) for app in await deps.api.call(staff.token, "GET", APPS)]
+    usage = await deps.api.call(staff.token, "GET", USAGE, params={"days": USAGE_DAYS})
+    requests = await deps.api.call(staff.token, "GET", REQUESTS)
+    apps = [_app(app, _per_key(usage)) for app in await deps.api.call(staff.token, "GET", APPS)]
     return pages_of(request).render(
         request, "opendata/developer.html", staff, status=status, apps=apps, issued=issued, errors=errors or {},
         values=values or {}, platform=deps.settings.public_url, default_per_minute=DEFAULT_PER_MINUTE,
+        requests=requests, days=USAGE_DAYS, names={app["id"]: app["name"] for app in apps},
     )  # fmt: skip
 
 
-def _app(app: dict[str, Any]) -> dict[str, Any]:
-    """An application with its keys' moments in Beijing time, live keys first."""
+def _per_key(usage: list[dict[str, Any]]) -> dict[str, Counter]:
+    """The open-data portal's count of each key's calls and downloads over the days asked."""
+    found: dict[str, Counter] = defaultdict(Counter)
+    for row in usage:
+        found[row["key_id"]][row["kind"]] += row["count"]
+    return found
+
+
+def _app(app: dict[str, Any], usage: dict[str, Counter]) -> dict[str, Any]:
+    """An application with its keys' moments in Beijing time and their counts, live keys first."""
     keys = [
         key | {"created": china_time(key["created_at"]), "revoked": china_time(key["revoked_at"]),
-               "last_used": china_time(key["last_used_at"])}
+               "last_used": china_time(key["last_used_at"]), "calls": usage[key["id"]]["api"],
+               "downloads": usage[key["id"]]["download"]}
         for key in app["keys"]
     ]  # fmt: skip
     return app | {"keys": sorted(keys, key=lambda k: (k["revoked_at"] is not None, k["created_at"]))}
