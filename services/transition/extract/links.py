@@ -1,0 +1,72 @@
+"""What a legacy body points at: attachments (files the site served: 公告's PDF, the 申请表 .doc), images, and
+links to other pages — each as an absolute URL, so the migration can fetch the files into the blob store and
+rewrite every link to where it lands on the platform (or report it as one that did not come along)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml.html import HtmlElement, fragment_fromstring
+
+DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".ppt", ".pptx", ".dps")  # 公文, forms (WPS, OFD)
+TABLE_SUFFIXES = (".xls", ".xlsx", ".et", ".csv")
+ARCHIVE_AND_MEDIA_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".mp4", ".mp3")
+ATTACHMENT_SUFFIXES = frozenset(DOCUMENT_SUFFIXES + TABLE_SUFFIXES + ARCHIVE_AND_MEDIA_SUFFIXES)
+IMAGE_SUFFIXES = frozenset([".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg"])
+NOT_PAGES = ("javascript:", "mailto:", "tel:", "#", "data:")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str  # absolute, without its #fragment
+    text: str
+    kind: str  # attachment | image | page | external
+
+
+def body_links(body_html: str, page_url: str) -> list[Link]:
+    """Every link and image of a body, in order, once each."""
+    if not body_html.strip():
+        return []
+    container = fragment_fromstring(body_html, create_parent="div")
+    seen: dict[str, Link] = {}
+    for element in container.iter("a", "img"):
+        raw = (element.get("href") if element.tag == "a" else element.get("src")) or ""
+        url = absolute(raw, page_url)
+        if url is None or url in seen:
+            continue
+        text = " ".join(element.text_content().split()) if element.tag == "a" else element.get("alt") or ""
+        seen[url] = Link(url, text, "image" if element.tag == "img" else kind_of(url, page_url))
+    return list(seen.values())
+
+
+def absolute(raw: str, page_url: str) -> str | None:
+    raw = raw.strip()
+    if not raw or raw.lower().startswith(NOT_PAGES):
+        return None
+    url = urldefrag(urljoin(page_url, raw)).url
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def kind_of(url: str, page_url: str) -> str:
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    if suffix in ATTACHMENT_SUFFIXES:
+        return "attachment"
+    return "page" if same_site(url, page_url) else "external"
+
+
+def same_site(url: str, page_url: str) -> bool:
+    return urlsplit(url).hostname == urlsplit(page_url).hostname
+
+
+def page_links(root: HtmlElement, page_url: str) -> list[str]:
+    """Every same-site page a page links to (a crawl's frontier), in order, once each."""
+    found: dict[str, None] = {}
+    for element in root.iter("a"):
+        url = absolute(element.get("href") or "", page_url)
+        if url and same_site(url, page_url):
+            found.setdefault(url, None)
+    return list(found)
