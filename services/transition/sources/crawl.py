@@ -1,0 +1,218 @@
+"""A polite crawl of a live legacy site: robots.txt obeyed, a few requests at a time and no faster than the site
+allows, conditional requests on a second pass, and resumable — where it stands lives in a `Frontier` (the
+migration job's table), so a crash or a cancel loses nothing and a restart fetches nothing twice.
+
+Redirects are not followed blindly: a 301/302 is recorded (the URL map must keep it) and its target queued if it
+is on the legacy site. Only the legacy site's hosts are crawled; links elsewhere are reported by the extraction,
+never fetched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+from lxml.html import document_fromstring
+
+from services.transition.extract.decoding import decode_page
+from services.transition.extract.links import page_links
+from services.transition.extract.page import whole_document
+from services.transition.sources.base import Fetched
+
+USER_AGENT = "SitegroupMigration/1.0 (site migration of a consolidated government site platform)"  # headers are ASCII
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class Frontier(Protocol):
+    """Where the crawl stands, kept by whoever owns the job (idempotent: adding a known URL does nothing)."""
+
+    async def add(self, urls: Iterable[str]) -> None: ...
+
+    async def take(self, limit: int) -> list[str]:
+        """Queued URLs, marked taken (a restart puts taken-but-unfinished ones back)."""
+        ...
+
+    async def validators(self, url: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified a previous fetch of this URL got."""
+        ...
+
+    async def finished(self, url: str, fetched: Fetched | None, error: str | None) -> None: ...
+
+
+@dataclass
+class CrawlPolicy:
+    hosts: frozenset[str]  # the legacy site's hosts: nothing else is fetched
+    concurrency: int = 4
+    per_second: float = 4.0  # requests per second to the site, at most (robots.txt's Crawl-delay may lower it)
+    max_pages: int = 200_000
+    user_agent: str = USER_AGENT
+    timeout: float = 30.0
+
+
+@dataclass
+class CrawlStats:
+    fetched: int = 0
+    unchanged: int = 0  # 304 Not Modified
+    redirects: int = 0
+    errors: int = 0
+    refused_by_robots: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+class Pacer:
+    """No more than `per_second` starts, spread evenly (not in bursts), across every worker."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class Crawler:
+    def __init__(self, client: httpx.AsyncClient, frontier: Frontier, policy: CrawlPolicy) -> None:
+        self.client, self.frontier, self.policy = client, frontier, policy
+        self.stats = CrawlStats()
+        self._robots: dict[str, RobotFileParser] = {}
+        self._pacer = Pacer(policy.per_second)
+
+    async def run(
+        self,
+        seeds: Iterable[str],
+        on_page: Callable[[Fetched], Awaitable[None]],
+        cancel: asyncio.Event | None = None,
+    ) -> CrawlStats:
+        """Fetch until the frontier is empty, `max_pages` are done, or `cancel` is set (in-flight ones finish)."""
+        cancel = cancel or asyncio.Event()
+        await self.frontier.add(u for u in seeds if self.in_scope(u))
+        done = 0
+        while not cancel.is_set() and done < self.policy.max_pages:
+            batch = await self.frontier.take(min(self.policy.concurrency, self.policy.max_pages - done))
+            if not batch:
+                break
+            await asyncio.gather(*(self._one(url, on_page) for url in batch))
+            done += len(batch)
+        return self.stats
+
+    def in_scope(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and (parts.hostname or "") in self.policy.hosts
+
+    async def _one(self, url: str, on_page: Callable[[Fetched], Awaitable[None]]) -> None:
+        if not await self._allowed(url):
+            self.stats.refused_by_robots += 1
+            await self.frontier.finished(url, None, "robots.txt 不允许抓取")
+            return
+        try:
+            fetched = await self._fetch(url)
+        except httpx.HTTPError as exc:
+            self.stats.errors += 1
+            await self.frontier.finished(url, None, f"{type(exc).__name__}: {exc}"[:300])
+            return
+        self.stats.statuses[fetched.status] = self.stats.statuses.get(fetched.status, 0) + 1
+        await self._follow(fetched)
+        if fetched.status == 200:
+            self.stats.fetched += 1
+            await on_page(fetched)
+        await self.frontier.finished(url, fetched, None)
+
+    async def _fetch(self, url: str) -> Fetched:
+        etag, modified = await self.frontier.validators(url)
+        headers = {"user-agent": self.policy.user_agent}
+        if etag:
+            headers["if-none-match"] = etag
+        if modified:
+            headers["if-modified-since"] = modified
+        await self._pacer.wait()
+        answer = await self.client.get(url, headers=headers, follow_redirects=False, timeout=self.policy.timeout)
+        return Fetched(
+            url, answer.status_code, answer.content, answer.headers.get("content-type"), answer.headers.get("etag"),
+            answer.headers.get("last-modified"), answer.headers.get("location"),
+        )  # fmt: skip
+
+    async def _follow(self, fetched: Fetched) -> None:
+        """Queue what the answer points at on the legacy site: a redirect's target, an HTML page's links."""
+        if fetched.status == 304:
+            self.stats.unchanged += 1
+        elif fetched.status in REDIRECTS and fetched.location:
+            self.stats.redirects += 1
+            target = httpx.URL(fetched.url).join(fetched.location)
+            if self.in_scope(str(target)):
+                await self.frontier.add([str(target)])
+        elif fetched.status == 200 and fetched.is_html:
+            root = whole_document(document_fromstring(decode_page(fetched.body, fetched.content_type).text or "<p/>"))
+            await self.frontier.add(u for u in page_links(root, fetched.url) if self.in_scope(u))
+
+    async def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        robots = self._robots.get(origin)
+        if robots is None:
+            robots = self._robots[origin] = await self._read_robots(origin)
+        return robots.can_fetch(self.policy.user_agent, url)
+
+    async def _read_robots(self, origin: str) -> RobotFileParser:
+        """robots.txt once per origin; none (404) allows everything, an unreachable one allows nothing."""
+        robots = RobotFileParser(f"{origin}/robots.txt")
+        try:
+            answer = await self.client.get(f"{origin}/robots.txt", headers={"user-agent": self.policy.user_agent})
+        except httpx.HTTPError:
+            robots.disallow_all = True
+            return robots
+        if answer.status_code in (401, 403):
+            robots.disallow_all = True
+        elif answer.status_code == 200:
+            robots.parse(decode_page(answer.content, answer.headers.get("content-type")).text.splitlines())
+            delay = robots.crawl_delay(self.policy.user_agent)
+            if delay:
+                self._pacer.interval = max(self._pacer.interval, float(delay))
+        else:
+            robots.allow_all = True
+        return robots
+
+
+class MemoryFrontier:
+    """A frontier in memory: for a one-off crawl and the tests (a job keeps its own in the database)."""
+
+    def __init__(self) -> None:
+        self.queued: dict[str, None] = {}
+        self.known: set[str] = set()
+        self.results: dict[str, tuple[Fetched | None, str | None]] = {}
+
+    async def add(self, urls: Iterable[str]) -> None:
+        for url in urls:
+            if url not in self.known:
+                self.known.add(url)
+                self.queued[url] = None
+
+    async def take(self, limit: int) -> list[str]:
+        taken = list(self.queued)[:limit]
+        for url in taken:
+            del self.queued[url]
+        return taken
+
+    async def validators(self, url: str) -> tuple[str | None, str | None]:
+        fetched = self.results.get(url, (None, None))[0]
+        return (fetched.etag, fetched.last_modified) if fetched else (None, None)
+
+    async def finished(self, url: str, fetched: Fetched | None, error: str | None) -> None:
+        if fetched is not None and fetched.status == 304 and url in self.results:
+            return  # unchanged: the page and validators of the fetch before stand
+        self.results[url] = (fetched, error)
+
+    def again(self) -> None:
+        """Everything known queued once more (a second pass: conditional requests)."""
+        self.queued = dict.fromkeys(self.known)

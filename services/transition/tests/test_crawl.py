@@ -1,0 +1,88 @@
+"""The crawl of a live legacy site (served on loopback): every page reached from the home page once, robots.txt
+and the site's bounds kept, no more requests at once or per second than allowed, a redirect recorded and its
+target fetched, a cancelled crawl resumed without fetching anything twice, and a second pass answered 304."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from services.transition.extract import extract_page
+from services.transition.sources.base import Fetched
+from services.transition.sources.crawl import CrawlPolicy, Crawler, MemoryFrontier
+from services.transition.tests.legacy_site import article_path, article_title, legacy_site
+from shared.testing import serve_on_port
+
+ARTICLES = 45  # three list pages of 20
+
+
+@pytest.fixture
+def site():
+    app, visits = legacy_site(ARTICLES, delay=0.005)
+    with serve_on_port(app) as base:
+        yield base, visits
+
+
+def crawler(client: httpx.AsyncClient, frontier: MemoryFrontier, **policy) -> Crawler:
+    return Crawler(client, frontier, CrawlPolicy(hosts=frozenset({"127.0.0.1"}), **policy))
+
+
+async def test_a_crawl_reaches_every_page_once_within_its_bounds(site) -> None:
+    base, visits = site
+    frontier, pages = MemoryFrontier(), []
+
+    async def keep(fetched: Fetched) -> None:
+        pages.append(fetched)
+
+    began = time.monotonic()
+    async with httpx.AsyncClient() as client:
+        stats = await crawler(client, frontier, concurrency=3, per_second=100).run([f"{base}/"], keep)
+    took = time.monotonic() - began
+    urls = {p.url for p in pages}
+    assert {f"{base}{article_path(n)}" for n in range(ARTICLES)} <= urls
+    assert {f"{base}/xwzx/tzgg/index.html", f"{base}/xwzx/tzgg/index_2.html"} <= urls
+    assert f"{base}/u/40.pdf" in urls and stats.fetched == len(pages) == ARTICLES + 3 + 1 + 5  # + lists, home, PDFs
+    assert stats.refused_by_robots == 1 and "/admin/login.jsp" not in visits.paths  # robots.txt: Disallow /admin/
+    assert stats.redirects == 1 and stats.statuses[301] == 1  # /old/tzgg.html, recorded, its target fetched once
+    assert all(count == 1 for path, count in visits.paths.items() if path != "/robots.txt")
+    assert visits.most_at_once <= 3 and took >= (len(pages) - 1) / 100  # never faster than 100 per second
+    home = next(p for p in pages if p.url == f"{base}/")
+    assert extract_page(home.url, home.body, home.content_type).encoding == "gb18030"
+
+
+async def test_a_cancelled_crawl_resumes_without_fetching_anything_twice(site) -> None:
+    base, visits = site
+    frontier, seen, cancel = MemoryFrontier(), [], asyncio.Event()
+
+    async def keep(fetched: Fetched) -> None:
+        seen.append(fetched.url)
+        if len(seen) == 10:
+            cancel.set()
+
+    async with httpx.AsyncClient() as client:
+        await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep, cancel)
+        assert 10 <= len(seen) < 20 and frontier.queued
+        await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep)
+    assert len(seen) == len(set(seen)) == ARTICLES + 9
+    assert all(count == 1 for path, count in visits.paths.items() if path != "/robots.txt")
+
+
+async def test_a_second_pass_asks_conditionally_and_the_site_answers_304(site) -> None:
+    base, visits = site
+    frontier, changed = MemoryFrontier(), []
+
+    async def keep(fetched: Fetched) -> None:
+        changed.append(fetched.url)
+
+    async with httpx.AsyncClient() as client:
+        await crawler(client, frontier, per_second=0).run([f"{base}/"], keep)
+        changed.clear()
+        frontier.again()
+        stats = await crawler(client, frontier, per_second=0).run([], keep)
+    assert visits.conditional_hits == ARTICLES and stats.unchanged == ARTICLES
+    assert f"{base}{article_path(7)}" not in changed  # unchanged articles are not handed on again
+    first = frontier.results[f"{base}{article_path(0)}"][0]
+    assert first.status == 200 and article_title(0).encode() in first.body  # the page of the first pass stands
