@@ -12,7 +12,7 @@ import pytest
 
 from services.transition.extract import extract_page
 from services.transition.sources.base import Fetched
-from services.transition.sources.crawl import CrawlPolicy, Crawler, MemoryFrontier
+from services.transition.sources.crawl import Crawler, CrawlPolicy, MemoryFrontier
 from services.transition.tests.legacy_site import article_path, article_title, legacy_site
 from shared.testing import serve_on_port
 
