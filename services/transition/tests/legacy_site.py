@@ -79,6 +79,8 @@ def _answer(request: Request, articles: int, visits: Visits) -> Response:
         return Response(status_code=301, headers={"location": "/xwzx/tzgg/index.html"})
     if path.startswith("/xwzx/tzgg/index"):
         return _list(path, articles)
+    if path == "/u/withdrawn.doc":  # a file taken down, answered with a page (a "soft 404", as old CMSes do)
+        return Response("<h1>该文件已删除</h1>".encode(), media_type="text/html; charset=utf-8")
     if path.startswith("/u/") and path.endswith(".pdf"):
         return Response(b"%PDF-1.4 " + path.encode() + b" %%EOF", media_type="application/pdf")
     number = _article_number(path, articles)

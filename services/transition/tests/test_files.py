@@ -1,0 +1,47 @@
+"""Legacy files into the blob store: copied once per content however many links lead to them, named as their
+site named them, typed by their bytes, and refused with a reason when missing, too large or a page in disguise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from services.transition.sources.files import CopiedFile, FileCopier, FileProblem
+from services.transition.tests.legacy_site import legacy_site
+from shared.blobs import create_blob_store
+from shared.testing import serve_on_port
+
+
+async def test_files_are_copied_once_and_refused_with_reasons(tmp_path: Path) -> None:
+    blobs = create_blob_store(f"file://{tmp_path / 'blobs'}")
+    app, _ = legacy_site(30)
+    with serve_on_port(app) as base:
+        async with httpx.AsyncClient() as client:
+            copier = FileCopier(client, blobs, "feixi", max_bytes=1024)
+            first = await copier.copy(f"{base}/u/10.pdf")
+            again = await copier.copy(f"{base}/u/10.pdf?from=list")
+            other = await copier.copy(f"{base}/u/20.pdf")
+            missing = await copier.copy(f"{base}/u/readme.txt")
+            disguised = await copier.copy(f"{base}/u/withdrawn.doc")
+            small = await FileCopier(client, blobs, "feixi", max_bytes=8).copy(f"{base}/u/30.pdf")
+    assert isinstance(first, CopiedFile) and first.media_type == "application/pdf" and first.filename == "10.pdf"
+    assert first.blob_key.startswith("sites/feixi/migrated/") and first.blob_key.endswith(".pdf")
+    assert isinstance(again, CopiedFile) and again.blob_key == first.blob_key  # the same bytes, stored once
+    assert isinstance(other, CopiedFile) and other.blob_key != first.blob_key
+    assert (await blobs.get(first.blob_key)).startswith(b"%PDF-1.4 /u/10.pdf")
+    assert missing == FileProblem(f"{base}/u/readme.txt", "原站返回 404")
+    assert isinstance(disguised, FileProblem) and "网页而不是文件" in disguised.reason
+    assert small == FileProblem(f"{base}/u/30.pdf", "文件超过 0 MB")
+    stored = sorted(p.name for p in (tmp_path / "blobs").rglob("*") if p.is_file())
+    assert len(stored) == 2  # 10.pdf once, 20.pdf; nothing of the refused ones
+
+
+def test_names_come_from_the_path_or_the_download_scripts_parameter() -> None:
+    from services.transition.sources.files import _filename
+
+    assert _filename("http://old.feixi.gov.cn/u/%E7%94%B3%E8%AF%B7%E8%A1%A8.docx") == "申请表.docx"
+    assert (
+        _filename("http://old.feixi.gov.cn/module/download/downfile.jsp?classid=0&filename=2603011.pdf")
+        == "2603011.pdf"
+    )
