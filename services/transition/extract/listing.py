@@ -19,6 +19,7 @@ from services.transition.extract.links import absolute
 from services.transition.extract.meta import parse_moment
 
 MIN_ENTRIES = 6
+MIN_PAGED_ENTRIES = 2
 HEADLINE_CHARS = 5
 _PAGER = re.compile(r"下一页|尾页|末页|共\s*\d+\s*页|createPageHTML|第\s*\d+\s*页")
 
@@ -43,12 +44,14 @@ def list_entries(root: HtmlElement, page_url: str) -> list[Entry]:
 
 
 def looks_like_list(root: HtmlElement, entries: list[Entry], article_chars: int) -> bool:
-    """Enough dated entries, and more of them than article text (or a pager saying there are more pages)."""
-    if len(entries) < MIN_ENTRIES:
-        return False
-    listed_chars = sum(len(e.title) for e in entries)
+    """Dated entries, more of them than article text; a pager (下一页, 共 N 页) is enough with six entries, and
+    lets a list's last page hold only a few."""
     pager = bool(_PAGER.search(" ".join(root.text_content().split())[-4000:]))
-    return pager or article_chars < 2 * listed_chars
+    if pager and len(entries) >= MIN_ENTRIES:
+        return True
+    if len(entries) < (MIN_PAGED_ENTRIES if pager else MIN_ENTRIES):
+        return False
+    return article_chars < 2 * sum(len(e.title) for e in entries)
 
 
 def _entry(item: HtmlElement, page_url: str) -> Entry | None:

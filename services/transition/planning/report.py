@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 SAMPLES = 5
@@ -54,7 +55,8 @@ class DryRunReport:
         if len(self.failure_samples[reason]) < SAMPLES:
             self.failure_samples[reason].append(legacy_url)
 
-    def missing(self, urls: list[str]) -> None:
+    def missing(self, urls: Iterable[str] | Mapping[str, int]) -> None:
+        """Legacy URLs bodies link to and nothing maps (each use, or a count per URL)."""
         self.missing_links.update(urls)
 
     def summary(self) -> dict:
