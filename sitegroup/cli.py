@@ -20,6 +20,7 @@ from sitegroup.identity_cli import identity_app
 from sitegroup.operator_api import replay
 from sitegroup.search_cli import search_app
 from sitegroup.settings import PlatformSettings
+from sitegroup.transition_cli import import_site
 
 app = typer.Typer(
     help="集约化政府网站平台 — the platform consolidated government websites run on.", no_args_is_help=True
@@ -27,6 +28,7 @@ app = typer.Typer(
 console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
 app.add_typer(search_app, name="search")
+app.command("import-site")(import_site)
 app.command()(replay)
 SERVICES = ("content", "render", "identity", "console", "search", "interaction", "opendata", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
