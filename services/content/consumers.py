@@ -1,15 +1,22 @@
-"""Event handlers the content service runs: channel subscriptions spread newly published documents."""
+"""Event handlers the content service runs: channel subscriptions spread newly published documents; documents
+and domains a site migration stages are imported."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from services.content.models import Inbox
 from services.content.service.context import ContentDeps
+from services.content.service.imports import attach_legacy_domains, import_legacy_document
 from services.content.service.placements import on_document_published
 from shared.bus import EventBus
 from shared.events.content import DOCUMENTS_TOPIC, DocumentPublished
+from shared.events.transition import STAGED_TOPIC, LegacyDocumentStaged, LegacyDomainsClaimed
 from shared.messaging.consumer import InboxConsumer
 
 SUBSCRIPTIONS_GROUP = "content.subscriptions"
+IMPORTS_GROUP = "content.imports"
+IMPORT_BATCH = 50  # a migration stages thousands of documents a minute: their imports commit together
 
 
 def register_consumers(bus: EventBus, deps: ContentDeps) -> None:
@@ -20,3 +27,14 @@ def register_consumers(bus: EventBus, deps: ContentDeps) -> None:
         handlers={DocumentPublished.type: on_document_published},
     )
     bus.subscribe(SUBSCRIPTIONS_GROUP, [DOCUMENTS_TOPIC], consumer)
+    imports = InboxConsumer(
+        name=IMPORTS_GROUP,
+        uow_factory=deps.platform_uow,
+        inbox=Inbox,
+        handlers={
+            LegacyDocumentStaged.type: partial(import_legacy_document, deps),
+            LegacyDomainsClaimed.type: attach_legacy_domains,
+        },
+        batch_size=IMPORT_BATCH,
+    )
+    bus.subscribe(IMPORTS_GROUP, [STAGED_TOPIC], imports)

@@ -18,6 +18,7 @@ from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import CHANNELS_TOPIC, DOCUMENTS_TOPIC, SITES_TOPIC
+from shared.events.transition import IMPORTS_TOPIC, STAGED_TOPIC
 from shared.runtime import ServiceRuntime
 
 SCHEMA = Schema("content", Path(__file__).parent / "migrations")
@@ -47,7 +48,7 @@ class ContentRuntime(ServiceRuntime):
             self.workers.append(self.scheduler)
 
     async def prepare(self) -> None:
-        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC])
+        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC, STAGED_TOPIC, IMPORTS_TOPIC])
         follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)

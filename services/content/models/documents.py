@@ -48,6 +48,8 @@ class Document(TenantScoped, Timestamps, Base):
         Index("ix_documents_site_workflow_updated", "site_id", "workflow_state", "updated_at", "id"),
         Index("ix_documents_due", "workflow_state", "publish_at"),
         Index("ix_documents_expiring", "public_state", "expires_at"),
+        # A migrated document is found again by where it lived, so a re-run of its job updates it.
+        UniqueConstraint("site_id", "legacy_key", name="uq_documents_site_legacy_key"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -90,6 +92,8 @@ class Document(TenantScoped, Timestamps, Base):
     created_by: Mapped[str] = mapped_column(String(80))
     updated_by: Mapped[str] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    legacy_key: Mapped[str | None] = mapped_column(String(500))  # path[?query] on the legacy site it came from
+    legacy_fingerprint: Mapped[str | None] = mapped_column(String(64))  # what the migration last brought
 
 
 def document_content(doc: object) -> dict:

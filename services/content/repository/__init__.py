@@ -6,6 +6,7 @@ from services.content.repository.base import ALL_SITES, ContentCaches
 from services.content.repository.counters import CounterQueries
 from services.content.repository.dictionaries import DictionaryQueries
 from services.content.repository.documents import DocumentQueries
+from services.content.repository.imports import ImportQueries
 from services.content.repository.overview import OverviewQueries
 from services.content.repository.placements import PlacementQueries
 from services.content.repository.sites import SiteQueries
@@ -14,6 +15,7 @@ from services.content.repository.sites import SiteQueries
 class ContentRepository(
     SiteQueries,
     DocumentQueries,
+    ImportQueries,
     PlacementQueries,
     DictionaryQueries,
     AuditQueries,

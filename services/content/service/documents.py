@@ -43,7 +43,7 @@ async def create_document(deps: ContentDeps, actor: Actor, site_id: str, data: D
         if data.submit:  # entered in review by the same INSERT: one statement, not an INSERT and an UPDATE
             values |= await review_entry(uow, actor, site_id, data.channel_id, WorkflowState.DRAFT)
         doc = await uow.repo.insert_document(values)
-        _add_revision(uow, doc, actor)
+        add_revision(uow, doc, actor)
         audit(uow, actor, site_id, "document.created", "document", doc.id, title=doc.title, channel_id=doc.channel_id)
         if data.submit:
             record_submission(uow, actor, doc)
@@ -78,7 +78,7 @@ async def update_document(
             extra["revision"] = doc.revision + 1
         doc = await uow.repo.change_document(doc, changed | extra)
         if new_revision:
-            _add_revision(uow, doc, actor)
+            add_revision(uow, doc, actor)
         audit(uow, actor, site_id, "document.updated", "document", doc.id, fields=list(changed), revision=doc.revision)
         await uow.commit()
         return DocumentRead.model_validate(doc)
@@ -205,7 +205,7 @@ async def _check_files(
         raise InvalidInput("cover_id", f"附件 {cover_id} 不是图片")
 
 
-def _add_revision(uow: ContentUnitOfWork, doc: Row, actor: Actor) -> None:
+def add_revision(uow: ContentUnitOfWork, doc: Row, actor: Actor) -> None:
     uow.record(
         DocumentRevision,
         site_id=doc.site_id,

@@ -36,9 +36,12 @@ async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Acto
     return await go_live(uow, deps, actor, doc)
 
 
-async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row) -> Row:
-    """Make the working revision the live one and announce it; the live row back."""
-    now = deps.now()
+async def go_live(
+    uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row, *, at: datetime | None = None
+) -> Row:
+    """Make the working revision the live one and announce it; the live row back. A migrated document goes
+    live `at` its original date: its address, 索引号 year and place in the lists are those of then."""
+    now = at or deps.now()
     was_live, first, old_title = lifecycle.is_live(doc), doc.first_published_at is None, doc.live_title
     changes = lifecycle.go_live(doc, now)
     site = await uow.repo.site_row(doc.site_id)
@@ -61,15 +64,15 @@ async def go_live(uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: 
 
 
 async def _permanent_address(uow: ContentUnitOfWork, site: Row, channel: Row, doc: Row, now: datetime) -> Changes:
-    """URL and 索引号 are given once, at first publication, and never change."""
+    """URL and 索引号 are given once, at first publication, and never change (a migrated document may bring its
+    索引号 along: it keeps it)."""
     local = china_time(now)
+    address = {"url_path": f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html", "first_published_at": now}
+    if doc.index_number:
+        return address
     unit = channel.unit_code or site.org_code
     serial = await uow.repo.next_value(doc.site_id, f"index:{unit}:{local.year}")
-    return {
-        "index_number": f"{unit}/{local.year}-{serial:05d}",
-        "url_path": f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html",
-        "first_published_at": now,
-    }
+    return address | {"index_number": f"{unit}/{local.year}-{serial:05d}"}
 
 
 def _primary(actor: Actor, doc: Row, url_path: str, now: datetime) -> dict:
