@@ -29,6 +29,7 @@ from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import CHANNELS_TOPIC, DOCUMENTS_TOPIC, SITES_TOPIC
 from shared.events.render import VIEWS_TOPIC
+from shared.events.transition import URLMAP_TOPIC
 from shared.runtime import ServiceRuntime
 from shared.web import RequestContextMiddleware
 
@@ -94,7 +95,7 @@ class RenderRuntime(ServiceRuntime):
         async with self.deps.platform_uow() as uow:
             for site in await uow.repo.all_sites():
                 self.deps.hosts.load(site.snapshot)
-        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC])
+        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC, URLMAP_TOPIC])
         follow_revocations(self.bus, self.name, self.verifier.revocations)  # security: even without consumers
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)

@@ -27,6 +27,7 @@ from services.render.service.search_page import PATH as SEARCH_PATH
 from services.render.service.site_context import PageRequest
 from services.render.service.views import ViewCounter
 from services.render.themes import STATIC
+from shared.legacy_urls import LEGACY_LINK, path_key, request_keys
 from shared.page_headers import page_headers
 
 MODE_COOKIE = "sg_mode"
@@ -40,6 +41,7 @@ _STATIC_TYPES = {
     ".png": "image/png",
 }
 _ASSET_HEADERS_CACHE = b"public, max-age=31536000, immutable"
+_SAFE = "/?=&%#:+;,"  # a redirect's target is already a URL: only what cannot be in one is escaped
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,9 @@ class PageServer:
             page = await self.page(ref, path, "std", {})
             await _send_page(send, page, headers, head=scope["method"] == "HEAD")
             return
+        legacy = not ref.is_main or scope.get("query_string") or path.startswith(LEGACY_LINK)
+        if legacy and await self._legacy(scope, send, ref, headers):
+            return
         if not ref.is_main:
             await _redirect(send, f"{_scheme(scope, headers)}://{ref.main_domain}{quote(path)}{_qs(scope)}", 301)
             return
@@ -107,6 +112,27 @@ class PageServer:
         if self.views is not None and page.status == 200:
             self.views.seen(ref.site_id, page.tags)
         await _send_page(send, page, headers, head=scope["method"] == "HEAD")
+
+    async def _legacy(self, scope: Scope, send: Send, ref: SiteHost, headers: dict[bytes, bytes]) -> bool:
+        """A migrated site's old URL, asked on its legacy domain or with its query: one 301 to where it lives now
+        (on the main domain), or its 410; False when the redirect table does not know it."""
+        path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
+        host = headers.get(b"host", b"").decode("latin-1").rsplit(":", 1)[0]
+        keys = request_keys(host, path, query)
+        if ref.is_main:  # with a query: the path alone is the page's own business (a list's ?page=2)
+            keys = tuple(k for k in keys if "?" in k)
+        if path.startswith(LEGACY_LINK):  # a migrated body's link to a legacy page: /_legacy/<host>/<path>
+            legacy_host, _, rest = path.removeprefix(LEGACY_LINK).partition("/")
+            keys = (f"//{legacy_host}{path_key('/' + rest, query)}",)
+        page = await self.builder.legacy(PageRequest(ref.site_id, path, _variant(headers), {}), keys)
+        if page is None:
+            return False
+        if page.location is not None and page.location.startswith("/"):
+            target = quote(page.location, safe=_SAFE)
+            await _redirect(send, f"{_scheme(scope, headers)}://{ref.main_domain}{target}", 301)
+            return True
+        await _send_page(send, page, headers, head=scope["method"] == "HEAD")
+        return True
 
     async def _letters(self, scope: Scope, receive: Receive, send: Send, request: PageRequest, posted: bool) -> None:
         request = PageRequest(request.site_id, request.path, request.variant, _params(scope, LETTER_PARAMS))

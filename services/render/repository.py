@@ -241,6 +241,25 @@ class RenderRepository:
     async def redirect(self, old_path: str) -> Redirect | None:
         return await self.session.scalar(select(Redirect).where(Redirect.old_path == old_path))
 
+    async def first_redirect(self, keys: tuple[str, ...]) -> Redirect | None:
+        """The entry of the most specific key that has one (keys come most specific first)."""
+        found = {r.old_path: r for r in await self.session.scalars(select(Redirect).where(Redirect.old_path.in_(keys)))}
+        return next((found[k] for k in keys if k in found), None)
+
+    async def keep_redirects(self, site_id: str, targets: dict[str, str | None]) -> None:
+        """Add or replace entries (legacy key → target, None for 410), reading only the keys given."""
+        wanted = select(Redirect).where(Redirect.site_id == site_id, Redirect.old_path.in_(list(targets)))
+        existing = await self.session.scalars(wanted)
+        for row in existing:
+            row.target = targets.pop(row.old_path)
+        self.session.add_all(Redirect(site_id=site_id, old_path=k, target=t) for k, t in targets.items())
+
+    async def drop_redirects(self, site_id: str, keys: list[str]) -> int:
+        result = await self.session.execute(
+            delete(Redirect).where(Redirect.site_id == site_id, Redirect.old_path.in_(keys))
+        )
+        return result.rowcount or 0
+
     async def preview(self, token_hash: str, now: datetime) -> Preview | None:
         query = select(Preview).where(Preview.token_hash == token_hash, Preview.expires_at > now)
         return await self.session.scalar(query)

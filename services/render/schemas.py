@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.events.content import DocumentSnapshot
+from shared.legacy_urls import legacy_key
 
 HEX = r"^#[0-9a-fA-F]{6}$"
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for body text; white text on the primary colour, links on white
@@ -130,12 +131,16 @@ class ThemeRead(ThemeUpdate):
     site_id: str
 
 
-_PATH = re.compile(r"^/[^\s?#]{0,499}$")
+_PATH = re.compile(r"^/[^\s?#]{0,499}(\?[^\s#]+)?$")  # a query: old CMSes address pages by it
 
 
 class RedirectItem(Strict):
     old_path: Annotated[
-        str, Field(max_length=500, description="a path on the site's own domain, e.g. /art/2019/1.html")
+        str,
+        Field(
+            max_length=500,
+            description="a path on the site's own domain (/art/2019/1.html), or with its query (/content.jsp?id=12)",
+        ),
     ]
     target: Annotated[str, Field(max_length=1000, pattern=r"^(https?://\S+|/\S*)$")] | None = Field(
         None, description="where it moved (301); null: gone for good (410)"
@@ -145,8 +150,8 @@ class RedirectItem(Strict):
     @classmethod
     def plain_path(cls, value: str) -> str:
         if not _PATH.match(value) or "/../" in value or value.endswith("/.."):
-            raise ValueError("须为以 / 开头的路径，不能含空格、查询参数（?）或片段（#）")
-        return value
+            raise ValueError("须为以 / 开头的路径（可带查询参数），不能含空格或片段（#）")
+        return legacy_key(value)  # its parameters in the order every lookup uses
 
 
 class RedirectBatch(Strict):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from services.render.cache import site_tag
-from services.render.models import Redirect, ThemeSettings
+from services.render.models import ThemeSettings
 from services.render.schemas import RedirectBatch, RedirectRead, RedirectsWritten, ThemeRead, ThemeUpdate
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from shared.auth import Principal
 from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.events.transition import UrlMapChanged
 
 SITE_ADMIN = "site_admin"
 
@@ -74,13 +75,7 @@ async def put_redirects(deps: RenderDeps, principal: Principal, site_id: str, ba
     require_site_admin(principal, site_id)
     require_known_site(deps, site_id)
     async with deps.site_uow(site_id) as uow:
-        existing = {r.old_path: r for r in await uow.repo.redirects()}
-        for item in {i.old_path: i for i in batch.items}.values():
-            row = existing.get(item.old_path)
-            if row is None:
-                uow.session.add(Redirect(site_id=site_id, old_path=item.old_path, target=item.target))
-            else:
-                row.target = item.target
+        await uow.repo.keep_redirects(site_id, {i.old_path: i.target for i in batch.items})
         _flush_site(deps, uow, site_id)
         await uow.commit()
     return RedirectsWritten(site_id=site_id, written=len({i.old_path for i in batch.items}))
@@ -100,3 +95,13 @@ async def rebuild_mirror(deps: RenderDeps, mirror, principal: Principal, site_id
     require_site_admin(principal, site_id)
     require_known_site(deps, site_id)
     return await mirror.rebuild_site(site_id)
+
+
+async def on_url_map_changed(deps: RenderDeps, uow: RenderUnitOfWork, event: UrlMapChanged) -> bool:
+    """A migration's URL map decided (imported documents, operators' choices): the redirect table keeps it."""
+    if event.redirects:
+        await uow.repo.keep_redirects(event.site_id, {r.legacy_key: r.target for r in event.redirects})
+    if event.removed:
+        await uow.repo.drop_redirects(event.site_id, event.removed)
+    _flush_site(deps, uow, event.site_id)
+    return True

@@ -39,12 +39,27 @@ class PageBuilder:
             if (self.deps.hosts.site(request.site_id) or {}).get("status") == "closed":
                 return await closed_sites.forward(self.deps, uow, request)
             ctx = await site_context(self.deps, uow, request)
-            redirect = await uow.repo.redirect(request.path) if ctx.has_redirects else None
+            keys = (f"//{ctx.site['main_domain']}{request.path}", request.path)  # a migration's, an admin's
+            redirect = await uow.repo.first_redirect(keys) if ctx.has_redirects else None
             if redirect is not None:
                 if redirect.target is None:
                     return self.error(ctx, 410, ctx.t["gone_page"], {site_tag(ctx.site_id)})
                 return redirect_page(redirect.target, ctx)
             return await self._route(uow, ctx, request)
+
+    async def legacy(self, request: PageRequest, keys: tuple[str, ...]) -> Page | None:
+        """A legacy URL asked for on a legacy host, with its query (`/content.jsp?id=12`) or as a migrated body's
+        link: the redirect table's answer for the first key it has; None when it has none."""
+        async with self.deps.site_uow(request.site_id) as uow:
+            ctx = await site_context(self.deps, uow, request)
+            if not ctx.has_redirects:
+                return None
+            redirect = await uow.repo.first_redirect(keys)
+            if redirect is None:
+                return None
+            if redirect.target is None:
+                return self.error(ctx, 410, ctx.t["gone_page"], {site_tag(ctx.site_id)})
+            return redirect_page(redirect.target, ctx)
 
     async def _route(self, uow: RenderUnitOfWork, ctx: SiteContext, request: PageRequest) -> Page:
         path = request.path

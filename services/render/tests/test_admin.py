@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from services.render.main import RenderRuntime
-from services.render.tests.support import Feeder, site, site_ready
+from services.render.tests.support import Feeder, eventually, site, site_ready
+from shared.events.transition import Redirect, UrlMapChanged
 
 API = "/api/v1/render"
 HEFEI = site("hefei", "合肥市人民政府", "3401000001")
@@ -147,3 +148,48 @@ async def test_a_site_overrides_a_template_without_touching_other_sites(settings
             assert "合肥专用：您访问的页面不存在" in (await pages.get("/nope")).text
             other = await pages.get("/nope", headers={"host": FEIXI.main_domain})
             assert other.status_code == 404 and "合肥专用" not in other.text
+
+
+async def test_a_migrations_url_map_answers_on_the_legacy_domain_in_one_hop(pages, feeder) -> None:
+    """Old CMS addresses keep their query (/content.jsp?id=12 is not ?id=13), and a legacy host goes straight
+    to the new page on the main domain instead of through two redirects."""
+    feixi = site("feixi", "肥西县人民政府", "3401230001", domains=("old.feixi.gov.cn",))
+    await feeder.open_site(feixi)
+    await site_ready(pages, feixi.main_domain)
+    changed = UrlMapChanged(
+        site_id="feixi", aggregate_id="7", aggregate_version=1,
+        redirects=[
+            Redirect(legacy_key="/content.jsp?catid=3&id=12", target="/zwdt/202003/t20200317_5.html"),
+            Redirect(legacy_key="/content.jsp?catid=3&id=13", target=None),
+            Redirect(legacy_key="//old.feixi.gov.cn/art/2020/3/17/公告_2.html", target="/zwdt/202003/t20200317_6.html"),
+        ],
+    )  # fmt: skip
+    await feeder.send(changed)
+    legacy = {"host": "old.feixi.gov.cn"}
+
+    async def mapped() -> bool:
+        return (await pages.get("/art/2020/3/17/%E5%85%AC%E5%91%8A_2.html", headers=legacy)).status_code == 301
+
+    await eventually(mapped, timeout=20)
+    moved = await pages.get("/content.jsp?id=12&catid=3", headers=legacy)
+    assert moved.status_code == 301
+    assert moved.headers["location"] == "http://www.feixi.gov.cn/zwdt/202003/t20200317_5.html"
+    assert (await pages.get("/content.jsp?id=13&catid=3", headers=legacy)).status_code == 410
+    on_main = await pages.get("/content.jsp?catid=3&id=12", headers={"host": feixi.main_domain})
+    assert on_main.headers["location"] == "http://www.feixi.gov.cn/zwdt/202003/t20200317_5.html"
+    article = await pages.get("/art/2020/3/17/公告_2.html?from=weixin", headers=legacy)
+    assert article.headers["location"] == "http://www.feixi.gov.cn/zwdt/202003/t20200317_6.html"
+    linked = await pages.get("/_legacy/old.feixi.gov.cn/art/2020/3/17/公告_2.html", headers={"host": feixi.main_domain})
+    assert linked.headers["location"] == "http://www.feixi.gov.cn/zwdt/202003/t20200317_6.html"
+    assert (await pages.get("/art/2020/3/17/公告_2.html", headers={"host": "www.feixi.gov.cn"})).status_code == 404
+    unknown = await pages.get("/zwdt/?page=2", headers=legacy)  # not in the map: the main domain, as before
+    assert unknown.status_code == 301 and unknown.headers["location"] == "http://www.feixi.gov.cn/zwdt/?page=2"
+
+    await feeder.send(
+        UrlMapChanged(site_id="feixi", aggregate_id="7", aggregate_version=2, removed=["/content.jsp?catid=3&id=13"])
+    )
+
+    async def forgotten() -> bool:
+        return (await pages.get("/content.jsp?id=13&catid=3", headers=legacy)).status_code == 301
+
+    await eventually(forgotten, timeout=20)

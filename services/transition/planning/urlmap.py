@@ -13,7 +13,10 @@ import csv
 import io
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from shared.legacy_urls import legacy_key
+
+__all__ = ["CSV_HEADER", "MapRow", "UrlMapError", "aliases", "legacy_key", "read_csv", "write_csv"]
 
 Action = Literal["301", "410"]
 INDEX_NAMES = ("index.html", "index.htm", "index.shtml", "index.jsp", "default.htm", "default.aspx")
@@ -29,15 +32,6 @@ class MapRow:
     legacy: str  # the key: path[?query]
     action: Action
     target: str | None  # an absolute URL or a path on the new site; None for 410
-
-
-def legacy_key(url: str) -> str:
-    """http://old.gov.cn/content.jsp?id=12&cat=3#top → /content.jsp?cat=3&id=12 (host and fragment dropped)."""
-    parts = urlsplit(url if "://" in url else f"http://legacy{url if url.startswith('/') else '/' + url}")
-    path = parts.path or "/"
-    if not parts.query:
-        return path
-    return f"{path}?{urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))}"
 
 
 def aliases(key: str) -> list[str]:
