@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_gateway
 from gateway.config import GatewaySettings
-from services import console, content, identity, interaction, opendata, render, search
+from services import console, content, identity, interaction, opendata, render, search, transition
 from shared.auth import Grant, Principal
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
@@ -26,6 +26,7 @@ from sitegroup.settings import (
     opendata_settings,
     render_settings,
     search_settings,
+    transition_settings,
 )
 
 SYSTEM = "system:platform"
@@ -53,6 +54,7 @@ async def migrate_all(platform: PlatformSettings) -> None:
     await search.migrate(search_settings(platform))
     await interaction.migrate(interaction_settings(platform))
     await opendata.migrate(opendata_settings(platform))
+    await transition.migrate(transition_settings(platform))
 
 
 class ConsolidatedApp:
@@ -77,6 +79,8 @@ class ConsolidatedApp:
             opendata_settings(platform), bus=self.bus, key_verifier=self.keys, access_log=False
         )
         self.opendata = opendata.OpendataRuntime.of(opendata_app)
+        transition_app = transition.create_app(transition_settings(platform), bus=self.bus, access_log=False)
+        self.transition = transition.TransitionRuntime.of(transition_app)
         render_app = render.create_app(
             render_settings(platform),
             bus=self.bus,
@@ -101,6 +105,7 @@ class ConsolidatedApp:
             "search": search_app,
             "interaction": interaction_app,
             "opendata": opendata_app,
+            "transition": transition_app,
         }
         # The console calls the APIs in-process, with each person's own token, past the per-address rate limits
         # (every console call would otherwise count against the one address of this process).
@@ -119,6 +124,7 @@ class ConsolidatedApp:
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
         runtimes = [self.content, self.render, self.identity, self.search, self.interaction, self.opendata]
+        runtimes.append(self.transition)
         runtimes.append(self.console)
         async with run_together(self.bus, runtimes):
             await identity.provision_client(
@@ -146,7 +152,7 @@ class ConsolidatedApp:
         """Wait until every event written so far has been handled and mirrored (tests, benchmarks): the
         in-process bus marks an outbox row published only once every consumer has handled it."""
         async with asyncio.timeout(timeout):
-            for relay in (self.content.relay, self.interaction.relay, self.opendata.relay):
+            for relay in (self.content.relay, self.interaction.relay, self.opendata.relay, self.transition.relay):
                 while await relay.pending():
                     relay.wake()
                     await asyncio.sleep(0.01)
@@ -157,6 +163,7 @@ class ConsolidatedApp:
         """A service added after the sites were opened (a data directory from an older version) has heard of no
         site: the content library announces them all again, and the services that know them drop the repeats."""
         known = [await interaction.known_sites(self.interaction.deps), await opendata.known_sites(self.opendata.deps)]
+        known.append(await transition.known_sites(self.transition.deps))
         if all(known) or not await content.has_sites(self.content.deps):
             return
         operator = Principal(subject=SYSTEM, name="平台", grants=(Grant(site="*", role="platform_operator"),))

@@ -18,6 +18,7 @@ from services.interaction import InteractionSettings
 from services.opendata import OpendataSettings
 from services.render import RenderSettings
 from services.search import SearchSettings
+from services.transition import TransitionSettings
 from shared.config import ServiceSettings, sqlite_url
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -126,6 +127,15 @@ def opendata_settings(platform: PlatformSettings) -> OpendataSettings:
         "portal_url": platform.base_url.rstrip("/") + "/",
     }
     return with_defaults(OpendataSettings(), defaults)
+
+
+def transition_settings(platform: PlatformSettings) -> TransitionSettings:
+    """Legacy files are copied into the content library's store: its documents adopt them where they lie."""
+    defaults = {
+        **platform.service_defaults("transition"),
+        "blob_url": platform.service_defaults("content")["blob_url"],
+    }
+    return with_defaults(TransitionSettings(), defaults)
 
 
 def identity_settings(platform: PlatformSettings) -> IdentitySettings:

@@ -1,11 +1,28 @@
 """Site migration (迁移): legacy government sites brought onto the platform with their content, files and every
-old URL kept.
+old URL kept — jobs that crawl a legacy site politely and hand its documents to the content library, and the URL
+map that sends each old address to where it lives now (or answers 410).
 
 This module is the service's face: what the composer (sitegroup), the benchmarks and other services' tests may
-use. So far: the preview of a migration (a dry run over a crawl, a mirror or a WordPress export, with its
-sections matched to the target site's channels); the jobs, the import and the URL map come next.
+use. The preview (a dry run over a crawl, a mirror or a WordPress export) runs on the operator's machine.
 """
 
+from services.transition.config import TransitionSettings
+from services.transition.main import SCHEMA, TransitionRuntime, create_app, migrate
 from services.transition.planning.preview import Preview, PreviewError, preview_site, read_rules, site_channels
+from services.transition.service.context import TransitionDeps
+from services.transition.service.sites import known_sites
 
-__all__ = ["Preview", "PreviewError", "preview_site", "read_rules", "site_channels"]
+__all__ = [
+    "SCHEMA",
+    "Preview",
+    "PreviewError",
+    "TransitionDeps",
+    "TransitionRuntime",
+    "TransitionSettings",
+    "create_app",
+    "known_sites",
+    "migrate",
+    "preview_site",
+    "read_rules",
+    "site_channels",
+]

@@ -107,6 +107,7 @@ class DocumentImported(Event):
     title: str
     published_at: datetime | None
     changed: bool = Field(description="False when a re-run found it as it was")
+    files: dict[str, str] = Field({}, description="each legacy file's URL → its public path on the site")
 
 
 class ImportRefused(Event):

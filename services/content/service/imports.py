@@ -44,13 +44,14 @@ async def import_legacy_document(deps: ContentDeps, uow: ContentUnitOfWork, even
     try:
         doc = await uow.repo.document_by_legacy_key(site_id, staged.legacy_key)
         if doc is not None and doc.legacy_fingerprint == staged.fingerprint:
-            uow.emit(_imported(event, doc, changed=False))
+            files = await _public_files(uow, site_id, staged.files)
+            uow.emit(_imported(event, doc, files, changed=False))
             return True
-        values = await _document_values(deps, uow, site_id, staged, actor)
+        values, files = await _document_values(deps, uow, site_id, staged, actor)
         doc = await _write(uow, actor, site_id, doc, values)
         if event.publish:
             doc = await go_live(uow, deps, actor, doc, at=staged.published_at)
-        uow.emit(_imported(event, doc, changed=True))
+        uow.emit(_imported(event, doc, files, changed=True))
     except Refused as refusal:
         uow.emit(_refused(event, str(refusal)))
     return True
@@ -58,7 +59,7 @@ async def import_legacy_document(deps: ContentDeps, uow: ContentUnitOfWork, even
 
 async def _document_values(
     deps: ContentDeps, uow: ContentUnitOfWork, site_id: str, staged: LegacyDocument, actor: Actor
-) -> dict:
+) -> tuple[dict, dict[str, str]]:
     """Everything is checked before anything is written: a refused document leaves no trace but the refusal."""
     channel = await uow.repo.channel_row(staged.channel_id, site_id)
     if channel is None or channel.kind == "link":
@@ -67,16 +68,16 @@ async def _document_values(
     legacy = list({f.blob_key: f for f in staged.files}.values())[:50]  # one attachment per stored content
     known = [await _known_file(deps, uow, site_id, f) for f in legacy]
     files = [row or await _adopt_file(uow, site_id, f, actor) for f, row in zip(legacy, known, strict=True)]
-    body = _point_at_platform(
-        staged.body_html, staged.files, {f.blob_key: row for f, row in zip(legacy, files, strict=True)}
-    )
+    adopted = {f.blob_key: row for f, row in zip(legacy, files, strict=True)}
+    public = {f.legacy_url: _public_path(adopted[f.blob_key]) for f in staged.files if f.blob_key in adopted}
+    body = _point_at_platform(staged.body_html, public)
     # Pictures too: a live document's files are what the public may fetch (the page lists only those not shown).
     values = fields | {"body_html": sanitize_html(body), "attachment_ids": [f.id for f in files]}
     if staged.index_number and not await uow.repo.index_number_taken(staged.index_number):
         values["index_number"] = staged.index_number
     if staged.validity:
         values["validity"] = staged.validity
-    return values | {"legacy_key": staged.legacy_key, "legacy_fingerprint": staged.fingerprint}
+    return values | {"legacy_key": staged.legacy_key, "legacy_fingerprint": staged.fingerprint}, public
 
 
 def _checked_fields(staged: LegacyDocument, topics: frozenset[str]) -> dict:
@@ -124,14 +125,21 @@ async def _adopt_file(uow: ContentUnitOfWork, site_id: str, file: LegacyFile, ac
     )  # fmt: skip
 
 
-def _point_at_platform(body: str, legacy: list[LegacyFile], adopted: dict[str, Row]) -> str:
+def _public_path(row: Row) -> str:
+    return f"{FILES_URL}/{row.public_id}/{quote(row.filename)}"
+
+
+async def _public_files(uow: ContentUnitOfWork, site_id: str, legacy: list[LegacyFile]) -> dict[str, str]:
+    """Where the files of an unchanged document are public (the URL map asks again on every run)."""
+    rows = {f.legacy_url: await uow.repo.file_by_blob_key(site_id, f.blob_key) for f in legacy}
+    return {url: _public_path(row) for url, row in rows.items() if row is not None}
+
+
+def _point_at_platform(body: str, public: dict[str, str]) -> str:
     """Links to the legacy files now lead to the site's own copies (the body names them by their legacy URL)."""
-    for file in legacy:
-        if (row := adopted.get(file.blob_key)) is None:
-            continue
-        public = f"{FILES_URL}/{row.public_id}/{quote(row.filename)}"
-        for spelling in {file.legacy_url, escape(file.legacy_url)}:
-            body = body.replace(f'"{spelling}"', f'"{public}"')
+    for legacy_url, path in public.items():
+        for spelling in {legacy_url, escape(legacy_url)}:
+            body = body.replace(f'"{spelling}"', f'"{path}"')
     return body
 
 
@@ -154,11 +162,11 @@ async def _write(uow: ContentUnitOfWork, actor: Actor, site_id: str, doc: Row | 
     return doc
 
 
-def _imported(event: LegacyDocumentStaged, doc: Row, *, changed: bool) -> DocumentImported:
+def _imported(event: LegacyDocumentStaged, doc: Row, files: dict[str, str], *, changed: bool) -> DocumentImported:
     return DocumentImported(
         site_id=event.site_id, aggregate_id=event.aggregate_id, aggregate_version=event.aggregate_version,
         job_id=event.job_id, legacy_key=event.document.legacy_key, document_id=doc.id, url_path=doc.url_path,
-        title=doc.title, published_at=doc.published_at, changed=changed,
+        title=doc.title, published_at=doc.published_at, changed=changed, files=files,
     )  # fmt: skip
 
 

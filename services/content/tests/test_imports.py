@@ -91,7 +91,7 @@ async def test_a_staged_page_becomes_a_live_document_of_its_original_date(import
     changed = staged(feixi.channels["zwdt/tzgg"], files=[pdf], run=3, title="肥西县2020年春季农业生产工作意见（修订）")
     await bus.publish_batch([message(changed)])
     answers = await imports.wait_for(DocumentImported.type, count=3, timeout=20)
-    assert answers[2].data["changed"] is True
+    assert answers[2].data["changed"] is True and list(answers[2].data["files"]) == [FILE_URL]
     assert answers[2].data["url_path"] == answer.data["url_path"]
     listed = (await client.get(f"{API}/sites/feixi/documents", headers=sites.admin("feixi"))).json()
     assert [d["title"] for d in listed["items"]] == ["肥西县2020年春季农业生产工作意见（修订）"]

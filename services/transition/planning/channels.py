@@ -82,6 +82,13 @@ def sections_of(pages: list[tuple[str, str | None, list[str]]]) -> list[Section]
     return [Section(name, path, count) for (name, path), count in named.most_common()]
 
 
+def section_keys(url: str, column: str | None, crumbs: list[str]) -> tuple[str, ...]:
+    """The names a page's section may be mapped by, most telling first: its column, then its directory."""
+    directory = urlsplit(url).path.rsplit("/", 1)[0] + "/"
+    name = column or (crumbs[-1] if crumbs else "")
+    return tuple(k for k in (name, _column_directory(directory)) if k)
+
+
 def suggest(sections: list[Section], channels: list[Channel]) -> list[Suggestion]:
     return [_best(section, channels) for section in sections]
 

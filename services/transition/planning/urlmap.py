@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from typing import Literal
 
-from shared.legacy_urls import legacy_key
+from shared.legacy_urls import hosted_key, legacy_key
 
 __all__ = ["CSV_HEADER", "MapRow", "UrlMapError", "aliases", "legacy_key", "read_csv", "write_csv"]
 
@@ -47,14 +47,16 @@ def aliases(key: str) -> list[str]:
 
 
 def read_csv(text: str) -> list[MapRow]:
-    """旧地址,处理,新地址 — 处理 is 301 or 410 (新地址 empty for 410); every bad line is reported at once."""
+    """旧地址,处理,新地址 — 处理 is 301 or 410 (新地址 empty for 410), both empty for a URL left undecided; every
+    bad line is reported at once. 旧地址 is a full URL, //host/path, or a bare path."""
     rows, problems = [], []
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     for line, cells in enumerate(reader, 1):
         if not cells or (line == 1 and tuple(c.strip() for c in cells[:3]) == CSV_HEADER):
             continue
         try:
-            rows.append(_row(cells))
+            if (row := _row(cells)) is not None:
+                rows.append(row)
         except UrlMapError as exc:
             problems.append(f"第 {line} 行：{exc}")
     if problems:
@@ -70,14 +72,19 @@ def write_csv(rows: list[MapRow]) -> str:
     return "\ufeff" + buffer.getvalue()  # Excel opens it as UTF-8 with the BOM
 
 
-def _row(cells: list[str]) -> MapRow:
+def _row(cells: list[str]) -> MapRow | None:
     legacy, action, target = ([c.strip() for c in cells] + ["", "", ""])[:3]
     if not legacy:
         raise UrlMapError("旧地址为空")
+    if not action and not target:
+        return None  # still undecided, as the map was exported: left as it is
     if action not in ("301", "410"):
         raise UrlMapError(f"处理应为 301 或 410，而不是“{action}”")
     if action == "301" and not (target.startswith("/") or target.startswith(("http://", "https://"))):
         raise UrlMapError("301 须有新地址（以 / 开头的路径或完整网址）")
     if action == "410" and target:
         raise UrlMapError("410 不应有新地址")
-    return MapRow(legacy_key(legacy), action, target or None)  # type: ignore[arg-type]
+    key = hosted_key(f"http:{legacy}") if legacy.startswith("//") else legacy_key(legacy)
+    if legacy.startswith(("http://", "https://")):
+        key = hosted_key(legacy)
+    return MapRow(key, action, target or None)  # type: ignore[arg-type]

@@ -126,6 +126,7 @@ class Crawler:
         await self._follow(fetched)
         if fetched.status == 200:
             self.stats.fetched += 1
+        if fetched.status != 304:  # a redirect or a dead page is a decision of the URL map too
             await on_page(fetched)
         await self.frontier.finished(url, fetched, None)
 

@@ -68,7 +68,11 @@ def test_the_url_map_round_trips_as_csv_and_bad_lines_are_named() -> None:
     text = write_csv(rows)
     assert text.startswith("\ufeff旧地址,处理,新地址\r\n") and read_csv(text) == rows
     edited = "旧地址,处理,新地址\nhttp://old.feixi.gov.cn/content.jsp?id=7&c=1,301,https://www.feixi.gov.cn/zcjd/\n"
-    assert read_csv(edited) == [MapRow("/content.jsp?c=1&id=7", "301", "https://www.feixi.gov.cn/zcjd/")]
+    edited += "//old.feixi.gov.cn/%E5%85%AC%E5%91%8A.html,410,\n//old.feixi.gov.cn/bbs/,,\n"  # the last: undecided
+    assert read_csv(edited) == [  # a full URL keeps its host: a county's legacy sites may share paths
+        MapRow("//old.feixi.gov.cn/content.jsp?c=1&id=7", "301", "https://www.feixi.gov.cn/zcjd/"),
+        MapRow("//old.feixi.gov.cn/公告.html", "410", None),
+    ]
     bad = "/a.html,302,/b.html\n,301,/c.html\n/d.html,301,\n/e.html,410,/f.html\n/g.html,410,\n"
     with pytest.raises(UrlMapError) as caught:
         read_csv(bad)

@@ -1,0 +1,7 @@
+"""Routes of the migration service: jobs and the URL map of a target site."""
+
+from services.transition.api.jobs import PREFIX
+from services.transition.api.jobs import router as jobs_router
+from services.transition.api.urlmap import router as urlmap_router
+
+__all__ = ["PREFIX", "jobs_router", "urlmap_router"]

@@ -1,0 +1,104 @@
+"""Queries of the migration service: jobs, their legacy URLs (upserted in batches), the channels it follows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.transition.models import ChannelEntry, Job, JobLog, LegacyUrl, SiteEntry
+
+_UPSERTED = ("job_id", "legacy_url", "kind", "state", "title", "published_at", "target", "reason", "fingerprint")
+
+
+class TransitionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def job(self, job_id: int, *, for_update: bool = False) -> Job | None:
+        stmt = select(Job).where(Job.id == job_id)
+        return await self.session.scalar(stmt.with_for_update() if for_update else stmt)
+
+    async def jobs(self) -> list[Job]:
+        return list(await self.session.scalars(select(Job).order_by(Job.id.desc())))
+
+    async def jobs_in(self, states: Sequence[str]) -> list[Job]:
+        """Jobs of every site in these states, oldest first (the runner's queue)."""
+        return list(await self.session.scalars(select(Job).where(Job.state.in_(states)).order_by(Job.id)))
+
+    async def log(self, job_id: int) -> list[JobLog]:
+        return list(await self.session.scalars(select(JobLog).where(JobLog.job_id == job_id).order_by(JobLog.id)))
+
+    async def counts(self, job_id: int) -> dict[tuple[str, str], int]:
+        """(kind, state) → how many legacy URLs of the job: its progress, counted, not kept in step."""
+        stmt = (
+            select(LegacyUrl.kind, LegacyUrl.state, func.count())
+            .where(LegacyUrl.job_id == job_id)
+            .group_by(LegacyUrl.kind, LegacyUrl.state)
+        )
+        return {(kind, state): n for kind, state, n in await self.session.execute(stmt)}
+
+    async def keep_urls(self, site_id: str, rows: list[dict[str, Any]]) -> None:
+        """Insert or update legacy URLs by (site, key) in one statement: a re-run finds its own rows again."""
+        if not rows:
+            return
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        now = datetime.now(UTC)
+        stmt = dialect.insert(LegacyUrl).values([{**r, "site_id": site_id, "updated_at": now} for r in rows])
+        fresh = {name: stmt.excluded[name] for name in (*_UPSERTED, "updated_at") if name in rows[0]}
+        fresh["updated_at"] = stmt.excluded.updated_at
+        await self.session.execute(stmt.on_conflict_do_update(index_elements=["site_id", "legacy_key"], set_=fresh))
+
+    async def urls(self, keys: Sequence[str]) -> dict[str, LegacyUrl]:
+        if not keys:
+            return {}
+        found = await self.session.scalars(select(LegacyUrl).where(LegacyUrl.legacy_key.in_(list(keys))))
+        return {u.legacy_key: u for u in found}
+
+    async def url_page(
+        self, *, states: Sequence[str] | None, kinds: Sequence[str] | None, job_id: int | None, after: int, limit: int
+    ) -> tuple[list[LegacyUrl], int]:
+        stmt = select(LegacyUrl)
+        if states:
+            stmt = stmt.where(LegacyUrl.state.in_(states))
+        if kinds:
+            stmt = stmt.where(LegacyUrl.kind.in_(kinds))
+        if job_id is not None:
+            stmt = stmt.where(LegacyUrl.job_id == job_id)
+        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = await self.session.scalars(stmt.order_by(LegacyUrl.legacy_key).offset(after).limit(limit))
+        return list(rows), total
+
+    async def all_urls(self, batch: int = 1000):  # noqa: ANN201 - an async iterator of LegacyUrl rows
+        """Every legacy URL of the scope's site, in key order, a batch at a time (the CSV of a big site)."""
+        last = ""
+        while True:
+            stmt = select(LegacyUrl).where(LegacyUrl.legacy_key > last).order_by(LegacyUrl.legacy_key).limit(batch)
+            rows = list(await self.session.scalars(stmt))
+            for row in rows:
+                yield row
+            if len(rows) < batch:
+                return
+            last = rows[-1].legacy_key
+
+    async def mark(self, site_id: str, legacy_key: str, **values: Any) -> LegacyUrl | None:
+        stmt = (
+            update(LegacyUrl)
+            .where(LegacyUrl.site_id == site_id, LegacyUrl.legacy_key == legacy_key)
+            .values(**values, updated_at=datetime.now(UTC))
+            .returning(LegacyUrl)
+        )
+        return await self.session.scalar(stmt)
+
+    async def channels(self, site_id: str) -> list[Row]:
+        stmt = select(ChannelEntry.id, ChannelEntry.snapshot).where(
+            ChannelEntry.site_id == site_id, ChannelEntry.deleted.is_(False)
+        )
+        return list(await self.session.execute(stmt))
+
+    async def site(self, site_id: str) -> SiteEntry | None:
+        return await self.session.get(SiteEntry, site_id)

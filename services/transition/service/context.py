@@ -1,0 +1,77 @@
+"""What every migration use case works with: the unit of work, who may run a migration, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Self
+
+from services.transition.config import TransitionSettings
+from services.transition.models import JobLog, Outbox
+from services.transition.repository import TransitionRepository
+from shared.auth import Principal
+from shared.blobs import BlobStore
+from shared.db.engine import Database
+from shared.errors import Forbidden
+from shared.messaging.outbox import OutboxUnitOfWork
+from shared.tenancy import PLATFORM, TenantScope, site_scope
+
+SOURCE = "/services/transition"
+MIGRATOR_ROLES = ("site_admin", "platform_operator")
+
+
+class TransitionUnitOfWork(OutboxUnitOfWork):
+    repo: TransitionRepository
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.repo = TransitionRepository(self.session)
+        return self
+
+    def audit(self, site_id: str, job_id: int, actor: str, action: str, **detail: object) -> None:
+        """Every step and decision of a job, in the transaction that took it."""
+        self.record(JobLog, site_id=site_id, job_id=job_id, actor=actor, action=action, detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class Migrator:
+    """A platform operator, or the target site's admin: the people who move a legacy site in."""
+
+    site_id: str
+    principal: Principal
+
+    @classmethod
+    def of(cls, principal: Principal, site_id: str) -> Migrator:
+        if not principal.has_role(site_id, MIGRATOR_ROLES):
+            raise Forbidden(f"没有站点 {site_id} 的网站迁移权限（需站点管理员或平台运维）", code="needs_role")
+        return cls(site_id, principal)
+
+    @property
+    def actor(self) -> str:
+        return self.principal.subject
+
+
+@dataclass(slots=True)
+class TransitionDeps:
+    """Everything the use cases need, built once by create_app()."""
+
+    database: Database
+    blobs: BlobStore
+    settings: TransitionSettings
+    wake_relay: Callable[[], None] | None = None
+    wake_runner: Callable[[], None] = lambda: None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def uow(self, scope: TenantScope) -> TransitionUnitOfWork:
+        return TransitionUnitOfWork(self.database, scope=scope, source=SOURCE, outbox=Outbox, wake=self.wake_relay)
+
+    def site_uow(self, site_id: str) -> TransitionUnitOfWork:
+        return self.uow(site_scope(site_id))
+
+    def platform_uow(self) -> TransitionUnitOfWork:
+        """The runner's queue spans every site; events from content too."""
+        return self.uow(PLATFORM)
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,98 @@
+"""A job's crawl frontier in its database: what the crawl found, took and finished, so a cancelled or crashed
+crawl resumes where it stopped (taken-but-unfinished URLs are queued again) and a re-run asks each URL again,
+conditionally. Finished URLs are written in batches, with the next take: one transaction per round of fetches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from services.transition.models import FrontierUrl
+from services.transition.service.context import TransitionDeps
+from services.transition.sources.base import Fetched
+
+_TABLE = FrontierUrl.__table__  # Core: finished URLs are written many at once (executemany)
+_THIS = (_TABLE.c.job_id == bindparam("j")) & (_TABLE.c.url == bindparam("u"))
+_FINISHED = update(_TABLE).where(_THIS).values(
+    state="done", etag=bindparam("etag"), last_modified=bindparam("modified"), status=bindparam("status"),
+    error=bindparam("error"),
+)  # fmt: skip
+_UNCHANGED = update(_TABLE).where(_THIS).values(state="done", status=304, error=None)
+
+
+class JobFrontier:
+    def __init__(self, deps: TransitionDeps, job_id: int) -> None:
+        self.deps, self.job_id = deps, job_id
+        self._seq = 0
+        self._done: list[dict[str, Any]] = []
+        self._unchanged: list[dict[str, Any]] = []
+        self._validators: dict[str, tuple[str | None, str | None]] = {}
+
+    async def open(self, seeds: Iterable[str]) -> bool:
+        """Resume (queued or taken URLs remain: True) or begin again from the seeds and everything known."""
+        async with self.deps.platform_uow() as uow:
+            mine = FrontierUrl.job_id == self.job_id
+            self._seq = await uow.session.scalar(select(func.max(FrontierUrl.seq)).where(mine)) or 0
+            pending = await uow.session.scalar(select(func.count()).where(mine, FrontierUrl.state != "done"))
+            again = (FrontierUrl.state == "taken") if pending else FrontierUrl.state.is_not(None)  # resume, or all
+            await uow.session.execute(update(FrontierUrl).where(mine, again).values(state="queued"))
+            await uow.commit()
+        await self.add(seeds)
+        return bool(pending)
+
+    async def add(self, urls: Iterable[str]) -> None:
+        rows = []
+        for url in dict.fromkeys(u for u in urls if len(u) <= 1000):
+            self._seq += 1
+            rows.append({"job_id": self.job_id, "url": url, "state": "queued", "seq": self._seq})
+        if not rows:
+            return
+        async with self.deps.platform_uow() as uow:
+            dialect = postgresql if uow.session.bind.dialect.name == "postgresql" else sqlite
+            await uow.session.execute(dialect.insert(FrontierUrl).values(rows).on_conflict_do_nothing())
+            await uow.commit()
+
+    async def take(self, limit: int) -> list[str]:
+        async with self.deps.platform_uow() as uow:
+            await self._flush(uow)
+            stmt = select(FrontierUrl.url, FrontierUrl.etag, FrontierUrl.last_modified).where(
+                FrontierUrl.job_id == self.job_id, FrontierUrl.state == "queued"
+            )
+            rows = list(await uow.session.execute(stmt.order_by(FrontierUrl.seq).limit(limit)))
+            self._validators = {r.url: (r.etag, r.last_modified) for r in rows}
+            urls = [r.url for r in rows]
+            if urls:
+                taken = update(FrontierUrl).where(FrontierUrl.job_id == self.job_id, FrontierUrl.url.in_(urls))
+                await uow.session.execute(taken.values(state="taken"))
+            await uow.commit()
+        return urls
+
+    async def validators(self, url: str) -> tuple[str | None, str | None]:
+        """Read with the take: a re-run asks every page conditionally without a query per page."""
+        return self._validators.get(url, (None, None))
+
+    async def finished(self, url: str, fetched: Fetched | None, error: str | None) -> None:
+        if fetched is not None and fetched.status == 304:
+            self._unchanged.append({"j": self.job_id, "u": url})  # the validators of the fetch before stand
+            return
+        self._done.append(
+            {"j": self.job_id, "u": url, "etag": fetched.etag if fetched else None,
+             "modified": fetched.last_modified if fetched else None, "status": fetched.status if fetched else None,
+             "error": error}
+        )  # fmt: skip
+
+    async def close(self) -> None:
+        """What finished since the last take is written (a cancel's last round, the crawl's end)."""
+        async with self.deps.platform_uow() as uow:
+            await self._flush(uow)
+            await uow.commit()
+
+    async def _flush(self, uow) -> None:  # noqa: ANN001 - the frontier's unit of work
+        done, unchanged, self._done, self._unchanged = self._done, self._unchanged, [], []
+        if done:
+            await uow.session.execute(_FINISHED, done)
+        if unchanged:
+            await uow.session.execute(_UNCHANGED, unchanged)

@@ -1,0 +1,211 @@
+"""A job's pages become decisions: an article a staged document (its files copied into the blob store, its
+links pointed at the platform), a list its channel's page, the home page the site's home, a redirect where the
+legacy site redirected, a dead page 410 — and anything else left undecided, with the reason, for the operator.
+
+Pages are staged in batches: each batch's legacy URLs and events commit in one transaction (the outbox), so a
+crash loses at most the batch in flight, which the resumed crawl reads again. A re-run stages only what changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+
+from services.transition.extract import ExtractedPage, SiteRules, UndecodablePage, extract_page
+from services.transition.extract.meta import parse_moment
+from services.transition.models import LegacyUrl
+from services.transition.planning.channels import section_keys
+from services.transition.planning.rewrite import rewrite_links
+from services.transition.service.context import TransitionDeps
+from services.transition.service.files import Files
+from services.transition.sources.base import Fetched
+from shared.events.transition import LegacyDocument, LegacyDocumentStaged, LegacyFile, Redirect, UrlMapChanged
+from shared.legacy_urls import hosted_key, legacy_link
+
+BEIJING = timezone(timedelta(hours=8))
+GONE = (404, 410)
+HAND_DECIDED = "人工指定"
+DISCLOSED = ("index_number", "document_number", "issuing_body", "topic_category")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a run needs of its job, read once at its start."""
+
+    job_id: int
+    site_id: str
+    run: int
+    source: str
+    hosts: frozenset[str]
+    mapping: dict[str, int]
+    default_channel_id: int | None
+    channel_paths: dict[int, str]  # channel id → its path on the site (a list page's new address)
+    rules: SiteRules | None
+    publish: bool
+    per_second: float
+    resolve: dict[str, str]
+
+    def channel_for(self, page: ExtractedPage) -> int | None:
+        for key in section_keys(page.url, page.column, page.breadcrumbs):
+            if key in self.mapping:
+                return self.mapping[key]
+        return self.default_channel_id
+
+
+@dataclass
+class Batch:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    events: dict[str, LegacyDocumentStaged] = field(default_factory=dict)
+    pages: int = 0
+
+
+class Stager:
+    def __init__(self, deps: TransitionDeps, plan: Plan, files: Files) -> None:
+        self.deps, self.plan, self.files = deps, plan, files
+        self.batch = Batch()
+        self._lock = asyncio.Lock()
+
+    async def page(self, fetched: Fetched) -> None:
+        """One answer of the legacy site (the crawl hands over every 200; redirects and dead pages too)."""
+        key = hosted_key(fetched.url)
+        if fetched.status in GONE:
+            self._decide(fetched.url, key, "other", "gone", None)
+        elif 300 <= fetched.status < 400 and fetched.location:
+            target = legacy_link(str(httpx.URL(fetched.url).join(fetched.location)))
+            self._decide(fetched.url, key, "other", "mapped", target, reason=f"原站 {fetched.status} 跳转")
+        elif fetched.status == 200 and fetched.is_html:
+            await self._html(fetched, key)
+        self.batch.pages += 1
+        if len(self.batch.rows) >= self.deps.settings.stage_batch:
+            await self.flush()
+
+    async def _html(self, fetched: Fetched, key: str) -> None:
+        try:
+            page = await asyncio.to_thread(
+                extract_page, fetched.url, fetched.body, fetched.content_type, self.plan.rules
+            )
+        except UndecodablePage as exc:
+            self._decide(fetched.url, key, "other", "unmapped", None, reason=str(exc))
+            return
+        path = urlsplit(fetched.url).path
+        if path in ("", "/") or (path.rsplit("/", 1)[-1].startswith(("index.", "default.")) and path.count("/") == 1):
+            self._decide(fetched.url, key, "list", "mapped", "/", title=page.title)
+        elif page.kind == "list":
+            channel_path = self.plan.channel_paths.get(self.plan.channel_for(page) or 0)
+            target = f"/{channel_path}/" if channel_path else None
+            self._decide(fetched.url, key, "list", "mapped" if target else "unmapped", target, title=page.title,
+                         reason=None if target else "栏目未对应")  # fmt: skip
+        elif page.kind == "article" and page.title and page.body_html:
+            await self._article(page, key)
+        else:
+            reason = "；".join(page.problems) or "既不是文章也不是列表（请设置正文规则）"
+            self._decide(fetched.url, key, "other", "unmapped", None, title=page.title, reason=reason)
+
+    async def _article(self, page: ExtractedPage, key: str) -> None:
+        channel_id = self.plan.channel_for(page)
+        published = page.published_at.replace(tzinfo=BEIJING) if page.published_at else None
+        if channel_id is None:
+            self._decide(page.url, key, "document", "unmapped", None, title=page.title, reason="栏目未对应",
+                         published_at=published)  # fmt: skip
+            return
+        copied = await self.files.copy_all(page, self.plan.hosts)
+        for problem in copied.problems:
+            self._decide(problem.url, hosted_key(problem.url), "file", "refused", None, reason=problem.reason)
+        document = self._document(page, key, channel_id, published, copied.files)
+        self._decide(page.url, key, "document", "staged", None, title=page.title, published_at=published,
+                     fingerprint=document.fingerprint)  # fmt: skip
+        self.batch.events[key] = LegacyDocumentStaged(
+            site_id=self.plan.site_id, aggregate_id=key, aggregate_version=self.plan.run, job_id=self.plan.job_id,
+            document=document, publish=self.plan.publish, editor=f"migration:{self.plan.job_id}",
+        )  # fmt: skip
+
+    def _document(
+        self, page: ExtractedPage, key: str, channel_id: int, published: datetime | None, files: list[LegacyFile]
+    ) -> LegacyDocument:
+        addresses = {hosted_key(f.legacy_url): f.legacy_url for f in files}  # content points these at its copies
+        body = rewrite_links(page.body_html, page.url, set(self.plan.hosts), _addresses(addresses)).html
+        facts = {name: page.disclosure.get(name) for name in DISCLOSED}
+        fields = {
+            "legacy_key": key, "legacy_url": page.url, "channel_id": channel_id, "title": page.title[:200],
+            "body_html": body, "published_at": published, "source": page.source, "keywords": page.keywords[:10],
+            "written_on": _day(page.disclosure.get("written_on")), "files": files,
+            "validity": _validity(page.disclosure.get("validity")), **facts,
+        }  # fmt: skip
+        unsigned = LegacyDocument.model_validate({**fields, "fingerprint": ""})
+        digest = hashlib.sha256(orjson.dumps(unsigned.model_dump(mode="json", exclude={"fingerprint"}))).hexdigest()
+        return unsigned.model_copy(update={"fingerprint": digest})
+
+    def _decide(self, url: str, key: str, kind: str, state: str, target: str | None, **more: Any) -> None:
+        row = dict.fromkeys(("title", "published_at", "reason", "fingerprint")) | more
+        row |= {"legacy_key": key, "legacy_url": url[:1000], "job_id": self.plan.job_id, "kind": kind}
+        row |= {"state": state, "target": target}
+        if row["title"]:
+            row["title"] = row["title"][:200]
+        self.batch.rows.append(row)
+
+    async def flush(self) -> None:
+        """The batch's decisions and events, in one transaction; unchanged documents are not staged again."""
+        async with self._lock:
+            batch, self.batch = self.batch, Batch()
+            if not batch.rows and not batch.pages:
+                return
+            async with self.deps.site_uow(self.plan.site_id) as uow:
+                rows = list({r["legacy_key"]: r for r in batch.rows}.values())
+                known = await uow.repo.urls([r["legacy_key"] for r in rows])
+                rows = [r for r in rows if not _stands(r, known.get(r["legacy_key"]))]
+                await uow.repo.keep_urls(self.plan.site_id, rows)
+                for row in rows:
+                    if (event := batch.events.get(row["legacy_key"])) is not None:
+                        uow.emit(event)
+                decided = [r for r in rows if r["state"] in ("mapped", "gone")]
+                if decided:
+                    uow.emit(self._url_map([Redirect(legacy_key=r["legacy_key"], target=r["target"]) for r in decided]))
+                job = await uow.repo.job(self.plan.job_id)
+                job.pages += batch.pages
+                await uow.commit()
+
+    def _url_map(self, redirects: list[Redirect]) -> UrlMapChanged:
+        return UrlMapChanged(
+            site_id=self.plan.site_id, aggregate_id=str(self.plan.job_id), aggregate_version=self.plan.run,
+            redirects=redirects,
+        )  # fmt: skip
+
+
+def _stands(row: dict[str, Any], known: LegacyUrl | None) -> bool:
+    """What the run leaves alone: a document imported before from the same fingerprint, and an operator's own
+    decision (unless the page is now a document the plan maps: its import decides)."""
+    if known is None:
+        return False
+    if row["state"] == "staged":
+        return known.state == "imported" and known.fingerprint == row["fingerprint"]
+    return known.reason == HAND_DECIDED
+
+
+def _addresses(files: dict[str, str]):  # noqa: ANN202 - rewrite_links' NewAddress
+    """Files: their absolute legacy URL (the content library points it at its copy); pages: the /_legacy/ link
+    the renderer resolves from the URL map, which works before and after the page is imported."""
+
+    def address(host: str, key: str) -> str:
+        hosted = f"//{host}{key}"
+        return files.get(hosted) or legacy_link(f"http:{hosted}")
+
+    return address
+
+
+def _day(text: str | None) -> date | None:
+    moment = parse_moment(text or "")
+    return moment.date() if moment else None
+
+
+def _validity(text: str | None) -> str | None:
+    for word in ("有效", "修改", "废止", "失效"):
+        if text and word in text:
+            return word
+    return None

@@ -1,0 +1,154 @@
+"""The URL map: the content library's answers turned into decisions (a document's legacy URLs and files → 301 to
+where they live now), the operator's own decisions (301 to a chosen page, 410), one at a time or as CSV, and the
+reports of what is still undecided. Every decision reaches the renderer's redirect table as an event."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from services.transition.models import LegacyUrl
+from services.transition.planning.urlmap import CSV_HEADER, MapRow, UrlMapError, aliases, read_csv
+from services.transition.schemas import Decision, LegacyUrlRead, UrlMapPage, UrlMapWritten
+from services.transition.service.context import Migrator, TransitionDeps, TransitionUnitOfWork
+from services.transition.service.staging import HAND_DECIDED
+from shared.errors import InvalidInput
+from shared.events.transition import DocumentImported, ImportRefused, Redirect, UrlMapChanged
+from shared.legacy_urls import hosted_key
+
+RUNNER = "system:migration"
+CSV_BATCH = 500  # redirects per event when a CSV is applied
+
+
+async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImported) -> bool:
+    """A document kept: its legacy URL (and its other spellings) and its files answer 301 to their new places."""
+    row = await uow.repo.mark(
+        event.site_id, event.legacy_key, state="imported", document_id=event.document_id, target=event.url_path,
+        title=event.title[:200], published_at=event.published_at, reason=None,
+    )  # fmt: skip
+    if row is None:
+        return False  # a key no job of ours staged (or a site reset since): nothing to decide
+    files = [
+        {"legacy_key": hosted_key(url), "legacy_url": url[:1000], "job_id": event.job_id, "kind": "file",
+         "state": "imported", "target": path}
+        for url, path in event.files.items()
+    ]  # fmt: skip
+    await uow.repo.keep_urls(event.site_id, files)
+    redirects = (
+        [Redirect(legacy_key=k, target=event.url_path) for k in _spellings(event.legacy_key)] if event.url_path else []
+    )
+    redirects += [Redirect(legacy_key=f["legacy_key"], target=f["target"]) for f in files]
+    if redirects:
+        uow.emit(_changed(event.site_id, event.job_id, event.aggregate_version, redirects))
+    await _done_if_answered(uow, event.job_id)
+    return True
+
+
+async def on_import_refused(uow: TransitionUnitOfWork, event: ImportRefused) -> bool:
+    row = await uow.repo.mark(event.site_id, event.legacy_key, state="refused", reason=event.reason[:1000])
+    if row is None:
+        return False
+    await _done_if_answered(uow, event.job_id)
+    return True
+
+
+async def _done_if_answered(uow: TransitionUnitOfWork, job_id: int) -> None:
+    """The last answer to a job that finished reading makes it done."""
+    job = await uow.repo.job(job_id, for_update=True)
+    if job is None or job.state != "importing" or (await uow.repo.counts(job_id)).get(("document", "staged")):
+        return
+    job.state = "done"
+    uow.audit(job.site_id, job.id, RUNNER, "job.done", pages=job.pages)
+
+
+def _spellings(key: str) -> list[str]:
+    """//host/tzgg/index.html is also //host/tzgg/ and //host/tzgg."""
+    host, _, path = key.removeprefix("//").partition("/")
+    return [f"//{host}{alias}" for alias in aliases("/" + path)]
+
+
+def _changed(site_id: str, job_id: int, version: int, redirects: list[Redirect], removed=()) -> UrlMapChanged:  # noqa: ANN001
+    return UrlMapChanged(
+        site_id=site_id, aggregate_id=str(job_id), aggregate_version=max(version, 1), redirects=redirects,
+        removed=list(removed),
+    )  # fmt: skip
+
+
+async def url_map(
+    deps: TransitionDeps,
+    who: Migrator,
+    *,
+    states: list[str],
+    kinds: list[str],
+    job_id: int | None,
+    after: int,
+    limit: int,
+) -> UrlMapPage:
+    async with deps.site_uow(who.site_id) as uow:
+        rows, total = await uow.repo.url_page(states=states, kinds=kinds, job_id=job_id, after=after, limit=limit)
+        return UrlMapPage(items=[LegacyUrlRead.model_validate(r) for r in rows], total=total)
+
+
+async def decide(deps: TransitionDeps, who: Migrator, decision: Decision) -> LegacyUrlRead:
+    """One legacy URL decided by hand (a 404 on a legacy path mapped with one click, an unmapped page)."""
+    written = await _apply(
+        deps, who, [MapRow(decision.legacy_key, "301" if decision.target else "410", decision.target)]
+    )
+    return written[0]
+
+
+async def apply_csv(deps: TransitionDeps, who: Migrator, text: str) -> UrlMapWritten:
+    """旧地址,处理,新地址 for many URLs at once: all of the file, or none of it with every bad line named."""
+    try:
+        rows = read_csv(text)
+    except UrlMapError as exc:
+        raise InvalidInput("csv", str(exc)) from None
+    if not rows:
+        raise InvalidInput("csv", "文件中没有任何地址（第一行可为表头：旧地址,处理,新地址）")
+    if bad := [r.legacy for r in rows if not r.legacy.startswith("//")]:
+        raise InvalidInput("csv", f"旧地址须带旧域名，如 //old.feixi.gov.cn/art/1.html：{'、'.join(bad[:5])}")
+    written = await _apply(deps, who, rows)
+    return UrlMapWritten(site_id=who.site_id, written=len(written))
+
+
+async def _apply(deps: TransitionDeps, who: Migrator, rows: list[MapRow]) -> list[LegacyUrlRead]:
+    async with deps.site_uow(who.site_id) as uow:
+        known = await uow.repo.urls([r.legacy for r in rows])
+        fallback_job = await _latest_job(uow)
+        values = [_decided(r, known.get(r.legacy), fallback_job) for r in rows]
+        await uow.repo.keep_urls(who.site_id, values)
+        for start in range(0, len(rows), CSV_BATCH):
+            part = [Redirect(legacy_key=r.legacy, target=r.target) for r in rows[start : start + CSV_BATCH]]
+            uow.emit(_changed(who.site_id, values[0]["job_id"], 1, part))
+        uow.audit(who.site_id, values[0]["job_id"], who.actor, "urlmap.decided", count=len(rows), first=rows[0].legacy)
+        await uow.commit()
+        found = await uow.repo.urls([r.legacy for r in rows])
+    return [LegacyUrlRead.model_validate(found[r.legacy]) for r in rows if r.legacy in found]
+
+
+async def _latest_job(uow: TransitionUnitOfWork) -> int:
+    jobs = await uow.repo.jobs()
+    if not jobs:
+        raise InvalidInput("legacy_key", "本站点还没有迁移任务：先建立任务，再指定旧地址的去向")
+    return jobs[0].id
+
+
+def _decided(row: MapRow, known: LegacyUrl | None, fallback_job: int) -> dict:
+    """A hand decision over whatever a run decided: it stands until the operator changes it again."""
+    return {
+        "legacy_key": row.legacy, "legacy_url": known.legacy_url if known else f"http:{row.legacy}",
+        "kind": known.kind if known else "other", "job_id": known.job_id if known else fallback_job,
+        "state": "mapped" if row.target else "gone", "target": row.target, "reason": HAND_DECIDED,
+    }  # fmt: skip
+
+
+async def csv_lines(deps: TransitionDeps, who: Migrator) -> AsyncIterator[str]:
+    """The whole URL map as CSV, streamed (a county's map has hundreds of thousands of lines)."""
+    yield "\ufeff" + ",".join(CSV_HEADER) + "\r\n"
+    async with deps.site_uow(who.site_id) as uow:
+        async for row in uow.repo.all_urls():
+            action = "410" if row.state == "gone" else ("301" if row.target else "")
+            yield f"{_cell(row.legacy_key)},{action},{_cell(row.target or '')}\r\n"
+
+
+def _cell(value: str) -> str:
+    return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\r\n') else value
