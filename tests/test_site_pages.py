@@ -265,3 +265,16 @@ async def test_an_attachments_text_is_searchable_with_its_document(http, platfor
     await platform.settle()
     found = (await http.get("/api/v1/search", params={"q": "高层次人才认定", "site": "hefei"})).json()
     assert [r["url_path"] for r in found["results"]] == [doc["url_path"]]  # words only the attachment holds
+
+
+async def test_the_search_page_finds_words_that_only_an_attachment_holds(http, platform) -> None:
+    """The group search reads a live document's files as the public gets them: on its site's own host."""
+    channels = await open_hefei(http, platform)
+    guide = "办理住房公积金提取业务时，请携带本人身份证原件和不动产权证书。".encode()
+    attachment = await upload(http, platform, "公积金提取办事指南.txt", guide, "text/plain")
+    doc = await publish(
+        http, platform, channels["zwdt/tzgg"], "关于公积金提取业务的说明", attachment_ids=[attachment["id"]]
+    )
+    await platform.settle()
+    found = await http.get("/search/", params={"q": "不动产权证书"}, headers=HOST)
+    assert f'href="{doc["url_path"]}"' in found.text

@@ -33,24 +33,26 @@ class AttachmentReader:
     async def read_missing(self, uow: SearchUnitOfWork, entries: Sequence[Entry]) -> None:
         """Extract the attachments of live entries not read before; each file's text (or why not) is kept."""
         wanted = {
-            a["blob_key"]: a
+            a["blob_key"]: (a, entry.snapshot.get("site", {}).get("main_domain", ""))
             for entry in entries
             if entry.kind == "document" and entry.state == PublicState.LIVE.value
             for a in entry.snapshot["document"].get("attachments", [])
             if a.get("public_id")
         }
         known = await uow.repo.attachment_texts(list(wanted))
-        for blob_key, attachment in wanted.items():
+        for blob_key, (attachment, host) in wanted.items():
             if blob_key not in known:
-                text, problem = await self._read(attachment)
+                text, problem = await self._read(attachment, host)
                 uow.session.add(AttachmentText(blob_key=blob_key, text=text, problem=problem))
+        await uow.session.flush()  # the batch being built reads them next, in this transaction
 
-    async def _read(self, attachment: dict) -> tuple[str, str | None]:
+    async def _read(self, attachment: dict, host: str) -> tuple[str, str | None]:
+        """As a visitor of the document's site fetches it: public files answer on their site's own host."""
         if attachment["size"] > self.max_bytes:
             return "", f"larger than {self.max_bytes} bytes"
         url = f"/api/v1/content/public/files/{attachment['public_id']}/{quote(attachment['filename'])}"
         try:
-            response = await self.client.get(url)
+            response = await self.client.get(url, headers={"host": host} if host else None)
             response.raise_for_status()
             text = await asyncio.to_thread(  # CPU-bound: off the event loop
                 extract_text,
