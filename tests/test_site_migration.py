@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from services.transition.tests.legacy_site import article_day, article_path, article_title, legacy_site
+from shared.events.samples import eventually
 from shared.testing import serve_on_port
 from tests.test_consolidated import bearer, open_hefei
 
@@ -101,5 +102,100 @@ async def test_a_legacy_site_moves_in_with_every_old_url_kept(http, platform, ol
 
 async def _documents(http, platform) -> list[tuple[int, str, int]]:
     editor = bearer(platform, "admin", ("hefei", "site_admin"))
-    listed = await http.get("/api/v1/content/sites/hefei/documents", params={"limit": 100}, headers=editor)
-    return sorted((d["id"], d["title"], d["version"]) for d in listed.json()["items"])
+    found, page = [], 1
+    while True:
+        listed = (await http.get(f"/api/v1/content/sites/hefei/documents?size=100&page={page}", headers=editor)).json()
+        found += [(d["id"], d["title"], d["version"]) for d in listed["items"]]
+        if len(found) >= listed["total"]:
+            return sorted(found)
+        page += 1
+
+
+async def test_a_cancelled_job_resumes_and_loses_or_doubles_nothing(http, platform) -> None:
+    app, visits = legacy_site(120, delay=0.01)
+    with serve_on_port(app) as base:
+        channels = await open_hefei(http, platform)
+        job = await plan_job(http, platform, urlsplit(base).netloc, channels, per_second=60)
+        admin = bearer(platform, "admin", ("hefei", "site_admin"))
+
+        async def under_way() -> bool:
+            return (await http.get(f"{API}/jobs/{job['id']}", headers=admin)).json()["progress"]["pages"] >= 20
+
+        await eventually(under_way, timeout=30)
+        cancelled = await http.post(f"{API}/jobs/{job['id']}/cancel", headers=admin)
+        assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelling"
+        stopped = await wait_for_job(http, platform, job["id"], "cancelled")
+        assert 20 <= stopped["progress"]["pages"] < 120
+        again = await http.post(f"{API}/jobs/{job['id']}/cancel", headers=admin)
+        assert again.status_code == 409 and "无需取消" in again.json()["error"]["message"]
+
+        resumed = await http.post(f"{API}/jobs/{job['id']}/start", headers=admin)
+        assert resumed.status_code == 200
+        done = await wait_for_job(http, platform, job["id"], "done", "failed")
+    assert done["state"] == "done" and done["progress"]["imported"] == 120
+    fetched_twice = [p for p, n in visits.paths.items() if n > 1 and p != "/robots.txt"]
+    assert fetched_twice == []  # the resumed crawl went on from its frontier
+    documents = await _documents(http, platform)
+    assert len(documents) == len({title for _, title, _ in documents}) == 120
+    log = (await http.get(f"{API}/jobs/{job['id']}/log", headers=admin)).json()
+    assert [e["action"] for e in log][:1] == ["job.created"] and "job.cancelled" in [e["action"] for e in log]
+    assert [e["action"] for e in log][-1] == "job.done"
+
+
+async def test_only_the_sites_admins_and_operators_touch_its_migration(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    await platform.settle()
+    body = {"source": f"http://{LEGACY}/", "mapping": {"通知公告": channels["zwdt/tzgg"]}, "start": False}
+    for headers, status in (
+        ({}, 401),
+        (bearer(platform, "editor", ("hefei", "editor")), 403),
+        (bearer(platform, "other-admin", ("ah", "site_admin")), 403),
+    ):
+        assert (await http.post(f"{API}/jobs", json=body, headers=headers)).status_code == status
+        assert (await http.get(f"{API}/urlmap", headers=headers)).status_code == status
+    admin = bearer(platform, "admin", ("hefei", "site_admin"))
+    job = (await http.post(f"{API}/jobs", json=body, headers=admin)).json()
+    assert job["state"] == "planned" and job["legacy_domains"] == [LEGACY]
+    other = bearer(platform, "other-admin", ("ah", "site_admin"))
+    assert (await http.get(f"/api/v1/transition/sites/ah/jobs/{job['id']}", headers=other)).status_code == 404
+    operator = bearer(platform, "operator", ("*", "platform_operator"))
+    assert (await http.get(f"{API}/jobs/{job['id']}", headers=operator)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"source": "ftp://old.hefei.gov.cn/"}, "source", "http://"),
+        ({"legacy_domains": ["不是域名"]}, "legacy_domains", "不是域名"),
+        ({"mapping": {"通知公告": 999_999}}, "mapping", "没有栏目 999999"),
+        ({"resolve": {LEGACY: "localhost"}}, "resolve", "IP:端口"),
+        ({"per_second": 0}, "per_second", ""),
+    ],
+)
+async def test_a_bad_plan_is_refused_naming_the_problem(http, platform, change, field, words) -> None:
+    await open_hefei(http, platform)
+    await platform.settle()
+    admin = bearer(platform, "admin", ("hefei", "site_admin"))
+    body = {"source": f"http://{LEGACY}/", "start": False, **change}
+    refused = await http.post(f"{API}/jobs", json=body, headers=admin)
+    assert refused.status_code == 422 and field in refused.text and words in refused.text
+    assert (await http.get(f"{API}/jobs", headers=admin)).json() == []
+
+
+async def test_a_url_map_csv_is_taken_whole_or_refused_with_every_bad_line(http, platform) -> None:
+    channels = await open_hefei(http, platform)
+    await platform.settle()
+    admin = bearer(platform, "admin", ("hefei", "site_admin"))
+    body = {"source": f"http://{LEGACY}/", "mapping": {"通知公告": channels["zwdt/tzgg"]}, "start": False}
+    await http.post(f"{API}/jobs", json=body, headers=admin)
+    bad = "旧地址,处理,新地址\n//old.hefei.gov.cn/a.html,302,/b.html\n//old.hefei.gov.cn/c.html,410,/d.html\n"
+    refused = await http.put(f"{API}/urlmap/csv", content=bad.encode(), headers=admin)
+    assert refused.status_code == 422 and "第 2 行" in refused.text and "第 3 行" in refused.text
+    good = "旧地址,处理,新地址\n//old.hefei.gov.cn/zt/,301,/zwdt/\nhttp://old.hefei.gov.cn/公告.html,410,\n"
+    written = await http.put(f"{API}/urlmap/csv", content=good.encode("gbk"), headers=admin)  # as Excel saves it
+    assert written.status_code == 200 and written.json()["written"] == 2
+    await platform.settle()
+    assert (await http.get("/zt/", headers=OLD)).headers["location"] == "http://www.hefei.gov.cn/zwdt/"
+    assert (await http.get("/公告.html", headers=OLD)).status_code == 410
+    exported = (await http.get(f"{API}/urlmap/csv", headers=admin)).text
+    assert "//old.hefei.gov.cn/zt/,301,/zwdt/" in exported and "//old.hefei.gov.cn/公告.html,410," in exported

@@ -70,3 +70,9 @@ def page_links(root: HtmlElement, page_url: str) -> list[str]:
         if url and same_site(url, page_url):
             found.setdefault(url, None)
     return list(found)
+
+
+def is_file(url: str) -> bool:
+    """An attachment or an image by its name: copied into the blob store, not read as a page."""
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    return suffix in ATTACHMENT_SUFFIXES or suffix in IMAGE_SUFFIXES

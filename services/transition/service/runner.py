@@ -73,7 +73,7 @@ class JobRunner:
         settings = self.deps.settings
         policy = CrawlPolicy(
             hosts=plan.hosts, concurrency=settings.crawl_concurrency, per_second=plan.per_second,
-            max_pages=settings.max_pages,
+            max_pages=settings.max_pages, fetch_files=False,
         )  # fmt: skip
         cancel = asyncio.Event()
         transport = ResolvingTransport(plan.resolve, self.transport) if plan.resolve else self.transport

@@ -21,7 +21,7 @@ import httpx
 from lxml.html import document_fromstring
 
 from services.transition.extract.decoding import decode_page
-from services.transition.extract.links import page_links
+from services.transition.extract.links import is_file, page_links
 from services.transition.extract.page import whole_document
 from services.transition.sources.base import Fetched
 
@@ -53,6 +53,7 @@ class CrawlPolicy:
     max_pages: int = 200_000
     user_agent: str = USER_AGENT
     timeout: float = 30.0
+    fetch_files: bool = True  # False: attachments and images are left to the file copier, fetched once there
 
 
 @dataclass
@@ -155,7 +156,8 @@ class Crawler:
                 await self.frontier.add([str(target)])
         elif fetched.status == 200 and fetched.is_html:
             root = whole_document(document_fromstring(decode_page(fetched.body, fetched.content_type).text or "<p/>"))
-            await self.frontier.add(u for u in page_links(root, fetched.url) if self.in_scope(u))
+            links = (u for u in page_links(root, fetched.url) if self.in_scope(u))
+            await self.frontier.add(u for u in links if self.policy.fetch_files or not is_file(u))
 
     async def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
