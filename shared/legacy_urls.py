@@ -43,3 +43,13 @@ def legacy_link(url: str) -> str:
     """http://old.feixi.gov.cn/art/1.html → /_legacy/old.feixi.gov.cn/art/1.html: answered from the redirect
     table on the target site's own host, so the link works before DNS moves and once the page is imported."""
     return f"{LEGACY_LINK}{hosted_key(url).removeprefix('//')}"
+
+
+def link_of_key(key: str) -> str:
+    """//old.feixi.gov.cn/art/1.html → /_legacy/old.feixi.gov.cn/art/1.html."""
+    return f"{LEGACY_LINK}{key.removeprefix('//')}"
+
+
+def key_of_link(link: str) -> str | None:
+    """The reverse: the legacy key a /_legacy/ link stands for, or None for any other address."""
+    return "//" + link.removeprefix(LEGACY_LINK) if link.startswith(LEGACY_LINK) else None

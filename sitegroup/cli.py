@@ -21,6 +21,7 @@ from sitegroup.operator_api import replay
 from sitegroup.search_cli import search_app
 from sitegroup.settings import PlatformSettings
 from sitegroup.transition_cli import import_site
+from sitegroup.verify_cli import verify_site
 
 app = typer.Typer(
     help="集约化政府网站平台 — the platform consolidated government websites run on.", no_args_is_help=True
@@ -29,6 +30,7 @@ console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
 app.add_typer(search_app, name="search")
 app.command("import-site")(import_site)
+app.command("verify-site")(verify_site)
 app.command()(replay)
 SERVICES = ("content", "render", "identity", "console", "search", "interaction", "opendata", "transition", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway

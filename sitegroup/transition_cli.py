@@ -1,7 +1,9 @@
-"""`sitegroup import-site <url-or-directory-or-wxr> --site <id> --dry-run`: the preview of a migration, with a
-progress bar — how many documents, which legacy sections and the channels they would go to, what could not be
-read, duplicates, and links to pages that would not come along. Nothing is written; the import itself comes
-with the migration service's jobs (issue 15), so without --dry-run the command says so and stops."""
+"""`sitegroup import-site` and `sitegroup verify-site`: a legacy site's migration from the operator's shell.
+
+`import-site … --dry-run` previews it here (a polite crawl, a `wget -m` mirror or a WordPress export read, the
+report printed, nothing written). Without --dry-run it plans the job on the platform — the migration service
+crawls the legacy site and imports it — and follows its progress with a bar. `verify-site` asks the platform for
+every legacy URL of the site's URL map, with the legacy Host, and prints a table of what does not land right."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from services.transition import Preview, PreviewError, preview_site, read_rules, site_channels
-from sitegroup.operator_api import UrlOption
+from sitegroup.import_job import ImportPlan, follow_import
+from sitegroup.operator_api import TokenOption, UrlOption
 from sitegroup.settings import PlatformSettings
 
 console = Console()
@@ -25,20 +28,27 @@ def import_site(
     source: Annotated[str, typer.Argument(help="the live site's address, a `wget -m` directory, or a WXR .xml")],
     site: Annotated[str, typer.Option("--site", help="the target site on the platform")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="read and report; write nothing")] = False,
-    legacy_domain: Annotated[str | None, typer.Option(help="the host a mirror's files were served at")] = None,
+    legacy_domain: Annotated[list[str], typer.Option(help="a legacy host (a mirror's, or more for a county)")] = [],  # noqa: B006
     rules: Annotated[Path | None, typer.Option(help="JSON of CSS selectors: title, body, date, source, remove")] = None,
     max_pages: Annotated[int, typer.Option(min=1, help="stop the crawl after this many URLs")] = 200_000,
     per_second: Annotated[float, typer.Option(min=0.1, help="crawl requests per second, at most")] = 4.0,
+    section: Annotated[
+        list[str], typer.Option("--map", help="legacy section=channel path, e.g. 通知公告=zwdt/tzgg")
+    ] = [],  # noqa: B006
+    default_channel: Annotated[str | None, typer.Option(help="channel path for sections not mapped")] = None,
+    resolve: Annotated[list[str], typer.Option(help="host=ip:port of the old server, once DNS points here")] = [],  # noqa: B006
+    draft: Annotated[bool, typer.Option("--draft", help="import as drafts for review instead of publishing")] = False,
     url: UrlOption = None,
+    token: TokenOption = None,
 ) -> None:
-    """Preview a legacy site's migration onto a site of the platform."""
+    """Preview (--dry-run) or run a legacy site's migration onto a site of the platform."""
     if not dry_run:
-        console.print(
-            "[red]尚不能导入[/]：导入随迁移服务（迁移任务、网址映射）提供；现在请加 --dry-run 预览将要导入的内容。"
-        )
-        raise typer.Exit(2)
+        plan = ImportPlan(source, site, legacy_domain, rules, per_second, section, default_channel, resolve, draft)
+        follow_import(plan, url, token)
+        return
     try:
-        found = asyncio.run(_preview(source, site, legacy_domain, rules, max_pages, per_second, url))
+        domain = legacy_domain[0] if legacy_domain else None
+        found = asyncio.run(_preview(source, site, domain, rules, max_pages, per_second, url))
     except PreviewError as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from None

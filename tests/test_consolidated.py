@@ -119,7 +119,7 @@ async def test_the_gateway_routes_apis_and_reports_health(http) -> None:
     assert (await http.get("/healthz")).json() == {"status": "ok"}
     ready = await http.get("/readyz")
     assert ready.status_code == 200 and ready.json()["services"] == dict.fromkeys(
-        ("console", "content", "identity", "interaction", "opendata", "render", "search"), True
+        ("console", "content", "identity", "interaction", "opendata", "render", "search", "transition"), True
     )
     assert "sitegroup_http_requests_total" in (await http.get("/metrics")).text
     directory = await http.get(f"{API}/sites")

@@ -9,20 +9,24 @@ use. The preview (a dry run over a crawl, a mirror or a WordPress export) runs o
 from services.transition.config import TransitionSettings
 from services.transition.main import SCHEMA, TransitionRuntime, create_app, migrate
 from services.transition.planning.preview import Preview, PreviewError, preview_site, read_rules, site_channels
+from services.transition.planning.verify import Expectation, Verdict, verify_urls
 from services.transition.service.context import TransitionDeps
 from services.transition.service.sites import known_sites
 
 __all__ = [
     "SCHEMA",
+    "Expectation",
     "Preview",
     "PreviewError",
     "TransitionDeps",
     "TransitionRuntime",
     "TransitionSettings",
+    "Verdict",
     "create_app",
     "known_sites",
     "migrate",
     "preview_site",
     "read_rules",
     "site_channels",
+    "verify_urls",
 ]

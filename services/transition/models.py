@@ -74,6 +74,7 @@ class LegacyUrl(TenantScoped, Base):
     __table_args__ = (
         UniqueConstraint("site_id", "legacy_key", name="uq_legacy_urls_site_key"),
         Index("ix_legacy_urls_job_state", "job_id", "state"),
+        Index("ix_legacy_urls_site_target", "site_id", "target"),  # redirects on the legacy site, made direct
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

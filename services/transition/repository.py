@@ -85,6 +85,13 @@ class TransitionRepository:
                 return
             last = rows[-1].legacy_key
 
+    async def pointing_at(self, site_id: str, targets: Sequence[str]) -> list[LegacyUrl]:
+        """Legacy URLs that redirect (on the legacy site) to these /_legacy/ links."""
+        if not targets:
+            return []
+        stmt = select(LegacyUrl).where(LegacyUrl.site_id == site_id, LegacyUrl.target.in_(list(targets)))
+        return list(await self.session.scalars(stmt))
+
     async def mark(self, site_id: str, legacy_key: str, **values: Any) -> LegacyUrl | None:
         stmt = (
             update(LegacyUrl)

@@ -12,17 +12,17 @@ import httpx
 
 from services.transition.extract import SiteRules
 from services.transition.models import Job
+from services.transition.planning.channels import Channel
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.service.files import Files
 from services.transition.service.frontier import JobFrontier
-from services.transition.service.staging import Plan, Stager
+from services.transition.service.staging import RUNNER, Plan, Stager
 from services.transition.sources.crawl import Crawler, CrawlPolicy, Pacer
 from services.transition.sources.files import FileCopier
 from services.transition.sources.resolve import ResolvingTransport
 from shared.logs import get_logger
 
 log = get_logger("transition.runner")
-RUNNER = "system:migration"
 
 
 class JobRunner:
@@ -97,12 +97,16 @@ class JobRunner:
         async with self.deps.platform_uow() as uow:
             job = await uow.repo.job(job_id)
             assert job is not None
-            paths = {row.id: row.snapshot["path"] for row in await uow.repo.channels(job.site_id)}
+            channels = tuple(
+                Channel(row.id, row.snapshot["name"], row.snapshot["path"])
+                for row in await uow.repo.channels(job.site_id)
+                if row.snapshot.get("kind") != "link"
+            )
             rules = SiteRules(**job.rules) if job.rules else None
             return Plan(
                 job_id=job.id, site_id=job.site_id, run=job.run, source=job.source,
                 hosts=frozenset(job.legacy_domains), mapping=dict(job.mapping),
-                default_channel_id=job.default_channel_id, channel_paths=paths, rules=rules, publish=job.publish,
+                default_channel_id=job.default_channel_id, channels=channels, rules=rules, publish=job.publish,
                 per_second=job.per_second, resolve=dict(job.resolve),
             )  # fmt: skip
 

@@ -21,17 +21,19 @@ import orjson
 from services.transition.extract import ExtractedPage, SiteRules, UndecodablePage, extract_page
 from services.transition.extract.meta import parse_moment
 from services.transition.models import LegacyUrl
-from services.transition.planning.channels import section_keys
+from services.transition.planning.channels import Channel, Section, section_keys, suggest
 from services.transition.planning.rewrite import rewrite_links
+from services.transition.service import chains
 from services.transition.service.context import TransitionDeps
 from services.transition.service.files import Files
 from services.transition.sources.base import Fetched
 from shared.events.transition import LegacyDocument, LegacyDocumentStaged, LegacyFile, Redirect, UrlMapChanged
-from shared.legacy_urls import hosted_key, legacy_link
+from shared.legacy_urls import hosted_key, key_of_link, legacy_link
 
 BEIJING = timezone(timedelta(hours=8))
 GONE = (404, 410)
 HAND_DECIDED = "人工指定"
+RUNNER = "system:migration"
 DISCLOSED = ("index_number", "document_number", "issuing_body", "topic_category")
 
 
@@ -46,23 +48,21 @@ class Plan:
     hosts: frozenset[str]
     mapping: dict[str, int]
     default_channel_id: int | None
-    channel_paths: dict[int, str]  # channel id → its path on the site (a list page's new address)
+    channels: tuple[Channel, ...]  # the target site's channels that hold documents
     rules: SiteRules | None
     publish: bool
     per_second: float
     resolve: dict[str, str]
 
-    def channel_for(self, page: ExtractedPage) -> int | None:
-        for key in section_keys(page.url, page.column, page.breadcrumbs):
-            if key in self.mapping:
-                return self.mapping[key]
-        return self.default_channel_id
+    def channel_path(self, channel_id: int | None) -> str | None:
+        return next((c.path.strip("/") for c in self.channels if c.id == channel_id), None)
 
 
 @dataclass
 class Batch:
     rows: list[dict[str, Any]] = field(default_factory=list)
     events: dict[str, LegacyDocumentStaged] = field(default_factory=dict)
+    suggested: dict[str, tuple[int, str]] = field(default_factory=dict)  # section → (channel, rule) matched
     pages: int = 0
 
 
@@ -71,6 +71,23 @@ class Stager:
         self.deps, self.plan, self.files = deps, plan, files
         self.batch = Batch()
         self._lock = asyncio.Lock()
+        self._suggested: dict[str, int | None] = {}  # sections the plan did not name, as matched in this run
+
+    def channel_for(self, page: ExtractedPage) -> int | None:
+        """The plan's channel for the page's section (by name, then directory); else the channel a sure match
+        suggests, kept in the plan for the operator to see and change; else the plan's default, or none."""
+        keys = section_keys(page.url, page.column, page.breadcrumbs)
+        for key in keys:
+            if key in self.plan.mapping:
+                return self.plan.mapping[key]
+        name = keys[0] if keys else ""
+        if name not in self._suggested:
+            section = Section(name, keys[-1] if keys else "/")
+            best = suggest([section], list(self.plan.channels))[0]
+            self._suggested[name] = best.channel.id if best.sure and best.channel else None
+            if best.sure and best.channel:
+                self.batch.suggested[name] = (best.channel.id, best.rule)
+        return self._suggested[name] or self.plan.default_channel_id
 
     async def page(self, fetched: Fetched) -> None:
         """One answer of the legacy site (the crawl hands over every 200; redirects and dead pages too)."""
@@ -98,7 +115,7 @@ class Stager:
         if path in ("", "/") or (path.rsplit("/", 1)[-1].startswith(("index.", "default.")) and path.count("/") == 1):
             self._decide(fetched.url, key, "list", "mapped", "/", title=page.title)
         elif page.kind == "list":
-            channel_path = self.plan.channel_paths.get(self.plan.channel_for(page) or 0)
+            channel_path = self.plan.channel_path(self.channel_for(page))
             target = f"/{channel_path}/" if channel_path else None
             self._decide(fetched.url, key, "list", "mapped" if target else "unmapped", target, title=page.title,
                          reason=None if target else "栏目未对应")  # fmt: skip
@@ -109,7 +126,7 @@ class Stager:
             self._decide(fetched.url, key, "other", "unmapped", None, title=page.title, reason=reason)
 
     async def _article(self, page: ExtractedPage, key: str) -> None:
-        channel_id = self.plan.channel_for(page)
+        channel_id = self.channel_for(page)
         published = page.published_at.replace(tzinfo=BEIJING) if page.published_at else None
         if channel_id is None:
             self._decide(page.url, key, "document", "unmapped", None, title=page.title, reason="栏目未对应",
@@ -160,15 +177,24 @@ class Stager:
                 rows = list({r["legacy_key"]: r for r in batch.rows}.values())
                 known = await uow.repo.urls([r["legacy_key"] for r in rows])
                 rows = [r for r in rows if not _stands(r, known.get(r["legacy_key"]))]
+                await chains.shorten(uow, rows)
                 await uow.repo.keep_urls(self.plan.site_id, rows)
                 for row in rows:
                     if (event := batch.events.get(row["legacy_key"])) is not None:
                         uow.emit(event)
-                decided = [r for r in rows if r["state"] in ("mapped", "gone")]
-                if decided:
-                    uow.emit(self._url_map([Redirect(legacy_key=r["legacy_key"], target=r["target"]) for r in decided]))
+                decided = {r["legacy_key"]: r["target"] for r in rows if r["state"] in ("mapped", "gone")}
+                redirects = [Redirect(legacy_key=k, target=t) for k, t in decided.items()]
+                final = {k: t for k, t in decided.items() if not key_of_link(t or "")}
+                redirects += await chains.follow(uow, self.plan.site_id, final)
+                if redirects:
+                    uow.emit(self._url_map(redirects))
                 job = await uow.repo.job(self.plan.job_id)
                 job.pages += batch.pages
+                if batch.suggested:  # kept in the plan: the operator sees what was matched, and may change it
+                    job.mapping = {**job.mapping, **{name: c for name, (c, _) in batch.suggested.items()}}
+                    for name, (channel_id, rule) in batch.suggested.items():
+                        uow.audit(self.plan.site_id, job.id, RUNNER, "section.mapped", section=name,
+                                  channel_id=channel_id, rule=rule)  # fmt: skip
                 await uow.commit()
 
     def _url_map(self, redirects: list[Redirect]) -> UrlMapChanged:

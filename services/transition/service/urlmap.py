@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from services.transition.models import LegacyUrl
 from services.transition.planning.urlmap import CSV_HEADER, MapRow, UrlMapError, aliases, read_csv
 from services.transition.schemas import Decision, LegacyUrlRead, UrlMapPage, UrlMapWritten
+from services.transition.service import chains
 from services.transition.service.context import Migrator, TransitionDeps, TransitionUnitOfWork
 from services.transition.service.staging import HAND_DECIDED
 from shared.errors import InvalidInput
@@ -37,6 +38,8 @@ async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImporte
         [Redirect(legacy_key=k, target=event.url_path) for k in _spellings(event.legacy_key)] if event.url_path else []
     )
     redirects += [Redirect(legacy_key=f["legacy_key"], target=f["target"]) for f in files]
+    if event.url_path:
+        redirects += await chains.follow(uow, event.site_id, {event.legacy_key: event.url_path})
     if redirects:
         uow.emit(_changed(event.site_id, event.job_id, event.aggregate_version, redirects))
     await _done_if_answered(uow, event.job_id)
@@ -116,9 +119,10 @@ async def _apply(deps: TransitionDeps, who: Migrator, rows: list[MapRow]) -> lis
         fallback_job = await _latest_job(uow)
         values = [_decided(r, known.get(r.legacy), fallback_job) for r in rows]
         await uow.repo.keep_urls(who.site_id, values)
-        for start in range(0, len(rows), CSV_BATCH):
-            part = [Redirect(legacy_key=r.legacy, target=r.target) for r in rows[start : start + CSV_BATCH]]
-            uow.emit(_changed(who.site_id, values[0]["job_id"], 1, part))
+        redirects = [Redirect(legacy_key=r.legacy, target=r.target) for r in rows]
+        redirects += await chains.follow(uow, who.site_id, {r.legacy: r.target for r in rows})
+        for start in range(0, len(redirects), CSV_BATCH):
+            uow.emit(_changed(who.site_id, values[0]["job_id"], 1, redirects[start : start + CSV_BATCH]))
         uow.audit(who.site_id, values[0]["job_id"], who.actor, "urlmap.decided", count=len(rows), first=rows[0].legacy)
         await uow.commit()
         found = await uow.repo.urls([r.legacy for r in rows])
