@@ -14,23 +14,25 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import pytest_asyncio
 
-from services import console, content, identity, interaction, opendata, render, search
+from services import console, content, identity, interaction, opendata, render, search, transition
 from services.console.tests.browsing import Person
 from services.identity import IdentityRuntime, IdentitySettings
 from services.identity.tests.flows import code_flow, metadata
 from services.identity.tests.support import People, seed_people
 from services.render.tests.support import eventually
-from shared.testing import Backends, TestDatabases
+from services.transition.tests.legacy_site import article_path, article_title, legacy_site
+from shared.testing import Backends, TestDatabases, serve_on_port
 from sitegroup.demo.accounts import DEMO_PASSWORD, seed_accounts, seed_organisations
 from tests.processes import free_port, sitegroup_command, stop, wait_ready
 
 pytestmark = [pytest.mark.real_backends, pytest.mark.slow]
-SERVICES = ("console", "content", "identity", "interaction", "opendata", "render", "search")
+SERVICES = ("console", "content", "identity", "interaction", "opendata", "render", "search", "transition")
 API = "/api/v1/content"
 PROVINCE = {
     "id": "ah",
@@ -124,6 +126,7 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
         "search": search.SCHEMA,
         "interaction": interaction.SCHEMA,
         "opendata": opendata.SCHEMA,
+        "transition": transition.SCHEMA,
     }
     for name, schema in schemas.items():
         prefix = name.upper() + "_"
@@ -147,7 +150,17 @@ async def platform(backends: Backends, databases: TestDatabases, tmp_path: Path)
     identity_settings = IdentitySettings(database_url=envs["identity"]["IDENTITY_DATABASE_URL"], issuer=issuer)
     people = await _prepared_identity(identity_settings, urls["gateway"])
     with ExitStack() as running:
-        for name in ("identity", "content", "search", "interaction", "opendata", "render", "console", "gateway"):
+        for name in (
+            "identity",
+            "content",
+            "search",
+            "interaction",
+            "opendata",
+            "transition",
+            "render",
+            "console",
+            "gateway",
+        ):
             running.enter_context(serving(name, ports[name], envs[name], tmp_path))
         yield Platform(urls["gateway"], people, tmp_path)
     await backends.drop_namespace(namespace)
@@ -216,6 +229,7 @@ async def test_publish_to_page_and_login_to_api_through_the_gateway_only(platfor
         await eventually(refused, timeout=15)  # identity → Kafka → content, within seconds
         await _a_letter_through_the_gateway(http, platform, operator, site)
         await _a_dataset_through_the_gateway(http, platform, site)
+        await _a_legacy_site_through_the_gateway(http, operator, channels)
 
 
 async def test_an_editor_works_in_the_console_behind_the_gateway(platform: Platform) -> None:
@@ -295,3 +309,45 @@ async def _a_dataset_through_the_gateway(http: httpx.AsyncClient, platform: Plat
         return answer.status_code == 200 and answer.json()["total"] == 1
 
     await eventually(searchable, timeout=60)
+
+
+async def _a_legacy_site_through_the_gateway(http: httpx.AsyncClient, operator: dict, channels: dict) -> None:
+    """A legacy site migrated across processes: transition crawls it (its old server on loopback) and stages
+    documents on Kafka, content imports them and answers, transition's URL map reaches render's redirect table,
+    and the old URLs answer 301 on the legacy domain to pages with their titles (PostgreSQL, Kafka, S3)."""
+    legacy, _ = legacy_site(12)
+    with serve_on_port(legacy) as old:
+        body = {
+            "source": "http://old.ah.gov.cn/", "resolve": {"old.ah.gov.cn": urlsplit(old).netloc},
+            "per_second": 200, "mapping": {"通知公告": channels["zwdt/tzgg"]},
+        }  # fmt: skip
+
+        async def planned() -> dict | None:  # content → Kafka → transition: the site's channels are known
+            made = await http.post("/api/v1/transition/sites/ah/jobs", json=body, headers=operator)
+            return made.json() if made.status_code == 201 else None
+
+        job: dict = {}
+
+        async def created() -> bool:
+            job.update(await planned() or {})
+            return bool(job)
+
+        await eventually(created, timeout=60)
+
+        async def done() -> bool:
+            got = (await http.get(f"/api/v1/transition/sites/ah/jobs/{job['id']}", headers=operator)).json()
+            return got["state"] == "done" and got["progress"]["imported"] == 12
+
+        await eventually(done, timeout=120)
+
+    async def answered() -> bool:  # transition → Kafka → render
+        moved = await http.get(article_path(5), headers={"host": "old.ah.gov.cn"})
+        return moved.status_code == 301 and "/zwdt/tzgg/" in moved.headers.get("location", "")
+
+    await eventually(answered, timeout=60)
+    moved = await http.get(article_path(5), headers={"host": "old.ah.gov.cn"})
+    page = await http.get(urlsplit(moved.headers["location"]).path, headers={"host": "www.ah.gov.cn"})
+    assert page.status_code == 200 and article_title(5) in page.text
+    pdf = await http.get("/u/10.pdf", headers={"host": "old.ah.gov.cn"})
+    copied = await http.get(urlsplit(pdf.headers["location"]).path, headers={"host": "www.ah.gov.cn"})
+    assert copied.status_code == 200 and copied.content.startswith(b"%PDF")  # S3, written by transition

@@ -39,7 +39,7 @@ def test_a_dry_run_from_the_command_line() -> None:
         runner = CliRunner()
         args = ["import-site", f"{old}/", "--site", "feixi", "--url", new, "--per-second", "200"]
         previewed = runner.invoke(app, [*args, "--dry-run"], env={"COLUMNS": "160"})
-        refused = runner.invoke(app, ["import-site", str(Path(__file__).parent), *args[2:]])  # a directory: preview only
+        refused = runner.invoke(app, ["import-site", str(Path(__file__).parent), *args[2:]])  # a directory
         unknown = runner.invoke(app, ["import-site", f"{old}/", "--site", "nowhere", "--url", new, "--dry-run"])
     assert previewed.exit_code == 0, previewed.output
     assert "60 篇文章，3 个列表页" in previewed.output and "6 个附件" in previewed.output

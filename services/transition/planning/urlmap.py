@@ -16,7 +16,7 @@ from typing import Literal
 
 from shared.legacy_urls import hosted_key, legacy_key
 
-__all__ = ["CSV_HEADER", "MapRow", "UrlMapError", "aliases", "legacy_key", "read_csv", "write_csv"]
+__all__ = ["CSV_HEADER", "MapRow", "UrlMapError", "aliases", "legacy_key", "read_csv", "spellings", "write_csv"]
 
 Action = Literal["301", "410"]
 INDEX_NAMES = ("index.html", "index.htm", "index.shtml", "index.jsp", "default.htm", "default.aspx")
@@ -44,6 +44,12 @@ def aliases(key: str) -> list[str]:
     if name == "" and directory:
         return [key, directory]
     return [key]
+
+
+def spellings(hosted: str) -> list[str]:
+    """aliases() of a hosted key: //host/tzgg/index.html is also //host/tzgg/ and //host/tzgg."""
+    host, _, path = hosted.removeprefix("//").partition("/")
+    return [f"//{host}{alias}" for alias in aliases("/" + path)]
 
 
 def read_csv(text: str) -> list[MapRow]:

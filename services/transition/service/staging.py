@@ -23,6 +23,7 @@ from services.transition.extract.meta import parse_moment
 from services.transition.models import LegacyUrl
 from services.transition.planning.channels import Channel, Section, section_keys, suggest
 from services.transition.planning.rewrite import rewrite_links
+from services.transition.planning.urlmap import spellings
 from services.transition.service import chains
 from services.transition.service.context import TransitionDeps
 from services.transition.service.files import Files
@@ -183,7 +184,7 @@ class Stager:
                     if (event := batch.events.get(row["legacy_key"])) is not None:
                         uow.emit(event)
                 decided = {r["legacy_key"]: r["target"] for r in rows if r["state"] in ("mapped", "gone")}
-                redirects = [Redirect(legacy_key=k, target=t) for k, t in decided.items()]
+                redirects = [Redirect(legacy_key=a, target=t) for k, t in decided.items() for a in spellings(k)]
                 final = {k: t for k, t in decided.items() if not key_of_link(t or "")}
                 redirects += await chains.follow(uow, self.plan.site_id, final)
                 if redirects:

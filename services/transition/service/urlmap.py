@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from services.transition.models import LegacyUrl
-from services.transition.planning.urlmap import CSV_HEADER, MapRow, UrlMapError, aliases, read_csv
+from services.transition.planning.urlmap import CSV_HEADER, MapRow, UrlMapError, read_csv, spellings
 from services.transition.schemas import Decision, LegacyUrlRead, UrlMapPage, UrlMapWritten
 from services.transition.service import chains
 from services.transition.service.context import Migrator, TransitionDeps, TransitionUnitOfWork
@@ -35,7 +35,7 @@ async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImporte
     ]  # fmt: skip
     await uow.repo.keep_urls(event.site_id, files)
     redirects = (
-        [Redirect(legacy_key=k, target=event.url_path) for k in _spellings(event.legacy_key)] if event.url_path else []
+        [Redirect(legacy_key=k, target=event.url_path) for k in spellings(event.legacy_key)] if event.url_path else []
     )
     redirects += [Redirect(legacy_key=f["legacy_key"], target=f["target"]) for f in files]
     if event.url_path:
@@ -61,12 +61,6 @@ async def _done_if_answered(uow: TransitionUnitOfWork, job_id: int) -> None:
         return
     job.state = "done"
     uow.audit(job.site_id, job.id, RUNNER, "job.done", pages=job.pages)
-
-
-def _spellings(key: str) -> list[str]:
-    """//host/tzgg/index.html is also //host/tzgg/ and //host/tzgg."""
-    host, _, path = key.removeprefix("//").partition("/")
-    return [f"//{host}{alias}" for alias in aliases("/" + path)]
 
 
 def _changed(site_id: str, job_id: int, version: int, redirects: list[Redirect], removed=()) -> UrlMapChanged:  # noqa: ANN001

@@ -1,0 +1,83 @@
+"""Migration jobs on the selected backends: a legacy site crawled into staged documents and a URL map that
+follows the content library's answers, re-runs that stage nothing unchanged, refusals reported with their
+reason, and each site's jobs and URL map its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.transition.tests.legacy_site import article_path, article_title
+from services.transition.tests.support import API, job_in
+from shared.events.transition import LegacyDocumentStaged, UrlMapChanged
+
+pytestmark = pytest.mark.asyncio
+LEGACY = "old.feixi.gov.cn"
+
+
+def plan(server: str, **extra) -> dict:
+    return {"source": f"http://{LEGACY}/", "resolve": {LEGACY: server}, "per_second": 500, **extra}
+
+
+async def test_a_job_stages_each_article_once_and_its_url_map_follows_the_answers(
+    api, tokens, channels, old_site, events, content
+) -> None:
+    admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    created = await api.post(f"{API}/sites/feixi/jobs", json=plan(old_site[0]), headers=admin)
+    assert created.status_code == 201, created.text
+    job = await job_in(api, admin, "feixi", created.json()["id"], "done", "failed")
+    assert job["state"] == "done" and job["progress"]["imported"] == 60, job
+    assert job["mapping"] == {"通知公告": channels["zwdt/tzgg"]}  # matched by its name, kept in the plan
+    staged = events.distinct(LegacyDocumentStaged.type)
+    assert len(staged) == len({e.data["document"]["legacy_key"] for e in staged}) == 60
+    first = next(e.data["document"] for e in staged if e.data["document"]["legacy_url"].endswith(article_path(0)))
+    assert first["title"] == article_title(0) and first["published_at"].startswith("2024-01-01T09:30:00+08:00")
+    assert first["channel_id"] == channels["zwdt/tzgg"] and first["source"] == "肥西县应急管理局"
+    assert [f["filename"] for f in first["files"]] == ["0.pdf"] and first["files"][0]["blob_key"].startswith(
+        "sites/feixi/"
+    )
+    assert f'href="{first["files"][0]["legacy_url"]}"' in first["body_html"]  # the content library points it home
+    assert "/_legacy/old.feixi.gov.cn/xwzx/tzgg/index.html" in first["body_html"]  # a page link, resolved by the map
+
+    mapped = (
+        await api.get(f"{API}/sites/feixi/urlmap", params={"state": "imported", "limit": 1000}, headers=admin)
+    ).json()
+    assert mapped["total"] == 60 + 6  # the articles and their PDFs
+    redirects = {r["legacy_key"]: r["target"] for e in events.distinct(UrlMapChanged.type) for r in e.data["redirects"]}
+    assert redirects[f"//{LEGACY}/xwzx/tzgg/index.html"] == "/zwdt/tzgg/"
+    assert redirects[f"//{LEGACY}/xwzx/tzgg/"] == redirects[f"//{LEGACY}/xwzx/tzgg"] == "/zwdt/tzgg/"  # its spellings
+    assert redirects[f"//{LEGACY}/old/tzgg.html"] == "/zwdt/tzgg/"  # the legacy site's own redirect, made direct
+    assert redirects[f"//{LEGACY}{article_path(0)}"].startswith("/zwdt/tzgg/202401/t20240101_")
+
+    again = await api.post(f"{API}/sites/feixi/jobs/{job['id']}/start", headers=admin)
+    assert again.status_code == 200
+    rerun = await job_in(api, admin, "feixi", job["id"], "done", "failed")
+    assert rerun["run"] == 2 and rerun["state"] == "done"
+    assert content.staged == 60  # unchanged pages (304, or the same fingerprint) are not staged again
+
+
+async def test_a_refused_document_is_reported_with_its_reason(api, tokens, channels, old_site, content) -> None:
+    content.refuse.add(f"//{LEGACY}{article_path(7)}")
+    admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    created = await api.post(f"{API}/sites/feixi/jobs", json=plan(old_site[0]), headers=admin)
+    job = await job_in(api, admin, "feixi", created.json()["id"], "done", "failed")
+    assert job["progress"]["refused"] == 1 and job["progress"]["imported"] == 59
+    refused = (await api.get(f"{API}/sites/feixi/urlmap", params={"state": "refused"}, headers=admin)).json()
+    assert [(r["legacy_url"].endswith(article_path(7)), r["reason"]) for r in refused["items"]] == [(True, "标题过长")]
+
+
+async def test_each_sites_jobs_and_url_map_are_its_own(api, tokens, channels, old_site) -> None:
+    feixi = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    hefei = tokens.bearer("admin@hefei", ("hefei", "site_admin"))
+    created = await api.post(f"{API}/sites/feixi/jobs", json=plan(old_site[0], start=False), headers=feixi)
+    job_id = created.json()["id"]
+    assert (await api.get(f"{API}/sites/feixi/jobs/{job_id}", headers=hefei)).status_code == 403
+    assert (await api.get(f"{API}/sites/hefei/jobs/{job_id}", headers=hefei)).status_code == 404
+    assert (await api.post(f"{API}/sites/hefei/jobs/{job_id}/start", headers=hefei)).status_code == 404
+    assert (await api.get(f"{API}/sites/hefei/jobs", headers=hefei)).json() == []
+    decision = {"legacy_key": f"//{LEGACY}/zt/", "target": "/zwdt/"}
+    assert (await api.put(f"{API}/sites/hefei/urlmap", json=decision, headers=hefei)).status_code == 422  # no job
+    assert (await api.put(f"{API}/sites/feixi/urlmap", json=decision, headers=hefei)).status_code == 403
+    assert (await api.get(f"{API}/sites/feixi/urlmap", headers=feixi)).json()["total"] == 0
+    wrong = plan(old_site[0], mapping={"通知公告": channels["zwdt/tzgg"] - 1000}, start=False)  # another site's
+    refused = await api.post(f"{API}/sites/feixi/jobs", json=wrong, headers=feixi)
+    assert refused.status_code == 422 and "没有栏目" in refused.json()["error"]["message"]
