@@ -47,6 +47,11 @@ def site_of(tag: str) -> str | None:
 SITE_GROUP_TAG = "sites"  # pages that list the group's sites (网站群导航): any site's change reaches them
 
 
+def redirects_tag(site_id: str) -> str:
+    """Answers the redirect table decides: its 301s and 410s, and the 404s it may turn into them."""
+    return f"redirects:{site_id}"
+
+
 def entries_tag(site_id: str) -> str:
     """Pages made of the newest documents of the whole site: home, sitemap.xml, the disclosure catalogue."""
     return f"entries:{site_id}"

@@ -44,7 +44,7 @@ class JobCreate(Strict):
     default_channel_id: int | None = Field(None, description="where documents of sections not mapped go")
     rules: SiteRulesIn = Field(default_factory=SiteRulesIn)
     publish: bool = Field(True, description="publish with the original dates, or import as drafts for review")
-    per_second: float = Field(4.0, gt=0, le=1000, description="requests per second to the legacy site, at most")
+    per_second: float = Field(4.0, gt=0, le=10_000, description="requests per second to the legacy site, at most")
     resolve: dict[str, str] = Field(
         default_factory=dict,
         description="host → ip:port of the old server, once DNS points at the platform (as curl --resolve)",
@@ -89,7 +89,7 @@ class JobUpdate(Strict):
     default_channel_id: int | None = None
     rules: SiteRulesIn | None = None
     publish: bool | None = None
-    per_second: float | None = Field(None, gt=0, le=1000)
+    per_second: float | None = Field(None, gt=0, le=10_000)
 
 
 class Progress(BaseModel):

@@ -103,5 +103,5 @@ async def on_url_map_changed(deps: RenderDeps, uow: RenderUnitOfWork, event: Url
         await uow.repo.keep_redirects(event.site_id, {r.legacy_key: r.target for r in event.redirects})
     if event.removed:
         await uow.repo.drop_redirects(event.site_id, event.removed)
-    _flush_site(deps, uow, event.site_id)
+    uow.after_commit(lambda: deps.redirects_changed(event.site_id))
     return True

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from services.render.cache import PageCache, site_of
+from services.render.cache import PageCache, redirects_tag, site_of
 from services.render.config import RenderSettings
 from services.render.repository import RenderRepository
 from services.render.service.data_pages import DataClient
@@ -105,6 +105,12 @@ class RenderDeps:
             if (site := site_of(tag)) is not None:
                 self.frames.pop(site, None)
         self.on_change(site_id, tags)
+
+    def redirects_changed(self, site_id: str) -> None:
+        """After a commit of the redirect table: its answers and 404s go, and the site's frame (which knows whether
+        it has redirects); no page's content changed, so the mirror has nothing to write."""
+        self.cache.invalidate({redirects_tag(site_id)})
+        self.frames.pop(site_id, None)
 
     def uow(self, scope: TenantScope) -> RenderUnitOfWork:
         return RenderUnitOfWork(self.database, scope=scope)

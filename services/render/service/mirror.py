@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 
 from services.render.cache import SITE_GROUP_TAG, Page
@@ -17,6 +18,7 @@ log = get_logger("render.mirror")
 
 PageSource = Callable[[str, str], Awaitable[Page]]  # (site_id, path) → the page as a visitor gets it
 FIXED_PATHS = ("/", "/sitemap.html", "/sitemap.xml", "/robots.txt")
+SHARE_WAIT = 4.0  # seconds waited per second a pass took: the mirror's share of the process stays ≤ 1/5
 
 
 def mirror_key(site_id: str, path: str) -> str:
@@ -74,14 +76,19 @@ class MirrorWriter:
             await self._flush()
 
     async def _run(self) -> None:
+        took = 0.0
         while True:
             await self._wake.wait()
-            await asyncio.sleep(self.delay)  # coalesce a burst of events into one pass
+            # Coalesce a burst of events into one pass; under a stream of them (an import, a replay) wait longer
+            # after a long pass, so the mirror takes at most a fifth of the process while the pages stay served.
+            await asyncio.sleep(max(self.delay, SHARE_WAIT * took))
             self._wake.clear()
+            began = time.perf_counter()
             try:
                 await self._flush()
             except Exception:  # a failed pass is retried with the next change; the pages stay served
                 log.exception("mirror_pass_failed")
+            took = time.perf_counter() - began
 
     async def _flush(self) -> None:
         async with self._lock:

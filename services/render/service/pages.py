@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from services.render.cache import SITE_GROUP_TAG, Page, entries_tag, list_tag, site_tag
+from services.render.cache import SITE_GROUP_TAG, Page, entries_tag, list_tag, redirects_tag, site_tag
 from services.render.models import ChannelView, Preview
 from services.render.repository import Entry
 from services.render.service import closed_sites
@@ -42,9 +42,10 @@ class PageBuilder:
             keys = (f"//{ctx.site['main_domain']}{request.path}", request.path)  # a migration's, an admin's
             redirect = await uow.repo.first_redirect(keys) if ctx.has_redirects else None
             if redirect is not None:
+                tags = {site_tag(ctx.site_id), redirects_tag(ctx.site_id)}
                 if redirect.target is None:
-                    return self.error(ctx, 410, ctx.t["gone_page"], {site_tag(ctx.site_id)})
-                return redirect_page(redirect.target, ctx)
+                    return self.error(ctx, 410, ctx.t["gone_page"], tags)
+                return redirect_page(redirect.target, ctx, tags=tags)
             return await self._route(uow, ctx, request)
 
     async def legacy(self, request: PageRequest, keys: tuple[str, ...]) -> Page | None:
@@ -84,7 +85,8 @@ class PageBuilder:
         match = _LIST_PAGE.match(path.strip("/") if path.endswith("/") else path.lstrip("/"))
         channel = ctx.channel_by_path(match["channel"]) if match else None
         if channel is None:
-            return self.error(ctx, 404, ctx.t["not_found"], {site_tag(ctx.site_id), entries_tag(ctx.site_id)})
+            tags = {site_tag(ctx.site_id), entries_tag(ctx.site_id), redirects_tag(ctx.site_id)}
+            return self.error(ctx, 404, ctx.t["not_found"], tags)
         if not path.endswith(("/", ".html")):
             return redirect_page(ctx.url(f"/{channel.path}/"), ctx)
         return await self.channel(uow, ctx, channel, int(match["n"] or 1), request.params)

@@ -30,6 +30,7 @@ class JobFrontier:
         self._done: list[dict[str, Any]] = []
         self._unchanged: list[dict[str, Any]] = []
         self._validators: dict[str, tuple[str | None, str | None]] = {}
+        self._found: dict[str, int] = {}  # URL → the order it was found in, until the next take writes it
 
     async def open(self, seeds: Iterable[str]) -> bool:
         """Resume (queued or taken URLs remain: True) or begin again from the seeds and everything known."""
@@ -44,16 +45,11 @@ class JobFrontier:
         return bool(pending)
 
     async def add(self, urls: Iterable[str]) -> None:
-        rows = []
-        for url in dict.fromkeys(u for u in urls if len(u) <= 1000):
-            self._seq += 1
-            rows.append({"job_id": self.job_id, "url": url, "state": "queued", "seq": self._seq})
-        if not rows:
-            return
-        async with self.deps.platform_uow() as uow:
-            dialect = postgresql if uow.session.bind.dialect.name == "postgresql" else sqlite
-            await uow.session.execute(dialect.insert(FrontierUrl).values(rows).on_conflict_do_nothing())
-            await uow.commit()
+        """Kept until the next take, which writes them with what finished: one transaction per round."""
+        for url in urls:
+            if len(url) <= 1000 and url not in self._found:
+                self._seq += 1
+                self._found[url] = self._seq
 
     async def take(self, limit: int) -> list[str]:
         async with self.deps.platform_uow() as uow:
@@ -91,6 +87,12 @@ class JobFrontier:
             await uow.commit()
 
     async def _flush(self, uow) -> None:  # noqa: ANN001 - the frontier's unit of work
+        """Found URLs first, then finished ones: a crash between rounds never loses a link of a finished page."""
+        found, self._found = self._found, {}
+        if found:
+            dialect = postgresql if uow.session.bind.dialect.name == "postgresql" else sqlite
+            rows = [{"job_id": self.job_id, "url": url, "state": "queued", "seq": seq} for url, seq in found.items()]
+            await uow.session.execute(dialect.insert(FrontierUrl).values(rows).on_conflict_do_nothing())
         done, unchanged, self._done, self._unchanged = self._done, self._unchanged, [], []
         if done:
             await uow.session.execute(_FINISHED, done)

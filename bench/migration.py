@@ -1,0 +1,146 @@
+"""bench.migration — a legacy county site of 100,000 pages imported into the consolidated platform: documents per
+second (with their attachments: one PDF per tenth article) and the platform's memory over the run.
+
+The legacy site (services/transition/tests/legacy_site.py: a GBK home page, lists of 20, articles with the
+national meta tags, ETags) is served by uvicorn on its own core; `sitegroup serve` (embedded backends, a fresh data
+directory, no demo) on the other. A site is opened through the API, a job planned for it, and its progress and
+the platform's resident memory read every second until the content library has answered for every document.
+Target: ≥ 500 documents/s, and memory that does not grow with the site's size.
+
+    .venv/bin/python -m bench.migration [--articles 100000] [--json bench/results/migration.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from rich.table import Table
+
+from bench.common import Target, console, fmt, machine, warn_if_busy, write_json
+from bench.processes import CLIENT_CORE, SERVER_CORE, free_port, pinning_possible, spawn, stop, wait_ready
+from bench.rss import memory
+
+RATE = Target(500, True, "documents/s")
+LEGACY = "old.feixi.gov.cn"
+SITES = (
+    {"id": "ah", "name": "安徽省人民政府", "host_unit": "安徽省人民政府办公厅", "site_code": "3400000001",
+     "org_code": "003014349", "level": "province", "main_domain": "www.ah.gov.cn", "status": "online"},
+    {"id": "hefei", "parent_id": "ah", "name": "合肥市人民政府", "host_unit": "合肥市人民政府办公室", "site_code": "3401000001",
+     "org_code": "003254560", "level": "city", "main_domain": "www.hefei.gov.cn", "status": "online"},
+    {"id": "feixi", "name": "肥西县人民政府", "host_unit": "肥西县人民政府办公室", "site_code": "3401230001",
+     "org_code": "003275128", "level": "county", "parent_id": "hefei", "main_domain": "www.feixi.gov.cn",
+     "status": "online"},
+)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight to the legacy site")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    warn_if_busy()
+    result = asyncio.run(run(args.articles, args.concurrency))
+    report(result)
+    write_json(args.json, {"machine": machine(), **result})
+
+
+async def run(articles: int, concurrency: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="bench-migration-"))
+    pin = pinning_possible()
+    legacy_port, platform_port = free_port(), free_port()
+    legacy = spawn(
+        [*(["taskset", "-c", str(CLIENT_CORE)] if pin else []), sys.executable, "-m", "uvicorn",
+         "bench.legacy_server:app", "--port", str(legacy_port), "--log-level", "warning"],
+        work / "legacy.log", env={**os.environ, "LEGACY_ARTICLES": str(articles)},
+    )  # fmt: skip
+    env = {
+        **os.environ, "SITEGROUP_DATA_DIR": str(work / "var"), "PORT": str(platform_port),
+        "SITEGROUP_SEED_DEMO": "false", "SITEGROUP_LOG_LEVEL": "WARNING",
+        "TRANSITION_CRAWL_CONCURRENCY": str(concurrency),
+    }  # fmt: skip
+    platform = spawn(
+        [*(["taskset", "-c", str(SERVER_CORE)] if pin else []), ".venv/bin/sitegroup", "serve"],
+        work / "platform.log", env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{platform_port}"
+        await wait_ready(legacy, f"http://127.0.0.1:{legacy_port}/robots.txt", work / "legacy.log")
+        await wait_ready(platform, f"{base}/readyz", work / "platform.log", timeout=300)
+        token = _operator_token(env)
+        async with httpx.AsyncClient(base_url=base, headers={"authorization": f"Bearer {token}"}, timeout=60) as http:
+            channel = await _open_sites(http)
+            return await _import(http, platform.pid, articles, channel, f"127.0.0.1:{legacy_port}") | {"pinned": pin}
+    finally:
+        await stop(platform)
+        await stop(legacy)
+
+
+def _operator_token(env: dict) -> str:
+    made = subprocess.run([".venv/bin/sitegroup", "dev-token"], env=env, capture_output=True, text=True, check=True)
+    return made.stdout.strip()
+
+
+async def _open_sites(http: httpx.AsyncClient) -> int:
+    for body in SITES:
+        answer = await http.post("/api/v1/content/sites", json=body)
+        assert answer.status_code == 201, answer.text
+    channels = {c["path"]: c["id"] for c in (await http.get("/api/v1/content/sites/feixi/channels")).json()}
+    return channels["zwdt/tzgg"]
+
+
+async def _import(http: httpx.AsyncClient, pid: int, articles: int, channel: int, server: str) -> dict:
+    body = {"source": f"http://{LEGACY}/", "resolve": {LEGACY: server}, "per_second": 10_000,
+            "mapping": {"通知公告": channel}}  # fmt: skip
+    for _ in range(100):  # the migration service hears of the site's channels from the content library
+        created = await http.post("/api/v1/transition/sites/feixi/jobs", json=body)
+        if created.status_code == 201:
+            break
+        await asyncio.sleep(0.1)
+    job_id, began, samples = created.json()["id"], time.perf_counter(), []
+    while True:
+        await asyncio.sleep(1.0)
+        job = (await http.get(f"/api/v1/transition/sites/feixi/jobs/{job_id}")).json()
+        progress, mem = job["progress"], memory(pid)
+        samples.append({"s": round(time.perf_counter() - began, 1), "pages": progress["pages"],
+                        "imported": progress["imported"], "rss_mb": round(mem["VmRSS"], 1)})  # fmt: skip
+        console.print(f"{samples[-1]['s']:>7.1f} s  pages {progress['pages']:>7}  imported {progress['imported']:>7}"
+                      f"  RSS {mem['VmRSS']:.0f} MB", highlight=False)  # fmt: skip
+        if job["state"] in ("done", "failed", "cancelled"):
+            break
+    took = time.perf_counter() - began
+    return {"articles": articles, "state": job["state"], "seconds": round(took, 1), "progress": progress,
+            "documents_per_s": round(progress["imported"] / took, 1), "samples": samples}  # fmt: skip
+
+
+def report(result: dict) -> None:
+    samples = result["samples"]
+    table = Table(title=f"bench.migration — {result['articles']:,} legacy articles into one site (embedded)")
+    for name in ("share of the run", "documents imported", "documents/s in that share", "RSS MB"):
+        table.add_column(name, justify="right")
+    last_s, last_n = 0.0, 0
+    for share in (0.1, 0.25, 0.5, 0.75, 1.0):
+        sample = samples[min(len(samples) - 1, max(0, round(share * len(samples)) - 1))]
+        rate = (sample["imported"] - last_n) / max(sample["s"] - last_s, 0.001)
+        table.add_row(f"{share:.0%}", f"{sample['imported']:,}", fmt(rate), fmt(sample["rss_mb"]))
+        last_s, last_n = sample["s"], sample["imported"]
+    console.print(table)
+    rss = [s["rss_mb"] for s in samples]
+    console.print(
+        f"state {result['state']}; {result['progress']['imported']:,} documents and {result['progress']['files']:,}"
+        f" files in {result['seconds']} s = [bold]{result['documents_per_s']} documents/s[/]; "
+        f"RSS {min(rss):.0f} → {max(rss):.0f} MB"
+    )
+    console.print(RATE.verdict(result["documents_per_s"]))
+
+
+if __name__ == "__main__":
+    main()
