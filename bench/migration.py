@@ -33,8 +33,8 @@ LEGACY = "old.feixi.gov.cn"
 SITES = (
     {"id": "ah", "name": "安徽省人民政府", "host_unit": "安徽省人民政府办公厅", "site_code": "3400000001",
      "org_code": "003014349", "level": "province", "main_domain": "www.ah.gov.cn", "status": "online"},
-    {"id": "hefei", "parent_id": "ah", "name": "合肥市人民政府", "host_unit": "合肥市人民政府办公室", "site_code": "3401000001",
-     "org_code": "003254560", "level": "city", "main_domain": "www.hefei.gov.cn", "status": "online"},
+    {"id": "hefei", "parent_id": "ah", "name": "合肥市人民政府", "host_unit": "合肥市人民政府办公室",
+     "site_code": "3401000001", "org_code": "003254560", "level": "city", "main_domain": "www.hefei.gov.cn", "status": "online"},
     {"id": "feixi", "name": "肥西县人民政府", "host_unit": "肥西县人民政府办公室", "site_code": "3401230001",
      "org_code": "003275128", "level": "county", "parent_id": "hefei", "main_domain": "www.feixi.gov.cn",
      "status": "online"},
