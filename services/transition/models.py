@@ -61,6 +61,7 @@ class JobLog(TenantScoped, Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
     actor: Mapped[str] = mapped_column(String(80))
+    actor_name: Mapped[str] = mapped_column(String(80), default="")  # as the log shows it: 赵敏, 迁移服务
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict] = mapped_column(Json, default=dict)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -127,6 +127,7 @@ class JobRead(ReadModel):
 class LogEntry(ReadModel):
     at: datetime
     actor: str
+    actor_name: str
     action: str
     detail: dict
 

@@ -19,6 +19,7 @@ from shared.tenancy import PLATFORM, TenantScope, site_scope
 
 SOURCE = "/services/transition"
 MIGRATOR_ROLES = ("site_admin", "platform_operator")
+SYSTEM_NAMES = {"system:migration": "迁移服务"}
 
 
 class TransitionUnitOfWork(OutboxUnitOfWork):
@@ -29,9 +30,14 @@ class TransitionUnitOfWork(OutboxUnitOfWork):
         self.repo = TransitionRepository(self.session)
         return self
 
-    def audit(self, site_id: str, job_id: int, actor: str, action: str, **detail: object) -> None:
-        """Every step and decision of a job, in the transaction that took it."""
-        self.record(JobLog, site_id=site_id, job_id=job_id, actor=actor, action=action, detail=detail)
+    def audit(self, site_id: str, job_id: int, actor: str | Migrator, action: str, **detail: object) -> None:
+        """Every step and decision of a job, in the transaction that took it: by a person, or by the service."""
+        subject, name = (
+            (actor.actor, actor.name) if isinstance(actor, Migrator) else (actor, SYSTEM_NAMES.get(actor, actor))
+        )
+        self.record(
+            JobLog, site_id=site_id, job_id=job_id, actor=subject, actor_name=name[:80], action=action, detail=detail
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,10 @@ class Migrator:
     @property
     def actor(self) -> str:
         return self.principal.subject
+
+    @property
+    def name(self) -> str:
+        return self.principal.name or self.principal.subject
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ async def create_job(deps: TransitionDeps, who: Migrator, data: JobCreate) -> Jo
         )  # fmt: skip
         uow.session.add(job)
         await uow.session.flush()
-        uow.audit(who.site_id, job.id, who.actor, "job.created", source=data.source, domains=data.legacy_domains)
+        uow.audit(who.site_id, job.id, who, "job.created", source=data.source, domains=data.legacy_domains)
         uow.emit(
             LegacyDomainsClaimed(
                 site_id=who.site_id, aggregate_id=str(job.id), aggregate_version=1, job_id=job.id,
@@ -33,7 +33,7 @@ async def create_job(deps: TransitionDeps, who: Migrator, data: JobCreate) -> Jo
             )
         )  # fmt: skip
         if data.start:
-            _start(uow, job, who.actor)
+            _start(uow, job, who)
         await uow.commit()
     deps.wake_runner()
     return await get_job(deps, who, job.id)
@@ -50,7 +50,7 @@ async def update_job(deps: TransitionDeps, who: Migrator, job_id: int, data: Job
             setattr(job, name, value if name != "rules" else data.rules.model_dump(exclude_none=True))
         job.updated_at = deps.now()
         plan = data.model_dump(mode="json", exclude_unset=True)
-        uow.audit(who.site_id, job.id, who.actor, "job.plan_changed", **plan)
+        uow.audit(who.site_id, job.id, who, "job.plan_changed", **plan)
         await uow.commit()
     return await get_job(deps, who, job_id)
 
@@ -61,7 +61,7 @@ async def start_job(deps: TransitionDeps, who: Migrator, job_id: int) -> JobRead
         job = await _job_or_404(uow, job_id, for_update=True)
         if job.state not in STARTABLE:
             raise Conflict(f"迁移任务 {job_id} 当前为 {job.state} 状态，不能启动", code="invalid_state")
-        _start(uow, job, who.actor)
+        _start(uow, job, who)
         await uow.commit()
     deps.wake_runner()
     return await get_job(deps, who, job_id)
@@ -75,7 +75,7 @@ async def cancel_job(deps: TransitionDeps, who: Migrator, job_id: int) -> JobRea
             raise Conflict(f"迁移任务 {job_id} 当前为 {job.state} 状态，无需取消", code="invalid_state")
         job.state = "cancelling" if job.state == "running" else "cancelled"
         job.updated_at = deps.now()
-        uow.audit(who.site_id, job.id, who.actor, "job.cancel_requested")
+        uow.audit(who.site_id, job.id, who, "job.cancel_requested")
         await uow.commit()
     return await get_job(deps, who, job_id)
 
@@ -111,7 +111,7 @@ async def job_read(uow: TransitionUnitOfWork, job: Job) -> JobRead:
     return JobRead.model_validate(job).model_copy(update={"progress": progress})
 
 
-def _start(uow: TransitionUnitOfWork, job: Job, actor: str) -> None:
+def _start(uow: TransitionUnitOfWork, job: Job, actor: Migrator) -> None:
     resumed = job.state in ("cancelled", "failed")  # the crawl goes on from its frontier
     job.state, job.error, job.run = "running", None, job.run + 1
     if not resumed:

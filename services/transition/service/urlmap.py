@@ -117,7 +117,7 @@ async def _apply(deps: TransitionDeps, who: Migrator, rows: list[MapRow]) -> lis
         redirects += await chains.follow(uow, who.site_id, {r.legacy: r.target for r in rows})
         for start in range(0, len(redirects), CSV_BATCH):
             uow.emit(_changed(who.site_id, values[0]["job_id"], 1, redirects[start : start + CSV_BATCH]))
-        uow.audit(who.site_id, values[0]["job_id"], who.actor, "urlmap.decided", count=len(rows), first=rows[0].legacy)
+        uow.audit(who.site_id, values[0]["job_id"], who, "urlmap.decided", count=len(rows), first=rows[0].legacy)
         await uow.commit()
         found = await uow.repo.urls([r.legacy for r in rows])
     return [LegacyUrlRead.model_validate(found[r.legacy]) for r in rows if r.legacy in found]

@@ -101,6 +101,7 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('job_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('actor', sa.String(length=80), nullable=False),
+    sa.Column('actor_name', sa.String(length=80), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('detail', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('at', shared.db.types.UtcDateTime(timezone=True), nullable=False),
