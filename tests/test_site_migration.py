@@ -89,6 +89,19 @@ async def test_a_legacy_site_moves_in_with_every_old_url_kept(http, platform, ol
     await platform.settle()
     assert (await http.get("/zt/2019/index.html", headers=OLD)).status_code == 410
 
+    for _ in range(3):  # a citizen's bookmark nothing answers: counted, and listed for a decision
+        assert (await http.get("/art/2019/6/1/art_123_4567.html", headers=OLD)).status_code == 404
+    await platform.render.pages.misses.flush()
+    await platform.settle()
+    undecided = (await http.get(f"{API}/urlmap", params={"state": "unmapped"}, headers=admin)).json()
+    assert [(r["legacy_key"], r["hits"]) for r in undecided["items"]] == [
+        (f"//{LEGACY}/art/2019/6/1/art_123_4567.html", 3)
+    ]
+    decided = {"legacy_key": f"//{LEGACY}/art/2019/6/1/art_123_4567.html", "target": "/zwdt/tzgg/"}
+    assert (await http.put(f"{API}/urlmap", json=decided, headers=admin)).status_code == 200
+    await platform.settle()
+    assert (await http.get("/art/2019/6/1/art_123_4567.html", headers=OLD)).status_code == 301
+
     documents = await _documents(http, platform)
     again = await http.post(f"{API}/jobs/{job['id']}/start", headers=admin)
     assert again.status_code == 200, again.text

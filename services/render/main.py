@@ -18,6 +18,7 @@ from services.render.service.data_pages import DataClient
 from services.render.service.letters_client import LettersClient
 from services.render.service.mirror import MirrorWriter
 from services.render.service.mirror_files import HttpFiles
+from services.render.service.misses import MissCounter
 from services.render.service.pages import PageBuilder
 from services.render.service.search_client import SearchClient
 from services.render.service.views import ViewCounter
@@ -83,7 +84,8 @@ class RenderRuntime(ServiceRuntime):
         )
         if settings.views_every_seconds:
             self.pages.views = ViewCounter(self.bus, settings.views_every_seconds)
-            self.workers.append(self.pages.views)
+            self.pages.misses = MissCounter(self.bus, settings.views_every_seconds)
+            self.workers += [self.pages.views, self.pages.misses]
         if settings.mirror_enabled:
             self.deps.on_change = self.mirror.changed
             self.workers.append(self.mirror)

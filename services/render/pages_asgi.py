@@ -20,6 +20,7 @@ from services.render.service.data_pages import PARAMS as DATA_PARAMS
 from services.render.service.data_pages import is_data_path
 from services.render.service.letters_pages import PARAMS as LETTER_PARAMS
 from services.render.service.letters_pages import is_letters_path, read_form, takes_post
+from services.render.service.misses import MissCounter
 from services.render.service.pages import PageBuilder
 from services.render.service.previews import PREFIX as PREVIEW_PREFIX
 from services.render.service.search_page import PARAMS as SEARCH_PARAMS
@@ -60,6 +61,7 @@ class PageServer:
         self.caching = deps.settings.cache_enabled
         self._building: dict[str, PendingBuild] = {}
         self.views: ViewCounter | None = None  # counts the documents' pages read (search's popularity)
+        self.misses: MissCounter | None = None  # counts the addresses answered 404 (a migration's URL map)
         self._assets = {f"/_static/{p.relative_to(STATIC)}": p.read_bytes() for p in STATIC.rglob("*") if p.is_file()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -84,6 +86,10 @@ class PageServer:
         if legacy and await self._legacy(scope, send, ref, headers):
             return
         if not ref.is_main:
+            if await self._missing(ref, scope, headers):  # an old link nothing answers: its 404, counted, here
+                page = await self.page(ref, path, _variant(headers), {})
+                await _send_page(send, page, headers, head=scope["method"] == "HEAD")
+                return
             await _redirect(send, f"{_scheme(scope, headers)}://{ref.main_domain}{quote(path)}{_qs(scope)}", 301)
             return
         if path.startswith("/_mode/"):
@@ -111,6 +117,8 @@ class PageServer:
         page = await self.page(ref, path, _variant(headers), _params(scope))
         if self.views is not None and page.status == 200:
             self.views.seen(ref.site_id, page.tags)
+        elif page.status == 404:
+            self._count_miss(ref, scope, headers)
         await _send_page(send, page, headers, head=scope["method"] == "HEAD")
 
     async def _legacy(self, scope: Scope, send: Send, ref: SiteHost, headers: dict[bytes, bytes]) -> bool:
@@ -133,6 +141,20 @@ class PageServer:
             return True
         await _send_page(send, page, headers, head=scope["method"] == "HEAD")
         return True
+
+    async def _missing(self, ref: SiteHost, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+        """On another domain of a site, a path its main domain would answer 404: counted, and answered here."""
+        page = await self.page(ref, scope["path"], _variant(headers), {})
+        if page.status != 404:
+            return False
+        self._count_miss(ref, scope, headers)
+        return True
+
+    def _count_miss(self, ref: SiteHost, scope: Scope, headers: dict[bytes, bytes]) -> None:
+        if self.misses is not None:
+            host = headers.get(b"host", b"").decode("latin-1").rsplit(":", 1)[0].lower()
+            query = scope.get("query_string", b"").decode("latin-1")
+            self.misses.missed(ref.site_id, f"//{host}{path_key(scope['path'], query)}")
 
     async def _letters(self, scope: Scope, receive: Receive, send: Send, request: PageRequest, posted: bool) -> None:
         request = PageRequest(request.site_id, request.path, request.variant, _params(scope, LETTER_PARAMS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.transition.models import ChannelEntry, Inbox, SiteEntry
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
-from services.transition.service.urlmap import on_document_imported, on_import_refused
+from services.transition.service.urlmap import on_document_imported, on_import_refused, on_legacy_paths_missed
 from shared.bus import EventBus
 from shared.events.content import (
     CHANNELS_TOPIC,
@@ -18,12 +18,14 @@ from shared.events.content import (
     SiteEvent,
     SiteUpdated,
 )
+from shared.events.render import VIEWS_TOPIC, LegacyPathsMissed
 from shared.events.transition import IMPORTS_TOPIC, DocumentImported, ImportRefused
 from shared.messaging.consumer import InboxConsumer
 from shared.messaging.snapshots import keep_newest
 
 ANSWERS_GROUP = "transition.answers"
 SITES_GROUP = "transition.sites"
+MISSES_GROUP = "transition.misses"
 
 
 async def on_site_event(uow: TransitionUnitOfWork, event: SiteEvent) -> bool:
@@ -59,3 +61,8 @@ def register_consumers(bus: EventBus, deps: TransitionDeps) -> None:
     handlers |= {t.type: on_channel_event for t in (ChannelCreated, ChannelUpdated, ChannelDeleted)}
     sites = InboxConsumer(name=SITES_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers)
     bus.subscribe(SITES_GROUP, [SITES_TOPIC, CHANNELS_TOPIC], sites)
+    misses = InboxConsumer(
+        name=MISSES_GROUP, uow_factory=deps.platform_uow, inbox=Inbox,
+        handlers={LegacyPathsMissed.type: on_legacy_paths_missed},
+    )  # fmt: skip
+    bus.subscribe(MISSES_GROUP, [VIEWS_TOPIC], misses)

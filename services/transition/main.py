@@ -20,6 +20,7 @@ from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import CHANNELS_TOPIC, SITES_TOPIC
+from shared.events.render import VIEWS_TOPIC
 from shared.events.transition import IMPORTS_TOPIC, STAGED_TOPIC, URLMAP_TOPIC
 from shared.runtime import ServiceRuntime
 
@@ -59,7 +60,7 @@ class TransitionRuntime(ServiceRuntime):
         )
 
     async def prepare(self) -> None:
-        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, STAGED_TOPIC, IMPORTS_TOPIC, URLMAP_TOPIC])
+        self.bus.declare([SITES_TOPIC, CHANNELS_TOPIC, STAGED_TOPIC, IMPORTS_TOPIC, URLMAP_TOPIC, VIEWS_TOPIC])
         follow_revocations(self.bus, self.name, self.verifier.revocations)
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)

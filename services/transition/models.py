@@ -91,6 +91,7 @@ class LegacyUrl(TenantScoped, Base):
     target: Mapped[str | None] = mapped_column(String(1000))  # where it answers 301 to
     reason: Mapped[str | None] = mapped_column(Text)  # why it was refused or could not be read
     fingerprint: Mapped[str | None] = mapped_column(String(64))
+    hits: Mapped[int] = mapped_column(Integer, default=0)  # 404s visitors got on it (the renderer's count)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -12,7 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.transition.models import ChannelEntry, Job, JobLog, LegacyUrl, SiteEntry
 
-_UPSERTED = ("job_id", "legacy_url", "kind", "state", "title", "published_at", "target", "reason", "fingerprint")
+_UPSERTED = (
+    "job_id",
+    "legacy_url",
+    "kind",
+    "state",
+    "title",
+    "published_at",
+    "target",
+    "reason",
+    "fingerprint",
+    "hits",
+)
 
 
 class TransitionRepository:
@@ -25,6 +36,10 @@ class TransitionRepository:
 
     async def jobs(self) -> list[Job]:
         return list(await self.session.scalars(select(Job).order_by(Job.id.desc())))
+
+    async def jobs_of(self, site_id: str) -> list[Job]:
+        """A site's jobs, newest first, whatever the session's scope."""
+        return list(await self.session.scalars(select(Job).where(Job.site_id == site_id).order_by(Job.id.desc())))
 
     async def jobs_in(self, states: Sequence[str]) -> list[Job]:
         """Jobs of every site in these states, oldest first (the runner's queue)."""
@@ -70,7 +85,8 @@ class TransitionRepository:
         if job_id is not None:
             stmt = stmt.where(LegacyUrl.job_id == job_id)
         total = await self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = await self.session.scalars(stmt.order_by(LegacyUrl.legacy_key).offset(after).limit(limit))
+        order = (LegacyUrl.hits.desc(), LegacyUrl.legacy_key)  # the undecided most asked for first
+        rows = await self.session.scalars(stmt.order_by(*order).offset(after).limit(limit))
         return list(rows), total
 
     async def all_urls(self, batch: int = 1000):  # noqa: ANN201 - an async iterator of LegacyUrl rows

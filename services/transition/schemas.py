@@ -141,6 +141,7 @@ class LegacyUrlRead(ReadModel):
     published_at: datetime | None
     target: str | None
     reason: str | None
+    hits: int = Field(0, description="404s visitors got on it before it was decided")
 
 
 class UrlMapPage(BaseModel):

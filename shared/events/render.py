@@ -21,3 +21,16 @@ class PagesViewed(Event):
     views: dict[int, int] = Field(description="document id → pages served in the period")
     period_start: datetime
     period_end: datetime
+
+
+class LegacyPathsMissed(Event):
+    """Addresses a site's visitors asked for that neither a page nor the redirect table answers (404s), counted
+    per legacy key (`//host/path?query`) in a period: a migration's URL map shows them, most asked first, to be
+    decided with one click (best effort, like PagesViewed)."""
+
+    type = "render.legacy.missed.v1"
+    topic = VIEWS_TOPIC
+
+    misses: dict[str, int] = Field(description="legacy key → requests answered 404 in the period")
+    period_start: datetime
+    period_end: datetime

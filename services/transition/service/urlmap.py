@@ -13,11 +13,13 @@ from services.transition.service import chains
 from services.transition.service.context import Migrator, TransitionDeps, TransitionUnitOfWork
 from services.transition.service.staging import HAND_DECIDED
 from shared.errors import InvalidInput
+from shared.events.render import LegacyPathsMissed
 from shared.events.transition import DocumentImported, ImportRefused, Redirect, UrlMapChanged
 from shared.legacy_urls import hosted_key
 
 RUNNER = "system:migration"
-CSV_BATCH = 500  # redirects per event when a CSV is applied
+CSV_BATCH = 500
+MISSED = "访客访问时不存在（404）"  # redirects per event when a CSV is applied
 
 
 async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImported) -> bool:
@@ -150,3 +152,21 @@ async def csv_lines(deps: TransitionDeps, who: Migrator) -> AsyncIterator[str]:
 
 def _cell(value: str) -> str:
     return f'"{value.replace(chr(34), chr(34) * 2)}"' if any(c in value for c in ',"\r\n') else value
+
+
+async def on_legacy_paths_missed(uow: TransitionUnitOfWork, event: LegacyPathsMissed) -> bool:
+    """404s on a migrated site's addresses: each becomes (or stays) an undecided legacy URL, with how often it was
+    asked, for the operator to map with one click. Sites without a migration keep their 404s to themselves."""
+    jobs = await uow.repo.jobs_of(event.site_id)
+    if not jobs:
+        return False
+    known = await uow.repo.urls(list(event.misses))
+    fresh = []
+    for key, count in event.misses.items():
+        if (row := known.get(key)) is not None:
+            row.hits += count
+        elif len(key) <= 500:
+            fresh.append({"legacy_key": key, "legacy_url": f"http:{key}"[:1000], "job_id": jobs[0].id, "kind": "other",
+                          "state": "unmapped", "target": None, "reason": MISSED, "hits": count})  # fmt: skip
+    await uow.repo.keep_urls(event.site_id, fresh)
+    return True

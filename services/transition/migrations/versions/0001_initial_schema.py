@@ -126,6 +126,7 @@ def upgrade() -> None:
     sa.Column('target', sa.String(length=1000), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('fingerprint', sa.String(length=64), nullable=True),
+    sa.Column('hits', sa.Integer(), nullable=False),
     sa.Column('updated_at', shared.db.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('site_id', sa.String(length=40), nullable=False),
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_legacy_urls_job_id_jobs'), ondelete='CASCADE'),
