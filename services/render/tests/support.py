@@ -16,4 +16,4 @@ async def site_ready(pages, host: str) -> None:
                 return False
         return True
 
-    await eventually(ready, timeout=45)  # a fresh Kafka namespace's first fetches can take a while
+    await eventually(ready, timeout=90)  # a fresh Kafka namespace's first fetches can take a while
