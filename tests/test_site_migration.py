@@ -45,7 +45,7 @@ async def plan_job(http, platform, server: str, channels: dict, **extra) -> dict
     admin = bearer(platform, "admin", ("hefei", "site_admin"))
     body = {
         "source": f"http://{LEGACY}/",
-        "resolve": {LEGACY: server},
+        "resolve": {LEGACY: server} if server else {},
         "per_second": 500,
         "mapping": {"通知公告": channels["zwdt/tzgg"]},
         **extra,
@@ -211,3 +211,26 @@ async def test_a_url_map_csv_is_taken_whole_or_refused_with_every_bad_line(http,
     assert (await http.get("/公告.html", headers=OLD)).status_code == 410
     exported = (await http.get(f"{API}/urlmap/csv", headers=admin)).text
     assert "//old.hefei.gov.cn/zt/,301,/zwdt/" in exported and "//old.hefei.gov.cn/公告.html,410," in exported
+
+
+async def test_a_countys_department_sites_move_into_one_site_in_one_plan(http, platform) -> None:
+    """Two legacy department sites (the same CMS, so the same paths) into two channels of one target site: each
+    department's 通知公告 to its own channel, every old URL kept on its own legacy domain."""
+    first, _ = legacy_site(8)
+    second, _ = legacy_site(6)
+    with serve_on_port(first) as wlj, serve_on_port(second) as jyj:
+        channels = await open_hefei(http, platform)
+        a, b = "old-wlj.hefei.gov.cn", "old-jyj.hefei.gov.cn"
+        plan = {
+            "source": f"http://{a}/", "legacy_domains": [a, b],
+            "resolve": {a: urlsplit(wlj).netloc, b: urlsplit(jyj).netloc},
+            "mapping": {f"{a}:通知公告": channels["zwdt/tzgg"], f"{b}:通知公告": channels["zwdt/yw"]},
+        }  # fmt: skip
+        job = await plan_job(http, platform, "", channels, **plan)
+        done = await wait_for_job(http, platform, job["id"], "done", "failed")
+    assert done["state"] == "done" and done["progress"]["imported"] == 8 + 6
+    for host, count, channel in ((a, 8, "/zwdt/tzgg/"), (b, 6, "/zwdt/yw/")):
+        for number in range(count):
+            moved = await http.get(article_path(number), headers={"host": host})
+            assert moved.status_code == 301 and urlsplit(moved.headers["location"]).path.startswith(channel)
+    assert len(await _documents(http, platform)) == 14  # the same paths on two sites: fourteen documents

@@ -83,10 +83,14 @@ def sections_of(pages: list[tuple[str, str | None, list[str]]]) -> list[Section]
 
 
 def section_keys(url: str, column: str | None, crumbs: list[str]) -> tuple[str, ...]:
-    """The names a page's section may be mapped by, most telling first: its column, then its directory."""
-    directory = urlsplit(url).path.rsplit("/", 1)[0] + "/"
+    """The names a page's section may be mapped by, most telling first: on its own legacy host (a county's
+    consolidation maps each department's 通知公告 to its own channel: `old-wlj.feixi.gov.cn:通知公告`), then its
+    column anywhere; its directory the same two ways (`//old-wlj.feixi.gov.cn/xwzx/tzgg/`, `/xwzx/tzgg/`)."""
+    parts = urlsplit(url)
+    host, directory = (parts.hostname or "").lower(), _column_directory(parts.path.rsplit("/", 1)[0] + "/")
     name = column or (crumbs[-1] if crumbs else "")
-    return tuple(k for k in (name, _column_directory(directory)) if k)
+    keys = (f"{host}:{name}" if name else "", name, f"//{host}{directory}", directory)
+    return tuple(k for k in keys if k)
 
 
 def suggest(sections: list[Section], channels: list[Channel]) -> list[Suggestion]:

@@ -82,11 +82,13 @@ class JobRunner:
                                 pacer=Pacer(plan.per_second))  # fmt: skip
             stager = Stager(self.deps, plan, Files(copier))
             frontier = JobFrontier(self.deps, job_id)
-            resumed = await frontier.open([plan.source])
+            scheme = plan.source.split("://", 1)[0]
+            seeds = [plan.source, *(f"{scheme}://{host}/" for host in sorted(plan.hosts))]  # each legacy site's home
+            resumed = await frontier.open(seeds)
             log.info("migration job reading", job_id=job_id, run=plan.run, resumed=resumed)
             watcher = asyncio.create_task(self._watch(job_id, cancel))
             try:
-                await Crawler(client, frontier, policy).run([plan.source], stager.page, cancel)
+                await Crawler(client, frontier, policy).run(seeds, stager.page, cancel)
             finally:
                 watcher.cancel()
                 await stager.flush()

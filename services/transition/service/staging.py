@@ -81,7 +81,7 @@ class Stager:
         for key in keys:
             if key in self.plan.mapping:
                 return self.plan.mapping[key]
-        name = keys[0] if keys else ""
+        name = next((k for k in keys if not k.startswith("/") and ":" not in k), "")  # the column's own name
         if name not in self._suggested:
             section = Section(name, keys[-1] if keys else "/")
             best = suggest([section], list(self.plan.channels))[0]
