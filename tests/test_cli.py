@@ -85,8 +85,8 @@ def test_the_committed_env_example_is_current(tmp_path: Path) -> None:
 
 
 def test_unknown_services_are_named() -> None:
-    result = runner.invoke(app, ["migrate-db", "transition"])
-    assert result.exit_code != 0 and "unknown service 'transition'" in result.output
+    result = runner.invoke(app, ["migrate-db", "mailer"])
+    assert result.exit_code != 0 and "unknown service 'mailer'" in result.output
 
 
 def test_operators_register_clients_and_rotate_keys_from_the_shell(tmp_path: Path, monkeypatch) -> None:
