@@ -78,7 +78,7 @@ class RenderRuntime(ServiceRuntime):
         self.files = files or (HttpFiles(settings.mirror_files_url) if settings.mirror_files_url else None)
         self.mirror = MirrorWriter(
             self.deps,
-            lambda site_id, path: self.pages.page(site_id, path, "std", {}),
+            lambda site_id, path: self.pages.page(site_id, path, "std", {}, keep=False),
             self.pages.asset_files(),
             files=self.files,
         )

@@ -173,8 +173,12 @@ class PageServer:
             page.headers.append((b"set-cookie", cookie.encode()))
         await _send_page(send, page, dict(scope["headers"]), head=scope["method"] == "HEAD")
 
-    async def page(self, ref: SiteHost | str, path: str, variant: str, params: dict[str, str]) -> Page:
-        """From the cache, or built once however many requests ask for it at the same moment."""
+    async def page(
+        self, ref: SiteHost | str, path: str, variant: str, params: dict[str, str], *, keep: bool = True
+    ) -> Page:
+        """From the cache, or built once however many requests ask for it at the same moment; kept in the cache
+        unless `keep` is False (the mirror's passes read every page once: they must not push out what visitors
+        read)."""
         site_id = ref if isinstance(ref, str) else ref.site_id
         key = self.cache.key(site_id, path + ("?" + urlencode(sorted(params.items())) if params else ""), variant)
         while True:
@@ -183,7 +187,7 @@ class PageServer:
                 return page
             pending = self._building.get(key)
             if pending is None:
-                return await self._build(key, PageRequest(site_id, path, variant, params))
+                return await self._build(key, PageRequest(site_id, path, variant, params), keep)
             page = await self._join(pending)
             if page is not None:
                 return page
@@ -195,13 +199,13 @@ class PageServer:
             page = await asyncio.shield(pending.future)
             return page if self.cache.freshness.unchanged(page.tags, pending.since) else None
 
-    async def _build(self, key: str, request: PageRequest) -> Page:
+    async def _build(self, key: str, request: PageRequest, keep: bool = True) -> Page:
         future: asyncio.Future[Page] = asyncio.get_running_loop().create_future()
         try:
             with self.cache.freshness.build() as since:
                 self._building[key] = PendingBuild(future, since)
                 page = await self.builder.build(request)
-                if page.cacheable and self.caching:
+                if page.cacheable and self.caching and keep:
                     self.cache.put(key, page, since)
             future.set_result(page)
             return page
