@@ -14,7 +14,6 @@ import pytest_asyncio
 
 from services.transition.config import TransitionSettings
 from services.transition.main import SCHEMA, TransitionRuntime, create_app
-from services.transition.service.sites import known_sites
 from services.transition.tests.legacy_site import legacy_site
 from services.transition.tests.support import ContentStandIn
 from shared.events.samples import Feeder, eventually, site
@@ -70,8 +69,10 @@ async def channels(app, api) -> dict[str, int]:
     opened = await feeder.open_site(FEIXI)
     deps = TransitionRuntime.of(app).deps
 
-    async def heard() -> bool:
-        return await known_sites(deps) == 2
+    async def heard() -> bool:  # every channel: on Kafka each travels on its own partition, in its own time
+        async with deps.platform_uow() as uow:
+            known = [len(await uow.repo.channels(site)) for site in ("hefei", "feixi")]
+        return known == [len(opened), len(opened)]
 
     await eventually(heard, timeout=45)
     return opened
