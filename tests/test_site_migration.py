@@ -94,8 +94,9 @@ async def test_a_legacy_site_moves_in_with_every_old_url_kept(http, platform, ol
     await platform.render.pages.misses.flush()
     await platform.settle()
     undecided = (await http.get(f"{API}/urlmap", params={"state": "unmapped"}, headers=admin)).json()
-    assert [(r["legacy_key"], r["hits"]) for r in undecided["items"]] == [
-        (f"//{LEGACY}/art/2019/6/1/art_123_4567.html", 3)
+    assert [(r["legacy_key"], r["hits"], r["reason"]) for r in undecided["items"]] == [
+        (f"//{LEGACY}/art/2019/6/1/art_123_4567.html", 3, "访客访问时不存在（404）"),  # most asked first
+        (f"//{LEGACY}/admin/login.jsp", 0, "robots.txt 不允许抓取"),  # linked, never read: the operator decides
     ]
     decided = {"legacy_key": f"//{LEGACY}/art/2019/6/1/art_123_4567.html", "target": "/zwdt/tzgg/"}
     assert (await http.put(f"{API}/urlmap", json=decided, headers=admin)).status_code == 200
@@ -143,7 +144,7 @@ async def test_a_cancelled_job_resumes_and_loses_or_doubles_nothing(http, platfo
         resumed = await http.post(f"{API}/jobs/{job['id']}/start", headers=admin)
         assert resumed.status_code == 200
         done = await wait_for_job(http, platform, job["id"], "done", "failed")
-    assert done["state"] == "done" and done["progress"]["imported"] == 120
+    assert done["state"] == "done" and done["progress"]["imported"] == 120, done
     assert done["mapping"] == {"通知公告": channels["zwdt/tzgg"]}  # matched by name, kept in the plan
     fetched_twice = [p for p, n in visits.paths.items() if n > 1 and p != "/robots.txt"]
     assert fetched_twice == []  # the resumed crawl went on from its frontier

@@ -1,6 +1,7 @@
 """A job's crawl frontier in its database: what the crawl found, took and finished, so a cancelled or crashed
 crawl resumes where it stopped (taken-but-unfinished URLs are queued again) and a re-run asks each URL again,
-conditionally. Finished URLs are written in batches, with the next take: one transaction per round of fetches."""
+conditionally. Found URLs are written with the next take; finished ones with the stager's batch of the decisions
+they led to (service/staging.py), so a crash never marks done a page whose decision was not kept."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.transition.models import FrontierUrl
-from services.transition.service.context import TransitionDeps
+from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.sources.base import Fetched
 
 _TABLE = FrontierUrl.__table__  # Core: finished URLs are written many at once (executemany)
@@ -80,21 +81,30 @@ class JobFrontier:
              "error": error}
         )  # fmt: skip
 
+    def release(self) -> list[dict[str, Any]]:
+        """The pages finished until now, handed to the stager, which marks them done with their decisions."""
+        done, self._done = self._done, []
+        return done
+
+    async def write(self, uow: TransitionUnitOfWork, released: list[dict[str, Any]]) -> None:
+        """In the stager's transaction: found URLs first (a finished page's links are never lost), then done."""
+        await self._flush(uow)
+        if released:
+            await uow.session.execute(_FINISHED, released)
+
     async def close(self) -> None:
-        """What finished since the last take is written (a cancel's last round, the crawl's end)."""
+        """What is left since the last take (a cancel's last round, the crawl's end), after the stager's flush."""
         async with self.deps.platform_uow() as uow:
-            await self._flush(uow)
+            await self.write(uow, self.release())
             await uow.commit()
 
-    async def _flush(self, uow) -> None:  # noqa: ANN001 - the frontier's unit of work
-        """Found URLs first, then finished ones: a crash between rounds never loses a link of a finished page."""
+    async def _flush(self, uow: TransitionUnitOfWork) -> None:
+        """Found URLs and unchanged (304) ones: nothing to stage, so written with each take."""
         found, self._found = self._found, {}
         if found:
             dialect = postgresql if uow.session.bind.dialect.name == "postgresql" else sqlite
             rows = [{"job_id": self.job_id, "url": url, "state": "queued", "seq": seq} for url, seq in found.items()]
             await uow.session.execute(dialect.insert(FrontierUrl).values(rows).on_conflict_do_nothing())
-        done, unchanged, self._done, self._unchanged = self._done, self._unchanged, [], []
-        if done:
-            await uow.session.execute(_FINISHED, done)
+        unchanged, self._unchanged = self._unchanged, []
         if unchanged:
             await uow.session.execute(_UNCHANGED, unchanged)

@@ -80,8 +80,8 @@ class JobRunner:
         async with httpx.AsyncClient(transport=transport, timeout=30) as client:
             copier = FileCopier(client, self.deps.blobs, plan.site_id, max_bytes=settings.max_file_bytes,
                                 pacer=Pacer(plan.per_second))  # fmt: skip
-            stager = Stager(self.deps, plan, Files(copier))
             frontier = JobFrontier(self.deps, job_id)
+            stager = Stager(self.deps, plan, Files(copier), frontier)
             scheme = plan.source.split("://", 1)[0]
             seeds = [plan.source, *(f"{scheme}://{host}/" for host in sorted(plan.hosts))]  # each legacy site's home
             resumed = await frontier.open(seeds)

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,7 +25,7 @@ from services.transition.planning.channels import Channel, Section, section_keys
 from services.transition.planning.rewrite import rewrite_links
 from services.transition.planning.urlmap import spellings
 from services.transition.service import chains
-from services.transition.service.context import TransitionDeps
+from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.service.files import Files
 from services.transition.sources.base import Fetched
 from shared.events.transition import LegacyDocument, LegacyDocumentStaged, LegacyFile, Redirect, UrlMapChanged
@@ -67,9 +67,17 @@ class Batch:
     pages: int = 0
 
 
+class Settled(Protocol):
+    """Where the crawl stands, written with the decisions it led to (services/transition/service/frontier.py)."""
+
+    def release(self) -> Any: ...
+
+    async def write(self, uow: TransitionUnitOfWork, released: Any) -> None: ...
+
+
 class Stager:
-    def __init__(self, deps: TransitionDeps, plan: Plan, files: Files) -> None:
-        self.deps, self.plan, self.files = deps, plan, files
+    def __init__(self, deps: TransitionDeps, plan: Plan, files: Files, frontier: Settled | None = None) -> None:
+        self.deps, self.plan, self.files, self.frontier = deps, plan, files, frontier
         self.batch = Batch()
         self._lock = asyncio.Lock()
         self._suggested: dict[str, int | None] = {}  # sections the plan did not name, as matched in this run
@@ -100,6 +108,9 @@ class Stager:
             self._decide(fetched.url, key, "other", "mapped", target, reason=f"原站 {fetched.status} 跳转")
         elif fetched.status == 200 and fetched.is_html:
             await self._html(fetched, key)
+        elif fetched.status != 200:  # no answer (after retries) or one the migration cannot use: the operator sees why
+            reason = fetched.error or f"原站答复 {fetched.status}"
+            self._decide(fetched.url, key, "other", "unmapped", None, reason=reason)
         self.batch.pages += 1
         if len(self.batch.rows) >= self.deps.settings.stage_batch:
             await self.flush()
@@ -171,10 +182,15 @@ class Stager:
     async def flush(self) -> None:
         """The batch's decisions and events, in one transaction; unchanged documents are not staged again."""
         async with self._lock:
+            # The pages finished so far are exactly those whose decisions are in this batch (or an earlier one):
+            # they are marked done in the same transaction, so a crash never skips a page it did not stage.
             batch, self.batch = self.batch, Batch()
-            if not batch.rows and not batch.pages:
+            finished = self.frontier.release() if self.frontier else None
+            if not batch.rows and not batch.pages and not finished:
                 return
             async with self.deps.site_uow(self.plan.site_id) as uow:
+                if self.frontier:
+                    await self.frontier.write(uow, finished)
                 rows = list({r["legacy_key"]: r for r in batch.rows}.values())
                 known = await uow.repo.urls([r["legacy_key"] for r in rows])
                 rows = [r for r in rows if not _stands(r, known.get(r["legacy_key"]))]
@@ -236,3 +252,9 @@ def _validity(text: str | None) -> str | None:
         if text and word in text:
             return word
     return None
+
+
+async def stage_article(stager: Stager, page: ExtractedPage) -> None:
+    """An article already in fields (a CMS export, WordPress) staged as a crawled one is (service/pushed.py)."""
+    await stager._article(page, hosted_key(page.url))
+    stager.batch.pages += 1

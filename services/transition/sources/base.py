@@ -26,6 +26,11 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     location: str | None = None  # where a redirect pointed
+    error: str | None = None  # why there is no answer (status 0): refused by robots.txt, unreachable after retries
+
+    @classmethod
+    def failed(cls, url: str, error: str) -> Fetched:
+        return cls(url, 0, b"", error=error)
 
     @property
     def is_html(self) -> bool:

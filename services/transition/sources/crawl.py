@@ -27,6 +27,8 @@ from services.transition.sources.base import Fetched
 
 USER_AGENT = "SitegroupMigration/1.0 (site migration of a consolidated government site platform)"  # headers are ASCII
 REDIRECTS = (301, 302, 303, 307, 308)
+TRANSIENT = (429, 500, 502, 503, 504)  # asked again, after a pause: old servers stumble under a crawl
+ATTEMPTS = 3
 
 
 class Frontier(Protocol):
@@ -113,23 +115,35 @@ class Crawler:
         return parts.scheme in ("http", "https") and (parts.hostname or "") in self.policy.hosts
 
     async def _one(self, url: str, on_page: Callable[[Fetched], Awaitable[None]]) -> None:
+        """Every URL taken ends in on_page (an answer, or why there is none) and then in the frontier."""
         if not await self._allowed(url):
             self.stats.refused_by_robots += 1
-            await self.frontier.finished(url, None, "robots.txt 不允许抓取")
-            return
-        try:
-            fetched = await self._fetch(url)
-        except httpx.HTTPError as exc:
-            self.stats.errors += 1
-            await self.frontier.finished(url, None, f"{type(exc).__name__}: {exc}"[:300])
-            return
+            fetched = Fetched.failed(url, "robots.txt 不允许抓取")
+        else:
+            fetched = await self._fetch_patiently(url)
         self.stats.statuses[fetched.status] = self.stats.statuses.get(fetched.status, 0) + 1
         await self._follow(fetched)
         if fetched.status == 200:
             self.stats.fetched += 1
-        if fetched.status != 304:  # a redirect or a dead page is a decision of the URL map too
+        if fetched.status != 304:  # a redirect, a dead page or a failure is a decision of the URL map too
             await on_page(fetched)
-        await self.frontier.finished(url, fetched, None)
+        await self.frontier.finished(url, fetched, fetched.error)
+
+    async def _fetch_patiently(self, url: str) -> Fetched:
+        """A network error or a 429/5xx is asked again twice, after growing pauses."""
+        pause = 0.5
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                await asyncio.sleep(pause)
+            try:
+                fetched = await self._fetch(url)
+            except httpx.HTTPError as exc:
+                fetched = Fetched.failed(url, f"抓取失败：{type(exc).__name__} {exc}"[:300])
+            if fetched.status not in (0, *TRANSIENT):
+                return fetched
+            pause = (2.0 if fetched.status in (429, 503) else 0.5) * 2**attempt  # "too busy": back off longer
+        self.stats.errors += 1
+        return fetched
 
     async def _fetch(self, url: str) -> Fetched:
         etag, modified = await self.frontier.validators(url)

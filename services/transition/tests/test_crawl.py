@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
 
 from services.transition.extract import extract_page
 from services.transition.sources.base import Fetched
@@ -46,11 +51,13 @@ async def test_a_crawl_reaches_every_page_once_within_its_bounds(site) -> None:
     assert {f"{base}/xwzx/tzgg/index.html", f"{base}/xwzx/tzgg/index_2.html"} <= urls
     answered = [p for p in pages if p.status == 200]
     assert f"{base}/u/40.pdf" in urls and stats.fetched == len(answered) == ARTICLES + 3 + 1 + 5  # + lists, home, PDFs
-    assert sorted(p.status for p in pages if p.status != 200) == [301, 404]  # handed over too: the URL map decides
+    assert sorted(p.status for p in pages if p.status != 200) == [0, 301, 404]  # handed over too: the map decides
+    refused = next(p for p in pages if p.status == 0)
+    assert refused.url.endswith("/admin/login.jsp") and "robots.txt" in (refused.error or "")
     assert stats.refused_by_robots == 1 and "/admin/login.jsp" not in visits.paths  # robots.txt: Disallow /admin/
     assert stats.redirects == 1 and stats.statuses[301] == 1  # /old/tzgg.html, recorded, its target fetched once
     assert all(count == 1 for path, count in visits.paths.items() if path != "/robots.txt")
-    assert visits.most_at_once <= 3 and took >= (len(pages) - 1) / 100  # never faster than 100 per second
+    assert visits.most_at_once <= 3 and took >= (len(pages) - 2) / 100  # never faster than 100 per second
     home = next(p for p in pages if p.url == f"{base}/")
     assert extract_page(home.url, home.body, home.content_type).encoding == "gb18030"
 
@@ -68,7 +75,9 @@ async def test_a_cancelled_crawl_resumes_without_fetching_anything_twice(site) -
         await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep, cancel)
         assert 10 <= len(seen) < 20 and frontier.queued
         await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep)
-    assert len(seen) == len(set(seen)) == ARTICLES + 9 + 2  # the redirect and the dead page handed over too
+    assert (
+        len(seen) == len(set(seen)) == ARTICLES + 9 + 3
+    )  # the redirect, the dead page and the one robots.txt keeps out
     assert all(count == 1 for path, count in visits.paths.items() if path != "/robots.txt")
 
 
@@ -88,3 +97,34 @@ async def test_a_second_pass_asks_conditionally_and_the_site_answers_304(site) -
     assert f"{base}{article_path(7)}" not in changed  # unchanged articles are not handed on again
     first = frontier.results[f"{base}{article_path(0)}"][0]
     assert first.status == 200 and article_title(0).encode() in first.body  # the page of the first pass stands
+
+
+async def test_a_stumbling_server_is_asked_again_and_a_dead_one_reported() -> None:
+    """A 503 and a dropped connection are asked again after a pause; what never answers is handed over with why."""
+    asked: dict[str, int] = {}
+
+    async def flaky(request: Request) -> Response:
+        path = request.url.path
+        asked[path] = asked.get(path, 0) + 1
+        if path == "/":
+            return HTMLResponse('<a href="/busy.html">忙</a> <a href="/down.html">坏</a>')
+        if path == "/busy.html" and asked[path] == 1:
+            return Response("服务器忙", status_code=503)
+        if path == "/down.html":
+            return Response("内部错误", status_code=500)
+        return HTMLResponse("<h1>关于开展安全生产专项检查的通知</h1>")
+
+    pages: list[Fetched] = []
+    with serve_on_port(Starlette(routes=[Route("/{path:path}", flaky)])) as base:
+        async with httpx.AsyncClient() as client:
+            stats = await crawler(client, MemoryFrontier(), per_second=100).run([f"{base}/"], _kept(pages))
+    by_path = {urlsplit(p.url).path: p for p in pages}
+    assert by_path["/busy.html"].status == 200 and asked["/busy.html"] == 2  # asked again once, answered
+    assert by_path["/down.html"].status == 500 and asked["/down.html"] == 3 and stats.errors == 1
+
+
+def _kept(pages: list[Fetched]):  # noqa: ANN202 - the crawl's on_page
+    async def keep(fetched: Fetched) -> None:
+        pages.append(fetched)
+
+    return keep

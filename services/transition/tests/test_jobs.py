@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.transition.service.staging import Stager
 from services.transition.tests.legacy_site import article_path, article_title
 from services.transition.tests.support import API, job_in
 from shared.events.transition import LegacyDocumentStaged, UrlMapChanged
@@ -53,6 +54,32 @@ async def test_a_job_stages_each_article_once_and_its_url_map_follows_the_answer
     rerun = await job_in(api, admin, "feixi", job["id"], "done", "failed")
     assert rerun["run"] == 2 and rerun["state"] == "done"
     assert content.staged == 60  # unchanged pages (304, or the same fingerprint) are not staged again
+
+
+async def test_a_crash_between_batches_loses_no_page(
+    api, tokens, channels, old_site, content, settings, monkeypatch
+) -> None:
+    """A batch that fails to commit leaves its pages unread in the frontier: the job resumed reads them again."""
+    monkeypatch.setattr(settings, "stage_batch", 10)
+    real_flush, flushes = Stager.flush, []
+
+    async def breaks_once(self: Stager) -> None:
+        flushes.append(1)
+        if len(flushes) == 3:
+            self.batch = type(self.batch)()  # the transaction fails: the batch and the pages it finished are lost
+            self.frontier and self.frontier.release()
+            raise ConnectionError("数据库连接中断")
+        await real_flush(self)
+
+    monkeypatch.setattr(Stager, "flush", breaks_once)
+    admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    created = await api.post(f"{API}/sites/feixi/jobs", json=plan(old_site[0]), headers=admin)
+    failed = await job_in(api, admin, "feixi", created.json()["id"], "failed", "done")
+    assert failed["state"] == "failed" and "数据库连接中断" in failed["error"], failed
+    monkeypatch.setattr(Stager, "flush", real_flush)
+    assert (await api.post(f"{API}/sites/feixi/jobs/{failed['id']}/start", headers=admin)).status_code == 200
+    job = await job_in(api, admin, "feixi", failed["id"], "done", "failed")
+    assert job["state"] == "done" and job["progress"]["imported"] == 60, job
 
 
 async def test_a_refused_document_is_reported_with_its_reason(api, tokens, channels, old_site, content) -> None:
