@@ -7,7 +7,8 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from services.transition.api import PREFIX, jobs_router, urlmap_router
+from services.transition.api import PREFIX, jobs_router, pushed_router, urlmap_router
+from services.transition.api.pushed import PUSH_LIMIT
 from services.transition.api.urlmap import CSV_LIMIT
 from services.transition.config import TransitionSettings
 from services.transition.consumers import register_consumers
@@ -79,13 +80,17 @@ def create_app(
     runtime = TransitionRuntime(settings, bus=bus, blobs=blobs, legacy_transport=legacy_transport)
 
     def limit_for(path: str) -> int:
+        if path.endswith("/files"):
+            return settings.max_file_bytes  # a pushed legacy file, streamed to the blob store
+        if path.endswith(("/pages", "/records")):
+            return PUSH_LIMIT  # a pushed batch
         return CSV_LIMIT if path.endswith("/urlmap/csv") else settings.max_body_bytes
 
     return runtime.app(
         title="网站迁移 Site migration",
         description="网站迁移: legacy sites crawled into the content library, with a decision for every old URL.",
         prefix=PREFIX,
-        routers=[jobs_router, urlmap_router],
+        routers=[jobs_router, pushed_router, urlmap_router],
         limit_for=limit_for,
         access_log=access_log,
         deps=runtime.deps,

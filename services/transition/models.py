@@ -110,6 +110,22 @@ class FrontierUrl(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class PushedFile(TenantScoped, Base):
+    """A legacy file the operator's machine pushed for a job (a mirror's PDF), already in the blob store: a page of
+    the job that links it adopts it, as a crawl adopts the file it downloads."""
+
+    __tablename__ = "pushed_files"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    legacy_key: Mapped[str] = mapped_column(String(500), primary_key=True)  # //host/path?query
+    legacy_url: Mapped[str] = mapped_column(String(1000))
+    blob_key: Mapped[str] = mapped_column(String(300))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigId)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
 class SiteEntry(SiteSnapshot, Base):
     """A target site as its newest content.site event described it (its domains, its status)."""
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^127\.0\.0\.1$")
 ADDRESS = re.compile(r"^\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?$")
+UPLOAD_SOURCE = re.compile(r"^upload:\S.{0,199}$")  # a job whose pages the operator's machine pushes (a mirror …)
 JobState = Literal["planned", "running", "cancelling", "cancelled", "importing", "done", "failed"]
 
 
@@ -62,8 +63,8 @@ class JobCreate(Strict):
     @field_validator("source")
     @classmethod
     def _web_address(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("须为旧网站的地址，以 http:// 或 https:// 开头")
+        if not re.match(r"^https?://[^\s/]+", value) and not UPLOAD_SOURCE.match(value):
+            raise ValueError("须为旧网站的地址，以 http:// 或 https:// 开头；或 upload:名称（命令行上传镜像或导出）")
         return value
 
     @field_validator("legacy_domains")
@@ -76,6 +77,8 @@ class JobCreate(Strict):
 
     @model_validator(mode="after")
     def _source_host_is_legacy(self) -> JobCreate:
+        if UPLOAD_SOURCE.match(self.source):
+            return self  # pushed: its hosts are the legacy_domains named
         host = re.sub(r"^https?://", "", self.source).split("/", 1)[0].lower()
         if host not in self.legacy_domains:
             self.legacy_domains.insert(0, host)
@@ -159,3 +162,55 @@ class Decision(Strict):
 
     legacy_key: Annotated[str, Field(min_length=3, max_length=500, pattern=r"^//[^/\s]+/\S*$")]
     target: Annotated[str, Field(max_length=1000, pattern=r"^(https?://\S+|/\S*)$")] | None = None
+
+
+class PushedPage(Strict):
+    """One page of a mirror as the legacy site served it: its URL, status and bytes (base64, or text)."""
+
+    url: Annotated[str, Field(min_length=8, max_length=1000, pattern=r"^https?://[^\s/]+")]
+    status: int = Field(200, ge=100, le=599)
+    content_type: Annotated[str, Field(max_length=200)] | None = None
+    body_base64: str | None = Field(None, max_length=30_000_000, description="the page's bytes, as served")
+    body: str | None = Field(None, max_length=20_000_000, description="or its text (UTF-8)")
+    location: Annotated[str, Field(max_length=1000)] | None = Field(None, description="where a redirect pointed")
+
+
+class PagesPush(Strict):
+    pages: list[PushedPage] = Field(min_length=1, max_length=200)
+
+
+class PushedRecord(Strict):
+    """A document a CMS export or WordPress already describes field by field (sources/base.py Record)."""
+
+    url: Annotated[str, Field(min_length=8, max_length=1000, pattern=r"^https?://[^\s/]+")]
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    body_html: Annotated[str, Field(min_length=1, max_length=5_000_000)]
+    published_at: datetime | None = Field(None, description="the site's local time (Beijing) when naive")
+    column: Annotated[str, Field(max_length=200)] | None = None
+    source: Annotated[str, Field(max_length=200)] | None = None
+    author: Annotated[str, Field(max_length=200)] | None = None
+    keywords: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
+    disclosure: dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=dict, description="index_number, document_number, issuing_body, written_on, topic_category …"
+    )
+    attachments: list[Annotated[str, Field(max_length=1000)]] = Field(default_factory=list, max_length=100)
+
+
+class RecordsPush(Strict):
+    records: list[PushedRecord] = Field(min_length=1, max_length=200)
+
+
+class Pushed(BaseModel):
+    """What a push took: how many pages or records, and the job's progress after it."""
+
+    accepted: int
+    job: JobRead
+
+
+class PushedFileRead(ReadModel):
+    legacy_url: str
+    blob_key: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str

@@ -2,6 +2,7 @@
 
 from services.transition.api.jobs import PREFIX
 from services.transition.api.jobs import router as jobs_router
+from services.transition.api.pushed import router as pushed_router
 from services.transition.api.urlmap import router as urlmap_router
 
-__all__ = ["PREFIX", "jobs_router", "urlmap_router"]
+__all__ = ["PREFIX", "jobs_router", "pushed_router", "urlmap_router"]

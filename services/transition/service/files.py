@@ -7,9 +7,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
+
 from services.transition.extract import ExtractedPage
+from services.transition.models import PushedFile
+from services.transition.service.context import TransitionDeps
 from services.transition.sources.files import CopiedFile, FileCopier, FileProblem
 from shared.events.transition import LegacyFile
+from shared.legacy_urls import hosted_key
 
 REMEMBERED = 5000  # files a run keeps in mind: a site's logos and shared forms, not its whole archive
 
@@ -21,7 +26,7 @@ class Copied:
 
 
 class Files:
-    def __init__(self, copier: FileCopier) -> None:
+    def __init__(self, copier: FileCopier | PushedCopier) -> None:
         self.copier = copier
         self._copied: OrderedDict[str, CopiedFile | FileProblem] = OrderedDict()
 
@@ -49,3 +54,19 @@ class Files:
         if len(self._copied) > REMEMBERED:
             self._copied.popitem(last=False)
         return got
+
+
+class PushedCopier:
+    """A pushed job's files (PUT …/files): looked up among what its client pushed instead of downloaded, so a
+    mirror's PDF is adopted as a crawled one is; a file the client did not push is refused with the reason."""
+
+    def __init__(self, deps: TransitionDeps, site_id: str, job_id: int) -> None:
+        self.deps, self.site_id, self.job_id = deps, site_id, job_id
+
+    async def copy(self, url: str) -> CopiedFile | FileProblem:
+        stmt = select(PushedFile).where(PushedFile.job_id == self.job_id, PushedFile.legacy_key == hosted_key(url))
+        async with self.deps.site_uow(self.site_id) as uow:
+            row = await uow.session.scalar(stmt)
+        if row is None:
+            return FileProblem(url, "未上传该文件（镜像或导出中没有）")
+        return CopiedFile(url, row.blob_key, row.filename, row.media_type, row.size, row.sha256)

@@ -11,10 +11,18 @@ from shared.events.transition import LegacyDomainsClaimed
 
 STARTABLE = ("planned", "cancelled", "done", "failed")
 ACTIVE = ("running", "importing")
+UPLOAD = "upload:"  # the source of a job whose pages the operator's machine pushes (service/pushed.py)
+
+
+def is_pushed(job: Job) -> bool:
+    """Pushed through the API, not crawled: the runner leaves it to its client, which finishes it."""
+    return job.source.startswith(UPLOAD)
 
 
 async def create_job(deps: TransitionDeps, who: Migrator, data: JobCreate) -> JobRead:
     """Plan a job; its legacy domains are claimed for the site at once (the content library attaches them)."""
+    if data.source.startswith(UPLOAD) and not data.legacy_domains:
+        raise InvalidInput("legacy_domains", "上传镜像或导出文件的任务须给出旧网站的域名（legacy_domains）")
     async with deps.site_uow(who.site_id) as uow:
         await _check_channels(uow, who.site_id, data.mapping, data.default_channel_id)
         job = Job(
@@ -73,7 +81,7 @@ async def cancel_job(deps: TransitionDeps, who: Migrator, job_id: int) -> JobRea
         job = await _job_or_404(uow, job_id, for_update=True)
         if job.state not in ("running", "planned"):
             raise Conflict(f"迁移任务 {job_id} 当前为 {job.state} 状态，无需取消", code="invalid_state")
-        job.state = "cancelling" if job.state == "running" else "cancelled"
+        job.state = "cancelling" if job.state == "running" and not is_pushed(job) else "cancelled"
         job.updated_at = deps.now()
         uow.audit(who.site_id, job.id, who, "job.cancel_requested")
         await uow.commit()

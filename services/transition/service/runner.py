@@ -16,6 +16,7 @@ from services.transition.planning.channels import Channel
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.service.files import Files
 from services.transition.service.frontier import JobFrontier
+from services.transition.service.jobs import is_pushed
 from services.transition.service.staging import RUNNER, Plan, Stager
 from services.transition.sources.crawl import Crawler, CrawlPolicy, Pacer
 from services.transition.sources.files import FileCopier
@@ -64,7 +65,7 @@ class JobRunner:
         async with self.deps.platform_uow() as uow:
             for job in await uow.repo.jobs_in(("cancelling",)):  # stopped by a restart before its cancel ended
                 _settle(uow, job, "cancelled")
-            running = await uow.repo.jobs_in(("running",))
+            running = [job for job in await uow.repo.jobs_in(("running",)) if not is_pushed(job)]  # its client's
             await uow.commit()
         return running[0].id if running else None
 
