@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from services.transition.api import PREFIX, jobs_router, pushed_router, urlmap_router
+from services.transition.api import PREFIX, jobs_router, pushed_router, rules_router, urlmap_router
 from services.transition.api.pushed import PUSH_LIMIT
 from services.transition.api.urlmap import CSV_LIMIT
 from services.transition.config import TransitionSettings
@@ -90,9 +90,10 @@ def create_app(
         title="网站迁移 Site migration",
         description="网站迁移: legacy sites crawled into the content library, with a decision for every old URL.",
         prefix=PREFIX,
-        routers=[jobs_router, pushed_router, urlmap_router],
+        routers=[jobs_router, pushed_router, rules_router, urlmap_router],
         limit_for=limit_for,
         access_log=access_log,
         deps=runtime.deps,
         verifier=runtime.verifier,
+        legacy_transport=legacy_transport,  # the rules preview reads sample pages as the runner does
     )

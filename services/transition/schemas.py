@@ -214,3 +214,52 @@ class PushedFileRead(ReadModel):
     media_type: str
     size: int
     sha256: str
+
+
+class RulesPreviewIn(Strict):
+    """Rules to try (the job's own if left out) on sample pages of the legacy site (suggested if none given)."""
+
+    rules: SiteRulesIn | None = None
+    urls: list[Annotated[str, Field(min_length=8, max_length=1000)]] = Field(default_factory=list, max_length=10)
+
+
+class SampleUrl(BaseModel):
+    """A legacy URL worth previewing rules on, with what the last run made of it."""
+
+    url: str
+    kind: str | None = None
+    state: str | None = None
+    reason: str | None = None
+
+
+class Extraction(BaseModel):
+    """What one set of rules reads from a page: its facts, its main text (sanitized, cut short) and how found."""
+
+    kind: Literal["article", "list", "other"]
+    title: str | None
+    published_at: datetime | None
+    source: str | None
+    column: str | None
+    disclosure: dict[str, str]
+    body_html: str = Field(description="the main text, sanitized and cut at a few thousand characters")
+    body_chars: int = Field(description="characters of text in the whole main text")
+    truncated: bool
+    found_by: str | None = Field(description="rules, the CMS container's selector, or trafilatura")
+    problems: list[str]
+    entries: int = Field(0, description="a list page's entries")
+    attachments: int = 0
+
+
+class SamplePreview(BaseModel):
+    url: str
+    error: str | None = Field(None, description="why the page could not be read now")
+    last_run: str | None = Field(None, description="what the last run said of it (why it was left undecided)")
+    proposed: Extraction | None = None
+    saved: Extraction | None = Field(None, description="the same page read with the job's saved rules")
+    changed: list[str] = Field(default_factory=list, description="the fields the proposed rules read differently")
+
+
+class RulesPreview(BaseModel):
+    rules: dict
+    saved_rules: dict
+    samples: list[SamplePreview]

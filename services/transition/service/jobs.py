@@ -6,6 +6,7 @@ from __future__ import annotations
 from services.transition.models import Job
 from services.transition.schemas import JobCreate, JobRead, JobUpdate, LogEntry, Progress
 from services.transition.service.context import Migrator, TransitionDeps, TransitionUnitOfWork
+from services.transition.service.rules import valid_rules
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.transition import LegacyDomainsClaimed
 
@@ -23,6 +24,7 @@ async def create_job(deps: TransitionDeps, who: Migrator, data: JobCreate) -> Jo
     """Plan a job; its legacy domains are claimed for the site at once (the content library attaches them)."""
     if data.source.startswith(UPLOAD) and not data.legacy_domains:
         raise InvalidInput("legacy_domains", "上传镜像或导出文件的任务须给出旧网站的域名（legacy_domains）")
+    valid_rules(data.rules)
     async with deps.site_uow(who.site_id) as uow:
         await _check_channels(uow, who.site_id, data.mapping, data.default_channel_id)
         job = Job(
@@ -54,10 +56,14 @@ async def update_job(deps: TransitionDeps, who: Migrator, job_id: int, data: Job
             raise Conflict(f"迁移任务 {job_id} 正在运行，请先取消再修改计划", code="invalid_state")
         changes = data.model_dump(exclude_unset=True)
         await _check_channels(uow, who.site_id, changes.get("mapping") or {}, changes.get("default_channel_id"))
-        for name, value in changes.items():
-            setattr(job, name, value if name != "rules" else data.rules.model_dump(exclude_none=True))
-        job.updated_at = deps.now()
+        valid_rules(data.rules)
         plan = data.model_dump(mode="json", exclude_unset=True)
+        if "rules" in changes:  # the log tells who changed the rules, and from what
+            plan["rules_before"] = dict(job.rules or {})
+            changes["rules"] = data.rules.model_dump(exclude_none=True) if data.rules else {}
+        for name, value in changes.items():
+            setattr(job, name, value)
+        job.updated_at = deps.now()
         uow.audit(who.site_id, job.id, who, "job.plan_changed", **plan)
         await uow.commit()
     return await get_job(deps, who, job_id)
