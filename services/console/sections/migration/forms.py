@@ -42,3 +42,32 @@ def job_body(form: dict[str, str], channels: dict[str, int]) -> Checked:
 
 def _words(text: str) -> list[str]:
     return [word for word in SEPARATORS.split(text.strip()) if word]
+
+
+RULE_FIELDS = ("title", "body", "date", "source")
+
+
+def rules_body(form: dict[str, str]) -> Checked:
+    """The rules form as the preview's body: a selector per field, what to remove and sample URLs one per line."""
+    errors: dict[str, str] = {}
+    rules: dict[str, Any] = {name: form.get(name, "").strip() or None for name in RULE_FIELDS}
+    rules["remove"] = _lines(form.get("remove", ""))
+    urls = _lines(form.get("urls", ""))
+    for name in RULE_FIELDS:
+        if len(rules[name] or "") > 200:
+            errors[name] = "选择器不超过 200 个字符"
+    if len(rules["remove"]) > 20 or any(len(line) > 200 for line in rules["remove"]):
+        errors["remove"] = "最多 20 条，每条不超过 200 个字符"
+    if len(urls) > 10:
+        errors["urls"] = "最多 10 个样例网址"
+    return {"rules": rules, "urls": urls}, errors
+
+
+def rules_form(rules: dict[str, Any]) -> dict[str, str]:
+    """A job's saved rules as the form shows them."""
+    values = {name: rules.get(name) or "" for name in RULE_FIELDS}
+    return values | {"remove": "\n".join(rules.get("remove") or [])}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]

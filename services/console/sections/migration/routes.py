@@ -68,7 +68,7 @@ async def plan(request: Request, staff: StaffDep, site_id: SiteId) -> Response:
 
 @router.get("/{site_id}/jobs/{job_id}")
 async def job(request: Request, staff: StaffDep, site_id: SiteId, job_id: JobId) -> Response:
-    site = await _site(request, staff, site_id)
+    site = await site_for(request, staff, site_id)
     api = deps_of(request).api
     found = await api.call(staff.token, "GET", f"{API}/{site_id}/jobs/{job_id}")
     log = await api.call(staff.token, "GET", f"{API}/{site_id}/jobs/{job_id}/log")
@@ -96,7 +96,7 @@ async def url_map(
     state: Annotated[str, Query(pattern="^(unmapped|refused|imported|mapped|gone|staged|all)$")] = "unmapped",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
-    site = await _site(request, staff, site_id)
+    site = await site_for(request, staff, site_id)
     params = {"limit": 50, "offset": offset} | ({} if state == "all" else {"state": state})
     found = await deps_of(request).api.call(staff.token, "GET", f"{API}/{site_id}/urlmap", params=params)
     return pages_of(request).render(
@@ -158,7 +158,7 @@ async def _raw(request: Request, staff: Staff, method: str, path: str, **kwargs)
 async def _jobs_page(
     request: Request, staff: Staff, site_id: str, *, values: dict, errors: dict, status: int = 200
 ) -> Response:
-    site = await _site(request, staff, site_id)
+    site = await site_for(request, staff, site_id)
     listed = await deps_of(request).api.call(staff.token, "GET", f"{API}/{site_id}/jobs")
     channels = await _channels(request, staff, site_id)
     return pages_of(request).render(
@@ -167,7 +167,7 @@ async def _jobs_page(
     )  # fmt: skip
 
 
-async def _site(request: Request, staff: Staff, site_id: str) -> SiteRef:
+async def site_for(request: Request, staff: Staff, site_id: str) -> SiteRef:
     site = site_of(await my_sites(deps_of(request), staff, MIGRATORS), site_id)
     if site is None:
         raise ApiError(403, "needs_role", f"您在站点 {site_id} 上没有网站管理员或平台运维角色，不能迁移它")
