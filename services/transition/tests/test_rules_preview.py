@@ -5,14 +5,30 @@ the ones the run read; saving the rules is in the log with who did it; another s
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 
 from services.transition.tests.legacy_site import article_path, article_title
 from services.transition.tests.support import API, job_in
+from shared.testing import serve_on_port
 
 pytestmark = pytest.mark.asyncio
 LEGACY = "old.feixi.gov.cn"
 SECOND_PARAGRAPH = ".TRS_Editor p:nth-of-type(2)"
+HEAD = '<html><head><meta charset="utf-8"><title>{}_旧网站</title></head><body>'
+PAGES = {
+    "/": HEAD.format("首页") + '<a href="/a.html">通知</a> <a href="/b.html">说明</a></body></html>',
+    "/a.html": HEAD.format("关于开展安全生产检查的通知") + '<p>发布时间：2023-05-06</p><div class="TRS_Editor">'
+    '<p onclick="alert(1)">各乡镇人民政府：现就开展安全生产大检查有关事项通知如下，请认真贯彻落实。</p><h2>小标题</h2>'
+    '<img src="/x.png" onerror="alert(2)"><a href="javascript:alert(3)">查看原文</a></div></body></html>',
+    "/b.html": HEAD.format("关于调整办事大厅工作时间的说明") + '<p>发布时间：2023-05-07</p><div id="comments">'
+    "<p>为方便群众办事，自下月起政务服务大厅周六上午照常办公，节假日另行通知，请相互转告。</p></div></body></html>",
+}
 
 
 def plan(server: str, **extra) -> dict:
@@ -119,6 +135,40 @@ async def test_samples_are_the_pages_the_run_read_and_saving_rules_is_logged(api
     assert changed["detail"]["rules_before"] == {"remove": []}
     cleared = await api.patch(f"{API}/sites/feixi/jobs/{job['id']}", json={"rules": None}, headers=admin)
     assert cleared.status_code == 200 and cleared.json()["rules"] == {}
+
+
+async def test_a_page_the_run_could_not_read_is_suggested_first_and_bodies_are_shown_sanitized(
+    api, tokens, channels
+) -> None:
+    async def page(request: Request) -> HTMLResponse:
+        return HTMLResponse(
+            PAGES.get(request.url.path, "<h1>页面不存在</h1>"), 200 if request.url.path in PAGES else 404
+        )
+
+    admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    with serve_on_port(Starlette(routes=[Route("/{path:path}", page)])) as base:
+        created = await api.post(f"{API}/sites/feixi/jobs", json=plan(urlsplit(base).netloc), headers=admin)
+        job = await job_in(api, admin, "feixi", created.json()["id"], "done", "failed")
+        suggested = (await api.get(f"{API}/sites/feixi/jobs/{job['id']}/samples", headers=admin)).json()
+        assert [(s["url"], s["kind"], s["reason"]) for s in suggested] == [
+            (f"http://{LEGACY}/b.html", "other", "没有找到正文"),
+            (f"http://{LEGACY}/a.html", "document", "栏目未对应"),
+        ]
+        answer = await api.post(
+            f"{API}/sites/feixi/jobs/{job['id']}/preview", json={"rules": {"body": "#comments"}}, headers=admin
+        )
+    unread, hostile = answer.json()["samples"]
+    assert unread["last_run"] == "没有找到正文" and unread["saved"]["kind"] == "other"
+    assert unread["proposed"]["kind"] == "article" and unread["proposed"]["found_by"] == "rules"
+    assert (
+        unread["proposed"]["published_at"].startswith("2023-05-07")
+        and "周六上午照常办公" in unread["proposed"]["body_html"]
+    )
+    assert hostile["changed"] == [] and hostile["proposed"]["found_by"] == ".TRS_Editor"
+    shown = hostile["proposed"]["body_html"]
+    assert "各乡镇人民政府" in shown and "小标题" in shown and "查看原文" in shown  # the text stays, the markup goes
+    for unsafe in ("onclick", "onerror", "javascript:", "<img", "<a", "<h2", "alert"):
+        assert unsafe not in shown, shown
 
 
 async def test_another_sites_admin_cannot_preview_a_job(api, tokens, old_site) -> None:
