@@ -14,12 +14,14 @@ from shared.auth import Principal
 from shared.blobs import BlobStore
 from shared.db.engine import Database
 from shared.errors import Forbidden
+from shared.events.transition import Redirect, UrlMapChanged
 from shared.messaging.outbox import OutboxUnitOfWork
 from shared.tenancy import PLATFORM, TenantScope, site_scope
 
 SOURCE = "/services/transition"
 MIGRATOR_ROLES = ("site_admin", "platform_operator")
 SYSTEM_NAMES = {"system:migration": "迁移服务"}
+REDIRECTS_PER_EVENT = 500
 
 
 class TransitionUnitOfWork(OutboxUnitOfWork):
@@ -28,7 +30,28 @@ class TransitionUnitOfWork(OutboxUnitOfWork):
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.repo = TransitionRepository(self.session)
+        self._redirects: dict[tuple[str, int], tuple[int, list[Redirect]]] = {}
         return self
+
+    def redirect(self, site_id: str, job_id: int, version: int, redirects: list[Redirect]) -> None:
+        """Decisions for the renderer, sent at commit as one event per site and job (in chunks): a batch of the
+        content library's answers maps hundreds of URLs, and one event carries them all."""
+        if redirects:
+            known, pending = self._redirects.get((site_id, job_id), (version, []))
+            self._redirects[(site_id, job_id)] = (max(known, version, 1), [*pending, *redirects])
+
+    async def commit(self) -> None:
+        for (site_id, job_id), (version, redirects) in self._redirects.items():
+            for start in range(0, len(redirects), REDIRECTS_PER_EVENT):
+                chunk = redirects[start : start + REDIRECTS_PER_EVENT]
+                self.emit(UrlMapChanged(site_id=site_id, aggregate_id=str(job_id), aggregate_version=version,
+                                        redirects=chunk))  # fmt: skip
+        self._redirects = {}
+        await super().commit()
+
+    async def rollback(self) -> None:
+        self._redirects = {}
+        await super().rollback()
 
     def audit(self, site_id: str, job_id: int, actor: str | Migrator, action: str, **detail: object) -> None:
         """Every step and decision of a job, in the transaction that took it: by a person, or by the service."""

@@ -28,7 +28,7 @@ from services.transition.service import chains
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.service.files import Files
 from services.transition.sources.base import Fetched
-from shared.events.transition import LegacyDocument, LegacyDocumentStaged, LegacyFile, Redirect, UrlMapChanged
+from shared.events.transition import LegacyDocument, LegacyDocumentStaged, LegacyFile, Redirect
 from shared.legacy_urls import hosted_key, key_of_link, legacy_link
 
 BEIJING = timezone(timedelta(hours=8))
@@ -203,8 +203,7 @@ class Stager:
                 redirects = [Redirect(legacy_key=a, target=t) for k, t in decided.items() for a in spellings(k)]
                 final = {k: t for k, t in decided.items() if not key_of_link(t or "")}
                 redirects += await chains.follow(uow, self.plan.site_id, final)
-                if redirects:
-                    uow.emit(self._url_map(redirects))
+                uow.redirect(self.plan.site_id, self.plan.job_id, self.plan.run, redirects)
                 job = await uow.repo.job(self.plan.job_id)
                 job.pages += batch.pages
                 if batch.suggested:  # kept in the plan: the operator sees what was matched, and may change it
@@ -213,12 +212,6 @@ class Stager:
                         uow.audit(self.plan.site_id, job.id, RUNNER, "section.mapped", section=name,
                                   channel_id=channel_id, rule=rule)  # fmt: skip
                 await uow.commit()
-
-    def _url_map(self, redirects: list[Redirect]) -> UrlMapChanged:
-        return UrlMapChanged(
-            site_id=self.plan.site_id, aggregate_id=str(self.plan.job_id), aggregate_version=self.plan.run,
-            redirects=redirects,
-        )  # fmt: skip
 
 
 def _stands(row: dict[str, Any], known: LegacyUrl | None) -> bool:

@@ -14,12 +14,11 @@ from services.transition.service.context import Migrator, TransitionDeps, Transi
 from services.transition.service.staging import HAND_DECIDED
 from shared.errors import InvalidInput
 from shared.events.render import LegacyPathsMissed
-from shared.events.transition import DocumentImported, ImportRefused, Redirect, UrlMapChanged
+from shared.events.transition import DocumentImported, ImportRefused, Redirect
 from shared.legacy_urls import hosted_key
 
 RUNNER = "system:migration"
-CSV_BATCH = 500
-MISSED = "访客访问时不存在（404）"  # redirects per event when a CSV is applied
+MISSED = "访客访问时不存在（404）"
 
 
 async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImported) -> bool:
@@ -42,8 +41,7 @@ async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImporte
     redirects += [Redirect(legacy_key=f["legacy_key"], target=f["target"]) for f in files]
     if event.url_path:
         redirects += await chains.follow(uow, event.site_id, {event.legacy_key: event.url_path})
-    if redirects:
-        uow.emit(_changed(event.site_id, event.job_id, event.aggregate_version, redirects))
+    uow.redirect(event.site_id, event.job_id, event.aggregate_version, redirects)
     await _done_if_answered(uow, event.job_id)
     return True
 
@@ -63,13 +61,6 @@ async def _done_if_answered(uow: TransitionUnitOfWork, job_id: int) -> None:
         return
     job.state = "done"
     uow.audit(job.site_id, job.id, RUNNER, "job.done", pages=job.pages)
-
-
-def _changed(site_id: str, job_id: int, version: int, redirects: list[Redirect], removed=()) -> UrlMapChanged:  # noqa: ANN001
-    return UrlMapChanged(
-        site_id=site_id, aggregate_id=str(job_id), aggregate_version=max(version, 1), redirects=redirects,
-        removed=list(removed),
-    )  # fmt: skip
 
 
 async def url_map(
@@ -117,8 +108,7 @@ async def _apply(deps: TransitionDeps, who: Migrator, rows: list[MapRow]) -> lis
         await uow.repo.keep_urls(who.site_id, values)
         redirects = [Redirect(legacy_key=r.legacy, target=r.target) for r in rows]
         redirects += await chains.follow(uow, who.site_id, {r.legacy: r.target for r in rows})
-        for start in range(0, len(redirects), CSV_BATCH):
-            uow.emit(_changed(who.site_id, values[0]["job_id"], 1, redirects[start : start + CSV_BATCH]))
+        uow.redirect(who.site_id, values[0]["job_id"], 1, redirects)
         uow.audit(who.site_id, values[0]["job_id"], who, "urlmap.decided", count=len(rows), first=rows[0].legacy)
         await uow.commit()
         found = await uow.repo.urls([r.legacy for r in rows])
