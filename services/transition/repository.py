@@ -57,6 +57,11 @@ class TransitionRepository:
         )
         return {(kind, state): n for kind, state, n in await self.session.execute(stmt)}
 
+    async def any_staged(self, job_id: int) -> bool:
+        """Whether a document of the job still waits for the content library's answer (an index lookup)."""
+        stmt = select(LegacyUrl.id).where(LegacyUrl.job_id == job_id, LegacyUrl.state == "staged").limit(1)
+        return await self.session.scalar(stmt) is not None
+
     async def keep_urls(self, site_id: str, rows: list[dict[str, Any]]) -> None:
         """Insert or update legacy URLs by (site, key) in one statement: a re-run finds its own rows again."""
         if not rows:

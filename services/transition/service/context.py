@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Self
@@ -31,7 +31,12 @@ class TransitionUnitOfWork(OutboxUnitOfWork):
         await super().__aenter__()
         self.repo = TransitionRepository(self.session)
         self._redirects: dict[tuple[str, int], tuple[int, list[Redirect]]] = {}
+        self._steps: dict[object, Callable[[], Awaitable[None]]] = {}
         return self
+
+    def before_commit(self, key: object, step: Callable[[], Awaitable[None]]) -> None:
+        """A step run once before this transaction commits, however many of its events asked for it."""
+        self._steps.setdefault(key, step)
 
     def redirect(self, site_id: str, job_id: int, version: int, redirects: list[Redirect]) -> None:
         """Decisions for the renderer, sent at commit as one event per site and job (in chunks): a batch of the
@@ -41,6 +46,9 @@ class TransitionUnitOfWork(OutboxUnitOfWork):
             self._redirects[(site_id, job_id)] = (max(known, version, 1), [*pending, *redirects])
 
     async def commit(self) -> None:
+        steps, self._steps = list(self._steps.values()), {}
+        for step in steps:
+            await step()
         for (site_id, job_id), (version, redirects) in self._redirects.items():
             for start in range(0, len(redirects), REDIRECTS_PER_EVENT):
                 chunk = redirects[start : start + REDIRECTS_PER_EVENT]
@@ -50,7 +58,7 @@ class TransitionUnitOfWork(OutboxUnitOfWork):
         await super().commit()
 
     async def rollback(self) -> None:
-        self._redirects = {}
+        self._redirects, self._steps = {}, {}
         await super().rollback()
 
     def audit(self, site_id: str, job_id: int, actor: str | Migrator, action: str, **detail: object) -> None:

@@ -5,6 +5,7 @@ reports of what is still undecided. Every decision reaches the renderer's redire
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 
 from services.transition.models import LegacyUrl
 from services.transition.planning.urlmap import CSV_HEADER, MapRow, UrlMapError, read_csv, spellings
@@ -42,7 +43,7 @@ async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImporte
     if event.url_path:
         redirects += await chains.follow(uow, event.site_id, {event.legacy_key: event.url_path})
     uow.redirect(event.site_id, event.job_id, event.aggregate_version, redirects)
-    await _done_if_answered(uow, event.job_id)
+    uow.before_commit(("answered", event.job_id), partial(_done_if_answered, uow, event.job_id))
     return True
 
 
@@ -50,14 +51,14 @@ async def on_import_refused(uow: TransitionUnitOfWork, event: ImportRefused) -> 
     row = await uow.repo.mark(event.site_id, event.legacy_key, state="refused", reason=event.reason[:1000])
     if row is None:
         return False
-    await _done_if_answered(uow, event.job_id)
+    uow.before_commit(("answered", event.job_id), partial(_done_if_answered, uow, event.job_id))
     return True
 
 
 async def _done_if_answered(uow: TransitionUnitOfWork, job_id: int) -> None:
-    """The last answer to a job that finished reading makes it done."""
+    """The last answer to a job that finished reading makes it done (asked once per batch of answers)."""
     job = await uow.repo.job(job_id, for_update=True)
-    if job is None or job.state != "importing" or (await uow.repo.counts(job_id)).get(("document", "staged")):
+    if job is None or job.state != "importing" or await uow.repo.any_staged(job_id):
         return
     job.state = "done"
     uow.audit(job.site_id, job.id, RUNNER, "job.done", pages=job.pages)
