@@ -1,6 +1,7 @@
 """`sitegroup import-site <url> --site <id>` without --dry-run: the job planned on the platform through its API
 (sections mapped to channels by path, the old server reachable by --resolve), then followed with a progress bar
-until the content library has answered for every document. Ctrl-C cancels the job; starting it again resumes."""
+until the content library has answered for every document. Ctrl-C cancels the job; starting it again resumes.
+A mirror on disk or an export file is pushed to a job instead (sitegroup/import_pushed.py)."""
 
 from __future__ import annotations
 
@@ -32,13 +33,14 @@ class ImportPlan:
     default_channel: str | None
     resolve: list[str]  # old.feixi.gov.cn=10.0.0.5:80
     draft: bool
+    mapping_file: Path | None = None  # a CMS export's field mapping (sources/exports.py)
 
 
 def follow_import(plan: ImportPlan, url: str | None, token: str | None) -> None:
     if not plan.source.startswith(("http://", "https://")):
         console.print(
-            "[red]镜像目录和 WordPress 导出目前只能预览[/]（加 --dry-run）；导入请给出旧网站的地址，"
-            "网站已切换域名时用 --resolve 旧域名=旧服务器IP:端口 指向旧服务器"
+            "[red]镜像目录和导出文件由命令行上传[/]（sitegroup import-site 会转交 sitegroup/import_pushed.py）；"
+            "此处只导入在线网站：请给出旧网站的地址"
         )
         raise typer.Exit(2)
     client = operator_client(url, token)

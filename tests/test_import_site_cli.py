@@ -39,12 +39,12 @@ def test_a_dry_run_from_the_command_line() -> None:
         runner = CliRunner()
         args = ["import-site", f"{old}/", "--site", "feixi", "--url", new, "--per-second", "200"]
         previewed = runner.invoke(app, [*args, "--dry-run"], env={"COLUMNS": "160"})
-        refused = runner.invoke(app, ["import-site", str(Path(__file__).parent), *args[2:]])  # a directory
+        refused = runner.invoke(app, ["import-site", str(Path(__file__).parent), *args[2:]])  # a directory, no mirror
         unknown = runner.invoke(app, ["import-site", f"{old}/", "--site", "nowhere", "--url", new, "--dry-run"])
     assert previewed.exit_code == 0, previewed.output
     assert "60 篇文章，3 个列表页" in previewed.output and "6 个附件" in previewed.output
     assert "通知公告 zwdt/tzgg" in previewed.output and "同名" in previewed.output
-    assert refused.exit_code == 2 and "只能预览" in refused.output
+    assert refused.exit_code == 2 and "没有以域名命名的目录" in refused.output  # no mirror: nothing planned
     assert unknown.exit_code == 2 and "平台上没有站点 nowhere" in unknown.output
 
 

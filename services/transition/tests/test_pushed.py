@@ -13,6 +13,7 @@ import pytest
 from services.transition.main import TransitionRuntime
 from services.transition.tests.legacy_site import article_path, article_title, legacy_site
 from services.transition.tests.support import API, job_in
+from shared.events.samples import eventually
 from shared.events.transition import LegacyDocumentStaged, UrlMapChanged
 
 pytestmark = pytest.mark.asyncio
@@ -53,7 +54,7 @@ async def push_file(api: httpx.AsyncClient, headers: dict, job_id: int, path: st
 
 
 async def test_a_pushed_mirror_is_staged_as_a_crawl_is_and_a_second_push_stages_nothing(
-    api, tokens, channels, events, content
+    app, api, tokens, channels, events, content
 ) -> None:
     admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
     job = await upload_job(api, admin)
@@ -75,14 +76,23 @@ async def test_a_pushed_mirror_is_staged_as_a_crawl_is_and_a_second_push_stages_
     assert done["progress"]["imported"] == ARTICLES and done["progress"]["files"] == 2, done
     assert done["progress"]["gone"] == 1 and done["mapping"] == {"通知公告": channels["zwdt/tzgg"]}
 
+    await eventually(lambda: _heard(events, ARTICLES))  # the collector is a consumer of its own (Kafka: in its time)
     staged = {e.data["document"]["legacy_url"]: e.data["document"] for e in events.distinct(LegacyDocumentStaged.type)}
     first = staged[f"http://{LEGACY}{article_path(0)}"]
     assert first["title"] == article_title(0) and first["published_at"].startswith("2024-01-01T09:30:00+08:00")
     assert [f["filename"] for f in first["files"]] == ["0.pdf"] and first["files"][0]["size"] == 23
-    blob = await TransitionRuntime.of(api._transport.app).blobs.get(first["files"][0]["blob_key"])
+    blob = await TransitionRuntime.of(app).blobs.get(first["files"][0]["blob_key"])
     assert blob == b"%PDF-1.4 /u/0.pdf %%EOF"
     assert staged[f"http://{LEGACY}{article_path(1)}"]["files"] == []
-    redirects = {r["legacy_key"]: r["target"] for e in events.distinct(UrlMapChanged.type) for r in e.data["redirects"]}
+
+    def decided() -> dict[str, str | None]:
+        return {r["legacy_key"]: r["target"] for e in events.distinct(UrlMapChanged.type) for r in e.data["redirects"]}
+
+    async def files_answered() -> bool:  # the last answers' redirects follow the job's state through the relay
+        return {f"//{LEGACY}/u/0.pdf", f"//{LEGACY}/u/10.pdf"} <= decided().keys()
+
+    await eventually(files_answered)
+    redirects = decided()
     assert redirects[f"//{LEGACY}/xwzx/tzgg/index.html"] == "/zwdt/tzgg/" and redirects[f"//{LEGACY}/"] == "/"
     assert redirects[f"//{LEGACY}/old/tzgg.html"] == "/zwdt/tzgg/"  # the legacy site's redirect, in one hop
     assert redirects[f"//{LEGACY}/u/0.pdf"] == "/files/p1/0.pdf"
@@ -122,6 +132,7 @@ async def test_an_exports_records_are_staged_as_documents_with_their_pushed_file
     assert (await api.post(f"{JOBS}/{job['id']}/finish", headers=admin)).status_code == 200
     done = await job_in(api, admin, "feixi", job["id"], "done", "failed")
     assert done["progress"]["imported"] == 2 and done["progress"]["refused"] == 0
+    await eventually(lambda: _heard(events, 2))
     staged = {e.data["document"]["title"]: e.data["document"] for e in events.distinct(LegacyDocumentStaged.type)}
     notice = staged["关于三河古镇景区恢复夜游的通知"]
     assert notice["published_at"].startswith("2026-03-02T09:30:00+08:00") and notice["keywords"] == ["旅游", "三河古镇"]
@@ -190,3 +201,7 @@ async def test_a_cancelled_or_crawled_job_takes_no_push_and_each_site_pushes_to_
     crawl = await api.post(JOBS, json={"source": f"http://{LEGACY}/", "start": False}, headers=admin)
     refused = await api.post(f"{JOBS}/{crawl.json()['id']}/pages", json=pages, headers=admin)
     assert refused.status_code == 409 and "不接收上传" in refused.json()["error"]["message"]
+
+
+async def _heard(events, count: int) -> bool:  # noqa: ANN001 - the EventLog
+    return len(events.distinct(LegacyDocumentStaged.type)) >= count
