@@ -16,7 +16,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from services.transition.extract import ExtractedPage, SiteRules, UndecodablePage, extract_page
-from services.transition.models import Job
+from services.transition.models import Job, LegacyUrl
 from services.transition.schemas import Extraction, RulesPreview, RulesPreviewIn, SamplePreview, SampleUrl, SiteRulesIn
 from services.transition.service.context import Migrator, TransitionDeps, TransitionUnitOfWork
 from services.transition.sources.base import Fetched
@@ -181,13 +181,23 @@ async def _suggested(uow: TransitionUnitOfWork, job: Job) -> list[SampleUrl]:
     """Pages extraction failed on first (what rules are for), then a refused and a read document; else the home."""
     picks: dict[str, SampleUrl] = {}
     for states, kinds, n in ((["unmapped"], ["other"], 2), (["refused"], ["document"], 1), ([], ["document"], 2)):
-        rows, _ = await uow.repo.url_page(states=states, kinds=kinds, job_id=job.id, after=0, limit=50)
-        for row in [r for r in rows if kinds != ["other"] or _unread(r.reason)][:n]:
-            picks.setdefault(row.legacy_key, SampleUrl(url=row.legacy_url, kind=row.kind, state=row.state,
-                                                        reason=row.reason))  # fmt: skip
+        found = {}
+        for owner in (job.id, None):  # a page an earlier job of the site read stays that job's: it is sampled too
+            rows, _ = await uow.repo.url_page(states=states, kinds=kinds, job_id=owner, after=0, limit=100)
+            found |= {r.legacy_key: r for r in rows if r.legacy_key not in picks and _fits(r, kinds, job)}
+            if len(found) >= n:
+                break
+        for row in list(found.values())[:n]:
+            picks[row.legacy_key] = SampleUrl(url=row.legacy_url, kind=row.kind, state=row.state, reason=row.reason)
     if not picks and job.source.startswith(("http://", "https://")):
         return [SampleUrl(url=job.source)]  # nothing read yet: the legacy site's own address
     return list(picks.values())[:SAMPLES]
+
+
+def _fits(row: LegacyUrl, kinds: list[str], job: Job) -> bool:
+    """On the job's legacy hosts; an "other" page only if it was fetched but not read (not robots.txt's, errors)."""
+    on_hosts = (urlsplit(row.legacy_url).hostname or "").lower() in {d.lower() for d in job.legacy_domains}
+    return on_hosts and (kinds != ["other"] or _unread(row.reason))
 
 
 def _unread(reason: str | None) -> bool:

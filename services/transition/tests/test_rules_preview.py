@@ -121,6 +121,8 @@ async def test_samples_are_the_pages_the_run_read_and_saving_rules_is_logged(api
     job = await job_in(api, admin, "feixi", created.json()["id"], "done", "failed")
     suggested = (await api.get(f"{API}/sites/feixi/jobs/{job['id']}/samples", headers=admin)).json()
     assert 1 <= len(suggested) <= 5 and all(s["kind"] == "document" for s in suggested), suggested
+    again = (await api.get(f"{API}/sites/feixi/jobs/{fresh}/samples", headers=admin)).json()
+    assert again == suggested  # a second job of the site samples what the first one read of the same legacy site
     answer = await api.post(f"{API}/sites/feixi/jobs/{job['id']}/preview", json={}, headers=admin)
     samples = answer.json()["samples"]
     assert [s["url"] for s in samples] == [s["url"] for s in suggested]
