@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Result, Row, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,9 +26,24 @@ _UPSERTED = (
 )
 
 
+_URLS = LegacyUrl.__table__
+_MARK = (  # prebuilt Core: the content library's answers mark legacy URLs by the thousand
+    update(_URLS)
+    .where(_URLS.c.site_id == bindparam("site"), _URLS.c.legacy_key == bindparam("key"))
+    .values(state=bindparam("state"), updated_at=bindparam("at"))
+    .returning(_URLS.c.id)
+)
+_MARK_IMPORTED = _MARK.values(
+    document_id=bindparam("document_id"), target=bindparam("target"), title=bindparam("title"),
+    published_at=bindparam("published_at"), reason=None,
+)  # fmt: skip
+_MARK_REFUSED = _MARK.values(reason=bindparam("reason"))
+
+
 class TransitionRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, execute: Callable[..., Awaitable[Result]]) -> None:
         self.session = session
+        self._execute = execute  # the unit of work's Core path, under the tenant guard
 
     async def job(self, job_id: int, *, for_update: bool = False) -> Job | None:
         stmt = select(Job).where(Job.id == job_id)
@@ -113,14 +128,14 @@ class TransitionRepository:
         stmt = select(LegacyUrl).where(LegacyUrl.site_id == site_id, LegacyUrl.target.in_(list(targets)))
         return list(await self.session.scalars(stmt))
 
-    async def mark(self, site_id: str, legacy_key: str, **values: Any) -> LegacyUrl | None:
-        stmt = (
-            update(LegacyUrl)
-            .where(LegacyUrl.site_id == site_id, LegacyUrl.legacy_key == legacy_key)
-            .values(**values, updated_at=datetime.now(UTC))
-            .returning(LegacyUrl)
-        )
-        return await self.session.scalar(stmt)
+    async def mark_imported(self, site_id: str, legacy_key: str, **values: Any) -> bool:
+        """The legacy URL now lives at the document's address (False: no job of ours staged this key)."""
+        params = {"site": site_id, "key": legacy_key, "state": "imported", "at": datetime.now(UTC), **values}
+        return (await self._execute(_MARK_IMPORTED, params)).first() is not None
+
+    async def mark_refused(self, site_id: str, legacy_key: str, reason: str) -> bool:
+        params = {"site": site_id, "key": legacy_key, "state": "refused", "at": datetime.now(UTC), "reason": reason}
+        return (await self._execute(_MARK_REFUSED, params)).first() is not None
 
     async def channels(self, site_id: str) -> list[Row]:
         stmt = select(ChannelEntry.id, ChannelEntry.snapshot).where(

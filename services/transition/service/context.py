@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Self
+from typing import Self, TypeVar
 
 from services.transition.config import TransitionSettings
 from services.transition.models import JobLog, Outbox
@@ -22,6 +22,7 @@ SOURCE = "/services/transition"
 MIGRATOR_ROLES = ("site_admin", "platform_operator")
 SYSTEM_NAMES = {"system:migration": "迁移服务"}
 REDIRECTS_PER_EVENT = 500
+Step = TypeVar("Step", bound=Callable[[], Awaitable[None]])
 
 
 class TransitionUnitOfWork(OutboxUnitOfWork):
@@ -29,14 +30,15 @@ class TransitionUnitOfWork(OutboxUnitOfWork):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        self.repo = TransitionRepository(self.session)
+        self.repo = TransitionRepository(self.session, self.execute)
         self._redirects: dict[tuple[str, int], tuple[int, list[Redirect]]] = {}
         self._steps: dict[object, Callable[[], Awaitable[None]]] = {}
         return self
 
-    def before_commit(self, key: object, step: Callable[[], Awaitable[None]]) -> None:
-        """A step run once before this transaction commits, however many of its events asked for it."""
-        self._steps.setdefault(key, step)
+    def before_commit(self, key: object, step: Step) -> Step:
+        """A step run once before this transaction commits, however many of its events asked for it: the step
+        registered first under the key is the one kept, and given back."""
+        return self._steps.setdefault(key, step)
 
     def redirect(self, site_id: str, job_id: int, version: int, redirects: list[Redirect]) -> None:
         """Decisions for the renderer, sent at commit as one event per site and job (in chunks): a batch of the

@@ -5,7 +5,7 @@ reports of what is still undecided. Every decision reaches the renderer's redire
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
+from dataclasses import dataclass, field
 
 from services.transition.models import LegacyUrl
 from services.transition.planning.urlmap import CSV_HEADER, MapRow, UrlMapError, read_csv, spellings
@@ -24,11 +24,10 @@ MISSED = "访客访问时不存在（404）"
 
 async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImported) -> bool:
     """A document kept: its legacy URL (and its other spellings) and its files answer 301 to their new places."""
-    row = await uow.repo.mark(
-        event.site_id, event.legacy_key, state="imported", document_id=event.document_id, target=event.url_path,
-        title=event.title[:200], published_at=event.published_at, reason=None,
-    )  # fmt: skip
-    if row is None:
+    if not await uow.repo.mark_imported(
+        event.site_id, event.legacy_key, document_id=event.document_id, target=event.url_path,
+        title=event.title[:200], published_at=event.published_at,
+    ):  # fmt: skip
         return False  # a key no job of ours staged (or a site reset since): nothing to decide
     files = [
         {"legacy_key": hosted_key(url), "legacy_url": url[:1000], "job_id": event.job_id, "kind": "file",
@@ -36,23 +35,43 @@ async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImporte
         for url, path in event.files.items()
     ]  # fmt: skip
     await uow.repo.keep_urls(event.site_id, files)
-    redirects = (
-        [Redirect(legacy_key=k, target=event.url_path) for k in spellings(event.legacy_key)] if event.url_path else []
-    )
-    redirects += [Redirect(legacy_key=f["legacy_key"], target=f["target"]) for f in files]
+    redirects = [Redirect(legacy_key=f["legacy_key"], target=f["target"]) for f in files]
+    answered = _answered(uow, event)
     if event.url_path:
-        redirects += await chains.follow(uow, event.site_id, {event.legacy_key: event.url_path})
+        redirects += [Redirect(legacy_key=k, target=event.url_path) for k in spellings(event.legacy_key)]
+        answered.decided[event.legacy_key] = event.url_path
     uow.redirect(event.site_id, event.job_id, event.aggregate_version, redirects)
-    uow.before_commit(("answered", event.job_id), partial(_done_if_answered, uow, event.job_id))
     return True
 
 
 async def on_import_refused(uow: TransitionUnitOfWork, event: ImportRefused) -> bool:
-    row = await uow.repo.mark(event.site_id, event.legacy_key, state="refused", reason=event.reason[:1000])
-    if row is None:
+    if not await uow.repo.mark_refused(event.site_id, event.legacy_key, event.reason[:1000]):
         return False
-    uow.before_commit(("answered", event.job_id), partial(_done_if_answered, uow, event.job_id))
+    _answered(uow, event)
     return True
+
+
+@dataclass
+class Answered:
+    """A transaction's answers for one job, settled once at its commit: the legacy redirects chained to its
+    documents followed in one pass, and the job done if nothing it staged waits any more."""
+
+    uow: TransitionUnitOfWork
+    site_id: str
+    job_id: int
+    version: int
+    decided: dict[str, str | None] = field(default_factory=dict)
+
+    async def __call__(self) -> None:
+        if self.decided:
+            redirects = await chains.follow(self.uow, self.site_id, self.decided)
+            self.uow.redirect(self.site_id, self.job_id, self.version, redirects)
+        await _done_if_answered(self.uow, self.job_id)
+
+
+def _answered(uow: TransitionUnitOfWork, event: DocumentImported | ImportRefused) -> Answered:
+    step = Answered(uow, event.site_id, event.job_id, event.aggregate_version)
+    return uow.before_commit(("answered", event.site_id, event.job_id), step)
 
 
 async def _done_if_answered(uow: TransitionUnitOfWork, job_id: int) -> None:
