@@ -25,6 +25,7 @@ from services.transition import (
     FieldMapping,
     MappingError,
     MirrorError,
+    ResolvingTransport,
     WxrError,
     body_links,
     export_records,
@@ -188,7 +189,7 @@ async def _push_mirror(client: httpx.AsyncClient, jobs: str, source: Source) -> 
 async def _push_records(client: httpx.AsyncClient, jobs: str, source: Source, resolve: list[str]) -> None:
     """Each record's files (fetched from the legacy host by this machine), then the records, a batch at a time."""
     servers = dict(pair.split("=", 1) for pair in resolve if "=" in pair)
-    async with httpx.AsyncClient(transport=_Resolving(servers), timeout=60, follow_redirects=True) as legacy:
+    async with httpx.AsyncClient(transport=ResolvingTransport(servers), timeout=60, follow_redirects=True) as legacy:
         with _bar() as progress:
             task, batch = progress.add_task("上传记录", total=None), _Batch()
             for record in source.records or ():
@@ -297,17 +298,3 @@ async def _call(client: httpx.AsyncClient, method: str, path: str, content_of=No
 def _bar() -> Progress:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     return Progress(*columns, console=console)
-
-
-class _Resolving(httpx.AsyncHTTPTransport):
-    """--resolve host=ip:port: the legacy host reached at its old server, still asked by its name."""
-
-    def __init__(self, servers: dict[str, str]) -> None:
-        super().__init__()
-        self.servers = {host.lower(): address for host, address in servers.items()}
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if (address := self.servers.get(request.url.host.lower())) is not None:
-            ip, _, port = address.partition(":")
-            request.url = request.url.copy_with(host=ip, port=int(port) if port else request.url.port)
-        return await super().handle_async_request(request)

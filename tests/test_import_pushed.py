@@ -6,6 +6,7 @@ title (through the gateway), with the files downloadable; running the import aga
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,7 +17,7 @@ from starlette.routing import Route
 from typer.testing import CliRunner
 
 from services.transition.tests.legacy_site import article_day, article_path, article_title, legacy_site
-from services.transition.tests.test_sources import ITEM, WXR
+from services.transition.tests.test_sources import ITEM, MAPPING, WXR
 from shared.auth import Grant
 from shared.testing import serve_on_port
 from sitegroup.cli import app
@@ -57,6 +58,19 @@ def wordpress_export(path: Path) -> None:
     ]
     export = WXR.format(items="\n".join(items)).replace(f"https://{WORDPRESS}", f"http://{WORDPRESS}")
     path.write_text(export, encoding="utf-8")
+
+
+def cms_export(directory: Path) -> list[str]:
+    """A CMS's CSV export (GBK, as Excel saves it) and its field mapping: the arguments that import it."""
+    lines = [
+        "原文链接,标题,正文,发布时间,栏目,文号,附件",
+        "http://www.feixi.gov.cn/xxgk/1.html,肥西县人民政府关于印发2026年重点工作的通知,"
+        '"<p>各乡镇人民政府，县政府各部门：</p><p>现将《2026年重点工作》印发给你们，请认真贯彻执行。</p>",'
+        "2026年01月15日,政策文件,肥政〔2026〕3号,http://www.feixi.gov.cn/u/1.pdf",
+    ]
+    (directory / "export.csv").write_bytes("\r\n".join(lines).encode("gbk"))
+    (directory / "mapping.json").write_text(json.dumps(MAPPING, ensure_ascii=False), encoding="utf-8")
+    return [str(directory / "export.csv"), "--mapping-file", str(directory / "mapping.json")]
 
 
 def wordpress_files() -> Starlette:
@@ -126,6 +140,18 @@ def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_p
         settle()
         with httpx.Client(base_url=base, headers=operator) as http:
             _wordpress_answers(http)
+
+        exported = ["import-site", *cms_export(tmp_path), "--site", "hefei", "--default-channel", "zwdt/tzgg",
+                    "--resolve", f"www.feixi.gov.cn={urlsplit(uploads).netloc}", *auth]  # fmt: skip
+        pushed = runner.invoke(app, exported, env={"COLUMNS": "160"})
+        assert pushed.exit_code == 0 and "迁移任务 3：done" in pushed.output, pushed.output
+        assert "附件无法下载" in pushed.output and "http://www.feixi.gov.cn/u/1.pdf" in pushed.output  # said, left out
+        settle()
+        with httpx.Client(base_url=base, headers=operator) as http:
+            moved = http.get("/xxgk/1.html", headers={"host": "www.feixi.gov.cn"})
+            assert moved.status_code == 301 and "/zfxxgk/fdzdgknr/zcwj/202601/" in moved.headers["location"]  # by name
+            page = http.get(urlsplit(moved.headers["location"]).path, headers={"host": "www.hefei.gov.cn"})
+            assert page.status_code == 200 and "肥西县人民政府关于印发2026年重点工作的通知" in page.text
         verified = runner.invoke(app, ["verify-site", "hefei", *auth], env={"COLUMNS": "160"})
     assert verified.exit_code == 0 and "0 个有问题" in verified.output, verified.output
 

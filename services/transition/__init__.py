@@ -16,6 +16,7 @@ from services.transition.service.context import TransitionDeps
 from services.transition.service.sites import known_sites
 from services.transition.sources.exports import FieldMapping, MappingError, export_records
 from services.transition.sources.mirror import MirrorError, hosts_in, mirror_pages
+from services.transition.sources.resolve import ResolvingTransport
 from services.transition.sources.wxr import WxrError, wxr_records
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "MirrorError",
     "Preview",
     "PreviewError",
+    "ResolvingTransport",
     "TransitionDeps",
     "TransitionRuntime",
     "TransitionSettings",
