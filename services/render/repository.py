@@ -141,9 +141,13 @@ class RenderRepository:
     def __init__(self, session: AsyncSession, site_id: str | None) -> None:
         self.session = session
         self.site_id = site_id  # None in the platform scope, where site-bound reads are refused
+        self._sites: dict[str, SiteView] = {}
 
     async def site_view(self, site_id: str) -> SiteView | None:
-        return await self.session.get(SiteView, site_id)
+        view = await self.session.get(SiteView, site_id)
+        if view is not None:  # held: the session keeps unchanged rows weakly, and a batch's events ask per event
+            self._sites[site_id] = view
+        return view
 
     async def all_sites(self) -> list[SiteView]:
         return list(await self.session.scalars(select(SiteView).order_by(SiteView.id)))

@@ -13,6 +13,7 @@ from sqlalchemy import delete
 from services.render.cache import SITE_GROUP_TAG, entries_tag, list_tags, site_tag
 from services.render.models import ChannelView, DocumentView, PageEntry, SiteView
 from services.render.service.context import RenderDeps, RenderUnitOfWork
+from services.render.service.document_reads import document_reads
 from services.render.themes import file_path
 from shared.events.content import (
     ChannelDeleted,
@@ -73,7 +74,8 @@ class Projection:
         known = await uow.repo.site_view(event.site_id)
         await _upsert_site(uow, event.site, 0)
         doc = event.document
-        view = await uow.repo.document_view(doc.id)
+        reads = await document_reads(uow, doc.id)
+        view = reads.views[doc.id]
         if view is not None and view.version >= event.aggregate_version:
             return False
         state, notice, redirect_url = _state_of(event)
@@ -81,9 +83,13 @@ class Projection:
         if view is None:
             view = DocumentView(id=doc.id, site_id=doc.site_id, version=event.aggregate_version, snapshot=snapshot)
             uow.session.add(view)
+            reads.views[doc.id] = view
         view.version, view.snapshot = event.aggregate_version, snapshot
         view.state, view.notice, view.redirect_url = state, notice, redirect_url
-        tags = {f"doc:{doc.id}"} | await _place(uow, event, listed=state == PublicState.LIVE)
+        placed, reads.entries[doc.id] = await _place(
+            uow, event, reads.entries[doc.id], listed=state == PublicState.LIVE
+        )
+        tags = {f"doc:{doc.id}"} | placed
         site = event.site.model_dump(mode="json") if known is None else None
         self._changed(uow, event.site_id, tags, site)
         return True
@@ -140,20 +146,27 @@ def listing_fields(doc: DocumentSnapshot) -> dict[str, Any]:
     }
 
 
-async def _place(uow: RenderUnitOfWork, event: DocumentEvent, *, listed: bool) -> set[str]:
-    """Make the document's entries match its placements; return the list and site tags that changed."""
+async def _place(
+    uow: RenderUnitOfWork, event: DocumentEvent, entries: list[PageEntry], *, listed: bool
+) -> tuple[set[str], list[PageEntry]]:
+    """Make the document's entries match its placements; return the list and site tags that changed, and the
+    entries it has now."""
     doc = event.document
-    existing = {(e.site_id, e.url_path): e for e in await uow.repo.entries_of(doc.id)}
+    existing = {(e.site_id, e.url_path): e for e in entries}
     wanted = {(p.site_id, p.url_path): p for p in event.placements}
     tags: set[str] = set()
     for (site_id, url_path), entry in existing.items():
         if (site_id, url_path) not in wanted:
             tags |= list_tags(site_id, entry.channel_path) | {entries_tag(site_id)}
-            await uow.session.execute(delete(PageEntry).where(PageEntry.id == entry.id))
+            if entry in uow.session.new:  # added by an earlier event of the batch and not written yet
+                uow.session.expunge(entry)
+            else:  # at once, not at the flush: another document may take the path in the same batch
+                await uow.session.execute(delete(PageEntry).where(PageEntry.id == entry.id))
     removed = event.removed_placements if isinstance(event, DocumentUpdated) else []
     for placement in removed:
         tags |= list_tags(placement.site_id, placement.channel_path) | {entries_tag(placement.site_id)}
     listing = listing_fields(doc)
+    kept: list[PageEntry] = []
     for key, p in wanted.items():
         entry = existing.get(key) or PageEntry(site_id=p.site_id, url_path=p.url_path, document_id=doc.id)
         entry.owner_site_id, entry.channel_id, entry.channel_path, entry.kind = (
@@ -167,5 +180,6 @@ async def _place(uow: RenderUnitOfWork, event: DocumentEvent, *, listed: bool) -
             setattr(entry, name, value)
         if key not in existing:
             uow.session.add(entry)
+        kept.append(entry)
         tags |= list_tags(p.site_id, p.channel_path) | {entries_tag(p.site_id)}
-    return tags
+    return tags, kept
