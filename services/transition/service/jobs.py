@@ -128,7 +128,7 @@ async def job_read(uow: TransitionUnitOfWork, job: Job) -> JobRead:
 def _start(uow: TransitionUnitOfWork, job: Job, actor: Migrator) -> None:
     resumed = job.state in ("cancelled", "failed")  # the crawl goes on from its frontier
     job.state, job.error, job.run = "running", None, job.run + 1
-    if not resumed:
+    if not resumed or is_pushed(job):  # a pushed job's client pushes everything again: counted again from 0
         job.pages = 0
     uow.audit(job.site_id, job.id, actor, "job.resumed" if resumed else "job.started", run=job.run)
 

@@ -189,6 +189,7 @@ async def test_a_cancelled_or_crawled_job_takes_no_push_and_each_site_pushes_to_
     editor = tokens.bearer("editor@feixi", ("feixi", "editor"))
     assert (await api.post(f"{JOBS}/{job['id']}/pages", json=pages, headers=editor)).status_code == 403
 
+    assert (await api.post(f"{JOBS}/{job['id']}/pages", json=pages, headers=admin)).status_code == 200
     cancelled = await api.post(f"{JOBS}/{job['id']}/cancel", headers=admin)
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"  # nothing in flight to wait for
     refused = await api.post(f"{JOBS}/{job['id']}/pages", json=pages, headers=admin)
@@ -197,7 +198,9 @@ async def test_a_cancelled_or_crawled_job_takes_no_push_and_each_site_pushes_to_
     assert (await api.post(f"{JOBS}/{job['id']}/finish", headers=admin)).status_code == 409
     resumed = await api.post(f"{JOBS}/{job['id']}/start", headers=admin)
     assert resumed.status_code == 200 and resumed.json()["state"] == "running"
-    assert (await api.post(f"{JOBS}/{job['id']}/pages", json=pages, headers=admin)).status_code == 200
+    again = await api.post(f"{JOBS}/{job['id']}/pages", json=pages, headers=admin)  # the resumed client's push
+    assert again.status_code == 200 and again.json()["job"]["progress"]["pages"] == 1
+    assert again.json()["job"]["progress"]["documents"] == 1  # the same legacy key: one document, not two
 
     crawl = await api.post(JOBS, json={"source": f"http://{LEGACY}/", "start": False}, headers=admin)
     refused = await api.post(f"{JOBS}/{crawl.json()['id']}/pages", json=pages, headers=admin)
