@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, delete, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.render.models import ChannelView, DocumentView, PageEntry, Preview, Redirect, SiteView, ThemeSettings
+from services.render.models import ChannelView, DocumentView, PageEntry, Preview, SiteView, ThemeSettings
+from services.render.redirect_queries import RedirectQueries
 from shared.clock import CHINA
 from shared.tenancy import TENANT_SITE, site_bound
 
@@ -137,7 +138,7 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
 
 
-class RenderRepository:
+class RenderRepository(RedirectQueries):
     def __init__(self, session: AsyncSession, site_id: str | None) -> None:
         self.session = session
         self.site_id = site_id  # None in the platform scope, where site-bound reads are refused
@@ -242,41 +243,9 @@ class RenderRepository:
         )
         return [(path, at) for path, at in rows]
 
-    async def redirect(self, old_path: str) -> Redirect | None:
-        return await self.session.scalar(select(Redirect).where(Redirect.old_path == old_path))
-
-    async def first_redirect(self, keys: tuple[str, ...]) -> Redirect | None:
-        """The entry of the most specific key that has one (keys come most specific first)."""
-        found = {r.old_path: r for r in await self.session.scalars(select(Redirect).where(Redirect.old_path.in_(keys)))}
-        return next((found[k] for k in keys if k in found), None)
-
-    async def keep_redirects(self, site_id: str, targets: dict[str, str | None]) -> None:
-        """Add or replace entries (legacy key → target, None for 410), reading only the keys given."""
-        wanted = select(Redirect).where(Redirect.site_id == site_id, Redirect.old_path.in_(list(targets)))
-        existing = await self.session.scalars(wanted)
-        for row in existing:
-            row.target = targets.pop(row.old_path)
-        self.session.add_all(Redirect(site_id=site_id, old_path=k, target=t) for k, t in targets.items())
-
-    async def drop_redirects(self, site_id: str, keys: list[str]) -> int:
-        result = await self.session.execute(
-            delete(Redirect).where(Redirect.site_id == site_id, Redirect.old_path.in_(keys))
-        )
-        return result.rowcount or 0
-
     async def preview(self, token_hash: str, now: datetime) -> Preview | None:
         query = select(Preview).where(Preview.token_hash == token_hash, Preview.expires_at > now)
         return await self.session.scalar(query)
-
-    async def has_redirects(self) -> bool:
-        return await self.session.scalar(select(Redirect.id).limit(1)) is not None
-
-    async def redirects(self) -> list[Redirect]:
-        return list(await self.session.scalars(select(Redirect).order_by(Redirect.old_path)))
-
-    async def delete_redirect(self, old_path: str) -> int:
-        result = await self.session.execute(delete(Redirect).where(Redirect.old_path == old_path))
-        return result.rowcount or 0
 
     async def theme(self) -> ThemeSettings | None:
         return await self.session.scalar(select(ThemeSettings))

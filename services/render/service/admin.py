@@ -76,6 +76,7 @@ async def put_redirects(deps: RenderDeps, principal: Principal, site_id: str, ba
     require_known_site(deps, site_id)
     async with deps.site_uow(site_id) as uow:
         await uow.repo.keep_redirects(site_id, {i.old_path: i.target for i in batch.items})
+        uow.after_commit(lambda: deps.redirect_shapes.written(site_id, (i.old_path for i in batch.items)))
         _flush_site(deps, uow, site_id)
         await uow.commit()
     return RedirectsWritten(site_id=site_id, written=len({i.old_path for i in batch.items}))
@@ -103,5 +104,5 @@ async def on_url_map_changed(deps: RenderDeps, uow: RenderUnitOfWork, event: Url
         await uow.repo.keep_redirects(event.site_id, {r.legacy_key: r.target for r in event.redirects})
     if event.removed:
         await uow.repo.drop_redirects(event.site_id, event.removed)
-    uow.after_commit(lambda: deps.redirects_changed(event.site_id))
+    uow.after_commit(lambda: deps.redirects_changed(event.site_id, (r.legacy_key for r in event.redirects)))
     return True

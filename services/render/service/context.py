@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -11,6 +11,7 @@ from services.render.config import RenderSettings
 from services.render.repository import RenderRepository
 from services.render.service.data_pages import DataClient
 from services.render.service.letters_client import LettersClient
+from services.render.service.redirect_shapes import RedirectShapes
 from services.render.service.search_client import SearchClient
 from shared.blobs import BlobStore
 from shared.db.engine import Database
@@ -75,12 +76,11 @@ class HostTable:
 
 @dataclass(frozen=True, slots=True)
 class SiteFrame:
-    """What every page of a site reads the same way: its theme choices, its channels, whether it has any
-    redirects. Kept per site in memory, dropped with the site's pages (`site:<id>`)."""
+    """What every page of a site reads the same way: its theme choices and its channels. Kept per site in memory,
+    dropped with the site's pages (`site:<id>`)."""
 
     theme: dict[str, Any]
     channels: list[Any]  # ChannelView rows, read once and never written through
-    has_redirects: bool
 
 
 @dataclass
@@ -97,6 +97,7 @@ class RenderDeps:
     letters: LettersClient | None = None  # where the 互动交流 pages ask (none: those pages answer 404)
     data: DataClient | None = None  # where the 数据开放 pages ask (none: those pages answer 404)
     frames: dict[str, SiteFrame] = field(default_factory=dict)
+    redirect_shapes: RedirectShapes = field(default_factory=RedirectShapes)
 
     def changed(self, site_id: str, tags: set[str]) -> None:
         """After a commit: drop the pages (and site frames) built from `tags`, and tell the mirror."""
@@ -106,11 +107,11 @@ class RenderDeps:
                 self.frames.pop(site, None)
         self.on_change(site_id, tags)
 
-    def redirects_changed(self, site_id: str) -> None:
-        """After a commit of the redirect table: its answers and 404s go, and the site's frame (which knows whether
-        it has redirects); no page's content changed, so the mirror has nothing to write."""
+    def redirects_changed(self, site_id: str, keys: Iterable[str]) -> None:
+        """After a commit of the redirect table (`keys` added or replaced): its answers and 404s go, and pages
+        look the new keys up; no page's content changed, so the mirror has nothing to write."""
+        self.redirect_shapes.written(site_id, keys)
         self.cache.invalidate({redirects_tag(site_id)})
-        self.frames.pop(site_id, None)
 
     def uow(self, scope: TenantScope) -> RenderUnitOfWork:
         return RenderUnitOfWork(self.database, scope=scope)

@@ -40,7 +40,8 @@ class PageBuilder:
                 return await closed_sites.forward(self.deps, uow, request)
             ctx = await site_context(self.deps, uow, request)
             keys = (f"//{ctx.site['main_domain']}{request.path}", request.path)  # a migration's, an admin's
-            redirect = await uow.repo.first_redirect(keys) if ctx.has_redirects else None
+            keys = tuple(k for k in keys if ctx.redirects.may_have(k))  # a migrated site's keys name old hosts
+            redirect = await uow.repo.first_redirect(keys) if keys else None
             if redirect is not None:
                 tags = {site_tag(ctx.site_id), redirects_tag(ctx.site_id)}
                 if redirect.target is None:
@@ -53,7 +54,7 @@ class PageBuilder:
         link: the redirect table's answer for the first key it has; None when it has none."""
         async with self.deps.site_uow(request.site_id) as uow:
             ctx = await site_context(self.deps, uow, request)
-            if not ctx.has_redirects:
+            if not ctx.redirects:
                 return None
             redirect = await uow.repo.first_redirect(keys)
             if redirect is None:

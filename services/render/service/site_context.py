@@ -11,6 +11,7 @@ from services.render.cache import site_tag
 from services.render.labels import labels, og_locale, site_lang
 from services.render.models import ChannelView
 from services.render.service.context import RenderDeps, RenderUnitOfWork, SiteFrame
+from services.render.service.redirect_shapes import RedirectShape
 from services.render.themes import DEFAULT_THEME
 
 THEME_DEFAULTS: dict[str, Any] = {
@@ -39,7 +40,7 @@ class SiteContext:
     site: dict[str, Any]
     theme: dict[str, Any]
     channels: list[ChannelView]
-    has_redirects: bool
+    redirects: RedirectShape  # which keys the site's redirect table may hold
     variant: str
     path: str
     scheme: str
@@ -162,7 +163,6 @@ async def site_frame(deps: RenderDeps, uow: RenderUnitOfWork, site_id: str) -> S
             frame = SiteFrame(
                 theme={**THEME_DEFAULTS, **(own.values if own else {})},
                 channels=await uow.repo.channels(),
-                has_redirects=await uow.repo.has_redirects(),
             )
             if deps.cache.freshness.unchanged({site_tag(site_id)}, since):  # else a channel changed meanwhile
                 deps.frames[site_id] = frame
@@ -177,7 +177,7 @@ async def site_context(deps: RenderDeps, uow: RenderUnitOfWork, request: PageReq
     return SiteContext(
         site=site,
         theme=frame.theme,
-        has_redirects=frame.has_redirects,
+        redirects=await redirect_shape(deps, uow, request.site_id),
         channels=frame.channels,
         variant=request.variant,
         path=request.path,
@@ -185,3 +185,13 @@ async def site_context(deps: RenderDeps, uow: RenderUnitOfWork, request: PageReq
         other_sites=deps.hosts.site,
         search_box=deps.search is not None,
     )
+
+
+async def redirect_shape(deps: RenderDeps, uow: RenderUnitOfWork, site_id: str) -> RedirectShape:
+    """Read from the table the first time a page of the site is built; kept up to date by the writes after."""
+    shape = deps.redirect_shapes.get(site_id)
+    if shape is None:
+        shape = RedirectShape()
+        shape.add(await uow.repo.redirect_keys())
+        shape = deps.redirect_shapes.install(site_id, shape)
+    return shape
