@@ -16,6 +16,7 @@ from services.render.redirect_queries import RedirectQueries
 from shared.clock import CHINA
 from shared.tenancy import TENANT_SITE, site_bound
 
+IN_LIST = 1000  # ids of one IN (…) list: well below either database's limit of bound parameters
 # What lists, articles and feeds read of an entry: plain rows, no ORM identity map to fill on the hot path.
 ENTRY_COLUMNS = (
     PageEntry.id,
@@ -30,6 +31,7 @@ ENTRY_COLUMNS = (
     PageEntry.cover_path,  # lists show the cover's thumbnail; 图片新闻 are the entries that have one
 )
 Entry = Row[Any]  # a row of ENTRY_COLUMNS (or of CATALOGUE_COLUMNS)
+Article = Row[Any]  # a row of ENTRY_COLUMNS and VIEW_COLUMNS: an article page's entry and its document's view
 # The 信息公开目录 lists these too (索引号, 文号, 发布机构, 成文日期).
 CATALOGUE_COLUMNS = (
     *ENTRY_COLUMNS,
@@ -125,10 +127,21 @@ def _newest_statement() -> Select[Any]:
 
 
 ENTRY_AT = site_bound(select(*ENTRY_COLUMNS).where(PageEntry.url_path == bindparam("url_path")), PageEntry)
-# A repost shows another site's document: this read crosses sites on purpose (found through an own entry).
-PLACED_DOCUMENT = (
-    select(DocumentView.state, DocumentView.notice, DocumentView.redirect_url, DocumentView.snapshot)
-    .where(DocumentView.id == bindparam("id"))
+# A repost shows another site's document: these reads cross sites on purpose (found through an own entry).
+VIEW_COLUMNS = (DocumentView.state, DocumentView.notice, DocumentView.redirect_url, DocumentView.snapshot)
+PLACED_DOCUMENT = select(*VIEW_COLUMNS).where(DocumentView.id == bindparam("id")).execution_options(all_sites=True)
+PLACED_DOCUMENTS = (
+    select(DocumentView.id, *VIEW_COLUMNS)
+    .where(DocumentView.id.in_(bindparam("ids", expanding=True)))
+    .order_by(DocumentView.id)
+    .execution_options(all_sites=True)
+)
+# An article page's entry and what it shows, in one read; the entry is this site's (filtered here, not by the guard,
+# which would filter the document too), its document may be another's. `state` is None when there is no view.
+ARTICLE_AT = (
+    select(*ENTRY_COLUMNS, *VIEW_COLUMNS)
+    .outerjoin(DocumentView, DocumentView.id == PageEntry.document_id)
+    .where(PageEntry.site_id == bindparam(TENANT_SITE), PageEntry.url_path == bindparam("url_path"))
     .execution_options(all_sites=True)
 )
 
@@ -170,8 +183,24 @@ class RenderRepository(RedirectQueries):
         """Every document this site shows (its own and reposts)."""
         return list(await self.session.scalars(select(PageEntry.document_id).distinct()))
 
-    async def entries_of(self, document_id: int) -> list[PageEntry]:
-        return list(await self.session.scalars(select(PageEntry).where(PageEntry.document_id == document_id)))
+    async def placed_documents(self, document_ids: list[int]) -> list[Row[Any]]:
+        """placed_document of each of these (with its id, by id), however many: a mirror pass's documents."""
+        ids, rows = sorted(document_ids), []
+        for start in range(0, len(ids), IN_LIST):
+            rows += (await self.session.execute(PLACED_DOCUMENTS, {"ids": ids[start : start + IN_LIST]})).all()
+        return rows
+
+    async def paths_of(self, document_ids: list[int]) -> set[str]:
+        """Where this site shows these documents, however many (the articles a mirror pass writes)."""
+        ids, paths = list(document_ids), set()
+        for start in range(0, len(ids), IN_LIST):
+            chunk = ids[start : start + IN_LIST]
+            paths.update(await self.session.scalars(select(PageEntry.url_path).where(PageEntry.document_id.in_(chunk))))
+        return paths
+
+    async def article(self, url_path: str) -> Article | None:
+        """The entry at a path of this site (ENTRY_COLUMNS) with its document's view (VIEW_COLUMNS)."""
+        return (await self.session.execute(ARTICLE_AT, {TENANT_SITE: self.site_id, "url_path": url_path})).first()
 
     async def entry(self, url_path: str) -> Entry | None:
         """The entry (ENTRY_COLUMNS) at a path of this site."""

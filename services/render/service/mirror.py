@@ -120,10 +120,9 @@ class MirrorWriter:
                     paths |= await self._list_paths(uow, channel.path, channel.snapshot["kind"])
             if everything:
                 paths |= {path for path, _ in await uow.repo.sitemap()}
-        doc_ids = [int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")]
-        async with self.deps.platform_uow() as uow:  # a document's entries on this site only, below
-            for doc_id in doc_ids:
-                paths |= {e.url_path for e in await uow.repo.entries_of(doc_id) if e.site_id == site_id}
+            doc_ids = [int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")]
+            if doc_ids:  # the documents' entries on this site, in one read however many the pass has
+                paths |= await uow.repo.paths_of(doc_ids)
         return paths
 
     async def _list_paths(self, uow, channel_path: str, kind: str) -> set[str]:

@@ -42,11 +42,9 @@ class FileMirror:
         if self.source is None:
             return
         async with self.deps.site_uow(site_id) as uow:
-            views = [await uow.repo.placed_document(doc_id) for doc_id in sorted(doc_ids)]
+            views = await uow.repo.placed_documents(list(doc_ids))  # by id; one read for the pass
         site = self.deps.hosts.site(site_id)
         for view in views:
-            if view is None:
-                continue
             for path, kind in _public_files(view.snapshot):
                 key = site_blob_key(site_id, "mirror", path.lstrip("/"))
                 if view.state != PublicState.LIVE:

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.render.cache import SITE_GROUP_TAG, Page, entries_tag, list_tag, redirects_tag, site_tag
 from services.render.models import ChannelView, Preview
-from services.render.repository import Entry
+from services.render.repository import Article, Entry
 from services.render.service import closed_sites
 from services.render.service.catalogue import BadParameter, catalogue_context, catalogue_filters
 from services.render.service.context import RenderDeps, RenderUnitOfWork
@@ -80,9 +80,9 @@ class PageBuilder:
         if path == "/sitemap.html":
             return self.html(ctx, "sitemap.html", {"tree": ctx.tree}, {site_tag(ctx.site_id)}, column=None)
         if path.endswith(".html") and not path.rsplit("/", 1)[-1].startswith("index"):
-            entry = await uow.repo.entry(path)
+            entry = await uow.repo.article(path)  # with its document's view: one read
             if entry is not None:
-                return await self.article(uow, ctx, entry)
+                return self.article(ctx, entry, entry if entry.state is not None else None)
         match = _LIST_PAGE.match(path.strip("/") if path.endswith("/") else path.lstrip("/"))
         channel = ctx.channel_by_path(match["channel"]) if match else None
         if channel is None:
@@ -140,8 +140,7 @@ class PageBuilder:
         context = await catalogue_context(uow, ctx, channel, filters, number, size)
         return self.html(ctx, "catalogue.html", context, tags | {entries_tag(ctx.site_id)}, column=channel)
 
-    async def article(self, uow: RenderUnitOfWork, ctx: SiteContext, entry: Entry) -> Page:
-        view = await self._document_view(uow, entry.document_id)
+    def article(self, ctx: SiteContext, entry: Entry, view: Article | None) -> Page:
         tags = {site_tag(ctx.site_id), f"doc:{entry.document_id}"}
         if view is None or view.state == PublicState.GONE:
             return self.error(ctx, 410, ctx.t["deleted"], tags)
