@@ -112,8 +112,8 @@ def _source(plan: ImportPlan) -> Source:
         records = _Replay(lambda: wxr_records(path))
     else:
         raise MappingError(f"{path.name}：CMS 导出文件须用 --mapping-file 指明字段映射（WordPress 导出为 .xml）")
-    domains = plan.legacy_domains or sorted({(urlsplit(r.url).hostname or "").lower() for r in records} - {""})
-    return Source(label, domains, records=records)
+    domains = plan.legacy_domains or sorted({urlsplit(r.url).hostname or "" for r in records} - {""})
+    return Source(label, [d.lower() for d in domains], records=records)
 
 
 class _Replay:
@@ -137,11 +137,13 @@ async def _run(client: httpx.AsyncClient, plan: ImportPlan, source: Source) -> d
             else:
                 await _push_records(client, jobs, source, plan.resolve)
             await _call(client, "POST", f"{jobs}/finish")
-            return await _follow(client, plan.site, job["id"])
-        except (KeyboardInterrupt, asyncio.CancelledError, typer.Exit) as stop:
+        except (KeyboardInterrupt, asyncio.CancelledError, typer.Exit, *UNREADABLE) as stop:
+            if isinstance(stop, UNREADABLE):
+                console.print(f"[red]{stop}[/]")  # an export broken half-way, a file gone from the mirror
             await client.post(f"{jobs}/cancel")
             console.print(f"[yellow]已取消[/]；再次运行同一命令可从头补传（未变的内容不会重复导入）：任务 {job['id']}")
-            raise typer.Exit(stop.exit_code if isinstance(stop, typer.Exit) else 130) from None
+            raise typer.Exit(130 if isinstance(stop, KeyboardInterrupt | asyncio.CancelledError) else 2) from None
+        return await _follow(client, plan.site, job["id"])  # the import goes on without us if stopped now
 
 
 async def _job(client: httpx.AsyncClient, plan: ImportPlan, source: Source) -> dict:
@@ -149,7 +151,8 @@ async def _job(client: httpx.AsyncClient, plan: ImportPlan, source: Source) -> d
     base = f"/api/v1/transition/sites/{plan.site}/jobs"
     body = {**await _job_body(client, plan), "source": source.label, "legacy_domains": source.domains}
     known = await _call(client, "GET", base)
-    job = next((j for j in known if j["source"] == source.label), None)
+    same = sorted(source.domains)  # another set of legacy hosts is another job (a job's hosts never change)
+    job = next((j for j in known if j["source"] == source.label and sorted(j["legacy_domains"]) == same), None)
     if job is None:
         return await _call(client, "POST", base, json=body)
     if job["state"] not in (*STARTABLE, "running"):

@@ -152,6 +152,19 @@ def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_p
             assert moved.status_code == 301 and "/zfxxgk/fdzdgknr/zcwj/202601/" in moved.headers["location"]  # by name
             page = http.get(urlsplit(moved.headers["location"]).path, headers={"host": "www.hefei.gov.cn"})
             assert page.status_code == 200 and "肥西县人民政府关于印发2026年重点工作的通知" in page.text
+        wrong = [
+            "import-site",
+            str(tmp_path / "mirror"),
+            "--site",
+            "hefei",
+            "--legacy-domain",
+            "old2.hefei.gov.cn",
+            *auth,
+        ]
+        refused = runner.invoke(app, wrong, env={"COLUMNS": "160"})  # the mirror's files are of another host
+        assert refused.exit_code == 2 and "不在本任务的旧网站域名" in refused.output, refused.output
+        with httpx.Client(base_url=base, headers=operator) as http:
+            assert http.get("/api/v1/transition/sites/hefei/jobs/4").json()["state"] == "cancelled"  # not left running
         verified = runner.invoke(app, ["verify-site", "hefei", *auth], env={"COLUMNS": "160"})
     assert verified.exit_code == 0 and "0 个有问题" in verified.output, verified.output
 

@@ -63,6 +63,8 @@ async def put_file(
     for the job: the pages pushed after it that link it adopt it."""
     plan = await _plan(deps, who, job_id)
     _check_host("url", url, plan.hosts)
+    if len(hosted_key(url)) > 500:
+        raise InvalidInput("url", f"地址过长（超过 500 个字符）：{url[:100]}…")
     with tempfile.TemporaryDirectory(prefix="migration-pushed-") as directory:
         path = Path(directory) / "file"
         size, digest = await _spool(chunks, path, deps.settings.max_file_bytes)
