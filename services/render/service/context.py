@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -25,7 +25,23 @@ class RenderUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.repo = RenderRepository(self.session, self.scope.site_id)
+        self._before_commit: list[Callable[[], Awaitable[None]]] = []
         return self
+
+    def before_commit(self, write: Callable[[], Awaitable[None]]) -> None:
+        """Run `write` in this transaction just before it commits: rows gathered over a batch of events, written
+        in one statement (never if the transaction rolls back)."""
+        self._before_commit.append(write)
+
+    async def commit(self) -> None:
+        writes, self._before_commit = self._before_commit, []
+        for write in writes:
+            await write()
+        await super().commit()
+
+    async def rollback(self) -> None:
+        self._before_commit = []
+        await super().rollback()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from services.render.models import DocumentView, PageEntry
 from services.render.service.context import RenderUnitOfWork
@@ -16,6 +16,8 @@ from services.render.service.context import RenderUnitOfWork
 # not in it is simply read when its event comes.
 _UPCOMING: ContextVar[frozenset[int]] = ContextVar("render_upcoming_documents", default=frozenset())
 _IN_SESSION = "render.document_reads"  # where a transaction keeps its reads (session.info lives as long as it)
+_ENTRY_VALUES = [c for c in PageEntry.__table__.columns if c.key != "id"]
+_INSERT_ENTRIES = insert(PageEntry)
 
 
 @contextmanager
@@ -30,19 +32,41 @@ def upcoming_documents(keys: Iterable[str]) -> Iterator[None]:
 
 class DocumentReads:
     """Views and entries of documents as this transaction sees them: read once, then kept as the projection
-    changes them (what the session would answer, without asking the database again)."""
+    changes them (what the session would answer, without asking the database again). New entries are not the
+    session's: they are written together just before the commit, in one INSERT (the ORM would write them one by one
+    to learn their ids, which nothing here needs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, uow: RenderUnitOfWork) -> None:
+        self.uow = uow
         self.views: dict[int, DocumentView | None] = {}
         self.entries: dict[int, list[PageEntry]] = {}
+        self._added: dict[tuple[str, str], PageEntry] = {}  # by (site, path), which is unique
+        uow.before_commit(self._write_added)
 
-    async def load(self, uow: RenderUnitOfWork, ids: set[int]) -> None:
+    def add(self, entry: PageEntry) -> None:
+        self._added[entry.site_id, entry.url_path] = entry
+
+    def drop_added(self, entry: PageEntry) -> bool:
+        """Forget an entry added in this transaction (True); False when it is in the database."""
+        key = (entry.site_id, entry.url_path)
+        if self._added.get(key) is not entry:
+            return False
+        del self._added[key]
+        return True
+
+    async def _write_added(self) -> None:
+        rows = [{c.key: getattr(e, c.key) for c in _ENTRY_VALUES} for e in self._added.values()]
+        self._added = {}
+        if rows:
+            await self.uow.execute(_INSERT_ENTRIES, rows)
+
+    async def load(self, ids: set[int]) -> None:
         missing = sorted(ids - self.views.keys())
         if not missing:
             return
-        views = await uow.session.scalars(select(DocumentView).where(DocumentView.id.in_(missing)))
+        views = await self.uow.session.scalars(select(DocumentView).where(DocumentView.id.in_(missing)))
         found = {v.id: v for v in views}
-        entries = await uow.session.scalars(select(PageEntry).where(PageEntry.document_id.in_(missing)))
+        entries = await self.uow.session.scalars(select(PageEntry).where(PageEntry.document_id.in_(missing)))
         for doc_id in missing:
             self.views[doc_id], self.entries[doc_id] = found.get(doc_id), []
         for entry in entries:
@@ -53,6 +77,6 @@ async def document_reads(uow: RenderUnitOfWork, document_id: int) -> DocumentRea
     """This transaction's reads, with the document's (and, the first time, the whole batch's) loaded."""
     reads = uow.session.info.get(_IN_SESSION)
     if reads is None:
-        reads = uow.session.info[_IN_SESSION] = DocumentReads()
-    await reads.load(uow, _UPCOMING.get() | {document_id})
+        reads = uow.session.info[_IN_SESSION] = DocumentReads(uow)
+    await reads.load(_UPCOMING.get() | {document_id})
     return reads

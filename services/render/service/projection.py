@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from services.render.cache import SITE_GROUP_TAG, entries_tag, list_tags, site_tag
 from services.render.models import ChannelView, DocumentView, PageEntry, SiteView
 from services.render.service.context import RenderDeps, RenderUnitOfWork
-from services.render.service.document_reads import document_reads
+from services.render.service.document_reads import DocumentReads, document_reads
 from services.render.themes import file_path
 from shared.events.content import (
     ChannelDeleted,
@@ -86,10 +86,7 @@ class Projection:
             reads.views[doc.id] = view
         view.version, view.snapshot = event.aggregate_version, snapshot
         view.state, view.notice, view.redirect_url = state, notice, redirect_url
-        placed, reads.entries[doc.id] = await _place(
-            uow, event, reads.entries[doc.id], listed=state == PublicState.LIVE
-        )
-        tags = {f"doc:{doc.id}"} | placed
+        tags = {f"doc:{doc.id}"} | await _place(uow, event, reads, listed=state == PublicState.LIVE)
         site = event.site.model_dump(mode="json") if known is None else None
         self._changed(uow, event.site_id, tags, site)
         return True
@@ -146,21 +143,16 @@ def listing_fields(doc: DocumentSnapshot) -> dict[str, Any]:
     }
 
 
-async def _place(
-    uow: RenderUnitOfWork, event: DocumentEvent, entries: list[PageEntry], *, listed: bool
-) -> tuple[set[str], list[PageEntry]]:
-    """Make the document's entries match its placements; return the list and site tags that changed, and the
-    entries it has now."""
+async def _place(uow: RenderUnitOfWork, event: DocumentEvent, reads: DocumentReads, *, listed: bool) -> set[str]:
+    """Make the document's entries match its placements; return the list and site tags that changed."""
     doc = event.document
-    existing = {(e.site_id, e.url_path): e for e in entries}
+    existing = {(e.site_id, e.url_path): e for e in reads.entries[doc.id]}
     wanted = {(p.site_id, p.url_path): p for p in event.placements}
     tags: set[str] = set()
     for (site_id, url_path), entry in existing.items():
         if (site_id, url_path) not in wanted:
             tags |= list_tags(site_id, entry.channel_path) | {entries_tag(site_id)}
-            if entry in uow.session.new:  # added by an earlier event of the batch and not written yet
-                uow.session.expunge(entry)
-            else:  # at once, not at the flush: another document may take the path in the same batch
+            if not reads.drop_added(entry):  # at once: another document may take the path in the same batch
                 await uow.session.execute(delete(PageEntry).where(PageEntry.id == entry.id))
     removed = event.removed_placements if isinstance(event, DocumentUpdated) else []
     for placement in removed:
@@ -179,7 +171,8 @@ async def _place(
         for name, value in listing.items():
             setattr(entry, name, value)
         if key not in existing:
-            uow.session.add(entry)
+            reads.add(entry)
         kept.append(entry)
         tags |= list_tags(p.site_id, p.channel_path) | {entries_tag(p.site_id)}
-    return tags, kept
+    reads.entries[doc.id] = kept
+    return tags
