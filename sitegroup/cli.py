@@ -17,7 +17,6 @@ from shared.auth import Grant
 from shared.logs import configure_logging
 from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 from sitegroup.identity_cli import identity_app
-from sitegroup.import_pushed import with_pushed_sources
 from sitegroup.operator_api import replay
 from sitegroup.search_cli import search_app
 from sitegroup.settings import PlatformSettings
@@ -30,7 +29,7 @@ app = typer.Typer(
 console = Console(stderr=True)
 app.add_typer(identity_app, name="identity")
 app.add_typer(search_app, name="search")
-app.command("import-site")(with_pushed_sources(import_site))
+app.command("import-site")(import_site)
 app.command("verify-site")(verify_site)
 app.command()(replay)
 SERVICES = ("content", "render", "identity", "console", "search", "interaction", "opendata", "transition", "gateway")

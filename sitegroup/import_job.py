@@ -37,37 +37,32 @@ class ImportPlan:
 
 
 def follow_import(plan: ImportPlan, url: str | None, token: str | None) -> None:
-    if not plan.source.startswith(("http://", "https://")):
-        console.print(
-            "[red]镜像目录和导出文件由命令行上传[/]（sitegroup import-site 会转交 sitegroup/import_pushed.py）；"
-            "此处只导入在线网站：请给出旧网站的地址"
-        )
-        raise typer.Exit(2)
+    """A live legacy site: the platform crawls it (a mirror or an export is pushed: sitegroup/import_pushed.py)."""
     client = operator_client(url, token)
     job = run_against_platform(client, lambda: _run(client, plan))
-    _summary(job)
+    print_summary(job)
     if job["state"] != "done":
         raise typer.Exit(1)
 
 
 async def _run(client: httpx.AsyncClient, plan: ImportPlan) -> dict:
     async with client:
-        body = await _job_body(client, plan)
+        body = await job_body(client, plan)
         created = await client.post(f"/api/v1/transition/sites/{plan.site}/jobs", json=body)
         if created.status_code != 201:
-            console.print(f"[red]平台拒绝了迁移任务（{created.status_code}）[/]：{_message(created)}")
+            console.print(f"[red]平台拒绝了迁移任务（{created.status_code}）[/]：{refusal_of(created)}")
             raise typer.Exit(2)
         job = created.json()
         console.print(f"迁移任务 [bold]{job['id']}[/] 已开始：{plan.source} → 站点 {plan.site}")
         try:
-            return await _follow(client, plan.site, job["id"])
+            return await follow_job(client, plan.site, job["id"])
         except (KeyboardInterrupt, asyncio.CancelledError):
             await client.post(f"/api/v1/transition/sites/{plan.site}/jobs/{job['id']}/cancel")
             console.print(f"[yellow]已取消[/]；再次启动可从中断处继续：POST …/jobs/{job['id']}/start")
             raise typer.Exit(130) from None
 
 
-async def _job_body(client: httpx.AsyncClient, plan: ImportPlan) -> dict:
+async def job_body(client: httpx.AsyncClient, plan: ImportPlan) -> dict:
     answer = await client.get(f"/api/v1/content/sites/{plan.site}/channels")
     if answer.status_code == 404:
         console.print(f"[red]平台上没有站点 {plan.site}[/]")
@@ -95,7 +90,7 @@ async def _job_body(client: httpx.AsyncClient, plan: ImportPlan) -> dict:
     return body
 
 
-async def _follow(client: httpx.AsyncClient, site: str, job_id: int) -> dict:
+async def follow_job(client: httpx.AsyncClient, site: str, job_id: int) -> dict:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         reading = progress.add_task("读取页面", total=None)
@@ -111,7 +106,7 @@ async def _follow(client: httpx.AsyncClient, site: str, job_id: int) -> dict:
             await asyncio.sleep(0.5)
 
 
-def _summary(job: dict) -> None:
+def print_summary(job: dict) -> None:
     counts = job["progress"]
     table = Table(title=f"迁移任务 {job['id']}：{job['state']}")
     for name in ("页面", "文章", "已导入", "被拒绝", "未对应", "列表页", "附件", "410"):
@@ -126,7 +121,7 @@ def _summary(job: dict) -> None:
         console.print("未对应与被拒绝的地址：GET /api/v1/transition/sites/<站点>/urlmap?state=unmapped&state=refused")
 
 
-def _message(answer: httpx.Response) -> str:
+def refusal_of(answer: httpx.Response) -> str:
     try:
         return answer.json()["error"]["message"]
     except (ValueError, KeyError, TypeError):

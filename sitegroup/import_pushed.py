@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import inspect
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -34,7 +33,7 @@ from services.transition import (
     mirror_pages,
     wxr_records,
 )
-from sitegroup.import_job import ImportPlan, _follow, _job_body, _message, _summary
+from sitegroup.import_job import ImportPlan, follow_job, job_body, print_summary, refusal_of
 from sitegroup.operator_api import operator_client, run_against_platform
 
 console = Console()
@@ -58,29 +57,6 @@ class Source:
     pushed_files: set[str] = field(default_factory=set)
 
 
-def with_pushed_sources(command: Callable[..., None]) -> Callable[..., None]:
-    """`import-site` as transition_cli declares it, plus --mapping-file: without --dry-run, a mirror directory or
-    an export file is pushed to a job here; a live site's address, and every dry run, go on to the command."""
-
-    def import_site(*, mapping_file: Path | None = None, **given) -> None:  # noqa: ANN003 - the command's options
-        if given["dry_run"] or given["source"].startswith(("http://", "https://")):
-            command(**given)
-            return
-        plan = ImportPlan(
-            given["source"], given["site"], given["legacy_domain"], given["rules"], given["per_second"],
-            given["section"], given["default_channel"], given["resolve"], given["draft"], mapping_file,
-        )  # fmt: skip
-        push_import(plan, given["url"], given["token"])
-
-    declared = inspect.signature(command, eval_str=True)
-    extra = inspect.Parameter(
-        "mapping_file", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=MappingFileOption
-    )
-    import_site.__signature__ = declared.replace(parameters=[*declared.parameters.values(), extra])
-    import_site.__doc__ = command.__doc__
-    return import_site
-
-
 def push_import(plan: ImportPlan, url: str | None, token: str | None) -> None:
     """Plan (or run again) the job, push the source, finish it, and follow the import to the end."""
     try:
@@ -90,7 +66,7 @@ def push_import(plan: ImportPlan, url: str | None, token: str | None) -> None:
         raise typer.Exit(2) from None
     client = operator_client(url, token)
     job = run_against_platform(client, lambda: _run(client, plan, source))
-    _summary(job)
+    print_summary(job)
     if job["state"] != "done":
         raise typer.Exit(1)
 
@@ -143,20 +119,20 @@ async def _run(client: httpx.AsyncClient, plan: ImportPlan, source: Source) -> d
             await client.post(f"{jobs}/cancel")
             console.print(f"[yellow]已取消[/]；再次运行同一命令可从头补传（未变的内容不会重复导入）：任务 {job['id']}")
             raise typer.Exit(130 if isinstance(stop, KeyboardInterrupt | asyncio.CancelledError) else 2) from None
-        return await _follow(client, plan.site, job["id"])  # the import goes on without us if stopped now
+        return await follow_job(client, plan.site, job["id"])  # the import goes on without us if stopped now
 
 
 async def _job(client: httpx.AsyncClient, plan: ImportPlan, source: Source) -> dict:
     """The job this source was pushed to before (run again, or resumed), or a new one."""
     base = f"/api/v1/transition/sites/{plan.site}/jobs"
-    body = {**await _job_body(client, plan), "source": source.label, "legacy_domains": source.domains}
+    body = {**await job_body(client, plan), "source": source.label, "legacy_domains": source.domains}
     known = await _call(client, "GET", base)
     same = sorted(source.domains)  # another set of legacy hosts is another job (a job's hosts never change)
     job = next((j for j in known if j["source"] == source.label and sorted(j["legacy_domains"]) == same), None)
     if job is None:
         return await _call(client, "POST", base, json=body)
     if job["state"] not in (*STARTABLE, "running"):
-        job = await _follow(client, plan.site, job["id"])  # the last run's answers first
+        job = await follow_job(client, plan.site, job["id"])  # the last run's answers first
     change = {"publish": body["publish"], "mapping": {**job["mapping"], **body["mapping"]}}
     change |= {k: body[k] for k in ("default_channel_id", "rules") if k in body}
     if job["state"] != "running":
@@ -293,7 +269,7 @@ async def _call(client: httpx.AsyncClient, method: str, path: str, content_of=No
             break
         await asyncio.sleep(float(answer.headers.get("retry-after") or 1))
     if answer.status_code >= 400:
-        console.print(f"[red]平台拒绝了上传（{answer.status_code}）[/]：{_message(answer)}")
+        console.print(f"[red]平台拒绝了上传（{answer.status_code}）[/]：{refusal_of(answer)}")
         raise typer.Exit(2)
     return answer.json()
 

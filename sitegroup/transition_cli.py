@@ -2,7 +2,8 @@
 
 `import-site … --dry-run` previews it here (a polite crawl, a `wget -m` mirror or a WordPress export read, the
 report printed, nothing written). Without --dry-run it plans the job on the platform — the migration service
-crawls the legacy site and imports it — and follows its progress with a bar. `verify-site` asks the platform for
+crawls a live legacy site; a mirror or an export on this disk is pushed to the job (sitegroup/import_pushed.py) —
+and follows its progress with a bar. `verify-site` asks the platform for
 every legacy URL of the site's URL map, with the legacy Host, and prints a table of what does not land right."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rich.table import Table
 
 from services.transition import Preview, PreviewError, preview_site, read_rules, site_channels
 from sitegroup.import_job import ImportPlan, follow_import
+from sitegroup.import_pushed import MappingFileOption, push_import
 from sitegroup.operator_api import TokenOption, UrlOption
 from sitegroup.settings import PlatformSettings
 
@@ -38,13 +40,17 @@ def import_site(
     default_channel: Annotated[str | None, typer.Option(help="channel path for sections not mapped")] = None,
     resolve: Annotated[list[str], typer.Option(help="host=ip:port of the old server, once DNS points here")] = [],  # noqa: B006
     draft: Annotated[bool, typer.Option("--draft", help="import as drafts for review instead of publishing")] = False,
+    mapping_file: MappingFileOption = None,
     url: UrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """Preview (--dry-run) or run a legacy site's migration onto a site of the platform."""
     if not dry_run:
-        plan = ImportPlan(source, site, legacy_domain, rules, per_second, section, default_channel, resolve, draft)
-        follow_import(plan, url, token)
+        plan = ImportPlan(
+            source, site, legacy_domain, rules, per_second, section, default_channel, resolve, draft, mapping_file
+        )
+        live = source.startswith(("http://", "https://"))
+        (follow_import if live else push_import)(plan, url, token)  # a disk's mirror or export is pushed
         return
     try:
         domain = legacy_domain[0] if legacy_domain else None
