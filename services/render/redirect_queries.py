@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.render.models import Redirect
 from shared.clock import utcnow
 
-UPSERT_ROWS = 1000  # rows of one multi-row upsert: well below either database's limit of bound parameters
+
+def _upsert(insert) -> object:
+    """Built once per dialect: given the rows as parameters, the driver sends them together (executemany)."""
+    stmt = insert(Redirect.__table__)
+    return stmt.on_conflict_do_update(index_elements=["site_id", "old_path"], set_={"target": stmt.excluded.target})
+
+
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
 class RedirectQueries:
@@ -26,18 +33,13 @@ class RedirectQueries:
         return next((found[k] for k in keys if k in found), None)
 
     async def keep_redirects(self, site_id: str, targets: dict[str, str | None]) -> None:
-        """Add or replace entries (legacy key → target, None for 410): one upsert per thousand keys, nothing read
-        (an entry replaced keeps its created_at)."""
-        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        now, items = utcnow(), list(targets.items())
-        for start in range(0, len(items), UPSERT_ROWS):
-            rows = [
-                {"site_id": site_id, "old_path": k, "target": t, "created_at": now}
-                for k, t in items[start : start + UPSERT_ROWS]
-            ]
-            stmt = dialect.insert(Redirect).values(rows)
-            fresh = {"target": stmt.excluded.target}
-            await self.session.execute(stmt.on_conflict_do_update(index_elements=["site_id", "old_path"], set_=fresh))
+        """Add or replace entries (legacy key → target, None for 410) in one upsert, nothing read first (an entry
+        replaced keeps its created_at)."""
+        if not targets:
+            return
+        now = utcnow()
+        rows = [{"site_id": site_id, "old_path": k, "target": t, "created_at": now} for k, t in targets.items()]
+        await self.session.execute(_UPSERT[self.session.bind.dialect.name], rows)
 
     async def drop_redirects(self, site_id: str, keys: list[str]) -> int:
         result = await self.session.execute(

@@ -42,3 +42,22 @@ async def test_a_site_migrated_onto_its_own_domain_redirects_its_old_addresses(p
 
     await eventually(mapped, timeout=20)
     assert (await pages.get("/art/2020/other.html", headers=main)).status_code == 404
+
+
+async def test_a_key_mapped_again_answers_its_new_target(pages, feeder) -> None:
+    feixi = site("feixi", "肥西县人民政府", "3401230001", domains=("old.feixi.gov.cn",))
+    await feeder.open_site(feixi)
+    await site_ready(pages, feixi.main_domain)
+    legacy = {"host": "old.feixi.gov.cn"}
+    for version, target in enumerate(("/zwdt/a.html", "/zwdt/b.html", None), start=1):
+        redirects = [Redirect(legacy_key="//old.feixi.gov.cn/art/1.html", target=target)]
+        changed = UrlMapChanged(site_id="feixi", aggregate_id="7", aggregate_version=version, redirects=redirects)
+        await feeder.send(changed)
+
+        async def answered(target: str | None = target) -> bool:
+            page = await pages.get("/art/1.html", headers=legacy)
+            if target is None:
+                return page.status_code == 410
+            return page.status_code == 301 and page.headers["location"].endswith(target)
+
+        await eventually(answered, timeout=20)
