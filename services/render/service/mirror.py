@@ -49,13 +49,16 @@ class MirrorWriter:
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()  # one pass at a time; drain() waits for the one in flight
         self._with_assets: set[str] = set()  # sites whose mirror got the theme's assets in this process
+        # What each site's home, sitemaps and robots.txt were built from when last written: a pass rewrites them
+        # only when it names one of those (a document's change leaves the sitemap.html and robots.txt as they are).
+        self._fixed: dict[tuple[str, str], frozenset[str]] = {}
         self.written = 0
 
     def changed(self, site_id: str, tags: set[str]) -> None:
         self._pending.setdefault(site_id, set()).update(tags)
         if SITE_GROUP_TAG in tags:  # a site opened, moved or closed: every home page lists the group (rare)
             for other in self.deps.hosts.site_ids():
-                self._pending.setdefault(other, set())
+                self._pending.setdefault(other, set()).add(SITE_GROUP_TAG)
         self._wake.set()
 
     async def start(self) -> None:
@@ -112,7 +115,7 @@ class MirrorWriter:
     async def paths_for(self, site_id: str, tags: set[str]) -> set[str]:
         """Which pages of the site the tags stand for; a site-wide change means every page."""
         everything = f"site:{site_id}" in tags
-        paths: set[str] = set(FIXED_PATHS)
+        paths = {path for path in FIXED_PATHS if everything or self._stale(site_id, path, tags)}
         async with self.deps.site_uow(site_id) as uow:
             for channel in await uow.repo.channels():
                 tag = f"list:{site_id}:{channel.path}"
@@ -125,6 +128,11 @@ class MirrorWriter:
                 paths |= await uow.repo.paths_of(doc_ids)
         return paths
 
+    def _stale(self, site_id: str, path: str, tags: set[str]) -> bool:
+        """A fixed page not yet written by this process, or built from one of the tags."""
+        built_from = self._fixed.get((site_id, path))
+        return built_from is None or not built_from.isdisjoint(tags)
+
     async def _list_paths(self, uow, channel_path: str, kind: str) -> set[str]:
         base = f"/{channel_path}/"
         if kind not in ("list", "topic"):
@@ -135,6 +143,8 @@ class MirrorWriter:
 
     async def write(self, site_id: str, path: str) -> None:
         page = await self.source(site_id, path)
+        if path in FIXED_PATHS:
+            self._fixed[site_id, path] = page.tags
         key = mirror_key(site_id, path)
         if page.status == 200:
             await self.deps.blobs.put(key, page.body, page.content_type.split(";")[0])
