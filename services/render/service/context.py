@@ -116,11 +116,13 @@ class RenderDeps:
     redirect_shapes: RedirectShapes = field(default_factory=RedirectShapes)
 
     def changed(self, site_id: str, tags: set[str]) -> None:
-        """After a commit: drop the pages (and site frames) built from `tags`, and tell the mirror."""
+        """After a commit: drop the pages (and site frames) built from `tags`, and tell the mirror. A site's
+        redirect shape is read again too: what another process wrote to its table is seen then, as before."""
         self.cache.invalidate(tags)
         for tag in tags:
             if (site := site_of(tag)) is not None:
                 self.frames.pop(site, None)
+                self.redirect_shapes.forget(site)
         self.on_change(site_id, tags)
 
     def redirects_changed(self, site_id: str, keys: Iterable[str]) -> None:

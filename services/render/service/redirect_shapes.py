@@ -63,6 +63,10 @@ class RedirectShapes:
         self._read[site_id] = shape
         return shape
 
+    def forget(self, site_id: str) -> None:
+        """Read the site's table again when a page next needs it."""
+        self._read.pop(site_id, None)
+
     def written(self, site_id: str, keys: Iterable[str]) -> None:
         """After a commit that added (or replaced) these keys."""
         keys = list(keys)
