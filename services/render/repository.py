@@ -172,9 +172,6 @@ class RenderRepository(RedirectQueries):
     async def channels(self) -> list[ChannelView]:
         return list(await self.session.scalars(select(ChannelView).order_by(ChannelView.position, ChannelView.id)))
 
-    async def document_view(self, document_id: int) -> DocumentView | None:
-        return await self.session.get(DocumentView, document_id)
-
     async def placed_document(self, document_id: int) -> Row[Any] | None:
         """A document this site shows, whichever site wrote it (state, notice, redirect_url, snapshot)."""
         return (await self.session.execute(PLACED_DOCUMENT, {"id": document_id})).first()
