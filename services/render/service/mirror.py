@@ -19,6 +19,10 @@ log = get_logger("render.mirror")
 PageSource = Callable[[str, str], Awaitable[Page]]  # (site_id, path) → the page as a visitor gets it
 FIXED_PATHS = ("/", "/sitemap.html", "/sitemap.xml", "/robots.txt")
 SHARE_WAIT = 4.0  # seconds waited per second a pass took: the mirror's share of the process stays ≤ 1/5
+# A changed channel's first list pages every pass (a new document lands there), and as many of its deeper ones in
+# turn: every page of a newest-first list shifts when a document is added, and writing all of a 5,000-page
+# channel per pass (each page an OFFSET read) made a bulk import quadratic. Deep pages catch up a few per pass.
+LIST_PAGES_PER_PASS = 10
 
 
 def mirror_key(site_id: str, path: str) -> str:
@@ -52,6 +56,7 @@ class MirrorWriter:
         # What each site's home, sitemaps and robots.txt were built from when last written: a pass rewrites them
         # only when it names one of those (a document's change leaves the sitemap.html and robots.txt as they are).
         self._fixed: dict[tuple[str, str], frozenset[str]] = {}
+        self._deep: dict[tuple[str, str], int] = {}  # (site, channel) → the next deep list page to write
         self.written = 0
 
     def changed(self, site_id: str, tags: set[str]) -> None:
@@ -120,7 +125,7 @@ class MirrorWriter:
             for channel in await uow.repo.channels():
                 tag = f"list:{site_id}:{channel.path}"
                 if everything or tag in tags:
-                    paths |= await self._list_paths(uow, channel.path, channel.snapshot["kind"])
+                    paths |= await self._list_paths(uow, site_id, channel.path, channel.snapshot["kind"])
             if everything:
                 paths |= {path for path, _ in await uow.repo.sitemap()}
             doc_ids = [int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")]
@@ -133,13 +138,27 @@ class MirrorWriter:
         built_from = self._fixed.get((site_id, path))
         return built_from is None or not built_from.isdisjoint(tags)
 
-    async def _list_paths(self, uow, channel_path: str, kind: str) -> set[str]:
+    async def _list_paths(self, uow, site_id: str, channel_path: str, kind: str) -> set[str]:  # noqa: ANN001
         base = f"/{channel_path}/"
         if kind not in ("list", "topic"):
             return {base}
         _, total = await uow.repo.listed(channel_path, 0, 1)
         pages = max(1, -(-total // self.deps.settings.page_size))
-        return {base, f"{base}rss.xml", *(f"{base}index_{n}.html" for n in range(2, pages + 1))}
+        numbers = [*range(2, min(pages, LIST_PAGES_PER_PASS) + 1), *self._deeper(site_id, channel_path, pages)]
+        return {base, f"{base}rss.xml", *(f"{base}index_{n}.html" for n in numbers)}
+
+    def _deeper(self, site_id: str, channel_path: str, pages: int) -> range:
+        """The next deep pages of a long channel, in turn; until the last is written, the channel stays due."""
+        key = (site_id, channel_path)
+        start = self._deep.get(key, LIST_PAGES_PER_PASS + 1)
+        if start > pages:
+            self._deep.pop(key, None)
+            return range(0)
+        end = min(pages, start + LIST_PAGES_PER_PASS - 1)
+        self._deep[key] = end + 1
+        self._pending.setdefault(site_id, set()).add(f"list:{site_id}:{channel_path}")  # the rest, next pass
+        self._wake.set()
+        return range(start, end + 1)
 
     async def write(self, site_id: str, path: str) -> None:
         page = await self.source(site_id, path)

@@ -4,7 +4,9 @@ sitemap.html or robots.txt, which no document changes (a change to the site rewr
 from __future__ import annotations
 
 from services.render.main import RenderRuntime
+from services.render.service.mirror import LIST_PAGES_PER_PASS, mirror_key
 from services.render.tests.support import eventually, site, site_ready
+from shared.events.content import DocumentPublished
 
 HEFEI = site("hefei", "合肥市人民政府", "3401000001", domains=("hefei.gov.cn",))
 
@@ -27,3 +29,28 @@ async def test_a_documents_pass_leaves_the_pages_no_document_changes(app, pages,
     assert {"/", "/sitemap.xml", doc.url_path, "/zwdt/tzgg/", "/zwdt/"} <= paths
     assert "/sitemap.html" not in paths and "/robots.txt" not in paths
     assert {"/", "/sitemap.html", "/sitemap.xml", "/robots.txt"} <= await mirror.paths_for("hefei", {"site:hefei"})
+
+
+async def test_a_long_channels_pass_writes_its_first_pages_and_the_deeper_ones_in_turn(app, pages, feeder) -> None:
+    """A pass costs the same however long the channel: its first pages, and a few deeper ones, each time."""
+    channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    mirror = RenderRuntime.of(app).mirror
+    tzgg = (channels["zwdt/tzgg"], "zwdt/tzgg")
+    events = [feeder.event(DocumentPublished, feeder.document(HEFEI, tzgg, f"第{n}批政府信息公开目录更新公告"))
+              for n in range(22 * 5 + 3)]  # fmt: skip
+    await feeder.send(*events)  # 23 pages of 5
+
+    async def listed() -> bool:
+        return (await pages.get("/zwdt/tzgg/index_23.html")).status_code == 200
+
+    await eventually(listed)
+    await mirror.drain()
+    tag = {"list:hefei:zwdt/tzgg"}
+    numbered = [sorted(int(p[17:-5]) for p in await mirror.paths_for("hefei", tag) if "index_" in p) for _ in "abc"]
+    first = [*range(2, LIST_PAGES_PER_PASS + 1)]  # 2 … 10, every pass; then ten deeper ones in turn, and the rest
+    assert numbered == [[*first, *range(11, 21)], [*first, 21, 22, 23], first]
+    await mirror.drain()  # what is left of a channel stays due: the passes go on until its last page is written
+    blobs = RenderRuntime.of(app).deps.blobs
+    for number in range(2, 24):
+        assert await blobs.exists(mirror_key("hefei", f"/zwdt/tzgg/index_{number}.html")), number
