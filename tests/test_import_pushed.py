@@ -18,12 +18,9 @@ from typer.testing import CliRunner
 
 from services.transition.tests.legacy_site import article_day, article_path, article_title, legacy_site
 from services.transition.tests.test_sources import ITEM, MAPPING, WXR
-from shared.auth import Grant
 from shared.testing import serve_on_port
 from sitegroup.cli import app
-from sitegroup.consolidated import ConsolidatedApp, migrate_all
-from sitegroup.settings import PlatformSettings
-from tests.test_consolidated import open_hefei
+from tests.test_import_site_cli import served_platform
 
 LEGACY = "old.hefei.gov.cn"
 ARTICLES = 12  # articles 0 and 10 have their PDF
@@ -90,29 +87,10 @@ def documents(http: httpx.Client) -> list[tuple[int, str, int]]:
 
 
 def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_path: Path) -> None:
-    settings = PlatformSettings(data_dir=tmp_path / "var", seed_demo=False, port=8767)
-    asyncio.run(migrate_all(settings))
-    platform = ConsolidatedApp(settings)
-    loops = []
-
-    async def remember_loop() -> None:
-        loops.append(asyncio.get_running_loop())
-
-    def settle() -> None:  # the platform runs in the server's thread: its own loop waits for its events
-        asyncio.run_coroutine_threadsafe(platform.settle(), loops[0]).result(30)
-
     write_mirror(tmp_path / "mirror")
     wordpress_export(tmp_path / "wordpress.xml")
-    with serve_on_port(platform, after_start=remember_loop) as base, serve_on_port(wordpress_files()) as uploads:
-        token = platform.signer.mint("cli", [Grant(site="*", role="platform_operator")], name="运维")
+    with served_platform(tmp_path, 8767) as (base, token, settle), serve_on_port(wordpress_files()) as uploads:
         operator = {"authorization": f"Bearer {token}"}
-
-        async def open_sites() -> None:
-            async with httpx.AsyncClient(base_url=base) as http:
-                await open_hefei(http, platform)
-
-        asyncio.run(open_sites())
-        settle()
         runner, auth = CliRunner(), ["--url", base, "--token", token]
         mirror = ["import-site", str(tmp_path / "mirror"), "--site", "hefei", "--map", "通知公告=zwdt/tzgg", *auth]
         imported = runner.invoke(app, mirror, env={"COLUMNS": "160"})

@@ -4,6 +4,8 @@ import itself through a running platform, followed to the end; and `verify-site`
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -51,27 +53,8 @@ def test_a_dry_run_from_the_command_line() -> None:
 def test_import_and_verify_a_site_from_the_command_line(tmp_path) -> None:
     """The real import through a running platform's API, followed to the end, then every old URL verified; a
     URL map entry sent somewhere wrong is named in verify-site's table (exit 1)."""
-    settings = PlatformSettings(data_dir=tmp_path / "var", seed_demo=False, port=8766)
-    asyncio.run(migrate_all(settings))
-    platform = ConsolidatedApp(settings)
-    loops = []
-
-    async def remember_loop() -> None:
-        loops.append(asyncio.get_running_loop())
-
-    def settle() -> None:  # the platform runs in the server's thread: its own loop waits for its events
-        asyncio.run_coroutine_threadsafe(platform.settle(), loops[0]).result(30)
-
     legacy, _ = legacy_site(30)
-    with serve_on_port(legacy) as old, serve_on_port(platform, after_start=remember_loop) as base:
-        token = platform.signer.mint("cli", [Grant(site="*", role="platform_operator")], name="运维")
-
-        async def open_sites() -> None:
-            async with httpx.AsyncClient(base_url=base) as http:
-                await open_hefei(http, platform)
-
-        asyncio.run(open_sites())
-        settle()
+    with serve_on_port(legacy) as old, served_platform(tmp_path, 8766) as (base, token, settle):
         runner, auth = CliRunner(), ["--url", base, "--token", token]
         server = urlsplit(old).netloc
         imported = runner.invoke(
@@ -94,3 +77,30 @@ def test_import_and_verify_a_site_from_the_command_line(tmp_path) -> None:
         broken = runner.invoke(app, ["verify-site", "hefei", *auth], env={"COLUMNS": "200"})
     assert broken.exit_code == 1 and "1 个有问题" in broken.output
     assert article_path(3) in broken.output and "目标页没有标题" in broken.output
+
+
+@contextmanager
+def served_platform(tmp_path: Path, port: int) -> Iterator[tuple[str, str, Callable[[], None]]]:
+    """The consolidated platform on a real port with 合肥's site opened, as the CLI meets it: its address, an
+    operator's token, and a way to wait until its events are handled (it runs in the server's thread)."""
+    settings = PlatformSettings(data_dir=tmp_path / "var", seed_demo=False, port=port)
+    asyncio.run(migrate_all(settings))
+    platform = ConsolidatedApp(settings)
+    loops = []
+
+    async def remember_loop() -> None:
+        loops.append(asyncio.get_running_loop())
+
+    def settle() -> None:
+        asyncio.run_coroutine_threadsafe(platform.settle(), loops[0]).result(30)
+
+    with serve_on_port(platform, after_start=remember_loop) as base:
+        token = platform.signer.mint("cli", [Grant(site="*", role="platform_operator")], name="运维")
+
+        async def open_sites() -> None:
+            async with httpx.AsyncClient(base_url=base) as http:
+                await open_hefei(http, platform)
+
+        asyncio.run(open_sites())
+        settle()
+        yield base, token, settle
