@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Self
+from typing import Any, Self
 
 from services.content.config import ContentSettings
 from services.content.models import AuditEntry, Outbox
@@ -33,6 +33,9 @@ class ContentUnitOfWork(OutboxUnitOfWork):
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.repo = ContentRepository(self.session, self.caches, self.execute)
+        # Rows a batch of events reads again and again (a migration's site and channel), read once per transaction;
+        # a use case that changes one of them clears it.
+        self.read_once: dict[tuple[str, object], Any] = {}
         return self
 
 

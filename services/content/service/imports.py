@@ -18,7 +18,7 @@ from services.content.sanitize import sanitize_html
 from services.content.schemas.documents import DocumentCreate
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.documents import add_revision
-from services.content.service.publishing import go_live
+from services.content.service.publishing import AtHand, go_live
 from shared.auth import Principal
 from shared.events.content import SiteUpdated
 from shared.events.transition import (
@@ -48,9 +48,11 @@ async def import_legacy_document(deps: ContentDeps, uow: ContentUnitOfWork, even
             uow.emit(_imported(event, doc, files, changed=False))
             return True
         values, files = await _document_values(deps, uow, site_id, staged, actor)
+        created = doc is None
         doc = await _write(uow, actor, site_id, doc, values)
         if event.publish:
-            doc = await go_live(uow, deps, actor, doc, at=staged.published_at)
+            at_hand = AtHand(await _site(uow, site_id), await _channel(uow, staged.channel_id, site_id), created)
+            doc = await go_live(uow, deps, actor, doc, at=staged.published_at, at_hand=at_hand)
         uow.emit(_imported(event, doc, files, changed=True))
     except Refused as refusal:
         uow.emit(_refused(event, str(refusal)))
@@ -61,7 +63,7 @@ async def _document_values(
     deps: ContentDeps, uow: ContentUnitOfWork, site_id: str, staged: LegacyDocument, actor: Actor
 ) -> tuple[dict, dict[str, str]]:
     """Everything is checked before anything is written: a refused document leaves no trace but the refusal."""
-    channel = await uow.repo.channel_row(staged.channel_id, site_id)
+    channel = await _channel(uow, staged.channel_id, site_id)
     if channel is None or channel.kind == "link":
         raise Refused(f"目标站点没有可放入稿件的栏目 {staged.channel_id}")
     fields = _checked_fields(staged, await uow.repo.topic_names())
@@ -78,6 +80,21 @@ async def _document_values(
     if staged.validity:
         values["validity"] = staged.validity
     return values | {"legacy_key": staged.legacy_key, "legacy_fingerprint": staged.fingerprint}, public
+
+
+async def _site(uow: ContentUnitOfWork, site_id: str) -> Row:
+    """The site's row, read once by a batch of imports."""
+    if ("site", site_id) not in uow.read_once:
+        uow.read_once["site", site_id] = await uow.repo.site_row(site_id)
+    return uow.read_once["site", site_id]
+
+
+async def _channel(uow: ContentUnitOfWork, channel_id: int, site_id: str) -> Row | None:
+    """The channel's row (None: not the site's), read once by a batch of imports."""
+    key = ("channel", f"{site_id}:{channel_id}")
+    if key not in uow.read_once:
+        uow.read_once[key] = await uow.repo.channel_row(channel_id, site_id)
+    return uow.read_once[key]
 
 
 def _checked_fields(staged: LegacyDocument, topics: frozenset[str]) -> dict:
@@ -195,6 +212,7 @@ async def attach_legacy_domains(uow: ContentUnitOfWork, event: LegacyDomainsClai
             added.append(host)
     if not added:
         return True
+    uow.read_once.clear()  # the site's row changes: the imports after this one in the batch read it again
     site.version += 1
     await uow.session.flush()
     snapshot = await site_snapshot(uow.repo, site)

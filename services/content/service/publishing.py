@@ -7,6 +7,7 @@ pointer, the audit entry and the outbox event commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row
@@ -36,16 +37,34 @@ async def complete_review(uow: ContentUnitOfWork, deps: ContentDeps, actor: Acto
     return await go_live(uow, deps, actor, doc)
 
 
+@dataclass(frozen=True, slots=True)
+class AtHand:
+    """What a caller publishing many documents has already read: the site and channel rows, and whether the
+    document has no links yet (a migration just created it)."""
+
+    site: Row
+    channel: Row
+    unlinked: bool = False
+
+
 async def go_live(
-    uow: ContentUnitOfWork, deps: ContentDeps, actor: Actor, doc: Row, *, at: datetime | None = None
+    uow: ContentUnitOfWork,
+    deps: ContentDeps,
+    actor: Actor,
+    doc: Row,
+    *,
+    at: datetime | None = None,
+    at_hand: AtHand | None = None,
 ) -> Row:
     """Make the working revision the live one and announce it; the live row back. A migrated document goes
     live `at` its original date: its address, 索引号 year and place in the lists are those of then."""
     now = at or deps.now()
     was_live, first, old_title = lifecycle.is_live(doc), doc.first_published_at is None, doc.live_title
     changes = lifecycle.go_live(doc, now)
-    site = await uow.repo.site_row(doc.site_id)
-    channel = await uow.repo.channel_row(doc.channel_id, doc.site_id) if first else None
+    site = at_hand.site if at_hand else await uow.repo.site_row(doc.site_id)
+    channel = None
+    if first:
+        channel = at_hand.channel if at_hand else await uow.repo.channel_row(doc.channel_id, doc.site_id)
     if channel is not None:
         changes |= await _permanent_address(uow, site, channel, doc, now)
     await uow.repo.place_primary(doc.site_id, _primary(actor, doc, changes.get("url_path", doc.url_path), now), first)
@@ -54,8 +73,10 @@ async def go_live(
     # Nothing can place a document elsewhere before it is first live: its own placement is all there is.
     placements = [await primary_placement_snapshot(uow.repo, site, channel, doc)] if channel is not None else None
     event_type, extra = (DocumentUpdated, {"change": "revision"}) if was_live else (DocumentPublished, {})
-    uow.emit(await document_event(uow.repo, event_type, doc, site=site, placements=placements, **extra))
-    if not was_live or doc.live_title != old_title:  # linked pages show it (by its title) from now on
+    unlinked = at_hand is not None and at_hand.unlinked
+    links = [] if unlinked else None
+    uow.emit(await document_event(uow.repo, event_type, doc, site=site, placements=placements, links=links, **extra))
+    if not unlinked and (not was_live or doc.live_title != old_title):  # linked pages show it, by its title
         await announce_linked(uow, doc.id)
     audit(
         uow, actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision, url_path=doc.url_path
