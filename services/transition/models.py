@@ -99,6 +99,8 @@ class FrontierUrl(Base):
     """A URL a crawl found: queued, taken by a worker, or done with the validators its answer carried."""
 
     __tablename__ = "frontier"
+    # Each take asks the job's next queued URLs in the order found: an index walk, not a scan of the whole frontier.
+    __table_args__ = (Index("ix_frontier_job_state_seq", "job_id", "state", "seq"),)
 
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     url: Mapped[str] = mapped_column(String(1000), primary_key=True)
