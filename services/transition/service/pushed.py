@@ -25,7 +25,7 @@ from services.transition.service.files import Files, PushedCopier
 from services.transition.service.jobs import get_job, is_pushed
 from services.transition.service.staging import BEIJING, Plan, Stager, stage_article
 from services.transition.sources.base import Fetched
-from services.transition.sources.files import _filename, _media_type
+from services.transition.sources.files import filename_of, media_type_of
 from shared.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from shared.legacy_urls import hosted_key
 from shared.tenancy import site_blob_key
@@ -68,8 +68,8 @@ async def put_file(
     with tempfile.TemporaryDirectory(prefix="migration-pushed-") as directory:
         path = Path(directory) / "file"
         size, digest = await _spool(chunks, path, deps.settings.max_file_bytes)
-        media_type = _media_type(path, (declared or "").split(";")[0].strip() or None, url)
-        name = _filename(url)[:200]
+        media_type = media_type_of(path, (declared or "").split(";")[0].strip() or None, url)
+        name = filename_of(url)[:200]
         key = site_blob_key(who.site_id, "migrated", digest[:2], digest + PurePosixPath(name).suffix.lower())
         if not await deps.blobs.exists(key):
             await deps.blobs.put_file(key, path, media_type)
@@ -154,7 +154,7 @@ def _page_of(record: PushedRecord) -> ExtractedPage:
     for given in record.attachments:
         url = urljoin(record.url, given)
         if url not in known:
-            links.append(Link(url, _filename(url), "attachment"))
+            links.append(Link(url, filename_of(url), "attachment"))
             known.add(url)
     return ExtractedPage(
         record.url, "article", "utf-8", True, title=record.title, published_at=_local(record.published_at),

@@ -54,8 +54,8 @@ class FileCopier:
             if isinstance(got, FileProblem):
                 return got
             size, digest, declared = got
-            media_type = _media_type(path, declared, url)
-            name = _filename(url)
+            media_type = media_type_of(path, declared, url)
+            name = filename_of(url)
             if "text/html" in (media_type, declared) and guess_type(url) != "text/html":
                 return FileProblem(url, "原站返回的是网页而不是文件（文件可能已被删除）")
             key = site_blob_key(self.site_id, "migrated", digest[:2], digest + PurePosixPath(name).suffix.lower())
@@ -83,7 +83,7 @@ class FileCopier:
         return size, digest.hexdigest(), declared.split(";")[0].strip() if declared else None
 
 
-def _media_type(path: Path, declared: str | None, url: str) -> str:
+def media_type_of(path: Path, declared: str | None, url: str) -> str:
     """What the bytes are (magic numbers) over what the server said, over what the name suggests."""
     sniffed = filetype.guess_mime(str(path))
     if sniffed:
@@ -93,7 +93,7 @@ def _media_type(path: Path, declared: str | None, url: str) -> str:
     return guess_type(url)
 
 
-def _filename(url: str) -> str:
+def filename_of(url: str) -> str:
     """The file's own name, decoded (申请表.docx, not %E7%94%B3…); download.jsp?filename=x.pdf gives x.pdf."""
     parts = urlsplit(url)
     for pair in parts.query.split("&"):

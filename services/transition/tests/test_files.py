@@ -38,10 +38,10 @@ async def test_files_are_copied_once_and_refused_with_reasons(tmp_path: Path) ->
 
 
 def test_names_come_from_the_path_or_the_download_scripts_parameter() -> None:
-    from services.transition.sources.files import _filename
+    from services.transition.sources.files import filename_of
 
-    assert _filename("http://old.feixi.gov.cn/u/%E7%94%B3%E8%AF%B7%E8%A1%A8.docx") == "申请表.docx"
+    assert filename_of("http://old.feixi.gov.cn/u/%E7%94%B3%E8%AF%B7%E8%A1%A8.docx") == "申请表.docx"
     assert (
-        _filename("http://old.feixi.gov.cn/module/download/downfile.jsp?classid=0&filename=2603011.pdf")
+        filename_of("http://old.feixi.gov.cn/module/download/downfile.jsp?classid=0&filename=2603011.pdf")
         == "2603011.pdf"
     )
