@@ -26,6 +26,7 @@ from shared.events.content import SITES_TOPIC
 from shared.events.opendata import DATASETS_TOPIC
 from shared.events.searchable import SEARCHABLE_TOPIC
 from shared.runtime import ServiceRuntime
+from shared.web import serve_first
 
 SCHEMA = Schema("opendata", Path(__file__).parent / "migrations")
 
@@ -119,4 +120,5 @@ def create_app(
         verifier=runtime.verifier,
     )
     app.state.data, app.state.catalogue = runtime.data, runtime.catalogue
+    serve_first(app, ckan.plain_routes())
     return app

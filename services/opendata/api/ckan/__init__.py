@@ -11,6 +11,7 @@ from services.opendata.api.ckan.transport import BadRequest, bad_request, failed
 from services.opendata.api.deps import get_reader
 from services.opendata.service.context import OpendataDeps
 from shared.errors import ProblemError
+from shared.web import PlainRoute
 
 router = APIRouter(tags=["opendata/ckan"])
 CKAN_ERRORS = {
@@ -28,8 +29,14 @@ DESCRIPTION = (
 
 
 async def call_action(name: str, request: Request) -> Response:
-    # The app's state is read here rather than through Depends: the busiest route of the portal, and each
-    # dependency FastAPI solves costs more than the datastore's answer to an indexed search.
+    """The action's use case, as FastAPI declares it (what the OpenAPI document shows)."""
+    return await serve_action(request)
+
+
+async def serve_action(request: Request) -> Response:
+    # The busiest route of the portal: served by a plain Starlette route (plain_routes), the app's state read
+    # directly; each dependency FastAPI solves costs more than the datastore's answer to an indexed search.
+    name = request.path_params["name"]
     state = request.app.state
     deps: OpendataDeps = state.deps
     action = ACTIONS.get(name) or (SQL_ACTIONS.get(name) if deps.settings.sql_enabled else None)
@@ -46,7 +53,15 @@ async def call_action(name: str, request: Request) -> Response:
     return ok(request, name, result)
 
 
-for prefix in ("/api/action", "/api/3/action"):
+PREFIXES = ("/api/action", "/api/3/action")
+
+
+def plain_routes() -> list[PlainRoute]:
+    """The routes that serve the actions, placed before FastAPI's (shared.web.serve_first)."""
+    return [PlainRoute(prefix + "/{name}", serve_action, methods=["GET", "POST"]) for prefix in PREFIXES]
+
+
+for prefix in PREFIXES:
     router.add_api_route(
         prefix + "/{name}", call_action, methods=["GET", "POST"], summary="CKAN action", description=DESCRIPTION,
         response_class=Response, include_in_schema=prefix == "/api/3/action", responses=CKAN_ERRORS,
