@@ -101,6 +101,26 @@ async def test_a_refused_plan_is_named_and_others_get_nothing(province, people) 
         assert (await editor.get(path)).status_code == 403, path
 
 
+async def test_a_pushed_job_tells_the_admin_how_to_push_it(province, people, platform) -> None:
+    """A job whose pages come from the operator's disk has nothing for the platform to read: its page says how
+    to push them instead of offering a start the runner would not act on."""
+    admin = people["hf-admin"]
+    desk = await admin.sign_in("hf-admin", PASSWORD, start="/console/migration/hefei/jobs")
+    plan = {"source": "upload:合肥旧站镜像", "legacy_domains": "old.hefei.gov.cn", "mapping": "", "per_second": "4",
+            "resolve": "", "publish": "publish"}  # fmt: skip
+    started = await admin.submit(desk, desk.url.path, plan)
+    assert started.url.path == "/console/migration/hefei/jobs/1", started.text[:300]
+    await platform.settle()
+    page = await admin.get(started.url.path)
+    assert "正在等待推送" in page.text
+    command = "sitegroup import-site 镜像目录或导出文件 --site hefei --legacy-domain old.hefei.gov.cn"
+    assert command in text_of(page.text)
+    cancelled = await admin.submit(page, "/console/migration/hefei/jobs/1/cancel", {})
+    assert "已取消" in (await admin.get(started.url.path)).text, cancelled.text[:300]
+    again = await admin.get(started.url.path)
+    assert "/jobs/1/start" not in again.text and "即可继续" in text_of(again.text)
+
+
 async def read_job(admin: Person, platform, old_server: str) -> None:  # noqa: ANN001
     desk = await admin.sign_in("hf-admin", PASSWORD, start="/console/migration/hefei/jobs")
     plan = {"source": "http://old.hefei.gov.cn/", "legacy_domains": "", "mapping": "通知公告=zwdt/tzgg",
