@@ -62,7 +62,9 @@ def plain_routes() -> list[PlainRoute]:
 
 
 for prefix in PREFIXES:
-    router.add_api_route(
-        prefix + "/{name}", call_action, methods=["GET", "POST"], summary="CKAN action", description=DESCRIPTION,
-        response_class=Response, include_in_schema=prefix == "/api/3/action", responses=CKAN_ERRORS,
-    )  # fmt: skip
+    for method in ("GET", "POST"):  # a route per method: one operation id each in the OpenAPI document
+        router.add_api_route(
+            prefix + "/{name}", call_action, methods=[method], summary="CKAN action", description=DESCRIPTION,
+            response_class=Response, include_in_schema=prefix == "/api/3/action", responses=CKAN_ERRORS,
+            name=f"ckan_action_{method.lower()}",
+        )  # fmt: skip
