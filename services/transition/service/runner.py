@@ -20,7 +20,7 @@ from services.transition.service.jobs import is_pushed
 from services.transition.service.staging import RUNNER, Plan, Stager
 from services.transition.sources.crawl import Crawler, CrawlPolicy, Pacer
 from services.transition.sources.files import FileCopier
-from services.transition.sources.resolve import ResolvingTransport
+from services.transition.sources.resolve import legacy_transport
 from shared.logs import get_logger
 
 log = get_logger("transition.runner")
@@ -77,8 +77,7 @@ class JobRunner:
             max_pages=settings.max_pages, fetch_files=False,
         )  # fmt: skip
         cancel = asyncio.Event()
-        transport = ResolvingTransport(plan.resolve, self.transport) if plan.resolve else self.transport
-        async with httpx.AsyncClient(transport=transport, timeout=30) as client:
+        async with httpx.AsyncClient(transport=legacy_transport(plan.resolve, self.transport), timeout=30) as client:
             copier = FileCopier(client, self.deps.blobs, plan.site_id, max_bytes=settings.max_file_bytes,
                                 pacer=Pacer(plan.per_second))  # fmt: skip
             frontier = JobFrontier(self.deps, job_id)

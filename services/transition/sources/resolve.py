@@ -6,6 +6,18 @@ from __future__ import annotations
 
 import httpx
 
+from services.transition.sources.http11 import Http11Transport
+
+
+def legacy_transport(
+    servers: dict[str, str], inner: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncBaseTransport:
+    """A job's way to its legacy site: the crawl's own HTTP/1.1 (it resolves the hosts itself), or a transport
+    the tests gave (an in-process site), wrapped to resolve them."""
+    if inner is None:
+        return Http11Transport(servers)
+    return ResolvingTransport(servers, inner) if servers else inner
+
 
 class ResolvingTransport(httpx.AsyncBaseTransport):
     def __init__(self, servers: dict[str, str], inner: httpx.AsyncBaseTransport | None = None) -> None:

@@ -1,6 +1,7 @@
 """The crawl of a live legacy site (served on loopback): every page reached from the home page once, robots.txt
 and the site's bounds kept, no more requests at once or per second than allowed, a redirect recorded and its
-target fetched, a cancelled crawl resumed without fetching anything twice, and a second pass answered 304."""
+target fetched, a cancelled crawl resumed without fetching anything twice, and a second pass answered 304 — over the
+crawl's own HTTP/1.1 (sources/http11.py), as jobs run."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from starlette.routing import Route
 from services.transition.extract import extract_page
 from services.transition.sources.base import Fetched
 from services.transition.sources.crawl import Crawler, CrawlPolicy, MemoryFrontier
+from services.transition.sources.http11 import Http11Transport
 from services.transition.tests.legacy_site import article_path, article_title, legacy_site
 from shared.testing import serve_on_port
 
@@ -43,7 +45,7 @@ async def test_a_crawl_reaches_every_page_once_within_its_bounds(site) -> None:
         pages.append(fetched)
 
     began = time.monotonic()
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(transport=Http11Transport()) as client:
         stats = await crawler(client, frontier, concurrency=3, per_second=100).run([f"{base}/"], keep)
     took = time.monotonic() - began
     urls = {p.url for p in pages}
@@ -71,7 +73,7 @@ async def test_a_cancelled_crawl_resumes_without_fetching_anything_twice(site) -
         if len(seen) == 10:
             cancel.set()
 
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(transport=Http11Transport()) as client:
         await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep, cancel)
         assert 10 <= len(seen) < 20 and frontier.queued
         await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep)
@@ -88,7 +90,7 @@ async def test_a_second_pass_asks_conditionally_and_the_site_answers_304(site) -
     async def keep(fetched: Fetched) -> None:
         changed.append(fetched.url)
 
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(transport=Http11Transport()) as client:
         await crawler(client, frontier, per_second=0).run([f"{base}/"], keep)
         changed.clear()
         frontier.again()
@@ -116,7 +118,7 @@ async def test_a_stumbling_server_is_asked_again_and_a_dead_one_reported() -> No
 
     pages: list[Fetched] = []
     with serve_on_port(Starlette(routes=[Route("/{path:path}", flaky)])) as base:
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(transport=Http11Transport()) as client:
             stats = await crawler(client, MemoryFrontier(), per_second=100).run([f"{base}/"], _kept(pages))
     by_path = {urlsplit(p.url).path: p for p in pages}
     assert by_path["/busy.html"].status == 200 and asked["/busy.html"] == 2  # asked again once, answered

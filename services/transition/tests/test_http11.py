@@ -1,0 +1,144 @@
+"""The crawl's HTTP/1.1 (sources/http11.py) against servers that answer as old ones do: a legacy host reached at
+the address it is resolved to and still named, kept connections reused, chunked and close-delimited bodies, a
+kept connection the server let go asked again on a new one, a large body streamed, and timeouts, refusals and cut
+answers raised as httpx's errors (the crawl's retries catch those)."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+from services.transition.sources.http11 import Http11Transport
+
+OLD = "old.example.gov.cn"
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
+
+
+@asynccontextmanager
+async def raw_server(handler: Handler) -> AsyncIterator[tuple[int, list[bytes]]]:
+    """A server speaking bytes: `handler(reader, writer, n)` for its n-th connection; the requests' heads kept."""
+    heads: list[bytes] = []
+    count = 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal count
+        count += 1
+        try:
+            await handler(_Recording(reader, heads), writer, count)  # type: ignore[arg-type]
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    async with server:
+        yield server.sockets[0].getsockname()[1], heads
+
+
+class _Recording:
+    def __init__(self, reader: asyncio.StreamReader, heads: list[bytes]) -> None:
+        self.reader, self.heads = reader, heads
+
+    async def readuntil(self, separator: bytes) -> bytes:
+        head = await self.reader.readuntil(separator)
+        self.heads.append(head)
+        return head
+
+
+def answer(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
+    lines = [f"HTTP/1.1 {status}", *headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def client(port: int) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=Http11Transport({OLD: f"127.0.0.1:{port}"}), timeout=2)
+
+
+async def test_a_resolved_host_is_named_and_its_connection_kept() -> None:
+    async def keep_alive(reader, writer, n: int) -> None:
+        for _ in range(3):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer(f"第{n}个连接".encode(), "Content-Length: 13", 'ETag: "v1"'))
+
+    async with raw_server(keep_alive) as (port, heads), client(port) as http:
+        answers = [
+            await http.get(f"http://{OLD}/xwzx/{i}.html?a=1", headers={"if-none-match": '"v0"'}) for i in range(3)
+        ]
+    assert [a.text for a in answers] == ["第1个连接"] * 3 and answers[0].headers["etag"] == '"v1"'
+    assert heads[0].startswith(b"GET /xwzx/0.html?a=1 HTTP/1.1\r\n") and f"host: {OLD}".encode() in heads[0].lower()
+    assert b'if-none-match: "v0"' in heads[0]
+
+
+async def test_chunked_and_close_delimited_bodies_are_read_whole() -> None:
+    async def old_servers(reader, writer, n: int) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        if n == 1:
+            writer.write(answer(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "Transfer-Encoding: chunked"))
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer("通知公告".encode("gbk"), "Content-Type: text/html; charset=gbk"))  # no length
+        else:
+            writer.write(answer(b"again", "Content-Length: 5"))
+        await writer.drain()
+
+    async with raw_server(old_servers) as (port, _), client(port) as http:
+        chunked = await http.get(f"http://{OLD}/a.html")
+        delimited = await http.get(f"http://{OLD}/b.html")
+        assert delimited.text == "通知公告" and chunked.text == "hello world"
+        again = await http.get(f"http://{OLD}/c.html")  # the closed connection is not reused
+    assert again.text == "again"
+
+
+async def test_a_kept_connection_the_server_let_go_is_asked_again_on_a_new_one() -> None:
+    async def drops_the_second(reader, writer, n: int) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer(b"ok", "Content-Length: 2"))
+        await reader.readuntil(b"\r\n\r\n")  # asked again on the kept connection: closed without an answer
+
+    async with raw_server(drops_the_second) as (port, heads), client(port) as http:
+        first, second = await http.get(f"http://{OLD}/1.html"), await http.get(f"http://{OLD}/2.html")
+    assert first.text == second.text == "ok" and len(heads) >= 3
+
+
+async def test_a_large_body_streams_and_gzip_is_undone() -> None:
+    big = bytes(range(256)) * 12_000  # 3 MB: the socket is paused and resumed as the reader keeps up
+    packed = gzip.compress("公告正文".encode() * 100)
+
+    async def files(reader, writer, n: int) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer(big, f"Content-Length: {len(big)}"))
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer(packed, f"Content-Length: {len(packed)}", "Content-Encoding: gzip"))
+        await writer.drain()
+
+    async with raw_server(files) as (port, _), client(port) as http:
+        async with http.stream("GET", f"http://{OLD}/u/1.pdf") as streamed:
+            got = b""
+            async for chunk in streamed.aiter_bytes(1 << 16):
+                got += chunk
+                await asyncio.sleep(0)
+        page = await http.get(f"http://{OLD}/zip.html")
+    assert got == big and page.text == "公告正文" * 100
+
+
+async def test_silence_refusal_and_a_cut_answer_are_httpx_errors() -> None:
+    async def bad(reader, writer, n: int) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        if n == 1:
+            await asyncio.sleep(5)  # never answers in time
+        else:
+            writer.write(answer(b"only part", "Content-Length: 100"))
+            await writer.drain()
+
+    async with raw_server(bad) as (port, _):
+        impatient = Http11Transport({OLD: f"127.0.0.1:{port}"})
+        async with httpx.AsyncClient(transport=impatient, timeout=0.3) as http:
+            with pytest.raises(httpx.ReadTimeout):
+                await http.get(f"http://{OLD}/slow.html")
+            with pytest.raises(httpx.RemoteProtocolError):
+                await http.get(f"http://{OLD}/cut.html")
+    async with client(port) as http:  # the server is gone: nothing listens there now
+        with pytest.raises(httpx.ConnectError):
+            await http.get(f"http://{OLD}/")
