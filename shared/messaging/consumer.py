@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +24,28 @@ U = TypeVar("U", bound=UnitOfWork)
 EventHandler = Callable[[U, Any], Awaitable[bool | None]]
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One event of a batch handler's run, with the correlation id that the effects of it alone carry."""
+
+    event: Any
+    correlation_id: str
+
+    @contextmanager
+    def correlated(self) -> Iterator[None]:
+        """What is emitted (or logged) inside carries this event's correlation id, as a single handler's does."""
+        token = correlation_id_var.set(self.correlation_id)
+        try:
+            yield
+        finally:
+            correlation_id_var.reset(token)
+
+
+# A batch handler is given a run of consecutive events of its type at once, so that it can read and write for
+# all of them together; it answers for each, in order, what a handler would (False: nothing to record).
+BatchHandler = Callable[[U, Sequence[Delivery]], Awaitable[Sequence[bool | None]]]
+
+
 @dataclass
 class InboxConsumer(Generic[U]):
     """Decodes a message, skips it if already handled, else runs the handler and records it, atomically.
@@ -30,6 +53,7 @@ class InboxConsumer(Generic[U]):
     With `batch_size` > 1 the bus may hand it several messages at once (`handle_batch`): their effects and inbox
     rows commit in one transaction, which is what lets a read model keep up with a bulk of events. Only for
     handlers that read what an earlier one wrote through the session (its autoflush), never through `record`.
+    A type in `batch_handlers` is handed over as runs of consecutive events (one event when delivered alone).
     """
 
     name: str
@@ -37,10 +61,13 @@ class InboxConsumer(Generic[U]):
     inbox: type[InboxBase]
     handlers: Mapping[str, EventHandler[U]]
     batch_size: int = 1
+    batch_handlers: Mapping[str, BatchHandler[U]] = field(default_factory=dict)
     _seen: Select = field(init=False, repr=False)
     _seen_any: Select = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if both := set(self.handlers) & set(self.batch_handlers):
+            raise ValueError(f"{self.name}: {sorted(both)} has both a handler and a batch handler")
         # Built once: every message asks it (see UnitOfWork.execute for why Core).
         self._seen = select(self.inbox.event_id).where(
             self.inbox.consumer == self.name, self.inbox.event_id == bindparam("event_id")
@@ -51,7 +78,7 @@ class InboxConsumer(Generic[U]):
 
     def _decoded(self, message: Message) -> tuple[CloudEvent, EventHandler[U], Any] | None:
         envelope = parse_envelope(message.value)
-        handler = self.handlers.get(envelope.type)
+        handler = self.handlers.get(envelope.type) or self.batch_handlers.get(envelope.type)
         event = decode_event(envelope) if handler is not None else None
         return None if event is None else (envelope, handler, event)
 
@@ -66,7 +93,11 @@ class InboxConsumer(Generic[U]):
                 if (await uow.execute(self._seen, {"event_id": envelope.id})).first() is not None:
                     EVENTS_DUPLICATE.labels(self.name).inc()
                     return
-                if await handler(uow, event) is False:
+                if envelope.type in self.batch_handlers:
+                    [done] = await handler(uow, [_delivery(envelope, event)])
+                else:
+                    done = await handler(uow, event)
+                if done is False:
                     return  # the handler changed nothing: there is nothing to remember or commit
                 uow.record(self.inbox, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
                 await uow.commit()
@@ -84,19 +115,45 @@ class InboxConsumer(Generic[U]):
         async with self.uow_factory() as uow:
             ids = [envelope.id for envelope, _, _ in decoded]
             seen = set((await uow.execute(self._seen_any, {"event_ids": ids})).scalars())
+            fresh = []
             for envelope, handler, event in decoded:
                 if envelope.id in seen:
                     EVENTS_DUPLICATE.labels(self.name).inc()
                     continue
                 seen.add(envelope.id)
-                token = correlation_id_var.set(envelope.correlationid or envelope.id)
-                try:
-                    if await handler(uow, event) is False:
-                        continue
-                finally:
-                    correlation_id_var.reset(token)
-                uow.record(self.inbox, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
-                handled.append(envelope.type)
+                fresh.append((envelope, handler, event))
+            for run in self._runs(fresh):
+                for envelope in await self._handle_run(uow, run):
+                    uow.record(self.inbox, consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+                    handled.append(envelope.type)
             await uow.commit()
         for event_type in handled:
             EVENTS_HANDLED.labels(self.name, event_type).inc()
+
+    def _runs(self, decoded: list[tuple[CloudEvent, Any, Any]]) -> Iterator[list[tuple[CloudEvent, Any, Any]]]:
+        """Consecutive events of one batch handler's type together; every other event alone, in order."""
+        run: list[tuple[CloudEvent, Any, Any]] = []
+        for item in decoded:
+            if run and (item[0].type != run[0][0].type or item[0].type not in self.batch_handlers):
+                yield run
+                run = []
+            run.append(item)
+        if run:
+            yield run
+
+    async def _handle_run(self, uow: U, run: list[tuple[CloudEvent, Any, Any]]) -> list[CloudEvent]:
+        """The envelopes of the run whose handler did something (they are recorded as handled)."""
+        first, handler, _ = run[0]
+        if first.type in self.batch_handlers:
+            answers = await handler(uow, [_delivery(envelope, event) for envelope, _, event in run])
+            return [envelope for (envelope, _, _), done in zip(run, answers, strict=True) if done is not False]
+        [(envelope, handler, event)] = run
+        token = correlation_id_var.set(envelope.correlationid or envelope.id)
+        try:
+            return [] if await handler(uow, event) is False else [envelope]
+        finally:
+            correlation_id_var.reset(token)
+
+
+def _delivery(envelope: CloudEvent, event: Any) -> Delivery:
+    return Delivery(event, envelope.correlationid or envelope.id)

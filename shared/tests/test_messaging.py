@@ -20,9 +20,9 @@ from shared.bus.memory import MemoryBus
 from shared.clock import utcnow
 from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
-from shared.events.envelope import CloudEvent, encode_event, envelope_bytes, parse_envelope
+from shared.events.envelope import CloudEvent, Event, encode_event, envelope_bytes, parse_envelope
 from shared.logs import correlation_id_var
-from shared.messaging.consumer import InboxConsumer
+from shared.messaging.consumer import Delivery, InboxConsumer
 from shared.messaging.outbox import OutboxUnitOfWork
 from shared.messaging.relay import OutboxRelay
 from shared.metrics import EVENTS_DUPLICATE, RELAY_FAILURES
@@ -41,6 +41,14 @@ from shared.tests.support import (
 )
 
 HEFEI = site_scope("hefei")
+
+
+class NoteFiled(Event):
+    """A second test event type, to interleave with NoteWritten."""
+
+    type = "tests.shared.note.filed.v1"
+    topic = NOTES_TOPIC
+    text: str
 
 
 def uow(database: Database, scope: TenantScope = HEFEI, on_commit=None) -> OutboxUnitOfWork:
@@ -380,6 +388,41 @@ async def test_a_bad_message_in_a_batch_is_dead_lettered_alone_and_the_rest_comm
     await bus.publish_batch(messages)
     assert await effects(database) == ["一", "二", "三", "四"]
     assert [parse_envelope(m.value).data["text"] for m in bus.dead_letters] == ["坏"]
+
+
+async def test_a_batch_handler_gets_each_run_of_its_type_at_once_and_answers_for_each_event(database) -> None:
+    runs: list[list[tuple[str, str]]] = []
+
+    async def on_notes(work: UnitOfWork, run: list[Delivery]) -> list[bool]:
+        runs.append([(d.event.text, d.correlation_id) for d in run])
+        for delivery in run:
+            with delivery.correlated():  # what a run's event emits carries its own correlation id
+                assert correlation_id_var.get() == delivery.correlation_id
+        for delivery in run:
+            if delivery.event.text != "略":
+                await add_effect(work, delivery.event)
+        return [d.event.text != "略" for d in run]  # 略 asked nothing: not remembered
+
+    consumer = InboxConsumer(
+        name="notes", uow_factory=lambda: uow(database, PLATFORM), inbox=Inbox, handlers={NoteFiled.type: add_effect},
+        batch_handlers={NoteWritten.type: on_notes}, batch_size=50,
+    )  # fmt: skip
+    envelopes = [encode_event(note("hefei", f"doc-{i}", t), source="/t") for i, t in enumerate("甲乙略丙")]
+    envelopes[0] = encode_event(note("hefei", "doc-0", "甲"), source="/t", correlation_id="corr-1")
+    filed = encode_event(NoteFiled(site_id="hefei", aggregate_id="doc-9", aggregate_version=1, text="其"), source="/t")
+    first, second, skipped, last = map(as_message, envelopes)
+    await consumer.handle_batch([first, second, first, skipped, as_message(filed), last])
+    ids = [e.id for e in envelopes]
+    assert runs == [[("甲", "corr-1"), ("乙", ids[1]), ("略", ids[2])], [("丙", ids[3])]]
+    assert await effects(database) == ["甲", "乙", "其", "丙"]
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Inbox)) == 4
+    await consumer(skipped)  # alone: a run of one (略 was not remembered, so it is asked again)
+    await consumer(first)  # handled before: skipped
+    assert runs[2:] == [[("略", ids[2])]] and correlation_id_var.get() is None
+    with pytest.raises(ValueError, match="both a handler and a batch handler"):
+        InboxConsumer(name="x", uow_factory=lambda: uow(database, PLATFORM), inbox=Inbox,
+                      handlers={NoteWritten.type: add_effect}, batch_handlers={NoteWritten.type: on_notes})  # fmt: skip
 
 
 # --- the real broker -----------------------------------------------------------------------------------
