@@ -44,6 +44,11 @@ _ROUNDS = site_bound(
     .order_by(ReviewAction.document_id, ReviewAction.id),
     ReviewAction,
 )
+_ATTACHMENTS = (
+    select(*Attachment.__table__.c)
+    .where(Attachment.id.in_(bindparam("ids", expanding=True)), Attachment.site_id == bindparam("site_id"))
+    .execution_options(**ALL_SITES)
+)
 _DROP_LIVE_FILES = site_bound(delete(LiveFile).where(LiveFile.document_id == bindparam("doc_id")), LiveFile)
 _ADD_LIVE_FILE = insert(LiveFile)
 _changes: dict[tuple[str, ...], Update] = {}
@@ -203,11 +208,11 @@ class DocumentQueries(Queries):
         rows = await self._all(stmt.order_by(Document.published_at.desc()).offset((page - 1) * size).limit(size))
         return rows, total or 0
 
-    async def attachments(self, ids: Sequence[int], *, site_id: str) -> dict[int, Attachment]:
+    async def attachments(self, ids: Sequence[int], *, site_id: str) -> dict[int, Row]:
+        """A site's attachments by id, as read-only rows (every document event reads its files)."""
         if not ids:
             return {}
-        stmt = select(Attachment).where(Attachment.id.in_(ids), Attachment.site_id == site_id)
-        return {a.id: a for a in await self._all(stmt.execution_options(**ALL_SITES))}
+        return {a.id: a for a in await self.run(_ATTACHMENTS, {"ids": list(ids), "site_id": site_id})}
 
     async def show_live_files(self, doc: Row, attachment_ids: Sequence[int]) -> None:
         """The files the document's live revision shows, instead of those its last one showed."""
