@@ -7,7 +7,8 @@ from functools import partial
 
 from services.content.models import Inbox
 from services.content.service.context import ContentDeps
-from services.content.service.imports import attach_legacy_domains, import_legacy_document
+from services.content.service.imports import import_legacy_documents
+from services.content.service.legacy_domains import attach_legacy_domains
 from services.content.service.placements import on_document_published
 from shared.bus import EventBus
 from shared.events.content import DOCUMENTS_TOPIC, DocumentPublished
@@ -31,10 +32,9 @@ def register_consumers(bus: EventBus, deps: ContentDeps) -> None:
         name=IMPORTS_GROUP,
         uow_factory=deps.platform_uow,
         inbox=Inbox,
-        handlers={
-            LegacyDocumentStaged.type: partial(import_legacy_document, deps),
-            LegacyDomainsClaimed.type: attach_legacy_domains,
-        },
+        handlers={LegacyDomainsClaimed.type: attach_legacy_domains},
         batch_size=IMPORT_BATCH,
+        # A run of staged documents is imported together: each read and write once for all of them.
+        batch_handlers={LegacyDocumentStaged.type: partial(import_legacy_documents, deps)},
     )
     bus.subscribe(IMPORTS_GROUP, [STAGED_TOPIC], imports)

@@ -6,29 +6,24 @@ tells the migration service where the page lives now, for the URL map."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
 from pydantic import ValidationError
 from sqlalchemy import Row
 
-from services.content.events import site_snapshot
-from services.content.models import CONTENT_FIELDS, SiteDomain
+from services.content.models import CONTENT_FIELDS
 from services.content.sanitize import sanitize_html
 from services.content.schemas.documents import DocumentCreate
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.documents import add_revision
-from services.content.service.publishing import AtHand, go_live
+from services.content.service.publishing import AtHand, Created, go_live, go_live_created
 from shared.auth import Principal
-from shared.events.content import SiteUpdated
-from shared.events.transition import (
-    DocumentImported,
-    ImportRefused,
-    LegacyDocument,
-    LegacyDocumentStaged,
-    LegacyDomainsClaimed,
-    LegacyFile,
-)
+from shared.events.content import DocumentPublished
+from shared.events.transition import DocumentImported, ImportRefused, LegacyDocument, LegacyDocumentStaged, LegacyFile
+from shared.messaging.consumer import Delivery
 
 FILES_URL = "/files"  # where every site's host serves the public files of its live documents
 
@@ -37,49 +32,128 @@ class Refused(Exception):
     """The staged document cannot be kept as it is: the reason goes back to the job, in Chinese."""
 
 
-async def import_legacy_document(deps: ContentDeps, uow: ContentUnitOfWork, event: LegacyDocumentStaged) -> bool:
-    """Create or update the document of this legacy key, in the consumer's transaction; answer either way."""
-    staged, site_id = event.document, event.site_id
-    actor = Actor(Principal(subject=event.editor, name="网站迁移"))
-    try:
-        doc = await uow.repo.document_by_legacy_key(site_id, staged.legacy_key)
-        if doc is not None and doc.legacy_fingerprint == staged.fingerprint:
-            files = await _public_files(uow, site_id, staged.files)
-            uow.emit(_imported(event, doc, files, changed=False))
-            return True
-        values, files = await _document_values(deps, uow, site_id, staged, actor)
-        created = doc is None
-        doc = await _write(uow, actor, site_id, doc, values)
-        if event.publish:
-            at_hand = AtHand(await _site(uow, site_id), await _channel(uow, staged.channel_id, site_id), created)
-            doc = await go_live(uow, deps, actor, doc, at=staged.published_at, at_hand=at_hand)
-        uow.emit(_imported(event, doc, files, changed=True))
-    except Refused as refusal:
-        uow.emit(_refused(event, str(refusal)))
-    return True
+@dataclass(slots=True)
+class _Plan:
+    """A staged document that passed every check, and what it becomes."""
+
+    delivery: Delivery
+    actor: Actor
+    channel: Row
+    doc: Row | None  # the document a run before brought from its legacy key
+    fields: dict
+    files: list[LegacyFile]  # one per stored content, at most 50
+    values: dict = field(default_factory=dict)
+    public: dict[str, str] = field(default_factory=dict)  # legacy URL → where the file is public now
 
 
-async def _document_values(
-    deps: ContentDeps, uow: ContentUnitOfWork, site_id: str, staged: LegacyDocument, actor: Actor
-) -> tuple[dict, dict[str, str]]:
+async def import_legacy_documents(deps: ContentDeps, uow: ContentUnitOfWork, run: Sequence[Delivery]) -> list[bool]:
+    """Create or update the documents of these legacy keys in the consumer's transaction, each read and write
+    done once for a run of them; answer each either way."""
+    for chunk in _chunks(run):
+        await _import(deps, uow, chunk)
+    return [True] * len(run)
+
+
+def _chunks(run: Sequence[Delivery]) -> list[list[Delivery]]:
+    """Consecutive deliveries of one site, each legacy key once (a key staged again waits for the next chunk,
+    which sees what this one wrote)."""
+    chunks: list[list[Delivery]] = []
+    keys: set[str] = set()
+    for delivery in run:
+        event = delivery.event
+        if not chunks or event.site_id != chunks[-1][0].event.site_id or event.document.legacy_key in keys:
+            chunks.append([])
+            keys = set()
+        chunks[-1].append(delivery)
+        keys.add(event.document.legacy_key)
+    return chunks
+
+
+async def _import(deps: ContentDeps, uow: ContentUnitOfWork, chunk: list[Delivery]) -> None:
     """Everything is checked before anything is written: a refused document leaves no trace but the refusal."""
+    site_id = chunk[0].event.site_id
+    docs = await uow.repo.documents_by_legacy_keys(site_id, [d.event.document.legacy_key for d in chunk])
+    files = await uow.repo.files_by_blob_keys(site_id, [f.blob_key for d in chunk for f in d.event.document.files])
+    topics = await uow.repo.topic_names()
+    outcomes: list[_Plan | Row | str] = []  # a plan, the unchanged document, or the reason of a refusal
+    for delivery in chunk:
+        staged, doc = delivery.event.document, docs.get(delivery.event.document.legacy_key)
+        if doc is not None and doc.legacy_fingerprint == staged.fingerprint:
+            outcomes.append(doc)
+            continue
+        try:
+            outcomes.append(await _plan(deps, uow, delivery, doc, topics, files))
+        except Refused as refusal:
+            outcomes.append(str(refusal))
+    plans = [p for p in outcomes if isinstance(p, _Plan)]
+    await _adopt_files(uow, site_id, plans, files)
+    await _fill_values(uow, plans, files)
+    published = await _write(uow, site_id, plans)
+    for delivery, outcome in zip(chunk, outcomes, strict=True):
+        with delivery.correlated():
+            await _answer(deps, uow, delivery, outcome, files, published)
+
+
+async def _plan(
+    deps: ContentDeps, uow: ContentUnitOfWork, delivery: Delivery, doc: Row | None, topics: frozenset[str],
+    files: dict[str, Row],
+) -> _Plan:  # fmt: skip
+    """The checks of one staged document, in the order the editor's would fail."""
+    event: LegacyDocumentStaged = delivery.event
+    staged, site_id = event.document, event.site_id
     channel = await _channel(uow, staged.channel_id, site_id)
     if channel is None or channel.kind == "link":
         raise Refused(f"目标站点没有可放入稿件的栏目 {staged.channel_id}")
-    fields = _checked_fields(staged, await uow.repo.topic_names())
+    fields = _checked_fields(staged, topics)
     legacy = list({f.blob_key: f for f in staged.files}.values())[:50]  # one attachment per stored content
-    known = [await _known_file(deps, uow, site_id, f) for f in legacy]
-    files = [row or await _adopt_file(uow, site_id, f, actor) for f, row in zip(legacy, known, strict=True)]
-    adopted = {f.blob_key: row for f, row in zip(legacy, files, strict=True)}
-    public = {f.legacy_url: _public_path(adopted[f.blob_key]) for f in staged.files if f.blob_key in adopted}
-    body = _point_at_platform(staged.body_html, public)
-    # Pictures too: a live document's files are what the public may fetch (the page lists only those not shown).
-    values = fields | {"body_html": sanitize_html(body), "attachment_ids": [f.id for f in files]}
-    if staged.index_number and not await uow.repo.index_number_taken(staged.index_number):
-        values["index_number"] = staged.index_number
-    if staged.validity:
-        values["validity"] = staged.validity
-    return values | {"legacy_key": staged.legacy_key, "legacy_fingerprint": staged.fingerprint}, public
+    for file in legacy:
+        await _check_file(deps, site_id, file, files)
+    actor = Actor(Principal(subject=event.editor, name="网站迁移"))
+    return _Plan(delivery, actor, channel, doc, fields, legacy)
+
+
+async def _check_file(deps: ContentDeps, site_id: str, file: LegacyFile, known: dict[str, Row]) -> None:
+    """A file is an attachment already (stored once per content), or its blob is confirmed there."""
+    if not file.blob_key.startswith(f"sites/{site_id}/"):
+        raise Refused(f"附件 {file.legacy_url} 不在本站点的存储空间中")
+    if file.blob_key not in known and not await deps.blobs.exists(file.blob_key):
+        raise Refused(f"附件 {file.legacy_url} 的文件尚未存入（{file.blob_key}）")
+
+
+async def _adopt_files(uow: ContentUnitOfWork, site_id: str, plans: list[_Plan], files: dict[str, Row]) -> None:
+    """The files the migration copied into the blob store under this site become attachments, one per content
+    (the first document naming a file adopts it), in one statement."""
+    new: dict[str, dict] = {}
+    for plan in plans:
+        for file in plan.files:
+            if file.blob_key not in files and file.blob_key not in new:
+                kind = "image" if file.media_type.startswith("image/") else "file"
+                new[file.blob_key] = {
+                    "site_id": site_id, "kind": kind, "filename": file.filename[:255], "content_type": file.media_type,
+                    "size": file.size, "sha256": file.sha256, "blob_key": file.blob_key, "renditions": {},
+                    "created_by": plan.actor.id,
+                }  # fmt: skip
+    files.update(await uow.repo.insert_files(list(new.values())))
+
+
+async def _fill_values(uow: ContentUnitOfWork, plans: list[_Plan], files: dict[str, Row]) -> None:
+    """Each document's columns: the checked fields, the body pointing at the site's copies, its files, and its
+    legacy 索引号 when no document has it yet (nor one before it in this run)."""
+    taken = await uow.repo.index_numbers_taken([p.delivery.event.document.index_number for p in plans
+                                                if p.delivery.event.document.index_number])  # fmt: skip
+    for plan in plans:
+        staged: LegacyDocument = plan.delivery.event.document
+        adopted = {f.blob_key: files[f.blob_key] for f in plan.files}
+        plan.public = {f.legacy_url: _public_path(adopted[f.blob_key]) for f in staged.files if f.blob_key in adopted}
+        body = _point_at_platform(staged.body_html, plan.public)
+        # Pictures too: a live document's files are what the public may fetch (the page lists only those not shown).
+        values = plan.fields | {"body_html": sanitize_html(body), "attachment_ids": [f.id for f in adopted.values()]}
+        if staged.index_number and staged.index_number not in taken:
+            values["index_number"] = staged.index_number
+            taken.add(staged.index_number)
+        if staged.validity:
+            values["validity"] = staged.validity
+        plan.values = values | {"legacy_key": staged.legacy_key, "legacy_fingerprint": staged.fingerprint}
 
 
 async def _site(uow: ContentUnitOfWork, site_id: str) -> Row:
@@ -120,36 +194,8 @@ def _checked_fields(staged: LegacyDocument, topics: frozenset[str]) -> dict:
     return checked.model_dump(exclude={"submit", "body_html"}, exclude_none=True)
 
 
-async def _known_file(deps: ContentDeps, uow: ContentUnitOfWork, site_id: str, file: LegacyFile) -> Row | None:
-    """The attachment a file already is (stored once per content), or None once its blob is confirmed there."""
-    if not file.blob_key.startswith(f"sites/{site_id}/"):
-        raise Refused(f"附件 {file.legacy_url} 不在本站点的存储空间中")
-    known = await uow.repo.file_by_blob_key(site_id, file.blob_key)
-    if known is None and not await deps.blobs.exists(file.blob_key):
-        raise Refused(f"附件 {file.legacy_url} 的文件尚未存入（{file.blob_key}）")
-    return known
-
-
-async def _adopt_file(uow: ContentUnitOfWork, site_id: str, file: LegacyFile, actor: Actor) -> Row:
-    """The migration copied the file into the blob store under this site: it becomes an attachment."""
-    kind = "image" if file.media_type.startswith("image/") else "file"
-    return await uow.repo.insert_file(
-        {
-            "site_id": site_id, "kind": kind, "filename": file.filename[:255], "content_type": file.media_type,
-            "size": file.size, "sha256": file.sha256, "blob_key": file.blob_key, "renditions": {},
-            "created_by": actor.id,
-        }
-    )  # fmt: skip
-
-
 def _public_path(row: Row) -> str:
     return f"{FILES_URL}/{row.public_id}/{quote(row.filename)}"
-
-
-async def _public_files(uow: ContentUnitOfWork, site_id: str, legacy: list[LegacyFile]) -> dict[str, str]:
-    """Where the files of an unchanged document are public (the URL map asks again on every run)."""
-    rows = {f.legacy_url: await uow.repo.file_by_blob_key(site_id, f.blob_key) for f in legacy}
-    return {url: _public_path(row) for url, row in rows.items() if row is not None}
 
 
 def _point_at_platform(body: str, public: dict[str, str]) -> str:
@@ -160,15 +206,33 @@ def _point_at_platform(body: str, public: dict[str, str]) -> str:
     return body
 
 
-async def _write(uow: ContentUnitOfWork, actor: Actor, site_id: str, doc: Row | None, values: dict) -> Row:
-    if doc is None:
-        values |= {"site_id": site_id, "created_by": actor.id, "updated_by": actor.id}
-        values.setdefault("keywords", [])
-        values.setdefault("subject_words", [])
-        doc = await uow.repo.insert_document(values)
-        add_revision(uow, doc, actor)
-        audit(uow, actor, site_id, "document.imported", "document", doc.id, legacy_key=doc.legacy_key)
-        return doc
+async def _write(uow: ContentUnitOfWork, site_id: str, plans: list[_Plan]) -> dict[int, DocumentPublished]:
+    """The new documents inserted together, and those to publish made live together (the events back, by
+    document, for the answers to emit in order); a document brought before is changed on its own."""
+    new, brought = [p for p in plans if p.doc is None], [p for p in plans if p.doc is not None]
+    rows = [p.values | {"site_id": site_id, "created_by": p.actor.id, "updated_by": p.actor.id} for p in new]
+    for row in rows:
+        row.setdefault("keywords", [])
+        row.setdefault("subject_words", [])
+    inserted = await uow.repo.insert_legacy_documents(rows)
+    for plan in new:
+        plan.doc = doc = inserted[plan.values["legacy_key"]]
+        add_revision(uow, doc, plan.actor)
+        audit(uow, plan.actor, site_id, "document.imported", "document", doc.id, legacy_key=doc.legacy_key)
+    for plan in brought:
+        plan.doc = await _rewrite(uow, plan.actor, site_id, plan.doc, plan.values)
+    created = [Created(p.doc, p.channel, p.actor, p.delivery.event.document.published_at)
+               for p in new if p.delivery.event.publish]  # fmt: skip
+    if not created:
+        return {}
+    live = await go_live_created(uow, await _site(uow, site_id), created)
+    for plan, (doc, _) in zip([p for p in new if p.delivery.event.publish], live, strict=True):
+        plan.doc = doc
+    return {doc.id: event for doc, event in live}
+
+
+async def _rewrite(uow: ContentUnitOfWork, actor: Actor, site_id: str, doc: Row, values: dict) -> Row:
+    """A re-run's changes to a document an earlier run brought (a new revision if its content changed)."""
     changed = {k: v for k, v in values.items() if getattr(doc, k) != v}
     if any(name in CONTENT_FIELDS for name in changed):
         changed["revision"] = doc.revision + 1
@@ -177,6 +241,28 @@ async def _write(uow: ContentUnitOfWork, actor: Actor, site_id: str, doc: Row | 
         add_revision(uow, doc, actor)
     audit(uow, actor, site_id, "document.reimported", "document", doc.id, legacy_key=doc.legacy_key)
     return doc
+
+
+async def _answer(
+    deps: ContentDeps, uow: ContentUnitOfWork, delivery: Delivery, outcome: _Plan | Row | str, files: dict[str, Row],
+    published: dict[int, DocumentPublished],
+) -> None:  # fmt: skip
+    """One staged document's events, under its own correlation: the document's (if it went live) and the answer."""
+    event: LegacyDocumentStaged = delivery.event
+    if isinstance(outcome, str):
+        uow.emit(_refused(event, outcome))
+    elif not isinstance(outcome, _Plan):  # unchanged: where its files are public (the URL map asks on every run)
+        public = {f.legacy_url: _public_path(files[f.blob_key]) for f in event.document.files if f.blob_key in files}
+        uow.emit(_imported(event, outcome, public, changed=False))
+    elif outcome.doc.id in published:
+        uow.emit(published[outcome.doc.id])
+        uow.emit(_imported(event, outcome.doc, outcome.public, changed=True))
+    else:
+        doc = outcome.doc
+        if event.publish:
+            at_hand = AtHand(await _site(uow, event.site_id), outcome.channel)
+            doc = await go_live(uow, deps, outcome.actor, doc, at=event.document.published_at, at_hand=at_hand)
+        uow.emit(_imported(event, doc, outcome.public, changed=True))
 
 
 def _imported(event: LegacyDocumentStaged, doc: Row, files: dict[str, str], *, changed: bool) -> DocumentImported:
@@ -192,30 +278,3 @@ def _refused(event: LegacyDocumentStaged, reason: str) -> ImportRefused:
         site_id=event.site_id, aggregate_id=event.aggregate_id, aggregate_version=event.aggregate_version,
         job_id=event.job_id, legacy_key=event.document.legacy_key, reason=reason,
     )  # fmt: skip
-
-
-async def attach_legacy_domains(uow: ContentUnitOfWork, event: LegacyDomainsClaimed) -> bool:
-    """A migration's legacy hosts become the target site's other domains (a host another site holds stays
-    with it, and the refusal is audited): old links reach the site once DNS points at the platform."""
-    site = await uow.repo.site(event.site_id)
-    if site is None:
-        return False
-    actor = Actor(Principal(subject=event.editor, name="网站迁移"))
-    have = {d.host for d in await uow.repo.domains([site.id])}
-    added = []
-    for host in dict.fromkeys(h.lower() for h in event.domains):
-        owner = await uow.repo.domain(host) if host not in have else None
-        if owner is not None:
-            audit(uow, actor, site.id, "site.legacy_domain_refused", "site", site.id, host=host, owner=owner.site_id)
-        elif host not in have:
-            uow.session.add(SiteDomain(site_id=site.id, host=host, is_main=False))
-            added.append(host)
-    if not added:
-        return True
-    uow.read_once.clear()  # the site's row changes: the imports after this one in the batch read it again
-    site.version += 1
-    await uow.session.flush()
-    snapshot = await site_snapshot(uow.repo, site)
-    uow.emit(SiteUpdated(site_id=site.id, aggregate_id=site.id, aggregate_version=site.version, site=snapshot))
-    audit(uow, actor, site.id, "site.legacy_domains_attached", "site", site.id, domains=added)
-    return True

@@ -6,7 +6,8 @@ pointer, the audit entry and the outbox event commit together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,16 +85,85 @@ async def go_live(
     return doc
 
 
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A document created in this transaction (a migration's), to go live `at` in its channel: never live yet,
+    with no links, placements or public files, which is what lets many go live set-based."""
+
+    doc: Row
+    channel: Row
+    actor: Actor
+    at: datetime
+
+
+async def go_live_created(
+    uow: ContentUnitOfWork, site: Row, created: Sequence[Created]
+) -> list[tuple[Row, DocumentPublished]]:
+    """`go_live` of many documents just created on one site: the same changes, placements, public files, audit
+    and events, each written by one statement for all; the live rows and their events back, for the caller to
+    emit in its order."""
+    changes = [lifecycle.go_live(c.doc, c.at) | _address(c.channel, c.doc, c.at) for c in created]
+    for changed, number in zip(changes, await _index_numbers(uow, site, created), strict=True):
+        if number is not None:
+            changed["index_number"] = number
+    placed = [_primary(c.actor, c.doc, ch["url_path"], c.at) | {"site_id": site.id, "kind": "primary"}
+              for c, ch in zip(created, changes, strict=True)]  # fmt: skip
+    await uow.repo.add_placements(placed)
+    shown = [(c.doc.id, i) for c in created for i in sorted({i for i in [c.doc.cover_id, *c.doc.attachment_ids] if i})]
+    await uow.repo.add_live_files([{"site_id": site.id, "document_id": d, "attachment_id": i} for d, i in shown])
+    docs = await uow.repo.change_created_documents(
+        site.id, [(c.doc, ch) for c, ch in zip(created, changes, strict=True)]
+    )
+    live = []
+    for c, doc in zip(created, docs, strict=True):
+        placements = [await primary_placement_snapshot(uow.repo, site, c.channel, doc)]
+        event = await document_event(uow.repo, DocumentPublished, doc, site=site, placements=placements, links=[])
+        live.append((doc, event))
+        audit(uow, c.actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision,
+              url_path=doc.url_path)  # fmt: skip
+    return live
+
+
+async def _index_numbers(uow: ContentUnitOfWork, site: Row, created: Sequence[Created]) -> list[str | None]:
+    """The 索引号 each document is given (None: it brought its own), in order, one counter upsert per series.
+    A number a document already holds (a migrated one brought it) is passed over for the next: one at a time,
+    the database would refuse the second holder."""
+    numbers: list[str | None] = [None] * len(created)
+    wanting = [i for i, c in enumerate(created) if not c.doc.index_number]
+    while wanting:
+        series = {i: _index_series(site, created[i].channel, created[i].at) for i in wanting}
+        counts = Counter(series.values())
+        serials = {s: iter(await uow.repo.next_values(site.id, f"index:{s[0]}:{s[1]}", n)) for s, n in counts.items()}
+        for i in wanting:
+            numbers[i] = _index_number(*series[i], next(serials[series[i]]))
+        taken = await uow.repo.index_numbers_taken([numbers[i] for i in wanting])
+        wanting = [i for i in wanting if numbers[i] in taken]
+    return numbers
+
+
 async def _permanent_address(uow: ContentUnitOfWork, site: Row, channel: Row, doc: Row, now: datetime) -> Changes:
     """URL and 索引号 are given once, at first publication, and never change (a migrated document may bring its
     索引号 along: it keeps it)."""
-    local = china_time(now)
-    address = {"url_path": f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html", "first_published_at": now}
+    address = _address(channel, doc, now)
     if doc.index_number:
         return address
-    unit = channel.unit_code or site.org_code
-    serial = await uow.repo.next_value(doc.site_id, f"index:{unit}:{local.year}")
-    return address | {"index_number": f"{unit}/{local.year}-{serial:05d}"}
+    unit, year = _index_series(site, channel, now)
+    serial = await uow.repo.next_value(doc.site_id, f"index:{unit}:{year}")
+    return address | {"index_number": _index_number(unit, year, serial)}
+
+
+def _address(channel: Row, doc: Row, now: datetime) -> Changes:
+    local = china_time(now)
+    return {"url_path": f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html", "first_published_at": now}
+
+
+def _index_series(site: Row, channel: Row, now: datetime) -> tuple[str, int]:
+    """The unit and year whose counter numbers a document's 索引号."""
+    return channel.unit_code or site.org_code, china_time(now).year
+
+
+def _index_number(unit: str, year: int, serial: int) -> str:
+    return f"{unit}/{year}-{serial:05d}"
 
 
 def _primary(actor: Actor, doc: Row, url_path: str, now: datetime) -> dict:
