@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 _REGISTRY: dict[str, type[Event]] = {}
+# The in-process bus hands one message's bytes to every group that follows its topic: the last ones parsed are
+# kept, so that each is parsed and validated once, not once per group (the Kafka bus's bytes are never the same).
+RECENT_ENVELOPES = 1024
+_recent: OrderedDict[int, tuple[bytes, CloudEvent]] = OrderedDict()
 
 
 class Event(BaseModel):
@@ -52,6 +57,7 @@ class CloudEvent(BaseModel):
     siteid: str
     correlationid: str | None = None
     data: dict[str, Any]
+    _event: Event | None = PrivateAttr(default=None)  # the typed payload, once decoded (events are frozen)
 
 
 def event_type_registry() -> dict[str, type[Event]]:
@@ -81,10 +87,20 @@ def envelope_bytes(envelope: CloudEvent) -> bytes:
 
 
 def parse_envelope(raw: bytes) -> CloudEvent:
-    return CloudEvent.model_validate_json(raw)
+    """The envelope of a message; the same bytes parsed a moment ago give the same (read-only) envelope."""
+    known = _recent.get(id(raw))
+    if known is not None and known[0] is raw:  # kept with its bytes: an id is not reused while they live
+        return known[1]
+    envelope = CloudEvent.model_validate_json(raw)
+    _recent[id(raw)] = (raw, envelope)
+    if len(_recent) > RECENT_ENVELOPES:
+        _recent.popitem(last=False)
+    return envelope
 
 
 def decode_event(envelope: CloudEvent) -> Event | None:
     """The typed payload, or None when this process does not know the type (newer producer)."""
-    model = _REGISTRY.get(envelope.type)
-    return model.model_validate(envelope.data) if model else None
+    if envelope._event is None:
+        model = _REGISTRY.get(envelope.type)
+        envelope._event = model.model_validate(envelope.data) if model else None
+    return envelope._event

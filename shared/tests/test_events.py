@@ -214,3 +214,16 @@ def test_events_are_validated_and_immutable() -> None:
         EVENTS[0].aggregate_version = 4
     with pytest.raises(ValidationError):
         CloudEvent.model_validate({"id": "1", "source": "/s", "type": "t"})  # no time, siteid, data
+
+
+def test_the_same_bytes_are_parsed_and_decoded_once() -> None:
+    """The in-process bus hands one message's bytes to every group: each parses them to the same envelope and
+    typed event; equal bytes of another message (Kafka's, a group's own copy) are parsed for themselves."""
+    event = SiteUpdated(site_id="hefei", aggregate_id="hefei", aggregate_version=2, site=HEFEI)
+    raw = envelope_bytes(encode_event(event, source="content", correlation_id="相关-1"))
+    first, second = parse_envelope(raw), parse_envelope(raw)
+    assert first is second and decode_event(first) is decode_event(second) == event
+    copy = bytes(bytearray(raw))
+    assert copy == raw and copy is not raw
+    third = parse_envelope(copy)
+    assert third is not first and third.model_dump() == first.model_dump() and decode_event(third) == event
