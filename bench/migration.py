@@ -25,7 +25,18 @@ import httpx
 from rich.table import Table
 
 from bench.common import Target, console, fmt, machine, warn_if_busy, write_json
-from bench.processes import CLIENT_CORE, SERVER_CORE, free_port, pinning_possible, spawn, stop, wait_ready
+from bench.processes import (
+    CLIENT_CORE,
+    CLK_TCK,
+    SERVER_CORE,
+    free_port,
+    pinning_possible,
+    spawn,
+    stat_fields,
+    stop,
+    tree_cpu,
+    wait_ready,
+)
 from bench.rss import memory
 
 RATE = Target(500, True, "documents/s")
@@ -79,7 +90,8 @@ async def run(articles: int, concurrency: int) -> dict:
         token = _operator_token(env)
         async with httpx.AsyncClient(base_url=base, headers={"authorization": f"Bearer {token}"}, timeout=60) as http:
             channel = await _open_sites(http)
-            return await _import(http, platform.pid, articles, channel, f"127.0.0.1:{legacy_port}") | {"pinned": pin}
+            found = await _import(http, platform.pid, articles, channel, f"127.0.0.1:{legacy_port}")
+            return found | {"pinned": pin, "legacy_cpu_s": round(tree_cpu(legacy.pid), 1)}
     finally:
         await stop(platform)
         await stop(legacy)
@@ -107,19 +119,29 @@ async def _import(http: httpx.AsyncClient, pid: int, articles: int, channel: int
             break
         await asyncio.sleep(0.1)
     job_id, began, samples = created.json()["id"], time.perf_counter(), []
+    cpu_before = _cpu(pid)
     while True:
         await asyncio.sleep(1.0)
         job = (await http.get(f"/api/v1/transition/sites/feixi/jobs/{job_id}")).json()
         progress, mem = job["progress"], memory(pid)
+        cpu = {k: round(v - cpu_before[k], 2) for k, v in _cpu(pid).items()}
         samples.append({"s": round(time.perf_counter() - began, 1), "pages": progress["pages"],
-                        "imported": progress["imported"], "rss_mb": round(mem["VmRSS"], 1)})  # fmt: skip
+                        "imported": progress["imported"], "rss_mb": round(mem["VmRSS"], 1), "cpu_s": cpu})  # fmt: skip
         console.print(f"{samples[-1]['s']:>7.1f} s  pages {progress['pages']:>7}  imported {progress['imported']:>7}"
                       f"  RSS {mem['VmRSS']:.0f} MB", highlight=False)  # fmt: skip
         if job["state"] in ("done", "failed", "cancelled"):
             break
-    took = time.perf_counter() - began
+    took, cpu = time.perf_counter() - began, samples[-1]["cpu_s"]
+    per_document = {k: round(1000 * v / max(progress["imported"], 1), 2) for k, v in cpu.items()}
     return {"articles": articles, "state": job["state"], "seconds": round(took, 1), "progress": progress,
-            "documents_per_s": round(progress["imported"] / took, 1), "samples": samples}  # fmt: skip
+            "documents_per_s": round(progress["imported"] / took, 1), "cpu_ms_per_document": per_document,
+            "samples": samples}  # fmt: skip
+
+
+def _cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of the platform: its own process (every thread), and with its children (the analysis pool)."""
+    fields = stat_fields(pid)
+    return {"process": (int(fields[11]) + int(fields[12])) / CLK_TCK, "with_children": tree_cpu(pid)}
 
 
 def report(result: dict) -> None:
@@ -139,6 +161,11 @@ def report(result: dict) -> None:
         f"state {result['state']}; {result['progress']['imported']:,} documents and {result['progress']['files']:,}"
         f" files in {result['seconds']} s = [bold]{result['documents_per_s']} documents/s[/]; "
         f"RSS {min(rss):.0f} → {max(rss):.0f} MB"
+    )
+    cpu = result["cpu_ms_per_document"]
+    console.print(
+        f"platform CPU per document: {cpu['with_children']} ms ({cpu['process']} ms in its own process, the rest in"
+        f" its children); the legacy site used {result['legacy_cpu_s']} CPU s in all"
     )
     console.print(RATE.verdict(result["documents_per_s"]))
 
