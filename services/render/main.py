@@ -19,6 +19,7 @@ from services.render.service.letters_client import LettersClient
 from services.render.service.mirror import MirrorWriter
 from services.render.service.mirror_files import HttpFiles
 from services.render.service.misses import MissCounter
+from services.render.service.page_runs import PageRuns
 from services.render.service.pages import PageBuilder
 from services.render.service.search_client import SearchClient
 from services.render.service.views import ViewCounter
@@ -81,6 +82,7 @@ class RenderRuntime(ServiceRuntime):
             lambda site_id, path: self.pages.page(site_id, path, "std", {}, keep=False),
             self.pages.asset_files(),
             files=self.files,
+            runs=PageRuns(self.pages.builder).build,
         )
         if settings.views_every_seconds:
             self.pages.views = ViewCounter(self.bus, settings.views_every_seconds)

@@ -138,12 +138,14 @@ PLACED_DOCUMENTS = (
 )
 # An article page's entry and what it shows, in one read; the entry is this site's (filtered here, not by the guard,
 # which would filter the document too), its document may be another's. `state` is None when there is no view.
-ARTICLE_AT = (
+_ARTICLE = (
     select(*ENTRY_COLUMNS, *VIEW_COLUMNS)
     .outerjoin(DocumentView, DocumentView.id == PageEntry.document_id)
-    .where(PageEntry.site_id == bindparam(TENANT_SITE), PageEntry.url_path == bindparam("url_path"))
+    .where(PageEntry.site_id == bindparam(TENANT_SITE))
     .execution_options(all_sites=True)
 )
+ARTICLE_AT = _ARTICLE.where(PageEntry.url_path == bindparam("url_path"))
+ARTICLES_AT = _ARTICLE.where(PageEntry.url_path.in_(bindparam("paths", expanding=True)))  # a mirror pass's articles
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -198,6 +200,15 @@ class RenderRepository(RedirectQueries):
     async def article(self, url_path: str) -> Article | None:
         """The entry at a path of this site (ENTRY_COLUMNS) with its document's view (VIEW_COLUMNS)."""
         return (await self.session.execute(ARTICLE_AT, {TENANT_SITE: self.site_id, "url_path": url_path})).first()
+
+    async def articles(self, url_paths: list[str]) -> list[Article]:
+        """article() of each of these paths that has an entry, however many (a mirror pass's), in one read per
+        IN_LIST of them."""
+        rows: list[Article] = []
+        for start in range(0, len(url_paths), IN_LIST):
+            params = {TENANT_SITE: self.site_id, "paths": url_paths[start : start + IN_LIST]}
+            rows += (await self.session.execute(ARTICLES_AT, params)).all()
+        return rows
 
     async def entry(self, url_path: str) -> Entry | None:
         """The entry (ENTRY_COLUMNS) at a path of this site."""

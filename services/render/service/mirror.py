@@ -17,12 +17,14 @@ from shared.tenancy import site_blob_key
 log = get_logger("render.mirror")
 
 PageSource = Callable[[str, str], Awaitable[Page]]  # (site_id, path) → the page as a visitor gets it
+RunSource = Callable[[str, list[str]], Awaitable[dict[str, Page]]]  # the pages of those paths it builds together
 FIXED_PATHS = ("/", "/sitemap.html", "/sitemap.xml", "/robots.txt")
 SHARE_WAIT = 4.0  # seconds waited per second a pass took: the mirror's share of the process stays ≤ 1/5
 # A changed channel's first list pages every pass (a new document lands there), and as many of its deeper ones in
 # turn: every page of a newest-first list shifts when a document is added, and writing all of a 5,000-page
 # channel per pass (each page an OFFSET read) made a bulk import quadratic. Deep pages catch up a few per pass.
 LIST_PAGES_PER_PASS = 10
+RUN = 200  # paths built together (an article's page is ~6 KB: a run's pages are held until written)
 
 
 def mirror_key(site_id: str, path: str) -> str:
@@ -41,10 +43,12 @@ class MirrorWriter:
         assets: dict[str, bytes],
         *,
         files: FileSource | None = None,
+        runs: RunSource | None = None,
         delay: float = 0.2,
     ):
         self.deps = deps
         self.source = source
+        self.runs = runs
         self.assets = assets
         self.files = FileMirror(deps, files)
         self.delay = delay
@@ -107,9 +111,17 @@ class MirrorWriter:
     async def _write_site(self, site_id: str, tags: set[str]) -> None:
         if site_id not in self._with_assets:
             await self.write_assets(site_id)
-        for path in sorted(await self.paths_for(site_id, tags)):
-            await self.write(site_id, path)
+        await self._write_paths(site_id, sorted(await self.paths_for(site_id, tags)))
         await self.files.copy_for(site_id, await self._documents(site_id, tags))
+
+    async def _write_paths(self, site_id: str, paths: list[str]) -> None:
+        """The pages a run source builds together (a pass's articles, a channel's list pages), the others one by
+        one."""
+        for start in range(0, len(paths), RUN):
+            run = paths[start : start + RUN]
+            built = await self.runs(site_id, run) if self.runs is not None else {}
+            for path in run:
+                await self.write(site_id, path, built.get(path))
 
     async def _documents(self, site_id: str, tags: set[str]) -> set[int]:
         if f"site:{site_id}" in tags:
@@ -160,8 +172,9 @@ class MirrorWriter:
         self._wake.set()
         return range(start, end + 1)
 
-    async def write(self, site_id: str, path: str) -> None:
-        page = await self.source(site_id, path)
+    async def write(self, site_id: str, path: str, page: Page | None = None) -> None:
+        if page is None:
+            page = await self.source(site_id, path)
         if path in FIXED_PATHS:
             self._fixed[site_id, path] = page.tags
         key = mirror_key(site_id, path)
@@ -186,7 +199,6 @@ class MirrorWriter:
         before = self.written
         await self.write_assets(site_id)
         everything = {f"site:{site_id}"}
-        for path in sorted(await self.paths_for(site_id, everything)):
-            await self.write(site_id, path)
+        await self._write_paths(site_id, sorted(await self.paths_for(site_id, everything)))
         await self.files.copy_for(site_id, await self._documents(site_id, everything))
         return self.written - before

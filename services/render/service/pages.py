@@ -39,8 +39,7 @@ class PageBuilder:
             if (self.deps.hosts.site(request.site_id) or {}).get("status") == "closed":
                 return await closed_sites.forward(self.deps, uow, request)
             ctx = await site_context(self.deps, uow, request)
-            keys = (f"//{ctx.site['main_domain']}{request.path}", request.path)  # a migration's, an admin's
-            keys = tuple(k for k in keys if ctx.redirects.may_have(k))  # a migrated site's keys name old hosts
+            keys = redirect_keys(ctx, request.path)
             redirect = await uow.repo.first_redirect(keys) if keys else None
             if redirect is not None:
                 tags = {site_tag(ctx.site_id), redirects_tag(ctx.site_id)}
@@ -83,14 +82,13 @@ class PageBuilder:
             entry = await uow.repo.article(path)  # with its document's view: one read
             if entry is not None:
                 return self.article(ctx, entry, entry if entry.state is not None else None)
-        match = _LIST_PAGE.match(path.strip("/") if path.endswith("/") else path.lstrip("/"))
-        channel = ctx.channel_by_path(match["channel"]) if match else None
+        channel, number = list_page(ctx, path)
         if channel is None:
             tags = {site_tag(ctx.site_id), entries_tag(ctx.site_id), redirects_tag(ctx.site_id)}
             return self.error(ctx, 404, ctx.t["not_found"], tags)
         if not path.endswith(("/", ".html")):
             return redirect_page(ctx.url(f"/{channel.path}/"), ctx)
-        return await self.channel(uow, ctx, channel, int(match["n"] or 1), request.params)
+        return await self.channel(uow, ctx, channel, number, request.params)
 
     async def home(self, uow: RenderUnitOfWork, ctx: SiteContext) -> Page:
         blocks = await home_blocks(self.deps, uow, ctx)
@@ -115,7 +113,13 @@ class PageBuilder:
             return await self.catalogue(uow, ctx, channel, params, tags)
         size = self.deps.settings.page_size
         items, total = await uow.repo.listed(channel.path, (number - 1) * size, size)
-        pages = max(1, -(-total // size))
+        return self.listing(ctx, channel, number, items, total)
+
+    def listing(self, ctx: SiteContext, channel: ChannelView, number: int, items: list[Entry], total: int) -> Page:
+        """Page `number` of a list or topic channel: its entries, of `total` listed in all."""
+        snap = channel.snapshot
+        tags = {site_tag(ctx.site_id), list_tag(ctx.site_id, channel.path)}
+        pages = max(1, -(-total // self.deps.settings.page_size))
         if number > pages:
             return self.error(ctx, 404, ctx.t["not_found"], tags)
         context = {
@@ -249,6 +253,20 @@ class PageBuilder:
         s = self.deps.settings
         stale = s.stale_seconds
         return f"public, max-age={s.max_age_seconds}, stale-while-revalidate={stale}, stale-if-error={stale}"
+
+
+def redirect_keys(ctx: SiteContext, path: str) -> tuple[str, ...]:
+    """The keys of a page the site's redirect table may hold: a migration's (with its host), an admin's."""
+    keys = (f"//{ctx.site['main_domain']}{path}", path)
+    return tuple(k for k in keys if ctx.redirects.may_have(k))  # a migrated site's keys name old hosts
+
+
+def list_page(ctx: SiteContext, path: str) -> tuple[ChannelView | None, int]:
+    """The channel whose list page a path is (None: no channel's), and the page's number."""
+    match = _LIST_PAGE.match(path.strip("/") if path.endswith("/") else path.lstrip("/"))
+    if match is None:
+        return None, 1
+    return ctx.channel_by_path(match["channel"]), int(match["n"] or 1)
 
 
 def _until(found: Preview) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.render.main import RenderRuntime
 from services.render.service.mirror import LIST_PAGES_PER_PASS, mirror_key
 from services.render.tests.support import eventually, site, site_ready
-from shared.events.content import DocumentPublished
+from shared.events.content import DocumentPublished, DocumentWithdrawn
 
 HEFEI = site("hefei", "合肥市人民政府", "3401000001", domains=("hefei.gov.cn",))
 
@@ -54,3 +54,35 @@ async def test_a_long_channels_pass_writes_its_first_pages_and_the_deeper_ones_i
     blobs = RenderRuntime.of(app).deps.blobs
     for number in range(2, 24):
         assert await blobs.exists(mirror_key("hefei", f"/zwdt/tzgg/index_{number}.html")), number
+
+
+async def test_pages_built_by_the_run_are_the_pages_built_one_by_one(app, pages, feeder) -> None:
+    """A pass's articles and list pages are read together (one statement for the articles, one per run of a
+    channel's consecutive list pages): each is the page a visitor gets, and what the run cannot build (the home,
+    feeds, the catalogue, a path that is no page) it leaves to the page's own build."""
+    channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    runtime = RenderRuntime.of(app)
+    tzgg = (channels["zwdt/tzgg"], "zwdt/tzgg")
+    docs = [feeder.document(HEFEI, tzgg, f"关于第{n}批政务公开事项的通知") for n in range(13)]  # 3 pages of 5
+    withdrawn = docs[4]
+    await feeder.send(*(feeder.event(DocumentPublished, d) for d in docs))
+    await feeder.send(feeder.event(DocumentWithdrawn, withdrawn, kind="withdraw", reason="内容有误", redirect_url=None))
+
+    async def settled() -> bool:
+        return "内容有误" in (await pages.get(withdrawn.url_path)).text
+
+    await eventually(settled)
+    lists = ["/zwdt/tzgg/", *(f"/zwdt/tzgg/index_{n}.html" for n in (2, 3, 4, 7)), "/zwdt/", "/zwdt/index_2.html"]
+    others = ["/", "/zwdt/tzgg/rss.xml", "/zfxxgk/", "/sitemap.xml", "/zwdt/tzgg/nothing.html"]
+    paths = [*(d.url_path for d in docs), *lists, *others]
+    built = await runtime.mirror.runs("hefei", paths)
+    assert set(built) == {*(d.url_path for d in docs), *lists}
+    for path, page in built.items():
+        alone = await runtime.pages.page("hefei", path, "std", {}, keep=False)
+        assert (page.status, page.body, page.tags) == (alone.status, alone.body, alone.tags), path
+    assert built["/zwdt/tzgg/index_3.html"].status == 200 and built["/zwdt/tzgg/index_4.html"].status == 404
+    assert (
+        withdrawn.title in built[withdrawn.url_path].body.decode()
+        and withdrawn.title not in built["/zwdt/tzgg/"].body.decode()
+    )
