@@ -59,7 +59,8 @@ def entries_tag(site_id: str) -> str:
 
 @dataclass(slots=True)
 class Page:
-    """A finished response: status, body and the raw ASGI headers, computed once."""
+    """A finished response: status, body and the raw ASGI headers, computed once when first sent (the mirror writes
+    a page's body and never sends it: no ETag, dates or CSP to compute for it)."""
 
     status: int
     body: bytes
@@ -68,12 +69,24 @@ class Page:
     cache_control: str = "no-store"
     location: str | None = None
     built_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    etag: str = ""
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     styles: tuple[str, ...] = ()  # the page's inline <style> texts: the only ones its CSP lets run
+    _etag: str | None = field(default=None, init=False, repr=False)
+    _headers: list[tuple[bytes, bytes]] | None = field(default=None, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+    @property
+    def etag(self) -> str:
+        if self._etag is None:
+            self._etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+        return self._etag
+
+    @property
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        """Computed once; a page's own additions (`x-robots-tag`, a cookie) are appended to this list."""
+        if self._headers is None:
+            self._headers = self._compute_headers()
+        return self._headers
+
+    def _compute_headers(self) -> list[tuple[bytes, bytes]]:
         headers = [
             (b"content-type", self.content_type.encode()),
             (b"content-length", str(len(self.body)).encode()),
@@ -88,7 +101,7 @@ class Page:
             headers += page_headers(styles=self.styles)
         else:
             headers.append((b"x-content-type-options", b"nosniff"))
-        self.headers = headers
+        return headers
 
     @property
     def cacheable(self) -> bool:

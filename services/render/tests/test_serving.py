@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import NamedTuple
 
+import pytest
+from jinja2 import UndefinedError
 from prometheus_client import REGISTRY
 
 from services.render.cache import Page, PageCache
 from services.render.main import RenderRuntime
 from services.render.tests.support import eventually, message, site, site_ready
+from services.render.themes import Themes
 from shared.events.content import DocumentPublished, SiteUpdated
 from shared.page_headers import csp_hash
 
@@ -171,3 +175,24 @@ async def test_pages_allow_only_the_platforms_own_assets_and_their_one_inline_st
     assert page.headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert "content-security-policy" in (await pages.get("/no/such/page.html")).headers
     assert (await pages.get("/sitemap.xml")).headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_pages_headers_are_computed_when_first_asked_and_kept() -> None:
+    page = Page(200, "<p>通知公告</p>".encode(), "text/html; charset=utf-8", styles=(":root{--primary:#b3000c}",))
+    headers = dict(page.headers)
+    assert headers[b"etag"].decode() == page.etag and page.etag.startswith('"')
+    assert headers[b"content-length"] == str(len(page.body)).encode() and b"content-security-policy" in headers
+    page.headers.append((b"x-robots-tag", b"noindex"))  # a page's own additions stay with it
+    assert page.headers[-1] == (b"x-robots-tag", b"noindex") and page.etag == headers[b"etag"].decode()
+
+
+class ChannelRef(NamedTuple):
+    title: str
+
+
+def test_a_dicts_keys_and_methods_read_in_a_template_as_jinja_reads_them() -> None:
+    env = Themes().environment("default", "hefei")
+    shown = env.from_string("{{ d.title }}|{{ d.items() | list | length }}|{{ d.get('title') }}|{{ r.title }}")
+    assert shown.render(d={"title": "通知", "items": [1]}, r=ChannelRef("公告")) == "通知|2|通知|公告"
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ d.missing }}").render(d={"title": "通知"})
