@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import trafilatura
 from lxml import etree
+from lxml.cssselect import CSSSelector, SelectorError
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
 CMS_CONTAINERS = (
@@ -79,11 +81,18 @@ def select_text(root: HtmlElement, selector: str | None) -> str | None:
 
 
 def _first(root: HtmlElement, selector: str) -> HtmlElement | None:
-    try:
-        found = root.cssselect(selector)
-    except (etree.XPathError, ValueError, SyntaxError):
-        return None
+    compiled = _compiled(selector)
+    found = compiled(root) if compiled is not None else None
     return found[0] if found else None
+
+
+@lru_cache(maxsize=512)
+def _compiled(selector: str) -> CSSSelector | None:
+    """A selector made XPath once, not once a page (that took as long as the rest of reading an article)."""
+    try:
+        return CSSSelector(selector, translator="html")
+    except (etree.XPathError, ValueError, SyntaxError, SelectorError):  # an operator's rule that is no selector
+        return None
 
 
 def _cleaned(container: HtmlElement, remove: list[str]) -> str:

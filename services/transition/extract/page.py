@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Literal
 
 from lxml import etree
@@ -20,7 +21,7 @@ from lxml.html import HtmlElement, document_fromstring
 from services.transition.extract.content import MainText, SiteRules, main_text, select_text
 from services.transition.extract.decoding import decode_page
 from services.transition.extract.disclosure import read_disclosure
-from services.transition.extract.links import Link, body_links
+from services.transition.extract.links import Link, body_links, page_links
 from services.transition.extract.listing import Entry, list_entries, looks_like_list
 from services.transition.extract.meta import parse_moment, read_meta
 
@@ -48,6 +49,7 @@ class ExtractedPage:
     found_by: str | None = None
     disclosure: dict[str, str] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
+    outlinks: list[str] = field(default_factory=list)  # every same-site page it links to: the crawl's next ones
     entries: list[Entry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -65,16 +67,16 @@ def extract_page(
 ) -> ExtractedPage:
     decoded = decode_page(body, content_type)
     root = whole_document(document_fromstring(decoded.text or "<html></html>"))
+    page = ExtractedPage(url, "other", decoded.encoding, decoded.trusted_label, outlinks=page_links(root, url))
     etree.strip_elements(root, "script", "style", "noscript", etree.Comment, with_tail=False)
-    page = ExtractedPage(url, "other", decoded.encoding, decoded.trusted_label)
-    text = main_text(root, rules, decoded.text)
-    article_chars = len(_plain(text.html)) if text else 0
+    found = cache(lambda: main_text(root, rules, decoded.text))  # only if the page may be an article
     entries = list_entries(root, url)
-    if looks_like_list(root, entries, article_chars):
+    if looks_like_list(root, entries, lambda: _chars(found())):
         page.kind, page.entries = "list", entries
         page.title, page.breadcrumbs = _title(root, None, rules), breadcrumbs(root)
         return page
-    if text is None or article_chars < MIN_ARTICLE_CHARS:
+    text = found()
+    if text is None or _chars(text) < MIN_ARTICLE_CHARS:
         page.problems.append("没有找到正文")
         page.title = _title(root, None, rules)
         return page
@@ -154,6 +156,10 @@ def _labelled_date(root: HtmlElement) -> datetime | None:
 def _labelled_source(root: HtmlElement) -> str | None:
     match = _SOURCE_LABEL.search(" ".join(root.text_content().split()))
     return match[1] if match else None
+
+
+def _chars(text: MainText | None) -> int:
+    return len(_plain(text.html)) if text else 0
 
 
 def _plain(html: str) -> str:

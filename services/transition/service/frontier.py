@@ -59,7 +59,7 @@ class JobFrontier:
                 FrontierUrl.job_id == self.job_id, FrontierUrl.state == "queued"
             )
             rows = list(await uow.session.execute(stmt.order_by(FrontierUrl.seq).limit(limit)))
-            self._validators = {r.url: (r.etag, r.last_modified) for r in rows}
+            self._validators.update((r.url, (r.etag, r.last_modified)) for r in rows if r.etag or r.last_modified)
             urls = [r.url for r in rows]
             if urls:
                 taken = update(FrontierUrl).where(FrontierUrl.job_id == self.job_id, FrontierUrl.url.in_(urls))
@@ -72,6 +72,7 @@ class JobFrontier:
         return self._validators.get(url, (None, None))
 
     async def finished(self, url: str, fetched: Fetched | None, error: str | None) -> None:
+        self._validators.pop(url, None)  # kept from its take until now: the crawl's workers take while others ask
         if fetched is not None and fetched.status == 304:
             self._unchanged.append({"j": self.job_id, "u": url})  # the validators of the fetch before stand
             return

@@ -98,31 +98,37 @@ class Stager:
                 self.batch.suggested[name] = (best.channel.id, best.rule)
         return self._suggested[name] or self.plan.default_channel_id
 
-    async def page(self, fetched: Fetched) -> None:
-        """One answer of the legacy site (the crawl hands over every 200; redirects and dead pages too)."""
-        key = hosted_key(fetched.url)
+    async def page(self, fetched: Fetched) -> list[str] | None:
+        """One answer of the legacy site (the crawl hands over every 200; redirects and dead pages too); an HTML
+        page's links are handed back, so the crawl does not read the page a second time."""
+        key, links = hosted_key(fetched.url), None
         if fetched.status in GONE:
             self._decide(fetched.url, key, "other", "gone", None)
         elif 300 <= fetched.status < 400 and fetched.location:
             target = legacy_link(str(httpx.URL(fetched.url).join(fetched.location)))
             self._decide(fetched.url, key, "other", "mapped", target, reason=f"原站 {fetched.status} 跳转")
         elif fetched.status == 200 and fetched.is_html:
-            await self._html(fetched, key)
+            links = await self._html(fetched, key)
         elif fetched.status != 200:  # no answer (after retries) or one the migration cannot use: the operator sees why
             reason = fetched.error or f"原站答复 {fetched.status}"
             self._decide(fetched.url, key, "other", "unmapped", None, reason=reason)
         self.batch.pages += 1
         if len(self.batch.rows) >= self.deps.settings.stage_batch:
             await self.flush()
+        return links
 
-    async def _html(self, fetched: Fetched, key: str) -> None:
+    async def _html(self, fetched: Fetched, key: str) -> list[str]:
         try:
             page = await asyncio.to_thread(
                 extract_page, fetched.url, fetched.body, fetched.content_type, self.plan.rules
             )
         except UndecodablePage as exc:
             self._decide(fetched.url, key, "other", "unmapped", None, reason=str(exc))
-            return
+            return []
+        await self._decide_html(fetched, key, page)
+        return page.outlinks
+
+    async def _decide_html(self, fetched: Fetched, key: str, page: ExtractedPage) -> None:
         path = urlsplit(fetched.url).path
         if path in ("", "/") or (path.rsplit("/", 1)[-1].startswith(("index.", "default.")) and path.count("/") == 1):
             self._decide(fetched.url, key, "list", "mapped", "/", title=page.title)

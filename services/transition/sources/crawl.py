@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,7 +21,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 from lxml.html import document_fromstring
 
-from services.transition.extract.decoding import decode_page
+from services.transition.extract.decoding import UndecodablePage, decode_page
 from services.transition.extract.links import is_file, page_links
 from services.transition.extract.page import whole_document
 from services.transition.sources.base import Fetched
@@ -29,6 +30,7 @@ USER_AGENT = "SitegroupMigration/1.0 (site migration of a consolidated governmen
 REDIRECTS = (301, 302, 303, 307, 308)
 TRANSIENT = (429, 500, 502, 503, 504)  # asked again, after a pause: old servers stumble under a crawl
 ATTEMPTS = 3
+OnPage = Callable[[Fetched], Awaitable[Iterable[str] | None]]  # the page's links if it read them, else None
 
 
 class Frontier(Protocol):
@@ -89,44 +91,49 @@ class Crawler:
     def __init__(self, client: httpx.AsyncClient, frontier: Frontier, policy: CrawlPolicy) -> None:
         self.client, self.frontier, self.policy = client, frontier, policy
         self.stats = CrawlStats()
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, asyncio.Future[RobotFileParser]] = {}  # read once per origin, by whoever asks first
         self._pacer = Pacer(policy.per_second)
 
-    async def run(
-        self,
-        seeds: Iterable[str],
-        on_page: Callable[[Fetched], Awaitable[None]],
-        cancel: asyncio.Event | None = None,
-    ) -> CrawlStats:
-        """Fetch until the frontier is empty, `max_pages` are done, or `cancel` is set (in-flight ones finish)."""
-        cancel = cancel or asyncio.Event()
+    async def run(self, seeds: Iterable[str], on_page: OnPage, cancel: asyncio.Event | None = None) -> CrawlStats:
+        """Fetch until the frontier is empty, `max_pages` are done, or `cancel` is set (what was taken finishes).
+        `concurrency` workers each take the next URL as soon as their page is done: no page waits for the
+        slowest of a batch."""
+        feed = _Feed(self.frontier, self.policy, cancel or asyncio.Event())
         await self.frontier.add(u for u in seeds if self.in_scope(u))
-        done = 0
-        while not cancel.is_set() and done < self.policy.max_pages:
-            batch = await self.frontier.take(min(self.policy.concurrency, self.policy.max_pages - done))
-            if not batch:
-                break
-            await asyncio.gather(*(self._one(url, on_page) for url in batch))
-            done += len(batch)
+        try:
+            async with asyncio.TaskGroup() as workers:
+                for _ in range(self.policy.concurrency):
+                    workers.create_task(self._work(feed, on_page))
+        except ExceptionGroup as failed:  # the others were stopped: the job fails with the first reason
+            raise failed.exceptions[0] from None
         return self.stats
+
+    async def _work(self, feed: _Feed, on_page: OnPage) -> None:
+        while (url := await feed.next()) is not None:
+            try:
+                await self._one(url, on_page)
+            finally:
+                feed.done()
 
     def in_scope(self, url: str) -> bool:
         parts = urlsplit(url)
         return parts.scheme in ("http", "https") and (parts.hostname or "") in self.policy.hosts
 
-    async def _one(self, url: str, on_page: Callable[[Fetched], Awaitable[None]]) -> None:
-        """Every URL taken ends in on_page (an answer, or why there is none) and then in the frontier."""
+    async def _one(self, url: str, on_page: OnPage) -> None:
+        """Every URL taken ends in on_page (an answer, or why there is none) and then in the frontier; what it
+        links to is queued before it is finished, so a crash never leaves a finished page's links unknown."""
         if not await self._allowed(url):
             self.stats.refused_by_robots += 1
             fetched = Fetched.failed(url, "robots.txt 不允许抓取")
         else:
             fetched = await self._fetch_patiently(url)
         self.stats.statuses[fetched.status] = self.stats.statuses.get(fetched.status, 0) + 1
-        await self._follow(fetched)
         if fetched.status == 200:
             self.stats.fetched += 1
+        links = None
         if fetched.status != 304:  # a redirect, a dead page or a failure is a decision of the URL map too
-            await on_page(fetched)
+            links = await on_page(fetched)
+        await self._follow(fetched, links)
         await self.frontier.finished(url, fetched, fetched.error)
 
     async def _fetch_patiently(self, url: str) -> Fetched:
@@ -159,8 +166,9 @@ class Crawler:
             answer.headers.get("last-modified"), answer.headers.get("location"),
         )  # fmt: skip
 
-    async def _follow(self, fetched: Fetched) -> None:
-        """Queue what the answer points at on the legacy site: a redirect's target, an HTML page's links."""
+    async def _follow(self, fetched: Fetched, links: Iterable[str] | None) -> None:
+        """Queue what the answer points at on the legacy site: a redirect's target, an HTML page's links (those
+        on_page read when it read the page, else read here)."""
         if fetched.status == 304:
             self.stats.unchanged += 1
         elif fetched.status in REDIRECTS and fetched.location:
@@ -169,8 +177,9 @@ class Crawler:
             if self.in_scope(str(target)):
                 await self.frontier.add([str(target)])
         elif fetched.status == 200 and fetched.is_html:
-            root = whole_document(document_fromstring(decode_page(fetched.body, fetched.content_type).text or "<p/>"))
-            links = (u for u in page_links(root, fetched.url) if self.in_scope(u))
+            if links is None:
+                links = _links_of(fetched)
+            links = (u for u in links if self.in_scope(u))
             await self.frontier.add(u for u in links if self.policy.fetch_files or not is_file(u))
 
     async def _allowed(self, url: str) -> bool:
@@ -178,8 +187,8 @@ class Crawler:
         origin = f"{parts.scheme}://{parts.netloc}"
         robots = self._robots.get(origin)
         if robots is None:
-            robots = self._robots[origin] = await self._read_robots(origin)
-        return robots.can_fetch(self.policy.user_agent, url)
+            robots = self._robots[origin] = asyncio.ensure_future(self._read_robots(origin))
+        return (await robots).can_fetch(self.policy.user_agent, url)
 
     async def _read_robots(self, origin: str) -> RobotFileParser:
         """robots.txt once per origin; none (404) allows everything, an unreachable one allows nothing."""
@@ -199,6 +208,55 @@ class Crawler:
         else:
             robots.allow_all = True
         return robots
+
+
+def _links_of(fetched: Fetched) -> list[str]:
+    try:
+        text = decode_page(fetched.body, fetched.content_type).text
+    except UndecodablePage:
+        return []  # reported by whoever reads the page; nothing to follow
+    return page_links(whole_document(document_fromstring(text or "<p/>")), fetched.url)
+
+
+class _Feed:
+    """URLs taken from the frontier a few at a time (a take is a transaction), handed to the workers one by one.
+    An empty frontier ends the crawl only when no page is in hand: one still being read may queue more."""
+
+    def __init__(self, frontier: Frontier, policy: CrawlPolicy, cancel: asyncio.Event) -> None:
+        self.frontier, self.policy, self.cancel = frontier, policy, cancel
+        self.taken: deque[str] = deque()
+        self.handed = self.in_hand = self.finished = 0
+        self._empty_after = -1  # pages finished when the frontier was last found empty
+        self._take = asyncio.Lock()
+        self._change = asyncio.Event()
+
+    async def next(self) -> str | None:
+        while True:
+            if self.taken:  # taken URLs are finished even after a cancel: a memory frontier has no other copy
+                self.handed, self.in_hand = self.handed + 1, self.in_hand + 1
+                return self.taken.popleft()
+            if self.cancel.is_set() or self.handed >= self.policy.max_pages:
+                return None
+            if self._empty_after != self.finished:  # a page finished since: it may have queued more
+                async with self._take:
+                    if not self.taken and self._empty_after != self.finished:
+                        await self._refill()
+                continue
+            if not self.in_hand:
+                return None
+            self._change.clear()
+            await self._change.wait()
+
+    async def _refill(self) -> None:
+        finished = self.finished
+        limit = min(self.policy.concurrency, self.policy.max_pages - self.handed)
+        self.taken.extend(await self.frontier.take(limit))
+        if not self.taken:
+            self._empty_after = finished
+
+    def done(self) -> None:
+        self.in_hand, self.finished = self.in_hand - 1, self.finished + 1
+        self._change.set()
 
 
 class MemoryFrontier:

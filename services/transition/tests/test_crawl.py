@@ -130,3 +130,35 @@ def _kept(pages: list[Fetched]):  # noqa: ANN202 - the crawl's on_page
         pages.append(fetched)
 
     return keep
+
+
+async def test_a_slow_page_holds_up_no_other_and_the_links_on_page_read_are_followed() -> None:
+    """Workers take the next URL as soon as their page is done (no batch waits for its slowest); the links the
+    reader of a page hands back are what is followed, the page not parsed again."""
+
+    async def site(request: Request) -> Response:
+        path = request.url.path
+        if path == "/":
+            return HTMLResponse(
+                '<a href="/slow.html">慢</a>' + "".join(f'<a href="/{n}.html">{n}</a>' for n in range(8))
+            )
+        if path == "/slow.html":
+            await asyncio.sleep(0.5)
+        return HTMLResponse(f'<h1>{path}</h1><a href="/never.html">不读</a>')
+
+    order: list[str] = []
+
+    async def read(fetched: Fetched) -> list[str] | None:
+        order.append(urlsplit(fetched.url).path)
+        if fetched.url.endswith("/"):
+            return None  # not read: the crawl reads the home page's links itself
+        return [] if "-told" in fetched.url else [fetched.url.replace(".html", "-told.html")]
+
+    with serve_on_port(Starlette(routes=[Route("/{path:path}", site)])) as base:
+        async with httpx.AsyncClient(transport=Http11Transport()) as client:
+            await crawler(client, MemoryFrontier(), concurrency=2, per_second=0).run([f"{base}/"], read)
+    assert order[0] == "/" and order[-1] == "/slow-told.html" and "/never.html" not in order
+    assert order.index("/slow.html") > order.index("/7-told.html")  # 16 pages went by while it was read
+    assert sorted(order) == sorted(
+        ["/", "/slow.html", "/slow-told.html", *(f"/{n}{s}.html" for n in range(8) for s in ("", "-told"))]
+    )

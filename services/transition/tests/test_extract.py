@@ -117,22 +117,40 @@ def test_the_disclosure_table_in_its_usual_layouts() -> None:
 
 
 def test_a_column_list_is_a_list_with_its_entries_and_an_article_stays_an_article() -> None:
-    items = "".join(
-        f'<li><a href="./202603/t2026030{d}_{d}.html" title="合肥市生态环境局关于第{d}批排污许可证核发情况的公告">'
-        f"合肥市生态环境局关于第{d}批排污许可证…</a><span>2026-03-0{d}</span></li>"
-        for d in range(1, 9)
-    )
-    listing = f"""<html><head><title>通知公告_合肥市生态环境局</title></head><body>
-      <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xwzx/">新闻中心</a> &gt;
-        <a href="./">通知公告</a></div>
-      <ul class="list">{items}</ul><div class="page">共 5 页 <a href="index_1.html">下一页</a></div></body></html>"""
-    found = extract_page("https://sthjj.hefei.gov.cn/xwzx/tzgg/index.html", listing.encode())
+    found = extract_page("https://sthjj.hefei.gov.cn/xwzx/tzgg/index.html", _column_list().encode())
     assert found.kind == "list" and len(found.entries) == 8 and found.breadcrumbs == ["新闻中心", "通知公告"]
     first = found.entries[0]
     assert first.url == "https://sthjj.hefei.gov.cn/xwzx/tzgg/202603/t20260301_1.html"
     assert first.title == "合肥市生态环境局关于第1批排污许可证核发情况的公告" and first.date == datetime(2026, 3, 1)
     article = page("shanxi-gov-article-with-meta.html")  # it has "相关阅读" lists too
     assert extract_page("http://www.shanxi.gov.cn/yw/a.shtml", article).kind == "article"
+
+
+def test_a_paged_list_is_told_without_looking_for_its_text_and_gives_the_crawl_its_links(monkeypatch) -> None:
+    """A list's page has no CMS container: finding its text would be trafilatura's (~12 ms), and is not needed."""
+
+    def no_trafilatura(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("trafilatura asked for a list page")
+
+    monkeypatch.setattr("services.transition.extract.content.trafilatura.extract", no_trafilatura)
+    markup = _column_list().replace("</body>", '<a href="https://www.gov.cn/">中国政府网</a></body>')
+    found = extract_page("https://sthjj.hefei.gov.cn/xwzx/tzgg/index.html", markup.encode())
+    assert found.kind == "list" and found.outlinks[:3] == [
+        "https://sthjj.hefei.gov.cn/", "https://sthjj.hefei.gov.cn/xwzx/", "https://sthjj.hefei.gov.cn/xwzx/tzgg/"
+    ]  # fmt: skip
+    assert found.outlinks[3:] == [e.url for e in found.entries] + ["https://sthjj.hefei.gov.cn/xwzx/tzgg/index_1.html"]
+
+
+def _column_list() -> str:
+    items = "".join(
+        f'<li><a href="./202603/t2026030{d}_{d}.html" title="合肥市生态环境局关于第{d}批排污许可证核发情况的公告">'
+        f"合肥市生态环境局关于第{d}批排污许可证…</a><span>2026-03-0{d}</span></li>"
+        for d in range(1, 9)
+    )
+    return f"""<html><head><title>通知公告_合肥市生态环境局</title></head><body>
+      <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xwzx/">新闻中心</a> &gt;
+        <a href="./">通知公告</a></div>
+      <ul class="list">{items}</ul><div class="page">共 5 页 <a href="index_1.html">下一页</a></div></body></html>"""
 
 
 def test_links_of_a_body_are_absolute_and_sorted_by_kind() -> None:
