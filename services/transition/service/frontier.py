@@ -22,6 +22,23 @@ _FINISHED = update(_TABLE).where(_THIS).values(
     error=bindparam("error"),
 )  # fmt: skip
 _UNCHANGED = update(_TABLE).where(_THIS).values(state="done", status=304, error=None)
+# A take's statements, built once (bound per take): building and compiling them was most of a take's cost
+_FOUND = {
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(),
+}
+_QUEUED = (
+    select(_TABLE.c.url, _TABLE.c.etag, _TABLE.c.last_modified)
+    .where(_TABLE.c.job_id == bindparam("j"), _TABLE.c.state == "queued")
+    .order_by(_TABLE.c.seq)
+    .limit(bindparam("n"))
+)
+_TAKEN = (
+    update(_TABLE)
+    .where(_TABLE.c.job_id == bindparam("j"), _TABLE.c.url.in_(bindparam("urls", expanding=True)))
+    .values(state="taken")
+)
+RECENT = 10_000  # URLs found lately, not written again: every page links its column's index and the home page
 
 
 class JobFrontier:
@@ -32,6 +49,7 @@ class JobFrontier:
         self._unchanged: list[dict[str, Any]] = []
         self._validators: dict[str, tuple[str | None, str | None]] = {}
         self._found: dict[str, int] = {}  # URL → the order it was found in, until the next take writes it
+        self._recent: dict[str, None] = {}  # found in this run (written, or in _found): the last RECENT of them
 
     async def open(self, seeds: Iterable[str]) -> bool:
         """Resume (queued or taken URLs remain: True) or begin again from the seeds and everything known."""
@@ -48,22 +66,21 @@ class JobFrontier:
     async def add(self, urls: Iterable[str]) -> None:
         """Kept until the next take, which writes them with what finished: one transaction per round."""
         for url in urls:
-            if len(url) <= 1000 and url not in self._found:
+            if len(url) <= 1000 and url not in self._recent:
                 self._seq += 1
                 self._found[url] = self._seq
+                self._recent[url] = None
+                if len(self._recent) > RECENT:
+                    del self._recent[next(iter(self._recent))]  # the oldest: a dict keeps insertion order
 
     async def take(self, limit: int) -> list[str]:
         async with self.deps.platform_uow() as uow:
             await self._flush(uow)
-            stmt = select(FrontierUrl.url, FrontierUrl.etag, FrontierUrl.last_modified).where(
-                FrontierUrl.job_id == self.job_id, FrontierUrl.state == "queued"
-            )
-            rows = list(await uow.session.execute(stmt.order_by(FrontierUrl.seq).limit(limit)))
+            rows = list(await uow.session.execute(_QUEUED, {"j": self.job_id, "n": limit}))
             self._validators.update((r.url, (r.etag, r.last_modified)) for r in rows if r.etag or r.last_modified)
             urls = [r.url for r in rows]
             if urls:
-                taken = update(FrontierUrl).where(FrontierUrl.job_id == self.job_id, FrontierUrl.url.in_(urls))
-                await uow.session.execute(taken.values(state="taken"))
+                await uow.session.execute(_TAKEN, {"j": self.job_id, "urls": urls})
             await uow.commit()
         return urls
 
@@ -103,9 +120,8 @@ class JobFrontier:
         """Found URLs and unchanged (304) ones: nothing to stage, so written with each take."""
         found, self._found = self._found, {}
         if found:
-            dialect = postgresql if uow.session.bind.dialect.name == "postgresql" else sqlite
             rows = [{"job_id": self.job_id, "url": url, "state": "queued", "seq": seq} for url, seq in found.items()]
-            await uow.session.execute(dialect.insert(FrontierUrl).values(rows).on_conflict_do_nothing())
+            await uow.session.execute(_FOUND[uow.session.bind.dialect.name], rows)
         unchanged, self._unchanged = self._unchanged, []
         if unchanged:
             await uow.session.execute(_UNCHANGED, unchanged)
