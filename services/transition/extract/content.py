@@ -49,19 +49,26 @@ class SiteRules:
     remove: list[str] = field(default_factory=list)  # inside the body: share buttons, "打印本页", QR codes
 
 
+class TextToGuess(Exception):  # noqa: N818 - a state, not an error: the caller asks again, letting it guess
+    """Neither rules nor a CMS container found the text, and guessing was not allowed: trafilatura takes tens of
+    milliseconds a page, which a caller on the event loop asks for in a thread."""
+
+
 @dataclass(frozen=True, slots=True)
 class MainText:
     html: str
     found_by: str  # "rules", the CMS container's selector, or "trafilatura"
 
 
-def main_text(root: HtmlElement, rules: SiteRules | None, source_html: str) -> MainText | None:
+def main_text(root: HtmlElement, rules: SiteRules | None, source_html: str, guess: bool = True) -> MainText | None:
     if rules and rules.body and (found := _first(root, rules.body)) is not None:
         return MainText(_cleaned(found, rules.remove), "rules")
     for selector in CMS_CONTAINERS:
         found = _first(root, selector)
         if found is not None and len(found.text_content().strip()) >= 10:
             return MainText(_cleaned(found, rules.remove if rules else []), selector)
+    if not guess:
+        raise TextToGuess
     extracted = trafilatura.extract(
         source_html, output_format="html", include_images=True, include_tables=True, include_links=True,
         favor_precision=True, with_metadata=False,

@@ -63,13 +63,14 @@ class ExtractedPage:
 
 
 def extract_page(
-    url: str, body: bytes, content_type: str | None = None, rules: SiteRules | None = None
+    url: str, body: bytes, content_type: str | None = None, rules: SiteRules | None = None, *, guess: bool = True
 ) -> ExtractedPage:
+    """`guess=False`: TextToGuess is raised rather than trafilatura run (content.py), for a caller on the loop."""
     decoded = decode_page(body, content_type)
     root = whole_document(document_fromstring(decoded.text or "<html></html>"))
     page = ExtractedPage(url, "other", decoded.encoding, decoded.trusted_label, outlinks=page_links(root, url))
     etree.strip_elements(root, "script", "style", "noscript", etree.Comment, with_tail=False)
-    found = cache(lambda: main_text(root, rules, decoded.text))  # only if the page may be an article
+    found = cache(lambda: main_text(root, rules, decoded.text, guess))  # only if the page may be an article
     entries = list_entries(root, url)
     if looks_like_list(root, entries, lambda: _chars(found())):
         page.kind, page.entries = "list", entries

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.transition.extract import SiteRules, decode_page, extract_page
+from services.transition.extract import SiteRules, TextToGuess, decode_page, extract_page
 from services.transition.extract.disclosure import read_disclosure
 from services.transition.extract.links import body_links
 from services.transition.extract.page import whole_document
@@ -139,6 +139,18 @@ def test_a_paged_list_is_told_without_looking_for_its_text_and_gives_the_crawl_i
         "https://sthjj.hefei.gov.cn/", "https://sthjj.hefei.gov.cn/xwzx/", "https://sthjj.hefei.gov.cn/xwzx/tzgg/"
     ]  # fmt: skip
     assert found.outlinks[3:] == [e.url for e in found.entries] + ["https://sthjj.hefei.gov.cn/xwzx/tzgg/index_1.html"]
+
+
+def test_a_page_without_rules_or_a_known_container_is_guessed_only_when_allowed() -> None:
+    """The stager reads pages on the event loop and hands to a thread only those trafilatura must guess."""
+    text = "".join(
+        f"<p>第{n}段：县政府召开常务会议，研究部署防汛抗旱、安全生产和民生实事等重点工作。</p>" for n in range(6)
+    )
+    markup = f"<html><head><title>县政府常务会议</title></head><body><div class='main'>{text}</div></body></html>"
+    with pytest.raises(TextToGuess):
+        extract_page("http://www.feixi.gov.cn/a.html", markup.encode(), guess=False)
+    found = extract_page("http://www.feixi.gov.cn/a.html", markup.encode())
+    assert found.kind == "article" and found.found_by == "trafilatura" and "常务会议" in found.body_html
 
 
 def _column_list() -> str:
