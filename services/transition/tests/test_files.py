@@ -37,6 +37,20 @@ async def test_files_are_copied_once_and_refused_with_reasons(tmp_path: Path) ->
     assert len(stored) == 2  # 10.pdf once, 20.pdf; nothing of the refused ones
 
 
+async def test_a_file_past_what_is_held_in_memory_goes_through_a_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("services.transition.sources.files.HELD_IN_MEMORY", 10)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # where the spilled download is written, then removed
+    blobs = create_blob_store(f"file://{tmp_path / 'blobs'}")
+    monkeypatch.setattr(blobs, "put", None)  # not kept from memory: copied in from the file
+    app, _ = legacy_site(30)
+    with serve_on_port(app) as base:
+        async with httpx.AsyncClient() as client:
+            copied = await FileCopier(client, blobs, "feixi", max_bytes=1024).copy(f"{base}/u/20.pdf")
+    assert isinstance(copied, CopiedFile) and copied.media_type == "application/pdf" and copied.size > 10
+    assert await blobs.get(copied.blob_key) == b"%PDF-1.4 /u/20.pdf %%EOF"
+    assert not list(tmp_path.glob("migration-file-*"))
+
+
 def test_names_come_from_the_path_or_the_download_scripts_parameter() -> None:
     from services.transition.sources.files import filename_of
 
