@@ -114,6 +114,11 @@ def _count_statement(shape: tuple[bool, ...]) -> Select[Any]:
     return select(func.count()).select_from(inner).execution_options(site_bound=True)  # the inner one filters
 
 
+# How many entries a channel lists (with its subchannels'): a count, not the window of a page's statement, which
+# sorts every entry of the channel (a mirror pass asks this of each channel it writes).
+LISTED_TOTAL = site_bound(select(func.count()).where(PageEntry.listed.is_(True), _under_bound()), PageEntry)
+
+
 @functools.cache
 def _newest_statement() -> Select[Any]:
     """The newest entries of each of several channels (exactly those channels), `limit` of each: one statement."""
@@ -228,6 +233,11 @@ class RenderRepository(RedirectQueries):
             return [], 0
         total = await self.session.scalar(_count_statement(filters.shape), params)
         return [], int(total or 0)
+
+    async def listed_total(self, path: str) -> int:
+        """How many entries listed() pages through under a channel."""
+        params = {TENANT_SITE: self.site_id, "path": path, "prefix": path + "/", "prefix_len": len(path) + 1}
+        return int(await self.session.scalar(LISTED_TOTAL, params) or 0)
 
     async def newest_by_channel(self, paths: list[str], limit: int) -> dict[str, list[Entry]]:
         """Each channel's own newest `limit` listed entries (not its subchannels'), newest first, by channel path."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import make_dataclass
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -17,7 +19,13 @@ from services.render.service.context import RenderUnitOfWork
 _UPCOMING: ContextVar[frozenset[int]] = ContextVar("render_upcoming_documents", default=frozenset())
 _IN_SESSION = "render.document_reads"  # where a transaction keeps its reads (session.info lives as long as it)
 _ENTRY_VALUES = [c for c in PageEntry.__table__.columns if c.key != "id"]
+_VIEW_VALUES = list(DocumentView.__table__.columns)
 _INSERT_ENTRIES = insert(PageEntry)
+_INSERT_VIEWS = insert(DocumentView)
+# What this transaction creates, as plain rows (no ORM instance to instrument, no session to flush them one by one):
+# the same attributes as the models', written by one INSERT each just before the commit.
+NewEntry = make_dataclass("NewEntry", [(c.key, Any, None) for c in _ENTRY_VALUES], slots=True)
+NewView = make_dataclass("NewView", [(c.key, Any, None) for c in _VIEW_VALUES], slots=True)
 
 
 @contextmanager
@@ -38,13 +46,20 @@ class DocumentReads:
 
     def __init__(self, uow: RenderUnitOfWork) -> None:
         self.uow = uow
-        self.views: dict[int, DocumentView | None] = {}
-        self.entries: dict[int, list[PageEntry]] = {}
-        self._added: dict[tuple[str, str], PageEntry] = {}  # by (site, path), which is unique
+        self.views: dict[int, Any] = {}  # a DocumentView read, a NewView created, or None
+        self.entries: dict[int, list[Any]] = {}  # PageEntry rows read and NewEntry rows created
+        self._added: dict[tuple[str, str], Any] = {}  # NewEntry by (site, path), which is unique
+        self._new_views: list[Any] = []
         uow.before_commit(self._write_added)
 
-    def add(self, entry: PageEntry) -> None:
+    def add(self, entry: Any) -> None:
         self._added[entry.site_id, entry.url_path] = entry
+
+    def new_view(self, document_id: int, site_id: str) -> Any:
+        """A view for a document the renderer has not seen, written before the commit with the batch's others."""
+        view = self.views[document_id] = NewView(id=document_id, site_id=site_id)
+        self._new_views.append(view)
+        return view
 
     def drop_added(self, entry: PageEntry) -> bool:
         """Forget an entry added in this transaction (True); False when it is in the database."""
@@ -55,8 +70,11 @@ class DocumentReads:
         return True
 
     async def _write_added(self) -> None:
+        views = [{c.key: getattr(v, c.key) for c in _VIEW_VALUES} for v in self._new_views]
         rows = [{c.key: getattr(e, c.key) for c in _ENTRY_VALUES} for e in self._added.values()]
-        self._added = {}
+        self._added, self._new_views = {}, []
+        if views:
+            await self.uow.execute(_INSERT_VIEWS, views)
         if rows:
             await self.uow.execute(_INSERT_ENTRIES, rows)
 

@@ -154,7 +154,7 @@ class MirrorWriter:
         base = f"/{channel_path}/"
         if kind not in ("list", "topic"):
             return {base}
-        _, total = await uow.repo.listed(channel_path, 0, 1)
+        total = await uow.repo.listed_total(channel_path)
         pages = max(1, -(-total // self.deps.settings.page_size))
         numbers = [*range(2, min(pages, LIST_PAGES_PER_PASS) + 1), *self._deeper(site_id, channel_path, pages)]
         return {base, f"{base}rss.xml", *(f"{base}index_{n}.html" for n in numbers)}

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import delete
 
 from services.render.cache import SITE_GROUP_TAG, entries_tag, list_tags, site_tag
-from services.render.models import ChannelView, DocumentView, PageEntry, SiteView
+from services.render.models import ChannelView, PageEntry, SiteView
 from services.render.service.context import RenderDeps, RenderUnitOfWork
-from services.render.service.document_reads import DocumentReads, document_reads
+from services.render.service.document_reads import DocumentReads, NewEntry, document_reads
 from services.render.themes import file_path
 from shared.events.content import (
     ChannelDeleted,
@@ -81,9 +81,7 @@ class Projection:
         state, notice, redirect_url = _state_of(event)
         snapshot = doc.model_dump(mode="json")
         if view is None:
-            view = DocumentView(id=doc.id, site_id=doc.site_id, version=event.aggregate_version, snapshot=snapshot)
-            uow.session.add(view)
-            reads.views[doc.id] = view
+            view = reads.new_view(doc.id, doc.site_id)
         view.version, view.snapshot = event.aggregate_version, snapshot
         view.state, view.notice, view.redirect_url = state, notice, redirect_url
         tags = {f"doc:{doc.id}"} | await _place(uow, event, reads, listed=state == PublicState.LIVE)
@@ -158,9 +156,9 @@ async def _place(uow: RenderUnitOfWork, event: DocumentEvent, reads: DocumentRea
     for placement in removed:
         tags |= list_tags(placement.site_id, placement.channel_path) | {entries_tag(placement.site_id)}
     listing = listing_fields(doc)
-    kept: list[PageEntry] = []
+    kept: list[Any] = []
     for key, p in wanted.items():
-        entry = existing.get(key) or PageEntry(site_id=p.site_id, url_path=p.url_path, document_id=doc.id)
+        entry = existing.get(key) or NewEntry(site_id=p.site_id, url_path=p.url_path, document_id=doc.id)
         entry.owner_site_id, entry.channel_id, entry.channel_path, entry.kind = (
             doc.site_id,
             p.channel_id,
