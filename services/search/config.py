@@ -11,6 +11,11 @@ from pydantic_settings import SettingsConfigDict
 from shared.config import ServiceSettings
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a process pinned to one core has none to spare for a worker)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class SearchSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="SEARCH_", extra="ignore")
 
@@ -32,7 +37,7 @@ class SearchSettings(ServiceSettings):
     max_offset: int = Field(1000, ge=10, description="deepest relevance page; sort=date pages on with a cursor")
     index_batch: int = Field(200, ge=1, le=5000, description="entries the indexer takes per engine commit")
     analysis_workers: int = Field(
-        default_factory=lambda: min(2, (os.cpu_count() or 1) - 1),
+        default_factory=lambda: min(2, usable_cores() - 1),
         ge=0,
         le=16,
         description="processes that segment and spell documents for the index (0: the service's own process)",

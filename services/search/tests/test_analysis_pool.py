@@ -62,3 +62,14 @@ async def test_a_lost_worker_is_replaced_and_nothing_is_left_unindexed(app, api,
     assert worker_pids(app) and not set(worker_pids(app)) & set(lost)
     await found(api, "参保 缴费", "城乡居民医保参保缴费通知")
     await found(api, "营商环境", "优化营商环境工作要点")
+
+
+def test_workers_by_default_only_where_the_process_has_a_core_to_spare(monkeypatch) -> None:
+    """A process pinned to one core (taskset, a container's cpuset) analyses in-process: a worker on the same core
+    would only add the copying of every batch to and from it."""
+    from services.search.config import SearchSettings
+
+    monkeypatch.delenv("SEARCH_ANALYSIS_WORKERS")  # the test run's own choice (conftest.py): none
+    for cores, workers in (({0}, 0), ({0, 1}, 1), (set(range(8)), 2)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, cores=cores: cores)
+        assert SearchSettings().analysis_workers == workers, cores
