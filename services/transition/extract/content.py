@@ -10,6 +10,7 @@ site with neither rules nor a known CMS.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,15 +59,16 @@ class TextToGuess(Exception):  # noqa: N818 - a state, not an error: the caller 
 class MainText:
     html: str
     found_by: str  # "rules", the CMS container's selector, or "trafilatura"
+    element: HtmlElement | None = field(default=None, compare=False, repr=False)  # html's parent, its links read there
 
 
 def main_text(root: HtmlElement, rules: SiteRules | None, source_html: str, guess: bool = True) -> MainText | None:
     if rules and rules.body and (found := _first(root, rules.body)) is not None:
-        return MainText(_cleaned(found, rules.remove), "rules")
+        return _main(_cleaned(found, rules.remove), "rules")
     for selector in CMS_CONTAINERS:
         found = _first(root, selector)
         if found is not None and len(found.text_content().strip()) >= 10:
-            return MainText(_cleaned(found, rules.remove if rules else []), selector)
+            return _main(_cleaned(found, rules.remove if rules else []), selector)
     if not guess:
         raise TextToGuess
     extracted = trafilatura.extract(
@@ -77,7 +79,11 @@ def main_text(root: HtmlElement, rules: SiteRules | None, source_html: str, gues
         return None
     body = fragment_fromstring(extracted, create_parent="div")
     inner = body.find(".//body")
-    return MainText(_cleaned(inner if inner is not None else body, []), "trafilatura")
+    return _main(_cleaned(inner if inner is not None else body, []), "trafilatura")
+
+
+def _main(cleaned: tuple[str, HtmlElement], found_by: str) -> MainText:
+    return MainText(cleaned[0], found_by, cleaned[1])
 
 
 def select_text(root: HtmlElement, selector: str | None) -> str | None:
@@ -102,9 +108,11 @@ def _compiled(selector: str) -> CSSSelector | None:
         return None
 
 
-def _cleaned(container: HtmlElement, remove: list[str]) -> str:
-    """The container's children as HTML, without scripts, forms, hidden blocks and what the rules remove."""
-    container = fragment_fromstring(tostring(container, encoding="unicode"))  # a copy: the page stays whole
+def _cleaned(container: HtmlElement, remove: list[str]) -> tuple[str, HtmlElement]:
+    """The container's children as HTML, without scripts, forms, hidden blocks and what the rules remove (and
+    the cleaned copy they were written from)."""
+    container = copy.deepcopy(container)  # the page stays whole (libxml2 copies: no writing out and parsing back)
+    container.tail = None
     doomed = [e for e in container.iter(*DROPPED)]
     doomed += [e for e in container.iter() if isinstance(e.tag, str) and _HIDDEN.search(e.get("style") or "")]
     for selector in remove:
@@ -117,4 +125,4 @@ def _cleaned(container: HtmlElement, remove: list[str]) -> str:
             element.drop_tree()
     etree.strip_elements(container, etree.Comment, with_tail=False)
     inner = (container.text or "") + "".join(tostring(child, encoding="unicode") for child in container)
-    return inner.strip()
+    return inner.strip(), container

@@ -29,7 +29,11 @@ def body_links(body_html: str, page_url: str) -> list[Link]:
     """Every link and image of a body, in order, once each."""
     if not body_html.strip():
         return []
-    container = fragment_fromstring(body_html, create_parent="div")
+    return links_in(fragment_fromstring(body_html, create_parent="div"), page_url)
+
+
+def links_in(container: HtmlElement, page_url: str) -> list[Link]:
+    """body_links of a body already parsed (the extraction's cleaned copy of it)."""
     seen: dict[str, Link] = {}
     for element in container.iter("a", "img"):
         raw = (element.get("href") if element.tag == "a" else element.get("src")) or ""

@@ -21,7 +21,7 @@ from lxml.html import HtmlElement, document_fromstring
 from services.transition.extract.content import MainText, SiteRules, main_text, select_text
 from services.transition.extract.decoding import decode_page
 from services.transition.extract.disclosure import read_disclosure
-from services.transition.extract.links import Link, body_links, page_links
+from services.transition.extract.links import Link, body_links, links_in, page_links
 from services.transition.extract.listing import Entry, list_entries, looks_like_list
 from services.transition.extract.meta import parse_moment, read_meta
 
@@ -116,7 +116,7 @@ def _describe(page: ExtractedPage, root: HtmlElement, text: MainText, rules: Sit
     page.column = meta.get("column") or (page.breadcrumbs[-1] if page.breadcrumbs else None)
     page.keywords = meta.keywords
     page.disclosure = disclosure.values
-    page.links = body_links(text.html, page.url)
+    page.links = links_in(text.element, page.url) if text.element is not None else body_links(text.html, page.url)
     if not page.title:
         page.problems.append("没有找到标题")
     if page.published_at is None:
