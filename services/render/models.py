@@ -75,7 +75,8 @@ class PageEntry(TenantScoped, Base):
     __tablename__ = "page_entries"
     __table_args__ = (
         UniqueConstraint("site_id", "url_path", name="uq_page_entries_site_path"),
-        Index("ix_page_entries_channel_time", "site_id", "channel_path", "published_at"),
+        # A list page is the next rows of this index, and its count is read from the index alone.
+        Index("ix_page_entries_channel_listed_time", "site_id", "channel_path", "listed", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

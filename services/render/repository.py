@@ -4,119 +4,25 @@ the statements every page runs are built once and bound to the site instead (`si
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.render.list_queries import ENTRY_COLUMNS, Entry, ListQueries
 from services.render.models import ChannelView, DocumentView, PageEntry, Preview, SiteView, ThemeSettings
 from services.render.redirect_queries import RedirectQueries
 from shared.clock import CHINA
 from shared.tenancy import TENANT_SITE, site_bound
 
 IN_LIST = 1000  # ids of one IN (…) list: well below either database's limit of bound parameters
-# What lists, articles and feeds read of an entry: plain rows, no ORM identity map to fill on the hot path.
-ENTRY_COLUMNS = (
-    PageEntry.id,
-    PageEntry.document_id,
-    PageEntry.channel_id,
-    PageEntry.url_path,
-    PageEntry.kind,
-    PageEntry.title,
-    PageEntry.published_at,
-    PageEntry.topic_category,
-    PageEntry.validity,
-    PageEntry.cover_path,  # lists show the cover's thumbnail; 图片新闻 are the entries that have one
-)
-Entry = Row[Any]  # a row of ENTRY_COLUMNS (or of CATALOGUE_COLUMNS)
 Article = Row[Any]  # a row of ENTRY_COLUMNS and VIEW_COLUMNS: an article page's entry and its document's view
-# The 信息公开目录 lists these too (索引号, 文号, 发布机构, 成文日期).
-CATALOGUE_COLUMNS = (
-    *ENTRY_COLUMNS,
-    PageEntry.index_number,
-    PageEntry.document_number,
-    PageEntry.issuing_body,
-    PageEntry.written_on,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """What a list or the catalogue narrows to; empty is everything listed."""
-
-    topic: str | None = None
-    year: int | None = None
-    issuing_body: str | None = None
-    validity: tuple[str, ...] = ()
-    q: str | None = None
-    with_cover: bool = False
-
-    @property
-    def shape(self) -> tuple[bool, ...]:
-        """Which filters are set: one prebuilt statement per shape."""
-        return (
-            bool(self.topic),
-            bool(self.year),
-            bool(self.issuing_body),
-            bool(self.validity),
-            bool(self.q),
-            self.with_cover,
-        )
-
-    def params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"topic": self.topic, "body": self.issuing_body, "validity": list(self.validity)}
-        if self.year:
-            params["start"], params["end"] = year_bounds(self.year)
-        if self.q:
-            params["q"] = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        return params
 
 
 def under(path: str) -> ColumnElement[bool]:
     """Entries of a channel and of every channel below it (no LIKE: slugs may contain `_`)."""
     return or_(PageEntry.channel_path == path, func.substr(PageEntry.channel_path, 1, len(path) + 1) == path + "/")
-
-
-def _under_bound() -> ColumnElement[bool]:
-    prefix = func.substr(PageEntry.channel_path, 1, bindparam("prefix_len"))
-    return or_(PageEntry.channel_path == bindparam("path"), prefix == bindparam("prefix"))
-
-
-@functools.cache
-def _listed_statement(shape: tuple[bool, ...], catalogue: bool) -> Select[Any]:
-    """A page of a channel's listed entries with the count of all of them (a window: one statement)."""
-    topic, year, body, validity, q, with_cover = shape
-    where = [PageEntry.listed.is_(True), _under_bound()]
-    if topic:
-        where.append(PageEntry.topic_category == bindparam("topic"))
-    if year:
-        where += [PageEntry.published_at >= bindparam("start"), PageEntry.published_at < bindparam("end")]
-    if body:
-        where.append(PageEntry.issuing_body == bindparam("body"))
-    if validity:
-        where.append(PageEntry.validity.in_(bindparam("validity", expanding=True)))
-    if q:
-        where.append(PageEntry.title.like(bindparam("q"), escape="\\"))
-    if with_cover:
-        where.append(PageEntry.cover_path.is_not(None))
-    columns = CATALOGUE_COLUMNS if catalogue else ENTRY_COLUMNS
-    query = select(*columns, func.count().over().label("total")).where(*where)
-    query = query.order_by(PageEntry.published_at.desc(), PageEntry.id.desc())
-    return site_bound(query.offset(bindparam("offset")).limit(bindparam("limit")), PageEntry)
-
-
-@functools.cache
-def _count_statement(shape: tuple[bool, ...]) -> Select[Any]:
-    """How many there are when the page asked for lies past the end (the window then has no row)."""
-    inner = _listed_statement(shape, False).limit(None).offset(None).subquery()
-    return select(func.count()).select_from(inner).execution_options(site_bound=True)  # the inner one filters
-
-
-# How many entries a channel lists (with its subchannels'): a count, not the window of a page's statement, which
-# sorts every entry of the channel (a mirror pass asks this of each channel it writes).
-LISTED_TOTAL = site_bound(select(func.count()).where(PageEntry.listed.is_(True), _under_bound()), PageEntry)
 
 
 @functools.cache
@@ -153,12 +59,7 @@ ARTICLE_AT = _ARTICLE.where(PageEntry.url_path == bindparam("url_path"))
 ARTICLES_AT = _ARTICLE.where(PageEntry.url_path.in_(bindparam("paths", expanding=True)))  # a mirror pass's articles
 
 
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """A calendar year as Chinese readers count it (China time), for 年度 filters."""
-    return datetime(year, 1, 1, tzinfo=CHINA), datetime(year + 1, 1, 1, tzinfo=CHINA)
-
-
-class RenderRepository(RedirectQueries):
+class RenderRepository(ListQueries, RedirectQueries):
     def __init__(self, session: AsyncSession, site_id: str | None) -> None:
         self.session = session
         self.site_id = site_id  # None in the platform scope, where site-bound reads are refused
@@ -218,26 +119,6 @@ class RenderRepository(RedirectQueries):
     async def entry(self, url_path: str) -> Entry | None:
         """The entry (ENTRY_COLUMNS) at a path of this site."""
         return (await self.session.execute(ENTRY_AT, {TENANT_SITE: self.site_id, "url_path": url_path})).first()
-
-    async def listed(
-        self, path: str, offset: int, limit: int, filters: Filters = Filters(), *, catalogue: bool = False
-    ) -> tuple[list[Entry], int]:
-        """A page of the listed entries under a channel, newest first, and how many in all (CATALOGUE_COLUMNS for
-        the 信息公开目录 and thumbnail lists, else ENTRY_COLUMNS)."""
-        params: dict[str, Any] = {TENANT_SITE: self.site_id, "path": path, "prefix": path + "/"}
-        params |= {"prefix_len": len(path) + 1, "offset": offset, "limit": limit} | filters.params()
-        rows = (await self.session.execute(_listed_statement(filters.shape, catalogue), params)).all()
-        if rows:
-            return rows, rows[0].total
-        if offset == 0:
-            return [], 0
-        total = await self.session.scalar(_count_statement(filters.shape), params)
-        return [], int(total or 0)
-
-    async def listed_total(self, path: str) -> int:
-        """How many entries listed() pages through under a channel."""
-        params = {TENANT_SITE: self.site_id, "path": path, "prefix": path + "/", "prefix_len": len(path) + 1}
-        return int(await self.session.scalar(LISTED_TOTAL, params) or 0)
 
     async def newest_by_channel(self, paths: list[str], limit: int) -> dict[str, list[Entry]]:
         """Each channel's own newest `limit` listed entries (not its subchannels'), newest first, by channel path."""

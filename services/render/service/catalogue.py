@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from services.render.list_queries import Filters
 from services.render.models import ChannelView
-from services.render.repository import Filters
 from services.render.service.context import RenderUnitOfWork
 from services.render.service.listing import entry_item, pager
 from services.render.service.site_context import SiteContext

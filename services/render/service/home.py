@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.render.repository import Filters
+from services.render.list_queries import Filters
 from services.render.service.context import RenderDeps, RenderUnitOfWork
 from services.render.service.listing import entry_item
 from services.render.service.site_context import SiteContext

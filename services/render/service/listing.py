@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.render.repository import Entry
+from services.render.list_queries import Entry
 
 _CATALOGUE_FIELDS = ("index_number", "document_number", "issuing_body", "written_on")
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.render.cache import SITE_GROUP_TAG, Page, entries_tag, list_tag, redirects_tag, site_tag
+from services.render.list_queries import Entry
 from services.render.models import ChannelView, Preview
-from services.render.repository import Article, Entry
+from services.render.repository import Article
 from services.render.service import closed_sites
 from services.render.service.catalogue import BadParameter, catalogue_context, catalogue_filters
 from services.render.service.context import RenderDeps, RenderUnitOfWork
