@@ -229,11 +229,13 @@ class DocumentQueries(Queries):
 
     async def public_file(self, public_id: str, site_id: str) -> Attachment | None:
         """A file shown by a live document that is placed on `site_id` (its own site's, or a repost's)."""
+        # The placement is asked of each live document showing the file (EXISTS), not joined: joined, SQLite walked
+        # every placement of the site for each request (25 ms at 100,000 documents; now a lookup by document).
+        placed = select(Placement.id).where(Placement.document_id == LiveFile.document_id, Placement.site_id == site_id)
         stmt = (
             select(Attachment)
             .join(LiveFile, LiveFile.attachment_id == Attachment.id)
-            .join(Placement, Placement.document_id == LiveFile.document_id)
-            .where(Attachment.public_id == public_id, Placement.site_id == site_id)
+            .where(Attachment.public_id == public_id, placed.exists())
             .limit(1)
             .execution_options(**ALL_SITES)
         )
