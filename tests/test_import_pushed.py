@@ -97,7 +97,7 @@ def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_p
         assert imported.exit_code == 0, imported.output
         assert "迁移任务 1：done" in imported.output
         settle()
-        with httpx.Client(base_url=base, headers=operator) as http:
+        with httpx.Client(base_url=base, headers=operator, timeout=30) as http:
             _mirror_answers(http)
             before = documents(http)
         assert len(before) == ARTICLES
@@ -105,7 +105,7 @@ def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_p
         again = runner.invoke(app, mirror, env={"COLUMNS": "160"})
         assert again.exit_code == 0 and "迁移任务 1：done" in again.output, again.output
         settle()
-        with httpx.Client(base_url=base, headers=operator) as http:
+        with httpx.Client(base_url=base, headers=operator, timeout=30) as http:
             assert documents(http) == before  # the same job ran again: nothing staged, no new revision
             job = http.get("/api/v1/transition/sites/hefei/jobs/1").json()
             assert job["run"] == 2 and job["progress"]["pages"] == ARTICLES + 2
@@ -116,7 +116,7 @@ def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_p
         assert pushed.exit_code == 0, pushed.output
         assert "迁移任务 2：done" in pushed.output
         settle()
-        with httpx.Client(base_url=base, headers=operator) as http:
+        with httpx.Client(base_url=base, headers=operator, timeout=30) as http:
             _wordpress_answers(http)
 
         exported = ["import-site", *cms_export(tmp_path), "--site", "hefei", "--default-channel", "zwdt/tzgg",
@@ -125,7 +125,7 @@ def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_p
         assert pushed.exit_code == 0 and "迁移任务 3：done" in pushed.output, pushed.output
         assert "附件无法下载" in pushed.output and "http://www.feixi.gov.cn/u/1.pdf" in pushed.output  # said, left out
         settle()
-        with httpx.Client(base_url=base, headers=operator) as http:
+        with httpx.Client(base_url=base, headers=operator, timeout=30) as http:
             moved = http.get("/xxgk/1.html", headers={"host": "www.feixi.gov.cn"})
             assert moved.status_code == 301 and "/zfxxgk/fdzdgknr/zcwj/202601/" in moved.headers["location"]  # by name
             page = http.get(urlsplit(moved.headers["location"]).path, headers={"host": "www.hefei.gov.cn"})
@@ -141,7 +141,7 @@ def test_a_mirror_and_a_wordpress_export_are_pushed_and_every_old_url_kept(tmp_p
         ]
         refused = runner.invoke(app, wrong, env={"COLUMNS": "160"})  # the mirror's files are of another host
         assert refused.exit_code == 2 and "不在本任务的旧网站域名" in refused.output, refused.output
-        with httpx.Client(base_url=base, headers=operator) as http:
+        with httpx.Client(base_url=base, headers=operator, timeout=30) as http:
             assert http.get("/api/v1/transition/sites/hefei/jobs/4").json()["state"] == "cancelled"  # not left running
         verified = runner.invoke(app, ["verify-site", "hefei", *auth], env={"COLUMNS": "160"})
     assert verified.exit_code == 0 and "0 个有问题" in verified.output, verified.output

@@ -71,7 +71,7 @@ def test_import_and_verify_a_site_from_the_command_line(tmp_path) -> None:
         assert "0 个有问题" in verified.output
 
         wrong = {"legacy_key": f"//old.hefei.gov.cn{article_path(3)}", "target": "/zwdt/"}
-        with httpx.Client(base_url=base, headers={"authorization": f"Bearer {token}"}) as http:
+        with httpx.Client(base_url=base, headers={"authorization": f"Bearer {token}"}, timeout=30) as http:
             assert http.put("/api/v1/transition/sites/hefei/urlmap", json=wrong).status_code == 200
         settle()
         broken = runner.invoke(app, ["verify-site", "hefei", *auth], env={"COLUMNS": "200"})
@@ -98,7 +98,7 @@ def served_platform(tmp_path: Path, port: int) -> Iterator[tuple[str, str, Calla
         token = platform.signer.mint("cli", [Grant(site="*", role="platform_operator")], name="运维")
 
         async def open_sites() -> None:
-            async with httpx.AsyncClient(base_url=base) as http:
+            async with httpx.AsyncClient(base_url=base, timeout=30) as http:  # a busy CI host, not a 5 s budget
                 await open_hefei(http, platform)
 
         asyncio.run(open_sites())
