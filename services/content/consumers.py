@@ -9,7 +9,7 @@ from services.content.models import Inbox
 from services.content.service.context import ContentDeps
 from services.content.service.imports import import_legacy_documents
 from services.content.service.legacy_domains import attach_legacy_domains
-from services.content.service.placements import on_document_published
+from services.content.service.placements import on_documents_published
 from shared.bus import EventBus
 from shared.events.content import DOCUMENTS_TOPIC, DocumentPublished
 from shared.events.transition import STAGED_TOPIC, LegacyDocumentStaged, LegacyDomainsClaimed
@@ -25,7 +25,9 @@ def register_consumers(bus: EventBus, deps: ContentDeps) -> None:
         name=SUBSCRIPTIONS_GROUP,
         uow_factory=deps.platform_uow,
         inbox=Inbox,
-        handlers={DocumentPublished.type: on_document_published},
+        handlers={},
+        batch_size=IMPORT_BATCH,
+        batch_handlers={DocumentPublished.type: on_documents_published},
     )
     bus.subscribe(SUBSCRIPTIONS_GROUP, [DOCUMENTS_TOPIC], consumer)
     imports = InboxConsumer(

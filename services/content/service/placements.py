@@ -3,6 +3,7 @@ channel subscriptions, and interpretation links — all without copying the docu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Row
@@ -26,6 +27,7 @@ from shared.clock import china_time
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.content import DocumentPublished, DocumentUpdated
 from shared.events.content import Placement as PlacementSnapshot
+from shared.messaging.consumer import Delivery
 
 
 def placement_path(channel_path: str, first_published_at: datetime, doc_id: int) -> str:
@@ -116,11 +118,25 @@ async def remove_placement(deps: ContentDeps, actor: Actor, site_id: str, channe
         await uow.commit()
 
 
-async def on_document_published(uow: ContentUnitOfWork, event: DocumentPublished) -> bool:
-    """Consumer: place a newly published document in every channel subscribed to its channel (自动转载)."""
-    subscribers = await uow.repo.subscribers(event.document.channel_id)
-    if not subscribers:
-        return False
+async def on_documents_published(uow: ContentUnitOfWork, deliveries: Sequence[Delivery]) -> list[bool]:
+    """Consumer: place each newly published document in every channel subscribed to its channel (自动转载).
+    A run's channels are asked for their subscribers once each: a migration publishes thousands into one."""
+    subscribers: dict[int, list[Row]] = {}
+    answers = []
+    for delivery in deliveries:
+        event: DocumentPublished = delivery.event
+        channel_id = event.document.channel_id
+        if channel_id not in subscribers:
+            subscribers[channel_id] = await uow.repo.subscribers(channel_id)
+        if not subscribers[channel_id]:
+            answers.append(False)
+            continue
+        with delivery.correlated():
+            answers.append(await _spread(uow, event, subscribers[channel_id]))
+    return answers
+
+
+async def _spread(uow: ContentUnitOfWork, event: DocumentPublished, subscribers: list[Row]) -> bool:
     doc = (await uow.repo.document_rows([event.document.id], for_update=True)).get(event.document.id)
     if doc is None or not is_live(doc):
         return False  # withdrawn again before this event arrived: nothing to spread

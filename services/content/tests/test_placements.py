@@ -133,6 +133,20 @@ async def test_subscribed_channels_take_in_new_documents_once(app, client, sites
     assert listing["total"] == 1
     assert len(events.distinct("content.document.updated.v1", f"documents/{notice['id']}")) == 1
 
+    # A run of them (a migration publishes thousands into one channel): each taken in once, the rest left alone.
+    second = await sites.publish(hefei, "zwdt/tzgg", title="合肥市人民政府关于2026年部分节假日安排的通知")
+    other = await sites.publish(hefei, "zwdt/yw", title="合肥市召开政务公开工作推进会")
+    runs = [
+        await events.wait_for("content.document.published.v1", subject=f"documents/{d['id']}") for d in (second, other)
+    ]
+    await events.wait_for("content.document.updated.v1", subject=f"documents/{second['id']}")
+    replayed = [published, runs[0][0], runs[1][0]]
+    again = [Message("content.documents", e.subject.rsplit("/", 1)[-1], envelope_bytes(e)) for e in replayed]
+    await consumer.handle_batch(again)
+    listing = (await client.get(f"{API}/public/sites/feixi/channels/{feixi.channels['zwdt/tzgg']}/documents")).json()
+    assert {i["id"] for i in listing["items"]} == {notice["id"], second["id"]}
+    assert len(events.distinct("content.document.updated.v1", f"documents/{second['id']}")) == 1
+
 
 async def test_interpretations_link_both_ways(client, sites, events) -> None:
     ah, hefei = (await sites.chain("ah", "hefei")).values()
