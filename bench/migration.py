@@ -57,15 +57,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight to the legacy site")
+    parser.add_argument(
+        "--platform-cores", type=int, choices=(1, 2), default=1,
+        help="1: the platform alone on core 0; 2: on both cores (the legacy site, ~5 %% of a core, stays on core 1)",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     warn_if_busy()
-    result = asyncio.run(run(args.articles, args.concurrency))
+    result = asyncio.run(run(args.articles, args.concurrency, args.platform_cores))
     report(result)
     write_json(args.json, {"machine": machine(), **result})
 
 
-async def run(articles: int, concurrency: int) -> dict:
+async def run(articles: int, concurrency: int, platform_cores: int = 1) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-migration-"))
     pin = pinning_possible()
     legacy_port, platform_port = free_port(), free_port()
@@ -79,8 +83,9 @@ async def run(articles: int, concurrency: int) -> dict:
         "SITEGROUP_SEED_DEMO": "false", "SITEGROUP_LOG_LEVEL": "WARNING",
         "TRANSITION_CRAWL_CONCURRENCY": str(concurrency),
     }  # fmt: skip
+    cores = str(SERVER_CORE) if platform_cores == 1 else f"{SERVER_CORE},{CLIENT_CORE}"
     platform = spawn(
-        [*(["taskset", "-c", str(SERVER_CORE)] if pin else []), ".venv/bin/sitegroup", "serve"],
+        [*(["taskset", "-c", cores] if pin else []), ".venv/bin/sitegroup", "serve"],
         work / "platform.log", env=env,
     )  # fmt: skip
     try:
@@ -91,7 +96,11 @@ async def run(articles: int, concurrency: int) -> dict:
         async with httpx.AsyncClient(base_url=base, headers={"authorization": f"Bearer {token}"}, timeout=60) as http:
             channel = await _open_sites(http)
             found = await _import(http, platform.pid, articles, channel, f"127.0.0.1:{legacy_port}")
-            return found | {"pinned": pin, "legacy_cpu_s": round(tree_cpu(legacy.pid), 1)}
+            return found | {
+                "pinned": pin,
+                "platform_cores": platform_cores,
+                "legacy_cpu_s": round(tree_cpu(legacy.pid), 1),
+            }
     finally:
         await stop(platform)
         await stop(legacy)
@@ -153,7 +162,8 @@ def _cpu(pid: int) -> dict[str, float]:
 
 def report(result: dict) -> None:
     samples = result["samples"]
-    table = Table(title=f"bench.migration — {result['articles']:,} legacy articles into one site (embedded)")
+    cores = "one core" if result.get("platform_cores", 1) == 1 else "two cores"
+    table = Table(title=f"bench.migration — {result['articles']:,} legacy articles into one site (embedded, {cores})")
     for name in ("share of the run", "documents imported", "documents/s in that share", "RSS MB", "of it heap MB"):
         table.add_column(name, justify="right")
     last_s, last_n = 0.0, 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Result, Row, bindparam, func, select, update
+from sqlalchemy import Insert, Result, Row, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +39,15 @@ _MARK_IMPORTED = _MARK.values(
     published_at=bindparam("published_at"), reason=None,
 )  # fmt: skip
 _MARK_REFUSED = _MARK.values(reason=bindparam("reason"))
+
+
+@cache
+def _upsert(dialect: str, names: tuple[str, ...]) -> Insert:
+    """Insert or update legacy URLs given with these fields, built once per shape and run for many rows at once: a
+    multi-row VALUES was compiled anew for every batch the crawl staged."""
+    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(_URLS)
+    fresh = {name: stmt.excluded[name] for name in (*_UPSERTED, "updated_at") if name in (*names, "updated_at")}
+    return stmt.on_conflict_do_update(index_elements=["site_id", "legacy_key"], set_=fresh)
 
 
 class TransitionRepository:
@@ -81,12 +91,11 @@ class TransitionRepository:
         """Insert or update legacy URLs by (site, key) in one statement: a re-run finds its own rows again."""
         if not rows:
             return
-        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
-        now = datetime.now(UTC)
-        stmt = dialect.insert(LegacyUrl).values([{**r, "site_id": site_id, "updated_at": now} for r in rows])
-        fresh = {name: stmt.excluded[name] for name in (*_UPSERTED, "updated_at") if name in rows[0]}
-        fresh["updated_at"] = stmt.excluded.updated_at
-        await self.session.execute(stmt.on_conflict_do_update(index_elements=["site_id", "legacy_key"], set_=fresh))
+        now, shapes = datetime.now(UTC), {}
+        for row in rows:
+            shapes.setdefault(tuple(sorted(row)), []).append({**row, "site_id": site_id, "updated_at": now})
+        for names, same in shapes.items():
+            await self._execute(_upsert(self.session.bind.dialect.name, names), same)
 
     async def urls(self, keys: Sequence[str]) -> dict[str, LegacyUrl]:
         if not keys:
