@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (a process pinned to one core has none to spare for a worker)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+from shared.cpu import spare_workers
 
 
 class SearchSettings(ServiceSettings):
@@ -37,7 +32,7 @@ class SearchSettings(ServiceSettings):
     max_offset: int = Field(1000, ge=10, description="deepest relevance page; sort=date pages on with a cursor")
     index_batch: int = Field(200, ge=1, le=5000, description="entries the indexer takes per engine commit")
     analysis_workers: int = Field(
-        default_factory=lambda: min(2, usable_cores() - 1),
+        default_factory=lambda: spare_workers(2),
         ge=0,
         le=16,
         description="processes that segment and spell documents for the index (0: the service's own process)",

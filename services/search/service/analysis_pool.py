@@ -5,18 +5,13 @@ process goes on taking events and answering queries."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 from services.search.analysis import Analyzer
 from services.search.analysis.segment import default_terms
 from services.search.engines.base import IndexDoc
 from services.search.service.documents import IndexJob, index_docs_for
-from shared.logs import get_logger
+from shared.cpu import WorkerPool
 
-log = get_logger("search.analysis")
 _worker_analyzer: Analyzer | None = None  # in a worker process: its own analyzer, made at its first batch
 
 
@@ -27,7 +22,7 @@ class AnalysisPool:
         self.analyzer = analyzer
         self.workers = workers
         self._defaults = frozenset(default_terms())
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool = WorkerPool("search.analysis", workers)
 
     async def build(self, jobs: list[IndexJob], levels: dict[str, str], texts: dict[str, str]) -> list[list[IndexDoc]]:
         """Each job's index documents, in the jobs' order."""
@@ -36,34 +31,16 @@ class AnalysisPool:
         extra = tuple(sorted(self.analyzer.terms - self._defaults))  # words added at run time (synonyms)
         size = -(-len(jobs) // self.workers)
         chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-        loop = asyncio.get_running_loop()
-        pool = self._running_pool()
-        try:
-            built = await asyncio.gather(
-                *(loop.run_in_executor(pool, _build_in_worker, extra, chunk, levels, texts) for chunk in chunks)
-            )
-        except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool takes the next try
-            log.warning("analysis worker lost; starting a new one")
-            self.close()
-            raise
+        built = await asyncio.gather(
+            *(self._pool.run(_build_in_worker, extra, chunk, levels, texts) for chunk in chunks)
+        )
         return [docs for chunk in built for docs in chunk]
 
-    def _running_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # spawn, not fork: this process runs threads (the engine's writer, the event loop's executors)
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return self._pool
-
     def pids(self) -> list[int]:
-        """The worker processes running now (none until the first batch that needs them)."""
-        return [] if self._pool is None else [process.pid for process in self._pool._processes.values()]
+        return self._pool.pids()
 
     def close(self) -> None:
-        if self._pool is not None:
-            with contextlib.suppress(Exception):
-                self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        self._pool.close()
 
 
 def _build_in_worker(

@@ -19,6 +19,7 @@ from services.transition.planning.dryrun import DryRun
 from services.transition.planning.report import DryRunReport
 from services.transition.sources.base import Fetched
 from services.transition.sources.crawl import Crawler, CrawlPolicy, MemoryFrontier
+from services.transition.sources.http11 import Http11Transport
 from services.transition.sources.mirror import mirror_pages
 from services.transition.sources.wxr import wxr_records
 
@@ -83,13 +84,13 @@ async def preview_site(
 async def _crawl(start: str, run: DryRun, keep, *, max_pages: int, per_second: float, tick: Tick) -> None:  # noqa: ANN001
     host = urlsplit(start).hostname or ""
     policy = CrawlPolicy(hosts=frozenset({host}), per_second=per_second, max_pages=max_pages)
-    async with httpx.AsyncClient() as client:
+    async with Http11Transport() as transport:
 
         async def seen(fetched: Fetched) -> None:
             tick(fetched.url)
             keep(await asyncio.to_thread(run.page, fetched))
 
-        await Crawler(client, MemoryFrontier(), policy).run([start], seen)
+        await Crawler(transport, MemoryFrontier(), policy).run([start], seen)
 
 
 async def site_channels(platform: str, site_id: str) -> list[Channel]:

@@ -77,7 +77,8 @@ class JobRunner:
             max_pages=settings.max_pages, fetch_files=False,
         )  # fmt: skip
         cancel = asyncio.Event()
-        async with httpx.AsyncClient(transport=legacy_transport(plan.resolve, self.transport), timeout=30) as client:
+        transport = legacy_transport(plan.resolve, self.transport)
+        async with httpx.AsyncClient(transport=transport, timeout=30) as client:
             copier = FileCopier(client, self.deps.blobs, plan.site_id, max_bytes=settings.max_file_bytes,
                                 pacer=Pacer(plan.per_second))  # fmt: skip
             frontier = JobFrontier(self.deps, job_id)
@@ -88,7 +89,7 @@ class JobRunner:
             log.info("migration job reading", job_id=job_id, run=plan.run, resumed=resumed)
             watcher = asyncio.create_task(self._watch(job_id, cancel))
             try:
-                await Crawler(client, frontier, policy).run(seeds, stager.page, cancel)
+                await Crawler(transport, frontier, policy).run(seeds, stager.page, cancel)
             finally:
                 watcher.cancel()
                 await stager.flush()

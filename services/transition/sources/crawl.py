@@ -88,8 +88,12 @@ class Pacer:
 
 
 class Crawler:
-    def __init__(self, client: httpx.AsyncClient, frontier: Frontier, policy: CrawlPolicy) -> None:
-        self.client, self.frontier, self.policy = client, frontier, policy
+    """Requests go straight to the transport: httpx's client (URL merging, cookies, auth, hooks) cost more CPU
+    per page than the request itself. So there is no cookie jar: a legacy page answers a first-time visitor."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport, frontier: Frontier, policy: CrawlPolicy) -> None:
+        self.transport, self.frontier, self.policy = transport, frontier, policy
+        self._timeouts = httpx.Timeout(policy.timeout).as_dict()
         self.stats = CrawlStats()
         self._robots: dict[str, asyncio.Future[RobotFileParser]] = {}  # read once per origin, by whoever asks first
         self._pacer = Pacer(policy.per_second)
@@ -160,11 +164,22 @@ class Crawler:
         if modified:
             headers["if-modified-since"] = modified
         await self._pacer.wait()
-        answer = await self.client.get(url, headers=headers, follow_redirects=False, timeout=self.policy.timeout)
+        answer = await self._get(url, headers)
         return Fetched(
             url, answer.status_code, answer.content, answer.headers.get("content-type"), answer.headers.get("etag"),
             answer.headers.get("last-modified"), answer.headers.get("location"),
         )  # fmt: skip
+
+    async def _get(self, url: str, headers: dict[str, str]) -> httpx.Response:
+        """One GET, read whole; gzip and deflate asked for and undone as a browser's are."""
+        headers = {"accept-encoding": "gzip, deflate", **headers}
+        request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self._timeouts})
+        answer = await self.transport.handle_async_request(request)
+        try:
+            await answer.aread()
+        finally:
+            await answer.aclose()
+        return answer
 
     async def _follow(self, fetched: Fetched, links: Iterable[str] | None) -> None:
         """Queue what the answer points at on the legacy site: a redirect's target, an HTML page's links (those
@@ -194,7 +209,7 @@ class Crawler:
         """robots.txt once per origin; none (404) allows everything, an unreachable one allows nothing."""
         robots = RobotFileParser(f"{origin}/robots.txt")
         try:
-            answer = await self.client.get(f"{origin}/robots.txt", headers={"user-agent": self.policy.user_agent})
+            answer = await self._get(f"{origin}/robots.txt", {"user-agent": self.policy.user_agent})
         except httpx.HTTPError:
             robots.disallow_all = True
             return robots

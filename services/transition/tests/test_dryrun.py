@@ -10,6 +10,7 @@ import httpx
 from services.transition.planning.dryrun import DryRun, run_pages
 from services.transition.sources.base import Fetched
 from services.transition.sources.crawl import Crawler, CrawlPolicy, MemoryFrontier
+from services.transition.sources.http11 import Http11Transport
 from services.transition.sources.mirror import mirror_pages
 from services.transition.tests.legacy_site import article_day, article_path, article_title, legacy_site
 from shared.testing import serve_on_port
@@ -21,8 +22,8 @@ async def test_a_dry_run_of_a_crawled_site() -> None:
     app, _ = legacy_site(ARTICLES)
     run = DryRun({"通知公告": "通知公告"})
     with serve_on_port(app) as base:
-        async with httpx.AsyncClient() as client:
-            crawler = Crawler(client, MemoryFrontier(), CrawlPolicy(hosts=frozenset({"127.0.0.1"}), per_second=0))
+        async with Http11Transport() as transport:
+            crawler = Crawler(transport, MemoryFrontier(), CrawlPolicy(hosts=frozenset({"127.0.0.1"}), per_second=0))
 
             async def seen(fetched: Fetched) -> None:
                 run.page(fetched)
