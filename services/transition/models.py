@@ -74,7 +74,7 @@ class LegacyUrl(TenantScoped, Base):
     __tablename__ = "legacy_urls"
     __table_args__ = (
         UniqueConstraint("site_id", "legacy_key", name="uq_legacy_urls_site_key"),
-        Index("ix_legacy_urls_job_state", "job_id", "state"),
+        Index("ix_legacy_urls_job_state_kind", "job_id", "state", "kind"),  # a job's progress, counted from it
         Index("ix_legacy_urls_site_target", "site_id", "target"),  # redirects on the legacy site, made direct
     )
 

@@ -16,7 +16,9 @@ _COLUMNS = tuple(Document.__table__.c)
 _BY_LEGACY_KEYS = site_bound(  # locked in id order, as every change of several documents is
     select(*_COLUMNS)
     .where(Document.legacy_key.in_(bindparam("legacy_keys", expanding=True)))
-    .order_by(Document.id)
+    # id + 0: the same order, but no index gives it, so SQLite finds the rows by (site, key); by `id` it walked
+    # the whole site in ix_documents_site_id's order instead: 13 ms a run at 12,000 documents, and growing
+    .order_by(Document.id + 0)
     .with_for_update(),
     Document,
 )
