@@ -66,9 +66,11 @@ class ConsolidatedApp:
         content_app = content.create_app(content_settings(platform), bus=self.bus, access_log=False)
         # The mirror copies attachments from the content service's public file URLs, in-process here.
         files = render.HttpFiles("http://content.internal", transport=httpx.ASGITransport(content_app))
-        # Search reads attachments' text from the same public file URLs; the sites' search pages ask it in-process.
+        # Search reads attachments' text from the content library's blob store (their events name the blobs); the
+        # sites' search pages ask it in-process.
+        content_blobs = content.ContentRuntime.of(content_app).blobs
         search_app = search.create_app(
-            search_settings(platform), bus=self.bus, files=httpx.ASGITransport(content_app), access_log=False
+            search_settings(platform), bus=self.bus, stored_files=content_blobs, access_log=False
         )
         # The sites' 互动交流 pages ask the interaction desk in-process, and post visitors' letters to it.
         interaction_app = interaction.create_app(interaction_settings(platform), bus=self.bus, access_log=False)

@@ -268,7 +268,7 @@ async def test_an_attachments_text_is_searchable_with_its_document(http, platfor
 
 
 async def test_the_search_page_finds_words_that_only_an_attachment_holds(http, platform) -> None:
-    """The group search reads a live document's files as the public gets them: on its site's own host."""
+    """The group search finds a live document by words that only its file holds."""
     channels = await open_hefei(http, platform)
     guide = "办理住房公积金提取业务时，请携带本人身份证原件和不动产权证书。".encode()
     attachment = await upload(http, platform, "公积金提取办事指南.txt", guide, "text/plain")

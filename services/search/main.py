@@ -14,12 +14,13 @@ from services.search.consumers import register_consumers
 from services.search.engines import create_engine
 from services.search.engines.base import SearchEngine
 from services.search.service.analytics import QueryRecorder
-from services.search.service.attachments import AttachmentReader
+from services.search.service.attachments import AttachmentReader, PublicFiles, StoredFiles
 from services.search.service.context import SearchDeps
 from services.search.service.indexer import Indexer, mark_all_pending
 from services.search.service.rebuild import Rebuilder
 from shared.auth import JwksSource, TokenVerifier
 from shared.auth.revocations import follow_revocations
+from shared.blobs import BlobStore
 from shared.bus import EventBus
 from shared.db.migrate import Schema
 from shared.events.content import DOCUMENTS_TOPIC, SITES_TOPIC
@@ -47,26 +48,32 @@ class SearchRuntime(ServiceRuntime):
         bus: EventBus | None = None,
         engine: SearchEngine | None = None,
         files: httpx.AsyncBaseTransport | None = None,
+        stored_files: BlobStore | None = None,
     ) -> None:
         super().__init__(settings)
         self.settings = settings
         self.use_bus(settings, bus)
         self.deps = SearchDeps(self.database, engine or create_engine(settings), settings, QueryRecorder(self.database))
-        attachments = None
-        if settings.files_url or files is not None:
-            attachments = AttachmentReader(
-                settings.files_url or "http://content.internal",
-                transport=files,
-                max_bytes=settings.attachment_max_bytes,
-                max_chars=settings.attachment_max_chars,
-            )
-        self.attachments = attachments
-        self.indexer = Indexer(self.deps, attachments)
+        self.attachments = self._attachments(settings, files, stored_files)
+        self.indexer = Indexer(self.deps, self.attachments)
         self.rebuilder = Rebuilder(self.deps)
         self.verifier = TokenVerifier(
             JwksSource(settings.auth_jwks_url), issuer=settings.auth_issuer, audience=settings.auth_audience
         )
         self.workers += [self.indexer, self.deps.recorder]
+
+    def _attachments(
+        self, settings: SearchSettings, files: httpx.AsyncBaseTransport | None, stored: BlobStore | None
+    ) -> AttachmentReader | None:
+        """Attachments read from the content library's blob store when it is at hand, else from its public route."""
+        if stored is not None:
+            source: PublicFiles | StoredFiles = StoredFiles(stored)
+        elif settings.files_url or files is not None:
+            source = PublicFiles(settings.files_url or "http://content.internal", transport=files)
+        else:
+            return None
+        limits = {"max_bytes": settings.attachment_max_bytes, "max_chars": settings.attachment_max_chars}
+        return AttachmentReader(source, pool=self.deps.analysis.pool, **limits)
 
     async def prepare(self) -> None:
         if await self.deps.engine.open():
@@ -99,11 +106,13 @@ def create_app(
     bus: EventBus | None = None,
     engine: SearchEngine | None = None,
     files: httpx.AsyncBaseTransport | None = None,
+    stored_files: BlobStore | None = None,
     access_log: bool = True,
 ) -> FastAPI:
-    """Build the search service's app; `files` answers the public file URLs (attachments' text)."""
+    """Build the search service's app; attachments' text is read from `stored_files` (the content library's blob
+    store, in one process with it), else from the public file URLs that `files` answers."""
     settings = settings or SearchSettings()
-    runtime = SearchRuntime(settings, bus=bus, engine=engine, files=files)
+    runtime = SearchRuntime(settings, bus=bus, engine=engine, files=files, stored_files=stored_files)
     return runtime.app(
         title="搜索 Search",
         description="Search a site or the whole site group: Chinese words, pinyin, typos, synonyms, facets.",

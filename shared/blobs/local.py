@@ -14,12 +14,28 @@ from shared.blobs.base import BlobNotFound, BlobStore, check_key
 class LocalBlobStore(BlobStore):
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
+        self._directories: dict[str, Path] = {}  # a key's directory → where it really is
 
     def _path(self, key: str) -> Path:
-        path = (self.root / check_key(key)).resolve()
+        """The key's file, refused if a symlink leads it out of the root. Its directory is resolved once (a
+        realpath lstats every segment: most of a lookup's cost), the file itself checked on each call."""
+        parent, _, name = check_key(key).rpartition("/")
+        path = self._directory(parent) / name
+        if path.is_symlink():
+            path = path.resolve()
         if not path.is_relative_to(self.root):
             raise ValueError(f"bad blob key {key!r}")
         return path
+
+    def _directory(self, parent: str) -> Path:
+        found = self._directories.get(parent)
+        if found is None:
+            found = (self.root / parent).resolve()
+            if (self.root / parent).is_dir():  # one not made yet may still become a symlink: asked again then
+                if len(self._directories) > 10_000:
+                    self._directories.clear()
+                self._directories[parent] = found
+        return found
 
     async def start(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -74,7 +90,7 @@ class LocalBlobStore(BlobStore):
         await asyncio.to_thread(self._path(key).unlink, True)
 
     async def exists(self, key: str) -> bool:
-        return await asyncio.to_thread(self._path(key).is_file)
+        return self._path(key).is_file()  # one stat: a thread to wait on would cost more than the stat itself
 
     async def ping(self) -> bool:
         return await asyncio.to_thread(os.access, self.root, os.W_OK)

@@ -36,6 +36,11 @@ class AnalysisPool:
         )
         return [docs for chunk in built for docs in chunk]
 
+    @property
+    def pool(self) -> WorkerPool:
+        """The worker processes, for other pure CPU work of the service (an attachment's text)."""
+        return self._pool
+
     def pids(self) -> list[int]:
         return self._pool.pids()
 

@@ -1,9 +1,10 @@
-"""The text of a live document's attachments, fetched from their public address and extracted once."""
+"""The text of a live document's attachments, read once: from where the public gets them (the content service's
+public file route), or in one process with the content library from its blob store directly."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import quote
 
 import httpx
@@ -11,24 +12,58 @@ import httpx
 from services.search.models import AttachmentText, Entry
 from services.search.service.context import SearchUnitOfWork
 from services.search.service.extraction import ExtractionProblem, extract_text
+from shared.blobs import BlobNotFound, BlobStore
+from shared.cpu import WorkerPool
 from shared.events.content import PublicState
 from shared.logs import get_logger
 
 log = get_logger("search.attachments")
+FileSource = Callable[[dict, str], Awaitable[bytes]]  # (an attachment of the snapshot, its site's host) → its bytes
 
 
-class AttachmentReader:
-    """Reads attachments over HTTP from where the public gets them (the gateway, or content in-process)."""
+class PublicFiles:
+    """Attachments over HTTP, as a visitor of the document's site fetches them: on their site's own host."""
 
-    def __init__(
-        self, base_url: str, *, max_bytes: int, max_chars: int, transport: httpx.AsyncBaseTransport | None = None
-    ):
+    def __init__(self, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.client = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=30.0)
-        self.max_bytes = max_bytes
-        self.max_chars = max_chars
+
+    async def __call__(self, attachment: dict, host: str) -> bytes:
+        url = f"/api/v1/content/public/files/{attachment['public_id']}/{quote(attachment['filename'])}"
+        response = await self.client.get(url, headers={"host": host} if host else None)
+        response.raise_for_status()
+        return response.content
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+class StoredFiles:
+    """Attachments from the content library's blob store, where their events' blob keys point (the consolidated
+    platform shares it in-process): a request through the content service for each cost ten times the read."""
+
+    def __init__(self, blobs: BlobStore) -> None:
+        self.blobs = blobs
+
+    async def __call__(self, attachment: dict, host: str) -> bytes:
+        return await self.blobs.get(attachment["blob_key"])
+
+    async def close(self) -> None:
+        return None
+
+
+class AttachmentReader:
+    """Each live attachment's text, extracted once (in a worker process where a core is spare) and kept."""
+
+    def __init__(
+        self, source: PublicFiles | StoredFiles, *, max_bytes: int, max_chars: int, pool: WorkerPool | None = None
+    ) -> None:
+        self.source = source
+        self.max_bytes = max_bytes
+        self.max_chars = max_chars
+        self.pool = pool or WorkerPool("search.attachments", 0)
+
+    async def close(self) -> None:
+        await self.source.close()
 
     async def read_missing(self, uow: SearchUnitOfWork, entries: Sequence[Entry]) -> None:
         """Extract the attachments of live entries not read before; each file's text (or why not) is kept."""
@@ -47,21 +82,18 @@ class AttachmentReader:
         await uow.session.flush()  # the batch being built reads them next, in this transaction
 
     async def _read(self, attachment: dict, host: str) -> tuple[str, str | None]:
-        """As a visitor of the document's site fetches it: public files answer on their site's own host."""
         if attachment["size"] > self.max_bytes:
             return "", f"larger than {self.max_bytes} bytes"
-        url = f"/api/v1/content/public/files/{attachment['public_id']}/{quote(attachment['filename'])}"
         try:
-            response = await self.client.get(url, headers={"host": host} if host else None)
-            response.raise_for_status()
-            text = await asyncio.to_thread(  # CPU-bound: off the event loop
-                extract_text,
-                response.content,
-                content_type=attachment["content_type"],
-                filename=attachment["filename"],
-                max_chars=self.max_chars,
-            )
-            return text, None
-        except (httpx.HTTPError, ExtractionProblem) as exc:
-            log.warning("attachment not read", url=url, problem=str(exc))
+            body = await self.source(attachment, host)
+            return await self._text(body, attachment), None
+        except (httpx.HTTPError, BlobNotFound, ExtractionProblem) as exc:
+            log.warning("attachment not read", blob_key=attachment["blob_key"], problem=str(exc))
             return "", str(exc)[:300]
+
+    async def _text(self, body: bytes, attachment: dict) -> str:
+        """CPU-bound: in a worker process where there is one, else in a thread (a big PDF takes seconds)."""
+        kind, name = attachment["content_type"], attachment["filename"]
+        if self.pool.workers:
+            return await self.pool.run(extract_text, body, content_type=kind, filename=name, max_chars=self.max_chars)
+        return await asyncio.to_thread(extract_text, body, content_type=kind, filename=name, max_chars=self.max_chars)
