@@ -25,6 +25,9 @@ from shared.logs import get_logger
 
 log = get_logger("search.indexer")
 IDLE_POLL_SECONDS = 1.0
+# Under a stream of changes (a migration: hundreds a second) drains start at most this often. Each commits a
+# segment, and the engine's merging of many small segments cost more CPU than indexing them did.
+DRAIN_INTERVAL = 1.0
 
 
 class Indexer:
@@ -45,12 +48,15 @@ class Indexer:
             self._task = None
 
     async def _run(self) -> None:
-        wake = self.deps.wake_indexer
+        wake, loop, last = self.deps.wake_indexer, asyncio.get_running_loop(), 0.0
         while True:
             with contextlib.suppress(TimeoutError):  # not wait_for: on 3.11 it can swallow stop()'s cancellation
                 async with asyncio.timeout(IDLE_POLL_SECONDS):
                     await wake.wait()
+            if (pause := last + DRAIN_INTERVAL - loop.time()) > 0:
+                await asyncio.sleep(pause)  # what a stream brings meanwhile is taken with this drain
             wake.clear()
+            last = loop.time()
             try:
                 await self.drain()
             except Exception:  # the next wake or poll tries again; the entries stay pending
@@ -58,22 +64,24 @@ class Indexer:
                 await asyncio.sleep(IDLE_POLL_SECONDS)
 
     async def drain(self) -> int:
-        """Index until nothing is pending; the number of entries taken. Two batches are in hand at once: while
-        one is written to the engine (a thread), the next is read and analysed (a worker process)."""
-        total = 0
+        """Index what is pending; the number of entries taken. Two batches are in hand at once while they come
+        full: one is written to the engine (a thread) while the next is read and analysed (a worker process). A
+        batch that is not full ends the drain: what comes in meanwhile waits for the next (DRAIN_INTERVAL)."""
+        total, size = 0, self.deps.settings.index_batch
         async with self._taking:
             ahead = await self._prepare(None)
             while ahead is not None:
-                following = asyncio.create_task(self._prepare(ahead.cursor))
+                following = asyncio.create_task(self._prepare(ahead.cursor)) if len(ahead.taken) >= size else None
                 try:
                     await self._store(ahead)
                 except BaseException:
-                    following.cancel()
-                    with contextlib.suppress(BaseException):
-                        await following
+                    if following is not None:
+                        following.cancel()
+                        with contextlib.suppress(BaseException):
+                            await following
                     raise
                 total += len(ahead.taken)
-                ahead = await following
+                ahead = await following if following is not None else None
         return total
 
     async def _prepare(self, after: tuple[datetime, str] | None) -> Prepared | None:
