@@ -2,10 +2,8 @@
 
 import os
 
-# Tests start hundreds of search and migration services: each would spawn its worker. They analyse and read
-# pages in-process; services/search/tests/test_analysis_pool.py and services/transition/tests/test_workers.py
-# run the workers.
+# Tests start hundreds of search services: each would spawn its analysis worker. They analyse in-process;
+# services/search/tests/test_analysis_pool.py runs the workers.
 os.environ.setdefault("SEARCH_ANALYSIS_WORKERS", "0")
-os.environ.setdefault("TRANSITION_EXTRACT_WORKERS", "0")
 
 pytest_plugins = ["shared.pytest_fixtures"]

@@ -142,9 +142,24 @@ async def _import(http: httpx.AsyncClient, pid: int, articles: int, channel: int
             break
     took, cpu = time.perf_counter() - began, samples[-1]["cpu_s"]
     per_document = {k: round(1000 * v / max(progress["imported"], 1), 2) for k, v in cpu.items()}
+    settled = await _settled(pid, began, cpu_before)
+    settled["cpu_ms_per_document"] = round(1000 * settled["cpu_s"] / max(progress["imported"], 1), 2)
     return {"articles": articles, "state": job["state"], "seconds": round(took, 1), "progress": progress,
             "documents_per_s": round(progress["imported"] / took, 1), "cpu_ms_per_document": per_document,
+            "settled": settled,
             "samples": samples}  # fmt: skip
+
+
+async def _settled(pid: int, began: float, cpu_before: dict[str, float]) -> dict:
+    """When the platform fell quiet after the import (the renderer's and the index's last pages done): the first
+    second in which it used under 5 % of a core, and its CPU until then."""
+    last = _cpu(pid)["with_children"]
+    while True:
+        await asyncio.sleep(1.0)
+        now = _cpu(pid)["with_children"]
+        if now - last < 0.05 or time.perf_counter() - began > 7200:
+            return {"s": round(time.perf_counter() - began, 1), "cpu_s": round(now - cpu_before["with_children"], 2)}
+        last = now
 
 
 def _sample(seconds: float, progress: dict, mem: dict, cpu: dict) -> dict:
@@ -188,6 +203,11 @@ def report(result: dict) -> None:
         f"platform CPU per document: {cpu['with_children']} ms ({cpu['process']} ms in its own process, of it"
         f" {cpu.get('loop_thread', '?')} ms on the event loop's thread; the rest in its worker processes);"
         f" the legacy site used {result['legacy_cpu_s']} CPU s in all"
+    )
+    settled = result["settled"]
+    console.print(
+        f"the platform fell quiet {settled['s']} s after the job began (its renderer and index done): "
+        f"{settled['cpu_ms_per_document']} ms of CPU per document in all"
     )
     console.print(RATE.verdict(result["documents_per_s"]))
 

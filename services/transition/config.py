@@ -6,7 +6,6 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ServiceSettings
-from shared.cpu import spare_workers
 
 
 class TransitionSettings(ServiceSettings):
@@ -16,11 +15,6 @@ class TransitionSettings(ServiceSettings):
     runner_enabled: bool = Field(True, description="run the jobs in this process (one runner per platform)")
     runner_poll_seconds: float = Field(1.0, gt=0, description="how often the runner looks for a job to run")
     stage_batch: int = Field(50, ge=1, le=1000, description="documents staged per transaction")
-    extract_workers: int = Field(
-        default_factory=lambda: spare_workers(1),
-        ge=0, le=8,
-        description="processes that read legacy pages (0: on the event loop; by default 1 if a core is spare)",
-    )  # fmt: skip
     crawl_concurrency: int = Field(4, ge=1, le=32, description="requests in flight to a legacy site, at most")
     max_pages: int = Field(200_000, ge=1, description="pages one job reads, at most")
     max_file_bytes: int = Field(200 * 2**20, ge=1024, description="largest legacy file copied")

@@ -66,9 +66,6 @@ class TransitionRuntime(ServiceRuntime):
         if self.settings.consumers_enabled:
             register_consumers(self.bus, self.deps)
 
-    async def close(self) -> None:
-        self.deps.extraction.close()
-
 
 def create_app(
     settings: TransitionSettings | None = None,

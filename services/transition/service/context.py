@@ -12,7 +12,6 @@ from services.transition.models import JobLog, Outbox
 from services.transition.repository import TransitionRepository
 from shared.auth import Principal
 from shared.blobs import BlobStore
-from shared.cpu import WorkerPool
 from shared.db.engine import Database
 from shared.errors import Forbidden
 from shared.events.transition import Redirect, UrlMapChanged
@@ -106,10 +105,6 @@ class TransitionDeps:
     wake_relay: Callable[[], None] | None = None
     wake_runner: Callable[[], None] = lambda: None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    extraction: WorkerPool = field(init=False)  # reads legacy pages beside the loop, where a core is spare
-
-    def __post_init__(self) -> None:
-        self.extraction = WorkerPool("transition.extract", self.settings.extract_workers)
 
     def uow(self, scope: TenantScope) -> TransitionUnitOfWork:
         return TransitionUnitOfWork(self.database, scope=scope, source=SOURCE, outbox=Outbox, wake=self.wake_relay)

@@ -28,7 +28,6 @@ from services.transition.service import chains
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.service.files import Files
 from services.transition.sources.base import Fetched
-from shared.cpu import WorkerPool
 from shared.events.transition import LegacyDocument, LegacyDocumentStaged, LegacyFile, Redirect
 from shared.legacy_urls import hosted_key, key_of_link, legacy_link
 
@@ -120,7 +119,7 @@ class Stager:
 
     async def _html(self, fetched: Fetched, key: str) -> list[str]:
         try:
-            page = await _extracted(self.deps.extraction, fetched, self.plan.rules)
+            page = await _extracted(fetched, self.plan.rules)
         except UndecodablePage as exc:
             self._decide(fetched.url, key, "other", "unmapped", None, reason=str(exc))
             return []
@@ -219,12 +218,10 @@ class Stager:
                 await uow.commit()
 
 
-async def _extracted(pool: WorkerPool, fetched: Fetched, rules: SiteRules | None) -> ExtractedPage:
-    """Read in a worker process where a core is spare. Else on the loop (~0.3 ms: a thread per page cost more
-    CPU than that on one core, handing the GIL back and forth), unless trafilatura must guess the text: tens of
-    ms, in a thread, so the loop is not held that long."""
-    if pool.workers:
-        return await pool.run(extract_page, fetched.url, fetched.body, fetched.content_type, rules)
+async def _extracted(fetched: Fetched, rules: SiteRules | None) -> ExtractedPage:
+    """Read on the loop (~0.3 ms: a thread per page cost more CPU than that on one core, handing the GIL back and
+    forth, and a worker process gained nothing on two: sending the page there and back cost what reading it
+    saved), unless trafilatura must guess the text: tens of ms, in a thread, so the loop is not held that long."""
     try:
         return extract_page(fetched.url, fetched.body, fetched.content_type, rules, guess=False)
     except TextToGuess:
