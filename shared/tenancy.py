@@ -13,6 +13,7 @@ site-bound, a deliberate `all_sites`, an INSERT of the scope's own rows, or no t
 
 from __future__ import annotations
 
+import contextlib
 import re
 import weakref
 from collections.abc import Mapping
@@ -111,10 +112,21 @@ def _all_subclasses(cls: type) -> list[type]:
 
 
 def _tenant_froms(statement: object) -> list[FromClause]:
-    """Every tenant table the statement reads or writes: selected, joined, in subqueries, aliased."""
+    """Every tenant table the statement reads or writes: selected, joined, in subqueries, aliased. Found once
+    per statement: a prebuilt one runs thousands of times, and walking it was most of the guard's cost."""
+    try:
+        return _froms_seen[statement]
+    except (KeyError, TypeError):  # TypeError: a statement that cannot be weakly referenced
+        pass
     tenant = _tenant_tables()
     found = find_tables(statement, include_joins=True, include_aliases=True, check_columns=True, include_crud=True)
-    return [t for t in found if getattr(t, "element", t) in tenant or _base_table(t) in tenant]
+    froms = [t for t in found if getattr(t, "element", t) in tenant or _base_table(t) in tenant]
+    with contextlib.suppress(TypeError):
+        _froms_seen[statement] = froms
+    return froms
+
+
+_froms_seen: weakref.WeakKeyDictionary[object, list[FromClause]] = weakref.WeakKeyDictionary()
 
 
 def _base_table(from_clause: FromClause) -> object:
