@@ -4,7 +4,7 @@ public file route), or in one process with the content library from its blob sto
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from urllib.parse import quote
 
 import httpx
@@ -18,7 +18,6 @@ from shared.events.content import PublicState
 from shared.logs import get_logger
 
 log = get_logger("search.attachments")
-FileSource = Callable[[dict, str], Awaitable[bytes]]  # (an attachment of the snapshot, its site's host) → its bytes
 
 
 class PublicFiles:

@@ -45,8 +45,8 @@ async def test_a_crawl_reaches_every_page_once_within_its_bounds(site) -> None:
         pages.append(fetched)
 
     began = time.monotonic()
-    async with Http11Transport() as client:
-        stats = await crawler(client, frontier, concurrency=3, per_second=100).run([f"{base}/"], keep)
+    async with Http11Transport() as transport:
+        stats = await crawler(transport, frontier, concurrency=3, per_second=100).run([f"{base}/"], keep)
     took = time.monotonic() - began
     urls = {p.url for p in pages}
     assert {f"{base}{article_path(n)}" for n in range(ARTICLES)} <= urls
@@ -73,10 +73,10 @@ async def test_a_cancelled_crawl_resumes_without_fetching_anything_twice(site) -
         if len(seen) == 10:
             cancel.set()
 
-    async with Http11Transport() as client:
-        await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep, cancel)
+    async with Http11Transport() as transport:
+        await crawler(transport, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep, cancel)
         assert 10 <= len(seen) < 20 and frontier.queued
-        await crawler(client, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep)
+        await crawler(transport, frontier, concurrency=2, per_second=0).run([f"{base}/"], keep)
     assert (
         len(seen) == len(set(seen)) == ARTICLES + 9 + 3
     )  # the redirect, the dead page and the one robots.txt keeps out
@@ -90,11 +90,11 @@ async def test_a_second_pass_asks_conditionally_and_the_site_answers_304(site) -
     async def keep(fetched: Fetched) -> None:
         changed.append(fetched.url)
 
-    async with Http11Transport() as client:
-        await crawler(client, frontier, per_second=0).run([f"{base}/"], keep)
+    async with Http11Transport() as transport:
+        await crawler(transport, frontier, per_second=0).run([f"{base}/"], keep)
         changed.clear()
         frontier.again()
-        stats = await crawler(client, frontier, per_second=0).run([], keep)
+        stats = await crawler(transport, frontier, per_second=0).run([], keep)
     assert visits.conditional_hits == ARTICLES and stats.unchanged == ARTICLES
     assert f"{base}{article_path(7)}" not in changed  # unchanged articles are not handed on again
     first = frontier.results[f"{base}{article_path(0)}"][0]
@@ -118,8 +118,8 @@ async def test_a_stumbling_server_is_asked_again_and_a_dead_one_reported() -> No
 
     pages: list[Fetched] = []
     with serve_on_port(Starlette(routes=[Route("/{path:path}", flaky)])) as base:
-        async with Http11Transport() as client:
-            stats = await crawler(client, MemoryFrontier(), per_second=100).run([f"{base}/"], _kept(pages))
+        async with Http11Transport() as transport:
+            stats = await crawler(transport, MemoryFrontier(), per_second=100).run([f"{base}/"], _kept(pages))
     by_path = {urlsplit(p.url).path: p for p in pages}
     assert by_path["/busy.html"].status == 200 and asked["/busy.html"] == 2  # asked again once, answered
     assert by_path["/down.html"].status == 500 and asked["/down.html"] == 3 and stats.errors == 1
@@ -155,8 +155,8 @@ async def test_a_slow_page_holds_up_no_other_and_the_links_on_page_read_are_foll
         return [] if "-told" in fetched.url else [fetched.url.replace(".html", "-told.html")]
 
     with serve_on_port(Starlette(routes=[Route("/{path:path}", site)])) as base:
-        async with Http11Transport() as client:
-            await crawler(client, MemoryFrontier(), concurrency=2, per_second=0).run([f"{base}/"], read)
+        async with Http11Transport() as transport:
+            await crawler(transport, MemoryFrontier(), concurrency=2, per_second=0).run([f"{base}/"], read)
     assert order[0] == "/" and order[-1] == "/slow-told.html" and "/never.html" not in order
     assert order.index("/slow.html") > order.index("/7-told.html")  # 16 pages went by while it was read
     assert sorted(order) == sorted(
