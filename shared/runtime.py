@@ -21,6 +21,7 @@ from shared.bus import EventBus, create_bus
 from shared.config import ServiceSettings
 from shared.db.engine import Database
 from shared.error_handlers import install_error_handlers
+from shared.memory import FreeMemoryReleaser
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.tables import OutboxBase
 from shared.openapi import describe_errors
@@ -104,13 +105,17 @@ class ServiceRuntime:
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
         """The service's app lifespan: on a shared bus, the bus's owner starts the bus and the workers."""
         await self.start()
-        if self.bus is None or self.owns_bus:
+        alone = self.bus is None or self.owns_bus  # the process is this service's own
+        releaser = FreeMemoryReleaser()
+        if alone:
             if self.bus is not None:
                 await self.bus.start()
             await self.start_workers()
+            await releaser.start()
         try:
             yield
         finally:
+            await releaser.stop()
             await self.stop()
 
     def readiness(self) -> dict[str, ReadinessCheck]:
@@ -176,4 +181,7 @@ async def run_together(bus: EventBus, runtimes: Sequence[ServiceRuntime]) -> Asy
         stack.push_async_callback(bus.stop)
         for runtime in runtimes:
             await runtime.start_workers()
+        releaser = FreeMemoryReleaser()
+        await releaser.start()
+        stack.push_async_callback(releaser.stop)
         yield
