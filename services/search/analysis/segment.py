@@ -22,7 +22,10 @@ _HAN_ONLY = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"\w", re.UNICODE)
 _PINYIN_QUERY = re.compile(r"^[a-z]{2,40}$")
 MAX_TERM = 8  # longest dictionary term looked for inside a longer token
-MAX_CACHED_TOKENS = 500_000  # a token's index expansion is remembered (text repeats its words; bounded memory)
+# A token's expansion and spelling are remembered: text repeats its words. The bounds keep a long import's memory
+# flat (a site of numbered notices brings new tokens with every page); they hold a province's common words.
+MAX_CACHED_TOKENS = 100_000
+CACHED_WORDS = 50_000
 # Words of a question that carry no topic ("怎么申请政府信息公开" asks about 申请 and 政府信息公开).
 QUESTION_WORDS = frozenset(
     (
@@ -146,7 +149,7 @@ class Analyzer:
         return [full for full, _ in spelled], [initials for _, initials in spelled if initials]
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=CACHED_WORDS)
 def _spelling(token: str) -> tuple[str, str] | None:
     """A Chinese token's full pinyin and (two characters or more) its initials; None without Chinese."""
     if not _HAN.search(token):
@@ -155,7 +158,7 @@ def _spelling(token: str) -> tuple[str, str] | None:
     return spelled, first if len(token) >= 2 else ""
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=CACHED_WORDS)
 def pinyin_of(word: str) -> tuple[str, str]:
     syllables = lazy_pinyin(word, errors="ignore")
     return "".join(syllables), "".join(s[0] for s in syllables if s)
@@ -204,13 +207,13 @@ class Lexicon:
         return found
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=CACHED_WORDS)
 def _short_han(word: str) -> str:
     """The word if it is Chinese and short enough to pair with a neighbour, else ""."""
     return word if len(word) < 6 and _all_han(word) else ""
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=CACHED_WORDS)
 def _all_han(word: str) -> bool:
     return _HAN_ONLY.fullmatch(word) is not None
 
