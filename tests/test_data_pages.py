@@ -65,6 +65,7 @@ async def test_a_published_dataset_on_its_sites_pages(http, platform) -> None:
     page = await http.get("/sjkf/hefei-population.html", headers=HOST)
     assert page.status_code == 200 and "合肥市统计局" in page.text and "无条件开放" in page.text
     assert "<td>庐阳区</td>" in page.text and 'class="chart"' in page.text  # a preview and a chart
+    assert "<figcaption>常住人口（万人）（" in page.text and "按年份）</figcaption>" in page.text  # what it plots
     assert f"datastore_search?resource_id={resource['id']}" in page.text and "ckanapi.RemoteCKAN" in page.text
     assert f'href="/api/v1/opendata/resources/{resource["id"]}/file"' in page.text
     closed = await http.get("/sjkf/hefei-enterprises.html", headers=HOST)

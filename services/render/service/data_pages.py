@@ -111,12 +111,13 @@ async def _dataset(client: DataClient, origin: str, name: str) -> DataView:
         )
     dataset = answer.json()
     resource = next((r for r in dataset["resources"] if r["datastore_active"]), None)
-    preview, chart = ([], ""), ""
+    preview, (chart_title, chart) = ([], []), ("", "")
     if resource is not None and dataset["access"] == "open":
         preview = await _rows(client, resource, PREVIEW_ROWS)
-        chart = await _chart(client, resource, preview)
+        chart_title, chart = await _chart(client, resource, preview)
     context = {
         "dataset": dataset, "resource": resource, "fields": preview[0], "rows": preview[1], "chart": chart,
+        "chart_title": chart_title,
         "examples": _examples(origin, dataset, resource), "access_label": ACCESS[dataset["access"]],
     }  # fmt: skip
     return DataView("dataset.html", dataset["title"], context=context)
@@ -132,16 +133,16 @@ async def _rows(client: DataClient, resource: dict[str, Any], limit: int, **para
     return fields, [[record.get(f) for f in fields] for record in body["records"]]
 
 
-async def _chart(client: DataClient, resource: dict[str, Any], preview: tuple[list, list]) -> str:
+async def _chart(client: DataClient, resource: dict[str, Any], preview: tuple[list, list]) -> tuple[str, str]:
     """A numeric column over the first date/time column (its latest values, for the first row's category when
-    the rows have one), else over the first text column."""
+    the rows have one), else over the first text column: its title (the figure's caption) and its SVG."""
     columns = resource["columns"]
     number = next((c for c in columns if c["type"] in ("numeric", "integer") and not _looks_like_year(c)), None)
     time = next((c for c in columns if c["type"] in ("date", "timestamp") or _looks_like_year(c)), None)
     category = next((c for c in columns if c["type"] == "text"), None)
     axis = time or category
     if number is None or axis is None:
-        return ""
+        return "", ""
     params: dict[str, Any] = {"fields": f"{axis['id']},{number['id']}"}
     title = f"{number.get('label') or number['id']}（按{axis.get('label') or axis['id']}）"
     if time is not None:
@@ -153,7 +154,8 @@ async def _chart(client: DataClient, resource: dict[str, Any], preview: tuple[li
             title = f"{number.get('label') or number['id']}（{first}，按{time.get('label') or time['id']}）"
     _, found = await _rows(client, resource, CHART_ROWS, **params)
     points = [(str(label)[:16], float(value)) for label, value in reversed(found) if value is not None]
-    return bar_chart(title, points)
+    chart = bar_chart(title, points)
+    return (title, chart) if chart else ("", "")
 
 
 def _looks_like_year(column: dict[str, Any]) -> bool:
