@@ -12,6 +12,7 @@ import pytest
 from shared.memory import FreeMemoryReleaser, release_free_memory
 
 LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+LIBC.malloc.restype, LIBC.free.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
 glibc_only = pytest.mark.skipif(not hasattr(LIBC, "malloc_trim"), reason="malloc_trim is glibc's")
 CHUNK = 64 * 1024  # under the mmap threshold: from the heap, as the index's and the parsers' allocations are
 
@@ -24,7 +25,6 @@ def _heap_mb() -> float:
 
 
 def _allocate_and_free_all_but_the_last(count: int) -> int:
-    LIBC.malloc.restype, LIBC.free.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
     chunks = [LIBC.malloc(CHUNK) for _ in range(count)]
     for chunk in chunks:
         ctypes.memset(chunk, 1, CHUNK)
