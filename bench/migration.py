@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from bench.processes import (
     SERVER_CORE,
     free_port,
     pinning_possible,
+    process_tree,
     spawn,
     stat_fields,
     stop,
@@ -132,11 +134,12 @@ async def _import(http: httpx.AsyncClient, pid: int, articles: int, channel: int
     while True:
         await asyncio.sleep(1.0)
         job = (await http.get(f"/api/v1/transition/sites/feixi/jobs/{job_id}")).json()
-        progress, mem = job["progress"], memory(pid)
+        progress, mem, tree = job["progress"], memory(pid), _tree_memory(pid)
         cpu = {k: round(v - cpu_before[k], 2) for k, v in _cpu(pid).items()}
-        samples.append(_sample(time.perf_counter() - began, progress, mem, cpu))
+        samples.append(_sample(time.perf_counter() - began, progress, mem, cpu) | tree)
         console.print(f"{samples[-1]['s']:>7.1f} s  pages {progress['pages']:>7}  imported {progress['imported']:>7}"
-                      f"  RSS {mem['VmRSS']:.0f} MB (heap {mem['RssAnon']:.0f}, files {mem['RssFile']:.0f})",
+                      f"  RSS {mem['VmRSS']:.0f} MB (heap {mem['RssAnon']:.0f}, files {mem['RssFile']:.0f});"
+                      f" with its children {tree['tree_rss_mb']:.0f} (heap {tree['tree_anon_mb']:.0f})",
                       highlight=False)  # fmt: skip
         if job["state"] in ("done", "failed", "cancelled"):
             break
@@ -169,6 +172,16 @@ def _sample(seconds: float, progress: dict, mem: dict, cpu: dict) -> dict:
             "cpu_s": cpu}  # fmt: skip
 
 
+def _tree_memory(pid: int) -> dict[str, float]:
+    """The platform with its children (the migration's runner, the search's analysis worker): RSS and heap."""
+    found = []
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):  # a child that ended between the listing and the reading
+            found.append(memory(member))
+    return {"tree_rss_mb": round(sum(m.get("VmRSS", 0) for m in found), 1),
+            "tree_anon_mb": round(sum(m.get("RssAnon", 0) for m in found), 1)}  # fmt: skip
+
+
 def _cpu(pid: int) -> dict[str, float]:
     """CPU seconds of the platform: its event loop's thread (what bounds the rate: every service's handlers run
     on it), its own process (every thread), and with its children (the page-reading and analysis workers)."""
@@ -181,22 +194,26 @@ def report(result: dict) -> None:
     samples = result["samples"]
     cores = "one core" if result.get("platform_cores", 1) == 1 else "two cores"
     table = Table(title=f"bench.migration — {result['articles']:,} legacy articles into one site (embedded, {cores})")
-    for name in ("share of the run", "documents imported", "documents/s in that share", "RSS MB", "of it heap MB"):
+    columns = ("share of the run", "documents imported", "documents/s in that share", "RSS MB", "of it heap MB",
+               "heap MB with children")  # fmt: skip
+    for name in columns:
         table.add_column(name, justify="right")
     last_s, last_n = 0.0, 0
     for share in (0.1, 0.25, 0.5, 0.75, 1.0):
         sample = samples[min(len(samples) - 1, max(0, round(share * len(samples)) - 1))]
         rate = (sample["imported"] - last_n) / max(sample["s"] - last_s, 0.001)
-        memory_mb = (fmt(sample["rss_mb"]), fmt(sample["anon_mb"]))
+        memory_mb = (fmt(sample["rss_mb"]), fmt(sample["anon_mb"]), fmt(sample.get("tree_anon_mb", 0)))
         table.add_row(f"{share:.0%}", f"{sample['imported']:,}", fmt(rate), *memory_mb)
         last_s, last_n = sample["s"], sample["imported"]
     console.print(table)
     rss, heap = [s["rss_mb"] for s in samples], [s["anon_mb"] for s in samples]
+    family = [s["tree_anon_mb"] for s in samples]
     console.print(
         f"state {result['state']}; {result['progress']['imported']:,} documents and {result['progress']['files']:,}"
         f" files in {result['seconds']} s = [bold]{result['documents_per_s']} documents/s[/]; "
         f"RSS {min(rss):.0f} → {max(rss):.0f} MB, of it heap (RssAnon) {min(heap):.0f} → {max(heap):.0f} MB; the rest"
-        " is mapped files (the search index's segments, which the kernel may drop and read again)"
+        " is mapped files (the search index's segments, which the kernel may drop and read again); the heap of"
+        f" the platform with its child processes {min(family):.0f} → {max(family):.0f} MB"
     )
     cpu = result["cpu_ms_per_document"]
     console.print(

@@ -127,8 +127,8 @@ def children(pid: int) -> list[int]:
     return [child for child, parent in parents().items() if parent == pid]
 
 
-def tree_cpu(root: int) -> float:
-    """CPU seconds of a process and its descendants (utime+stime), plus what its reaped children used."""
+def process_tree(root: int) -> set[int]:
+    """A process and its descendants."""
     family = parents()
     tree, frontier = {root}, [root]
     while frontier:
@@ -137,8 +137,13 @@ def tree_cpu(root: int) -> float:
             if ppid == parent and pid not in tree:
                 tree.add(pid)
                 frontier.append(pid)
+    return tree
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of a process and its descendants (utime+stime), plus what its reaped children used."""
     total = 0.0
-    for pid in tree:
+    for pid in process_tree(root):
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = stat_fields(pid)
             total += int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if pid == root else 0)

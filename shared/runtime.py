@@ -170,9 +170,11 @@ class ServiceRuntime:
 
 
 @contextlib.asynccontextmanager
-async def run_together(bus: EventBus, runtimes: Sequence[ServiceRuntime]) -> AsyncIterator[None]:
+async def run_together(
+    bus: EventBus, runtimes: Sequence[ServiceRuntime], *, extra_workers: Sequence[Worker] = ()
+) -> AsyncIterator[None]:
     """Several services on the one bus they share: each starts and subscribes, then the bus starts, then their
-    workers; everything stops in the reverse order."""
+    workers and the process owner's own; everything stops in the reverse order."""
     async with contextlib.AsyncExitStack() as stack:
         for runtime in runtimes:
             await runtime.start()
@@ -181,6 +183,9 @@ async def run_together(bus: EventBus, runtimes: Sequence[ServiceRuntime]) -> Asy
         stack.push_async_callback(bus.stop)
         for runtime in runtimes:
             await runtime.start_workers()
+        for worker in extra_workers:
+            await worker.start()
+            stack.push_async_callback(worker.stop)
         releaser = FreeMemoryReleaser()
         await releaser.start()
         stack.push_async_callback(releaser.stop)

@@ -17,6 +17,7 @@ from shared.auth import Grant
 from shared.logs import configure_logging
 from shared.web import UVICORN_OPTIONS, FreezeAfterStartup
 from sitegroup.identity_cli import identity_app
+from sitegroup.migration_runner import migration_runner
 from sitegroup.operator_api import replay
 from sitegroup.search_cli import search_app
 from sitegroup.settings import PlatformSettings
@@ -32,6 +33,7 @@ app.add_typer(search_app, name="search")
 app.command("import-site")(import_site)
 app.command("verify-site")(verify_site)
 app.command()(replay)
+app.command("migration-runner")(migration_runner)
 SERVICES = ("content", "render", "identity", "console", "search", "interaction", "opendata", "transition", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
 

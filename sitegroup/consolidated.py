@@ -15,8 +15,9 @@ from services import console, content, identity, interaction, opendata, render, 
 from shared.auth import Grant, Principal
 from shared.auth.apikeys import ApiKeyInfo, CachedKeyVerifier
 from shared.bus import create_bus
-from shared.runtime import run_together
+from shared.runtime import Worker, run_together
 from sitegroup.devtokens import ProviderSigner
+from sitegroup.runner_process import RunnerProcess
 from sitegroup.settings import (
     PlatformSettings,
     console_settings,
@@ -83,6 +84,10 @@ class ConsolidatedApp:
         self.opendata = opendata.OpendataRuntime.of(opendata_app)
         transition_app = transition.create_app(transition_settings(platform), bus=self.bus, access_log=False)
         self.transition = transition.TransitionRuntime.of(transition_app)
+        # The crawl reads and stages legacy pages on the other core; the loop here imports what it staged.
+        self.runner_process = RunnerProcess(platform) if platform.migration_process else None
+        if self.runner_process is not None:
+            self.transition.deps.wake_runner = self.runner_process.wake
         render_app = render.create_app(
             render_settings(platform),
             bus=self.bus,
@@ -128,7 +133,7 @@ class ConsolidatedApp:
         runtimes = [self.content, self.render, self.identity, self.search, self.interaction, self.opendata]
         runtimes.append(self.transition)
         runtimes.append(self.console)
-        async with run_together(self.bus, runtimes):
+        async with run_together(self.bus, runtimes, extra_workers=self._own_workers()):
             await identity.provision_client(
                 self.identity.deps,
                 console_client(self.console_settings),
@@ -142,6 +147,9 @@ class ConsolidatedApp:
             finally:
                 await self.gateway.close()
                 await self.behind_gateway.close()
+
+    def _own_workers(self) -> list[Worker]:
+        return [self.runner_process] if self.runner_process is not None else []
 
     async def _verify_key(self, key: str) -> ApiKeyInfo | None:
         """The gateway's key check, answered by the identity service in-process."""

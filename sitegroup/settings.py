@@ -32,6 +32,9 @@ class PlatformSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "SITEGROUP_PORT"))
     seed_demo: bool = Field(True, description="seed the demo province on first start")
+    migration_process: bool = Field(
+        True, description="crawl migration jobs in a child process (another core), not on the platform's own loop"
+    )
     log_level: str = "INFO"
     log_json: bool = False
     issuer: str | None = Field(
@@ -130,12 +133,15 @@ def opendata_settings(platform: PlatformSettings) -> OpendataSettings:
 
 
 def transition_settings(platform: PlatformSettings) -> TransitionSettings:
-    """Legacy files are copied into the content library's store: its documents adopt them where they lie."""
+    """Legacy files are copied into the content library's store: its documents adopt them where they lie. The jobs
+    run in the platform's child process unless migration_process is off."""
     defaults = {
         **platform.service_defaults("transition"),
         "blob_url": platform.service_defaults("content")["blob_url"],
     }
-    return with_defaults(TransitionSettings(), defaults)
+    settings = with_defaults(TransitionSettings(), defaults)
+    # One runner per platform: the child process's (sitegroup/runner_process.py), or the service's own.
+    return settings.model_copy(update={"runner_enabled": False}) if platform.migration_process else settings
 
 
 def identity_settings(platform: PlatformSettings) -> IdentitySettings:

@@ -14,7 +14,9 @@ from sitegroup.settings import PlatformSettings
 
 @pytest_asyncio.fixture
 async def platform(tmp_path: Path) -> AsyncIterator[ConsolidatedApp]:
-    settings = PlatformSettings(data_dir=tmp_path / "var", seed_demo=False, port=8765)
+    # Migration jobs run on this loop: a child process per test costs a second; tests/test_import_site_cli.py
+    # runs them in the child, as `sitegroup serve` does.
+    settings = PlatformSettings(data_dir=tmp_path / "var", seed_demo=False, port=8765, migration_process=False)
     await migrate_all(settings)
     app = ConsolidatedApp(settings)
     async with app.lifespan():

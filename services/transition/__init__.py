@@ -9,7 +9,7 @@ does the reading of a mirror or an export the CLI pushes to a job (the sources, 
 
 from services.transition.config import TransitionSettings
 from services.transition.extract.links import body_links, is_file
-from services.transition.main import SCHEMA, TransitionRuntime, create_app, migrate
+from services.transition.main import SCHEMA, TransitionRuntime, create_app, migrate, runner_alone
 from services.transition.planning.preview import Preview, PreviewError, preview_site, read_rules, site_channels
 from services.transition.planning.verify import Expectation, Verdict, verify_urls
 from services.transition.service.context import TransitionDeps
@@ -43,6 +43,7 @@ __all__ = [
     "mirror_pages",
     "preview_site",
     "read_rules",
+    "runner_alone",
     "site_channels",
     "verify_urls",
     "wxr_records",

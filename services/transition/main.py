@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -17,8 +19,9 @@ from services.transition.service.context import TransitionDeps
 from services.transition.service.runner import JobRunner
 from shared.auth import JwksSource, TokenVerifier
 from shared.auth.revocations import follow_revocations
-from shared.blobs import BlobStore
+from shared.blobs import BlobStore, create_blob_store
 from shared.bus import EventBus
+from shared.db.engine import Database
 from shared.db.migrate import Schema
 from shared.events.content import CHANNELS_TOPIC, SITES_TOPIC
 from shared.events.render import VIEWS_TOPIC
@@ -97,3 +100,19 @@ def create_app(
         verifier=runtime.verifier,
         legacy_transport=legacy_transport,  # the rules preview reads sample pages as the runner does
     )
+
+
+@contextlib.asynccontextmanager
+async def runner_alone(settings: TransitionSettings) -> AsyncIterator[JobRunner]:
+    """The job runner in a process of its own, so a crawl's reading and staging take another core, not the loop
+    that serves the sites: its events wait in the outbox, which the service's own process relays."""
+    database, blobs = Database(settings.database_url), create_blob_store(settings.blob_url)
+    await blobs.start()
+    runner = JobRunner(TransitionDeps(database, blobs, settings))
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+        await blobs.stop()
+        await database.dispose()
