@@ -13,6 +13,7 @@ import time
 from asyncio.subprocess import PIPE
 
 from shared.logs import get_logger
+from sitegroup.migration_runner import CHILD
 from sitegroup.settings import PlatformSettings, transition_settings
 
 log = get_logger("sitegroup.runner_process")
@@ -83,7 +84,7 @@ class RunnerProcess:
         derived = {
             f"TRANSITION_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v) for k, v in given.items()
         }
-        return {**os.environ, **derived, "SITEGROUP_RUNNER_CHILD": "1"}
+        return {**os.environ, **derived, CHILD: "1"}
 
 
 def _env_value(value: object) -> str:
