@@ -77,6 +77,9 @@ class PageEntry(TenantScoped, Base):
         UniqueConstraint("site_id", "url_path", name="uq_page_entries_site_path"),
         # A list page is the next rows of this index, and its count is read from the index alone.
         Index("ix_page_entries_channel_listed_time", "site_id", "channel_path", "listed", "published_at"),
+        # A site's entries of given documents: the tenant guard's site_id beside them must not pick the site_id
+        # index, which walks the whole site (the mirror's paths: 37.5 ms at 100,000 documents, 0.8 with this).
+        Index("ix_page_entries_site_document", "site_id", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
