@@ -160,6 +160,8 @@ class Attachment(TenantScoped, Base):
     """An uploaded file or image in the blob store; image renditions are made at upload."""
 
     __tablename__ = "attachments"
+    # An import asks whether each legacy file is already an attachment of the site (one per content).
+    __table_args__ = (Index("ix_attachments_site_blob_key", "site_id", "blob_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
