@@ -63,8 +63,10 @@ class JobFrontier:
         await self.add(seeds)
         return bool(pending)
 
-    async def add(self, urls: Iterable[str]) -> None:
-        """Kept until the next take, which writes them with what finished: one transaction per round."""
+    async def add(self, urls: Iterable[str]) -> int:
+        """Kept until the next take, which writes them with what finished: one transaction per round. How many
+        were not found lately (the database may know them from longer ago: then they are not queued again)."""
+        before = self._seq
         for url in urls:
             if len(url) <= 1000 and url not in self._recent:
                 self._seq += 1
@@ -72,6 +74,7 @@ class JobFrontier:
                 self._recent[url] = None
                 if len(self._recent) > RECENT:
                     del self._recent[next(iter(self._recent))]  # the oldest: a dict keeps insertion order
+        return self._seq - before
 
     async def take(self, limit: int) -> list[str]:
         async with self.deps.platform_uow() as uow:

@@ -36,7 +36,9 @@ OnPage = Callable[[Fetched], Awaitable[Iterable[str] | None]]  # the page's link
 class Frontier(Protocol):
     """Where the crawl stands, kept by whoever owns the job (idempotent: adding a known URL does nothing)."""
 
-    async def add(self, urls: Iterable[str]) -> None: ...
+    async def add(self, urls: Iterable[str]) -> int:
+        """How many of them may be new (at least every one that is): the crawl asks again only after some."""
+        ...
 
     async def take(self, limit: int) -> list[str]:
         """Queued URLs, marked taken (a restart puts taken-but-unfinished ones back)."""
@@ -97,13 +99,14 @@ class Crawler:
         self.stats = CrawlStats()
         self._robots: dict[str, asyncio.Future[RobotFileParser]] = {}  # read once per origin, by whoever asks first
         self._pacer = Pacer(policy.per_second)
+        self.queued = 0  # URLs the frontier took as (maybe) new: an empty frontier is asked again after more
 
     async def run(self, seeds: Iterable[str], on_page: OnPage, cancel: asyncio.Event | None = None) -> CrawlStats:
         """Fetch until the frontier is empty, `max_pages` are done, or `cancel` is set (what was taken finishes).
         `concurrency` workers each take the next URL as soon as their page is done: no page waits for the
         slowest of a batch."""
-        feed = _Feed(self.frontier, self.policy, cancel or asyncio.Event())
-        await self.frontier.add(u for u in seeds if self.in_scope(u))
+        feed = _Feed(self.frontier, self.policy, cancel or asyncio.Event(), lambda: self.queued)
+        await self._queue(u for u in seeds if self.in_scope(u))
         try:
             async with asyncio.TaskGroup() as workers:
                 for _ in range(self.policy.concurrency):
@@ -190,12 +193,15 @@ class Crawler:
             self.stats.redirects += 1
             target = httpx.URL(fetched.url).join(fetched.location)
             if self.in_scope(str(target)):
-                await self.frontier.add([str(target)])
+                await self._queue([str(target)])
         elif fetched.status == 200 and fetched.is_html:
             if links is None:
                 links = _links_of(fetched)
             links = (u for u in links if self.in_scope(u))
-            await self.frontier.add(u for u in links if self.policy.fetch_files or not is_file(u))
+            await self._queue(u for u in links if self.policy.fetch_files or not is_file(u))
+
+    async def _queue(self, urls: Iterable[str]) -> None:
+        self.queued += await self.frontier.add(urls)
 
     async def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -237,11 +243,13 @@ class _Feed:
     """URLs taken from the frontier a few at a time (a take is a transaction), handed to the workers one by one.
     An empty frontier ends the crawl only when no page is in hand: one still being read may queue more."""
 
-    def __init__(self, frontier: Frontier, policy: CrawlPolicy, cancel: asyncio.Event) -> None:
-        self.frontier, self.policy, self.cancel = frontier, policy, cancel
+    def __init__(
+        self, frontier: Frontier, policy: CrawlPolicy, cancel: asyncio.Event, queued: Callable[[], int]
+    ) -> None:
+        self.frontier, self.policy, self.cancel, self.queued = frontier, policy, cancel, queued
         self.taken: deque[str] = deque()
-        self.handed = self.in_hand = self.finished = 0
-        self._empty_after = -1  # pages finished when the frontier was last found empty
+        self.handed = self.in_hand = 0
+        self._empty_after = -1  # URLs queued when the frontier was last found empty: it is asked again after more
         self._take = asyncio.Lock()
         self._change = asyncio.Event()
 
@@ -252,9 +260,9 @@ class _Feed:
                 return self.taken.popleft()
             if self.cancel.is_set() or self.handed >= self.policy.max_pages:
                 return None
-            if self._empty_after != self.finished:  # a page finished since: it may have queued more
+            if self._empty_after != self.queued():  # more URLs queued since it was found empty
                 async with self._take:
-                    if not self.taken and self._empty_after != self.finished:
+                    if not self.taken and self._empty_after != self.queued():
                         await self._refill()
                 continue
             if not self.in_hand:
@@ -263,14 +271,14 @@ class _Feed:
             await self._change.wait()
 
     async def _refill(self) -> None:
-        finished = self.finished
+        queued = self.queued()
         limit = min(self.policy.concurrency, self.policy.max_pages - self.handed)
         self.taken.extend(await self.frontier.take(limit))
         if not self.taken:
-            self._empty_after = finished
+            self._empty_after = queued
 
     def done(self) -> None:
-        self.in_hand, self.finished = self.in_hand - 1, self.finished + 1
+        self.in_hand -= 1
         self._change.set()
 
 
@@ -282,11 +290,13 @@ class MemoryFrontier:
         self.known: set[str] = set()
         self.results: dict[str, tuple[Fetched | None, str | None]] = {}
 
-    async def add(self, urls: Iterable[str]) -> None:
+    async def add(self, urls: Iterable[str]) -> int:
+        before = len(self.known)
         for url in urls:
             if url not in self.known:
                 self.known.add(url)
                 self.queued[url] = None
+        return len(self.known) - before
 
     async def take(self, limit: int) -> list[str]:
         taken = list(self.queued)[:limit]
