@@ -74,7 +74,8 @@ class LegacyUrl(TenantScoped, Base):
     __tablename__ = "legacy_urls"
     __table_args__ = (
         UniqueConstraint("site_id", "legacy_key", name="uq_legacy_urls_site_key"),
-        Index("ix_legacy_urls_job_state_kind", "job_id", "state", "kind"),  # a job's progress, counted from it
+        # A job's progress, counted from it alone (the tenant guard's site_id included: else each row is read).
+        Index("ix_legacy_urls_job_state_kind_site", "job_id", "state", "kind", "site_id"),
         Index("ix_legacy_urls_site_target", "site_id", "target"),  # redirects on the legacy site, made direct
     )
 

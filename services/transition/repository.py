@@ -78,7 +78,7 @@ class TransitionRepository:
         stmt = (
             select(LegacyUrl.kind, LegacyUrl.state, func.count())
             .where(LegacyUrl.job_id == job_id)
-            .group_by(LegacyUrl.state, LegacyUrl.kind)  # ix_legacy_urls_job_state_kind's order: no table read
+            .group_by(LegacyUrl.state, LegacyUrl.kind)  # ix_legacy_urls_job_state_kind_site: no table read
         )
         return {(kind, state): n for kind, state, n in await self.session.execute(stmt)}
 
