@@ -16,6 +16,9 @@ from shared.logs import configure_logging, get_logger
 
 log = get_logger("transition.runner_alone")
 CHILD = "SITEGROUP_RUNNER_CHILD"  # set by the platform that started this process
+# A crawl is bulk work: where it shares a core with the platform, the platform's loop (the sites' pages, and the
+# import of what the crawl staged, which is the slower half) goes first.
+CHILD_NICENESS = 10
 
 
 def migration_runner() -> None:
@@ -28,6 +31,8 @@ def migration_runner() -> None:
 async def run_alone(settings: TransitionSettings) -> None:
     """Until SIGTERM or SIGINT: the crawl ends its round and stages what it read. As the platform's child it also
     stops when its parent is gone (its stdin closes), and looks for a job at once when the parent writes a byte."""
+    if os.environ.get(CHILD):
+        os.nice(CHILD_NICENESS)
     loop, stopping = asyncio.get_running_loop(), asyncio.Event()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(stop_signal, stopping.set)
