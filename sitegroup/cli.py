@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -34,6 +35,7 @@ app.command("import-site")(import_site)
 app.command("verify-site")(verify_site)
 app.command()(replay)
 app.command("migration-runner")(migration_runner)
+RELAYED = ("content", "identity", "interaction", "opendata", "transition")  # the services that keep an outbox
 SERVICES = ("content", "render", "identity", "console", "search", "interaction", "opendata", "transition", "gateway")
 GATEWAY_NEEDS = ("content", "render", "identity")  # the console is optional behind a gateway
 
@@ -254,17 +256,24 @@ def mirror(site: Annotated[str, typer.Argument(help="the site whose static mirro
 @app.command()
 def relay(service: Annotated[str, typer.Argument(help="whose outbox to relay")] = "content") -> None:
     """Run only the outbox relay of a service (distributed mode: its own process)."""
-    _check_service(service)
+    if service not in RELAYED:
+        raise typer.BadParameter(f"{service!r} keeps no outbox; these do: {', '.join(RELAYED)}")
     platform = PlatformSettings()
     configure_logging(platform.log_level, json=platform.log_json)
-    from services.content import ContentRuntime, ContentSettings
 
     async def run() -> None:
-        runtime = ContentRuntime(ContentSettings(consumers_enabled=False, scheduler_enabled=False))
+        runtime = relay_runtime(service)
         await runtime.start()
         await runtime.relay.run()
 
     asyncio.run(run())
+
+
+def relay_runtime(service: str) -> Any:
+    """The service's runtime on its own settings (environment prefix), its consumers off: only its relay runs."""
+    face = importlib.import_module(f"services.{service}")
+    name = service.capitalize()  # ContentRuntime/ContentSettings … OpendataRuntime/OpendataSettings
+    return getattr(face, f"{name}Runtime")(getattr(face, f"{name}Settings")(consumers_enabled=False))
 
 
 @app.command("seed-demo")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from shared.auth import JwksSource, TokenVerifier
-from sitegroup.cli import app
+from sitegroup.cli import RELAYED, app, relay_runtime
 from sitegroup.settings import PlatformSettings
 
 runner = CliRunner()
@@ -87,6 +87,18 @@ def test_the_committed_env_example_is_current(tmp_path: Path) -> None:
 def test_unknown_services_are_named() -> None:
     result = runner.invoke(app, ["migrate-db", "mailer"])
     assert result.exit_code != 0 and "unknown service 'mailer'" in result.output
+
+
+def test_the_relay_command_relays_the_outbox_it_names(tmp_path: Path, monkeypatch) -> None:
+    """`sitegroup relay transition` moves the migration service's outbox, not the content library's."""
+    for service in RELAYED:
+        monkeypatch.setenv(f"{service.upper()}_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / service}.db")
+        monkeypatch.setenv(f"{service.upper()}_BLOB_URL", f"file://{tmp_path / 'blobs' / service}")
+        runtime = relay_runtime(service)
+        assert runtime.name == service and runtime.relay.service == service
+        assert runtime.relay.table.name == "outbox" and str(runtime.database.engine.url).endswith(f"{service}.db")
+    refused = runner.invoke(app, ["relay", "render"])
+    assert refused.exit_code == 2 and "'render' keeps no outbox" in refused.output
 
 
 def test_operators_register_clients_and_rotate_keys_from_the_shell(tmp_path: Path, monkeypatch) -> None:
