@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from shared.db import sqlite_inloop
+from shared.db.checkpoints import CHECKPOINTS, FALLBACK_PAGES
 from shared.db.transaction import Transaction
 from shared.tenancy import install_tenant_guard
 
@@ -65,6 +66,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     # The busy timeout blocks the loop only if another process holds the write lock (e.g. a CLI command).
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=2000"):
+    # Checkpoints run on their own thread (shared.db.checkpoints); a commit checkpoints only if it falls behind.
+    pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=2000",
+               f"wal_autocheckpoint={FALLBACK_PAGES}")  # fmt: skip
+    for pragma in pragmas:
         cursor.execute(f"PRAGMA {pragma}")
+    cursor.execute("PRAGMA database_list")
+    for _, name, path in cursor.fetchall():
+        if name == "main" and path:  # a file, not `:memory:`
+            CHECKPOINTS.watch(path)
     cursor.close()
