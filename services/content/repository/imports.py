@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, text
 
 from services.content.models import Attachment, Document, LiveFile, Placement
 from services.content.repository.base import ALL_SITES, Queries
@@ -35,19 +35,17 @@ _INDEX_NUMBERS_TAKEN = (
     .where(Document.index_number.in_(bindparam("numbers", expanding=True)))
     .execution_options(**ALL_SITES)
 )
-_ROWS = site_bound(select(*_COLUMNS).where(Document.id.in_(bindparam("doc_ids", expanding=True))), Document)
 _ADD_PLACEMENTS = insert(Placement)
 _ADD_LIVE_FILES = insert(LiveFile)
-_first_changes: dict[tuple[str, ...], Any] = {}
-
-
-def _first_change(columns: tuple[str, ...]) -> Any:
-    """UPDATE of these columns of a document this transaction created (nothing else can have changed it)."""
-    if columns not in _first_changes:
-        values = {name: bindparam(f"new_{name}", type_=Document.__table__.c[name].type) for name in columns}
-        stmt = update(Document).where(Document.id == bindparam("doc_id")).values(version=Document.version + 1, **values)
-        _first_changes[columns] = site_bound(stmt, Document)
-    return _first_changes[columns]
+# A migrated document is inserted live, its address (which names its id) already in it: the ids are taken first.
+_NEW_IDS = {
+    # SQLite gives a new row the largest id + 1 too; should another process write between this read and the
+    # insert, SQLite refuses the insert (the read is stale) and the batch is retried: ids never collide
+    "sqlite": select(func.max(Document.id)).execution_options(**ALL_SITES),
+    "postgresql": text(
+        "SELECT nextval(pg_get_serial_sequence('documents', 'id')) FROM generate_series(1, :n)"
+    ).execution_options(**ALL_SITES),
+}
 
 
 class ImportQueries(Queries):
@@ -81,20 +79,15 @@ class ImportQueries(Queries):
             shapes.setdefault(frozenset(row), []).append(row)
         return {row.legacy_key: row for same in shapes.values() for row in await self.run(_INSERT_DOCUMENTS, same)}
 
-    async def change_created_documents(self, site_id: str, changes: list[tuple[Row, dict[str, Any]]]) -> list[Row]:
-        """Write changes to many documents created in this transaction (version + 1 each, as `change_document`
-        does), one statement per set of columns changed; the new rows back, in the order given."""
-        if not changes:
+    async def new_document_ids(self, count: int) -> list[int]:
+        """The ids the next `count` documents take (in PostgreSQL from the table's sequence)."""
+        if not count:
             return []
-        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for doc, changed in changes:
-            params = {f"new_{k}": v for k, v in changed.items()} | {TENANT_SITE: site_id, "doc_id": doc.id}
-            shapes.setdefault(tuple(sorted(changed)), []).append(params)
-        for columns, params in shapes.items():
-            await self.run(_first_change(columns), params)
-        ids = [doc.id for doc, _ in changes]
-        rows = {row.id: row for row in await self.run(_ROWS, {TENANT_SITE: site_id, "doc_ids": ids})}
-        return [rows[i] for i in ids]
+        dialect = self.session.bind.dialect.name
+        if dialect == "sqlite":
+            last = (await self.run(_NEW_IDS[dialect], {})).scalar() or 0
+            return list(range(last + 1, last + count + 1))
+        return list((await self.run(_NEW_IDS[dialect], {"n": count})).scalars())
 
     async def add_placements(self, rows: list[dict[str, Any]]) -> None:
         if rows:

@@ -19,7 +19,7 @@ from services.content.sanitize import sanitize_html
 from services.content.schemas.documents import DocumentCreate
 from services.content.service.context import Actor, ContentDeps, ContentUnitOfWork, audit
 from services.content.service.documents import add_revision
-from services.content.service.publishing import AtHand, Created, go_live, go_live_created
+from services.content.service.publishing import AtHand, Created, announce_created, go_live, live_on_creation
 from shared.auth import Principal
 from shared.events.content import DocumentPublished
 from shared.events.transition import DocumentImported, ImportRefused, LegacyDocument, LegacyDocumentStaged, LegacyFile
@@ -207,28 +207,27 @@ def _point_at_platform(body: str, public: dict[str, str]) -> str:
 
 
 async def _write(uow: ContentUnitOfWork, site_id: str, plans: list[_Plan]) -> dict[int, DocumentPublished]:
-    """The new documents inserted together, and those to publish made live together (the events back, by
+    """The new documents inserted together, those to publish live from the start (their events back, by
     document, for the answers to emit in order); a document brought before is changed on its own."""
     new, brought = [p for p in plans if p.doc is None], [p for p in plans if p.doc is not None]
-    rows = [p.values | {"site_id": site_id, "created_by": p.actor.id, "updated_by": p.actor.id} for p in new]
-    for row in rows:
-        row.setdefault("keywords", [])
-        row.setdefault("subject_words", [])
-    inserted = await uow.repo.insert_legacy_documents(rows)
+    for plan, doc_id in zip(new, await uow.repo.new_document_ids(len(new)), strict=True):
+        plan.values |= {"id": doc_id, "site_id": site_id, "created_by": plan.actor.id, "updated_by": plan.actor.id}
+        plan.values.setdefault("keywords", [])
+        plan.values.setdefault("subject_words", [])
+    site = await _site(uow, site_id)
+    live = [(p, Created(p.values, p.channel, p.actor, p.delivery.event.document.published_at))
+            for p in new if p.delivery.event.publish]  # fmt: skip
+    held = frozenset(p.values["index_number"] for p in new if "index_number" in p.values)
+    await live_on_creation(uow, site, [c for _, c in live], held)
+    inserted = await uow.repo.insert_legacy_documents([p.values for p in new])
     for plan in new:
         plan.doc = doc = inserted[plan.values["legacy_key"]]
         add_revision(uow, doc, plan.actor)
         audit(uow, plan.actor, site_id, "document.imported", "document", doc.id, legacy_key=doc.legacy_key)
     for plan in brought:
         plan.doc = await _rewrite(uow, plan.actor, site_id, plan.doc, plan.values)
-    created = [Created(p.doc, p.channel, p.actor, p.delivery.event.document.published_at)
-               for p in new if p.delivery.event.publish]  # fmt: skip
-    if not created:
-        return {}
-    live = await go_live_created(uow, await _site(uow, site_id), created)
-    for plan, (doc, _) in zip([p for p in new if p.delivery.event.publish], live, strict=True):
-        plan.doc = doc
-    return {doc.id: event for doc, event in live}
+    announced = await announce_created(uow, site, [(c, p.doc) for p, c in live])
+    return {doc.id: event for doc, event in announced}
 
 
 async def _rewrite(uow: ContentUnitOfWork, actor: Actor, site_id: str, doc: Row, values: dict) -> Row:

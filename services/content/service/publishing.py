@@ -87,35 +87,40 @@ async def go_live(
 
 @dataclass(frozen=True, slots=True)
 class Created:
-    """A document created in this transaction (a migration's), to go live `at` in its channel: never live yet,
-    with no links, placements or public files, which is what lets many go live set-based."""
+    """A document a migration is about to create, to go live `at` in its channel: its columns (its id taken
+    already) are made those of a live document before it is inserted, which lets many go live set-based."""
 
-    doc: Row
+    values: dict
     channel: Row
     actor: Actor
     at: datetime
 
 
-async def go_live_created(
-    uow: ContentUnitOfWork, site: Row, created: Sequence[Created]
-) -> list[tuple[Row, DocumentPublished]]:
-    """`go_live` of many documents just created on one site: the same changes, placements, public files, audit
-    and events, each written by one statement for all; the live rows and their events back, for the caller to
-    emit in its order."""
-    changes = [lifecycle.go_live(c.doc, c.at) | _address(c.channel, c.doc, c.at) for c in created]
-    for changed, number in zip(changes, await _index_numbers(uow, site, created), strict=True):
+async def live_on_creation(
+    uow: ContentUnitOfWork, site: Row, created: Sequence[Created], held: frozenset[str] = frozenset()
+) -> None:
+    """`go_live`'s changes, address and 索引号 written into the columns of documents about to be inserted (`held`:
+    the 索引号 that others inserted with them bring)."""
+    numbers = await _index_numbers(uow, site, created, held)
+    for c, number in zip(created, numbers, strict=True):
+        state = _Unborn(revision=c.values.get("revision", 1), title=c.values["title"])
+        c.values.update(lifecycle.go_live(state, c.at) | _address(c.channel, c.values["id"], c.at))
         if number is not None:
-            changed["index_number"] = number
-    placed = [_primary(c.actor, c.doc, ch["url_path"], c.at) | {"site_id": site.id, "kind": "primary"}
-              for c, ch in zip(created, changes, strict=True)]  # fmt: skip
+            c.values["index_number"] = number
+
+
+async def announce_created(
+    uow: ContentUnitOfWork, site: Row, created: Sequence[tuple[Created, Row]]
+) -> list[tuple[Row, DocumentPublished]]:
+    """What going live adds once documents created live are inserted: their placements, public files, audit and
+    events (back by document, for the caller to emit in its order), each written by one statement for all."""
+    placed = [_primary(c.actor, doc, doc.url_path, c.at) | {"site_id": site.id, "kind": "primary"}
+              for c, doc in created]  # fmt: skip
     await uow.repo.add_placements(placed)
-    shown = [(c.doc.id, i) for c in created for i in sorted({i for i in [c.doc.cover_id, *c.doc.attachment_ids] if i})]
+    shown = [(doc.id, i) for _, doc in created for i in sorted({i for i in [doc.cover_id, *doc.attachment_ids] if i})]
     await uow.repo.add_live_files([{"site_id": site.id, "document_id": d, "attachment_id": i} for d, i in shown])
-    docs = await uow.repo.change_created_documents(
-        site.id, [(c.doc, ch) for c, ch in zip(created, changes, strict=True)]
-    )
     live = []
-    for c, doc in zip(created, docs, strict=True):
+    for c, doc in created:
         placements = [await primary_placement_snapshot(uow.repo, site, c.channel, doc)]
         event = await document_event(uow.repo, DocumentPublished, doc, site=site, placements=placements, links=[])
         live.append((doc, event))
@@ -124,19 +129,29 @@ async def go_live_created(
     return live
 
 
-async def _index_numbers(uow: ContentUnitOfWork, site: Row, created: Sequence[Created]) -> list[str | None]:
+@dataclass(frozen=True, slots=True)
+class _Unborn:
+    """What `lifecycle.go_live` reads of a document not inserted yet."""
+
+    revision: int
+    title: str
+
+
+async def _index_numbers(
+    uow: ContentUnitOfWork, site: Row, created: Sequence[Created], held: frozenset[str]
+) -> list[str | None]:
     """The 索引号 each document is given (None: it brought its own), in order, one counter upsert per series.
     A number a document already holds (a migrated one brought it) is passed over for the next: one at a time,
     the database would refuse the second holder."""
     numbers: list[str | None] = [None] * len(created)
-    wanting = [i for i, c in enumerate(created) if not c.doc.index_number]
+    wanting = [i for i, c in enumerate(created) if not c.values.get("index_number")]
     while wanting:
         series = {i: _index_series(site, created[i].channel, created[i].at) for i in wanting}
         counts = Counter(series.values())
         serials = {s: iter(await uow.repo.next_values(site.id, f"index:{s[0]}:{s[1]}", n)) for s, n in counts.items()}
         for i in wanting:
             numbers[i] = _index_number(*series[i], next(serials[series[i]]))
-        taken = await uow.repo.index_numbers_taken([numbers[i] for i in wanting])
+        taken = held | await uow.repo.index_numbers_taken([numbers[i] for i in wanting])
         wanting = [i for i in wanting if numbers[i] in taken]
     return numbers
 
@@ -144,7 +159,7 @@ async def _index_numbers(uow: ContentUnitOfWork, site: Row, created: Sequence[Cr
 async def _permanent_address(uow: ContentUnitOfWork, site: Row, channel: Row, doc: Row, now: datetime) -> Changes:
     """URL and 索引号 are given once, at first publication, and never change (a migrated document may bring its
     索引号 along: it keeps it)."""
-    address = _address(channel, doc, now)
+    address = _address(channel, doc.id, now)
     if doc.index_number:
         return address
     unit, year = _index_series(site, channel, now)
@@ -152,9 +167,9 @@ async def _permanent_address(uow: ContentUnitOfWork, site: Row, channel: Row, do
     return address | {"index_number": _index_number(unit, year, serial)}
 
 
-def _address(channel: Row, doc: Row, now: datetime) -> Changes:
+def _address(channel: Row, doc_id: int, now: datetime) -> Changes:
     local = china_time(now)
-    return {"url_path": f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc.id}.html", "first_published_at": now}
+    return {"url_path": f"/{channel.path}/{local:%Y%m}/t{local:%Y%m%d}_{doc_id}.html", "first_published_at": now}
 
 
 def _index_series(site: Row, channel: Row, now: datetime) -> tuple[str, int]:
