@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -56,11 +57,20 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # One connection serialises transactions inside the process; SQLite allows one writer anyway,
         # and WAL keeps each commit cheap. Long work must not hold a session across awaits on others.
         engine = create_async_engine(
-            url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60
+            url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=60, **_JSON
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True, **_JSON)
+
+
+def _json_text(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+# JSON columns (a revision's content, a search entry's snapshot: whole documents) through orjson, not the json
+# module: during an import, encoding and decoding them took 4% of the event loop. Chinese is stored as UTF-8.
+_JSON = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
