@@ -100,7 +100,10 @@ def parse_envelope(raw: bytes) -> CloudEvent:
 
 def decode_event(envelope: CloudEvent) -> Event | None:
     """The typed payload, or None when this process does not know the type (newer producer)."""
-    if envelope._event is None:
+    # The private attribute read from pydantic's own dict: `envelope._event` goes through BaseModel.__getattr__,
+    # whose probing raised and caught an AttributeError on every read (2% of the loop during an import).
+    private = envelope.__pydantic_private__
+    if private["_event"] is None:
         model = _REGISTRY.get(envelope.type)
-        envelope._event = model.model_validate(envelope.data) if model else None
-    return envelope._event
+        private["_event"] = model.model_validate(envelope.data) if model else None
+    return private["_event"]
