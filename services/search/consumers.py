@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services.search.models import Inbox
 from services.search.service.context import SearchDeps, SearchUnitOfWork
 from services.search.service.entries import (
-    on_document_event,
+    on_document_events,
     on_pages_viewed,
     on_searchable_event,
     on_site_event,
@@ -14,7 +16,6 @@ from shared.bus import EventBus
 from shared.events.content import (
     DOCUMENTS_TOPIC,
     SITES_TOPIC,
-    DocumentEvent,
     DocumentExpired,
     DocumentPublished,
     DocumentUpdated,
@@ -25,15 +26,15 @@ from shared.events.content import (
 )
 from shared.events.render import VIEWS_TOPIC, PagesViewed
 from shared.events.searchable import SEARCHABLE_TOPIC, SearchableEvent, SearchableRemoved, SearchableUpdated
-from shared.messaging.consumer import InboxConsumer
+from shared.messaging.consumer import Delivery, InboxConsumer
 
 INDEX_GROUP = "search.index"
 EVENT_BATCH = 500  # events handled in one transaction when they pile up (a bulk publish, a replay)
 
 
 def register_consumers(bus: EventBus, deps: SearchDeps) -> None:
-    async def on_document(uow: SearchUnitOfWork, event: DocumentEvent) -> bool:
-        return await on_document_event(uow, event, deps.wake_indexer.set)
+    async def on_documents(uow: SearchUnitOfWork, run: Sequence[Delivery]) -> list[bool]:
+        return await on_document_events(uow, run, deps.wake_indexer.set)
 
     async def on_site(uow: SearchUnitOfWork, event: SiteEvent) -> bool:
         return await on_site_event(uow, event, lambda site: deps.sites.__setitem__(site["id"], site))
@@ -48,9 +49,10 @@ def register_consumers(bus: EventBus, deps: SearchDeps) -> None:
         PagesViewed.type: on_views,
         **{t.type: on_searchable for t in (SearchableUpdated, SearchableRemoved)},
         **{t.type: on_site for t in (SiteCreated, SiteUpdated)},
-        **{t.type: on_document for t in (DocumentPublished, DocumentUpdated, DocumentWithdrawn, DocumentExpired)},
     }
+    documents = {t.type: on_documents for t in (DocumentPublished, DocumentUpdated, DocumentWithdrawn, DocumentExpired)}
     consumer = InboxConsumer(
-        name=INDEX_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers, batch_size=EVENT_BATCH
-    )
+        name=INDEX_GROUP, uow_factory=deps.platform_uow, inbox=Inbox, handlers=handlers, batch_size=EVENT_BATCH,
+        batch_handlers=documents,
+    )  # fmt: skip
     bus.subscribe(INDEX_GROUP, [SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC, SEARCHABLE_TOPIC], consumer)

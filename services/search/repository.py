@@ -23,9 +23,15 @@ from shared.db.uow import CoreRunner
 
 _ENTRIES = Entry.__table__
 # An event's entry is read and written in Core (prebuilt statements): the consumer does it once per event.
-_ENTRY_VERSION = select(_ENTRIES.c.version).where(_ENTRIES.c.key == bindparam("key")).with_for_update()
+_ENTRY_VERSIONS = (
+    select(_ENTRIES.c.key, _ENTRIES.c.version)
+    .where(_ENTRIES.c.key.in_(bindparam("keys", expanding=True)))
+    .order_by(_ENTRIES.c.key)  # locked in one order, whoever else locks several
+    .with_for_update()
+)
 _INSERT_ENTRY = insert(_ENTRIES)
 _UPDATE_ENTRY = update(_ENTRIES).where(_ENTRIES.c.key == bindparam("entry_key"))
+_ENTRY_COLUMNS = ("kind", "version", "state", "snapshot", "pending", "updated_at")
 _MARK_INDEXED = (
     update(_ENTRIES)
     .where(_ENTRIES.c.key == bindparam("indexed_key"), _ENTRIES.c.updated_at == bindparam("indexed_at"))
@@ -44,15 +50,17 @@ class SearchRepository:
     async def sites(self) -> Sequence[SiteEntry]:
         return (await self.session.scalars(select(SiteEntry).order_by(SiteEntry.id))).all()
 
-    async def entry_version(self, key: str) -> int | None:
-        """The kept version of an entry (locked until the transaction ends), or None when there is none."""
-        return (await self._run(_ENTRY_VERSION, {"key": key})).scalar()
+    async def entry_versions(self, keys: Sequence[str]) -> dict[str, int]:
+        """The kept versions of these entries (locked until the transaction ends); an entry not kept is absent."""
+        return dict((await self._run(_ENTRY_VERSIONS, {"keys": sorted(set(keys))})).tuples().all())
 
-    async def put_entry(self, key: str, site_id: str, values: dict[str, Any], *, exists: bool) -> None:
-        if exists:
-            await self._run(_UPDATE_ENTRY, {"entry_key": key, **values})
-        else:
-            await self._run(_INSERT_ENTRY, {"key": key, "site_id": site_id, "views": 0, **values})
+    async def put_entries(self, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:
+        """New entries inserted, kept ones rewritten: one statement each for all."""
+        if new:
+            await self._run(_INSERT_ENTRY, [row | {"views": 0} for row in new])
+        if changed:
+            rows = [{"entry_key": row["key"], **{name: row[name] for name in _ENTRY_COLUMNS}} for row in changed]
+            await self._run(_UPDATE_ENTRY, rows)
 
     async def entries_for_update(self, keys: list[str]) -> Sequence[Entry]:
         if not keys:

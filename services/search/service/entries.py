@@ -7,7 +7,7 @@ so a redelivered or out-of-order event never brings back an older text or a with
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from services.search.models import SiteEntry
 from services.search.service.context import SearchUnitOfWork
@@ -21,6 +21,7 @@ from shared.events.content import (
 )
 from shared.events.render import PagesViewed
 from shared.events.searchable import SearchableEvent, SearchableRemoved
+from shared.messaging.consumer import Delivery
 from shared.messaging.snapshots import keep_newest
 
 DOCUMENT = "document"
@@ -35,13 +36,33 @@ async def on_site_event(uow: SearchUnitOfWork, event: SiteEvent, remember: Calla
     return True
 
 
-async def on_document_event(uow: SearchUnitOfWork, event: DocumentEvent, wake: Callable[[], None]) -> bool:
-    """Keep the document's newest snapshot and mark it for the indexer, woken once the event commits."""
-    key = f"{DOCUMENT}:{event.document.id}"
-    kept = await uow.repo.entry_version(key)
-    if kept is not None and kept >= event.aggregate_version:
-        return False
-    values = {
+async def on_document_events(uow: SearchUnitOfWork, run: Sequence[Delivery], wake: Callable[[], None]) -> list[bool]:
+    """Keep each document's newest snapshot and mark it for the indexer, woken once the events commit; a run of
+    them read and written together (an import publishes hundreds a second). An event not newer than the kept
+    version changes nothing."""
+    keys = [f"{DOCUMENT}:{delivery.event.document.id}" for delivery in run]
+    kept = await uow.repo.entry_versions(keys)
+    existed, rows, answers = set(kept), {}, []
+    for key, delivery in zip(keys, run, strict=True):
+        event: DocumentEvent = delivery.event
+        if kept.get(key, 0) >= event.aggregate_version:
+            answers.append(False)
+            continue
+        kept[key] = event.aggregate_version
+        rows[key] = _entry(key, event)  # a later event of the same document in the run replaces it
+        answers.append(True)
+    await uow.repo.put_entries(
+        [v for k, v in rows.items() if k not in existed], [v for k, v in rows.items() if k in existed]
+    )
+    if rows:
+        uow.after_commit(wake)
+    return answers
+
+
+def _entry(key: str, event: DocumentEvent) -> dict:
+    return {
+        "key": key,
+        "site_id": event.document.site_id,
         "kind": DOCUMENT,
         "version": event.aggregate_version,
         "state": public_state(event),
@@ -53,9 +74,6 @@ async def on_document_event(uow: SearchUnitOfWork, event: DocumentEvent, wake: C
         "pending": True,
         "updated_at": utcnow(),
     }
-    await uow.repo.put_entry(key, event.document.site_id, values, exists=kept is not None)
-    uow.after_commit(wake)
-    return True
 
 
 def public_state(event: DocumentEvent) -> str:
@@ -84,11 +102,13 @@ async def on_searchable_event(uow: SearchUnitOfWork, event: SearchableEvent, wak
     """Another service's public thing (a letter, a dataset): kept and indexed like a document."""
     entry_data = event.entry
     key = f"{entry_data.kind}:{entry_data.id}"
-    kept = await uow.repo.entry_version(key)
+    kept = (await uow.repo.entry_versions([key])).get(key)
     if kept is not None and kept >= event.aggregate_version:
         return False
     state = PublicState.GONE.value if isinstance(event, SearchableRemoved) else PublicState.LIVE.value
-    values = {
+    row = {
+        "key": key,
+        "site_id": entry_data.site_id,
         "kind": entry_data.kind,
         "version": event.aggregate_version,
         "state": state,
@@ -96,6 +116,6 @@ async def on_searchable_event(uow: SearchUnitOfWork, event: SearchableEvent, wak
         "pending": True,
         "updated_at": utcnow(),
     }
-    await uow.repo.put_entry(key, entry_data.site_id, values, exists=kept is not None)
+    await uow.repo.put_entries([] if kept is not None else [row], [row] if kept is not None else [])
     uow.after_commit(wake)
     return True

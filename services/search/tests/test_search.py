@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.search.tests.support import FEIXI, HEFEI, MAS, TZGG, found, hits, publish, titles
-from shared.events.content import DocumentUpdated, DocumentWithdrawn, WithdrawalKind
+from services.search.tests.support import FEIXI, HEFEI, MAS, TZGG, body, found, hits, publish, titles
+from shared.events.content import DocumentPublished, DocumentUpdated, DocumentWithdrawn, WithdrawalKind
 from shared.events.samples import Feeder, eventually, message
 
 
@@ -91,6 +91,27 @@ async def test_withdrawn_leaves_and_a_stale_event_never_brings_it_back(api, app,
     await feeder.publish(feeder.document(HEFEI, (province["hefei"][TZGG], TZGG), "合肥市公积金缴存通知"))
     await found(api, "公积金", "合肥市公积金缴存通知")  # everything before it has been handled
     assert await titles(api, "不动产登记") == []
+
+
+async def test_events_handled_together_keep_each_documents_newest_version(api, feeder, province) -> None:
+    """An import's events come by the hundred, read and written together: within one batch a later version of a
+    document replaces an earlier one, and a stale one changes nothing."""
+    tzgg = (province["hefei"][TZGG], TZGG)
+    first = feeder.document(HEFEI, tzgg, "关于开展城乡环境整治的通知", body_html=body("开展城乡环境整治。"))
+    second = feeder.document(HEFEI, tzgg, "关于做好秋冬季森林防火工作的通知", body_html=body("做好森林防火。"))
+    published = feeder.event(DocumentPublished, first)
+    revised = first.model_copy(update={"title": "关于开展城乡环境综合整治的通知"})
+    again = first.model_copy(update={"title": "关于开展城乡环境综合整治行动的通知"})
+    events = [
+        published,
+        feeder.event(DocumentUpdated, revised, change="revision"),
+        feeder.event(DocumentUpdated, again, change="revision"),
+        feeder.event(DocumentPublished, second),
+        published,  # the first version again, late, in the same batch: dropped
+    ]
+    await feeder.bus.publish_batch([message(e) for e in events])
+    await found(api, "森林防火", "关于做好秋冬季森林防火工作的通知")
+    assert await titles(api, "城乡环境") == ["关于开展城乡环境综合整治行动的通知"]
 
 
 @pytest.mark.parametrize(
