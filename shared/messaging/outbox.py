@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from shared.db.engine import Database
 from shared.db.uow import UnitOfWork
-from shared.events.envelope import Event, encode_event, envelope_bytes
+from shared.events.envelope import Event, event_bytes
 from shared.logs import correlation_id_var
 from shared.messaging.tables import OutboxBase
 from shared.tenancy import TenantScope
@@ -31,15 +31,15 @@ class OutboxUnitOfWork(UnitOfWork):
         self._wake = wake
 
     def emit(self, event: Event) -> None:
-        envelope = encode_event(event, source=self.source, correlation_id=correlation_id_var.get())
+        event_id, payload = event_bytes(event, source=self.source, correlation_id=correlation_id_var.get())
         self.record(
             self._outbox,
-            event_id=envelope.id,
+            event_id=event_id,
             topic=event.topic,
             key=event.aggregate_id,
             site_id=event.site_id,
             type=event.type,
-            payload=envelope_bytes(envelope),
+            payload=payload,
         )
         if self._wake is not None:
             self.after_commit(self._wake)

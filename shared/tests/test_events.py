@@ -27,7 +27,7 @@ from shared.events.content import (
     SiteSnapshot,
     SiteUpdated,
 )
-from shared.events.envelope import envelope_bytes, parse_envelope
+from shared.events.envelope import envelope_bytes, event_bytes, parse_envelope
 
 # No database, broker or bucket involved: nothing to repeat on the real servers.
 pytestmark = pytest.mark.embedded_only
@@ -146,6 +146,22 @@ def test_events_round_trip_through_the_wire_envelope(event: Event) -> None:
     decoded = decode_event(parse_envelope(raw))
     assert type(decoded) is type(event) and decoded == event
     assert "合肥市人民政府".encode() in raw  # UTF-8 as is, not \u escapes
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: e.type)
+def test_the_outbox_writes_the_envelope_byte_for_byte_as_the_model_would(event: Event) -> None:
+    """`event_bytes` serialises the payload straight from the model: the same bytes as the envelope's dict gives,
+    but for the id and the time, each the envelope's own."""
+    event_id, raw = event_bytes(event, source="/services/content", correlation_id="req-合肥-42")
+    wire = orjson.loads(raw)
+    envelope = encode_event(event, source="/services/content", correlation_id="req-合肥-42")
+    expected = orjson.loads(envelope_bytes(envelope))
+    assert wire["id"] == event_id and wire.pop("id") != expected.pop("id")
+    assert abs(datetime.fromisoformat(wire.pop("time")) - datetime.fromisoformat(expected.pop("time"))).seconds < 1
+    assert wire == expected
+    assert decode_event(parse_envelope(raw)) == event
+    assert raw.startswith(b'{"specversion":"1.0",') and "合肥市人民政府".encode() in raw
+    assert "correlationid" not in orjson.loads(event_bytes(event, source="/s")[1])
 
 
 def test_the_envelope_is_cloudevents_1_0_with_our_extensions() -> None:
