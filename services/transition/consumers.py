@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.transition.models import ChannelEntry, Inbox, SiteEntry
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
-from services.transition.service.urlmap import on_document_imported, on_import_refused, on_legacy_paths_missed
+from services.transition.service.urlmap import on_documents_imported, on_import_refused, on_legacy_paths_missed
 from shared.bus import EventBus
 from shared.events.content import (
     CHANNELS_TOPIC,
@@ -53,8 +53,9 @@ def register_consumers(bus: EventBus, deps: TransitionDeps) -> None:
         name=ANSWERS_GROUP,
         uow_factory=deps.platform_uow,
         inbox=Inbox,
-        handlers={DocumentImported.type: on_document_imported, ImportRefused.type: on_import_refused},
+        handlers={ImportRefused.type: on_import_refused},
         batch_size=50,  # a job's answers come by the thousand
+        batch_handlers={DocumentImported.type: on_documents_imported},
     )
     bus.subscribe(ANSWERS_GROUP, [IMPORTS_TOPIC], answers)
     handlers = {t.type: on_site_event for t in (SiteCreated, SiteUpdated)}

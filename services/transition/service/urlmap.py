@@ -4,7 +4,7 @@ reports of what is still undecided. Every decision reaches the renderer's redire
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from services.transition.models import LegacyUrl
@@ -17,31 +17,51 @@ from shared.errors import InvalidInput
 from shared.events.render import LegacyPathsMissed
 from shared.events.transition import DocumentImported, ImportRefused, Redirect
 from shared.legacy_urls import hosted_key
+from shared.messaging.consumer import Delivery
 
 RUNNER = "system:migration"
 MISSED = "访客访问时不存在（404）"
 
 
-async def on_document_imported(uow: TransitionUnitOfWork, event: DocumentImported) -> bool:
-    """A document kept: its legacy URL (and its other spellings) and its files answer 301 to their new places."""
-    if not await uow.repo.mark_imported(
-        event.site_id, event.legacy_key, document_id=event.document_id, target=event.url_path,
-        title=event.title[:200], published_at=event.published_at,
-    ):  # fmt: skip
-        return False  # a key no job of ours staged (or a site reset since): nothing to decide
+async def on_documents_imported(uow: TransitionUnitOfWork, run: Sequence[Delivery]) -> list[bool]:
+    """Documents kept: each one's legacy URL (and its other spellings) and its files answer 301 to their new
+    places. A run of answers marks its URLs in two statements a site; a key no job of ours staged (or a site
+    reset since) is passed over."""
+    known: dict[str, set[str]] = {}
+    for site_id in dict.fromkeys(d.event.site_id for d in run):
+        rows = [_marked(d.event) for d in run if d.event.site_id == site_id]
+        known[site_id] = await uow.repo.mark_many_imported(site_id, rows)
+    files: dict[str, dict[str, dict]] = {}  # site → legacy key → its row (a file linked twice: kept once)
+    answers = []
+    for delivery in run:
+        event: DocumentImported = delivery.event
+        answers.append(event.legacy_key in known[event.site_id])
+        if answers[-1]:
+            files.setdefault(event.site_id, {}).update((f["legacy_key"], f) for f in _redirect_files(uow, event))
+    for site_id, rows in files.items():
+        await uow.repo.keep_urls(site_id, list(rows.values()))
+    return answers
+
+
+def _marked(event: DocumentImported) -> dict:
+    return {"key": event.legacy_key, "document_id": event.document_id, "target": event.url_path,
+            "title": event.title[:200], "published_at": event.published_at}  # fmt: skip
+
+
+def _redirect_files(uow: TransitionUnitOfWork, event: DocumentImported) -> list[dict]:
+    """The document's files' rows, and the redirects of them and of its legacy URL (sent at commit)."""
     files = [
         {"legacy_key": hosted_key(url), "legacy_url": url[:1000], "job_id": event.job_id, "kind": "file",
          "state": "imported", "target": path}
         for url, path in event.files.items()
     ]  # fmt: skip
-    await uow.repo.keep_urls(event.site_id, files)
     redirects = [Redirect(legacy_key=f["legacy_key"], target=f["target"]) for f in files]
     answered = _answered(uow, event)
     if event.url_path:
         redirects += [Redirect(legacy_key=k, target=event.url_path) for k in spellings(event.legacy_key)]
         answered.decided[event.legacy_key] = event.url_path
     uow.redirect(event.site_id, event.job_id, event.aggregate_version, redirects)
-    return True
+    return files
 
 
 async def on_import_refused(uow: TransitionUnitOfWork, event: ImportRefused) -> bool:

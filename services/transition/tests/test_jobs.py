@@ -9,7 +9,8 @@ import pytest
 from services.transition.service.staging import Stager
 from services.transition.tests.legacy_site import article_path, article_title
 from services.transition.tests.support import API, job_in
-from shared.events.transition import LegacyDocumentStaged, UrlMapChanged
+from shared.events.samples import eventually
+from shared.events.transition import DocumentImported, LegacyDocumentStaged, UrlMapChanged
 
 pytestmark = pytest.mark.asyncio
 LEGACY = "old.feixi.gov.cn"
@@ -54,6 +55,38 @@ async def test_a_job_stages_each_article_once_and_its_url_map_follows_the_answer
     rerun = await job_in(api, admin, "feixi", job["id"], "done", "failed")
     assert rerun["run"] == 2 and rerun["state"] == "done"
     assert content.staged == 60  # unchanged pages (304, or the same fingerprint) are not staged again
+
+
+async def test_answers_handled_together_mark_only_the_jobs_own_urls(api, tokens, channels, old_site, content) -> None:
+    """The content library's answers come by the hundred and are kept together: an answer for a key no job
+    staged changes nothing, a document answered again moves its redirect, a file two pages link is kept once."""
+    admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    created = await api.post(f"{API}/sites/feixi/jobs", json=plan(old_site[0]), headers=admin)
+    job = await job_in(api, admin, "feixi", created.json()["id"], "done", "failed")
+    common = {"site_id": "feixi", "aggregate_version": 1, "job_id": job["id"], "changed": True}
+    pdf = f"http://{LEGACY}/files/共享附件.pdf"
+    answers = [
+        DocumentImported(**common, aggregate_id=key, legacy_key=key, document_id=900 + n, title=f"第{n}号通知",
+                         url_path=f"/zwdt/tzgg/202612/t20261207_{900 + n}.html", published_at=None,
+                         files={pdf: "/files/shared/共享附件.pdf"})
+        for n, key in enumerate([f"//{LEGACY}{article_path(0)}", f"//{LEGACY}{article_path(1)}",
+                                 f"//{LEGACY}/never-staged.html"])
+    ]  # fmt: skip
+    await content.feeder.send(*answers)
+
+    async def moved() -> bool:
+        page = await api.get(f"{API}/sites/feixi/urlmap", params={"state": "imported", "limit": 1000}, headers=admin)
+        targets = {u["legacy_key"]: u["target"] for u in page.json()["items"]}
+        return (
+            targets.get(f"//{LEGACY}{article_path(0)}") == "/zwdt/tzgg/202612/t20261207_900.html"
+            and targets.get(f"//{LEGACY}{article_path(1)}") == "/zwdt/tzgg/202612/t20261207_901.html"
+        )
+
+    await eventually(moved)
+    page = (await api.get(f"{API}/sites/feixi/urlmap", params={"limit": 1000}, headers=admin)).json()
+    keys = [u["legacy_key"] for u in page["items"]]
+    assert f"//{LEGACY}/never-staged.html" not in keys
+    assert keys.count(f"//{LEGACY}/files/共享附件.pdf") == 1
 
 
 async def test_a_crash_between_batches_loses_no_page(
