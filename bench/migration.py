@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -108,6 +109,8 @@ async def run(articles: int, concurrency: int, platform_cores: int = 2) -> dict:
     finally:
         await stop(platform)
         await stop(legacy)
+        # The platform's data (2–5 GB a run: databases, blobs, the index) goes; its logs stay for reading.
+        shutil.rmtree(work / "var", ignore_errors=True)
 
 
 def _operator_token(env: dict) -> str:
