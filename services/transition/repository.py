@@ -34,10 +34,10 @@ _MARK_ROW = (  # prebuilt Core: the content library's answers mark legacy URLs b
     .values(state=bindparam("state"), updated_at=bindparam("at"))
 )
 _MARK = _MARK_ROW.returning(_URLS.c.id)
-_IMPORTED = {"document_id": bindparam("document_id"), "target": bindparam("target"), "title": bindparam("title"),
-             "published_at": bindparam("published_at"), "reason": None}  # fmt: skip
-_MARK_IMPORTED = _MARK.values(**_IMPORTED)
-_MARK_MANY_IMPORTED = _MARK_ROW.values(**_IMPORTED)  # run once per row of a batch (executemany)
+_MARK_IMPORTED = _MARK_ROW.values(  # run once per row of a batch (executemany)
+    document_id=bindparam("document_id"), target=bindparam("target"), title=bindparam("title"),
+    published_at=bindparam("published_at"), reason=None,
+)  # fmt: skip
 _MARK_REFUSED = _MARK.values(reason=bindparam("reason"))
 _KNOWN_KEYS = select(_URLS.c.legacy_key).where(
     _URLS.c.site_id == bindparam("site"), _URLS.c.legacy_key.in_(bindparam("keys", expanding=True))
@@ -140,20 +140,15 @@ class TransitionRepository:
         stmt = select(LegacyUrl).where(LegacyUrl.site_id == site_id, LegacyUrl.target.in_(list(targets)))
         return list(await self.session.scalars(stmt))
 
-    async def mark_imported(self, site_id: str, legacy_key: str, **values: Any) -> bool:
-        """The legacy URL now lives at the document's address (False: no job of ours staged this key)."""
-        params = {"site": site_id, "key": legacy_key, "state": "imported", "at": datetime.now(UTC), **values}
-        return (await self._execute(_MARK_IMPORTED, params)).first() is not None
-
     async def mark_many_imported(self, site_id: str, rows: list[dict[str, Any]]) -> set[str]:
-        """`mark_imported` for many keys of one site (each row: its key and values), in two statements; the keys
-        some job of ours staged back (the others are not ours: nothing to decide)."""
+        """The legacy URLs of these keys of one site now live at their documents' addresses (each row: its key and
+        values), in two statements; the keys some job of ours staged back (the others are not ours: nothing to do)."""
         keys = sorted({row["key"] for row in rows})
         known = set((await self._execute(_KNOWN_KEYS, {"site": site_id, "keys": keys})).scalars())
         at = datetime.now(UTC)
         params = [{"site": site_id, "state": "imported", "at": at, **row} for row in rows if row["key"] in known]
         if params:
-            await self._execute(_MARK_MANY_IMPORTED, params)
+            await self._execute(_MARK_IMPORTED, params)
         return known
 
     async def mark_refused(self, site_id: str, legacy_key: str, reason: str) -> bool:
