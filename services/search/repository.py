@@ -52,7 +52,7 @@ class SearchRepository:
 
     async def entry_versions(self, keys: Sequence[str]) -> dict[str, int]:
         """The kept versions of these entries (locked until the transaction ends); an entry not kept is absent."""
-        return dict((await self._run(_ENTRY_VERSIONS, {"keys": sorted(set(keys))})).tuples().all())
+        return dict((await self._run(_ENTRY_VERSIONS, {"keys": sorted(set(keys))})).all())
 
     async def put_entries(self, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:
         """New entries inserted, kept ones rewritten: one statement each for all."""

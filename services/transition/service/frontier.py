@@ -1,11 +1,16 @@
 """A job's crawl frontier in its database: what the crawl found, took and finished, so a cancelled or crashed
 crawl resumes where it stopped (taken-but-unfinished URLs are queued again) and a re-run asks each URL again,
 conditionally. Found URLs are written with the next take; finished ones with the stager's batch of the decisions
-they led to (service/staging.py), so a crash never marks done a page whose decision was not kept."""
+they led to (service/staging.py), so a crash never marks done a page whose decision was not kept.
+
+Found URLs leave memory only once a transaction that wrote them has committed: a take that fails (a crash, a
+cancel) would otherwise lose the links of pages a concurrent batch marks done, and those pages are never read
+again. Each transaction writes every URL found so far; a URL two of them write is inserted once (no conflict)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -39,6 +44,17 @@ _TAKEN = (
     .values(state="taken")
 )
 RECENT = 10_000  # URLs found lately, not written again: every page links its column's index and the home page
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """Pages finished, and the URLs found until then (their links among them): one transaction writes both."""
+
+    done: list[dict[str, Any]]
+    found: dict[str, int]
+
+    def __bool__(self) -> bool:
+        return bool(self.done or self.found)
 
 
 class JobFrontier:
@@ -77,14 +93,16 @@ class JobFrontier:
         return self._seq - before
 
     async def take(self, limit: int) -> list[str]:
+        found = dict(self._found)
         async with self.deps.platform_uow() as uow:
-            await self._flush(uow)
+            await self._flush(uow, found)
             rows = list(await uow.session.execute(_QUEUED, {"j": self.job_id, "n": limit}))
             self._validators.update((r.url, (r.etag, r.last_modified)) for r in rows if r.etag or r.last_modified)
             urls = [r.url for r in rows]
             if urls:
                 await uow.session.execute(_TAKEN, {"j": self.job_id, "urls": urls})
             await uow.commit()
+        self._written(found)
         return urls
 
     async def validators(self, url: str) -> tuple[str | None, str | None]:
@@ -102,26 +120,36 @@ class JobFrontier:
              "error": error}
         )  # fmt: skip
 
-    def release(self) -> list[dict[str, Any]]:
+    def release(self) -> Released:
         """The pages finished until now, handed to the stager, which marks them done with their decisions."""
         done, self._done = self._done, []
-        return done
+        return Released(done, dict(self._found))
 
-    async def write(self, uow: TransitionUnitOfWork, released: list[dict[str, Any]]) -> None:
+    async def write(self, uow: TransitionUnitOfWork, released: Released) -> None:
         """In the stager's transaction: found URLs first (a finished page's links are never lost), then done."""
-        await self._flush(uow)
-        if released:
-            await uow.session.execute(_FINISHED, released)
+        await self._flush(uow, released.found)
+        if released.done:
+            await uow.session.execute(_FINISHED, released.done)
+
+    def kept(self, released: Released) -> None:
+        """The stager's transaction committed: the URLs it wrote leave memory."""
+        self._written(released.found)
 
     async def close(self) -> None:
         """What is left since the last take (a cancel's last round, the crawl's end), after the stager's flush."""
+        released = self.release()
         async with self.deps.platform_uow() as uow:
-            await self.write(uow, self.release())
+            await self.write(uow, released)
             await uow.commit()
+        self.kept(released)
 
-    async def _flush(self, uow: TransitionUnitOfWork) -> None:
+    def _written(self, found: dict[str, int]) -> None:
+        for url, seq in found.items():
+            if self._found.get(url) == seq:  # not found again meanwhile (it had left the recent ones)
+                del self._found[url]
+
+    async def _flush(self, uow: TransitionUnitOfWork, found: dict[str, int]) -> None:
         """Found URLs and unchanged (304) ones: nothing to stage, so written with each take."""
-        found, self._found = self._found, {}
         if found:
             rows = [{"job_id": self.job_id, "url": url, "state": "queued", "seq": seq} for url, seq in found.items()]
             await uow.session.execute(_FOUND[uow.session.bind.dialect.name], rows)

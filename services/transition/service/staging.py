@@ -74,6 +74,8 @@ class Settled(Protocol):
 
     async def write(self, uow: TransitionUnitOfWork, released: Any) -> None: ...
 
+    def kept(self, released: Any) -> None: ...
+
 
 class Stager:
     def __init__(self, deps: TransitionDeps, plan: Plan, files: Files, frontier: Settled | None = None) -> None:
@@ -216,6 +218,8 @@ class Stager:
                         uow.audit(self.plan.site_id, job.id, RUNNER, "section.mapped", section=name,
                                   channel_id=channel_id, rule=rule)  # fmt: skip
                 await uow.commit()
+            if self.frontier:
+                self.frontier.kept(finished)
 
 
 async def _extracted(fetched: Fetched, rules: SiteRules | None) -> ExtractedPage:

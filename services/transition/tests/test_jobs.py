@@ -5,7 +5,13 @@ reason, and each site's jobs and URL map its own."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from services.transition.main import TransitionRuntime
+from services.transition.models import Job
+from services.transition.service import frontier as frontiers
+from services.transition.service.frontier import JobFrontier
 from services.transition.service.staging import Stager
 from services.transition.tests.legacy_site import article_path, article_title
 from services.transition.tests.support import API, job_in
@@ -113,6 +119,34 @@ async def test_a_crash_between_batches_loses_no_page(
     assert (await api.post(f"{API}/sites/feixi/jobs/{failed['id']}/start", headers=admin)).status_code == 200
     job = await job_in(api, admin, "feixi", failed["id"], "done", "failed")
     assert job["state"] == "done" and job["progress"]["imported"] == 60, job
+
+
+async def test_a_take_that_fails_leaves_the_links_it_was_writing_to_the_next(app, api, monkeypatch) -> None:
+    """A take's transaction fails (a crash, a cancel) while a batch marks done the page whose links it held: the
+    batch writes them too, so the resumed crawl still reads the article only that page linked."""
+    deps = TransitionRuntime.of(app).deps
+    async with deps.site_uow("feixi") as uow:
+        job = Job(site_id="feixi", source=f"http://{LEGACY}/", legacy_domains=[LEGACY], created_by="admin@feixi")
+        uow.session.add(job)
+        await uow.commit()
+    home, article = f"http://{LEGACY}/", f"http://{LEGACY}{article_path(0)}"
+    frontier = JobFrontier(deps, job.id)
+    await frontier.open([home])
+    assert await frontier.take(10) == [home]
+    await frontier.add([article])  # the home page links the article, and is finished
+    await frontier.finished(home, None, None)
+    with monkeypatch.context() as broken:
+        broken.setattr(frontiers, "_QUEUED", text("SELECT no_such_column FROM frontier"))
+        with pytest.raises(DBAPIError):
+            await frontier.take(10)
+    released = frontier.release()
+    async with deps.site_uow("feixi") as uow:  # the stager's batch: the home page's decision, and it done
+        await frontier.write(uow, released)
+        await uow.commit()
+    frontier.kept(released)
+    resumed = JobFrontier(deps, job.id)
+    assert await resumed.open([home]) is True  # the article waits: the crawl resumes rather than begins again
+    assert await resumed.take(10) == [article]
 
 
 async def test_a_refused_document_is_reported_with_its_reason(api, tokens, channels, old_site, content) -> None:
