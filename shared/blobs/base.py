@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from pathlib import Path
+
+Blob = tuple[str, bytes, str]  # key, data, content type
 
 
 class BlobNotFound(KeyError):
@@ -27,6 +30,11 @@ class BlobStore(ABC):
 
     @abstractmethod
     async def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    async def put_many(self, blobs: Sequence[Blob]) -> None:
+        """Blobs written together (a mirror's run of pages): each whole, in one hand-over to a worker thread."""
+        for key, data, content_type in blobs:
+            await self.put(key, data, content_type)
 
     @abstractmethod
     async def get(self, key: str) -> bytes: ...

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from minio import Minio
 from minio.error import S3Error
 
-from shared.blobs.base import BlobNotFound, BlobStore, check_key
+from shared.blobs.base import Blob, BlobNotFound, BlobStore, check_key
 
 
 class S3BlobStore(BlobStore):
@@ -53,6 +54,14 @@ class S3BlobStore(BlobStore):
         await asyncio.to_thread(
             self.client.put_object, self.bucket, check_key(key), io.BytesIO(data), len(data), content_type
         )
+
+    async def put_many(self, blobs: Sequence[Blob]) -> None:
+        def put_all() -> None:
+            for key, data, content_type in blobs:
+                self.client.put_object(self.bucket, check_key(key), io.BytesIO(data), len(data), content_type)
+
+        if blobs:
+            await asyncio.to_thread(put_all)
 
     async def get(self, key: str) -> bytes:
         def read() -> bytes:

@@ -52,6 +52,17 @@ async def test_put_get_exists_delete_round_trip(store: BlobStore, prefix: str) -
     assert await store.ping()
 
 
+async def test_blobs_put_together_are_each_kept_whole(store: BlobStore, prefix: str) -> None:
+    pages = {f"{prefix}/zwdt/t2024010{n}_{n}.html": f"<h1>第{n}号通知</h1>".encode() * (n + 1) for n in range(5)}
+    await store.put_many([(key, body, "text/html") for key, body in pages.items()])
+    assert {key: await store.get(key) for key in pages} == pages
+    await store.put_many([])  # nothing to write is not an error
+    with pytest.raises(ValueError, match="bad blob key"):
+        await store.put_many([(f"{prefix}/a.html", b"x", "text/html"), ("../escape.html", b"x", "text/html")])
+    for key in [*pages, f"{prefix}/a.html"]:
+        await store.delete(key)
+
+
 async def test_files_go_in_and_out_streamed(store: BlobStore, prefix: str, tmp_path: Path) -> None:
     source = tmp_path / "人口.csv"
     source.write_bytes("地区,年份,常住人口（万人）\n".encode() + "合肥市,2025,1000.2\n".encode() * 50_000)

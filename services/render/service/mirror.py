@@ -120,8 +120,7 @@ class MirrorWriter:
         for start in range(0, len(paths), RUN):
             run = paths[start : start + RUN]
             built = await self.runs(site_id, run) if self.runs is not None else {}
-            for path in run:
-                await self.write(site_id, path, built.get(path))
+            await self._keep(site_id, {path: built.get(path) or await self.source(site_id, path) for path in run})
 
     async def _documents(self, site_id: str, tags: set[str]) -> set[int]:
         if f"site:{site_id}" in tags:
@@ -173,19 +172,27 @@ class MirrorWriter:
         return range(start, end + 1)
 
     async def write(self, site_id: str, path: str, page: Page | None = None) -> None:
-        if page is None:
-            page = await self.source(site_id, path)
-        if path in FIXED_PATHS:
-            self._fixed[site_id, path] = page.tags
-        key = mirror_key(site_id, path)
-        if page.status == 200:
-            await self.deps.blobs.put(key, page.body, page.content_type.split(";")[0])
-        elif page.status in (301, 302) and page.location:
-            stub = f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={page.location}">'
-            await self.deps.blobs.put(key, stub.encode(), "text/html")
-        else:
-            await self.deps.blobs.delete(key)
-        self.written += 1
+        await self._keep(site_id, {path: page or await self.source(site_id, path)})
+
+    async def _keep(self, site_id: str, pages: dict[str, Page]) -> None:
+        """Pages as files, written together (a thread's hand-over per page cost as much as writing it); a redirect
+        as a refresh stub; a page that is no more, deleted."""
+        blobs = []
+        for path, page in pages.items():
+            if path in FIXED_PATHS:
+                self._fixed[site_id, path] = page.tags
+            key = mirror_key(site_id, path)
+            if page.status == 200:
+                blobs.append((key, page.body, page.content_type.split(";")[0]))
+            elif page.status in (301, 302) and page.location:
+                stub = (
+                    f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={page.location}">'
+                )
+                blobs.append((key, stub.encode(), "text/html"))
+            else:
+                await self.deps.blobs.delete(key)
+        await self.deps.blobs.put_many(blobs)
+        self.written += len(pages)
 
     async def write_assets(self, site_id: str) -> None:
         """The theme's CSS and images at the same /_static/… paths the pages link to."""
