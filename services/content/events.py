@@ -119,12 +119,15 @@ async def _refs(repo: ContentRepository, ids: list[int]) -> list[DocumentRef]:
 
 
 async def document_snapshot(
-    repo: ContentRepository, doc: Row, content: dict, links: list[Row] | None = None
-) -> DocumentSnapshot:
-    """The live face of a document: its live revision's content plus its current public attributes (its links,
-    unless the caller knows them: a document a migration just created has none)."""
-    ids = [i for i in [content.get("cover_id"), *content.get("attachment_ids", [])] if i]
-    files = await repo.attachments(ids, site_id=doc.site_id)
+    repo: ContentRepository, doc: Row, content: dict, links: list[Row] | None = None,
+    files: dict[int, Row] | None = None,
+) -> DocumentSnapshot:  # fmt: skip
+    """The live face of a document: its live revision's content plus its current public attributes (its links
+    and files, unless the caller knows them: a document a migration just created has no links, and the batch
+    it came in read its files at once)."""
+    if files is None:
+        ids = [i for i in [content.get("cover_id"), *content.get("attachment_ids", [])] if i]
+        files = await repo.attachments(ids, site_id=doc.site_id)
     cover = files.get(content.get("cover_id") or 0)
     written_on = content.get("written_on")
     links = links if links is not None else await repo.links_of(doc.id)
@@ -170,6 +173,7 @@ async def document_event(
     site: Row | None = None,
     placements: list[PlacementSnapshot] | None = None,
     links: list[Row] | None = None,
+    files: dict[int, Row] | None = None,
     **extra: object,
 ) -> DocumentEvent:
     """Build any document event from the document's live revision (its site and placements if the caller has
@@ -181,7 +185,7 @@ async def document_event(
         site_id=doc.site_id,
         aggregate_id=str(doc.id),
         aggregate_version=doc.version,
-        document=await document_snapshot(repo, doc, content, links),
+        document=await document_snapshot(repo, doc, content, links, files),
         site=await site_snapshot(repo, site),
         placements=placements if placements is not None else await placement_snapshots(repo, doc.id),
         **extra,

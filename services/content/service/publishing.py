@@ -119,10 +119,12 @@ async def announce_created(
     await uow.repo.add_placements(placed)
     shown = [(doc.id, i) for _, doc in created for i in sorted({i for i in [doc.cover_id, *doc.attachment_ids] if i})]
     await uow.repo.add_live_files([{"site_id": site.id, "document_id": d, "attachment_id": i} for d, i in shown])
+    files = await uow.repo.attachments(sorted({i for _, i in shown}), site_id=site.id)  # every document's, at once
     live = []
     for c, doc in created:
         placements = [await primary_placement_snapshot(uow.repo, site, c.channel, doc)]
-        event = await document_event(uow.repo, DocumentPublished, doc, site=site, placements=placements, links=[])
+        event = await document_event(uow.repo, DocumentPublished, doc, site=site, placements=placements, links=[],
+                                     files=files)  # fmt: skip
         live.append((doc, event))
         audit(uow, c.actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision,
               url_path=doc.url_path)  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 
 from services.content.main import ContentRuntime
 from services.content.tests.support import API
-from shared.events.content import SITES_TOPIC
+from shared.events.content import DOCUMENTS_TOPIC, SITES_TOPIC, DocumentPublished
 from shared.events.samples import eventually, message
 from shared.events.transition import (
     IMPORTS_TOPIC,
@@ -32,7 +32,7 @@ FILE_URL = "http://www.feixi.gov.cn/u/cms/feixi/202003/公告.pdf"
 @pytest.fixture
 def imports(app) -> EventLog:
     log = EventLog()
-    ContentRuntime.of(app).bus.subscribe("tests.imports", [IMPORTS_TOPIC, SITES_TOPIC], log.handle)
+    ContentRuntime.of(app).bus.subscribe("tests.imports", [IMPORTS_TOPIC, SITES_TOPIC, DOCUMENTS_TOPIC], log.handle)
     return log
 
 
@@ -72,6 +72,8 @@ async def test_a_staged_page_becomes_a_live_document_of_its_original_date(import
     [answer] = await imports.wait_for(DocumentImported.type, timeout=20)
     assert answer.data["url_path"].startswith("/zwdt/tzgg/202003/t20200317_")
     assert answer.data["changed"] is True
+    [published] = await imports.wait_for(DocumentPublished.type, timeout=20)  # its files read with its batch's
+    assert [(a["filename"], a["size"]) for a in published.data["document"]["attachments"]] == [("公告.pdf", len(PDF))]
 
     doc = (
         await client.get(f"{API}/sites/feixi/documents/{answer.data['document_id']}", headers=sites.admin("feixi"))
