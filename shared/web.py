@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.auth import Principal, TokenVerifier
 from shared.errors import PayloadTooLarge, ProblemError, Unauthenticated, error_envelope
 from shared.logs import correlation_id_var, get_logger, request_id_var
+from shared.memory import collect_less_often
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, render_metrics
 
 log = get_logger("shared.web")
@@ -122,7 +123,8 @@ def serve_first(app: FastAPI, routes: Sequence[Route]) -> None:
 class FreezeAfterStartup:
     """Pure ASGI, for serving processes: once the app has started, what it built (apps, templates, the seed)
     leaves the cyclic collector's sight (gc.freeze), so full collections stop walking it (~90 ms pauses
-    under load before). Not for tests, where apps come and go and frozen cycles would never be freed."""
+    under load before), and the collector runs less often (shared/memory.py). Not for tests, where apps come
+    and go and frozen cycles would never be freed."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -136,6 +138,7 @@ class FreezeAfterStartup:
             if message["type"] == "lifespan.startup.complete":
                 gc.collect()
                 gc.freeze()
+                collect_less_often()
             await send(message)
 
         await self.app(scope, receive, freeze_when_started)

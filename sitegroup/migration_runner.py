@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from services.transition import TransitionSettings, runner_alone
 from shared.logs import configure_logging, get_logger
+from shared.memory import collect_less_often
 
 log = get_logger("transition.runner_alone")
 CHILD = "SITEGROUP_RUNNER_CHILD"  # set by the platform that started this process
@@ -25,6 +26,7 @@ def migration_runner() -> None:
     """Run only the migration's job runner, on the migration service's settings (environment prefix TRANSITION_)."""
     settings = TransitionSettings()
     configure_logging(settings.log_level, json=settings.log_json)
+    collect_less_often()
     asyncio.run(run_alone(settings))
 
 

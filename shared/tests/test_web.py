@@ -20,6 +20,7 @@ from shared.auth.keys import LocalSigner
 from shared.error_handlers import install_error_handlers
 from shared.errors import Conflict, Forbidden
 from shared.logs import correlation_id_var, request_id_var
+from shared.memory import GC_THRESHOLDS
 from shared.web import CurrentPrincipal, FreezeAfterStartup, ops_router, wrap_service_app
 
 # No database, broker or bucket involved: nothing to repeat on the real servers.
@@ -296,7 +297,7 @@ async def test_a_valid_bearer_token_reaches_the_route(client, signer) -> None:
     assert envelope(forbidden) == {"code": "forbidden", "message": "需要编辑权限", "details": None}
 
 
-async def test_serving_processes_freeze_what_startup_built() -> None:
+async def test_serving_processes_freeze_what_startup_built_and_collect_less_often() -> None:
     started: list[int] = []
 
     async def app(scope, receive, send) -> None:  # noqa: ANN001 - a bare ASGI app with a lifespan
@@ -314,8 +315,11 @@ async def test_serving_processes_freeze_what_startup_built() -> None:
         sent.append(message)
 
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     try:
         await FreezeAfterStartup(app)({"type": "lifespan"}, receive, send)
         assert sent == [{"type": "lifespan.startup.complete"}] and started[0] > 0
+        assert gc.get_threshold() == GC_THRESHOLDS != thresholds  # and the collector runs less often
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
