@@ -143,8 +143,9 @@ class SearchEngine(Protocol):
 
     async def close(self) -> None: ...
 
-    async def write(self, docs: list[IndexDoc], removed_keys: list[str]) -> None:
-        """Replace every placement of the keys of `docs` and of `removed_keys`, then add `docs`; visible on return."""
+    async def write(self, docs: list[IndexDoc], removed_keys: list[str], *, commit: bool = True) -> None:
+        """Replace every placement of the keys of `docs` and of `removed_keys`, then add `docs`; visible on return
+        if `commit` (else with the next write that commits: an engine may make them visible sooner)."""
 
     async def search(self, query: EngineQuery) -> EngineHits: ...
 

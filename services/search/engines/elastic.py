@@ -88,7 +88,9 @@ class ElasticEngine:
     def _generation_name(self) -> str:
         return f"{self.alias}-{time.time_ns()}"
 
-    async def write(self, docs: list[IndexDoc], removed_keys: list[str]) -> None:
+    async def write(self, docs: list[IndexDoc], removed_keys: list[str], *, commit: bool = True) -> None:
+        # Refreshed every time: the next write finds the placements to replace by a search (Elasticsearch merges
+        # its segments itself).
         keys = sorted({*removed_keys, *(doc.key for doc in docs)})
         stale = await self._placements_of(keys)
         operations: list[dict[str, Any]] = [{"delete": {"_index": self.alias, "_id": doc_id}} for doc_id in stale]

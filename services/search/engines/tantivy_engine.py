@@ -124,11 +124,12 @@ class TantivyEngine:
         self.index = index
         self._writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
 
-    async def write(self, docs: list[IndexDoc], removed_keys: list[str]) -> None:
+    async def write(self, docs: list[IndexDoc], removed_keys: list[str], *, commit: bool = True) -> None:
         async with self._lock:
-            self._busy = asyncio.ensure_future(asyncio.to_thread(_write, self._writer, docs, removed_keys))
+            self._busy = asyncio.ensure_future(asyncio.to_thread(_write, self._writer, docs, removed_keys, commit))
             await asyncio.shield(self._busy)
-            self.index.reload()
+            if commit:
+                self.index.reload()
 
     async def search(self, query: EngineQuery) -> EngineHits:
         searcher = self.index.searcher()
@@ -202,11 +203,14 @@ class TantivyEngine:
         return written
 
 
-def _write(writer: Any, docs: list[IndexDoc], removed_keys: list[str]) -> None:
+def _write(writer: Any, docs: list[IndexDoc], removed_keys: list[str], commit: bool) -> None:
+    # A delete reaches every document added before it, committed or not: a key written twice before a commit
+    # keeps its last placements only.
     for key in {*removed_keys, *(doc.key for doc in docs)}:
         writer.delete_documents_by_term("key", key)
     _add_all(writer, docs)
-    writer.commit()
+    if commit:
+        writer.commit()
 
 
 def _add_all(writer: Any, docs: list[IndexDoc]) -> None:
