@@ -33,7 +33,7 @@ async def indexed_again(app) -> None:
         async with deps.platform_uow() as uow:
             return await uow.repo.count_pending() == 0
 
-    await eventually(nothing_pending)
+    await eventually(nothing_pending, timeout=30)  # a replaced worker loads the analyzer afresh (slow under load)
 
 
 async def test_documents_analysed_in_a_worker_are_found_by_words_and_pinyin(app, api, feeder, province) -> None:
