@@ -108,6 +108,11 @@ class SearchRepository:
         )
         return dict(rows.all())
 
+    async def keep_attachment_texts(self, read: dict[str, tuple[str, str | None]]) -> None:
+        """Each file's text or why there is none, kept so it is read once (merged: a rebuild may have kept it)."""
+        for blob_key, (text, problem) in read.items():
+            await self.session.merge(AttachmentText(blob_key=blob_key, text=text, problem=problem))
+
     async def synonyms(self, site_ids: list[str]) -> Sequence[Synonym]:
         query = select(Synonym).where(Synonym.site_id.in_([PLATFORM_WIDE, *site_ids])).order_by(Synonym.id)
         return (await self.session.scalars(query)).all()

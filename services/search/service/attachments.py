@@ -4,13 +4,12 @@ public file route), or in one process with the content library from its blob sto
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from urllib.parse import quote
 
 import httpx
 
-from services.search.models import AttachmentText, Entry
-from services.search.service.context import SearchUnitOfWork
+from services.search.models import Entry
 from services.search.service.extraction import ExtractionProblem, extract_text
 from shared.blobs import BlobNotFound, BlobStore
 from shared.cpu import WorkerPool
@@ -18,6 +17,7 @@ from shared.events.content import PublicState
 from shared.logs import get_logger
 
 log = get_logger("search.attachments")
+READ_AT_ONCE = 4  # files read and extracted together: the worker pool queues them, memory holds at most four
 
 
 class PublicFiles:
@@ -64,21 +64,23 @@ class AttachmentReader:
     async def close(self) -> None:
         await self.source.close()
 
-    async def read_missing(self, uow: SearchUnitOfWork, entries: Sequence[Entry]) -> None:
-        """Extract the attachments of live entries not read before; each file's text (or why not) is kept."""
+    async def read_missing(self, entries: Sequence[Entry], known: Collection[str]) -> dict[str, tuple[str, str | None]]:
+        """Extract the attachments of live entries not in `known`: each file's text, or why there is none. Called
+        outside any transaction: a big PDF takes seconds, and the consumers write to the same database meanwhile."""
         wanted = {
             a["blob_key"]: (a, entry.snapshot.get("site", {}).get("main_domain", ""))
             for entry in entries
             if entry.kind == "document" and entry.state == PublicState.LIVE.value
             for a in entry.snapshot["document"].get("attachments", [])
-            if a.get("public_id")
+            if a.get("public_id") and a["blob_key"] not in known
         }
-        known = await uow.repo.attachment_texts(list(wanted))
-        for blob_key, (attachment, host) in wanted.items():
-            if blob_key not in known:
-                text, problem = await self._read(attachment, host)
-                uow.session.add(AttachmentText(blob_key=blob_key, text=text, problem=problem))
-        await uow.session.flush()  # the batch being built reads them next, in this transaction
+        at_once = asyncio.Semaphore(READ_AT_ONCE)
+
+        async def read(attachment: dict, host: str) -> tuple[str, str | None]:
+            async with at_once:
+                return await self._read(attachment, host)
+
+        return dict(zip(wanted, await asyncio.gather(*(read(a, host) for a, host in wanted.values())), strict=True))
 
     async def _read(self, attachment: dict, host: str) -> tuple[str, str | None]:
         if attachment["size"] > self.max_bytes:

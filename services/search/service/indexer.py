@@ -102,12 +102,11 @@ class Indexer:
             entries = await uow.repo.pending_entries(deps.settings.index_batch, after)
             if not entries:
                 return None
-            if self.attachments is not None:
-                await self.attachments.read_missing(uow, entries)
             batch = await read_batch(uow, entries)
-            taken = {entry.key: entry.updated_at for entry in entries}
-            await uow.commit()  # the attachments' texts read on the way
+        if self.attachments is not None:  # after the transaction: the consumers write while the files are read
+            await read_attachments(deps, self.attachments, entries, batch.texts)
         docs, removed = await batch.build(deps)
+        taken = {entry.key: entry.updated_at for entry in entries}
         return Prepared(taken, docs, removed, (entries[-1].updated_at, entries[-1].key))
 
     async def _store(self, prepared: Prepared, committed: list[Prepared] | None) -> None:
@@ -172,6 +171,18 @@ async def read_batch(uow: SearchUnitOfWork, entries: Sequence[Entry]) -> Batch:
         for entry in entries
     ]
     return Batch(jobs, levels, await uow.repo.attachment_texts(blob_keys))
+
+
+async def read_attachments(
+    deps: SearchDeps, reader: AttachmentReader, entries: Sequence[Entry], texts: dict[str, str]
+) -> None:
+    """The texts of the entries' files not read before, kept in a transaction of their own and added to `texts`."""
+    read = await reader.read_missing(entries, known=texts)
+    if read:
+        async with deps.platform_uow() as uow:
+            await uow.repo.keep_attachment_texts(read)
+            await uow.commit()
+        texts.update({blob_key: text for blob_key, (text, _) in read.items()})
 
 
 def _keeps_withdrawn(sites: dict, entry: Entry) -> bool:
