@@ -144,6 +144,7 @@ async def _import(http: httpx.AsyncClient, pid: int, articles: int, channel: int
         cpu = {k: round(v - cpu_before[k], 2) for k, v in _cpu(pid).items()}
         samples.append(_sample(time.perf_counter() - began, progress, mem, cpu) | tree)
         console.print(f"{samples[-1]['s']:>7.1f} s  pages {progress['pages']:>7}  imported {progress['imported']:>7}"
+                      f"  waiting {progress['staged']:>5}"
                       f"  RSS {mem['VmRSS']:.0f} MB (heap {mem['RssAnon']:.0f}, files {mem['RssFile']:.0f});"
                       f" with its children {tree['tree_rss_mb']:.0f} (heap {tree['tree_anon_mb']:.0f})",
                       highlight=False)  # fmt: skip
@@ -189,6 +190,7 @@ async def _settled(pid: int, began: float, cpu_before: dict[str, float], idle: f
 def _sample(seconds: float, progress: dict, mem: dict, cpu: dict) -> dict:
     """One second's reading: the job's progress, the platform's memory (heap apart from mapped files), its CPU."""
     return {"s": round(seconds, 1), "pages": progress["pages"], "imported": progress["imported"],
+            "staged": progress["staged"],
             "rss_mb": round(mem["VmRSS"], 1), "anon_mb": round(mem["RssAnon"], 1), "file_mb": round(mem["RssFile"], 1),
             "cpu_s": cpu}  # fmt: skip
 
