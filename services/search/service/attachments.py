@@ -4,7 +4,8 @@ public file route), or in one process with the content library from its blob sto
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -17,7 +18,10 @@ from shared.events.content import PublicState
 from shared.logs import get_logger
 
 log = get_logger("search.attachments")
-READ_AT_ONCE = 4  # files read and extracted together: the worker pool queues them, memory holds at most four
+T = TypeVar("T")
+# Files read and extracted together, up to this many bytes: each is a thread's read and a worker's extraction,
+# and one at a time waited a turn of a busy event loop for each step (a migration's import: 4 files a second).
+READ_BUDGET = 64 * 1024 * 1024
 
 
 class PublicFiles:
@@ -74,13 +78,11 @@ class AttachmentReader:
             for a in entry.snapshot["document"].get("attachments", [])
             if a.get("public_id") and a["blob_key"] not in known
         }
-        at_once = asyncio.Semaphore(READ_AT_ONCE)
-
-        async def read(attachment: dict, host: str) -> tuple[str, str | None]:
-            async with at_once:
-                return await self._read(attachment, host)
-
-        return dict(zip(wanted, await asyncio.gather(*(read(a, host) for a, host in wanted.values())), strict=True))
+        read: dict[str, tuple[str, str | None]] = {}
+        for group in _by_budget(wanted, lambda item: item[0]["size"] if item[0]["size"] <= self.max_bytes else 0):
+            texts = await asyncio.gather(*(self._read(attachment, host) for attachment, host in group.values()))
+            read.update(zip(group, texts, strict=True))
+        return read
 
     async def _read(self, attachment: dict, host: str) -> tuple[str, str | None]:
         if attachment["size"] > self.max_bytes:
@@ -98,3 +100,17 @@ class AttachmentReader:
         if self.pool.workers:
             return await self.pool.run(extract_text, body, content_type=kind, filename=name, max_chars=self.max_chars)
         return await asyncio.to_thread(extract_text, body, content_type=kind, filename=name, max_chars=self.max_chars)
+
+
+def _by_budget(items: dict[str, T], size: Callable[[T], int]) -> Iterator[dict[str, T]]:
+    """`items` in groups of at most READ_BUDGET bytes (a bigger one alone), in their order."""
+    group: dict[str, T] = {}
+    total = 0
+    for key, item in items.items():
+        if group and total + size(item) > READ_BUDGET:
+            yield group
+            group, total = {}, 0
+        group[key] = item
+        total += size(item)
+    if group:
+        yield group

@@ -4,11 +4,15 @@ cannot be read is kept with why, never a failure of the batch."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
+from services.search.models import Entry
+from services.search.service import attachments
 from services.search.service.attachments import AttachmentReader, PublicFiles, StoredFiles
 from shared.blobs.local import LocalBlobStore
 
@@ -44,3 +48,30 @@ async def test_stored_files_are_read_by_their_blob_key_and_a_missing_one_is_kept
     assert text == "" and problem and "sites/hefei/files/2" in problem
     too_big = await reader._read({**ATTACHMENT, "size": 5000}, "www.hefei.gov.cn")
     assert too_big == ("", "larger than 1000 bytes")
+
+
+async def test_a_batch_s_files_are_read_together_within_the_byte_budget(monkeypatch) -> None:
+    reading, most = 0, 0
+
+    async def slow_source(attachment: dict, host: str) -> bytes:
+        nonlocal reading, most
+        reading += 1
+        most = max(most, reading)
+        await asyncio.sleep(0.05)  # a turn of a busy event loop
+        reading -= 1
+        return GUIDE.encode()
+
+    slow_source.close = lambda: None  # type: ignore[attr-defined]
+    files = [{**ATTACHMENT, "blob_key": f"sites/hefei/files/{n}"} for n in range(4)]
+    huge = {**ATTACHMENT, "blob_key": "sites/hefei/files/huge", "size": 10**9}  # not read: no share of the budget
+    snapshot = {"site": {"main_domain": "www.hefei.gov.cn"}, "document": {"attachments": [*files, huge]}}
+    entries = [Entry(key="document:1", kind="document", state="live", snapshot=snapshot)]
+    reader = AttachmentReader(slow_source, max_bytes=1000, max_chars=100)  # type: ignore[arg-type]
+    read = await reader.read_missing(entries, known={"sites/hefei/files/3"})
+    assert most == 3 and set(read) == {"sites/hefei/files/0", "sites/hefei/files/1", "sites/hefei/files/2",
+                                       "sites/hefei/files/huge"}  # fmt: skip
+    assert read["sites/hefei/files/0"] == (GUIDE, None) and read["sites/hefei/files/huge"][0] == ""
+    monkeypatch.setattr(attachments, "READ_BUDGET", 2 * len(GUIDE.encode()))
+    most = 0
+    await reader.read_missing(entries, known=set())
+    assert most == 2  # two files' bytes at a time
