@@ -85,6 +85,13 @@ class TransitionRepository:
         )
         return {(kind, state): n for kind, state, n in await self.session.execute(stmt)}
 
+    async def staged_count(self, job_id: int) -> int:
+        """Documents of the job waiting for the content library's answer (ix_legacy_urls_job_state_kind_site)."""
+        stmt = select(func.count()).where(
+            LegacyUrl.job_id == job_id, LegacyUrl.state == "staged", LegacyUrl.kind == "document"
+        )
+        return await self.session.scalar(stmt) or 0
+
     async def any_staged(self, job_id: int) -> bool:
         """Whether a document of the job still waits for the content library's answer (an index lookup)."""
         stmt = select(LegacyUrl.id).where(LegacyUrl.job_id == job_id, LegacyUrl.state == "staged").limit(1)

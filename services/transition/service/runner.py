@@ -13,6 +13,7 @@ import httpx
 from services.transition.extract import SiteRules
 from services.transition.models import Job
 from services.transition.planning.channels import Channel
+from services.transition.service.backlog import ImportBacklog
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.service.files import Files
 from services.transition.service.frontier import JobFrontier
@@ -82,7 +83,8 @@ class JobRunner:
             copier = FileCopier(client, self.deps.blobs, plan.site_id, max_bytes=settings.max_file_bytes,
                                 pacer=Pacer(plan.per_second))  # fmt: skip
             frontier = JobFrontier(self.deps, job_id)
-            stager = Stager(self.deps, plan, Files(copier), frontier)
+            backlog = ImportBacklog(self.deps, job_id, cancel)
+            stager = Stager(self.deps, plan, Files(copier), frontier, backlog)
             scheme = plan.source.split("://", 1)[0]
             seeds = [plan.source, *(f"{scheme}://{host}/" for host in sorted(plan.hosts))]  # each legacy site's home
             resumed = await frontier.open(seeds)
@@ -94,6 +96,7 @@ class JobRunner:
                 watcher.cancel()
                 await stager.flush()
                 await frontier.close()
+                log.info("migration job read", job_id=job_id, waited_for_import_s=round(backlog.waited, 1))
         await self._finish(job_id, "cancelled" if cancel.is_set() or self._stopping.is_set() else "importing")
 
     async def _plan(self, job_id: int) -> Plan:

@@ -25,6 +25,7 @@ from services.transition.planning.channels import Channel, Section, section_keys
 from services.transition.planning.rewrite import rewrite_links
 from services.transition.planning.urlmap import spellings
 from services.transition.service import chains
+from services.transition.service.backlog import ImportBacklog
 from services.transition.service.context import TransitionDeps, TransitionUnitOfWork
 from services.transition.service.files import Files
 from services.transition.sources.base import Fetched
@@ -78,8 +79,11 @@ class Settled(Protocol):
 
 
 class Stager:
-    def __init__(self, deps: TransitionDeps, plan: Plan, files: Files, frontier: Settled | None = None) -> None:
-        self.deps, self.plan, self.files, self.frontier = deps, plan, files, frontier
+    def __init__(
+        self, deps: TransitionDeps, plan: Plan, files: Files, frontier: Settled | None = None,
+        backlog: ImportBacklog | None = None,
+    ) -> None:  # fmt: skip
+        self.deps, self.plan, self.files, self.frontier, self.backlog = deps, plan, files, frontier, backlog
         self.batch = Batch()
         self._lock = asyncio.Lock()
         self._suggested: dict[str, int | None] = {}  # sections the plan did not name, as matched in this run
@@ -220,6 +224,8 @@ class Stager:
                 await uow.commit()
             if self.frontier:
                 self.frontier.kept(finished)
+            if self.backlog:  # the lock held: every worker's next flush waits with this one
+                await self.backlog.wait()
 
 
 async def _extracted(fetched: Fetched, rules: SiteRules | None) -> ExtractedPage:

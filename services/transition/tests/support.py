@@ -24,6 +24,7 @@ class ContentStandIn:
     refuse: set[str] = field(default_factory=set)  # legacy keys it refuses
     documents: dict[str, int] = field(default_factory=dict)
     staged: int = 0
+    answering: asyncio.Event | None = None  # when given, nothing is answered until it is set (a slow import)
 
     def attach(self, bus: EventBus) -> None:
         bus.subscribe("tests.content", ["transition.documents"], self.handle)
@@ -33,6 +34,8 @@ class ContentStandIn:
         if not isinstance(event, LegacyDocumentStaged):
             return
         self.staged += 1
+        if self.answering is not None:
+            await self.answering.wait()
         doc = event.document
         common = {"site_id": event.site_id, "aggregate_id": event.aggregate_id, "job_id": event.job_id}
         common["aggregate_version"] = event.aggregate_version

@@ -4,6 +4,8 @@ reason, and each site's jobs and URL map its own."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -118,6 +120,34 @@ async def test_a_crash_between_batches_loses_no_page(
     monkeypatch.setattr(Stager, "flush", real_flush)
     assert (await api.post(f"{API}/sites/feixi/jobs/{failed['id']}/start", headers=admin)).status_code == 200
     job = await job_in(api, admin, "feixi", failed["id"], "done", "failed")
+    assert job["state"] == "done" and job["progress"]["imported"] == 60, job
+
+
+async def test_the_crawl_waits_while_the_import_is_behind(
+    api, tokens, channels, old_site, content, settings, monkeypatch
+) -> None:
+    """More than `import_backlog` staged documents unanswered: the crawl pauses until the import catches up."""
+    monkeypatch.setattr(settings, "stage_batch", 5)
+    monkeypatch.setattr(settings, "import_backlog", 10)
+    content.answering = asyncio.Event()
+    admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    created = await api.post(f"{API}/sites/feixi/jobs", json=plan(old_site[0]), headers=admin)
+    job_url = f"{API}/sites/feixi/jobs/{created.json()['id']}"
+
+    async def progress() -> dict:
+        return (await api.get(job_url, headers=admin)).json()["progress"]
+
+    async def backlog_full() -> bool:
+        return (await progress())["staged"] > 10
+
+    try:
+        await eventually(backlog_full)
+        await asyncio.sleep(2.5)  # the crawl, unchecked, reads the 70 pages in well under a second
+        paused = await progress()
+    finally:
+        content.answering.set()  # held answers would hold the bus's shutdown too
+    assert paused["staged"] <= 10 + 5 + 4 and paused["pages"] < 40, paused  # a batch more, and the pages in flight
+    job = await job_in(api, admin, "feixi", created.json()["id"], "done", "failed")
     assert job["state"] == "done" and job["progress"]["imported"] == 60, job
 
 
