@@ -94,6 +94,7 @@ class JobRunner:
                 await Crawler(transport, frontier, policy).run(seeds, stager.page, cancel)
             finally:
                 watcher.cancel()
+                stager.backlog = None  # the crawl has ended: the last batch is staged at once, nothing left to pace
                 await stager.flush()
                 await frontier.close()
                 log.info("migration job read", job_id=job_id, waited_for_import_s=round(backlog.waited, 1))

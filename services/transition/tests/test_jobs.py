@@ -151,6 +151,24 @@ async def test_the_crawl_waits_while_the_import_is_behind(
     assert job["state"] == "done" and job["progress"]["imported"] == 60, job
 
 
+async def test_the_last_batch_is_staged_without_waiting_for_the_import(
+    api, tokens, channels, old_site, content, settings, monkeypatch
+) -> None:
+    """The crawl has ended: its last batch goes in at once, however far behind the import is."""
+    monkeypatch.setattr(settings, "stage_batch", 1000)  # every page staged by the final flush
+    monkeypatch.setattr(settings, "import_backlog", 10)
+    content.answering = asyncio.Event()
+    admin = tokens.bearer("admin@feixi", ("feixi", "site_admin"))
+    created = await api.post(f"{API}/sites/feixi/jobs", json=plan(old_site[0]), headers=admin)
+    try:
+        importing = await job_in(api, admin, "feixi", created.json()["id"], "importing", "failed", timeout=20)
+    finally:
+        content.answering.set()
+    assert importing["state"] == "importing" and importing["progress"]["staged"] == 60, importing
+    job = await job_in(api, admin, "feixi", created.json()["id"], "done", "failed")
+    assert job["progress"]["imported"] == 60, job
+
+
 async def test_a_take_that_fails_leaves_the_links_it_was_writing_to_the_next(app, api, monkeypatch) -> None:
     """A take's transaction fails (a crash, a cancel) while a batch marks done the page whose links it held: the
     batch writes them too, so the resumed crawl still reads the article only that page linked."""
