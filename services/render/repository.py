@@ -163,13 +163,19 @@ class RenderRepository(ListQueries, RedirectQueries):
         )
         return sorted({s.astimezone(CHINA).year for s in stamps}, reverse=True)
 
-    async def sitemap(self) -> list[tuple[str, datetime]]:
+    async def sitemap(self, limit: int) -> list[tuple[str, datetime]]:
+        """The newest listed entries, at most `limit` (a sitemap file's cap: the site may hold far more)."""
         rows = await self.session.execute(
             select(PageEntry.url_path, PageEntry.published_at)
             .where(PageEntry.listed.is_(True))
             .order_by(PageEntry.published_at.desc())
+            .limit(limit)
         )
         return [(path, at) for path, at in rows]
+
+    async def listed_paths(self) -> list[str]:
+        """Every listed entry's path: a whole-site mirror pass writes them all."""
+        return list(await self.session.scalars(select(PageEntry.url_path).where(PageEntry.listed.is_(True))))
 
     async def preview(self, token_hash: str, now: datetime) -> Preview | None:
         query = select(Preview).where(Preview.token_hash == token_hash, Preview.expires_at > now)

@@ -19,7 +19,7 @@ async def sitemap_xml(uow: RenderUnitOfWork, ctx: SiteContext, cache_control: st
     for channel in ctx.channels:
         if channel.snapshot["kind"] != "link":
             lines.append(f"<url><loc>{escape(ctx.url(f'/{channel.path}/'))}</loc></url>")
-    for url_path, published_at in (await uow.repo.sitemap())[:SITEMAP_LIMIT]:
+    for url_path, published_at in await uow.repo.sitemap(SITEMAP_LIMIT):
         lastmod = published_at.date().isoformat()
         lines.append(f"<url><loc>{escape(ctx.url(url_path))}</loc><lastmod>{lastmod}</lastmod></url>")
     lines.append("</urlset>")

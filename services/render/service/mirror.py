@@ -138,7 +138,7 @@ class MirrorWriter:
                 if everything or tag in tags:
                     paths |= await self._list_paths(uow, site_id, channel.path, channel.snapshot["kind"])
             if everything:
-                paths |= {path for path, _ in await uow.repo.sitemap()}
+                paths.update(await uow.repo.listed_paths())
             doc_ids = [int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")]
             if doc_ids:  # the documents' entries on this site, in one read however many the pass has
                 paths |= await uow.repo.paths_of(doc_ids)
