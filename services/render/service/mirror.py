@@ -25,6 +25,10 @@ SHARE_WAIT = 4.0  # seconds waited per second a pass took: the mirror's share of
 # channel per pass (each page an OFFSET read) made a bulk import quadratic. Deep pages catch up a few per pass.
 LIST_PAGES_PER_PASS = 10
 RUN = 200  # paths built together (an article's page is ~6 KB: a run's pages are held until written)
+# Documents one pass writes at most; the rest wait for the next. A pass holds its documents' views and paths, and
+# after a long pass the next waits longer (SHARE_WAIT): unbounded, an import's passes grew to tens of thousands
+# of documents, and one such pass took the platform's heap up by ~130 MB and held the loop for seconds.
+PASS_DOCUMENTS = 1000
 
 
 def mirror_key(site_id: str, path: str) -> str:
@@ -106,7 +110,17 @@ class MirrorWriter:
         async with self._lock:
             pending, self._pending = self._pending, {}
             for site_id, tags in pending.items():
-                await self._write_site(site_id, tags)
+                await self._write_site(site_id, self._this_pass(site_id, tags))
+
+    def _this_pass(self, site_id: str, tags: set[str]) -> set[str]:
+        """The tags but the documents beyond PASS_DOCUMENTS, which stay pending for the next pass."""
+        documents = [tag for tag in tags if tag.startswith("doc:")]
+        if len(documents) <= PASS_DOCUMENTS:
+            return tags
+        later = set(documents[PASS_DOCUMENTS:])
+        self._pending.setdefault(site_id, set()).update(later)
+        self._wake.set()
+        return tags - later
 
     async def _write_site(self, site_id: str, tags: set[str]) -> None:
         if site_id not in self._with_assets:

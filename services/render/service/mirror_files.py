@@ -19,6 +19,7 @@ log = get_logger("render.mirror")
 
 FileSource = Callable[[str, str], Awaitable[bytes | None]]  # (host, public file path) → the file, None if gone
 CONTENT_FILES = "/api/v1/content/public/files"  # where /files/… answers on the content service and the gateway
+CHUNK = 500  # documents whose views are read at once
 
 
 def _public_files(snapshot: dict[str, Any]) -> list[tuple[str, str]]:
@@ -39,10 +40,16 @@ class FileMirror:
         self.copied = 0
 
     async def copy_for(self, site_id: str, doc_ids: set[int]) -> None:
+        """The documents' files, their views read a chunk at a time (a whole site's would be its every document)."""
         if self.source is None:
             return
-        async with self.deps.site_uow(site_id) as uow:
-            views = await uow.repo.placed_documents(list(doc_ids))  # by id; one read for the pass
+        ids = sorted(doc_ids)
+        for start in range(0, len(ids), CHUNK):
+            async with self.deps.site_uow(site_id) as uow:
+                views = await uow.repo.placed_documents(ids[start : start + CHUNK])
+            await self._copy_views(site_id, views)
+
+    async def _copy_views(self, site_id: str, views: list[Any]) -> None:
         site = self.deps.hosts.site(site_id)
         for view in views:
             for path, kind in _public_files(view.snapshot):

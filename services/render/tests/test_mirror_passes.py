@@ -4,6 +4,7 @@ sitemap.html or robots.txt, which no document changes (a change to the site rewr
 from __future__ import annotations
 
 from services.render.main import RenderRuntime
+from services.render.service import mirror as mirror_module
 from services.render.service.mirror import LIST_PAGES_PER_PASS, mirror_key
 from services.render.tests.support import eventually, site, site_ready
 from shared.events.content import DocumentPublished, DocumentWithdrawn
@@ -86,3 +87,31 @@ async def test_pages_built_by_the_run_are_the_pages_built_one_by_one(app, pages,
         withdrawn.title in built[withdrawn.url_path].body.decode()
         and withdrawn.title not in built["/zwdt/tzgg/"].body.decode()
     )
+
+
+async def test_a_pass_writes_at_most_its_share_of_documents_and_leaves_the_rest_to_the_next(
+    app, pages, feeder, monkeypatch
+) -> None:
+    """An import's documents go through the mirror a bounded pass at a time (each pass holds its documents'
+    views), and none is dropped: the rest stay pending until a later pass writes them."""
+    monkeypatch.setattr(mirror_module, "PASS_DOCUMENTS", 3)
+    channels = await feeder.open_site(HEFEI)
+    await site_ready(pages, HEFEI.main_domain)
+    mirror = RenderRuntime.of(app).mirror
+    tags = {f"doc:{n}" for n in range(7)} | {"list:hefei:zwdt/tzgg", "entries:hefei"}
+    now = mirror._this_pass("hefei", tags)
+    assert len([t for t in now if t.startswith("doc:")]) == 3 and {"list:hefei:zwdt/tzgg", "entries:hefei"} <= now
+    assert mirror._pending["hefei"] >= tags - now
+    mirror._pending.clear()
+
+    tzgg = (channels["zwdt/tzgg"], "zwdt/tzgg")
+    docs = [feeder.document(HEFEI, tzgg, f"肥西县第{n}批迁移稿件的通知") for n in range(8)]
+    await feeder.send(*(feeder.event(DocumentPublished, d) for d in docs))
+
+    async def shown() -> bool:
+        return all([(await pages.get(d.url_path)).status_code == 200 for d in docs])
+
+    await eventually(shown)
+    await mirror.drain()
+    blobs = RenderRuntime.of(app).deps.blobs
+    assert [await blobs.exists(mirror_key("hefei", d.url_path)) for d in docs] == [True] * 8
