@@ -60,12 +60,15 @@ class LocalBlobStore(BlobStore):
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         # A thread writes one file at a time, so its own temporary name is free: no random names tried
         # (mkstemp's), which cost a fifth of writing a page.
         tmp = path.parent / f".tmp-{os.getpid()}-{threading.get_ident()}"
         try:
-            fd = os.open(tmp, _NEW_FILE, 0o644)
+            try:
+                fd = os.open(tmp, _NEW_FILE, 0o644)
+            except FileNotFoundError:  # the first file of its directory (asking every time cost a failed mkdir)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(tmp, _NEW_FILE, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, path)
