@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from shared.events.ids import time_ordered_id
 
 _REGISTRY: dict[str, type[Event]] = {}
 # The in-process bus hands one message's bytes to every group that follows its topic: the last ones parsed are
@@ -69,7 +70,7 @@ def encode_event(event: Event, *, source: str, correlation_id: str | None = None
     return CloudEvent.model_construct(
         specversion="1.0",
         datacontenttype="application/json",
-        id=str(uuid.uuid4()),
+        id=time_ordered_id(),
         source=source,
         type=event.type,
         time=datetime.now(UTC),
@@ -90,7 +91,7 @@ def event_bytes(event: Event, *, source: str, correlation_id: str | None = None)
     """A new envelope's id and bytes, as `envelope_bytes(encode_event(…))` writes them, the payload serialised by
     pydantic straight to JSON: a published document's dict of its data, built only to be serialised, cost the
     outbox more than the serialising did."""
-    event_id = str(uuid.uuid4())
+    event_id = time_ordered_id()
     head = {"specversion": "1.0", "id": event_id, "source": source, "type": event.type, "time": datetime.now(UTC),
             "subject": event.subject, "datacontenttype": "application/json", "siteid": event.site_id}  # fmt: skip
     if correlation_id is not None:
