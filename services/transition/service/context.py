@@ -10,6 +10,7 @@ from typing import Self, TypeVar
 from services.transition.config import TransitionSettings
 from services.transition.models import JobLog, Outbox
 from services.transition.repository import TransitionRepository
+from services.transition.service.progress import ProgressCounts
 from shared.auth import Principal
 from shared.blobs import BlobStore
 from shared.db.engine import Database
@@ -105,6 +106,7 @@ class TransitionDeps:
     wake_relay: Callable[[], None] | None = None
     wake_runner: Callable[[], None] = lambda: None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    progress: ProgressCounts = field(default_factory=ProgressCounts)  # jobs' progress, as the console reads it
 
     def uow(self, scope: TenantScope) -> TransitionUnitOfWork:
         return TransitionUnitOfWork(self.database, scope=scope, source=SOURCE, outbox=Outbox, wake=self.wake_relay)

@@ -4,7 +4,7 @@ it with its progress and its log. The runner does the work (service/runner.py); 
 from __future__ import annotations
 
 from services.transition.models import Job
-from services.transition.schemas import JobCreate, JobRead, JobUpdate, LogEntry, Progress
+from services.transition.schemas import JobCreate, JobRead, JobUpdate, LogEntry
 from services.transition.service.context import Migrator, TransitionDeps, TransitionUnitOfWork
 from services.transition.service.rules import valid_rules
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -97,12 +97,12 @@ async def cancel_job(deps: TransitionDeps, who: Migrator, job_id: int) -> JobRea
 async def get_job(deps: TransitionDeps, who: Migrator, job_id: int) -> JobRead:
     async with deps.site_uow(who.site_id) as uow:
         job = await _job_or_404(uow, job_id)
-        return await job_read(uow, job)
+        return await job_read(deps, uow, job)
 
 
 async def list_jobs(deps: TransitionDeps, who: Migrator) -> list[JobRead]:
     async with deps.site_uow(who.site_id) as uow:
-        return [await job_read(uow, job) for job in await uow.repo.jobs()]
+        return [await job_read(deps, uow, job) for job in await uow.repo.jobs()]
 
 
 async def job_log(deps: TransitionDeps, who: Migrator, job_id: int) -> list[LogEntry]:
@@ -111,17 +111,8 @@ async def job_log(deps: TransitionDeps, who: Migrator, job_id: int) -> list[LogE
         return [LogEntry.model_validate(entry) for entry in await uow.repo.log(job_id)]
 
 
-async def job_read(uow: TransitionUnitOfWork, job: Job) -> JobRead:
-    counts = await uow.repo.counts(job.id)
-
-    def n(kind: str, *states: str) -> int:
-        return sum(v for (k, s), v in counts.items() if k == kind and (not states or s in states))
-
-    progress = Progress(
-        pages=job.pages, documents=n("document"), staged=n("document", "staged"), imported=n("document", "imported"),
-        refused=n("document", "refused"), unmapped=sum(v for (_, s), v in counts.items() if s == "unmapped"),
-        lists=n("list"), files=n("file"), gone=sum(v for (_, s), v in counts.items() if s == "gone"),
-    )  # fmt: skip
+async def job_read(deps: TransitionDeps, uow: TransitionUnitOfWork, job: Job) -> JobRead:
+    progress = await deps.progress.progress(uow, job)
     return JobRead.model_validate(job).model_copy(update={"progress": progress})
 
 
