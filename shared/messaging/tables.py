@@ -12,6 +12,10 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from shared.clock import utcnow
 from shared.db.types import BigId, UtcDateTime
 
+# The relay's purge finds the rows published before the retention by this index: without it every purge read the
+# whole outbox, whose rows hold whole documents (0.4 s a purge, every 10,000 events, at 80,000 migrated documents).
+PUBLISHED_INDEX, PUBLISHED = "ix_outbox_published", "published_at IS NOT NULL"
+
 
 class OutboxBase:
     """Events written in the same transaction as the change that caused them."""
@@ -30,8 +34,11 @@ class OutboxBase:
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:  # noqa: N805 - a fresh Index for each service's table
-        pending = text("published_at IS NULL")
-        return (Index("ix_outbox_pending", "id", postgresql_where=pending, sqlite_where=pending),)
+        pending, published = text("published_at IS NULL"), text(PUBLISHED)
+        return (
+            Index("ix_outbox_pending", "id", postgresql_where=pending, sqlite_where=pending),
+            Index(PUBLISHED_INDEX, "published_at", postgresql_where=published, sqlite_where=published),
+        )
 
 
 class InboxBase:
@@ -63,6 +70,16 @@ def create_outbox_table(op: Any) -> None:
     )
     pending = sa.text("published_at IS NULL")
     op.create_index("ix_outbox_pending", "outbox", ["id"], postgresql_where=pending, sqlite_where=pending)
+
+
+def create_outbox_published_index(op: Any) -> None:
+    """The index the relay's purge reads (`op` is alembic's)."""
+    published = sa.text(PUBLISHED)
+    op.create_index(PUBLISHED_INDEX, "outbox", ["published_at"], postgresql_where=published, sqlite_where=published)
+
+
+def drop_outbox_published_index(op: Any) -> None:
+    op.drop_index(PUBLISHED_INDEX, table_name="outbox")
 
 
 def create_inbox_table(op: Any) -> None:

@@ -270,6 +270,10 @@ async def test_purge_drops_only_old_published_rows(engine, database, bus, relays
     await relay.purge()
     assert [r.key for r in await outbox_rows(engine)] == ["doc-1", "doc-2", "doc-9"]
     assert await relay.pending() == 1
+    if engine.dialect.name == "sqlite":  # the purge reads the published rows' index, not every row of the outbox
+        async with engine.connect() as conn:
+            plan = await conn.exec_driver_sql("EXPLAIN QUERY PLAN DELETE FROM outbox WHERE published_at < '2026-12-01'")
+            assert "ix_outbox_published" in " ".join(str(row[-1]) for row in plan.all())
 
 
 # --- the inbox consumer ----------------------------------------------------------------------------------
