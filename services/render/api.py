@@ -104,4 +104,7 @@ async def cache_stats(deps: Deps, mirror: Mirror, principal: CurrentPrincipal) -
     if not principal.is_platform_operator():
         raise Forbidden("只有平台运维人员（platform_operator 角色）可以查看缓存统计", code="needs_role")
     cache = deps.cache
-    return CacheStats(pages=len(cache), hits=cache.hits, misses=cache.misses, mirror_files_written=mirror.written)
+    return CacheStats(
+        pages=len(cache), hits=cache.hits, misses=cache.misses, mirror_files_written=mirror.written,
+        mirror_pending=mirror.pending,
+    )  # fmt: skip

@@ -179,6 +179,7 @@ class CacheStats(BaseModel):
     hits: int
     misses: int
     mirror_files_written: int
+    mirror_pending: int = Field(description="changes (documents, channels' lists, sites) the mirror has yet to write")
 
 
 class PreviewCreate(Strict):

@@ -20,6 +20,9 @@ PageSource = Callable[[str, str], Awaitable[Page]]  # (site_id, path) → the pa
 RunSource = Callable[[str, list[str]], Awaitable[dict[str, Page]]]  # the pages of those paths it builds together
 FIXED_PATHS = ("/", "/sitemap.html", "/sitemap.xml", "/robots.txt")
 SHARE_WAIT = 4.0  # seconds waited per second a pass took: the mirror's share of the process stays ≤ 1/5
+# ... but never longer than this: a pass's time is wall time, and during an import most of it is the import's work
+# between the pass's own steps. Unbounded, the wait grew with it, and the mirror wrote nothing for minutes.
+MAX_WAIT = 2.0
 # A changed channel's first list pages every pass (a new document lands there), and as many of its deeper ones in
 # turn: every page of a newest-first list shifts when a document is added, and writing all of a 5,000-page
 # channel per pass (each page an OFFSET read) made a bulk import quadratic. Deep pages catch up a few per pass.
@@ -67,6 +70,11 @@ class MirrorWriter:
         self._deep: dict[tuple[str, str], int] = {}  # (site, channel) → the next deep list page to write
         self.written = 0
 
+    @property
+    def pending(self) -> int:
+        """Changes (a document, a channel's lists, a site) the mirror has yet to write."""
+        return sum(len(tags) for tags in self._pending.values())
+
     def changed(self, site_id: str, tags: set[str]) -> None:
         self._pending.setdefault(site_id, set()).update(tags)
         if SITE_GROUP_TAG in tags:  # a site opened, moved or closed: every home page lists the group (rare)
@@ -97,7 +105,7 @@ class MirrorWriter:
             await self._wake.wait()
             # Coalesce a burst of events into one pass; under a stream of them (an import, a replay) wait longer
             # after a long pass, so the mirror takes at most a fifth of the process while the pages stay served.
-            await asyncio.sleep(max(self.delay, SHARE_WAIT * took))
+            await asyncio.sleep(min(MAX_WAIT, max(self.delay, SHARE_WAIT * took)))
             self._wake.clear()
             began = time.perf_counter()
             try:

@@ -120,8 +120,13 @@ async def test_the_mirror_is_rebuilt_on_request(app, api, tokens, two_sites) -> 
     assert "合肥市人民政府" in (await blobs.get("sites/hefei/mirror/index.html")).decode()
     assert (await blobs.get("sites/hefei/mirror/_static/default/site.css")).startswith(b"/*")
     operator = tokens.bearer("ops", ("*", "platform_operator"))
+    mirror = RenderRuntime.of(app).mirror
+    mirror.changed("hefei", {"doc:41", "doc:42", "list:hefei:zwdt"})
+    assert (await api.get(f"{API}/cache", headers=operator)).json()["mirror_pending"] >= 3
+    await mirror.drain()
     stats = (await api.get(f"{API}/cache", headers=operator)).json()
     assert stats["pages"] >= 1 and stats["mirror_files_written"] >= rebuilt.json()["files"]
+    assert stats["mirror_pending"] == 0
     assert (await api.get(f"{API}/cache", headers=admin)).status_code == 403
 
 
