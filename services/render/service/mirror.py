@@ -27,6 +27,9 @@ MAX_WAIT = 2.0
 # turn: every page of a newest-first list shifts when a document is added, and writing all of a 5,000-page
 # channel per pass (each page an OFFSET read) made a bulk import quadratic. Deep pages catch up a few per pass.
 LIST_PAGES_PER_PASS = 10
+# A pass with no document to write sweeps deeper pages by the run (one read of consecutive pages each): ten at a
+# time, a 100,000-document channel's 5,000 pages took its mirror ~1,000 s after an import had ended.
+SWEEP_PAGES_PER_PASS = 200
 RUN = 200  # paths built together (an article's page is ~6 KB: a run's pages are held until written)
 # Documents one pass writes at most; the rest wait for the next. A pass holds its documents' views and paths, and
 # after a long pass the next waits longer (SHARE_WAIT): unbounded, an import's passes grew to tens of thousands
@@ -133,7 +136,9 @@ class MirrorWriter:
     async def _write_site(self, site_id: str, tags: set[str]) -> None:
         if site_id not in self._with_assets:
             await self.write_assets(site_id)
-        await self._write_paths(site_id, sorted(await self.paths_for(site_id, tags)))
+        busy = any(tag.startswith("doc:") for tag in tags)  # documents still coming: the sweep goes slowly
+        deep = LIST_PAGES_PER_PASS if busy else SWEEP_PAGES_PER_PASS
+        await self._write_paths(site_id, sorted(await self.paths_for(site_id, tags, deep)))
         await self.files.copy_for(site_id, await self._documents(site_id, tags))
 
     async def _write_paths(self, site_id: str, paths: list[str]) -> None:
@@ -150,7 +155,7 @@ class MirrorWriter:
                 return set(await uow.repo.placed_document_ids())
         return {int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")}
 
-    async def paths_for(self, site_id: str, tags: set[str]) -> set[str]:
+    async def paths_for(self, site_id: str, tags: set[str], deep: int = LIST_PAGES_PER_PASS) -> set[str]:
         """Which pages of the site the tags stand for; a site-wide change means every page."""
         everything = f"site:{site_id}" in tags
         paths = {path for path in FIXED_PATHS if everything or self._stale(site_id, path, tags)}
@@ -158,7 +163,7 @@ class MirrorWriter:
             for channel in await uow.repo.channels():
                 tag = f"list:{site_id}:{channel.path}"
                 if everything or tag in tags:
-                    paths |= await self._list_paths(uow, site_id, channel.path, channel.snapshot["kind"])
+                    paths |= await self._list_paths(uow, site_id, channel.path, channel.snapshot["kind"], deep)
             if everything:
                 paths.update(await uow.repo.listed_paths())
             doc_ids = [int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")]
@@ -171,23 +176,23 @@ class MirrorWriter:
         built_from = self._fixed.get((site_id, path))
         return built_from is None or not built_from.isdisjoint(tags)
 
-    async def _list_paths(self, uow, site_id: str, channel_path: str, kind: str) -> set[str]:  # noqa: ANN001
+    async def _list_paths(self, uow, site_id: str, channel_path: str, kind: str, deep: int) -> set[str]:  # noqa: ANN001
         base = f"/{channel_path}/"
         if kind not in ("list", "topic"):
             return {base}
         total = await uow.repo.listed_total(channel_path)
         pages = max(1, -(-total // self.deps.settings.page_size))
-        numbers = [*range(2, min(pages, LIST_PAGES_PER_PASS) + 1), *self._deeper(site_id, channel_path, pages)]
+        numbers = [*range(2, min(pages, LIST_PAGES_PER_PASS) + 1), *self._deeper(site_id, channel_path, pages, deep)]
         return {base, f"{base}rss.xml", *(f"{base}index_{n}.html" for n in numbers)}
 
-    def _deeper(self, site_id: str, channel_path: str, pages: int) -> range:
+    def _deeper(self, site_id: str, channel_path: str, pages: int, deep: int) -> range:
         """The next deep pages of a long channel, in turn; until the last is written, the channel stays due."""
         key = (site_id, channel_path)
         start = self._deep.get(key, LIST_PAGES_PER_PASS + 1)
         if start > pages:
             self._deep.pop(key, None)
             return range(0)
-        end = min(pages, start + LIST_PAGES_PER_PASS - 1)
+        end = min(pages, start + deep - 1)
         self._deep[key] = end + 1
         self._pending.setdefault(site_id, set()).add(f"list:{site_id}:{channel_path}")  # the rest, next pass
         self._wake.set()
