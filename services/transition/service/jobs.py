@@ -112,7 +112,7 @@ async def job_log(deps: TransitionDeps, who: Migrator, job_id: int) -> list[LogE
 
 
 async def job_read(deps: TransitionDeps, uow: TransitionUnitOfWork, job: Job) -> JobRead:
-    progress = await deps.progress.progress(uow, job)
+    progress = await deps.progress.progress(uow.repo, job)
     return JobRead.model_validate(job).model_copy(update={"progress": progress})
 
 

@@ -9,13 +9,10 @@ what counting them took (at most REUSE_SECONDS); a job that changed state, or is
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
+from services.transition.models import Job
+from services.transition.repository import TransitionRepository
 from services.transition.schemas import Progress
-
-if TYPE_CHECKING:  # the context holds the counts
-    from services.transition.models import Job
-    from services.transition.service.context import TransitionUnitOfWork
 
 REUSE_FACTOR = 50  # counting stays ≤ 2 % of the time a job is watched
 REUSE_SECONDS = 5.0
@@ -26,8 +23,8 @@ class ProgressCounts:
     def __init__(self) -> None:
         self._kept: dict[tuple[int, int, str], tuple[float, dict[tuple[str, str], int]]] = {}
 
-    async def progress(self, uow: TransitionUnitOfWork, job: Job) -> Progress:
-        counts = await self._counts(uow, job)
+    async def progress(self, repo: TransitionRepository, job: Job) -> Progress:
+        counts = await self._counts(repo, job)
 
         def n(kind: str, *states: str) -> int:
             return sum(v for (k, s), v in counts.items() if k == kind and (not states or s in states))
@@ -39,12 +36,12 @@ class ProgressCounts:
             gone=sum(v for (_, s), v in counts.items() if s == "gone"),
         )  # fmt: skip
 
-    async def _counts(self, uow: TransitionUnitOfWork, job: Job) -> dict[tuple[str, str], int]:
+    async def _counts(self, repo: TransitionRepository, job: Job) -> dict[tuple[str, str], int]:
         key, now = (job.id, job.run, job.state), time.monotonic()
         kept = self._kept.get(key)
         if kept is not None and now < kept[0]:
             return kept[1]
-        counts = await uow.repo.counts(job.id)
+        counts = await repo.counts(job.id)
         for stale in [k for k in self._kept if k[0] == job.id]:
             del self._kept[stale]
         if job.state in RUNNING:

@@ -20,23 +20,22 @@ class CountingRepo:
 
 async def test_a_running_jobs_counts_are_reused_and_a_finished_jobs_are_not(monkeypatch) -> None:
     repo = CountingRepo()
-    uow = SimpleNamespace(repo=repo)
     job = SimpleNamespace(id=7, run=1, state="running", pages=12)
     counts = ProgressCounts()
     monkeypatch.setattr(progress_module, "REUSE_FACTOR", 1e9)  # however fast the count, reuse it (capped)
-    first = await counts.progress(uow, job)
+    first = await counts.progress(repo, job)
     repo.imported = 40
-    again = await counts.progress(uow, job)
+    again = await counts.progress(repo, job)
     assert repo.calls == 1 and again == first and first.staged == 3 and first.lists == 2
 
     job.state = "done"  # a state changed: counted at once, and a finished job every time
-    done = await counts.progress(uow, job)
+    done = await counts.progress(repo, job)
     assert repo.calls == 2 and done.imported == 40
-    await counts.progress(uow, job)
+    await counts.progress(repo, job)
     assert repo.calls == 3
 
     monkeypatch.setattr(progress_module, "REUSE_SECONDS", 0.0)  # the moment is over: counted again
     job.state, job.run = "running", 2
-    await counts.progress(uow, job)
-    await counts.progress(uow, job)
+    await counts.progress(repo, job)
+    await counts.progress(repo, job)
     assert repo.calls == 5
