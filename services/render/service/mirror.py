@@ -27,8 +27,8 @@ MAX_WAIT = 2.0
 # turn: every page of a newest-first list shifts when a document is added, and writing all of a 5,000-page
 # channel per pass (each page an OFFSET read) made a bulk import quadratic. Deep pages catch up a few per pass.
 LIST_PAGES_PER_PASS = 10
-# A pass with no document to write sweeps deeper pages by the run (one read of consecutive pages each): ten at a
-# time, a 100,000-document channel's 5,000 pages took its mirror ~1,000 s after an import had ended.
+# A pass with no document to write sweeps deeper pages by the run (one read of consecutive pages each): at ten a
+# pass, a 20,000-document import's mirror was done 146 s after the import ended; at 200, 82 s.
 SWEEP_PAGES_PER_PASS = 200
 RUN = 200  # paths built together (an article's page is ~6 KB: a run's pages are held until written)
 # Documents one pass writes at most; the rest wait for the next. A pass holds its documents' views and paths, and
