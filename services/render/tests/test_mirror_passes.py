@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.render.main import RenderRuntime
 from services.render.service import mirror as mirror_module
-from services.render.service.mirror import LIST_PAGES_PER_PASS, SWEEP_PAGES_PER_PASS, mirror_key
+from services.render.service.mirror import LIST_PAGES_PER_PASS, RUN, SWEEP_PAGES_PER_PASS, mirror_key, reading_order
 from services.render.tests.support import eventually, site, site_ready
 from shared.events.content import DocumentPublished, DocumentWithdrawn
 
@@ -117,3 +117,16 @@ async def test_a_pass_writes_at_most_its_share_of_documents_and_leaves_the_rest_
     await mirror.drain()
     blobs = RenderRuntime.of(app).deps.blobs
     assert [await blobs.exists(mirror_key("hefei", d.url_path)) for d in docs] == [True] * 8
+
+
+def test_a_sweeps_runs_hold_consecutive_list_pages() -> None:
+    """A run is built with one read per stretch of a channel's consecutive pages, each at an OFFSET: the paths are
+    ordered by their numbers, so a sweep of 1,000 deep pages is five reads, not a hundred."""
+    lists = [f"/zwdt/tzgg/index_{n}.html" for n in range(11, 1011)]
+    articles = [f"/zwdt/tzgg/202312/t20231201_{n}.html" for n in (9, 10, 100)]
+    ordered = sorted({*lists, *articles, "/zwdt/tzgg/"}, key=reading_order)
+    assert ordered[:4] == ["/zwdt/tzgg/", *articles]
+    numbers = [int(p[17:-5]) for p in ordered[4:]]
+    assert numbers == [*range(11, 1011)]
+    runs = [numbers[start : start + RUN] for start in range(0, len(numbers), RUN)]
+    assert all(run == [*range(run[0], run[-1] + 1)] for run in runs) and len(runs) == 5
