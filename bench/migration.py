@@ -180,11 +180,16 @@ async def _settled(pid: int, began: float, cpu_before: dict[str, float], idle: f
     first of QUIET_SECONDS seconds in a row in which it used under 5 % of a core more than it did idle before the
     job, with nothing left for the mirror to write, and its CPU until then. (One quiet second was not enough: the
     mirror and the indexer pause between passes, and the mirror once paused for minutes with 80,000 pages unwritten.)"""
-    last, streak = _cpu(pid)["with_children"], []
+    last, streak, noted = _cpu(pid)["with_children"], [], time.perf_counter()
     while time.perf_counter() - began < 7200:
         await asyncio.sleep(1.0)
         now = _cpu(pid)["with_children"]
-        pending = (await http.get("/api/v1/render/cache")).json()["mirror_pending"]
+        cache = (await http.get("/api/v1/render/cache")).json()
+        pending = cache["mirror_pending"]
+        if time.perf_counter() > noted + 15:  # what the mirror has left, now and then
+            noted = time.perf_counter()
+            console.print(f"{time.perf_counter() - began:>7.1f} s  the mirror: {cache['mirror_files_written']:>7} "
+                          f"files written, {pending:>6} changes pending")  # fmt: skip
         streak = [*streak, (time.perf_counter(), now)] if now - last < idle + 0.05 and not pending else []
         if len(streak) >= QUIET_SECONDS:
             break

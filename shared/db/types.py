@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
@@ -38,6 +39,21 @@ class UtcDateTime(TypeDecorator):
         if value.tzinfo is None:
             raise ValueError("naive datetime: store timezone-aware datetimes only")
         return value.astimezone(UTC)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], object] | None:
+        """On SQLite, the text SQLAlchemy's DATETIME would store, made in one step: its generic path (the check
+        here, then a %-format of eight fields) was 4 % of the platform's loop in a bulk import."""
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def as_text(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("naive datetime: store timezone-aware datetimes only")
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return as_text
 
     def process_result_value(self, value: datetime | None, _dialect: object) -> datetime | None:
         if value is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.dialects.sqlite import DATETIME, dialect
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -14,6 +15,7 @@ from shared.clock import china_time
 from shared.config import sqlite_url
 from shared.db.engine import create_engine, is_sqlite
 from shared.db.migrate import upgrade_database
+from shared.db.types import UtcDateTime
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM, site_scope
 from shared.tests.support import Base, Category, Document, Stamp
@@ -35,6 +37,21 @@ async def test_utc_datetime_comes_back_aware_in_utc(engine: AsyncEngine, session
     async with sessions() as session:  # comparisons bind through the type as well
         later = await session.scalars(select(Stamp.id).where(Stamp.at > datetime(2026, 11, 2, 1, 0, tzinfo=UTC)))
         assert list(later) == [1]
+
+
+def test_utc_datetime_binds_on_sqlite_the_text_sqlalchemy_would_store() -> None:
+    """The one-step bind keeps SQLite's stored text (compared as text in every range query) what it was."""
+    fast, generic = UtcDateTime().bind_processor(dialect()), DATETIME().bind_processor(dialect())
+    moments = [
+        datetime(2026, 11, 2, 9, 30, 15, 123456, tzinfo=CST),
+        datetime(2024, 1, 1, tzinfo=UTC),
+        datetime(999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 12, 31, 20, 0, 0, 1, tzinfo=CST),
+    ]
+    assert [fast(m) for m in moments] == [generic(m.astimezone(UTC)) for m in moments]
+    assert fast(moments[0]) == "2026-11-02 01:30:15.123456" and fast(None) is None
+    with pytest.raises(ValueError, match="naive datetime"):
+        fast(datetime(2026, 11, 2, 9, 30))
 
 
 async def test_utc_datetime_refuses_naive_datetimes(sessions: async_sessionmaker) -> None:

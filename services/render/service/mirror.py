@@ -82,6 +82,7 @@ class MirrorWriter:
         self._fixed: dict[tuple[str, str], frozenset[str]] = {}
         self._deep: dict[tuple[str, str], int] = {}  # (site, channel) → the next deep list page to write
         self.written = 0
+        self.heard = 0  # changes told by events (not the mirror's own leftovers): whether changes are streaming
 
     @property
     def pending(self) -> int:
@@ -89,6 +90,7 @@ class MirrorWriter:
         return sum(len(tags) for tags in self._pending.values())
 
     def changed(self, site_id: str, tags: set[str]) -> None:
+        self.heard += 1
         self._pending.setdefault(site_id, set()).update(tags)
         if SITE_GROUP_TAG in tags:  # a site opened, moved or closed: every home page lists the group (rare)
             for other in self.deps.hosts.site_ids():
@@ -113,19 +115,26 @@ class MirrorWriter:
             await self._flush()
 
     async def _run(self) -> None:
-        took = 0.0
+        took, heard = 0.0, self.heard
         while True:
             await self._wake.wait()
-            # Coalesce a burst of events into one pass; under a stream of them (an import, a replay) wait longer
-            # after a long pass, so the mirror takes at most a fifth of the process while the pages stay served.
-            await asyncio.sleep(min(MAX_WAIT, max(self.delay, SHARE_WAIT * took)))
+            await asyncio.sleep(self._pause(took, heard))
             self._wake.clear()
-            began = time.perf_counter()
+            heard, began = self.heard, time.perf_counter()
             try:
                 await self._flush()
             except Exception:  # a failed pass is retried with the next change; the pages stay served
                 log.exception("mirror_pass_failed")
             took = time.perf_counter() - began
+
+    def _pause(self, took: float, heard: int) -> float:
+        """Seconds before the next pass. Under a stream of changes (an import, a replay) a burst is coalesced and
+        the mirror keeps to a fifth of the process; once the changes stop, what is left is the mirror's own (the
+        documents beyond a pass, the deep list pages) and it goes on at once: waiting 2 s between passes made the
+        mirror of a 100,000-page import finish seven minutes after it."""
+        if self.heard == heard:
+            return self.delay
+        return min(MAX_WAIT, max(self.delay, SHARE_WAIT * took))
 
     async def _flush(self) -> None:
         async with self._lock:

@@ -130,3 +130,13 @@ def test_a_sweeps_runs_hold_consecutive_list_pages() -> None:
     assert numbers == [*range(11, 1011)]
     runs = [numbers[start : start + RUN] for start in range(0, len(numbers), RUN)]
     assert all(run == [*range(run[0], run[-1] + 1)] for run in runs) and len(runs) == 5
+
+
+async def test_the_mirror_keeps_its_share_while_changes_stream_and_catches_up_once_they_stop(app) -> None:
+    """Changes told since the last pass began: the pass waits its share (at most MAX_WAIT); none, and the next pass
+    (the documents and deep pages left over) follows at once."""
+    mirror = RenderRuntime.of(app).mirror
+    heard = mirror.heard
+    mirror.changed("hefei", {"list:hefei:zwdt/tzgg"})
+    assert mirror._pause(0.3, heard) == 4 * 0.3 and mirror._pause(30.0, heard) == mirror_module.MAX_WAIT
+    assert mirror._pause(30.0, mirror.heard) == mirror.delay

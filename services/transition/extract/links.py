@@ -4,6 +4,7 @@ rewrite every link to where it lands on the platform (or report it as one that d
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -49,8 +50,27 @@ def absolute(raw: str, page_url: str) -> str | None:
     raw = raw.strip()
     if not raw or raw.lower().startswith(NOT_PAGES):
         return None
-    url = urldefrag(urljoin(page_url, raw)).url
+    rooted = raw.startswith("/") and not raw.startswith("//")  # the same URL from every page of the site
+    return _joined(_origin(page_url) if rooted else page_url, raw)
+
+
+# A site's pages link to the same places (its menus, its columns, the pager) by the same root-relative paths: joined
+# once each, not once per page — joining was a tenth of a crawl's CPU.
+@functools.lru_cache(maxsize=8192)
+def _joined(base: str, raw: str) -> str | None:
+    url = urldefrag(urljoin(base, raw)).url
     return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+@functools.lru_cache(maxsize=256)
+def _origin(page_url: str) -> str:
+    parts = urlsplit(page_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _host(url: str) -> str | None:
+    return urlsplit(url).hostname
 
 
 def kind_of(url: str, page_url: str) -> str:
@@ -63,7 +83,7 @@ def kind_of(url: str, page_url: str) -> str:
 
 
 def same_site(url: str, page_url: str) -> bool:
-    return urlsplit(url).hostname == urlsplit(page_url).hostname
+    return _host(url) == _host(page_url)
 
 
 def page_links(root: HtmlElement, page_url: str) -> list[str]:
