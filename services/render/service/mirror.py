@@ -181,9 +181,10 @@ class MirrorWriter:
         paths = {path for path in FIXED_PATHS if everything or self._stale(site_id, path, tags)}
         async with self.deps.site_uow(site_id) as uow:
             for channel in await uow.repo.channels():
-                tag = f"list:{site_id}:{channel.path}"
-                if everything or tag in tags:
-                    paths |= await self._list_paths(uow, site_id, channel.path, channel.snapshot["kind"], deep)
+                changed = everything or f"list:{site_id}:{channel.path}" in tags
+                if changed or f"deep:{site_id}:{channel.path}" in tags:  # its lists changed, or a sweep goes on
+                    paths |= await self._list_paths(uow, site_id, (channel.path, channel.snapshot["kind"]), deep,
+                                                    first=changed)  # fmt: skip
             if everything:
                 paths.update(await uow.repo.listed_paths())
             doc_ids = [int(t.split(":", 1)[1]) for t in tags if t.startswith("doc:")]
@@ -196,14 +197,18 @@ class MirrorWriter:
         built_from = self._fixed.get((site_id, path))
         return built_from is None or not built_from.isdisjoint(tags)
 
-    async def _list_paths(self, uow, site_id: str, channel_path: str, kind: str, deep: int) -> set[str]:  # noqa: ANN001
+    async def _list_paths(self, uow, site_id: str, channel: tuple[str, str], deep: int, *, first: bool) -> set[str]:  # noqa: ANN001
+        """A channel's first pages (when its lists changed) and its next deep ones. A sweep going on after the
+        changes stopped rewrote the first pages every pass too, each a read at the head of the list, unchanged."""
+        channel_path, kind = channel
         base = f"/{channel_path}/"
         if kind not in ("list", "topic"):
             return {base}
         total = await uow.repo.listed_total(channel_path)
         pages = max(1, -(-total // self.deps.settings.page_size))
-        numbers = [*range(2, min(pages, LIST_PAGES_PER_PASS) + 1), *self._deeper(site_id, channel_path, pages, deep)]
-        return {base, f"{base}rss.xml", *(f"{base}index_{n}.html" for n in numbers)}
+        numbers = [*(range(2, min(pages, LIST_PAGES_PER_PASS) + 1) if first else ()),
+                   *self._deeper(site_id, channel_path, pages, deep)]  # fmt: skip
+        return {*((base, f"{base}rss.xml") if first else ()), *(f"{base}index_{n}.html" for n in numbers)}
 
     def _deeper(self, site_id: str, channel_path: str, pages: int, deep: int) -> range:
         """The next deep pages of a long channel, in turn; until the last is written, the channel stays due."""
@@ -214,7 +219,7 @@ class MirrorWriter:
             return range(0)
         end = min(pages, start + deep - 1)
         self._deep[key] = end + 1
-        self._pending.setdefault(site_id, set()).add(f"list:{site_id}:{channel_path}")  # the rest, next pass
+        self._pending.setdefault(site_id, set()).add(f"deep:{site_id}:{channel_path}")  # the rest, next pass
         self._wake.set()
         return range(start, end + 1)
 

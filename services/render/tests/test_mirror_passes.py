@@ -51,8 +51,11 @@ async def test_a_long_channels_pass_writes_its_first_pages_and_the_deeper_ones_i
     numbered = [sorted(int(p[17:-5]) for p in await mirror.paths_for("hefei", tag) if "index_" in p) for _ in "abc"]
     first = [*range(2, LIST_PAGES_PER_PASS + 1)]  # 2 … 10, every pass; then ten deeper ones in turn, and the rest
     assert numbered == [[*first, *range(11, 21)], [*first, 21, 22, 23], first]
+    going_on = await mirror.paths_for("hefei", {"deep:hefei:zwdt/tzgg"}, deep=5)  # a sweep, the lists unchanged:
+    assert going_on == {f"/zwdt/tzgg/index_{n}.html" for n in range(11, 16)}  # the deep pages, not the first again
+    assert mirror._pending["hefei"] >= {"deep:hefei:zwdt/tzgg"}  # and the rest next pass
     swept = await mirror.paths_for("hefei", tag, deep=SWEEP_PAGES_PER_PASS)  # no document waiting: by the run
-    assert sorted(int(p[17:-5]) for p in swept if "index_" in p) == [*first, *range(11, 24)]
+    assert sorted(int(p[17:-5]) for p in swept if "index_" in p) == [*first, *range(16, 24)]
     await mirror.drain()  # what is left of a channel stays due: the passes go on until its last page is written
     blobs = RenderRuntime.of(app).deps.blobs
     for number in range(2, 24):
