@@ -34,11 +34,7 @@ class UtcDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, _dialect: object) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: store timezone-aware datetimes only")
-        return value.astimezone(UTC)
+        return None if value is None else _in_utc(value)
 
     def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], object] | None:
         """On SQLite, the text SQLAlchemy's DATETIME would store, made in one step: its generic path (the check
@@ -47,11 +43,7 @@ class UtcDateTime(TypeDecorator):
             return super().bind_processor(dialect)
 
         def as_text(value: datetime | None) -> str | None:
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                raise ValueError("naive datetime: store timezone-aware datetimes only")
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            return None if value is None else _in_utc(value).replace(tzinfo=None).isoformat(" ", "microseconds")
 
         return as_text
 
@@ -59,3 +51,9 @@ class UtcDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: store timezone-aware datetimes only")
+    return value.astimezone(UTC)
