@@ -24,7 +24,9 @@ from lxml.html import document_fromstring
 from services.transition.extract.decoding import UndecodablePage, decode_page
 from services.transition.extract.links import is_file, page_links
 from services.transition.extract.page import whole_document
+from services.transition.sources.answers import Answer, answer_from_response
 from services.transition.sources.base import Fetched
+from services.transition.sources.http11 import Http11Transport
 
 USER_AGENT = "SitegroupMigration/1.0 (site migration of a consolidated government site platform)"  # headers are ASCII
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -169,20 +171,17 @@ class Crawler:
         await self._pacer.wait()
         answer = await self._get(url, headers)
         return Fetched(
-            url, answer.status_code, answer.content, answer.headers.get("content-type"), answer.headers.get("etag"),
+            url, answer.status, answer.body, answer.headers.get("content-type"), answer.headers.get("etag"),
             answer.headers.get("last-modified"), answer.headers.get("location"),
         )  # fmt: skip
 
-    async def _get(self, url: str, headers: dict[str, str]) -> httpx.Response:
+    async def _get(self, url: str, headers: dict[str, str]) -> Answer:
         """One GET, read whole; gzip and deflate asked for and undone as a browser's are."""
         headers = {"accept-encoding": "gzip, deflate", **headers}
+        if isinstance(self.transport, Http11Transport):
+            return await self.transport.get(url, headers, self._timeouts)
         request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self._timeouts})
-        answer = await self.transport.handle_async_request(request)
-        try:
-            await answer.aread()
-        finally:
-            await answer.aclose()
-        return answer
+        return await answer_from_response(await self.transport.handle_async_request(request))
 
     async def _follow(self, fetched: Fetched, links: Iterable[str] | None) -> None:
         """Queue what the answer points at on the legacy site: a redirect's target, an HTML page's links (those
@@ -219,10 +218,10 @@ class Crawler:
         except httpx.HTTPError:
             robots.disallow_all = True
             return robots
-        if answer.status_code in (401, 403):
+        if answer.status in (401, 403):
             robots.disallow_all = True
-        elif answer.status_code == 200:
-            robots.parse(decode_page(answer.content, answer.headers.get("content-type")).text.splitlines())
+        elif answer.status == 200:
+            robots.parse(decode_page(answer.body, answer.headers.get("content-type")).text.splitlines())
             delay = robots.crawl_delay(self.policy.user_agent)
             if delay:
                 self._pacer.interval = max(self._pacer.interval, float(delay))

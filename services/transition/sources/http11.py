@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator
 import httptools
 import httpx
 
+from services.transition.sources.answers import Answer, answer_of, request_head, target_of
+
 KEEP_IDLE = 5.0  # seconds an idle connection is kept (servers drop theirs after 5 to 15)
 PAUSE_AT = 1 << 20  # bytes buffered unread before the socket is no longer read (a large file streamed to disk)
 Origin = tuple[str, str, int, str]  # scheme, address, port, the host's name (TLS's)
@@ -156,11 +158,29 @@ class Http11Transport(httpx.AsyncBaseTransport):
         self._idle: dict[Origin, list[_Connection]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        origin, timeouts = self._origin(request.url), request.extensions.get("timeout", {})
-        payload = await _payload(request)
+        url, timeouts = request.url, request.extensions.get("timeout", {})
+        origin = self._origin(url.scheme, url.host, url.port)
+        connection = await self._exchange(origin, await _payload(request), request.method == "HEAD", timeouts)
+        body = _Body(self, origin, connection, timeouts.get("read"))
+        extensions = {"http_version": b"HTTP/1.1", "reason_phrase": connection.reason}
+        status = connection.parser.get_status_code()
+        return httpx.Response(status, headers=connection.headers, stream=body, extensions=extensions)
+
+    async def get(self, url: str, headers: dict[str, str], timeouts: dict[str, float | None]) -> Answer:
+        """A GET read whole, without httpx's objects (the crawl's pages: sources/answers.py)."""
+        target = target_of(url)
+        origin = self._origin(target.scheme, target.host, target.port)
+        connection = await self._exchange(origin, request_head(target, headers), False, timeouts)
+        body = b"".join([chunk async for chunk in _Body(self, origin, connection, timeouts.get("read"))])
+        return answer_of(connection.parser.get_status_code(), connection.headers, body)
+
+    async def _exchange(
+        self, origin: Origin, payload: bytes, head_only: bool, timeouts: dict[str, float | None]
+    ) -> _Connection:
+        """The request written and its answer's head read, on a kept connection or a new one."""
         for _ in range(2):
             connection, reused = await self._connection(origin, timeouts.get("connect"))
-            connection.begin(request.method == "HEAD")
+            connection.begin(head_only)
             connection.transport.write(payload)  # type: ignore[union-attr]
             try:
                 while not connection.has_head and connection.error is None:
@@ -173,19 +193,16 @@ class Http11Transport(httpx.AsyncBaseTransport):
             if connection.error is not None:
                 connection.close()
                 raise _public(connection.error)
-            body = _Body(self, origin, connection, timeouts.get("read"))
-            extensions = {"http_version": b"HTTP/1.1", "reason_phrase": connection.reason}
-            status = connection.parser.get_status_code()
-            return httpx.Response(status, headers=connection.headers, stream=body, extensions=extensions)
+            return connection
         raise httpx.RemoteProtocolError("原站未作答复就断开了连接")  # pragma: no cover - the loop returns or raises
 
-    def _origin(self, url: httpx.URL) -> Origin:
-        port = url.port or (443 if url.scheme == "https" else 80)
-        address = self.servers.get(url.host.lower())
+    def _origin(self, scheme: str, host: str, port: int | None) -> Origin:
+        port = port or (443 if scheme == "https" else 80)
+        address = self.servers.get(host.lower())
         if address is None:
-            return url.scheme, url.host, port, url.host
+            return scheme, host, port, host
         ip, _, mapped = address.partition(":")
-        return url.scheme, ip, int(mapped) if mapped else port, url.host
+        return scheme, ip, int(mapped) if mapped else port, host
 
     async def _connection(self, origin: Origin, timeout: float | None) -> tuple[_Connection, bool]:
         """A kept connection to the origin that is still open and fresh, or a new one."""

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 
-from services.transition.sources.http11 import Http11Transport
+from services.transition.sources.answers import request_head, target_of, undo_codings
+from services.transition.sources.http11 import Http11Transport, _payload
 
 OLD = "old.example.gov.cn"
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
@@ -142,3 +144,51 @@ async def test_silence_refusal_and_a_cut_answer_are_httpx_errors() -> None:
     async with client(port) as http:  # the server is gone: nothing listens there now
         with pytest.raises(httpx.ConnectError):
             await http.get(f"http://{OLD}/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.FeiXi.gov.cn/xwzx/zwdt/202401/t20240105_1234567.html",
+        "http://www.feixi.gov.cn:8080/",
+        "http://www.feixi.gov.cn:80/index.shtml?channel=12&page=2#top",
+        "https://www.feixi.gov.cn:443/a,b;c=1/(x)!~*'$@:%E4%B8%AD.html?q=a+b",
+        "http://www.feixi.gov.cn?x=1",
+        "http://www.feixi.gov.cn/政务公开/通知 公告.html?标题=中",  # not plain: through httpx.URL
+        "http://www.feixi.gov.cn/a%zz/[1]|^.html",
+    ],
+)
+async def test_a_get_without_httpx_writes_the_head_httpx_would(url: str) -> None:
+    headers = {"accept-encoding": "gzip, deflate", "user-agent": "SitegroupMigration", "if-none-match": '"v1"'}
+    made = httpx.Request("GET", url, headers=headers)
+    target = target_of(url)
+    assert request_head(target, headers) == await _payload(made)
+    assert (target.scheme, target.host, target.port) == (made.url.scheme, made.url.host, made.url.port or target.port)
+
+
+async def test_a_get_without_httpx_keeps_the_connection_and_undoes_gzip_and_both_deflates() -> None:
+    text = "".join(f"第{i}条：关于做好{2000 + i}年政务公开工作的通知。" for i in range(300)).encode()
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    bodies = [gzip.compress(text), zlib.compress(text), raw.compress(text) + raw.flush(), gzip.compress(text)[:-30]]
+    codings = ["gzip", "deflate", "deflate", "gzip"]
+
+    async def encoded(reader, writer, n: int) -> None:
+        for body, coding in zip(bodies, codings, strict=True):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(
+                answer(body, f"Content-Length: {len(body)}", f"Content-Encoding: {coding}", "Vary: a", "Vary: b")
+            )
+
+    async with raw_server(encoded) as (port, heads), Http11Transport({OLD: f"127.0.0.1:{port}"}) as transport:
+        got = [await transport.get(f"http://{OLD}/{i}.html", {"user-agent": "ua"}, {"read": 2}) for i in range(4)]
+    assert (
+        [a.body for a in got[:3]] == [text] * 3 and text.startswith(got[3].body) and len(got[3].body) > 1000
+    )  # a cut stream: what it holds
+    assert got[0].status == 200 and got[0].headers["vary"] == "a, b" and len(heads) == 4  # one connection for all
+    assert heads[0] == f"GET /0.html HTTP/1.1\r\nHost: {OLD}\r\nuser-agent: ua\r\n\r\n".encode()
+
+
+def test_a_coding_that_cannot_be_undone_is_an_httpx_error_and_an_unknown_one_is_left() -> None:
+    with pytest.raises(httpx.DecodingError):
+        undo_codings(b"not gzip at all", "gzip")
+    assert undo_codings(b"as sent", "br") == b"as sent" and undo_codings(b"", "gzip") == b""
