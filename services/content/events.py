@@ -174,10 +174,11 @@ async def document_event(
     placements: list[PlacementSnapshot] | None = None,
     links: list[Row] | None = None,
     files: dict[int, Row] | None = None,
+    site_face: SiteSnapshot | None = None,
     **extra: object,
 ) -> DocumentEvent:
-    """Build any document event from the document's live revision (its site and placements if the caller has
-    them)."""
+    """Build any document event from the document's live revision (its site, the site's snapshot and the
+    placements if the caller has them: a batch of a site's documents builds the site's snapshot once)."""
     live = doc.live_revision or doc.revision
     content = document_content(doc) if live == doc.revision else (await repo.revision(doc.id, live)).content
     site = site or await repo.site_row(doc.site_id)
@@ -186,7 +187,7 @@ async def document_event(
         aggregate_id=str(doc.id),
         aggregate_version=doc.version,
         document=await document_snapshot(repo, doc, content, links, files),
-        site=await site_snapshot(repo, site),
+        site=site_face or await site_snapshot(repo, site),
         placements=placements if placements is not None else await placement_snapshots(repo, doc.id),
         **extra,
     )

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Row
 
 from services.content import lifecycle
-from services.content.events import document_event, primary_placement_snapshot
+from services.content.events import document_event, primary_placement_snapshot, site_snapshot
 from services.content.lifecycle import Changes
 from services.content.schemas.documents import DocumentRead, Unpublish
 from services.content.service.checks import enforce_checks
@@ -120,11 +120,11 @@ async def announce_created(
     shown = [(doc.id, i) for _, doc in created for i in sorted({i for i in [doc.cover_id, *doc.attachment_ids] if i})]
     await uow.repo.add_live_files([{"site_id": site.id, "document_id": d, "attachment_id": i} for d, i in shown])
     files = await uow.repo.attachments(sorted({i for _, i in shown}), site_id=site.id)  # every document's, at once
-    live = []
+    live, face = [], await site_snapshot(uow.repo, site)
     for c, doc in created:
         placements = [await primary_placement_snapshot(uow.repo, site, c.channel, doc)]
         event = await document_event(uow.repo, DocumentPublished, doc, site=site, placements=placements, links=[],
-                                     files=files)  # fmt: skip
+                                     files=files, site_face=face)  # fmt: skip
         live.append((doc, event))
         audit(uow, c.actor, doc.site_id, "document.published", "document", doc.id, revision=doc.revision,
               url_path=doc.url_path)  # fmt: skip
