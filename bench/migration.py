@@ -2,7 +2,8 @@
 second (with their attachments: one PDF per tenth article) and the platform's memory over the run.
 
 The legacy site (services/transition/tests/legacy_site.py: a GBK home page, lists of 20, articles with the
-national meta tags, ETags) is served by uvicorn pinned to core 1; `sitegroup serve` (embedded backends, a fresh
+national meta tags, ETags) is served by bench/legacy_server.py, a lean server as an old site's static pages are
+served, pinned to core 1; `sitegroup serve` (embedded backends, a fresh
 data directory, no demo) runs on both cores, its crawl in a child process (sitegroup/runner_process.py). A site is
 opened through the API, a job planned for it, and its progress and the platform's resident memory (with its
 children's) read every second until the content library has answered for every document.
@@ -80,8 +81,8 @@ async def run(articles: int, concurrency: int, platform_cores: int = 2) -> dict:
     pin = pinning_possible()
     legacy_port, platform_port = free_port(), free_port()
     legacy = spawn(
-        [*(["taskset", "-c", str(CLIENT_CORE)] if pin else []), sys.executable, "-m", "uvicorn",
-         "bench.legacy_server:app", "--port", str(legacy_port), "--log-level", "warning"],
+        [*(["taskset", "-c", str(CLIENT_CORE)] if pin else []), sys.executable, "-m", "bench.legacy_server",
+         "--port", str(legacy_port)],
         work / "legacy.log", env={**os.environ, "LEGACY_ARTICLES": str(articles)},
     )  # fmt: skip
     env = {

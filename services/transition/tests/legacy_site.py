@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 PER_LIST = 20
+HTML = "text/html; charset=utf-8"
 FIRST_DAY = date(2024, 1, 1)
 DAYS = 20_000
 TITLES = (
@@ -51,12 +52,18 @@ def article_title(number: int) -> str:
     return TITLES[number % len(TITLES)].format(n=number)
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """An answer of the site, whatever serves it (Starlette here, bench.legacy_server's lean server there)."""
+
+    status: int = 200
+    body: bytes = b""
+    media_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 def legacy_site(articles: int, *, delay: float = 0.0) -> tuple[Starlette, Visits]:
     visits = Visits()
-
-    async def counted(request: Request, answer: Response) -> Response:
-        visits.paths[request.url.path] = visits.paths.get(request.url.path, 0) + 1
-        return answer
 
     async def page(request: Request) -> Response:
         visits.in_flight += 1
@@ -64,31 +71,33 @@ def legacy_site(articles: int, *, delay: float = 0.0) -> tuple[Starlette, Visits
         try:
             if delay:
                 await asyncio.sleep(delay)
-            return await counted(request, _answer(request, articles, visits))
+            got = answer(request.url.path, request.headers.get("if-none-match"), articles, visits)
+            return Response(got.body, status_code=got.status, media_type=got.media_type, headers=got.headers)
         finally:
             visits.in_flight -= 1
 
     return Starlette(routes=[Route("/{path:path}", page)]), visits
 
 
-def _answer(request: Request, articles: int, visits: Visits) -> Response:
-    path = "/" + request.path_params["path"]
+def answer(path: str, if_none_match: str | None, articles: int, visits: Visits) -> Page:
+    """The site's answer to a GET of `path`, counted."""
+    visits.paths[path] = visits.paths.get(path, 0) + 1
     if path == "/robots.txt":
-        return Response("User-agent: *\nDisallow: /admin/\n", media_type="text/plain")
+        return Page(body=b"User-agent: *\nDisallow: /admin/\n", media_type="text/plain; charset=utf-8")
     if path in ("/", "/index.html"):
-        return Response(_home().encode("gbk"), media_type="text/html; charset=GBK")
+        return Page(body=_home().encode("gbk"), media_type="text/html; charset=GBK")
     if path == "/old/tzgg.html":
-        return Response(status_code=301, headers={"location": "/xwzx/tzgg/index.html"})
+        return Page(301, headers={"location": "/xwzx/tzgg/index.html"})
     if path.startswith("/xwzx/tzgg/index"):
         return _list(path, articles)
     if path == "/u/withdrawn.doc":  # a file taken down, answered with a page (a "soft 404", as old CMSes do)
-        return Response("<h1>该文件已删除</h1>".encode(), media_type="text/html; charset=utf-8")
+        return Page(body="<h1>该文件已删除</h1>".encode(), media_type=HTML)
     if path.startswith("/u/") and path.endswith(".pdf"):
-        return Response(b"%PDF-1.4 " + path.encode() + b" %%EOF", media_type="application/pdf")
+        return Page(body=b"%PDF-1.4 " + path.encode() + b" %%EOF", media_type="application/pdf")
     number = _article_number(path, articles)
     if number is None:
-        return Response("<h1>页面不存在</h1>".encode(), status_code=404, media_type="text/html; charset=utf-8")
-    return _article(request, number, visits)
+        return Page(404, "<h1>页面不存在</h1>".encode(), HTML)
+    return _article(number, if_none_match, visits)
 
 
 def _home() -> str:
@@ -99,11 +108,11 @@ def _home() -> str:
     )
 
 
-def _list(path: str, articles: int) -> Response:
+def _list(path: str, articles: int) -> Page:
     pages = max(1, -(-articles // PER_LIST))
     index = 0 if path.endswith("index.html") else int(path.rsplit("_", 1)[1].split(".")[0])
     if index >= pages:
-        return Response(status_code=404)
+        return Page(404)
     first = index * PER_LIST
     items = "".join(
         f'<li><a href="{article_path(n)}" title="{article_title(n)}">{article_title(n)}</a>'
@@ -117,7 +126,7 @@ def _list(path: str, articles: int) -> Response:
         f'<a href="/xwzx/tzgg/index.html">通知公告</a></div><ul class="list">{items}</ul>'
         f'<div class="page">共 {pages} 页 {following}</div></body></html>'
     )
-    return Response(body, media_type="text/html; charset=utf-8")
+    return Page(body=body.encode(), media_type=HTML)
 
 
 def _article_number(path: str, articles: int) -> int | None:
@@ -130,13 +139,13 @@ def _article_number(path: str, articles: int) -> int | None:
     return number if 0 <= number < articles and path == article_path(number) else None
 
 
-def _article(request: Request, number: int, visits: Visits) -> Response:
+def _article(number: int, if_none_match: str | None, visits: Visits) -> Page:
     day, title = article_day(number), article_title(number)
     tag = '"' + hashlib.sha1(f"{number}".encode()).hexdigest()[:16] + '"'
     modified = f"{day:%a, %d %b %Y} 08:00:00 GMT"
-    if request.headers.get("if-none-match") == tag:
+    if if_none_match == tag:
         visits.conditional_hits += 1
-        return Response(status_code=304, headers={"etag": tag, "last-modified": modified})
+        return Page(304, headers={"etag": tag, "last-modified": modified})
     attachment = f'<p>附件：<a href="/u/{number}.pdf">{title}.pdf</a></p>' if number % 10 == 0 else ""
     body = (
         f'<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="{title}">'
@@ -146,4 +155,4 @@ def _article(request: Request, number: int, visits: Visits) -> Response:
         f"第{number}号文件的具体要求如下：加强组织领导，压实工作责任，确保各项措施落到实处。</p>{attachment}"
         f'<p><a href="/xwzx/tzgg/index.html">返回列表</a></p></div></body></html>'
     )
-    return Response(body, media_type="text/html; charset=utf-8", headers={"etag": tag, "last-modified": modified})
+    return Page(body=body.encode(), media_type=HTML, headers={"etag": tag, "last-modified": modified})
