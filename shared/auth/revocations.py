@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.bus import EventBus, Message
-from shared.events.envelope import decode_event, parse_envelope
+from shared.events.envelope import event_of, read_message
 from shared.events.identity import TOKENS_TOPIC, TokensRevoked
 from shared.logs import get_logger
 
@@ -74,7 +74,7 @@ class Revocations:
         self._next_prune = now + 60
 
     async def on_message(self, message: Message) -> None:
-        event = decode_event(parse_envelope(message.value))
+        event = event_of(read_message(message.value))
         if isinstance(event, TokensRevoked):
             self.add(event.kind, event.value, event.issued_before.timestamp(), event.until.timestamp())
             log.info("token_revocation", kind=event.kind, until=event.until.isoformat())

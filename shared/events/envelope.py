@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model
 
 from shared.events.ids import time_ordered_id
 
 _REGISTRY: dict[str, type[Event]] = {}
-# The in-process bus hands one message's bytes to every group that follows its topic: the last ones parsed are
+# The in-process bus hands one message's bytes to every group that follows its topic: the last ones read are
 # kept, so that each is parsed and validated once, not once per group (the Kafka bus's bytes are never the same).
 RECENT_ENVELOPES = 1024
-_recent: OrderedDict[int, tuple[bytes, CloudEvent]] = OrderedDict()
+_recent: OrderedDict[int, tuple[bytes, EnvelopeHead]] = OrderedDict()
+_TYPE = re.compile(rb'"type"\s*:\s*"([^"\\]{1,200})"')  # the envelope's type, first in our producers' bytes
+_TYPED: dict[str, type[EnvelopeHead] | None] = {}  # by event type: its envelope with the event model as data
 
 
 class Event(BaseModel):
@@ -43,8 +46,8 @@ class Event(BaseModel):
         return f"{self.topic.split('.', 1)[-1]}/{self.aggregate_id}"
 
 
-class CloudEvent(BaseModel):
-    """The wire envelope (structured JSON mode) with our `siteid` and `correlationid` extensions."""
+class EnvelopeHead(BaseModel):
+    """What a consumer reads of an envelope besides its payload."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -57,6 +60,11 @@ class CloudEvent(BaseModel):
     datacontenttype: str = "application/json"
     siteid: str
     correlationid: str | None = None
+
+
+class CloudEvent(EnvelopeHead):
+    """The wire envelope (structured JSON mode) with our `siteid` and `correlationid` extensions."""
+
     data: dict[str, Any]
     _event: Event | None = PrivateAttr(default=None)  # the typed payload, once decoded (events are frozen)
 
@@ -101,15 +109,50 @@ def event_bytes(event: Event, *, source: str, correlation_id: str | None = None)
 
 
 def parse_envelope(raw: bytes) -> CloudEvent:
-    """The envelope of a message; the same bytes parsed a moment ago give the same (read-only) envelope."""
+    """The envelope of a message, its payload as JSON-ready data (tools and tests; consumers `read_message`)."""
+    return CloudEvent.model_validate_json(raw)
+
+
+def read_message(raw: bytes) -> EnvelopeHead:
+    """A message's envelope, its payload typed when its type is known (`event_of`). The same bytes read a moment
+    ago give the same (read-only) envelope: the in-process bus hands them to every group that follows the topic."""
     known = _recent.get(id(raw))
     if known is not None and known[0] is raw:  # kept with its bytes: an id is not reused while they live
         return known[1]
-    envelope = CloudEvent.model_validate_json(raw)
+    envelope = _read(raw)
     _recent[id(raw)] = (raw, envelope)
     if len(_recent) > RECENT_ENVELOPES:
         _recent.popitem(last=False)
     return envelope
+
+
+def event_of(envelope: EnvelopeHead) -> Event | None:
+    """The typed payload of a `read_message` envelope (None: a type this process does not know)."""
+    return decode_event(envelope) if isinstance(envelope, CloudEvent) else envelope.data
+
+
+def _read(raw: bytes) -> EnvelopeHead:
+    """A known type's envelope validated in one pass from the bytes into its event model: half the CPU of the
+    generic envelope's dict validated again (8-10 % of the loop in a bulk import). What does not fit it (a payload
+    that is not valid, or the first "type" found was not the envelope's) is read the generic way: its envelope
+    is checked now, its payload when a consumer that handles the type decodes it, as before."""
+    found = _TYPE.search(raw)
+    typed = _typed_envelope(found.group(1).decode()) if found else None
+    if typed is not None:
+        try:
+            return typed.model_validate_json(raw)
+        except ValidationError:
+            pass
+    return CloudEvent.model_validate_json(raw)
+
+
+def _typed_envelope(event_type: str) -> type[EnvelopeHead] | None:
+    if event_type not in _TYPED:
+        model = _REGISTRY.get(event_type)
+        _TYPED[event_type] = model and create_model(
+            f"{model.__name__}Envelope", __base__=EnvelopeHead, type=(Literal[event_type], ...), data=(model, ...)
+        )
+    return _TYPED[event_type]
 
 
 def decode_event(envelope: CloudEvent) -> Event | None:

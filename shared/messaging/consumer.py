@@ -11,7 +11,7 @@ from sqlalchemy import Select, bindparam, select
 
 from shared.bus import Message
 from shared.db.uow import UnitOfWork
-from shared.events.envelope import CloudEvent, decode_event, parse_envelope
+from shared.events.envelope import EnvelopeHead, event_of, read_message
 from shared.logs import correlation_id_var, get_logger
 from shared.messaging.tables import InboxBase
 from shared.metrics import EVENTS_DUPLICATE, EVENTS_HANDLED
@@ -76,10 +76,10 @@ class InboxConsumer(Generic[U]):
             self.inbox.consumer == self.name, self.inbox.event_id.in_(bindparam("event_ids", expanding=True))
         )
 
-    def _decoded(self, message: Message) -> tuple[CloudEvent, EventHandler[U], Any] | None:
-        envelope = parse_envelope(message.value)
+    def _decoded(self, message: Message) -> tuple[EnvelopeHead, EventHandler[U], Any] | None:
+        envelope = read_message(message.value)
         handler = self.handlers.get(envelope.type) or self.batch_handlers.get(envelope.type)
-        event = decode_event(envelope) if handler is not None else None
+        event = event_of(envelope) if handler is not None else None
         return None if event is None else (envelope, handler, event)
 
     async def __call__(self, message: Message) -> None:
@@ -130,9 +130,9 @@ class InboxConsumer(Generic[U]):
         for event_type in handled:
             EVENTS_HANDLED.labels(self.name, event_type).inc()
 
-    def _runs(self, decoded: list[tuple[CloudEvent, Any, Any]]) -> Iterator[list[tuple[CloudEvent, Any, Any]]]:
+    def _runs(self, decoded: list[tuple[EnvelopeHead, Any, Any]]) -> Iterator[list[tuple[EnvelopeHead, Any, Any]]]:
         """Consecutive events of one batch handler's type together; every other event alone, in order."""
-        run: list[tuple[CloudEvent, Any, Any]] = []
+        run: list[tuple[EnvelopeHead, Any, Any]] = []
         for item in decoded:
             if run and (item[0].type != run[0][0].type or item[0].type not in self.batch_handlers):
                 yield run
@@ -141,7 +141,7 @@ class InboxConsumer(Generic[U]):
         if run:
             yield run
 
-    async def _handle_run(self, uow: U, run: list[tuple[CloudEvent, Any, Any]]) -> list[CloudEvent]:
+    async def _handle_run(self, uow: U, run: list[tuple[EnvelopeHead, Any, Any]]) -> list[EnvelopeHead]:
         """The envelopes of the run whose handler did something (they are recorded as handled)."""
         first, handler, _ = run[0]
         if first.type in self.batch_handlers:
@@ -155,5 +155,5 @@ class InboxConsumer(Generic[U]):
             correlation_id_var.reset(token)
 
 
-def _delivery(envelope: CloudEvent, event: Any) -> Delivery:
+def _delivery(envelope: EnvelopeHead, event: Any) -> Delivery:
     return Delivery(event, envelope.correlationid or envelope.id)

@@ -27,7 +27,7 @@ from shared.events.content import (
     SiteSnapshot,
     SiteUpdated,
 )
-from shared.events.envelope import envelope_bytes, event_bytes, parse_envelope
+from shared.events.envelope import envelope_bytes, event_bytes, event_of, parse_envelope, read_message
 
 # No database, broker or bucket involved: nothing to repeat on the real servers.
 pytestmark = pytest.mark.embedded_only
@@ -237,9 +237,35 @@ def test_the_same_bytes_are_parsed_and_decoded_once() -> None:
     typed event; equal bytes of another message (Kafka's, a group's own copy) are parsed for themselves."""
     event = SiteUpdated(site_id="hefei", aggregate_id="hefei", aggregate_version=2, site=HEFEI)
     raw = envelope_bytes(encode_event(event, source="content", correlation_id="相关-1"))
-    first, second = parse_envelope(raw), parse_envelope(raw)
-    assert first is second and decode_event(first) is decode_event(second) == event
+    first, second = read_message(raw), read_message(raw)
+    assert first is second and event_of(first) is event_of(second) == event and first.correlationid == "相关-1"
     copy = bytes(bytearray(raw))
     assert copy == raw and copy is not raw
-    third = parse_envelope(copy)
-    assert third is not first and third.model_dump() == first.model_dump() and decode_event(third) == event
+    third = read_message(copy)
+    assert third is not first and third.model_dump() == first.model_dump() and event_of(third) == event
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: e.type)
+def test_a_known_type_is_read_in_one_pass_to_what_the_generic_envelope_decodes(event: Event) -> None:
+    _, raw = event_bytes(event, source="/services/content", correlation_id="req-合肥-42")
+    envelope = read_message(raw)
+    assert not isinstance(envelope, CloudEvent) and envelope.correlationid == "req-合肥-42"
+    assert type(event_of(envelope)) is type(event) and event_of(envelope) == decode_event(parse_envelope(raw)) == event
+
+
+def test_what_the_one_pass_cannot_read_is_read_the_generic_way() -> None:
+    """A payload whose own "type" comes first, a payload its model refuses, a type unknown here: the generic
+    envelope is read, and its payload decoded (or refused) only when a consumer that handles it asks."""
+    event = EVENTS[0]
+    wire = orjson.loads(event_bytes(event, source="/s")[1])
+    head = {k: v for k, v in wire.items() if k != "data"}
+    data_first = {"data": {"type": "content.document.published.v1", **wire["data"]}, **head}
+    envelope = read_message(orjson.dumps(data_first))
+    assert isinstance(envelope, CloudEvent) and event_of(envelope) == event
+    broken = read_message(orjson.dumps({**wire, "data": {**wire["data"], "aggregate_version": "第一版"}}))
+    assert isinstance(broken, CloudEvent) and broken.type == event.type
+    with pytest.raises(ValidationError, match="aggregate_version"):
+        event_of(broken)
+    assert event_of(read_message(orjson.dumps({**wire, "type": "content.site.renamed.v9"}))) is None
+    with pytest.raises(ValidationError, match="siteid"):
+        read_message(orjson.dumps({k: v for k, v in wire.items() if k != "siteid"}))
