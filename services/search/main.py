@@ -79,6 +79,7 @@ class SearchRuntime(ServiceRuntime):
         if await self.deps.engine.open():
             await mark_all_pending(self.deps)  # a new or widened index: the indexer fills it from the entries
         self.deps.lexicon.add_all(await self.deps.engine.vocabulary(self.deps.lexicon.limit // 2))
+        await self.deps.analysis.warm()
         async with self.deps.platform_uow() as uow:
             self.deps.sites.update({site.id: site.snapshot for site in await uow.repo.sites()})
         self.bus.declare([SITES_TOPIC, DOCUMENTS_TOPIC, VIEWS_TOPIC, SEARCHABLE_TOPIC])

@@ -36,6 +36,12 @@ class AnalysisPool:
         )
         return [docs for chunk in built for docs in chunk]
 
+    async def warm(self) -> None:
+        """Start the workers and load their dictionaries now (~2 s of CPU each), at start-up, not beside the first
+        batch of documents, when an import is under way and the machine has no core to spare."""
+        if self.workers:
+            await asyncio.gather(*(self._pool.run(_warm_worker) for _ in range(self.workers)))
+
     @property
     def pool(self) -> WorkerPool:
         """The worker processes, for other pure CPU work of the service (an attachment's text)."""
@@ -48,11 +54,20 @@ class AnalysisPool:
         self._pool.close()
 
 
-def _build_in_worker(
-    extra: tuple[str, ...], jobs: list[IndexJob], levels: dict[str, str], texts: dict[str, str]
-) -> list[list[IndexDoc]]:
+def _warm_worker() -> None:
+    _analyzer_here().index_tokens("肥西县人民政府关于开展安全生产专项检查的通知")
+
+
+def _analyzer_here() -> Analyzer:
     global _worker_analyzer
     if _worker_analyzer is None:
         _worker_analyzer = Analyzer()
-    _worker_analyzer.add_terms(extra)
-    return [index_docs_for(job, levels=levels, texts=texts, analyzer=_worker_analyzer) for job in jobs]
+    return _worker_analyzer
+
+
+def _build_in_worker(
+    extra: tuple[str, ...], jobs: list[IndexJob], levels: dict[str, str], texts: dict[str, str]
+) -> list[list[IndexDoc]]:
+    analyzer = _analyzer_here()
+    analyzer.add_terms(extra)
+    return [index_docs_for(job, levels=levels, texts=texts, analyzer=analyzer) for job in jobs]

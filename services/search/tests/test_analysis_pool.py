@@ -37,6 +37,7 @@ async def indexed_again(app) -> None:
 
 
 async def test_documents_analysed_in_a_worker_are_found_by_words_and_pinyin(app, api, feeder, province) -> None:
+    assert worker_pids(app)  # started with the service, its dictionary loaded before the first document comes
     first = "关于提高城乡居民医保报销比例的通知"
     await publish(feeder, province, HEFEI, first, ["城乡居民医保住院报销比例提高到百分之七十。"])
     await publish(feeder, province, HEFEI, "住房公积金提取办法", ["职工租房可以提取住房公积金，按月办理。"])
