@@ -8,7 +8,6 @@ import asyncio
 import httpx
 
 from bench.legacy_server import LegacyServer
-from services.transition.sources.http11 import Http11Transport
 from services.transition.tests.legacy_site import Visits, article_path, legacy_site
 
 ARTICLES = 45
@@ -31,18 +30,21 @@ async def test_the_lean_legacy_server_answers_as_the_starlette_site() -> None:
         "/u/withdrawn.doc",
     ]
     asked = [(path, None) for path in paths] + [(article_path(7), tag)]  # fmt: skip
-    visits = Visits()
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: LegacyServer(ARTICLES, visits), "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    async with server, Http11Transport() as transport:
+    visits, connections = Visits(), []
+
+    def connected() -> LegacyServer:
+        connections.append(LegacyServer(ARTICLES, visits))
+        return connections[-1]
+
+    server = await asyncio.get_running_loop().create_server(connected, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    async with server, httpx.AsyncClient(base_url=base, timeout=5) as client:
         for path, etag in asked:
             headers = {"if-none-match": etag} if etag else {}
-            lean = await transport.get(f"http://127.0.0.1:{port}{path}", headers, {"read": 5})
-            model = await _starlette(app, path, headers)
-            assert (lean.status, lean.body) == (model.status_code, model.content), path
+            lean, model = await client.get(path, headers=headers), await _starlette(app, path, headers)
+            assert (lean.status_code, lean.content) == (model.status_code, model.content), path
             assert {k: lean.headers.get(k) for k in KEPT} == {k: model.headers.get(k) for k in KEPT}, path
-        assert len(transport._idle[("http", "127.0.0.1", port, "127.0.0.1")]) == 1  # every answer on one connection
+    assert len(connections) == 1  # every answer on one kept connection
     assert visits.conditional_hits == 1 and visits.paths[article_path(7)] == 2
 
 
