@@ -21,6 +21,7 @@ from services.transition.service.jobs import is_pushed
 from services.transition.service.staging import RUNNER, Plan, Stager
 from services.transition.sources.crawl import Crawler, CrawlPolicy, Pacer
 from services.transition.sources.files import FileCopier
+from services.transition.sources.http11 import Http11Transport
 from services.transition.sources.resolve import legacy_transport
 from shared.logs import get_logger
 
@@ -81,7 +82,8 @@ class JobRunner:
         transport = legacy_transport(plan.resolve, self.transport)
         async with httpx.AsyncClient(transport=transport, timeout=30) as client:
             copier = FileCopier(client, self.deps.blobs, plan.site_id, max_bytes=settings.max_file_bytes,
-                                pacer=Pacer(plan.per_second))  # fmt: skip
+                                pacer=Pacer(plan.per_second),
+                                transport=transport if isinstance(transport, Http11Transport) else None)  # fmt: skip
             frontier = JobFrontier(self.deps, job_id)
             backlog = ImportBacklog(self.deps, job_id, cancel)
             stager = Stager(self.deps, plan, Files(copier), frontier, backlog)

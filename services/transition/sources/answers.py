@@ -62,11 +62,17 @@ class Answer:
 
 
 def answer_of(status: int, raw_headers: list[tuple[bytes, bytes]], body: bytes) -> Answer:
+    headers = headers_of(raw_headers)
+    return Answer(status, headers, undo_codings(body, headers.get("content-encoding")))
+
+
+def headers_of(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Headers by lower-case name, a repeated one joined by ", " (as httpx's `headers.get` gives it)."""
     headers: dict[str, str] = {}
     for name, value in raw_headers:
         key, text = name.decode("latin-1").lower(), value.decode("latin-1")
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return Answer(status, headers, undo_codings(body, headers.get("content-encoding")))
+    return headers
 
 
 async def answer_from_response(response: httpx.Response) -> Answer:

@@ -5,8 +5,10 @@ says."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tempfile
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -17,6 +19,7 @@ import httpx
 
 from services.transition.sources.base import guess_type
 from services.transition.sources.crawl import USER_AGENT, Pacer
+from services.transition.sources.http11 import Http11Transport
 from shared.blobs import BlobStore
 from shared.tenancy import site_blob_key
 
@@ -42,10 +45,13 @@ class FileProblem:
 
 class FileCopier:
     def __init__(
-        self, client: httpx.AsyncClient, blobs: BlobStore, site_id: str, *, max_bytes: int, pacer: Pacer | None = None
-    ) -> None:
+        self, client: httpx.AsyncClient, blobs: BlobStore, site_id: str, *, max_bytes: int, pacer: Pacer | None = None,
+        transport: Http11Transport | None = None,
+    ) -> None:  # fmt: skip
+        """`transport`: the client's own, when it is the crawl's HTTP/1.1, read without httpx's objects."""
         self.client, self.blobs, self.site_id, self.max_bytes = client, blobs, site_id, max_bytes
         self.pacer = pacer or Pacer(0)
+        self.transport = transport
 
     async def copy(self, url: str) -> CopiedFile | FileProblem:
         held = Held()
@@ -71,20 +77,31 @@ class FileCopier:
     async def _download(self, url: str, held: Held) -> tuple[int, str, str | None] | FileProblem:
         await self.pacer.wait()
         digest, size = hashlib.sha256(), 0
-        async with self.client.stream("GET", url, headers={"user-agent": USER_AGENT}, follow_redirects=True) as answer:
-            if answer.status_code != 200:
-                return FileProblem(url, f"原站返回 {answer.status_code}")
-            length = int(answer.headers.get("content-length") or 0)
+        async with self._get(url) as (status, headers, chunks):
+            if status != 200:
+                return FileProblem(url, f"原站返回 {status}")
+            length = int(headers.get("content-length") or 0)
             if length > self.max_bytes:
                 return FileProblem(url, f"文件超过 {self.max_bytes // 2**20} MB")
-            async for chunk in answer.aiter_bytes(CHUNK):
+            async for chunk in chunks:
                 size += len(chunk)
                 if size > self.max_bytes:
                     return FileProblem(url, f"文件超过 {self.max_bytes // 2**20} MB")
                 digest.update(chunk)
                 held.write(chunk)
-            declared = answer.headers.get("content-type")
+            declared = headers.get("content-type")
         return size, digest.hexdigest(), declared.split(";")[0].strip() if declared else None
+
+    @contextlib.asynccontextmanager
+    async def _get(self, url: str) -> AsyncIterator[tuple[int, Mapping[str, str], AsyncIterator[bytes]]]:
+        """The answer's status, headers and body as it arrives, redirects followed."""
+        if self.transport is not None:  # files come as they are (already compressed, most of them)
+            headers = {"user-agent": USER_AGENT, "accept-encoding": "identity"}
+            async with self.transport.stream(url, headers, self.client.timeout.as_dict()) as answer:
+                yield answer.status, answer.headers, answer.chunks()
+            return
+        async with self.client.stream("GET", url, headers={"user-agent": USER_AGENT}, follow_redirects=True) as answer:
+            yield answer.status_code, answer.headers, answer.aiter_bytes(CHUNK)
 
 
 class Held:

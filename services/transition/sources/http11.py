@@ -8,19 +8,25 @@ still names the host, and TLS checks that name)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import time
+import zlib
 from collections import deque
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import httptools
 import httpx
 
-from services.transition.sources.answers import Answer, answer_of, request_head, target_of
+from services.transition.sources.answers import Answer, answer_of, headers_of, request_head, target_of
 
 KEEP_IDLE = 5.0  # seconds an idle connection is kept (servers drop theirs after 5 to 15)
 PAUSE_AT = 1 << 20  # bytes buffered unread before the socket is no longer read (a large file streamed to disk)
 Origin = tuple[str, str, int, str]  # scheme, address, port, the host's name (TLS's)
+REDIRECTS = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 20  # as httpx follows them
 
 
 class _Dropped(Exception):
@@ -143,7 +149,9 @@ class _Body(httpx.AsyncByteStream):
             await _read(connection, self.timeout)
 
     async def aclose(self) -> None:
-        self._finish(False)
+        """Closed unread: a connection whose answer has all arrived (a redirect's) is kept all the same."""
+        connection = self.connection
+        self._finish(connection.complete and connection.reusable and not connection.paused)
 
     def _finish(self, keep: bool) -> None:
         if not self.done:
@@ -173,6 +181,30 @@ class Http11Transport(httpx.AsyncBaseTransport):
         connection = await self._exchange(origin, request_head(target, headers), False, timeouts)
         body = b"".join([chunk async for chunk in _Body(self, origin, connection, timeouts.get("read"))])
         return answer_of(connection.parser.get_status_code(), connection.headers, body)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, url: str, headers: dict[str, str], timeouts: dict[str, float | None]
+    ) -> AsyncIterator[Streamed]:
+        """A GET whose body is read as it arrives (a legacy file, up to hundreds of MB), redirects followed as
+        httpx follows them, without httpx's objects (~100 µs of CPU a file on this host)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            target = target_of(url)
+            origin = self._origin(target.scheme, target.host, target.port)
+            connection = await self._exchange(origin, request_head(target, headers), False, timeouts)
+            body = _Body(self, origin, connection, timeouts.get("read"))
+            answered = Streamed(connection.parser.get_status_code(), headers_of(connection.headers), body)
+            location = answered.headers.get("location")
+            if answered.status in REDIRECTS and location:
+                await body.aclose()  # its body unread: the connection is let go, not kept
+                url = urljoin(url, location)
+                continue
+            try:
+                yield answered
+            finally:
+                await body.aclose()
+            return
+        raise httpx.TooManyRedirects(f"原站跳转超过 {MAX_REDIRECTS} 次")
 
     async def _exchange(
         self, origin: Origin, payload: bytes, head_only: bool, timeouts: dict[str, float | None]
@@ -246,6 +278,31 @@ class Http11Transport(httpx.AsyncBaseTransport):
             for connection in idle:
                 connection.close()
         self._idle.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """An answer whose body is still arriving: `chunks()` gives it with its content coding undone."""
+
+    status: int
+    headers: dict[str, str]
+    body: _Body
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        coding = (self.headers.get("content-encoding") or "identity").strip().lower()
+        if coding == "identity":
+            async for chunk in self.body:
+                yield chunk
+            return
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            raise httpx.DecodingError(f"原站答复的压缩方式无法解开：{coding}")
+        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or a zlib header, whichever it has
+        try:
+            async for chunk in self.body:
+                yield inflate.decompress(chunk)
+            yield inflate.flush()
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"原站答复的压缩内容无法解开：{exc}") from None
 
 
 async def _read(connection: _Connection, timeout: float | None) -> None:

@@ -192,3 +192,49 @@ def test_a_coding_that_cannot_be_undone_is_an_httpx_error_and_an_unknown_one_is_
     with pytest.raises(httpx.DecodingError):
         undo_codings(b"not gzip at all", "gzip")
     assert undo_codings(b"as sent", "br") == b"as sent" and undo_codings(b"", "gzip") == b""
+
+
+async def test_a_streamed_get_follows_redirects_on_its_kept_connection_and_undoes_gzip() -> None:
+    text = "".join(f"附件{i}：肥西县政府信息公开申请表。" for i in range(2000)).encode()
+    body = gzip.compress(text)
+
+    async def moved_then_file(reader, writer, n: int) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(
+            answer(b"", "Location: /u/%E7%94%B3%E8%AF%B7%E8%A1%A8.pdf", "Content-Length: 0", status="302 Found")
+        )
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer(body, f"Content-Length: {len(body)}", "Content-Encoding: gzip"))
+
+    url, headers = f"http://{OLD}/download.jsp?id=7", {"user-agent": "ua"}
+    async with (
+        raw_server(moved_then_file) as (port, heads),
+        Http11Transport({OLD: f"127.0.0.1:{port}"}) as transport,
+        transport.stream(url, headers, {"read": 2}) as got,
+    ):
+        received = b"".join([chunk async for chunk in got.chunks()])
+    assert got.status == 200 and received == text and len(heads) == 2  # the redirect's connection asked again
+    assert heads[1].startswith(b"GET /u/%E7%94%B3%E8%AF%B7%E8%A1%A8.pdf HTTP/1.1\r\nHost: old.example.gov.cn\r\n")
+
+
+async def test_a_streamed_get_refuses_endless_redirects_and_a_coding_it_cannot_undo() -> None:
+    async def endless(reader, writer, n: int) -> None:
+        while True:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer(b"", "Location: /again", "Content-Length: 0", status="301 Moved Permanently"))
+
+    async def brotli(reader, writer, n: int) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer(b"xyz", "Content-Length: 3", "Content-Encoding: br"))
+
+    async with raw_server(endless) as (port, _), Http11Transport({OLD: f"127.0.0.1:{port}"}) as transport:
+        with pytest.raises(httpx.TooManyRedirects):
+            async with transport.stream(f"http://{OLD}/a.pdf", {}, {"read": 2}):
+                pass
+    async with (
+        raw_server(brotli) as (port, _),
+        Http11Transport({OLD: f"127.0.0.1:{port}"}) as transport,
+        transport.stream(f"http://{OLD}/a.pdf", {}, {"read": 2}) as got,
+    ):
+        with pytest.raises(httpx.DecodingError):
+            [chunk async for chunk in got.chunks()]
