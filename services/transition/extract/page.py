@@ -46,6 +46,7 @@ class ExtractedPage:
     breadcrumbs: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     body_html: str = ""
+    body_element: HtmlElement | None = field(default=None, compare=False, repr=False)  # body_html's, not parsed again
     found_by: str | None = None
     disclosure: dict[str, str] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
@@ -103,7 +104,7 @@ def whole_document(root: HtmlElement) -> HtmlElement:
 def _describe(page: ExtractedPage, root: HtmlElement, text: MainText, rules: SiteRules | None) -> None:
     meta = read_meta(root)
     disclosure = read_disclosure(root)
-    page.kind, page.body_html, page.found_by = "article", text.html, text.found_by
+    page.kind, page.body_html, page.body_element, page.found_by = "article", text.html, text.element, text.found_by
     page.title = _title(root, meta.get("title"), rules)
     page.published_at = (
         parse_moment(select_text(root, rules.date if rules else None) or "")

@@ -169,7 +169,8 @@ class Stager:
         self, page: ExtractedPage, key: str, channel_id: int, published: datetime | None, files: list[LegacyFile]
     ) -> LegacyDocument:
         addresses = {hosted_key(f.legacy_url): f.legacy_url for f in files}  # content points these at its copies
-        body = rewrite_links(page.body_html, page.url, set(self.plan.hosts), _addresses(addresses)).html
+        hosts, address = set(self.plan.hosts), _addresses(addresses)
+        body = rewrite_links(page.body_html, page.url, hosts, address, page.body_element).html
         facts = {name: page.disclosure.get(name) for name in DISCLOSED}
         fields = {
             "legacy_key": key, "legacy_url": page.url, "channel_id": channel_id, "title": page.title[:200],
