@@ -11,16 +11,14 @@ import asyncio
 import contextlib
 import ssl
 import time
-import zlib
 from collections import deque
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httptools
 import httpx
 
-from services.transition.sources.answers import Answer, answer_of, headers_of, request_head, target_of
+from services.transition.sources.answers import Answer, Streamed, answer_of, headers_of, request_head, target_of
 
 KEEP_IDLE = 5.0  # seconds an idle connection is kept (servers drop theirs after 5 to 15)
 PAUSE_AT = 1 << 20  # bytes buffered unread before the socket is no longer read (a large file streamed to disk)
@@ -278,31 +276,6 @@ class Http11Transport(httpx.AsyncBaseTransport):
             for connection in idle:
                 connection.close()
         self._idle.clear()
-
-
-@dataclass(frozen=True, slots=True)
-class Streamed:
-    """An answer whose body is still arriving: `chunks()` gives it with its content coding undone."""
-
-    status: int
-    headers: dict[str, str]
-    body: _Body
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        coding = (self.headers.get("content-encoding") or "identity").strip().lower()
-        if coding == "identity":
-            async for chunk in self.body:
-                yield chunk
-            return
-        if coding not in ("gzip", "x-gzip", "deflate"):
-            raise httpx.DecodingError(f"原站答复的压缩方式无法解开：{coding}")
-        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or a zlib header, whichever it has
-        try:
-            async for chunk in self.body:
-                yield inflate.decompress(chunk)
-            yield inflate.flush()
-        except zlib.error as exc:
-            raise httpx.DecodingError(f"原站答复的压缩内容无法解开：{exc}") from None
 
 
 async def _read(connection: _Connection, timeout: float | None) -> None:
