@@ -71,9 +71,10 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     warn_if_busy()
+    measured = machine()  # before the run: the commit checked out then is the code the run measures
     result = asyncio.run(run(args.articles, args.concurrency, args.platform_cores))
     report(result)
-    write_json(args.json, {"machine": machine(), **result})
+    write_json(args.json, {"machine": measured, **result})
 
 
 async def run(articles: int, concurrency: int, platform_cores: int = 2) -> dict:
