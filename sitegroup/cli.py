@@ -306,6 +306,9 @@ def dev_token(
     """Print a development access token, signed by the identity provider's key as a login would give it."""
     from sitegroup.devtokens import provider_signer
 
+    # Its stdout is the token alone (scripts capture it): logs go to stderr, warnings only, as for the other
+    # one-shot commands. Unconfigured, structlog printed to stdout — a checkpoint's debug line once among them.
+    configure_logging("WARNING", json=False)
     platform = PlatformSettings().as_served()  # the issuer of the running platform, whatever PORT it took
     roles = role or ["platform_operator"]
     grants = [Grant(site=site, role=r, channels=tuple(channel) if channel else None) for r in roles]

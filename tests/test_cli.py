@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -40,7 +41,9 @@ def test_dev_tokens_are_the_providers_and_the_platform_accepts_them(tmp_path: Pa
     verifier = TokenVerifier(  # as the content and render services of the platform verify them
         JwksSource(f"file://{tmp_path / 'keys' / 'jwks.json'}"), issuer=platform.identity_issuer, audience="sitegroup"
     )
-    principal = asyncio.run(verifier.verify(result.output.strip()))
+    token = result.stdout.strip()
+    assert re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", token), result.stdout  # the token alone: scripts capture it
+    principal = asyncio.run(verifier.verify(token))
     assert principal.subject == "张晓燕"
     assert principal.has_role("hefei", "reviewer:初审", 12) and not principal.has_role("hefei", "editor", 13)
 
@@ -56,7 +59,7 @@ def test_dev_tokens_name_the_issuer_of_the_platform_served_from_the_same_data_di
         issuer="http://127.0.0.1:8765/api/v1/identity",
         audience="sitegroup",
     )
-    assert asyncio.run(verifier.verify(result.output.strip())).has_role("hefei", "editor")
+    assert asyncio.run(verifier.verify(result.stdout.strip())).has_role("hefei", "editor")  # the token alone
 
 
 def test_env_example_lists_every_setting(tmp_path: Path) -> None:
