@@ -16,7 +16,7 @@ from functools import cache
 from typing import Literal
 
 from lxml import etree
-from lxml.html import HtmlElement, document_fromstring
+from lxml.html import HtmlElement
 
 from services.transition.extract.content import MainText, SiteRules, main_text, select_text
 from services.transition.extract.decoding import decode_page
@@ -24,6 +24,7 @@ from services.transition.extract.disclosure import read_disclosure
 from services.transition.extract.links import Link, body_links, links_in, page_links
 from services.transition.extract.listing import Entry, list_entries, looks_like_list
 from services.transition.extract.meta import parse_moment, read_meta
+from services.transition.extract.parsing import parse_document
 
 PageKind = Literal["article", "list", "other"]
 MIN_ARTICLE_CHARS = 30
@@ -68,7 +69,7 @@ def extract_page(
 ) -> ExtractedPage:
     """`guess=False`: TextToGuess is raised rather than trafilatura run (content.py), for a caller on the loop."""
     decoded = decode_page(body, content_type)
-    root = whole_document(document_fromstring(decoded.text or "<html></html>"))
+    root = whole_document(parse_document(decoded.text or "<html></html>"))
     page = ExtractedPage(url, "other", decoded.encoding, decoded.trusted_label, outlinks=page_links(root, url))
     etree.strip_elements(root, "script", "style", "noscript", etree.Comment, with_tail=False)
     found = cache(lambda: main_text(root, rules, decoded.text, guess))  # only if the page may be an article

@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
-from lxml.html import document_fromstring
 
 from services.transition.extract.decoding import UndecodablePage, decode_page
 from services.transition.extract.links import is_file, page_links
 from services.transition.extract.page import whole_document
+from services.transition.extract.parsing import parse_document
 from services.transition.sources.answers import Answer, answer_from_response
 from services.transition.sources.base import Fetched
 from services.transition.sources.http11 import Http11Transport
@@ -235,7 +235,7 @@ def _links_of(fetched: Fetched) -> list[str]:
         text = decode_page(fetched.body, fetched.content_type).text
     except UndecodablePage:
         return []  # reported by whoever reads the page; nothing to follow
-    return page_links(whole_document(document_fromstring(text or "<p/>")), fetched.url)
+    return page_links(whole_document(parse_document(text or "<p/>")), fetched.url)
 
 
 class _Feed:

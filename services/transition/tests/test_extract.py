@@ -12,7 +12,7 @@ import pytest
 
 from services.transition.extract import SiteRules, TextToGuess, decode_page, extract_page
 from services.transition.extract.disclosure import read_disclosure
-from services.transition.extract.links import body_links
+from services.transition.extract.links import body_links, is_file
 from services.transition.extract.page import whole_document
 
 PAGES = Path(__file__).parent / "pages"
@@ -196,3 +196,29 @@ def _parsed(markup: str):  # noqa: ANN202 - an lxml element
     from lxml.html import document_fromstring
 
     return document_fromstring(markup)
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("https://sthjj.hefei.gov.cn/attach/0/通知.PDF?v=2#page=3", "attachment"),
+        ("https://sthjj.hefei.gov.cn/attach/0/统计表.xlsx/", "attachment"),
+        ("https://sthjj.hefei.gov.cn/attach/0/W0202603.JPG", "image"),
+        ("https://sthjj.hefei.gov.cn/attach/.pdf", "page"),
+        ("https://sthjj.hefei.gov.cn/xwzx/tzgg.", "page"),
+        ("https://sthjj.hefei.gov.cn/zwgk.pdf/index.html", "page"),
+        ("HTTPS://www.hefei.gov.cn:8443/zwgk/", "external"),
+    ],
+)
+def test_a_link_is_told_by_its_last_names_suffix_whatever_its_case_query_or_host(url: str, kind: str) -> None:
+    [link] = body_links(f'<a href="{url}">链接</a>', "https://sthjj.hefei.gov.cn/xwzx/tzgg/202603/t20260301_1.html")
+    assert link.kind == kind and is_file(link.url) == (kind in ("attachment", "image"))
+
+
+def test_a_page_without_any_disclosure_label_has_no_disclosure_and_one_spaced_out_label_is_still_read() -> None:
+    article = (
+        "<html><body><div class='TRS_Editor'><p>肥西县第1号文件的具体要求如下：压实工作责任。</p></div></body></html>"
+    )
+    assert read_disclosure(_parsed(article)).values == {}
+    spaced = "<html><body><p>索\n  引\n号：000014349/2026-00012</p><p>正文</p></body></html>"
+    assert read_disclosure(_parsed(spaced)).get("index_number") == "000014349/2026-00012"
