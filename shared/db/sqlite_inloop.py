@@ -36,6 +36,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
+from shared.db.sqlite_bulk import bulk_insert
 from shared.db.transaction import Params, Transaction
 
 BUILT_FOR_SQLALCHEMY = "2.1.9"
@@ -280,8 +281,10 @@ class InlineTransaction(Transaction):
         self._held = False
 
     async def execute(self, statement: Executable, params: Params) -> Result:
-        connection = self._connection or await self._connect()
-        return connection.sync_connection.execute(statement, params)
+        connection = (self._connection or await self._connect()).sync_connection
+        if isinstance(params, list) and (bulk := bulk_insert(statement, params, connection.dialect)) is not None:
+            return connection.exec_driver_sql(bulk.sql, bulk.parameters(params))
+        return connection.execute(statement, params)
 
     async def _connect(self) -> AsyncConnection:
         connection = await super()._connect()
