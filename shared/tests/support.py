@@ -4,13 +4,17 @@ plain table, the outbox and inbox) declared on its own metadata, so nothing depe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.bus import BusUnavailable, EventBus, Message
+from shared.config import sqlite_url
+from shared.db.engine import Database
 from shared.db.types import UtcDateTime
 from shared.events.envelope import Event
 from shared.messaging.tables import InboxBase, OutboxBase
@@ -19,6 +23,18 @@ from shared.tenancy import TenantScoped
 
 class Base(DeclarativeBase):
     pass
+
+
+@contextlib.asynccontextmanager
+async def sqlite_database(path: Path, metadata: MetaData) -> AsyncIterator[Database]:
+    """A SQLite database of the embedded driver holding a test module's own tables, disposed of afterwards."""
+    database = Database(sqlite_url(path))
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        yield database
+    finally:
+        await database.dispose()
 
 
 class Category(Base):

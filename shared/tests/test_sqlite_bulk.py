@@ -17,12 +17,12 @@ import pytest_asyncio
 from sqlalchemy import Boolean, Column, Date, Enum, Integer, MetaData, String, Table, Text, insert, select
 from sqlalchemy.exc import StatementError
 
-from shared.config import sqlite_url
 from shared.db.engine import Database
 from shared.db.sqlite_bulk import bulk_insert
 from shared.db.types import BigId, Json, UtcDateTime
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM
+from shared.tests.support import sqlite_database
 
 pytestmark = pytest.mark.embedded_only  # the in-loop driver's own path
 
@@ -70,11 +70,8 @@ with_context = Table(
 
 @pytest_asyncio.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(sqlite_url(tmp_path / "bulk.db"))
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
+    async with sqlite_database(tmp_path / "bulk.db", metadata) as database:
+        yield database
 
 
 def _rows() -> list[dict]:

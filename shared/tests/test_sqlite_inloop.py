@@ -21,6 +21,7 @@ from shared.db.engine import Database
 from shared.db.transaction import Transaction
 from shared.db.uow import UnitOfWork
 from shared.tenancy import PLATFORM
+from shared.tests.support import sqlite_database
 
 pytestmark = pytest.mark.embedded_only  # the driver of the embedded backend
 
@@ -63,11 +64,8 @@ def test_a_database_runs_its_units_of_work_on_the_transaction_of_its_driver(tmp_
 
 @pytest_asyncio.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(sqlite_url(tmp_path / "inloop.db"))
-    async with database.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    yield database
-    await database.dispose()
+    async with sqlite_database(tmp_path / "inloop.db", metadata) as database:
+        yield database
 
 
 @pytest.fixture(params=["in a greenlet", "inline"])
