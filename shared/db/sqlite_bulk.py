@@ -43,6 +43,7 @@ class BulkInsert:
         return all(row.keys() == keys for row in rows)
 
     def parameters(self, rows: Sequence[dict[str, Any]]) -> list[tuple]:
+        """Each row's values as the DBAPI's executemany takes them, bound as SQLAlchemy would bind them."""
         values, defaults, processors = self._values, self._defaults.items(), self._processors.items()
         made = []
         for row in rows:
